@@ -1,0 +1,276 @@
+// Package sqlstore implements Guli's services on SQL databases: SQLite through
+// the pure-Go modernc driver (the embedded default) and PostgreSQL through pgx.
+// Queries are written once with ? placeholders; the dialect rewrites them.
+// Driver errors are mapped to domain errors here and nowhere else.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"guli"
+	"guli/password"
+)
+
+// Options tune a DB; the zero value is fine for production.
+type Options struct {
+	// Now returns the current time; tests may fix it.
+	Now func() time.Time
+	// Password sets the hashing costs; zero means password.Default.
+	Password password.Params
+	Logger   *slog.Logger
+}
+
+// DB is an open database. On SQLite it holds one writer connection (SQLite
+// allows one writer at a time; queuing in the pool beats busy retries) and a
+// pool of readers. On PostgreSQL both are the same pool.
+type DB struct {
+	w, r    *sql.DB
+	dialect dialect
+	now     func() time.Time
+	pw      password.Params
+	log     *slog.Logger
+	// dummyHash is verified against for unknown phone numbers, so a login
+	// takes as long whether or not the number has an account.
+	dummyHash func() string
+}
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens the database named by dsn: a postgres:// URL or a SQLite file path.
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if db.pw == (password.Params{}) {
+		db.pw = password.Default
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	db.dummyHash = sync.OnceValue(func() string {
+		h, _ := password.Hash("not anyone's password", db.pw)
+		return h
+	})
+	var err error
+	if IsPostgres(dsn) {
+		db.dialect = postgres
+		db.w, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.w.SetMaxOpenConns(20)
+		db.w.SetMaxIdleConns(20)
+		db.w.SetConnMaxIdleTime(5 * time.Minute)
+		db.r = db.w
+	} else {
+		db.dialect = sqlite
+		if dsn == "" || strings.Contains(dsn, ":memory:") {
+			return nil, errors.New("sqlite: a file path is needed (readers and the writer share it)")
+		}
+		db.w, err = sql.Open("sqlite", sqliteDSN(dsn, true))
+		if err != nil {
+			return nil, err
+		}
+		db.w.SetMaxOpenConns(1)
+		db.w.SetConnMaxIdleTime(0)
+		db.r, err = sql.Open("sqlite", sqliteDSN(dsn, false))
+		if err != nil {
+			db.w.Close()
+			return nil, err
+		}
+		n := max(4, runtime.NumCPU())
+		db.r.SetMaxOpenConns(n)
+		db.r.SetMaxIdleConns(n)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.w.PingContext(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, nil
+}
+
+// sqliteDSN sets the pragmas every connection needs. WAL lets readers work
+// while the writer writes; synchronous=NORMAL in WAL mode keeps every
+// committed transaction through a crash of the process (only a power cut can
+// lose the last ones); busy_timeout covers other processes such as `guli
+// migrate`; _txlock=immediate takes the write lock at BEGIN so two writers
+// never deadlock upgrading read locks.
+func sqliteDSN(path string, writer bool) string {
+	path = strings.TrimPrefix(path, "file:")
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Ping checks the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.r.PingContext(ctx); err != nil {
+		return err
+	}
+	var one int
+	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.String() }
+
+// Now returns the store's current time.
+func (db *DB) Now() time.Time { return db.now() }
+
+// read returns a query runner on the reader pool.
+func (db *DB) read() runner { return runner{db.r, db.dialect} }
+
+// tx runs fn in a write transaction and commits when fn returns nil. Lost
+// races the database detects (serialization failures, deadlocks, busy) are
+// retried with backoff, so callers see them only when they persist.
+func (db *DB) tx(ctx context.Context, fn func(q runner) error) error {
+	const attempts = 8
+	for i := 0; ; i++ {
+		err := db.tryTx(ctx, fn)
+		if err == nil || i == attempts-1 || !db.dialect.retryable(err) {
+			return db.mapErr(err)
+		}
+		db.log.Debug("transaction retried", "attempt", i+1, "err", err)
+		select {
+		case <-ctx.Done():
+			return db.mapErr(ctx.Err())
+		case <-time.After(time.Duration(5<<i) * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(runner{tx, db.dialect}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// mapErr turns a driver error that reached a service boundary into a domain
+// error. Domain errors pass through.
+func (db *DB) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *guli.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return guli.Wrap(guli.ECUnavailable, err)
+	}
+	if db.dialect.retryable(err) {
+		return guli.Wrap(guli.ECUnavailable, err)
+	}
+	return guli.Wrap(guli.ECInternal, err)
+}
+
+// ms stores times as Unix milliseconds: one comparable integer on both engines.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v) }
+
+// execer is what *sql.DB and *sql.Tx share.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// runner runs queries written with ? placeholders in the right dialect.
+type runner struct {
+	x execer
+	d dialect
+}
+
+func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
+}
+
+func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+}
+
+// insert runs an INSERT and returns the new row's id.
+func (q runner) insert(ctx context.Context, query string, args ...any) (guli.ID, error) {
+	var id int64
+	err := q.row(ctx, query+" RETURNING id", args...).Scan(&id)
+	return guli.ID(id), err
+}
+
+// exists reports whether the query finds a row.
+func (q runner) exists(ctx context.Context, query string, args ...any) (bool, error) {
+	var one int
+	err := q.row(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// lock serializes transactions on a key (a phone number, a room) until the
+// transaction ends. SQLite needs nothing: its one writer already serializes.
+func (q runner) lock(ctx context.Context, key string) error {
+	if q.d != postgres {
+		return nil
+	}
+	_, err := q.x.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+	return err
+}
+
+// notFound turns sql.ErrNoRows into the domain's not_found.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return guli.Errorf(guli.ECNotFound)
+	}
+	return err
+}

@@ -1,0 +1,226 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+
+	"guli"
+)
+
+// Stations implements guli.StationService.
+type Stations struct{ db *DB }
+
+// NewStations returns the station service of db.
+func NewStations(db *DB) *Stations { return &Stations{db} }
+
+var _ guli.StationService = (*Stations)(nil)
+
+const stationColumns = `id, name, address, timezone, opening_hours, opened_on`
+
+func scanStation(row interface{ Scan(...any) error }) (*guli.Station, error) {
+	var (
+		st    guli.Station
+		id    int64
+		hours string
+		on    string
+	)
+	if err := row.Scan(&id, &st.Name, &st.Address, &st.Timezone, &hours, &on); err != nil {
+		return nil, err
+	}
+	st.ID, st.OpenedOn = guli.ID(id), guli.Date(on)
+	if err := json.Unmarshal([]byte(hours), &st.OpeningHours); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// CreateStation creates a station; admins only.
+func (s *Stations) CreateStation(ctx context.Context, in guli.StationInput) (*guli.Station, error) {
+	if _, err := guli.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	st, err := in.Validate(s.db.now())
+	if err != nil {
+		return nil, err
+	}
+	hours, _ := json.Marshal(st.OpeningHours)
+	err = s.db.tx(ctx, func(q runner) error {
+		id, err := q.insert(ctx, `INSERT INTO stations (name, address, timezone, opening_hours, opened_on, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, st.Name, st.Address, st.Timezone, string(hours), string(st.OpenedOn), ms(s.db.now()))
+		st.ID = id
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	st.Areas, st.Rooms = []*guli.Area{}, []*guli.Room{}
+	return st, nil
+}
+
+// Stations lists stations in the order they were created; public.
+func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Page[*guli.Station], error) {
+	var page guli.Page[*guli.Station]
+	after, err := guli.IDCursor(opts.Cursor)
+	if err != nil {
+		return page, err
+	}
+	limit := opts.PageSize()
+	page.Items, err = list(ctx, s.db.read(), scanStation,
+		"SELECT "+stationColumns+" FROM stations WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	return trim(page, limit, func(st *guli.Station) []string { return []string{st.ID.String()} }), nil
+}
+
+// Station returns a station with its areas and rooms; public.
+func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, error) {
+	q := s.db.read()
+	st, err := scanStation(q.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", id))
+	if err != nil {
+		return nil, s.db.mapErr(notFound(err))
+	}
+	if st.Areas, err = list(ctx, q, scanArea, "SELECT "+areaColumns+" FROM areas WHERE station_id = ? ORDER BY id", id); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	if st.Rooms, err = list(ctx, q, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE station_id = ? ORDER BY id", id); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return st, nil
+}
+
+// SetOpeningHours replaces a station's weekly opening hours; staff only.
+func (s *Stations) SetOpeningHours(ctx context.Context, id guli.ID, raw map[string][]string) (*guli.Station, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	oh, err := guli.ParseOpeningHours("opening_hours", raw)
+	if err != nil {
+		return nil, err
+	}
+	hours, _ := json.Marshal(oh)
+	err = s.db.tx(ctx, func(q runner) error {
+		res, err := q.exec(ctx, "UPDATE stations SET opening_hours = ? WHERE id = ?", string(hours), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return guli.Errorf(guli.ECNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Station(ctx, id)
+}
+
+const areaColumns = `id, name, committee, station_id`
+
+func scanArea(row interface{ Scan(...any) error }) (*guli.Area, error) {
+	var a guli.Area
+	var id, station int64
+	err := row.Scan(&id, &a.Name, &a.Committee, &station)
+	a.ID, a.StationID = guli.ID(id), guli.ID(station)
+	return &a, err
+}
+
+// CreateArea adds a residential area to a station; admins only.
+func (s *Stations) CreateArea(ctx context.Context, stationID guli.ID, in guli.AreaInput) (*guli.Area, error) {
+	if _, err := guli.RequireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	a := &guli.Area{Name: in.Name, Committee: in.Committee, StationID: stationID}
+	err := s.db.tx(ctx, func(q runner) error {
+		if err := stationExists(ctx, q, stationID); err != nil {
+			return err
+		}
+		var err error
+		a.ID, err = q.insert(ctx, "INSERT INTO areas (station_id, name, committee, created_at) VALUES (?, ?, ?, ?)",
+			stationID, a.Name, a.Committee, ms(s.db.now()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func stationExists(ctx context.Context, q runner, id guli.ID) error {
+	ok, err := q.exists(ctx, "SELECT 1 FROM stations WHERE id = ?", id)
+	if err == nil && !ok {
+		err = guli.Errorf(guli.ECNotFound)
+	}
+	return err
+}
+
+// Areas lists every area of every station; public.
+func (s *Stations) Areas(ctx context.Context, opts guli.ListOptions) (guli.Page[*guli.Area], error) {
+	var page guli.Page[*guli.Area]
+	after, err := guli.IDCursor(opts.Cursor)
+	if err != nil {
+		return page, err
+	}
+	limit := opts.PageSize()
+	page.Items, err = list(ctx, s.db.read(), scanArea,
+		"SELECT "+areaColumns+" FROM areas WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	return trim(page, limit, func(a *guli.Area) []string { return []string{a.ID.String()} }), nil
+}
+
+const roomColumns = `id, station_id, name, capacity`
+
+func scanRoom(row interface{ Scan(...any) error }) (*guli.Room, error) {
+	var r guli.Room
+	var id, station int64
+	err := row.Scan(&id, &station, &r.Name, &r.Capacity)
+	r.ID, r.StationID = guli.ID(id), guli.ID(station)
+	return &r, err
+}
+
+// CreateRoom adds a room to a station; staff only.
+func (s *Stations) CreateRoom(ctx context.Context, stationID guli.ID, in guli.RoomInput) (*guli.Room, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	r := &guli.Room{StationID: stationID, Name: in.Name, Capacity: in.Capacity}
+	err := s.db.tx(ctx, func(q runner) error {
+		if err := stationExists(ctx, q, stationID); err != nil {
+			return err
+		}
+		var err error
+		r.ID, err = q.insert(ctx, "INSERT INTO rooms (station_id, name, capacity, created_at) VALUES (?, ?, ?, ?)",
+			stationID, r.Name, r.Capacity, ms(s.db.now()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// list runs a query and scans every row.
+func list[T any](ctx context.Context, q runner, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []T{}
+	for rows.Next() {
+		item, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, item)
+	}
+	return items, rows.Err()
+}

@@ -1,0 +1,312 @@
+package guli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Span is a stretch of a day in minutes from midnight, written "HH:MM-HH:MM".
+type Span struct {
+	From, To int // minutes; From < To <= 24*60
+}
+
+// ParseSpan parses "09:00-17:00".
+func ParseSpan(s string) (Span, bool) {
+	from, to, ok := strings.Cut(strings.TrimSpace(s), "-")
+	if !ok {
+		return Span{}, false
+	}
+	f, ok1 := parseClock(from)
+	t, ok2 := parseClock(to)
+	if !ok1 || !ok2 || f >= t {
+		return Span{}, false
+	}
+	return Span{f, t}, true
+}
+
+func parseClock(s string) (int, bool) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return 0, false
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {
+		return 0, false
+	}
+	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, false
+	}
+	return h*60 + m, true
+}
+
+func (s Span) String() string {
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", s.From/60, s.From%60, s.To/60, s.To%60)
+}
+
+// FromClock and ToClock format the ends as "HH:MM".
+func (s Span) FromClock() string { return s.String()[:5] }
+func (s Span) ToClock() string   { return s.String()[6:] }
+
+func (s Span) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+func (s *Span) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err != nil {
+		return err
+	}
+	sp, ok := ParseSpan(str)
+	if !ok {
+		return fmt.Errorf("bad span %q", str)
+	}
+	*s = sp
+	return nil
+}
+
+// Weekdays are the keys of opening hours, Monday first.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// WeekdayKey returns the opening-hours key of a day.
+func WeekdayKey(d time.Weekday) string { return Weekdays[(int(d)+6)%7] }
+
+// OpeningHours holds the open spans of each weekday (index 0 is Monday),
+// sorted and not overlapping. A day without spans is closed.
+type OpeningHours [7][]Span
+
+// ParseOpeningHours reads the API form, a map from "mon".."sun" to lists of
+// "HH:MM-HH:MM", reporting problems under field.
+func ParseOpeningHours(field string, raw map[string][]string) (OpeningHours, error) {
+	var oh OpeningHours
+	for key, list := range raw {
+		day := slices.Index(Weekdays, strings.ToLower(key))
+		if day < 0 {
+			return oh, Invalid(field, FRHours)
+		}
+		for _, s := range list {
+			sp, ok := ParseSpan(s)
+			if !ok {
+				return oh, Invalid(field, FRHours)
+			}
+			oh[day] = append(oh[day], sp)
+		}
+		slices.SortFunc(oh[day], func(a, b Span) int { return a.From - b.From })
+		for i := 1; i < len(oh[day]); i++ {
+			if oh[day][i].From < oh[day][i-1].To {
+				return oh, Invalid(field, FRHours)
+			}
+		}
+	}
+	return oh, nil
+}
+
+// Map returns the API form; closed days are left out.
+func (oh OpeningHours) Map() map[string][]string {
+	m := map[string][]string{}
+	for i, spans := range oh {
+		for _, s := range spans {
+			m[Weekdays[i]] = append(m[Weekdays[i]], s.String())
+		}
+	}
+	return m
+}
+
+func (oh OpeningHours) MarshalJSON() ([]byte, error) { return json.Marshal(oh.Map()) }
+
+func (oh *OpeningHours) UnmarshalJSON(b []byte) error {
+	var raw map[string][]string
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	parsed, err := ParseOpeningHours("opening_hours", raw)
+	if err != nil {
+		return err
+	}
+	*oh = parsed
+	return nil
+}
+
+// On returns the open spans of the weekday of t (t in the station's zone).
+func (oh OpeningHours) On(d time.Weekday) []Span { return oh[(int(d)+6)%7] }
+
+// OpenDays counts the weekdays with any opening.
+func (oh OpeningHours) OpenDays() int {
+	n := 0
+	for _, s := range oh {
+		if len(s) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// Covers reports whether [start, end) lies inside one open span of a single
+// day; start and end must already be in the station's zone.
+func (oh OpeningHours) Covers(start, end time.Time) bool {
+	if !end.After(start) {
+		return false
+	}
+	y1, m1, d1 := start.Date()
+	y2, m2, d2 := end.Add(-time.Nanosecond).Date()
+	if y1 != y2 || m1 != m2 || d1 != d2 {
+		return false
+	}
+	from := start.Hour()*60 + start.Minute()
+	to := from + int((end.Sub(start)+time.Minute-1)/time.Minute)
+	for _, s := range oh.On(start.Weekday()) {
+		if from >= s.From && to <= s.To {
+			return true
+		}
+	}
+	return false
+}
+
+// Date is a calendar date "YYYY-MM-DD" without a zone.
+type Date string
+
+// ParseDate checks s is a real date.
+func ParseDate(s string) (Date, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", false
+	}
+	return Date(t.Format(time.DateOnly)), true
+}
+
+// DateOf returns the date of t in t's zone.
+func DateOf(t time.Time) Date { return Date(t.Format(time.DateOnly)) }
+
+// Station is one community service station.
+type Station struct {
+	ID           ID           `json:"id"`
+	Name         string       `json:"name"`
+	Address      string       `json:"address"`
+	Timezone     string       `json:"timezone"`
+	OpeningHours OpeningHours `json:"opening_hours"`
+	OpenedOn     Date         `json:"opened_on"`
+	Areas        []*Area      `json:"areas,omitempty"`
+	Rooms        []*Room      `json:"rooms,omitempty"`
+}
+
+// Location returns the station's time zone; stored zones were validated,
+// so a failure here means the zone database is missing: fall back to UTC+8.
+func (s *Station) Location() *time.Location {
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return time.FixedZone(s.Timezone, 8*3600)
+	}
+	return loc
+}
+
+// DefaultTimezone is where the first stations are.
+const DefaultTimezone = "Asia/Shanghai"
+
+// StationInput creates a station.
+type StationInput struct {
+	Name         string              `json:"name"`
+	Address      string              `json:"address"`
+	Timezone     string              `json:"timezone"`
+	OpeningHours map[string][]string `json:"opening_hours"`
+	OpenedOn     string              `json:"opened_on"`
+}
+
+// Validate checks the input and returns the station it describes.
+func (in StationInput) Validate(now time.Time) (*Station, error) {
+	p := Problems{}
+	st := &Station{
+		Name:     strings.TrimSpace(in.Name),
+		Address:  strings.TrimSpace(in.Address),
+		Timezone: strings.TrimSpace(in.Timezone),
+	}
+	checkName(p, "name", st.Name)
+	if utf8.RuneCountInString(st.Address) > 200 {
+		p.Add("address", FRTooLong)
+	}
+	if st.Timezone == "" {
+		st.Timezone = DefaultTimezone
+	}
+	loc, err := time.LoadLocation(st.Timezone)
+	if err != nil || st.Timezone == "Local" {
+		p.Add("timezone", FRTimezone)
+		loc = time.UTC
+	}
+	oh, err := ParseOpeningHours("opening_hours", in.OpeningHours)
+	if err != nil {
+		p.Add("opening_hours", FRHours)
+	}
+	st.OpeningHours = oh
+	if in.OpenedOn == "" {
+		st.OpenedOn = DateOf(now.In(loc))
+	} else if d, ok := ParseDate(in.OpenedOn); ok {
+		st.OpenedOn = d
+	} else {
+		p.Add("opened_on", FRDate)
+	}
+	return st, p.Err()
+}
+
+// Area is a residential area (居民区) a station serves, with its residents'
+// committee (居委会).
+type Area struct {
+	ID        ID     `json:"id"`
+	Name      string `json:"name"`
+	Committee string `json:"committee"`
+	StationID ID     `json:"station_id"`
+}
+
+// AreaInput creates an area.
+type AreaInput struct {
+	Name      string `json:"name"`
+	Committee string `json:"committee"`
+}
+
+// Validate trims and checks the input.
+func (in *AreaInput) Validate() error {
+	p := Problems{}
+	in.Name = strings.TrimSpace(in.Name)
+	in.Committee = strings.TrimSpace(in.Committee)
+	checkName(p, "name", in.Name)
+	if utf8.RuneCountInString(in.Committee) > MaxNameRunes {
+		p.Add("committee", FRTooLong)
+	}
+	return p.Err()
+}
+
+// Room is a room of a station that activities and bookings hold.
+type Room struct {
+	ID        ID     `json:"id"`
+	StationID ID     `json:"station_id"`
+	Name      string `json:"name"`
+	Capacity  int    `json:"capacity"`
+}
+
+// RoomInput creates a room.
+type RoomInput struct {
+	Name     string `json:"name"`
+	Capacity int    `json:"capacity"`
+}
+
+// Validate trims and checks the input.
+func (in *RoomInput) Validate() error {
+	p := Problems{}
+	in.Name = strings.TrimSpace(in.Name)
+	checkName(p, "name", in.Name)
+	if in.Capacity < 0 || in.Capacity > 10000 {
+		p.Add("capacity", FROutOfRange)
+	}
+	return p.Err()
+}
+
+// StationService keeps stations, their areas, rooms and opening hours.
+type StationService interface {
+	CreateStation(ctx context.Context, in StationInput) (*Station, error)
+	Stations(ctx context.Context, opts ListOptions) (Page[*Station], error)
+	// Station returns a station with its areas and rooms.
+	Station(ctx context.Context, id ID) (*Station, error)
+	SetOpeningHours(ctx context.Context, id ID, hours map[string][]string) (*Station, error)
+	CreateArea(ctx context.Context, stationID ID, in AreaInput) (*Area, error)
+	Areas(ctx context.Context, opts ListOptions) (Page[*Area], error)
+	CreateRoom(ctx context.Context, stationID ID, in RoomInput) (*Room, error)
+}

@@ -1,0 +1,397 @@
+package guli
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is one of the fixed roles a user may hold; a user holds a set.
+type Role string
+
+const (
+	RoleResident  Role = "resident"
+	RoleVolunteer Role = "volunteer"
+	RoleTalent    Role = "talent"
+	RoleStaff     Role = "staff"
+	RoleAdmin     Role = "admin"
+)
+
+// AllRoles lists the roles in their canonical order.
+var AllRoles = []Role{RoleResident, RoleVolunteer, RoleTalent, RoleStaff, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
+
+// Privileged roles can only be granted or taken away by an admin.
+func (r Role) Privileged() bool { return r == RoleStaff || r == RoleAdmin }
+
+// SortRoles returns roles without duplicates in canonical order.
+func SortRoles(roles []Role) []Role {
+	out := make([]Role, 0, len(roles))
+	for _, r := range AllRoles {
+		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// EmergencyContact is who to call for a resident; the station's residents'
+// council asked for one for everyone over 70 who joins activities.
+type EmergencyContact struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
+}
+
+// User is an account. Phone is empty for accounts staff keep for residents
+// without a smartphone.
+type User struct {
+	ID               ID
+	Name             string
+	Phone            string
+	Roles            []Role
+	AreaID           ID // 0 when none
+	BirthYear        int
+	EmergencyContact *EmergencyContact
+	HasPassword      bool
+	CreatedAt        time.Time
+}
+
+// Has reports whether u holds role r.
+func (u *User) Has(r Role) bool { return u != nil && slices.Contains(u.Roles, r) }
+
+// IsStaff reports whether u acts as station staff; admins are staff too.
+func (u *User) IsStaff() bool { return u.Has(RoleStaff) || u.Has(RoleAdmin) }
+
+// IsAdmin reports whether u is an admin.
+func (u *User) IsAdmin() bool { return u.Has(RoleAdmin) }
+
+// SeesPrivateDataOf reports whether viewer may see subject's phone number and
+// other personal data: only the person themself and staff may.
+func (viewer *User) SeesPrivateDataOf(subject ID) bool {
+	return viewer != nil && (viewer.ID == subject || viewer.IsStaff())
+}
+
+// MaskPhone hides the middle of a mainland mobile number: 138****5678.
+func MaskPhone(phone string) string {
+	if len(phone) != 11 {
+		if phone == "" {
+			return ""
+		}
+		return "****"
+	}
+	return phone[:3] + "****" + phone[7:]
+}
+
+var phonePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
+
+// NormalizePhone removes the spaces and dashes people type into numbers.
+func NormalizePhone(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// ValidPhone reports whether s is a mainland mobile number.
+func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
+
+const (
+	MaxNameRunes      = 50
+	MinPasswordLength = 8
+	MaxPasswordLength = 256
+)
+
+func checkName(p Problems, field, name string) {
+	switch {
+	case name == "":
+		p.Add(field, FRRequired)
+	case utf8.RuneCountInString(name) > MaxNameRunes:
+		p.Add(field, FRTooLong)
+	}
+}
+
+func checkPassword(p Problems, field, pw string) {
+	switch {
+	case pw == "":
+		p.Add(field, FRRequired)
+	case utf8.RuneCountInString(pw) < MinPasswordLength:
+		p.Add(field, FRPasswordShort)
+	case len(pw) > MaxPasswordLength:
+		p.Add(field, FRTooLong)
+	}
+}
+
+func checkBirthYear(p Problems, field string, year int, now time.Time) {
+	if year != 0 && (year < 1900 || year > now.Year()) {
+		p.Add(field, FROutOfRange)
+	}
+}
+
+// RegisterInput is what a resident fills in to sign up.
+type RegisterInput struct {
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	Password  string `json:"password"`
+	AreaID    ID     `json:"area_id"`
+	BirthYear int    `json:"birth_year"`
+}
+
+// Normalize trims what people type by accident.
+func (in *RegisterInput) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = NormalizePhone(in.Phone)
+}
+
+// Validate checks the fields that need no database.
+func (in *RegisterInput) Validate(now time.Time) error {
+	p := Problems{}
+	checkName(p, "name", in.Name)
+	switch {
+	case in.Phone == "":
+		p.Add("phone", FRRequired)
+	case !ValidPhone(in.Phone):
+		p.Add("phone", FRInvalidPhone)
+	}
+	checkPassword(p, "password", in.Password)
+	if in.AreaID == 0 {
+		p.Add("area_id", FRRequired)
+	}
+	checkBirthYear(p, "birth_year", in.BirthYear, now)
+	return p.Err()
+}
+
+// NewUserInput creates an account on someone's behalf: staff for a resident
+// without a smartphone (phone and password optional), or the command line.
+type NewUserInput struct {
+	Name      string `json:"name"`
+	Phone     string `json:"phone"`
+	Password  string `json:"password"`
+	AreaID    ID     `json:"area_id"`
+	BirthYear int    `json:"birth_year"`
+	Roles     []Role `json:"-"` // empty means resident
+}
+
+// Normalize trims what people type by accident.
+func (in *NewUserInput) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Phone = NormalizePhone(in.Phone)
+	if len(in.Roles) == 0 {
+		in.Roles = []Role{RoleResident}
+	}
+	in.Roles = SortRoles(in.Roles)
+}
+
+// Validate checks the fields that need no database.
+func (in *NewUserInput) Validate(now time.Time, areaRequired bool) error {
+	p := Problems{}
+	checkName(p, "name", in.Name)
+	if in.Phone != "" && !ValidPhone(in.Phone) {
+		p.Add("phone", FRInvalidPhone)
+	}
+	if in.Password != "" {
+		checkPassword(p, "password", in.Password)
+	}
+	if areaRequired && in.AreaID == 0 {
+		p.Add("area_id", FRRequired)
+	}
+	checkBirthYear(p, "birth_year", in.BirthYear, now)
+	return p.Err()
+}
+
+// UpdateMeInput changes one's own profile; nil fields stay as they are.
+// ClearEmergencyContact removes the contact on file.
+type UpdateMeInput struct {
+	Name                  *string
+	BirthYear             *int
+	EmergencyContact      *EmergencyContact
+	ClearEmergencyContact bool
+}
+
+// Validate checks and normalizes the input.
+func (in *UpdateMeInput) Validate(now time.Time) error {
+	p := Problems{}
+	if in.Name != nil {
+		*in.Name = strings.TrimSpace(*in.Name)
+		checkName(p, "name", *in.Name)
+	}
+	if in.BirthYear != nil {
+		checkBirthYear(p, "birth_year", *in.BirthYear, now)
+	}
+	if c := in.EmergencyContact; c != nil {
+		c.Name = strings.TrimSpace(c.Name)
+		c.Phone = NormalizePhone(c.Phone)
+		checkName(p, "emergency_contact.name", c.Name)
+		switch {
+		case c.Phone == "":
+			p.Add("emergency_contact.phone", FRRequired)
+		case !ValidPhone(c.Phone):
+			p.Add("emergency_contact.phone", FRInvalidPhone)
+		}
+	}
+	return p.Err()
+}
+
+// HelpCategories are the kinds of help residents ask for and volunteers
+// offer as skills.
+var HelpCategories = []string{"errand", "repair", "companion", "tech", "care", "tutoring", "other"}
+
+// VolunteerProfile says what a volunteer can do, where and when.
+type VolunteerProfile struct {
+	UserID       ID           `json:"user_id"`
+	Skills       []string     `json:"skills"`
+	AreaIDs      []ID         `json:"area_ids"`
+	Availability OpeningHours `json:"availability"`
+}
+
+// VolunteerProfileInput is the API form of a volunteer profile.
+type VolunteerProfileInput struct {
+	Skills       []string            `json:"skills"`
+	AreaIDs      []ID                `json:"area_ids"`
+	Availability map[string][]string `json:"availability"`
+}
+
+// Validate checks the input and returns the profile it describes (areas are
+// checked against the database by the service).
+func (in VolunteerProfileInput) Validate() (*VolunteerProfile, error) {
+	p := Problems{}
+	vp := &VolunteerProfile{Skills: []string{}, AreaIDs: []ID{}}
+	for _, s := range in.Skills {
+		if !slices.Contains(HelpCategories, s) {
+			p.Add("skills", FRInvalid)
+		} else if !slices.Contains(vp.Skills, s) {
+			vp.Skills = append(vp.Skills, s)
+		}
+	}
+	for _, id := range in.AreaIDs {
+		if id <= 0 {
+			p.Add("area_ids", FRUnknownArea)
+		} else if !slices.Contains(vp.AreaIDs, id) {
+			vp.AreaIDs = append(vp.AreaIDs, id)
+		}
+	}
+	av, err := ParseOpeningHours("availability", in.Availability)
+	if err != nil {
+		p.Add("availability", FRHours)
+	}
+	vp.Availability = av
+	return vp, p.Err()
+}
+
+// Session is a signed-in session; Token is shown once and stored hashed.
+type Session struct {
+	Token     string
+	User      *User
+	ExpiresAt time.Time
+}
+
+// SessionKind tells bearer tokens for the API from cookie sessions of pages.
+type SessionKind string
+
+const (
+	SessionAPI SessionKind = "api"
+	SessionWeb SessionKind = "web"
+)
+
+// LoginInput is a login attempt; ClientAddr is the address it came from,
+// for throttling.
+type LoginInput struct {
+	Phone      string      `json:"phone"`
+	Password   string      `json:"password"`
+	ClientAddr string      `json:"-"`
+	Kind       SessionKind `json:"-"`
+}
+
+// AccountService keeps accounts, sessions and roles. Methods read the acting
+// user from ctx (see NewContextWithUser) and enforce who may do what.
+type AccountService interface {
+	Register(ctx context.Context, in RegisterInput) (*User, error)
+	Login(ctx context.Context, in LoginInput) (*Session, error)
+	Logout(ctx context.Context, token string) error
+	// Authenticate returns the user a token belongs to, or unauthenticated.
+	Authenticate(ctx context.Context, token string) (*User, error)
+	UpdateMe(ctx context.Context, in UpdateMeInput) (*User, error)
+	CreateUser(ctx context.Context, in NewUserInput) (*User, error)
+	FindUsers(ctx context.Context, q string, opts ListOptions) (Page[*User], error)
+	User(ctx context.Context, id ID) (*User, error)
+	SetRoles(ctx context.Context, id ID, roles []Role) (*User, error)
+	SetVolunteerProfile(ctx context.Context, in VolunteerProfileInput) (*VolunteerProfile, error)
+	VolunteerProfile(ctx context.Context, userID ID) (*VolunteerProfile, error)
+}
+
+type ctxKey int
+
+const userKey ctxKey = iota
+
+// NewContextWithUser returns ctx carrying the acting user.
+func NewContextWithUser(ctx context.Context, u *User) context.Context {
+	return context.WithValue(ctx, userKey, u)
+}
+
+// UserFromContext returns the acting user, or nil when anonymous.
+func UserFromContext(ctx context.Context) *User {
+	u, _ := ctx.Value(userKey).(*User)
+	return u
+}
+
+// SystemUser acts for the command line and demo data: it may do anything.
+// Its ID is 0, so audit entries show no person.
+var SystemUser = &User{Name: "system", Roles: []Role{RoleStaff, RoleAdmin}}
+
+// RequireUser returns the acting user or an unauthenticated error.
+func RequireUser(ctx context.Context) (*User, error) {
+	u := UserFromContext(ctx)
+	if u == nil {
+		return nil, Errorf(ECUnauthenticated)
+	}
+	return u, nil
+}
+
+// RequireStaff returns the acting user if they are staff.
+func RequireStaff(ctx context.Context) (*User, error) {
+	u, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsStaff() {
+		return nil, Errorf(ECForbidden)
+	}
+	return u, nil
+}
+
+// RequireAdmin returns the acting user if they are an admin.
+func RequireAdmin(ctx context.Context) (*User, error) {
+	u, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !u.IsAdmin() {
+		return nil, Errorf(ECForbidden)
+	}
+	return u, nil
+}
+
+// CheckRoleChange applies the grant rules: staff may grant or take away
+// resident, volunteer and talent; only an admin changes staff and admin.
+func CheckRoleChange(actor *User, before, after []Role) error {
+	for _, r := range after {
+		if !r.Valid() {
+			return Invalid("roles", FRUnknownRole)
+		}
+	}
+	if !actor.IsStaff() {
+		return Errorf(ECForbidden)
+	}
+	for _, r := range AllRoles {
+		if r.Privileged() && slices.Contains(before, r) != slices.Contains(after, r) && !actor.IsAdmin() {
+			return Errorf(ECForbidden)
+		}
+	}
+	return nil
+}
