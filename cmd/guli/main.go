@@ -1,0 +1,289 @@
+// Command guli runs a Guli community service station: the web pages, the
+// JSON API and the database migrations, in one binary.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // station time zones work on machines without a zone database
+
+	"guli"
+	"guli/demo"
+	"guli/i18n"
+	"guli/sqlstore"
+	"guli/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "guli:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `guli runs a community service station.
+
+Commands:
+  guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo]
+  guli migrate [--db ...]
+  guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--db ...]
+  guli demo [--residents N] [--db ...]
+
+Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db.
+`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			fmt.Fprint(stderr, usage)
+			return errors.New(`unknown command: try "guli user add"`)
+		}
+		return userAdd(ctx, args[2:], getenv, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("guli "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string, logger *slog.Logger) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", orDefault(getenv("GULI_ADDR"), "127.0.0.1:8080"), "address to listen on")
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	withDemo := fs.Bool("demo", false, "fill an empty database with a demo station")
+	trustProxy := fs.Bool("trust-proxy", getenv("GULI_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For")
+	secure := fs.Bool("secure-cookies", getenv("GULI_SECURE_COOKIES") == "true", "mark cookies Secure (serving over HTTPS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	start := time.Now()
+
+	db, err := openDB(ctx, *dsn, logger)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts, stations := sqlstore.NewAccounts(db), sqlstore.NewStations(db)
+
+	if *withDemo {
+		res, err := demo.Seed(ctx, demo.Services{Accounts: accounts, Stations: stations})
+		if err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+		printDemo(stdout, res)
+	}
+
+	srv, err := web.New(web.Config{
+		Services:      web.Services{Accounts: accounts, Stations: stations},
+		DB:            db,
+		Logger:        logger,
+		Catalog:       i18n.MustLoad(),
+		SecureCookies: *secure,
+		TrustProxy:    *trustProxy,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "Guli is serving http://%s (database: %s)\n", ln.Addr(), db.Engine())
+	logger.Info("started", "addr", ln.Addr().String(), "db", db.Engine(), "startup", time.Since(start))
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; every acknowledged write is already committed.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Guli stopped.")
+	return nil
+}
+
+func printDemo(w io.Writer, res *demo.Result) {
+	if !res.Created {
+		fmt.Fprintf(w, "Demo: the database already has a station (%s); nothing added.\n", res.Station.Name)
+		return
+	}
+	fmt.Fprintf(w, "Demo: created %s with %d areas and %d rooms.\n", res.Station.Name, len(res.Station.Areas), len(res.Station.Rooms))
+	fmt.Fprintf(w, "Demo accounts (password %q):\n", demo.Password)
+	for _, a := range res.Accounts {
+		fmt.Fprintf(w, "  %s  %-9s %v\n", a.Phone, a.Name, a.Roles)
+	}
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("migrate", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(stdout, "Migrated %s database.\n", db.Engine())
+	return nil
+}
+
+// repeated collects a flag given several times (--role staff --role admin).
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+func userAdd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("user add", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	name := fs.String("name", "", "the person's name")
+	phone := fs.String("phone", "", "mainland mobile number")
+	pw := fs.String("password", "", "password, at least 8 characters")
+	area := fs.String("area", "", "residential area ID")
+	var roles repeated
+	fs.Var(&roles, "role", "role: resident, volunteer, talent, staff or admin (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	in := guli.NewUserInput{Name: *name, Phone: *phone, Password: *pw}
+	if *area != "" {
+		in.AreaID = guli.ParseID(*area)
+	}
+	for _, r := range roles {
+		in.Roles = append(in.Roles, guli.Role(r))
+	}
+	if in.Phone == "" || in.Password == "" || len(in.Roles) == 0 {
+		fs.Usage()
+		return errors.New("--name, --phone, --password and --role are required")
+	}
+	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := sqlstore.NewAccounts(db).CreateUser(guli.NewContextWithUser(ctx, guli.SystemUser), in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, u.ID)
+	return nil
+}
+
+// describe spells out a domain error for the terminal, in English.
+func describe(err error) error {
+	e := guli.AsError(err)
+	if len(e.Fields) == 0 {
+		return err
+	}
+	cat := i18n.MustLoad()
+	var parts []string
+	for f, reason := range e.Fields {
+		parts = append(parts, f+": "+cat.T(i18n.English, "field."+reason))
+	}
+	return fmt.Errorf("%s (%s)", e.Code, strings.Join(parts, "; "))
+}
+
+func demoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("demo", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	residents := fs.Int("residents", 0, "add this many synthetic residents")
+	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *residents < 0 {
+		return errors.New("--residents must not be negative")
+	}
+	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := demo.Services{Accounts: sqlstore.NewAccounts(db), Stations: sqlstore.NewStations(db)}
+	res, err := demo.Seed(ctx, svc)
+	if err != nil {
+		return err
+	}
+	printDemo(stdout, res)
+	if *residents > 0 {
+		start := time.Now()
+		n, err := demo.Residents(ctx, svc, res.Station.ID, *residents, *seed)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Added %d synthetic residents in %s.\n", n, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}

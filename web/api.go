@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"guli"
+)
+
+// statusOf maps a domain error code to its HTTP status. This is the one
+// place the mapping lives.
+func statusOf(code string) int {
+	switch code {
+	case guli.ECBadJSON:
+		return http.StatusBadRequest
+	case guli.ECUnauthenticated, guli.ECInvalidCredentials:
+		return http.StatusUnauthorized
+	case guli.ECForbidden:
+		return http.StatusForbidden
+	case guli.ECNotFound:
+		return http.StatusNotFound
+	case ECMethodNotAllowed:
+		return http.StatusMethodNotAllowed
+	case guli.ECPhoneTaken:
+		return http.StatusConflict
+	case guli.ECBodyTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case guli.ECValidation:
+		return http.StatusUnprocessableEntity
+	case guli.ECRateLimited:
+		return http.StatusTooManyRequests
+	case guli.ECUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func slogLevel(status int) slog.Level {
+	if status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}
+
+// errorBody is the one error shape of the API.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// apiError answers err with the status its code maps to.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	e := guli.AsError(err)
+	s.writeError(w, r, statusOf(e.Code), e)
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, e *guli.Error) {
+	if status >= 500 {
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", e.Err)
+	}
+	lang := info(r).lang
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.Catalog.T(lang, "error."+e.Code)}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = s.fieldMessages(lang, e.Fields)
+	}
+	if e.Code == guli.ECRateLimited {
+		w.Header().Set("Retry-After", retryAfter(e))
+	}
+	writeJSON(w, status, body)
+}
+
+// fieldMessages translates field reasons into sentences.
+func (s *Server) fieldMessages(lang string, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for f, reason := range fields {
+		out[f] = s.Catalog.T(lang, "field."+reason)
+	}
+	return out
+}
+
+// retryAfter is the Retry-After header value for a rate_limited error: whole
+// seconds, rounded up, at least one.
+func retryAfter(err error) string {
+	wait := guli.AsError(err).RetryAfter
+	return strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second)))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// decode reads a JSON object into v. An empty body reads as {}. Invalid JSON
+// is bad_json, a body over 1 MiB body_too_large, and a value of the wrong
+// type validation_failed naming the field.
+func decode(r *http.Request, v any) error {
+	body, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return guli.Errorf(guli.ECBodyTooLarge)
+	}
+	if err != nil {
+		return guli.Wrap(guli.ECBadJSON, err)
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	if !json.Valid(body) || body[0] != '{' {
+		return guli.Errorf(guli.ECBadJSON)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return guli.Invalid(te.Field, guli.FRWrongType)
+		}
+		return guli.Invalid("body", guli.FRInvalid)
+	}
+	return nil
+}
+
+// listOptions reads ?limit= and ?cursor=.
+func listOptions(r *http.Request) (guli.ListOptions, error) {
+	opts := guli.ListOptions{Cursor: r.URL.Query().Get("cursor")}
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return opts, guli.Invalid("limit", guli.FROutOfRange)
+		}
+		opts.Limit = min(n, guli.MaxLimit)
+	}
+	if len(opts.Cursor) > 512 {
+		return opts, guli.Invalid("cursor", guli.FRInvalid)
+	}
+	return opts, nil
+}
+
+// listBody is the shape of every list.
+type listBody[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func writeList[T, V any](w http.ResponseWriter, page guli.Page[T], view func(T) V) {
+	items := make([]V, len(page.Items))
+	for i, it := range page.Items {
+		items[i] = view(it)
+	}
+	writeJSON(w, http.StatusOK, listBody[V]{Items: items, NextCursor: page.NextCursor})
+}
+
+// pathID reads an ID from the path; malformed IDs find nothing.
+func pathID(r *http.Request, name string) guli.ID { return guli.ParseID(r.PathValue(name)) }

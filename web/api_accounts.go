@@ -1,0 +1,223 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"guli"
+)
+
+// meView is a person's own account, phone and all.
+type meView struct {
+	ID               guli.ID                `json:"id"`
+	Name             string                 `json:"name"`
+	Phone            *string                `json:"phone"`
+	Roles            []guli.Role            `json:"roles"`
+	AreaID           *guli.ID               `json:"area_id"`
+	BirthYear        *int                   `json:"birth_year"`
+	EmergencyContact *guli.EmergencyContact `json:"emergency_contact"`
+}
+
+func viewMe(u *guli.User) meView {
+	v := meView{ID: u.ID, Name: u.Name, Roles: u.Roles, EmergencyContact: u.EmergencyContact}
+	if u.Phone != "" {
+		v.Phone = &u.Phone
+	}
+	if u.AreaID != 0 {
+		v.AreaID = &u.AreaID
+	}
+	if u.BirthYear != 0 {
+		v.BirthYear = &u.BirthYear
+	}
+	return v
+}
+
+// userView is someone else's account: name and roles for anyone signed in;
+// staff also see the area and the phone (masked in lists).
+type userView struct {
+	ID        guli.ID     `json:"id"`
+	Name      string      `json:"name"`
+	Roles     []guli.Role `json:"roles"`
+	Phone     *string     `json:"phone,omitempty"`
+	AreaID    *guli.ID    `json:"area_id,omitempty"`
+	BirthYear *int        `json:"birth_year,omitempty"`
+}
+
+func viewUser(viewer, u *guli.User, inList bool) userView {
+	v := userView{ID: u.ID, Name: u.Name, Roles: u.Roles}
+	if !viewer.SeesPrivateDataOf(u.ID) {
+		return v
+	}
+	phone := u.Phone
+	if inList {
+		phone = guli.MaskPhone(phone)
+	}
+	v.Phone = &phone
+	area := u.AreaID
+	v.AreaID = &area
+	if u.BirthYear != 0 {
+		v.BirthYear = &u.BirthYear
+	}
+	return v
+}
+
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+	var in guli.RegisterInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, err := s.Accounts.Register(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"user": viewMe(u)})
+}
+
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+	var in guli.LoginInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	in.ClientAddr, in.Kind = s.clientAddr(r), guli.SessionAPI
+	sess, err := s.Accounts.Login(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "user": viewMe(sess.User)})
+}
+
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+	ri := info(r)
+	if ri.token == "" {
+		s.apiError(w, r, guli.Errorf(guli.ECUnauthenticated))
+		return
+	}
+	if err := s.Accounts.Logout(r.Context(), ri.token); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if !ri.viaBearer {
+		s.clearSessionCookie(w)
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	u, err := guli.RequireUser(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewMe(u))
+}
+
+func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
+	if _, err := guli.RequireUser(r.Context()); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var body struct {
+		Name             *string         `json:"name"`
+		BirthYear        *int            `json:"birth_year"`
+		EmergencyContact json.RawMessage `json:"emergency_contact"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	in := guli.UpdateMeInput{Name: body.Name, BirthYear: body.BirthYear}
+	switch ec := bytes.TrimSpace(body.EmergencyContact); {
+	case len(ec) == 0:
+	case bytes.Equal(ec, []byte("null")):
+		in.ClearEmergencyContact = true
+	default:
+		in.EmergencyContact = &guli.EmergencyContact{}
+		if err := json.Unmarshal(ec, in.EmergencyContact); err != nil {
+			s.apiError(w, r, guli.Invalid("emergency_contact", guli.FRWrongType))
+			return
+		}
+	}
+	u, err := s.Accounts.UpdateMe(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewMe(u))
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+	var in guli.NewUserInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u, err := s.Accounts.CreateUser(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, viewUser(guli.UserFromContext(r.Context()), u, false))
+}
+
+func (s *Server) apiFindUsers(w http.ResponseWriter, r *http.Request) {
+	opts, err := listOptions(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	page, err := s.Accounts.FindUsers(r.Context(), r.URL.Query().Get("q"), opts)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	viewer := guli.UserFromContext(r.Context())
+	writeList(w, page, func(u *guli.User) userView { return viewUser(viewer, u, true) })
+}
+
+func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) {
+	u, err := s.Accounts.User(r.Context(), pathID(r, "id"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false))
+}
+
+func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Roles []guli.Role `json:"roles"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if body.Roles == nil {
+		s.apiError(w, r, guli.Invalid("roles", guli.FRRequired))
+		return
+	}
+	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), body.Roles)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false))
+}
+
+func (s *Server) apiSetVolunteerProfile(w http.ResponseWriter, r *http.Request) {
+	var in guli.VolunteerProfileInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	vp, err := s.Accounts.SetVolunteerProfile(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, vp)
+}

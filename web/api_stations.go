@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+
+	"guli"
+)
+
+// stationView is a station in lists; stationDetail adds its areas and rooms.
+type stationView struct {
+	ID           guli.ID           `json:"id"`
+	Name         string            `json:"name"`
+	Address      string            `json:"address"`
+	Timezone     string            `json:"timezone"`
+	OpeningHours guli.OpeningHours `json:"opening_hours"`
+	OpenedOn     guli.Date         `json:"opened_on"`
+}
+
+type stationDetail struct {
+	stationView
+	Areas []*guli.Area `json:"areas"`
+	Rooms []*guli.Room `json:"rooms"`
+}
+
+func viewStation(st *guli.Station) stationView {
+	return stationView{ID: st.ID, Name: st.Name, Address: st.Address, Timezone: st.Timezone,
+		OpeningHours: st.OpeningHours, OpenedOn: st.OpenedOn}
+}
+
+func viewStationDetail(st *guli.Station) stationDetail {
+	d := stationDetail{stationView: viewStation(st), Areas: st.Areas, Rooms: st.Rooms}
+	if d.Areas == nil {
+		d.Areas = []*guli.Area{}
+	}
+	if d.Rooms == nil {
+		d.Rooms = []*guli.Room{}
+	}
+	return d
+}
+
+func (s *Server) apiCreateStation(w http.ResponseWriter, r *http.Request) {
+	var in guli.StationInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	st, err := s.Stations.CreateStation(r.Context(), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, viewStationDetail(st))
+}
+
+func (s *Server) apiStations(w http.ResponseWriter, r *http.Request) {
+	opts, err := listOptions(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	page, err := s.Stations.Stations(r.Context(), opts)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeList(w, page, viewStation)
+}
+
+func (s *Server) apiStation(w http.ResponseWriter, r *http.Request) {
+	st, err := s.Stations.Station(r.Context(), pathID(r, "id"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewStationDetail(st))
+}
+
+func (s *Server) apiSetOpeningHours(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		OpeningHours map[string][]string `json:"opening_hours"`
+	}
+	if err := decode(r, &body); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	st, err := s.Stations.SetOpeningHours(r.Context(), pathID(r, "id"), body.OpeningHours)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, viewStationDetail(st))
+}
+
+func (s *Server) apiCreateArea(w http.ResponseWriter, r *http.Request) {
+	var in guli.AreaInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	a, err := s.Stations.CreateArea(r.Context(), pathID(r, "id"), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, a)
+}
+
+func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) {
+	opts, err := listOptions(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	page, err := s.Stations.Areas(r.Context(), opts)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeList(w, page, func(a *guli.Area) *guli.Area { return a })
+}
+
+func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
+	var in guli.RoomInput
+	if err := decode(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	room, err := s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, room)
+}

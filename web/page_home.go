@@ -1,0 +1,89 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"guli"
+)
+
+// dayHours is one weekday's opening for the home page table.
+type dayHours struct {
+	Key   string // "mon"…"sun"
+	Spans []guli.Span
+	Today bool
+}
+
+type homeData struct {
+	Now      time.Time
+	TodayKey string
+	Today    []guli.Span
+	Week  []dayHours
+	Parts []navPart
+}
+
+// navPart is one part of the station on the home page.
+type navPart struct {
+	Key, Path, Icon string
+}
+
+// parts are the station's parts, in the order the home page lists them.
+var parts = []navPart{
+	{"activities", "/activities", "📅"},
+	{"help", "/help", "🤝"},
+	{"teams", "/teams", "🌱"},
+	{"notices", "/notices", "📢"},
+	{"councils", "/councils", "🗳"},
+	{"stats", "/stats", "📊"},
+}
+
+func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "home.title", "home")
+	d := homeData{Parts: parts}
+	if st := v.Station; st != nil {
+		d.Now = time.Now().In(st.Location())
+		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
+		d.Today = st.OpeningHours.On(d.Now.Weekday())
+		for i, key := range guli.Weekdays {
+			d.Week = append(d.Week, dayHours{Key: key, Spans: st.OpeningHours[i], Today: key == d.TodayKey})
+		}
+	}
+	if r.URL.Query().Get("welcome") == "1" && v.User != nil {
+		v.Notice = v.T("home.welcome", v.User.Name)
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "home", v)
+}
+
+func (s *Server) pageStations(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "stations.title", "")
+	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	v.Data = page.Items
+	s.render(w, r, http.StatusOK, "stations", v)
+}
+
+func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	st, err := s.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound)
+		return
+	}
+	s.setCookie(w, stationCookie, st.ID.String(), prefLifetime)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// pageSoon stands in for a part of the station whose issue has not landed.
+func (s *Server) pageSoon(key string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := s.newView(r, "part."+key, key)
+		v.Data = key
+		s.render(w, r, http.StatusOK, "soon", v)
+	}
+}

@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"guli"
+)
+
+func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "login.title", "login")
+	v.Form["next"] = localPath(r.URL.Query().Get("next"))
+	s.render(w, r, http.StatusOK, "login", v)
+}
+
+func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	v := s.newView(r, "login.title", "login")
+	v.Form["phone"] = r.PostForm.Get("phone")
+	v.Form["next"] = localPath(r.PostForm.Get("next"))
+	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{
+		Phone: r.PostForm.Get("phone"), Password: r.PostForm.Get("password"),
+		ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb,
+	})
+	if err != nil {
+		status := s.formError(v, err)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", retryAfter(err))
+		}
+		s.render(w, r, status, "login", v)
+		return
+	}
+	s.setCookie(w, sessionCookie, sess.Token, time.Until(sess.ExpiresAt))
+	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
+}
+
+func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {
+	if token := info(r).token; token != "" {
+		if err := s.Accounts.Logout(r.Context(), token); err != nil {
+			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			return
+		}
+	}
+	s.clearSessionCookie(w)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"guli"
+)
+
+// requireLogin sends anonymous visitors to the login page and back.
+func (s *Server) requireLogin(w http.ResponseWriter, r *http.Request) (*guli.User, bool) {
+	u := guli.UserFromContext(r.Context())
+	if u == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil, false
+	}
+	return u, true
+}
+
+func (s *Server) pageMe(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "me.title", "me")
+	if c := u.EmergencyContact; c != nil {
+		v.Form["ec_name"], v.Form["ec_phone"] = c.Name, c.Phone
+	}
+	if r.URL.Query().Get("saved") == "1" {
+		v.Notice = v.T("me.saved")
+	}
+	s.render(w, r, http.StatusOK, "me", v)
+}
+
+// pageMePost saves the emergency contact; an empty form removes it.
+func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	v := s.newView(r, "me.title", "me")
+	v.Form["ec_name"], v.Form["ec_phone"] = r.PostForm.Get("ec_name"), r.PostForm.Get("ec_phone")
+	in := guli.UpdateMeInput{}
+	if strings.TrimSpace(v.Form["ec_name"]+v.Form["ec_phone"]) == "" {
+		in.ClearEmergencyContact = true
+	} else {
+		in.EmergencyContact = &guli.EmergencyContact{Name: v.Form["ec_name"], Phone: v.Form["ec_phone"]}
+	}
+	if _, err := s.Accounts.UpdateMe(r.Context(), in); err != nil {
+		status := s.formError(v, err)
+		// The form's fields are named after the API's, without the prefix.
+		for api, form := range map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"} {
+			if msg, ok := v.Errors[api]; ok {
+				v.Errors[form] = msg
+			}
+		}
+		s.render(w, r, status, "me", v)
+		return
+	}
+	http.Redirect(w, r, "/me?saved=1", http.StatusSeeOther)
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"net/http"
+
+	"guli/i18n"
+)
+
+// pageElder switches elder mode (larger type, higher contrast) on or off and
+// remembers it in a cookie.
+func (s *Server) pageElder(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	if r.PostForm.Get("elder") == "1" {
+		s.setCookie(w, elderCookie, "1", prefLifetime)
+	} else {
+		s.setCookie(w, elderCookie, "0", prefLifetime)
+	}
+	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// pageLang switches the language of the pages.
+func (s *Server) pageLang(w http.ResponseWriter, r *http.Request) {
+	if !s.parseForm(w, r) {
+		return
+	}
+	lang := i18n.Supported(r.PostForm.Get("lang"))
+	if lang == "" {
+		lang = i18n.Chinese
+	}
+	s.setCookie(w, langCookie, lang, prefLifetime)
+	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+}

@@ -1,0 +1,230 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"guli"
+	"guli/i18n"
+)
+
+const (
+	sessionCookie = "guli_session"
+	langCookie    = "guli_lang"
+	elderCookie   = "guli_elder"
+	stationCookie = "guli_station"
+	prefLifetime  = 365 * 24 * time.Hour
+)
+
+// view is what every page template gets.
+type view struct {
+	Lang    string
+	Title   string // catalogue key of the page title
+	Elder   bool
+	User    *guli.User
+	Station *guli.Station
+	Path    string // the current path, where the switches come back to
+	Nav     string // the navigation item to mark as current
+	Form    map[string]string
+	Errors  map[string]string // field → translated reason
+	Alert   string            // translated message above the form
+	Notice  string            // translated good news
+	Data    any
+	cat     *i18n.Catalog
+}
+
+// T translates a catalogue key in the page's language.
+func (v *view) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
+
+// OtherLang is the language the switch offers.
+func (v *view) OtherLang() string {
+	if v.Lang == i18n.English {
+		return i18n.Chinese
+	}
+	return i18n.English
+}
+
+// parsePages parses each page template together with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	layout, err := template.New("layout").Funcs(template.FuncMap{"dict": dict}).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// dict builds a map for passing several values to a sub-template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, errors.New("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, errors.New("dict: keys must be strings")
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// newView starts a page's data with what every page shows.
+func (s *Server) newView(r *http.Request, title, nav string) *view {
+	ri := info(r)
+	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
+		Path: r.URL.Path, Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
+	v.Station = s.currentStation(r)
+	return v
+}
+
+// currentStation is the station the pages show: the one chosen on the
+// stations page (remembered in a cookie), else the first one.
+func (s *Server) currentStation(r *http.Request) *guli.Station {
+	if c, err := r.Cookie(stationCookie); err == nil {
+		if st, err := s.Stations.Station(r.Context(), guli.ParseID(c.Value)); err == nil {
+			return st
+		}
+	}
+	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		return nil
+	}
+	st, err := s.Stations.Station(r.Context(), page.Items[0].ID)
+	if err != nil {
+		return nil
+	}
+	return st
+}
+
+// render writes a page. Rendering into a buffer first means a template
+// failure becomes an error page, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Logger.Error("no such page template", "name", name)
+		s.renderError(w, r, http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.Logger.Error("render page", "name", name, "err", err)
+		if name != "error" {
+			s.renderError(w, r, http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError writes a friendly error page for status.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+	key := "notfound"
+	switch status {
+	case http.StatusForbidden:
+		key = "forbidden"
+	case http.StatusMethodNotAllowed:
+		key = "method"
+	case http.StatusRequestEntityTooLarge:
+		key = "too_large"
+	case http.StatusTooManyRequests:
+		key = "rate_limited"
+	case http.StatusBadRequest:
+		key = "bad_request"
+	case http.StatusNotFound:
+	default:
+		if status >= 500 {
+			key = "server"
+		}
+	}
+	v := s.newView(r, "errorpage."+key+".title", "")
+	v.Data = map[string]any{"Status": status, "Message": "errorpage." + key + ".body"}
+	s.render(w, r, status, "error", v)
+}
+
+// formError turns a service error into what a form shows: a reason next to
+// each field, or one message above the form.
+func (s *Server) formError(v *view, err error) int {
+	e := guli.AsError(err)
+	if len(e.Fields) > 0 {
+		v.Errors = s.fieldMessages(v.Lang, e.Fields)
+	}
+	if e.Code != guli.ECValidation {
+		if e.Code == guli.ECRateLimited {
+			v.Alert = v.T("error.rate_limited_minutes", int((e.RetryAfter+time.Minute-1)/time.Minute))
+		} else {
+			v.Alert = v.T("error." + e.Code)
+		}
+	}
+	if e.Code == guli.ECInternal || e.Code == guli.ECUnavailable {
+		s.Logger.Error("form failed", "code", e.Code, "err", e.Err)
+	}
+	return statusOf(e.Code)
+}
+
+// parseForm reads a posted form, answering errors itself; it reports
+// whether the handler may go on.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.renderError(w, r, http.StatusRequestEntityTooLarge)
+		} else {
+			s.renderError(w, r, http.StatusBadRequest)
+		}
+		return false
+	}
+	return true
+}
+
+// localPath keeps redirects on this site: only plain absolute paths pass.
+func localPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
+		return "/"
+	}
+	return u.RequestURI()
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) staticFiles(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.StripPrefix("/static/", http.FileServerFS(s.static)).ServeHTTP(w, r)
+}

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes lists every route Guli serves, API and pages. docs/openapi.yaml
+// describes the API ones; a test keeps the two in step.
+func (s *Server) routes() []route {
+	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	return []route{
+		// Operations.
+		{"GET /healthz", s.healthz},
+		{"GET /readyz", s.readyz},
+		{"GET /metrics", metrics.ServeHTTP},
+
+		// Accounts.
+		{"POST /api/v1/auth/register", s.apiRegister},
+		{"POST /api/v1/auth/login", s.apiLogin},
+		{"POST /api/v1/auth/logout", s.apiLogout},
+		{"GET /api/v1/me", s.apiMe},
+		{"PATCH /api/v1/me", s.apiUpdateMe},
+		{"PUT /api/v1/me/volunteer-profile", s.apiSetVolunteerProfile},
+		{"POST /api/v1/users", s.apiCreateUser},
+		{"GET /api/v1/users", s.apiFindUsers},
+		{"GET /api/v1/users/{id}", s.apiUser},
+		{"PUT /api/v1/users/{id}/roles", s.apiSetRoles},
+
+		// Stations, areas, rooms.
+		{"POST /api/v1/stations", s.apiCreateStation},
+		{"GET /api/v1/stations", s.apiStations},
+		{"GET /api/v1/stations/{id}", s.apiStation},
+		{"PUT /api/v1/stations/{id}/opening-hours", s.apiSetOpeningHours},
+		{"POST /api/v1/stations/{id}/areas", s.apiCreateArea},
+		{"GET /api/v1/areas", s.apiAreas},
+		{"POST /api/v1/stations/{id}/rooms", s.apiCreateRoom},
+
+		// Pages.
+		{"GET /{$}", s.pageHome},
+		{"GET /stations", s.pageStations},
+		{"POST /stations", s.pageChooseStation},
+		{"GET /login", s.pageLogin},
+		{"POST /login", s.pageLoginPost},
+		{"POST /logout", s.pageLogout},
+		{"GET /register", s.pageRegister},
+		{"POST /register", s.pageRegisterPost},
+		{"GET /me", s.pageMe},
+		{"POST /me", s.pageMePost},
+		{"POST /prefs/elder", s.pageElder},
+		{"POST /prefs/lang", s.pageLang},
+		{"GET /activities", s.pageSoon("activities")},
+		{"GET /help", s.pageSoon("help")},
+		{"GET /teams", s.pageSoon("teams")},
+		{"GET /notices", s.pageSoon("notices")},
+		{"GET /councils", s.pageSoon("councils")},
+		{"GET /stats", s.pageSoon("stats")},
+		{"GET /static/", s.staticFiles},
+	}
+}

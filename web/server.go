@@ -1,0 +1,174 @@
+// Package web serves Guli over HTTP: the JSON API under /api/v1 and the
+// server-rendered pages, both from the same domain services. Routes are
+// listed in one place, routes.go; each API resource and each page action has
+// its own file.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"guli"
+	"guli/i18n"
+)
+
+// Services are the domain services the server exposes.
+type Services struct {
+	Accounts guli.AccountService
+	Stations guli.StationService
+}
+
+// Pinger tells whether the database answers, for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config wires a Server.
+type Config struct {
+	Services
+	DB      Pinger
+	Logger  *slog.Logger
+	Catalog *i18n.Catalog
+	// SecureCookies marks cookies Secure; set it when served over HTTPS.
+	SecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For, for login
+	// throttling behind a reverse proxy. Leave off when clients connect directly.
+	TrustProxy bool
+}
+
+// Server is the HTTP handler of Guli.
+type Server struct {
+	Config
+	mux      *http.ServeMux
+	handler  http.Handler
+	pages    map[string]*template.Template
+	static   fs.FS
+	metrics  *metrics
+	registry *prometheus.Registry
+	patterns []string
+}
+
+//go:embed templates
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Catalog == nil {
+		c, err := i18n.Load()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Catalog = c
+	}
+	s := &Server{Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.static, _ = fs.Sub(staticFiles, "static")
+	s.metrics = newMetrics(s.registry)
+	for _, r := range s.routes() {
+		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
+		s.patterns = append(s.patterns, r.pattern)
+	}
+	s.handler = s.recoverPanics(s.observe(s.securityHeaders(s.crossOrigin(s.authenticate(http.HandlerFunc(s.dispatch))))))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Patterns lists the route patterns the server serves ("GET /api/v1/me").
+func (s *Server) Patterns() []string { return append([]string(nil), s.patterns...) }
+
+// dispatch routes a request, answering unknown paths and methods in the
+// form the client expects: JSON under /api/, a friendly page elsewhere.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.fail(w, r, http.StatusMethodNotAllowed, guli.Errorf(ECMethodNotAllowed))
+		return
+	}
+	s.fail(w, r, http.StatusNotFound, guli.Errorf(guli.ECNotFound))
+}
+
+// ECMethodNotAllowed answers a known path asked with the wrong method.
+const ECMethodNotAllowed = "method_not_allowed"
+
+func (s *Server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
+// fail answers an error with an explicit status in the client's form.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if isAPI(r) {
+		s.writeError(w, r, status, guli.AsError(err))
+		return
+	}
+	s.renderError(w, r, status)
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// clientAddr is the address login throttling counts failures by.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
+			parts := strings.Split(fwd, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if s.DB == nil {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		return
+	}
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Logger.Warn("readiness check failed", "err", err)
+		s.writeError(w, r, http.StatusServiceUnavailable, &guli.Error{Code: guli.ECUnavailable, Err: err})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
