@@ -87,13 +87,6 @@ func (s *Accounts) userByID(ctx context.Context, q runner, id guli.ID) (*guli.Us
 	return u, notFound(err)
 }
 
-// audit records a staff action on a person's data. actor may be the system.
-func audit(ctx context.Context, q runner, now time.Time, actor *guli.User, action string, subject guli.ID, detail string) error {
-	_, err := q.exec(ctx, `INSERT INTO audit_log (actor_id, action, subject_id, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
-		nullID(actor.ID), action, nullID(subject), detail, ms(now))
-	return err
-}
-
 // Register creates a resident's own account.
 func (s *Accounts) Register(ctx context.Context, in guli.RegisterInput) (*guli.User, error) {
 	in.Normalize()

@@ -20,10 +20,10 @@ const maxBody = 1 << 20
 
 // request carries what the middleware learns about a request.
 type request struct {
-	route string // the matched pattern, for metrics and logs
-	token string // the session token the request rode on
-	lang  string
-	elder bool
+	route     string // the matched pattern, for metrics and logs
+	token     string // the session token the request rode on
+	lang      string
+	elder     bool
 	viaBearer bool
 }
 

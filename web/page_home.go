@@ -18,8 +18,8 @@ type homeData struct {
 	Now      time.Time
 	TodayKey string
 	Today    []guli.Span
-	Week  []dayHours
-	Parts []navPart
+	Week     []dayHours
+	Parts    []navPart
 }
 
 // navPart is one part of the station on the home page.

@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/users", s.apiFindUsers},
 		{"GET /api/v1/users/{id}", s.apiUser},
 		{"PUT /api/v1/users/{id}/roles", s.apiSetRoles},
+		{"GET /api/v1/audit", s.apiAudit},
 
 		// Stations, areas, rooms.
 		{"POST /api/v1/stations", s.apiCreateStation},

@@ -24,6 +24,7 @@ import (
 type Services struct {
 	Accounts guli.AccountService
 	Stations guli.StationService
+	Audit    guli.AuditService
 }
 
 // Pinger tells whether the database answers, for /readyz.

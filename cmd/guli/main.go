@@ -129,7 +129,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	srv, err := web.New(web.Config{
-		Services:      web.Services{Accounts: accounts, Stations: stations},
+		Services:      web.Services{Accounts: accounts, Stations: stations, Audit: sqlstore.NewAudit(db)},
 		DB:            db,
 		Logger:        logger,
 		Catalog:       i18n.MustLoad(),

@@ -1,0 +1,229 @@
+// Package testserver runs the real Guli HTTP server on a real database for
+// tests, seeded with the demo station, and speaks JSON to it.
+package testserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"guli"
+	"guli/demo"
+	"guli/i18n"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+	"guli/web"
+)
+
+// Demo accounts the seed creates (see package demo).
+const (
+	AdminPhone    = "13800000000"
+	StaffPhone    = "13800000001"
+	TalentPhone   = "13800000002"
+	ResidentPhone = "13800000008"
+	Password      = demo.Password
+)
+
+// Server is a running Guli with the demo station.
+type Server struct {
+	URL     string
+	DB      *sqlstore.DB
+	Web     *web.Server
+	Station *guli.Station
+	Client  *http.Client
+
+	t      testing.TB
+	mu     sync.Mutex
+	errors []string
+	// AllowErrors stops logged server errors from failing the test, for
+	// tests that provoke one on purpose.
+	AllowErrors bool
+}
+
+// Options change how the server is built.
+type Options struct {
+	// Wrap lets a test replace services, e.g. to make one panic.
+	Wrap func(*web.Services)
+}
+
+// New starts a server on a fresh database of engine e.
+func New(t testing.TB, e dbtest.Engine, opts ...Options) *Server {
+	t.Helper()
+	return NewOnDSN(t, e.DSN(t), opts...)
+}
+
+// NewOnDSN starts a server on the database at dsn, seeding it if empty.
+func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
+	t.Helper()
+	db := dbtest.OpenDSN(t, dsn)
+	s := &Server{DB: db, t: t}
+	svc := web.Services{Accounts: sqlstore.NewAccounts(db), Stations: sqlstore.NewStations(db), Audit: sqlstore.NewAudit(db)}
+	res, err := demo.Seed(context.Background(), demo.Services{Accounts: svc.Accounts, Stations: svc.Stations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Station = res.Station
+	for _, o := range opts {
+		if o.Wrap != nil {
+			o.Wrap(&svc)
+		}
+	}
+	w, err := web.New(web.Config{Services: svc, DB: db, Catalog: i18n.MustLoad(),
+		Logger: slog.New(&errorCatcher{s: s, h: slog.DiscardHandler})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Web = w
+	hs := httptest.NewServer(w)
+	s.URL = hs.URL
+	s.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	t.Cleanup(func() {
+		hs.Close()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.AllowErrors {
+			for _, e := range s.errors {
+				t.Errorf("the server logged an error (a 5xx is a bug): %s", e)
+			}
+		}
+	})
+	return s
+}
+
+// errorCatcher records every error the server logs.
+type errorCatcher struct {
+	s *Server
+	h slog.Handler
+}
+
+func (c *errorCatcher) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (c *errorCatcher) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	c.s.mu.Lock()
+	c.s.errors = append(c.s.errors, b.String())
+	c.s.mu.Unlock()
+	return nil
+}
+func (c *errorCatcher) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c *errorCatcher) WithGroup(string) slog.Handler      { return c }
+
+// Response is an answer from the server.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body as an object.
+func (r *Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v\n%s", err, r.Body)
+	}
+	return m
+}
+
+// ErrorCode returns error.code of an error body, or "".
+func (r *Response) ErrorCode() string {
+	var e struct {
+		Error struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	json.Unmarshal(r.Body, &e)
+	return e.Error.Code
+}
+
+// Request is a request to send; Body is encoded as JSON unless it is a
+// string or []byte, which are sent as they are.
+type Request struct {
+	Method, Path, Token string
+	Body                any
+	Header              map[string]string
+}
+
+// Send sends a request; it is safe to call from many goroutines.
+func (s *Server) Send(t testing.TB, req Request) *Response {
+	t.Helper()
+	var body io.Reader
+	switch b := req.Body.(type) {
+	case nil:
+	case string:
+		body = strings.NewReader(b)
+	case []byte:
+		body = bytes.NewReader(b)
+	default:
+		enc, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(enc)
+	}
+	r, err := http.NewRequest(req.Method, s.URL+req.Path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if req.Token != "" {
+		r.Header.Set("Authorization", "Bearer "+req.Token)
+	}
+	for k, v := range req.Header {
+		r.Header.Set(k, v)
+	}
+	resp, err := s.Client.Do(r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode >= 500 && !s.AllowErrors {
+		t.Errorf("%s %s answered %d (a 5xx is a bug): %s", req.Method, req.Path, resp.StatusCode, b)
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// Do sends method path with an optional token and JSON body.
+func (s *Server) Do(t testing.TB, method, path, token string, body any) *Response {
+	t.Helper()
+	return s.Send(t, Request{Method: method, Path: path, Token: token, Body: body})
+}
+
+// Login signs in through the API and returns the bearer token.
+func (s *Server) Login(t testing.TB, phone, password string) string {
+	t.Helper()
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": phone, "password": password})
+	if r.Status != http.StatusOK {
+		t.Fatalf("login %s: %d %s", phone, r.Status, r.Body)
+	}
+	return r.JSON(t)["token"].(string)
+}
+
+// Register creates a resident through the API and returns their id and token.
+func (s *Server) Register(t testing.TB, name, phone string) (id, token string) {
+	t.Helper()
+	r := s.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{
+		"name": name, "phone": phone, "password": "password-" + phone, "area_id": s.Station.Areas[0].ID.String()})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("register %s: %d %s", phone, r.Status, r.Body)
+	}
+	id = r.JSON(t)["user"].(map[string]any)["id"].(string)
+	return id, s.Login(t, phone, "password-"+phone)
+}

@@ -1,0 +1,130 @@
+package web_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// roles a request is sent as, in the order of the expectations below.
+var roles = []string{"anonymous", "resident", "staff", "admin"}
+
+// TestEveryRouteForEveryRole sends each route as each role and checks the
+// status API.md implies. A route missing from the table fails the test, so
+// new routes get their access rules written down.
+func TestEveryRouteForEveryRole(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		st := srv.Station.ID.String()
+		area := srv.Station.Areas[0].ID.String()
+		target, _ := srv.Register(t, "被改身份的居民", "13912340000")
+		form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+
+		tests := []struct {
+			pattern string
+			path    string
+			body    any
+			header  map[string]string
+			want    [4]int // anonymous, resident, staff, admin
+		}{
+			{"GET /healthz", "/healthz", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /readyz", "/readyz", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /metrics", "/metrics", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/auth/register", "/api/v1/auth/register", map[string]any{}, nil, [4]int{422, 422, 422, 422}},
+			{"POST /api/v1/auth/login", "/api/v1/auth/login", map[string]any{}, nil, [4]int{422, 422, 422, 422}},
+			{"POST /api/v1/auth/logout", "/api/v1/auth/logout", nil, nil, [4]int{401, 204, 204, 204}},
+			{"GET /api/v1/me", "/api/v1/me", nil, nil, [4]int{401, 200, 200, 200}},
+			{"PATCH /api/v1/me", "/api/v1/me", map[string]any{}, nil, [4]int{401, 200, 200, 200}},
+			{"PUT /api/v1/me/volunteer-profile", "/api/v1/me/volunteer-profile", map[string]any{"skills": []string{"tech"}}, nil, [4]int{401, 403, 403, 403}},
+			{"POST /api/v1/users", "/api/v1/users", map[string]any{"name": "张阿公", "area_id": area}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/users", "/api/v1/users?q=张", nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/users/{id}", "/api/v1/users/" + target, nil, nil, [4]int{401, 200, 200, 200}},
+			{"PUT /api/v1/users/{id}/roles", "/api/v1/users/" + target + "/roles", map[string]any{"roles": []string{"resident", "volunteer"}}, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 403, 200}},
+			{"POST /api/v1/stations", "/api/v1/stations", map[string]any{"name": "顾里二站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}, nil, [4]int{401, 403, 403, 201}},
+			{"GET /api/v1/stations", "/api/v1/stations", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/stations/{id}", "/api/v1/stations/" + st, nil, nil, [4]int{200, 200, 200, 200}},
+			{"PUT /api/v1/stations/{id}/opening-hours", "/api/v1/stations/" + st + "/opening-hours", map[string]any{"opening_hours": map[string][]string{"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}}, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/stations/{id}/areas", "/api/v1/stations/" + st + "/areas", map[string]any{"name": "新小区", "committee": "新小区居委会"}, nil, [4]int{401, 403, 403, 201}},
+			{"GET /api/v1/areas", "/api/v1/areas", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/stations/{id}/rooms", "/api/v1/stations/" + st + "/rooms", map[string]any{"name": "阅览室", "capacity": 8}, nil, [4]int{401, 403, 201, 201}},
+
+			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /stations", "/stations", "station_id=" + st, form, [4]int{303, 303, 303, 303}},
+			{"GET /login", "/login", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /login", "/login", "phone=13999999999&password=wrong-password", form, [4]int{401, 401, 401, 401}},
+			{"POST /logout", "/logout", "", form, [4]int{303, 303, 303, 303}},
+			{"GET /register", "/register", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /register", "/register", "name=", form, [4]int{422, 422, 422, 422}},
+			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},
+			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},
+			{"POST /prefs/lang", "/prefs/lang", "lang=en&next=/", form, [4]int{303, 303, 303, 303}},
+			{"GET /activities", "/activities", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /help", "/help", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /static/", "/static/style.css", nil, nil, [4]int{200, 200, 200, 200}},
+		}
+
+		var covered []string
+		for _, tt := range tests {
+			covered = append(covered, tt.pattern)
+			method, _, _ := strings.Cut(tt.pattern, " ")
+			for i, role := range roles {
+				// A fresh session per request: logout must not end the others.
+				token := ""
+				switch role {
+				case "resident":
+					token = srv.Login(t, testserver.ResidentPhone, testserver.Password)
+				case "staff":
+					token = srv.Login(t, testserver.StaffPhone, testserver.Password)
+				case "admin":
+					token = srv.Login(t, testserver.AdminPhone, testserver.Password)
+				}
+				r := srv.Send(t, testserver.Request{Method: method, Path: tt.path, Token: token, Body: tt.body, Header: tt.header})
+				if r.Status != tt.want[i] {
+					t.Errorf("%s as %s: %d, want %d; body %.200s", tt.pattern, role, r.Status, tt.want[i], r.Body)
+				}
+			}
+		}
+		for _, p := range srv.Web.Patterns() {
+			if !slices.Contains(covered, p) {
+				t.Errorf("route %q has no row in the access table", p)
+			}
+		}
+	})
+}
+
+func TestUnknownPathsAndMethods(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	tests := []struct {
+		method, path string
+		status       int
+		json         bool
+	}{
+		{"GET", "/api/v1/nothing-here", http.StatusNotFound, true},
+		{"GET", "/api/v1/stations/abc", http.StatusNotFound, true},
+		{"GET", "/api/v1/stations/99999", http.StatusNotFound, true},
+		{"DELETE", "/api/v1/areas", http.StatusMethodNotAllowed, true},
+		{"GET", "/no-such-page", http.StatusNotFound, false},
+		{"DELETE", "/login", http.StatusMethodNotAllowed, false},
+	}
+	for _, tt := range tests {
+		r := srv.Do(t, tt.method, tt.path, "", nil)
+		if r.Status != tt.status {
+			t.Errorf("%s %s: %d, want %d", tt.method, tt.path, r.Status, tt.status)
+		}
+		ct := r.Header.Get("Content-Type")
+		if tt.json != strings.HasPrefix(ct, "application/json") || (!tt.json && !strings.HasPrefix(ct, "text/html")) {
+			t.Errorf("%s %s: Content-Type %q", tt.method, tt.path, ct)
+		}
+	}
+}

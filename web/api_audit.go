@@ -1,0 +1,40 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"guli"
+)
+
+// defaultZone is where times without a station are shown.
+var defaultZone = func() *time.Location {
+	loc, err := time.LoadLocation(guli.DefaultTimezone)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// apiAudit lists who touched a person's data: admins for anyone
+// (?user_id= narrows it), everyone else for themself.
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+	opts, err := listOptions(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var subject guli.ID
+	if v := r.URL.Query().Get("user_id"); v != "" {
+		subject = guli.ParseID(v)
+	}
+	page, err := s.Audit.AuditLog(r.Context(), subject, opts)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeList(w, page, func(e *guli.AuditEntry) *guli.AuditEntry {
+		e.CreatedAt = e.CreatedAt.In(defaultZone)
+		return e
+	})
+}

@@ -1,0 +1,161 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+var formHeader = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+
+func cookieOf(r *testserver.Response, name string) *http.Cookie {
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestHomePageShowsTodaysHoursInEitherLanguage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	zh := string(srv.Do(t, "GET", "/", "", nil).Body)
+	for _, want := range []string{`<html lang="zh-CN"`, "顾里小站", "开放时间", "星期三", "09:00–17:00", "长辈模式", "休息"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("Chinese home page lacks %q", want)
+		}
+	}
+	en := string(srv.Send(t, testserver.Request{Method: "GET", Path: "/", Header: map[string]string{"Accept-Language": "en-US,en;q=0.9"}}).Body)
+	for _, want := range []string{`<html lang="en"`, "Opening hours", "Wednesday", "Large text"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English home page lacks %q", want)
+		}
+	}
+	// The switches are remembered in cookies.
+	r := srv.Send(t, testserver.Request{Method: "POST", Path: "/prefs/lang", Body: "lang=en&next=/login", Header: formHeader})
+	if r.Status != 303 || r.Header.Get("Location") != "/login" || cookieOf(r, "guli_lang").Value != "en" {
+		t.Fatalf("language switch: %d %v", r.Status, r.Header)
+	}
+	page := string(srv.Send(t, testserver.Request{Method: "GET", Path: "/", Header: map[string]string{"Cookie": "guli_lang=en; guli_elder=1"}}).Body)
+	if !strings.Contains(page, `<html lang="en" class="elder">`) || !strings.Contains(page, `aria-pressed="true"`) {
+		t.Errorf("cookies for English and elder mode ignored")
+	}
+	// The switch only sends people back to this site.
+	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		r := srv.Send(t, testserver.Request{Method: "POST", Path: "/prefs/elder", Body: "elder=1&next=" + url.QueryEscape(next), Header: formHeader})
+		if loc := r.Header.Get("Location"); loc != "/" {
+			t.Errorf("next=%q redirected to %q", next, loc)
+		}
+	}
+}
+
+func TestRegisterPageShowsErrorsNextToFields(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	form := url.Values{"name": {"叶阿姨"}, "phone": {"1381234"}, "password": {"123"}, "area_id": {""}, "birth_year": {"一九五零"}}
+	r := srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	body := string(r.Body)
+	if r.Status != 422 {
+		t.Fatalf("status %d", r.Status)
+	}
+	for _, want := range []string{
+		`id="f-phone-error">请填写11位手机号`,
+		`id="f-password-error">密码至少要8位`,
+		`id="f-area_id-error">这一项必须填写`,
+		`id="f-birth_year-error">数值不在允许的范围内`,
+		`value="叶阿姨"`, // what was typed stays
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("register page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, `value="123"`) {
+		t.Error("the password is echoed back")
+	}
+
+	form = url.Values{"name": {"叶阿姨"}, "phone": {"139 1234 5678"}, "password": {"12345678"}, "area_id": {srv.Station.Areas[2].ID.String()}}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	c := cookieOf(r, "guli_session")
+	if r.Status != 303 || c == nil || !strings.HasPrefix(r.Header.Get("Location"), "/") {
+		t.Fatalf("registration: %d %v", r.Status, r.Header)
+	}
+	home := string(srv.Send(t, testserver.Request{Method: "GET", Path: r.Header.Get("Location"), Header: map[string]string{"Cookie": c.Name + "=" + c.Value}}).Body)
+	if !strings.Contains(home, "叶阿姨，欢迎您来到小站") {
+		t.Errorf("no welcome after registering")
+	}
+
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	if r.Status != 409 || !strings.Contains(string(r.Body), "这个手机号已经注册过了") {
+		t.Errorf("second registration: %d", r.Status)
+	}
+}
+
+func TestLoginPage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	r := srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=&password=", Header: formHeader})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `id="f-phone-error">这一项必须填写`) {
+		t.Errorf("empty login: %d", r.Status)
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=wrong-password", Header: formHeader})
+	if r.Status != 401 || !strings.Contains(string(r.Body), "手机号或密码不对") {
+		t.Errorf("wrong password: %d", r.Status)
+	}
+	for range 5 {
+		srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=wrong-password", Header: formHeader})
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=" + testserver.Password, Header: formHeader})
+	if r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "分钟后再试") {
+		t.Errorf("throttled login page: %d", r.Status)
+	}
+
+	// Signing in sends people back where they were going.
+	r = srv.Send(t, testserver.Request{Method: "GET", Path: "/me"})
+	if r.Status != 303 || r.Header.Get("Location") != "/login?next=%2Fme" {
+		t.Fatalf("/me anonymous: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "next=%2Fme&phone=" + testserver.StaffPhone + "&password=" + testserver.Password, Header: formHeader})
+	if r.Status != 303 || r.Header.Get("Location") != "/me" {
+		t.Fatalf("login with next: %d %s", r.Status, r.Header.Get("Location"))
+	}
+	c := cookieOf(r, "guli_session")
+	me := srv.Send(t, testserver.Request{Method: "GET", Path: "/me", Header: map[string]string{"Cookie": c.Name + "=" + c.Value}})
+	if me.Status != 200 || !strings.Contains(string(me.Body), "顾小里") {
+		t.Fatalf("/me signed in: %d", me.Status)
+	}
+	out := srv.Send(t, testserver.Request{Method: "POST", Path: "/logout", Header: map[string]string{"Cookie": c.Name + "=" + c.Value}})
+	if out.Status != 303 || cookieOf(out, "guli_session").MaxAge >= 0 {
+		t.Fatalf("logout: %d", out.Status)
+	}
+	if r := srv.Send(t, testserver.Request{Method: "GET", Path: "/me", Header: map[string]string{"Cookie": c.Name + "=" + c.Value}}); r.Status != 303 {
+		t.Fatalf("old cookie after logout: %d", r.Status)
+	}
+}
+
+func TestEmergencyContactPage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	token := srv.Login(t, testserver.TalentPhone, testserver.Password)
+	auth := map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/x-www-form-urlencoded"}
+	r := srv.Send(t, testserver.Request{Method: "POST", Path: "/me", Body: "ec_name=儿子&ec_phone=12345", Header: auth})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `id="f-ec_phone-error">请填写11位手机号`) {
+		t.Fatalf("bad contact phone: %d", r.Status)
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/me", Body: "ec_name=儿子&ec_phone=13700009999", Header: auth})
+	if r.Status != 303 {
+		t.Fatalf("save contact: %d", r.Status)
+	}
+	me := srv.Do(t, "GET", "/api/v1/me", token, nil).JSON(t)
+	if me["emergency_contact"].(map[string]any)["phone"] != "13700009999" {
+		t.Fatalf("contact not saved: %v", me)
+	}
+}
+
+func TestNotFoundPageIsFriendly(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	r := srv.Do(t, "GET", "/activities/none/such", "", nil)
+	if r.Status != 404 || !strings.Contains(string(r.Body), "找不到这个页面") || !strings.Contains(string(r.Body), `href="/"`) {
+		t.Fatalf("404 page: %d %.200s", r.Status, r.Body)
+	}
+}
