@@ -29,11 +29,17 @@ func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
 // Privileged roles can only be granted or taken away by an admin.
 func (r Role) Privileged() bool { return r == RoleStaff || r == RoleAdmin }
 
-// SortRoles returns roles without duplicates in canonical order.
+// SortRoles returns roles without duplicates in canonical order. Unknown
+// roles are kept, at the end, so validation can refuse them.
 func SortRoles(roles []Role) []Role {
 	out := make([]Role, 0, len(roles))
 	for _, r := range AllRoles {
 		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	for _, r := range roles {
+		if !r.Valid() && !slices.Contains(out, r) {
 			out = append(out, r)
 		}
 	}

@@ -1,0 +1,272 @@
+package main_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+)
+
+// bin is the guli binary built from this package for the tests.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "guli-bin")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "guli")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building guli: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running `guli serve`.
+type proc struct {
+	cmd    *exec.Cmd
+	url    string
+	stdout *syncBuffer
+	stderr *syncBuffer
+	done   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serve starts `guli serve` on a free port and waits until it listens.
+func serve(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	p := &proc{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = p.stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-p.done
+	})
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			line := sc.Text()
+			p.stdout.Write([]byte(line + "\n"))
+			if rest, ok := strings.CutPrefix(line, "Guli is serving "); ok {
+				ready <- strings.Fields(rest)[0]
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	select {
+	case p.url = <-ready:
+		t.Logf("guli serve %v was ready in %v", args, time.Since(start).Round(time.Millisecond))
+	case <-time.After(60 * time.Second):
+		t.Fatalf("guli serve did not start:\n%s\n%s", p.stdout, p.stderr)
+	}
+	return p
+}
+
+func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func login(t *testing.T, base, phone, pw string) (int, string) {
+	t.Helper()
+	status, body := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"phone": phone, "password": pw})
+	token, _ := body["token"].(string)
+	return status, token
+}
+
+func TestServeWithDemoDataAndStopGracefully(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guli.db")
+	p := serve(t, nil, "--db", db, "--demo")
+	if !strings.Contains(p.stdout.String(), "13800000001") {
+		t.Errorf("demo credentials not printed:\n%s", p.stdout)
+	}
+	if s, _ := call(t, "GET", p.url+"/healthz", "", nil); s != 200 {
+		t.Fatalf("healthz %d", s)
+	}
+	if s, _ := call(t, "GET", p.url+"/readyz", "", nil); s != 200 {
+		t.Fatalf("readyz %d", s)
+	}
+	_, areas := call(t, "GET", p.url+"/api/v1/areas", "", nil)
+	if n := len(areas["items"].([]any)); n != 8 {
+		t.Fatalf("%d areas, want 8", n)
+	}
+	if s, _ := login(t, p.url, "13800000001", "guli-demo-2023"); s != 200 {
+		t.Fatalf("demo staff login: %d", s)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr)
+		}
+		p.done <- nil // for the cleanup
+	case <-time.After(30 * time.Second):
+		t.Fatal("guli did not stop after SIGTERM")
+	}
+	if !strings.Contains(p.stdout.String(), "Guli stopped.") {
+		t.Errorf("no goodbye:\n%s", p.stdout)
+	}
+
+	// A second start keeps the data and does not seed again.
+	p = serve(t, []string{"GULI_DB=" + db}, "--demo")
+	if !strings.Contains(p.stdout.String(), "already has a station") {
+		t.Errorf("second start:\n%s", p.stdout)
+	}
+	if s, _ := login(t, p.url, "13800000001", "guli-demo-2023"); s != 200 {
+		t.Fatalf("login after restart: %d", s)
+	}
+}
+
+func runGuli(t *testing.T, env []string, args ...string) (string, string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	return out.String(), errb.String(), err
+}
+
+func TestMigrateAndUserAdd(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guli.db")
+	if out, errOut, err := runGuli(t, nil, "migrate", "--db", db); err != nil || !strings.Contains(out, "Migrated sqlite") {
+		t.Fatalf("migrate: %v %s %s", err, out, errOut)
+	}
+	out, errOut, err := runGuli(t, []string{"GULI_DB=" + db}, "user", "add", "--name", "汇菁管理员", "--phone", "13800000000",
+		"--password", "a-long-password", "--role", "admin", "--role", "staff")
+	id := strings.TrimSpace(out)
+	if err != nil || id == "" || strings.ContainsAny(id, " \n") {
+		t.Fatalf("user add: %v %q %s", err, out, errOut)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"taken phone", []string{"--name", "x", "--phone", "13800000000", "--password", "a-long-password", "--role", "staff"}, "phone_taken"},
+		{"bad phone", []string{"--name", "x", "--phone", "12", "--password", "a-long-password", "--role", "staff"}, "phone"},
+		{"short password", []string{"--name", "x", "--phone", "13800000003", "--password", "short", "--role", "staff"}, "password"},
+		{"unknown role", []string{"--name", "x", "--phone", "13800000003", "--password", "a-long-password", "--role", "king"}, "role"},
+		{"missing role", []string{"--name", "x", "--phone", "13800000003", "--password", "a-long-password"}, "required"},
+	}
+	for _, tt := range tests {
+		_, errOut, err := runGuli(t, nil, append([]string{"user", "add", "--db", db}, tt.args...)...)
+		if err == nil || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%s: err %v, stderr %q, want it to mention %q", tt.name, err, errOut, tt.want)
+		}
+	}
+	if _, _, err := runGuli(t, nil, "fly"); err == nil {
+		t.Error("an unknown command succeeded")
+	}
+
+	p := serve(t, nil, "--db", db)
+	status, token := login(t, p.url, "13800000000", "a-long-password")
+	if status != 200 {
+		t.Fatalf("login as the added admin: %d", status)
+	}
+	_, me := call(t, "GET", p.url+"/api/v1/me", token, nil)
+	if me["id"] != id || fmt.Sprint(me["roles"]) != "[staff admin]" {
+		t.Fatalf("me %v, want id %s and roles staff, admin", me, id)
+	}
+}
+
+// TestTwoProcessesShareOnePostgres runs two guli processes on one database,
+// as behind a load balancer: sessions and login throttling are shared.
+func TestTwoProcessesShareOnePostgres(t *testing.T) {
+	var pg *dbtest.Engine
+	for _, e := range dbtest.Engines(t) {
+		if e.Name == "postgres" {
+			pg = &e
+		}
+	}
+	if pg == nil {
+		t.Skip("needs PostgreSQL (GULI_TEST_POSTGRES)")
+	}
+	dsn := pg.DSN(t)
+	a := serve(t, nil, "--db", dsn, "--demo")
+	b := serve(t, nil, "--db", dsn, "--demo")
+
+	_, token := login(t, a.url, "13800000008", "guli-demo-2023")
+	if s, me := call(t, "GET", b.url+"/api/v1/me", token, nil); s != 200 || me["name"] != "李建华" {
+		t.Fatalf("a token from A on B: %d %v", s, me)
+	}
+	if s, _ := call(t, "POST", b.url+"/api/v1/auth/logout", token, nil); s != 204 {
+		t.Fatalf("logout on B: %d", s)
+	}
+	if s, _ := call(t, "GET", a.url+"/api/v1/me", token, nil); s != 401 {
+		t.Fatalf("the token still works on A after logout on B: %d", s)
+	}
+
+	for i, p := range []*proc{a, a, a, b, b} {
+		if s, _ := login(t, p.url, "13800000009", fmt.Sprintf("wrong-guess-%d", i)); s != 401 {
+			t.Fatalf("failure %d: %d", i, s)
+		}
+	}
+	for _, p := range []*proc{a, b} {
+		if s, _ := login(t, p.url, "13800000009", "guli-demo-2023"); s != 429 {
+			t.Fatalf("after five failures across both processes, %s answered %d, want 429", p.url, s)
+		}
+	}
+}
