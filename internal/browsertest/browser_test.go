@@ -1,0 +1,354 @@
+package browsertest_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"guli/i18n"
+	"guli/internal/browsertest"
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// browser is the one Chromium of this test binary; nil when the tests skip.
+var (
+	browser    context.Context
+	skipReason string
+)
+
+func TestMain(m *testing.M) {
+	if !browsertest.Available() {
+		msg := fmt.Sprintf("no Chromium at %s (install chromium or set GULI_CHROMIUM)", browsertest.ExecPath())
+		if os.Getenv("CI") == "true" {
+			fmt.Fprintf(os.Stderr, "CI=true but %s: the browser tests must run in CI\n", msg)
+			os.Exit(1)
+		}
+		fmt.Fprintf(os.Stderr, "%s: browser tests skipped\n", msg)
+		skipReason = msg
+		os.Exit(m.Run())
+	}
+	ctx, stop, err := browsertest.Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	browser = ctx
+	code := m.Run()
+	stop()
+	os.Exit(code)
+}
+
+// tab opens a new tab with its own cookies, a phone-sized screen and a
+// Chinese browser, for at most a minute. It closes when the test ends.
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	if browser == nil {
+		t.Skip(skipReason)
+	}
+	// A browser context of its own: cookies are per host, not per port, so
+	// tabs on two test servers would share the session and preferences.
+	tabCtx, closeTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	ctx, cancel := context.WithTimeout(tabCtx, 60*time.Second)
+	t.Cleanup(func() {
+		cancel()
+		closeTab()
+	})
+	do(t, ctx, "set up the tab",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait),
+		chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tgt, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+				Headers: network.Headers{"Accept-Language": "zh-CN,zh;q=0.9"}}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, tgt, emulation.SetLocaleOverride, emulation.SetLocaleOverrideParams{Locale: "zh_CN"})
+			return err
+		}),
+	)
+	return ctx
+}
+
+// do runs actions in the tab and stops the test when one fails.
+func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// get runs one action that returns a value.
+func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// open loads the page at path of srv and checks it answered 200.
+func open(t *testing.T, ctx context.Context, srv *testserver.Server, path string) {
+	t.Helper()
+	resp := get(t, ctx, "open "+path, chromedp.NavigateResponse(srv.URL+path))
+	if resp == nil || resp.Status != 200 {
+		t.Fatalf("open %s: status %v", path, status(resp))
+	}
+}
+
+// submit clicks the button sel, waits for the page that answers and returns
+// its path (with query) and status.
+func submit(t *testing.T, ctx context.Context, sel string) (path string, code int64) {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("click %s: %v", sel, err)
+	}
+	if resp == nil {
+		t.Fatalf("click %s: no page loaded", sel)
+	}
+	return pathOf(t, ctx), resp.Status
+}
+
+func status(resp *network.Response) any {
+	if resp == nil {
+		return "no response"
+	}
+	return resp.Status
+}
+
+// pathOf is the path and query of the page in the tab.
+func pathOf(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc := get(t, ctx, "read the location", chromedp.Location())
+	u, err := url.Parse(loc)
+	if err != nil {
+		t.Fatalf("location %q: %v", loc, err)
+	}
+	return u.RequestURI()
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	return strings.TrimSpace(get(t, ctx, "text of "+sel, chromedp.Text(chromedp.CSS(sel))))
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	return get(t, ctx, js, chromedp.Evaluate[T](js))
+}
+
+// fill sets the value of each field, by selector.
+func fill(t *testing.T, ctx context.Context, fields [][2]string) {
+	t.Helper()
+	for _, f := range fields {
+		do(t, ctx, "fill "+f[0], chromedp.SetValue(chromedp.CSS(f[0]), f[1]))
+	}
+}
+
+// checkAxe runs axe on the page in the tab and fails the test for each
+// serious or critical violation.
+func checkAxe(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	vs, err := browsertest.Axe(ctx)
+	if err != nil {
+		t.Fatalf("axe on %s: %v", page, err)
+	}
+	for _, v := range browsertest.Serious(vs) {
+		t.Errorf("axe on %s: %s", page, v)
+	}
+	if n := len(vs) - len(browsertest.Serious(vs)); n > 0 {
+		var ids []string
+		for _, v := range vs {
+			ids = append(ids, v.ID+"("+v.Impact+")")
+		}
+		t.Logf("axe on %s: minor findings: %s", page, strings.Join(ids, ", "))
+	}
+}
+
+// elderState reads elder mode from the page: the class on <html> and the
+// header button's aria-pressed.
+func elderState(t *testing.T, ctx context.Context) (class bool, pressed string) {
+	t.Helper()
+	class = eval[bool](t, ctx, `document.documentElement.classList.contains('elder')`)
+	pressed = get(t, ctx, "aria-pressed of the elder button",
+		chromedp.AttributeValue(chromedp.CSS(`form[action="/prefs/elder"] button`), "aria-pressed")).Value
+	return class, pressed
+}
+
+// openOn reports whether the demo station opens on the day of now: Wednesday
+// to Sunday, 09:00–17:00 in Asia/Shanghai.
+func openOn(now time.Time) bool {
+	return now.Weekday() != time.Monday && now.Weekday() != time.Tuesday
+}
+
+func TestResidentRegistersLogsInUsesElderModeAndReadsTodaysHours(t *testing.T) {
+	cat := i18n.MustLoad()
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		name     = "张秀英"
+		phone    = "13912345678"
+		password = "xiuying-1956"
+		zh       = i18n.Chinese
+	)
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		ctx := tab(t) // first: skips before the database is made when there is no browser
+		srv := testserver.New(t, e)
+
+		// Register, first with a phone number that is not one.
+		open(t, ctx, srv, "/register")
+		if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != zh {
+			t.Fatalf(`<html lang=%q> on /register with Accept-Language zh-CN, want %q`, lang, zh)
+		}
+		area := eval[string](t, ctx, `document.querySelector('#f-area_id option:not([value=""])').value`)
+		if area == "" {
+			t.Fatal("/register offers no area to choose")
+		}
+		fill(t, ctx, [][2]string{{"#f-name", name}, {"#f-phone", "1381234"}, {"#f-password", password},
+			{"#f-area_id", area}, {"#f-birth_year", "1956"}})
+		if path, code := submit(t, ctx, `form[action="/register"] button[type="submit"]`); path != "/register" || code < 400 || code >= 500 {
+			t.Fatalf("register with a bad phone: landed on %s with %d, want /register with a 4xx", path, code)
+		}
+		if got, want := text(t, ctx, "#f-phone-error"), cat.T(zh, "field.invalid_phone"); got != want {
+			t.Errorf("#f-phone-error says %q, want %q", got, want)
+		}
+		if !eval[bool](t, ctx, `(() => {
+			const in_ = document.getElementById('f-phone'), err = document.getElementById('f-phone-error');
+			return err.closest('.field') === in_.closest('.field') &&
+				in_.getAttribute('aria-invalid') === 'true' &&
+				(in_.getAttribute('aria-describedby') || '').split(' ').includes('f-phone-error');
+		})()`) {
+			t.Error("the phone error is not tied to the phone field (same .field, aria-invalid, aria-describedby)")
+		}
+		checkAxe(t, ctx, "/register with errors")
+
+		// Then right; the form keeps what was typed but the password.
+		fill(t, ctx, [][2]string{{"#f-name", name}, {"#f-phone", phone}, {"#f-password", password},
+			{"#f-area_id", area}, {"#f-birth_year", "1956"}})
+		if path, code := submit(t, ctx, `form[action="/register"] button[type="submit"]`); path != "/?welcome=1" || code != 200 {
+			t.Fatalf("register: landed on %s with %d, want /?welcome=1 with 200", path, code)
+		}
+		if got, want := text(t, ctx, ".notice"), cat.T(zh, "home.welcome", name); got != want {
+			t.Errorf("welcome notice says %q, want %q", got, want)
+		}
+		checkAxe(t, ctx, "/ signed in")
+
+		// Sign out from /me.
+		open(t, ctx, srv, "/me")
+		if got := text(t, ctx, "main h1"); got != cat.T(zh, "me.title") {
+			t.Errorf("/me heading %q, want %q", got, cat.T(zh, "me.title"))
+		}
+		checkAxe(t, ctx, "/me")
+		if path, _ := submit(t, ctx, `form[action="/logout"] button`); path != "/" {
+			t.Fatalf("logout: landed on %s, want /", path)
+		}
+		if eval[bool](t, ctx, `!!document.querySelector('nav a[href="/me"]')`) {
+			t.Fatal("after logout the menu still links to /me")
+		}
+
+		// Sign in again.
+		open(t, ctx, srv, "/login")
+		checkAxe(t, ctx, "/login")
+		fill(t, ctx, [][2]string{{"#f-phone", phone}, {"#f-password", password}})
+		if path, code := submit(t, ctx, `form[action="/login"] button[type="submit"]`); path != "/" || code != 200 {
+			t.Fatalf("login: landed on %s with %d, want / with 200", path, code)
+		}
+		if !eval[bool](t, ctx, `!!document.querySelector('nav a[href="/me"]')`) {
+			t.Fatal("after login the menu does not link to /me")
+		}
+
+		// Elder mode, and it stays after a reload.
+		if class, pressed := elderState(t, ctx); class || pressed != "false" {
+			t.Fatalf("before the switch: html.elder=%v aria-pressed=%q, want false, \"false\"", class, pressed)
+		}
+		if path, _ := submit(t, ctx, `form[action="/prefs/elder"] button`); path != "/" {
+			t.Fatalf("elder switch: landed on %s, want /", path)
+		}
+		if class, pressed := elderState(t, ctx); !class || pressed != "true" {
+			t.Fatalf("after the switch: html.elder=%v aria-pressed=%q, want true, \"true\"", class, pressed)
+		}
+		do(t, ctx, "reload", chromedp.Reload())
+		if class, pressed := elderState(t, ctx); !class || pressed != "true" {
+			t.Fatalf("after a reload: html.elder=%v aria-pressed=%q, want true, \"true\"", class, pressed)
+		}
+		checkAxe(t, ctx, "/ in elder mode")
+
+		// Today's hours, as the station's clock reads them.
+		before := time.Now().In(shanghai)
+		today := text(t, ctx, ".today")
+		after := time.Now().In(shanghai)
+		const span = "09:00–17:00"
+		closed := cat.T(zh, "home.closed_today")
+		shows := func(open bool) bool {
+			if open {
+				return strings.Contains(today, span) && !strings.Contains(today, closed)
+			}
+			return strings.Contains(today, closed) && !strings.Contains(today, span)
+		}
+		if !shows(openOn(before)) && !shows(openOn(after)) { // the day may turn between the two
+			want := closed
+			if openOn(before) {
+				want = span
+			}
+			t.Errorf("today card on %s (Asia/Shanghai) reads %q, want it to show %q", before.Format("Monday 2006-01-02 15:04"), today, want)
+		}
+
+		// English.
+		if path, _ := submit(t, ctx, `form[action="/prefs/lang"] button`); path != "/" {
+			t.Fatalf("language switch: landed on %s, want /", path)
+		}
+		if lang := eval[string](t, ctx, `document.documentElement.lang`); lang != i18n.English {
+			t.Fatalf(`after the language switch <html lang=%q>, want "en"`, lang)
+		}
+		if got, want := text(t, ctx, `form[action="/prefs/elder"] button`), cat.T(i18n.English, "layout.elder"); got != want {
+			t.Errorf("elder button in English reads %q, want %q", got, want)
+		}
+		if class, _ := elderState(t, ctx); !class {
+			t.Error("elder mode was lost when the language changed")
+		}
+	})
+}
+
+// TestAxeReportsProblems makes sure axe runs and reports: a page with an
+// unlabelled field and grey-on-white text must fail, a clean page must not.
+func TestAxeReportsProblems(t *testing.T) {
+	ctx := tab(t)
+	bad := `<!doctype html><html lang="en"><head><title>bad</title></head><body><main>` +
+		`<h1>Bad</h1><p style="color:#bbb;background:#fff">faint text</p><input type="text" name="q"></main></body></html>`
+	do(t, ctx, "open the bad page", chromedp.Navigate("data:text/html;charset=utf-8,"+url.PathEscape(bad)))
+	vs, err := browsertest.Axe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string][]string{}
+	for _, v := range browsertest.Serious(vs) {
+		found[v.ID] = v.Targets()
+	}
+	for _, id := range []string{"color-contrast", "label"} {
+		if len(found[id]) == 0 {
+			t.Errorf("axe did not report %s on the bad page; it reported %v", id, vs)
+		}
+	}
+
+	good := `<!doctype html><html lang="en"><head><title>good</title></head><body><main>` +
+		`<h1>Good</h1><p>dark text</p><label for="q">Search</label><input id="q" type="text" name="q"></main></body></html>`
+	do(t, ctx, "open the good page", chromedp.Navigate("data:text/html;charset=utf-8,"+url.PathEscape(good)))
+	vs, err = browsertest.Axe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 0 {
+		t.Errorf("axe reported problems on a clean page: %v", vs)
+	}
+}

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package browsertest
+
+import "time"
+
+func adoptOrphans()               {}
+func reapOrphans(_ time.Duration) {}
