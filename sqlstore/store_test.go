@@ -284,6 +284,12 @@ func TestStaffKeptAccountsAndSearch(t *testing.T) {
 		if _, err := f.accounts.CreateUser(as(staff), guli.NewUserInput{Name: "李阿公"}); code(err) != guli.ECValidation {
 			t.Fatalf("kept account without area: %v", err)
 		}
+		if _, err := f.accounts.CreateUser(as(staff), guli.NewUserInput{Name: "李阿公", AreaID: f.areas[0].ID, Roles: []guli.Role{"king"}}); code(err) != guli.ECValidation {
+			t.Fatalf("kept account with an unknown role: %v", err)
+		}
+		if _, err := f.accounts.CreateUser(as(staff), guli.NewUserInput{Name: "李阿公", AreaID: f.areas[0].ID, Roles: []guli.Role{guli.RoleStaff}}); code(err) != guli.ECForbidden {
+			t.Fatalf("staff creating a staff account: %v", err)
+		}
 		if _, err := f.accounts.CreateUser(as(resident), guli.NewUserInput{Name: "李阿公", AreaID: f.areas[0].ID}); code(err) != guli.ECForbidden {
 			t.Fatalf("resident creating accounts: %v", err)
 		}

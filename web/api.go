@@ -156,12 +156,47 @@ type listBody[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-func writeList[T, V any](w http.ResponseWriter, page guli.Page[T], view func(T) V) {
+// listOf answers a page of a list, each item through view.
+func listOf[T, V any](page guli.Page[T], err error, view func(T) V) (int, any, error) {
+	if err != nil {
+		return 0, nil, err
+	}
 	items := make([]V, len(page.Items))
 	for i, it := range page.Items {
 		items[i] = view(it)
 	}
-	writeJSON(w, http.StatusOK, listBody[V]{Items: items, NextCursor: page.NextCursor})
+	return http.StatusOK, listBody[V]{Items: items, NextCursor: page.NextCursor}, nil
+}
+
+// action is an API handler: it returns the status and body of a success, or
+// an error that apiError turns into the one error body. A nil body sends
+// the status alone (204).
+type action func(w http.ResponseWriter, r *http.Request) (status int, body any, err error)
+
+// api turns an action into a handler.
+func (s *Server) api(a action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		status, body, err := a(w, r)
+		switch {
+		case err != nil:
+			s.apiError(w, r, err)
+		case body == nil:
+			w.WriteHeader(status)
+		default:
+			writeJSON(w, status, body)
+		}
+	}
+}
+
+// created and ok answer the result of one service call with 201 or 200.
+func created[T any](v T, err error) (int, any, error) { return result(http.StatusCreated, v, err) }
+func ok[T any](v T, err error) (int, any, error)      { return result(http.StatusOK, v, err) }
+
+func result(status int, v any, err error) (int, any, error) {
+	if err != nil {
+		return 0, nil, err
+	}
+	return status, v, nil
 }
 
 // pathID reads an ID from the path; malformed IDs find nothing.

@@ -62,64 +62,56 @@ func viewUser(viewer, u *guli.User, inList bool) userView {
 	return v
 }
 
-func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.RegisterInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, err := s.Accounts.Register(r.Context(), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"user": viewMe(u)})
+	return http.StatusCreated, map[string]any{"user": viewMe(u)}, nil
 }
 
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.LoginInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	in.ClientAddr, in.Kind = s.clientAddr(r), guli.SessionAPI
 	sess, err := s.Accounts.Login(r.Context(), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"token": sess.Token, "user": viewMe(sess.User)})
+	return http.StatusOK, map[string]any{"token": sess.Token, "user": viewMe(sess.User)}, nil
 }
 
-func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	ri := info(r)
 	if ri.token == "" {
-		s.apiError(w, r, guli.Errorf(guli.ECUnauthenticated))
-		return
+		return 0, nil, guli.Errorf(guli.ECUnauthenticated)
 	}
 	if err := s.Accounts.Logout(r.Context(), ri.token); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if !ri.viaBearer {
 		s.clearSessionCookie(w)
 	}
-	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent, nil, nil
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	u, err := guli.RequireUser(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewMe(u))
+	return http.StatusOK, viewMe(u), nil
 }
 
-func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	if _, err := guli.RequireUser(r.Context()); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	var body struct {
 		Name             *string         `json:"name"`
@@ -127,8 +119,7 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 		EmergencyContact json.RawMessage `json:"emergency_contact"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	in := guli.UpdateMeInput{Name: body.Name, BirthYear: body.BirthYear}
 	switch ec := bytes.TrimSpace(body.EmergencyContact); {
@@ -138,86 +129,67 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) {
 	default:
 		in.EmergencyContact = &guli.EmergencyContact{}
 		if err := json.Unmarshal(ec, in.EmergencyContact); err != nil {
-			s.apiError(w, r, guli.Invalid("emergency_contact", guli.FRWrongType))
-			return
+			return 0, nil, guli.Invalid("emergency_contact", guli.FRWrongType)
 		}
 	}
 	u, err := s.Accounts.UpdateMe(r.Context(), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewMe(u))
+	return http.StatusOK, viewMe(u), nil
 }
 
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.NewUserInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	u, err := s.Accounts.CreateUser(r.Context(), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, viewUser(guli.UserFromContext(r.Context()), u, false))
+	return http.StatusCreated, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiFindUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiFindUsers(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	page, err := s.Accounts.FindUsers(r.Context(), r.URL.Query().Get("q"), opts)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	viewer := guli.UserFromContext(r.Context())
-	writeList(w, page, func(u *guli.User) userView { return viewUser(viewer, u, true) })
+	return listOf(page, err, func(u *guli.User) userView { return viewUser(viewer, u, true) })
 }
 
-func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	u, err := s.Accounts.User(r.Context(), pathID(r, "id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false))
+	return http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		Roles []guli.Role `json:"roles"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	if body.Roles == nil {
-		s.apiError(w, r, guli.Invalid("roles", guli.FRRequired))
-		return
+		return 0, nil, guli.Invalid("roles", guli.FRRequired)
 	}
 	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), body.Roles)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false))
+	return http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiSetVolunteerProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetVolunteerProfile(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.VolunteerProfileInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	vp, err := s.Accounts.SetVolunteerProfile(r.Context(), in)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, vp)
+	return ok(s.Accounts.SetVolunteerProfile(r.Context(), in))
 }

@@ -18,22 +18,17 @@ var defaultZone = func() *time.Location {
 
 // apiAudit lists who touched a person's data: admins for anyone
 // (?user_id= narrows it), everyone else for themself.
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	var subject guli.ID
 	if v := r.URL.Query().Get("user_id"); v != "" {
 		subject = guli.ParseID(v)
 	}
 	page, err := s.Audit.AuditLog(r.Context(), subject, opts)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeList(w, page, func(e *guli.AuditEntry) *guli.AuditEntry {
+	return listOf(page, err, func(e *guli.AuditEntry) *guli.AuditEntry {
 		e.CreatedAt = e.CreatedAt.In(defaultZone)
 		return e
 	})

@@ -38,97 +38,70 @@ func viewStationDetail(st *guli.Station) stationDetail {
 	return d
 }
 
-func (s *Server) apiCreateStation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.StationInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	st, err := s.Stations.CreateStation(r.Context(), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusCreated, viewStationDetail(st))
+	return http.StatusCreated, viewStationDetail(st), nil
 }
 
-func (s *Server) apiStations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStations(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	page, err := s.Stations.Stations(r.Context(), opts)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeList(w, page, viewStation)
+	return listOf(page, err, viewStation)
 }
 
-func (s *Server) apiStation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	st, err := s.Stations.Station(r.Context(), pathID(r, "id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewStationDetail(st))
+	return http.StatusOK, viewStationDetail(st), nil
 }
 
-func (s *Server) apiSetOpeningHours(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetOpeningHours(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		OpeningHours map[string][]string `json:"opening_hours"`
 	}
 	if err := decode(r, &body); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	st, err := s.Stations.SetOpeningHours(r.Context(), pathID(r, "id"), body.OpeningHours)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	writeJSON(w, http.StatusOK, viewStationDetail(st))
+	return http.StatusOK, viewStationDetail(st), nil
 }
 
-func (s *Server) apiCreateArea(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateArea(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.AreaInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	a, err := s.Stations.CreateArea(r.Context(), pathID(r, "id"), in)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, a)
+	return created(s.Stations.CreateArea(r.Context(), pathID(r, "id"), in))
 }
 
-func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
 	page, err := s.Stations.Areas(r.Context(), opts)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeList(w, page, func(a *guli.Area) *guli.Area { return a })
+	return listOf(page, err, func(a *guli.Area) *guli.Area { return a })
 }
 
-func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.RoomInput
 	if err := decode(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return 0, nil, err
 	}
-	room, err := s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, room)
+	return created(s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in))
 }
