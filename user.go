@@ -329,6 +329,11 @@ type AccountService interface {
 	SetRoles(ctx context.Context, id ID, roles []Role) (*User, error)
 	SetVolunteerProfile(ctx context.Context, in VolunteerProfileInput) (*VolunteerProfile, error)
 	VolunteerProfile(ctx context.Context, userID ID) (*VolunteerProfile, error)
+	// CalendarToken returns the acting user's private calendar feed token,
+	// making one the first time or when rotate is set (the old one stops).
+	CalendarToken(ctx context.Context, rotate bool) (string, error)
+	// UserByCalendarToken finds whose feed a token opens.
+	UserByCalendarToken(ctx context.Context, token string) (*User, error)
 }
 
 type ctxKey int

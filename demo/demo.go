@@ -7,16 +7,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"guli"
 )
-
-// Services are what the demo data is written through: the same services the
-// API uses, so demo data obeys every rule real data does.
-type Services struct {
-	Accounts guli.AccountService
-	Stations guli.StationService
-}
 
 // Password is every demo account's password. Demo data is for trying Guli
 // out, never for a station's real database.
@@ -78,7 +72,7 @@ var people = []person{
 
 // Seed creates the demo station when the database has none. It is safe to
 // call on every start: a database with a station is left alone.
-func Seed(ctx context.Context, svc Services) (*Result, error) {
+func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	ctx = guli.NewContextWithUser(ctx, guli.SystemUser)
 	existing, err := svc.Stations.Stations(ctx, guli.ListOptions{Limit: 1})
 	if err != nil {
@@ -114,6 +108,7 @@ func Seed(ctx context.Context, svc Services) (*Result, error) {
 		}
 	}
 	res := &Result{Created: true}
+	ids := map[string]guli.ID{}
 	for _, p := range people {
 		u, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: p.name, Phone: p.phone, Password: Password,
 			AreaID: areaIDs[p.area], BirthYear: p.birthYear, Roles: p.roles})
@@ -126,6 +121,7 @@ func Seed(ctx context.Context, svc Services) (*Result, error) {
 			}
 		}
 		res.Accounts = append(res.Accounts, Account{Roles: p.roles, Name: p.name, Phone: p.phone})
+		ids[p.name] = u.ID
 	}
 	// 张阿婆 has no smartphone: the social workers keep her account.
 	if _, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: "张阿婆", AreaID: areaIDs[0], BirthYear: 1943}); err != nil {
@@ -134,7 +130,127 @@ func Seed(ctx context.Context, svc Services) (*Result, error) {
 	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
 		return nil, err
 	}
+	if err := seedShared(ctx, svc, res.Station, ids, time.Now()); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// weekly is a demo series: every week on a weekday, in a room.
+type weekly struct {
+	title, desc, category string
+	host                  string
+	room                  string
+	day                   time.Weekday
+	from, to              string // "HH:MM"
+	capacity              int
+	ageRule               bool
+	weeks                 int
+}
+
+// The station's week, after the article: talents' classes (the choir led
+// by 储双玲, 叶苗龙's calligraphy, 宋老师's knotting, 吕老师's exercise),
+// the convenience services (blood pressure, legal advice, TCM, smartphone
+// help by Shanghai University students) and a residents' council meeting.
+var week = []weekly{
+	{"社区合唱队排练", "储双玲老师带领的社区合唱队，欢迎爱唱歌的邻居加入。", "class", "储双玲", "多功能活动室", time.Wednesday, "14:00", "15:30", 30, false, 6},
+	{"强身健体操", "吕老师带大家做适合中老年人的健身操。", "class", "吕老师", "多功能活动室", time.Thursday, "09:00", "10:00", 25, true, 6},
+	{"墨迹书香·书法课", "叶苗龙老师的成人书法课，笔墨纸砚小站提供。", "class", "叶苗龙", "书画室", time.Thursday, "09:30", "11:00", 12, false, 6},
+	{"生活结艺", "宋老师教中国结和生活小挂件。", "class", "宋老师", "书画室", time.Friday, "14:00", "15:30", 10, false, 6},
+	{"少儿书法班", "叶苗龙老师的公益书法班，适合6到12岁的孩子。", "class", "叶苗龙", "书画室", time.Saturday, "09:30", "11:00", 12, false, 6},
+	{"智能手机一对一", "上海大学社区学院的同学一对一教您用智能手机：微信、挂号、扫码。", "service", "周晨", "多功能活动室", time.Saturday, "14:00", "16:00", 6, false, 6},
+	{"交谊舞", "周日下午的交谊舞，零基础也欢迎。", "class", "", "多功能活动室", time.Sunday, "14:00", "16:00", 20, true, 6},
+	{"法律咨询", "律师志愿者解答邻里纠纷、继承、租房等问题。", "service", "", "议事厅", time.Saturday, "09:30", "11:30", 6, false, 4},
+	{"中医义诊", "中医师义诊，号脉、问诊、养生建议。", "service", "", "健康小屋", time.Sunday, "14:00", "16:00", 8, false, 4},
+	{"免费测量血压", "测量血压和体温，社工帮您记录。", "service", "", "健康小屋", time.Wednesday, "09:00", "11:00", 0, false, 4},
+	{"免费测量血压", "测量血压和体温，社工帮您记录。", "service", "", "健康小屋", time.Saturday, "09:00", "11:00", 0, false, 4},
+}
+
+// seedShared fills the week's timetable, a council meeting, a few sign-ups,
+// the day's visitors and 李建华's blood-pressure readings.
+func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids map[string]guli.ID, now time.Time) error {
+	loc := st.Location()
+	rooms := map[string]guli.ID{}
+	for _, r := range st.Rooms {
+		rooms[r.Name] = r.ID
+	}
+	today := now.In(loc)
+	at := func(day time.Weekday, clock string) time.Time {
+		var h, m int
+		fmt.Sscanf(clock, "%d:%d", &h, &m)
+		d := today.AddDate(0, 0, (int(day)-int(today.Weekday())+7)%7)
+		t := time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc)
+		if t.Before(today) {
+			t = t.AddDate(0, 0, 7)
+		}
+		return t
+	}
+	var firsts []*guli.Activity
+	for _, w := range week {
+		start := at(w.day, w.from)
+		end := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc).Add(clockOf(w.to))
+		in := guli.ActivityInput{StationID: st.ID, Title: w.title, Description: w.desc, Category: w.category,
+			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Capacity: w.capacity,
+			RoomID: rooms[w.room], HostID: ids[w.host]}
+		if w.ageRule {
+			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: 70}
+		}
+		if w.weeks > 1 {
+			in.Repeat = &struct {
+				WeeklyCount int `json:"weekly_count"`
+			}{w.weeks}
+		}
+		items, err := svc.Activities.CreateActivities(ctx, in)
+		if err != nil {
+			return fmt.Errorf("demo activity %s: %w", w.title, err)
+		}
+		firsts = append(firsts, items[0])
+	}
+	meeting := at(time.Friday, "09:30")
+	if _, err := svc.Activities.CreateActivities(ctx, guli.ActivityInput{StationID: st.ID, Category: "meeting",
+		Title:       "居民议事会：协商探讨社区70岁以上老人参与活动的安全保障",
+		Description: "议题：70岁以上老人参加小站活动时的紧急联系人、结伴和健康提醒。欢迎居民旁听、发言。",
+		Start:       meeting.Format(time.RFC3339), End: meeting.Add(90 * time.Minute).Format(time.RFC3339),
+		Capacity: 20, RoomID: rooms["议事厅"]}); err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+	// A few sign-ups, as residents would make them.
+	for _, su := range []struct {
+		who   string
+		class int
+	}{{"李建华", 0}, {"李建华", 1}, {"陈美娣", 0}, {"王晓玲", 3}, {"陈美娣", 5}} {
+		if _, err := svc.Activities.Register(ctx, firsts[su.class].ID, ids[su.who]); err != nil {
+			return fmt.Errorf("demo sign-up of %s: %w", su.who, err)
+		}
+	}
+	// Visitors at the desk today, if the station is open today.
+	if len(st.OpeningHours.On(today.Weekday())) > 0 {
+		for _, v := range []struct {
+			n       int
+			purpose string
+		}{{12, "activity"}, {7, "health_check"}, {3, "smartphone_help"}, {2, "consultation"}} {
+			n := v.n
+			if _, err := svc.Visits.RecordVisit(ctx, st.ID, guli.VisitInput{Count: &n, Purpose: v.purpose}); err != nil {
+				return fmt.Errorf("demo visits: %w", err)
+			}
+		}
+	}
+	// 李建华's weekly blood pressure from the station's paper log.
+	for i, bp := range [][2]int{{148, 92}, {142, 90}, {139, 88}, {144, 91}, {136, 86}, {133, 85}} {
+		taken := now.AddDate(0, 0, -7*(6-i)).Add(-time.Hour)
+		sys, dia, pulse := bp[0], bp[1], 72+i
+		if _, err := svc.Health.RecordMeasurement(ctx, guli.MeasurementInput{UserID: ids["李建华"], Kind: guli.BloodPressure,
+			Systolic: &sys, Diastolic: &dia, Pulse: &pulse, TakenAt: taken.Format(time.RFC3339)}); err != nil {
+			return fmt.Errorf("demo health: %w", err)
+		}
+	}
+	return nil
+}
+
+func clockOf(s string) time.Duration {
+	var h, m int
+	fmt.Sscanf(s, "%d:%d", &h, &m)
+	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
 }
 
 var (
@@ -151,7 +267,7 @@ func Name(r *rand.Rand) string {
 // Residents adds n synthetic residents to the station's areas, with ages like
 // Gucun's (many over 60) and unique phone numbers from the 139 range. They
 // have no passwords: they exist for figures and benchmarks.
-func Residents(ctx context.Context, svc Services, stationID guli.ID, n int, seed uint64) (int, error) {
+func Residents(ctx context.Context, svc guli.Services, stationID guli.ID, n int, seed uint64) (int, error) {
 	ctx = guli.NewContextWithUser(ctx, guli.SystemUser)
 	st, err := svc.Stations.Station(ctx, stationID)
 	if err != nil {

@@ -494,3 +494,41 @@ func (s *Accounts) VolunteerProfile(ctx context.Context, userID guli.ID) (*guli.
 	}
 	return vp, nil
 }
+
+// CalendarToken returns the acting user's calendar feed token. It is kept as
+// it is (not hashed) because the feed's address is shown again each time.
+func (s *Accounts) CalendarToken(ctx context.Context, rotate bool) (string, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return "", err
+	}
+	var token string
+	err = s.db.tx(ctx, func(q runner) error {
+		var current sql.NullString
+		if err := q.row(ctx, "SELECT calendar_token FROM users WHERE id = ?", me.ID).Scan(&current); err != nil {
+			return notFound(err)
+		}
+		if current.Valid && !rotate {
+			token = current.String
+			return nil
+		}
+		b := make([]byte, 24)
+		rand.Read(b)
+		token = base64.RawURLEncoding.EncodeToString(b)
+		_, err := q.exec(ctx, "UPDATE users SET calendar_token = ? WHERE id = ?", token, me.ID)
+		return err
+	})
+	return token, err
+}
+
+// UserByCalendarToken finds the owner of a calendar feed token.
+func (s *Accounts) UserByCalendarToken(ctx context.Context, token string) (*guli.User, error) {
+	if len(token) < 16 || len(token) > 64 {
+		return nil, guli.Errorf(guli.ECNotFound)
+	}
+	u, err := scanUser(s.db.read().row(ctx, "SELECT "+userColumns+" FROM users WHERE calendar_token = ?", token))
+	if err != nil {
+		return nil, s.db.mapErr(notFound(err))
+	}
+	return u, nil
+}

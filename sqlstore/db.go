@@ -44,6 +44,21 @@ type DB struct {
 	// dummyHash is verified against for unknown phone numbers, so a login
 	// takes as long whether or not the number has an account.
 	dummyHash func() string
+	zones     sync.Map // time zone name → *time.Location
+}
+
+// zone returns a station's time zone. Zones were checked when the station
+// was saved; should one vanish from the zone database, China's offset stands in.
+func (db *DB) zone(name string) *time.Location {
+	if loc, ok := db.zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.FixedZone(name, 8*3600)
+	}
+	db.zones.Store(name, loc)
+	return loc
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
@@ -24,10 +25,28 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		target, _ := srv.Register(t, "被改身份的居民", "13912340000")
 		form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 
+		// Fixtures for the shared space.
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		residentID := srv.Do(t, "GET", "/api/v1/me", resident, nil).JSON(t)["id"].(string)
+		activity := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
+		doomed := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
+		room := srv.Station.Rooms[0].ID.String()
+		slot := func(i int) map[string]any { // a free hour for each role
+			start := nextOpen(time.Wednesday, "09:00").Add(time.Duration(i) * time.Hour)
+			return map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "练歌"}
+		}
+		var bookings []string // one the resident holds for each role to try to cancel
+		for i := range roles {
+			start := nextOpen(time.Thursday, "13:00").Add(time.Duration(i) * time.Hour)
+			r := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"})
+			bookings = append(bookings, r.JSON(t)["id"].(string))
+		}
+		closed := nextOpen(time.Sunday, "00:00").AddDate(0, 0, 7).Format("2006-01-02")
+
 		tests := []struct {
 			pattern string
-			path    string
-			body    any
+			path    any // a string, or func(role int) string
+			body    any // a body, or func(role int) any
 			header  map[string]string
 			want    [4]int // anonymous, resident, staff, admin
 		}{
@@ -52,6 +71,38 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/stations/{id}/areas", "/api/v1/stations/" + st + "/areas", map[string]any{"name": "新小区", "committee": "新小区居委会"}, nil, [4]int{401, 403, 403, 201}},
 			{"GET /api/v1/areas", "/api/v1/areas", nil, nil, [4]int{200, 200, 200, 200}},
 			{"POST /api/v1/stations/{id}/rooms", "/api/v1/stations/" + st + "/rooms", map[string]any{"name": "阅览室", "capacity": 8}, nil, [4]int{401, 403, 201, 201}},
+			{"POST /api/v1/stations/{id}/closures", "/api/v1/stations/" + st + "/closures", map[string]any{"date": closed, "reason": "设备检修"}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/stations/{id}/closures", "/api/v1/stations/" + st + "/closures", nil, nil, [4]int{200, 200, 200, 200}},
+			// Staff reopen the day; for the admin after them it is open already.
+			{"DELETE /api/v1/stations/{id}/closures/{date}", "/api/v1/stations/" + st + "/closures/" + closed, nil, nil, [4]int{401, 403, 204, 404}},
+			{"POST /api/v1/stations/{id}/visits", "/api/v1/stations/" + st + "/visits", map[string]any{"count": 2, "purpose": "health_check"}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/stations/{id}/checkin-code", "/api/v1/stations/" + st + "/checkin-code", nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/stations/{id}/checkin-code.png", "/api/v1/stations/" + st + "/checkin-code.png", nil, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/stations/{id}/checkin", "/api/v1/stations/" + st + "/checkin", map[string]any{"code": "not-a-code"}, nil, [4]int{401, 422, 422, 422}},
+
+			{"POST /api/v1/activities", "/api/v1/activities", map[string]any{"station_id": st, "title": "中医义诊", "category": "service",
+				"start": rfc(nextOpen(time.Sunday, "14:00")), "end": rfc(nextOpen(time.Sunday, "16:00"))}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/activities", "/api/v1/activities?q=书法", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/activities/{id}", "/api/v1/activities/" + activity, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/activities/{id}/registrations", "/api/v1/activities/" + activity + "/registrations", nil, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/activities/{id}/registrations", "/api/v1/activities/" + activity + "/registrations", nil, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/activities/{id}/attendance", "/api/v1/activities/" + activity + "/attendance", map[string]any{"user_id": residentID}, nil, [4]int{401, 403, 201, 201}},
+			{"DELETE /api/v1/activities/{id}/registrations/{user}", "/api/v1/activities/" + activity + "/registrations/me", nil, nil, [4]int{401, 204, 204, 204}},
+			{"DELETE /api/v1/activities/{id}", "/api/v1/activities/" + doomed, nil, nil, [4]int{401, 403, 204, 204}},
+			{"GET /api/v1/me/activities", "/api/v1/me/activities", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /calendar.ics", "/calendar.ics?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /calendar/{file}", "/calendar/not-anyones-token-at-all.ics", nil, nil, [4]int{404, 404, 404, 404}},
+
+			{"POST /api/v1/rooms/{id}/bookings", "/api/v1/rooms/" + room + "/bookings", func(i int) any { return slot(i) }, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/rooms/{id}/bookings", "/api/v1/rooms/" + room + "/bookings", nil, nil, [4]int{200, 200, 200, 200}},
+			{"DELETE /api/v1/bookings/{id}", func(i int) string { return "/api/v1/bookings/" + bookings[i] }, nil, nil, [4]int{401, 204, 204, 204}},
+
+			{"POST /api/v1/health-measurements", "/api/v1/health-measurements", map[string]any{"user_id": residentID, "kind": "temperature", "celsius": 36.6}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/users/{id}/health-measurements", "/api/v1/users/" + residentID + "/health-measurements", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/me/notifications", "/api/v1/me/notifications", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/notifications/read", "/api/v1/me/notifications/read", map[string]any{"ids": []string{}}, nil, [4]int{401, 204, 204, 204}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},
@@ -89,7 +140,14 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				case "admin":
 					token = srv.Login(t, testserver.AdminPhone, testserver.Password)
 				}
-				r := srv.Send(t, testserver.Request{Method: method, Path: tt.path, Token: token, Body: tt.body, Header: tt.header})
+				path, body := tt.path, tt.body
+				if f, ok := path.(func(int) string); ok {
+					path = f(i)
+				}
+				if f, ok := body.(func(int) any); ok {
+					body = f(i)
+				}
+				r := srv.Send(t, testserver.Request{Method: method, Path: path.(string), Token: token, Body: body, Header: tt.header})
 				if r.Status != tt.want[i] {
 					t.Errorf("%s as %s: %d, want %d; body %.200s", tt.pattern, role, r.Status, tt.want[i], r.Body)
 				}

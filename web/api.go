@@ -27,11 +27,12 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case ECMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case guli.ECPhoneTaken:
+	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case guli.ECValidation:
+	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
+		guli.ECEmergencyContactRequired, guli.ECInvalidCode:
 		return http.StatusUnprocessableEntity
 	case guli.ECRateLimited:
 		return http.StatusTooManyRequests

@@ -11,7 +11,6 @@ import (
 	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
-	"guli/web"
 )
 
 func TestErrorConventions(t *testing.T) {
@@ -243,7 +242,7 @@ func (panicky) FindUsers(context.Context, string, guli.ListOptions) (guli.Page[*
 }
 
 func TestPanicsAnswerJSONAndAreLogged(t *testing.T) {
-	srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{Wrap: func(s *web.Services) {
+	srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{Wrap: func(s *guli.Services) {
 		s.Accounts = panicky{s.Accounts}
 	}})
 	srv.AllowErrors = true

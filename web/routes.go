@@ -42,6 +42,43 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/stations/{id}/areas", s.api(s.apiCreateArea)},
 		{"GET /api/v1/areas", s.api(s.apiAreas)},
 		{"POST /api/v1/stations/{id}/rooms", s.api(s.apiCreateRoom)},
+		{"POST /api/v1/stations/{id}/closures", s.api(s.apiAddClosure)},
+		{"GET /api/v1/stations/{id}/closures", s.api(s.apiClosures)},
+		{"DELETE /api/v1/stations/{id}/closures/{date}", s.api(s.apiRemoveClosure)},
+
+		// Visits and the door check-in.
+		{"POST /api/v1/stations/{id}/visits", s.api(s.apiRecordVisit)},
+		{"GET /api/v1/stations/{id}/checkin-code", s.api(s.apiCheckinCode)},
+		{"GET /api/v1/stations/{id}/checkin-code.png", s.apiCheckinCodePNG},
+		{"POST /api/v1/stations/{id}/checkin", s.api(s.apiCheckin)},
+
+		// Activities, classes and services.
+		{"POST /api/v1/activities", s.api(s.apiCreateActivities)},
+		{"GET /api/v1/activities", s.api(s.apiActivities)},
+		{"GET /api/v1/activities/{id}", s.api(s.apiActivity)},
+		{"DELETE /api/v1/activities/{id}", s.api(s.apiCancelActivity)},
+		{"POST /api/v1/activities/{id}/registrations", s.api(s.apiRegisterForActivity)},
+		{"DELETE /api/v1/activities/{id}/registrations/{user}", s.api(s.apiCancelRegistration)},
+		{"GET /api/v1/activities/{id}/registrations", s.api(s.apiRegistrations)},
+		{"POST /api/v1/activities/{id}/attendance", s.api(s.apiAttendance)},
+		{"GET /api/v1/me/activities", s.api(s.apiMyActivities)},
+		{"GET /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
+		{"POST /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
+		{"GET /calendar.ics", s.stationCalendar},
+		{"GET /calendar/{file}", s.personalCalendar},
+
+		// Room bookings.
+		{"POST /api/v1/rooms/{id}/bookings", s.api(s.apiBook)},
+		{"GET /api/v1/rooms/{id}/bookings", s.api(s.apiBookings)},
+		{"DELETE /api/v1/bookings/{id}", s.api(s.apiCancelBooking)},
+
+		// Health checks.
+		{"POST /api/v1/health-measurements", s.api(s.apiRecordMeasurement)},
+		{"GET /api/v1/users/{id}/health-measurements", s.api(s.apiMeasurements)},
+
+		// Notifications.
+		{"GET /api/v1/me/notifications", s.api(s.apiNotifications)},
+		{"POST /api/v1/me/notifications/read", s.api(s.apiMarkRead)},
 
 		// Pages.
 		{"GET /{$}", s.pageHome},

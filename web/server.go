@@ -20,13 +20,6 @@ import (
 	"guli/i18n"
 )
 
-// Services are the domain services the server exposes.
-type Services struct {
-	Accounts guli.AccountService
-	Stations guli.StationService
-	Audit    guli.AuditService
-}
-
 // Pinger tells whether the database answers, for /readyz.
 type Pinger interface {
 	Ping(ctx context.Context) error
@@ -34,7 +27,7 @@ type Pinger interface {
 
 // Config wires a Server.
 type Config struct {
-	Services
+	guli.Services
 	DB      Pinger
 	Logger  *slog.Logger
 	Catalog *i18n.Catalog
@@ -43,6 +36,10 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for login
 	// throttling behind a reverse proxy. Leave off when clients connect directly.
 	TrustProxy bool
+	// BaseURL is the public address of the site, e.g. https://guli.example,
+	// for links that leave the site: the door QR code and calendar feeds.
+	// Empty: taken from each request.
+	BaseURL string
 }
 
 // Server is the HTTP handler of Guli.
@@ -153,6 +150,18 @@ func (s *Server) clientAddr(r *http.Request) string {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
+}
+
+// baseURL is the site's public address for links that leave the site.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return strings.TrimRight(s.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || (s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

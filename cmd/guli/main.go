@@ -107,6 +107,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	withDemo := fs.Bool("demo", false, "fill an empty database with a demo station")
 	trustProxy := fs.Bool("trust-proxy", getenv("GULI_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For")
 	secure := fs.Bool("secure-cookies", getenv("GULI_SECURE_COOKIES") == "true", "mark cookies Secure (serving over HTTPS)")
+	baseURL := fs.String("base-url", getenv("GULI_BASE_URL"), "public address for links that leave the site (QR codes, calendar feeds)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -118,10 +119,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
-	accounts, stations := sqlstore.NewAccounts(db), sqlstore.NewStations(db)
-
 	if *withDemo {
-		res, err := demo.Seed(ctx, demo.Services{Accounts: accounts, Stations: stations})
+		res, err := demo.Seed(ctx, sqlstore.NewServices(db))
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
@@ -129,12 +128,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 
 	srv, err := web.New(web.Config{
-		Services:      web.Services{Accounts: accounts, Stations: stations, Audit: sqlstore.NewAudit(db)},
+		Services:      sqlstore.NewServices(db),
 		DB:            db,
 		Logger:        logger,
 		Catalog:       i18n.MustLoad(),
 		SecureCookies: *secure,
 		TrustProxy:    *trustProxy,
+		BaseURL:       *baseURL,
 	})
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	svc := demo.Services{Accounts: sqlstore.NewAccounts(db), Stations: sqlstore.NewStations(db)}
+	svc := sqlstore.NewServices(db)
 	res, err := demo.Seed(ctx, svc)
 	if err != nil {
 		return err

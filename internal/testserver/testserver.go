@@ -50,7 +50,7 @@ type Server struct {
 // Options change how the server is built.
 type Options struct {
 	// Wrap lets a test replace services, e.g. to make one panic.
-	Wrap func(*web.Services)
+	Wrap func(*guli.Services)
 }
 
 // New starts a server on a fresh database of engine e.
@@ -64,8 +64,8 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	t.Helper()
 	db := dbtest.OpenDSN(t, dsn)
 	s := &Server{DB: db, t: t}
-	svc := web.Services{Accounts: sqlstore.NewAccounts(db), Stations: sqlstore.NewStations(db), Audit: sqlstore.NewAudit(db)}
-	res, err := demo.Seed(context.Background(), demo.Services{Accounts: svc.Accounts, Stations: svc.Stations})
+	svc := sqlstore.NewServices(db)
+	res, err := demo.Seed(context.Background(), svc)
 	if err != nil {
 		t.Fatal(err)
 	}

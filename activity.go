@@ -1,0 +1,223 @@
+package guli
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Error codes of the shared space.
+const (
+	ECBookingConflict          = "booking_conflict"
+	ECOutsideOpeningHours      = "outside_opening_hours"
+	ECAlreadyRegistered        = "already_registered"
+	ECActivityStarted          = "activity_started"
+	ECActivityCancelled        = "activity_cancelled"
+	ECEmergencyContactRequired = "emergency_contact_required"
+	ECInvalidCode              = "invalid_code"
+)
+
+// Field reasons of the shared space.
+const (
+	FRUnknownStation = "unknown_station"
+	FRUnknownRoom    = "unknown_room"
+	FRUnknownUser    = "unknown_user"
+	FRTime           = "invalid_time"
+	FREndBeforeStart = "end_not_after_start"
+	FRTooLongSpan    = "too_long_span"
+	FRInPast         = "in_past"
+)
+
+// Categories of activities: classes by talents, events, convenience-service
+// slots (legal consultation, TCM clinic, smartphone help, blood-pressure
+// checks) and meetings.
+var Categories = []string{"class", "event", "service", "meeting"}
+
+// Activity statuses.
+const (
+	ActivityScheduled = "scheduled"
+	ActivityCancelled = "cancelled"
+)
+
+// Registration statuses.
+const (
+	RegConfirmed  = "confirmed"
+	RegWaitlisted = "waitlisted"
+	RegCancelled  = "cancelled"
+)
+
+// AgeRule is the residents' council's rule: people of that age or older
+// need an emergency contact on file to register.
+type AgeRule struct {
+	EmergencyContactFromAge int `json:"emergency_contact_from_age"`
+}
+
+// Activity is one occurrence of a class, event, service slot or meeting.
+// Times are in the station's zone.
+type Activity struct {
+	ID             ID
+	StationID      ID
+	SeriesID       ID // the first occurrence of a weekly series; 0 if none
+	Title          string
+	Description    string
+	Category       string
+	Start, End     time.Time
+	Capacity       int // 0: unlimited
+	RoomID         ID
+	RoomName       string
+	HostID         ID // the talent who leads it, or whoever created it
+	HostName       string
+	AgeRule        *AgeRule
+	Status         string
+	ConfirmedCount int
+	WaitlistCount  int
+	// MyRegistration is the acting user's registration, when asked for.
+	MyRegistration *Registration
+}
+
+// PlacesLeft is how many can still be confirmed; -1 when unlimited.
+func (a *Activity) PlacesLeft() int {
+	if a.Capacity == 0 {
+		return -1
+	}
+	return max(0, a.Capacity-a.ConfirmedCount)
+}
+
+// Registration is a person's place, or place in the queue, at an activity.
+type Registration struct {
+	ActivityID ID
+	UserID     ID
+	Name       string
+	Status     string
+	Position   int // 1-based place on the waitlist; 0 when confirmed
+	CheckedIn  bool
+	CreatedAt  time.Time
+}
+
+// MaxWeeklyCount bounds a weekly series: a year of Wednesdays.
+const MaxWeeklyCount = 52
+
+// ActivityInput creates an activity, or a weekly series of them.
+type ActivityInput struct {
+	StationID   ID       `json:"station_id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Category    string   `json:"category"`
+	Start       string   `json:"start"`
+	End         string   `json:"end"`
+	Capacity    int      `json:"capacity"`
+	RoomID      ID       `json:"room_id"`
+	HostID      ID       `json:"host_id"` // staff may name the talent who leads it
+	AgeRule     *AgeRule `json:"age_rule"`
+	Repeat      *struct {
+		WeeklyCount int `json:"weekly_count"`
+	} `json:"repeat"`
+}
+
+// ParseTime reads an RFC 3339 time with any offset.
+func ParseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
+	return t, err == nil
+}
+
+// Validate checks what needs no database and returns the parsed times and
+// the number of weekly occurrences.
+func (in *ActivityInput) Validate() (start, end time.Time, weeks int, err error) {
+	p := Problems{}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	switch {
+	case in.Title == "":
+		p.Add("title", FRRequired)
+	case utf8.RuneCountInString(in.Title) > 100:
+		p.Add("title", FRTooLong)
+	}
+	if utf8.RuneCountInString(in.Description) > 5000 {
+		p.Add("description", FRTooLong)
+	}
+	if in.StationID == 0 {
+		p.Add("station_id", FRRequired)
+	}
+	if in.Category == "" {
+		p.Add("category", FRRequired)
+	} else if !slices.Contains(Categories, in.Category) {
+		p.Add("category", FRInvalid)
+	}
+	var ok bool
+	if start, ok = ParseTime(in.Start); !ok {
+		p.Add("start", fieldTime(in.Start))
+	}
+	if end, ok = ParseTime(in.End); !ok {
+		p.Add("end", fieldTime(in.End))
+	}
+	if !start.IsZero() && !end.IsZero() {
+		if !end.After(start) {
+			p.Add("end", FREndBeforeStart)
+		} else if end.Sub(start) > 7*24*time.Hour {
+			p.Add("end", FRTooLongSpan)
+		}
+	}
+	if in.Capacity < 0 || in.Capacity > 10000 {
+		p.Add("capacity", FROutOfRange)
+	}
+	if r := in.AgeRule; r != nil && (r.EmergencyContactFromAge < 1 || r.EmergencyContactFromAge > 150) {
+		p.Add("age_rule", FROutOfRange)
+	}
+	weeks = 1
+	if in.Repeat != nil {
+		weeks = in.Repeat.WeeklyCount
+		if weeks < 1 || weeks > MaxWeeklyCount {
+			p.Add("repeat", FROutOfRange)
+		}
+	}
+	return start, end, weeks, p.Err()
+}
+
+func fieldTime(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return FRRequired
+	}
+	return FRTime
+}
+
+// AgeIn returns a person's age in a year, or -1 when the birth year is unknown.
+func (u *User) AgeIn(year int) int {
+	if u.BirthYear == 0 {
+		return -1
+	}
+	return year - u.BirthYear
+}
+
+// ActivityFilter narrows a list of activities; zero fields do not narrow.
+type ActivityFilter struct {
+	StationID ID
+	From, To  time.Time // start in [From, To)
+	Category  string
+	Query     string // words in the title or description
+}
+
+// ActivityService runs the station's activities, registrations, waitlists
+// and attendance.
+type ActivityService interface {
+	// CreateActivities creates one activity or a weekly series; staff, or a
+	// talent for activities they host themself.
+	CreateActivities(ctx context.Context, in ActivityInput) ([]*Activity, error)
+	Activities(ctx context.Context, f ActivityFilter, opts ListOptions) (Page[*Activity], error)
+	// Activity returns one activity with its counts and, when signed in,
+	// the acting user's registration.
+	Activity(ctx context.Context, id ID) (*Activity, error)
+	// Register signs userID up (0: the acting user). Staff may register
+	// anyone on their behalf; that is audited.
+	Register(ctx context.Context, activityID, userID ID) (*Registration, error)
+	// CancelRegistration gives up userID's place (0: the acting user's); the
+	// first on the waitlist is confirmed and notified.
+	CancelRegistration(ctx context.Context, activityID, userID ID) error
+	Registrations(ctx context.Context, activityID ID) ([]*Registration, error)
+	CheckIn(ctx context.Context, activityID, userID ID) error
+	// CancelActivity cancels an activity and notifies its registrants.
+	CancelActivity(ctx context.Context, id ID) error
+	// MyActivities lists the acting user's live registrations from a time on.
+	MyActivities(ctx context.Context, from time.Time) ([]*Activity, error)
+}

@@ -1,0 +1,104 @@
+package guli
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// Kinds of health measurement taken at the station.
+const (
+	BloodPressure = "blood_pressure"
+	Temperature   = "temperature"
+)
+
+// Measurement is one health check. Only the person and staff see it.
+type Measurement struct {
+	ID         ID        `json:"id"`
+	UserID     ID        `json:"user_id"`
+	Kind       string    `json:"kind"`
+	Systolic   *int      `json:"systolic,omitempty"`
+	Diastolic  *int      `json:"diastolic,omitempty"`
+	Pulse      *int      `json:"pulse,omitempty"`
+	Celsius    *float64  `json:"celsius,omitempty"`
+	RecordedBy ID        `json:"recorded_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// MeasurementInput records a health check.
+type MeasurementInput struct {
+	UserID    ID       `json:"user_id"`
+	Kind      string   `json:"kind"`
+	Systolic  *int     `json:"systolic"`
+	Diastolic *int     `json:"diastolic"`
+	Pulse     *int     `json:"pulse"`
+	Celsius   *float64 `json:"celsius"`
+	// TakenAt is when a reading from the paper log was taken; empty: now.
+	TakenAt string `json:"taken_at"`
+}
+
+// Validate checks the readings are plausible for a living person: systolic
+// 50–260, diastolic 30–200 and below systolic, pulse 30–220, 34.0–43.0 °C.
+func (in *MeasurementInput) Validate(now time.Time) (takenAt time.Time, err error) {
+	p := Problems{}
+	takenAt = now
+	if in.TakenAt != "" {
+		t, ok := ParseTime(in.TakenAt)
+		switch {
+		case !ok:
+			p.Add("taken_at", FRTime)
+		case t.After(now) || t.Before(now.AddDate(-1, 0, 0)):
+			p.Add("taken_at", FROutOfRange)
+		default:
+			takenAt = t
+		}
+	}
+	if in.UserID == 0 {
+		p.Add("user_id", FRRequired)
+	}
+	within := func(field string, v *int, lo, hi int) {
+		switch {
+		case v == nil:
+			p.Add(field, FRRequired)
+		case *v < lo || *v > hi:
+			p.Add(field, FROutOfRange)
+		}
+	}
+	switch in.Kind {
+	case BloodPressure:
+		within("systolic", in.Systolic, 50, 260)
+		within("diastolic", in.Diastolic, 30, 200)
+		if in.Pulse != nil {
+			within("pulse", in.Pulse, 30, 220)
+		}
+		if in.Systolic != nil && in.Diastolic != nil && *in.Diastolic >= *in.Systolic {
+			p.Add("diastolic", FROutOfRange)
+		}
+		in.Celsius = nil
+	case Temperature:
+		switch {
+		case in.Celsius == nil:
+			p.Add("celsius", FRRequired)
+		case math.IsNaN(*in.Celsius) || *in.Celsius < 34.0 || *in.Celsius > 43.0:
+			p.Add("celsius", FROutOfRange)
+		default:
+			c := math.Round(*in.Celsius*10) / 10
+			in.Celsius = &c
+		}
+		in.Systolic, in.Diastolic, in.Pulse = nil, nil, nil
+	case "":
+		p.Add("kind", FRRequired)
+	default:
+		p.Add("kind", FRInvalid)
+	}
+	return takenAt, p.Err()
+}
+
+// HealthService keeps health checks: staff record them; the person and staff
+// read them, and staff reads are audited.
+type HealthService interface {
+	RecordMeasurement(ctx context.Context, in MeasurementInput) (*Measurement, error)
+	// Measurements lists a person's checks, newest first. Anyone but the
+	// person and staff gets not_found, as if there were none.
+	Measurements(ctx context.Context, userID ID, opts ListOptions) (Page[*Measurement], error)
+}

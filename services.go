@@ -1,0 +1,14 @@
+package guli
+
+// Services are all of Guli's services: what the web server exposes, the demo
+// data is written through and the command line wires to a database.
+type Services struct {
+	Accounts      AccountService
+	Stations      StationService
+	Audit         AuditService
+	Activities    ActivityService
+	Rooms         RoomService
+	Visits        VisitService
+	Health        HealthService
+	Notifications NotificationService
+}

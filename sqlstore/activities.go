@@ -1,0 +1,605 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"guli"
+)
+
+// Activities implements guli.ActivityService.
+//
+// Invariant 1 of the design: an activity never has more confirmed
+// registrations than its capacity, the waitlist is first come first served
+// and a cancellation promotes exactly one person. Every change to an
+// activity's registrations runs in one transaction that first locks the
+// activity's row (SELECT … FOR UPDATE on PostgreSQL; SQLite's single writer
+// does the same), so the counts read are the counts written, and the order of
+// registration ids is the order in which people reached the lock.
+type Activities struct{ db *DB }
+
+// NewActivities returns the activity service of db.
+func NewActivities(db *DB) *Activities { return &Activities{db} }
+
+var _ guli.ActivityService = (*Activities)(nil)
+
+const activitySelect = `SELECT a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
+	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from, a.status,
+	a.confirmed_count, a.waitlist_count, s.timezone
+	FROM activities a
+	JOIN stations s ON s.id = a.station_id
+	LEFT JOIN rooms r ON r.id = a.room_id
+	LEFT JOIN users h ON h.id = a.host_id`
+
+func (s *Activities) scan(row interface{ Scan(...any) error }) (*guli.Activity, error) {
+	var (
+		a                       guli.Activity
+		id, station, start, end int64
+		series, room, host      sql.NullInt64
+		ageFrom                 int
+		tz                      string
+	)
+	err := row.Scan(&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
+		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz)
+	if err != nil {
+		return nil, err
+	}
+	loc := s.db.zone(tz)
+	a.ID, a.StationID, a.SeriesID = guli.ID(id), guli.ID(station), guli.ID(series.Int64)
+	a.RoomID, a.HostID = guli.ID(room.Int64), guli.ID(host.Int64)
+	a.Start, a.End = fromMS(start).In(loc), fromMS(end).In(loc)
+	if ageFrom > 0 {
+		a.AgeRule = &guli.AgeRule{EmergencyContactFromAge: ageFrom}
+	}
+	return &a, nil
+}
+
+// CreateActivities creates an activity or a weekly series in one
+// transaction: if any occurrence cannot hold its room, none is created.
+func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput) ([]*guli.Activity, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.IsStaff() {
+		// A talent creates activities they host themself.
+		if !actor.Has(guli.RoleTalent) || (in.HostID != 0 && in.HostID != actor.ID) {
+			return nil, guli.Errorf(guli.ECForbidden)
+		}
+		in.HostID = actor.ID
+	}
+	if in.HostID == 0 {
+		in.HostID = actor.ID
+	}
+	start, end, weeks, err := in.Validate()
+	if err != nil {
+		return nil, err
+	}
+	var ids []guli.ID
+	err = s.db.tx(ctx, func(q runner) error {
+		st, err := stationForUpdate(ctx, q, in.StationID, false)
+		if errors.Is(err, errNotFound) {
+			return guli.Invalid("station_id", guli.FRUnknownStation)
+		}
+		if err != nil {
+			return err
+		}
+		if in.RoomID != 0 {
+			if err := lockRoom(ctx, q, in.RoomID, st.ID); err != nil {
+				return err
+			}
+		}
+		if in.HostID != 0 { // 0: the command line or demo data, with no host
+			if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.HostID); err != nil || !ok {
+				return errors.Join(err, guli.Invalid("host_id", guli.FRUnknownUser))
+			}
+		}
+		loc := st.Location()
+		now := s.db.now()
+		var series guli.ID
+		for i := range weeks {
+			// Weekly in local time, so a class stays at 9:30 across time changes.
+			os := start.In(loc).AddDate(0, 0, 7*i)
+			oe := os.Add(end.Sub(start))
+			if in.RoomID != 0 {
+				if err := checkRoomFree(ctx, q, st, in.RoomID, os, oe, 0); err != nil {
+					return err
+				}
+			}
+			id, err := q.insert(ctx, `INSERT INTO activities (station_id, series_id, title, description, category,
+				start_at, end_at, capacity, room_id, host_id, age_from, created_by, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				st.ID, nullID(series), in.Title, in.Description, in.Category, ms(os), ms(oe), in.Capacity,
+				nullID(in.RoomID), nullID(in.HostID), ageFrom(in.AgeRule), nullID(actor.ID), ms(now))
+			if err != nil {
+				return err
+			}
+			if weeks > 1 && series == 0 {
+				series = id
+				if _, err := q.exec(ctx, "UPDATE activities SET series_id = ? WHERE id = ?", id, id); err != nil {
+					return err
+				}
+			}
+			if err := indexTerms(ctx, q, id, in.Title, in.Description); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*guli.Activity, 0, len(ids))
+	for _, id := range ids {
+		a, err := s.activity(ctx, s.db.read(), id)
+		if err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func ageFrom(r *guli.AgeRule) int {
+	if r == nil {
+		return 0
+	}
+	return r.EmergencyContactFromAge
+}
+
+// indexTerms stores the search terms of an activity. Long descriptions are
+// indexed by their beginning: that is where what an activity is gets said.
+func indexTerms(ctx context.Context, q runner, id guli.ID, title, description string) error {
+	if r := []rune(description); len(r) > 1000 {
+		description = string(r[:1000])
+	}
+	terms := guli.SearchTerms(title + " " + description)
+	for len(terms) > 0 {
+		n := min(len(terms), 200)
+		var b strings.Builder
+		args := make([]any, 0, 2*n)
+		for i, t := range terms[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?)")
+			args = append(args, t, id)
+		}
+		if _, err := q.exec(ctx, "INSERT INTO activity_terms (term, activity_id) VALUES "+b.String(), args...); err != nil {
+			return err
+		}
+		terms = terms[n:]
+	}
+	return nil
+}
+
+func (s *Activities) activity(ctx context.Context, q runner, id guli.ID) (*guli.Activity, error) {
+	a, err := s.scan(q.row(ctx, activitySelect+" WHERE a.id = ?", id))
+	return a, notFound(err)
+}
+
+// Activities lists activities by start time.
+func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts guli.ListOptions) (guli.Page[*guli.Activity], error) {
+	var page guli.Page[*guli.Activity]
+	var where []string
+	var args []any
+	if opts.Cursor != "" {
+		parts, err := guli.DecodeCursor(opts.Cursor, 2)
+		if err != nil {
+			return page, err
+		}
+		at, err1 := strconv.ParseInt(parts[0], 10, 64)
+		id, err2 := strconv.ParseInt(parts[1], 10, 64)
+		if err1 != nil || err2 != nil {
+			return page, guli.Invalid("cursor", guli.FRInvalid)
+		}
+		where = append(where, "(a.start_at > ? OR (a.start_at = ? AND a.id > ?))")
+		args = append(args, at, at, id)
+	}
+	if f.StationID != 0 {
+		where, args = append(where, "a.station_id = ?"), append(args, f.StationID)
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "a.start_at >= ?"), append(args, ms(f.From))
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "a.start_at < ?"), append(args, ms(f.To))
+	}
+	if f.Category != "" {
+		where, args = append(where, "a.category = ?"), append(args, f.Category)
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		terms := guli.QueryTerms(f.Query)
+		if len(terms) == 0 {
+			return page, nil // only punctuation: nothing can match
+		}
+		if len(terms) > 20 {
+			return page, guli.Invalid("q", guli.FRTooLong)
+		}
+		where = append(where, `a.id IN (SELECT activity_id FROM activity_terms WHERE term IN (?`+
+			strings.Repeat(", ?", len(terms)-1)+`) GROUP BY activity_id HAVING COUNT(*) = ?)`)
+		for _, t := range terms {
+			args = append(args, t)
+		}
+		args = append(args, len(terms))
+	}
+	query := activitySelect
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := opts.PageSize()
+	query += " ORDER BY a.start_at, a.id LIMIT ?"
+	args = append(args, limit+1)
+	items, err := list(ctx, s.db.read(), s.scan, query, args...)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	page.Items = items
+	return trim(page, limit, func(a *guli.Activity) []string {
+		return []string{strconv.FormatInt(ms(a.Start), 10), a.ID.String()}
+	}), nil
+}
+
+// Activity returns one activity and, when signed in, the acting user's
+// registration.
+func (s *Activities) Activity(ctx context.Context, id guli.ID) (*guli.Activity, error) {
+	q := s.db.read()
+	a, err := s.activity(ctx, q, id)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	if u := guli.UserFromContext(ctx); u != nil && u.ID != 0 {
+		if a.MyRegistration, err = liveRegistration(ctx, q, id, u.ID); err != nil && !errors.Is(err, errNotFound) {
+			return nil, s.db.mapErr(err)
+		}
+	}
+	return a, nil
+}
+
+// liveRegistration returns a person's confirmed or waitlisted registration
+// with their place on the waitlist.
+func liveRegistration(ctx context.Context, q runner, activityID, userID guli.ID) (*guli.Registration, error) {
+	reg := &guli.Registration{ActivityID: activityID, UserID: userID}
+	var id, created int64
+	err := q.row(ctx, `SELECT id, status, created_at FROM registrations
+		WHERE activity_id = ? AND user_id = ? AND status <> 'cancelled'`, activityID, userID).Scan(&id, &reg.Status, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	reg.CreatedAt = fromMS(created)
+	if reg.Status == guli.RegWaitlisted {
+		err = q.row(ctx, `SELECT COUNT(*) FROM registrations WHERE activity_id = ? AND status = 'waitlisted' AND id <= ?`,
+			activityID, id).Scan(&reg.Position)
+	}
+	return reg, err
+}
+
+// lockActivity locks an activity's row for the transaction and returns it.
+func (s *Activities) lockActivity(ctx context.Context, q runner, id guli.ID) (*guli.Activity, error) {
+	if q.d == postgres {
+		// FOR UPDATE cannot lock the nullable side of outer joins: lock the
+		// row alone, then read it whole.
+		if _, err := q.exec(ctx, "SELECT id FROM activities WHERE id = ? FOR UPDATE", id); err != nil {
+			return nil, err
+		}
+	}
+	return s.activity(ctx, q, id)
+}
+
+// Register gives the person a confirmed place while there is one, else a
+// place on the waitlist.
+func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (*guli.Registration, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if userID == 0 {
+		userID = actor.ID
+	}
+	onBehalf := userID != actor.ID
+	if onBehalf && !actor.IsStaff() {
+		return nil, guli.Errorf(guli.ECForbidden)
+	}
+	var reg *guli.Registration
+	err = s.db.tx(ctx, func(q runner) error {
+		a, err := s.lockActivity(ctx, q, activityID)
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		switch {
+		case a.Status == guli.ActivityCancelled:
+			return guli.Errorf(guli.ECActivityCancelled)
+		case !now.Before(a.Start):
+			return guli.Errorf(guli.ECActivityStarted)
+		}
+		person, err := (&Accounts{s.db}).userByID(ctx, q, userID)
+		if errors.Is(err, errNotFound) || (err != nil && guli.ErrorCode(err) == guli.ECNotFound) {
+			return guli.Invalid("user_id", guli.FRUnknownUser)
+		}
+		if err != nil {
+			return err
+		}
+		if r := a.AgeRule; r != nil && person.EmergencyContact == nil && person.AgeIn(now.In(a.Start.Location()).Year()) >= r.EmergencyContactFromAge {
+			return guli.Errorf(guli.ECEmergencyContactRequired)
+		}
+		if _, err := liveRegistration(ctx, q, activityID, userID); err == nil {
+			return guli.Errorf(guli.ECAlreadyRegistered)
+		} else if !errors.Is(err, errNotFound) {
+			return err
+		}
+		reg = &guli.Registration{ActivityID: activityID, UserID: userID, Name: person.Name, Status: guli.RegConfirmed, CreatedAt: now}
+		counter := "confirmed_count"
+		if a.Capacity > 0 && a.ConfirmedCount >= a.Capacity {
+			reg.Status, reg.Position, counter = guli.RegWaitlisted, a.WaitlistCount+1, "waitlist_count"
+		}
+		by := guli.ID(0)
+		if onBehalf {
+			by = actor.ID
+		}
+		_, err = q.insert(ctx, `INSERT INTO registrations (activity_id, user_id, status, registered_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, activityID, userID, reg.Status, nullID(by), ms(now), ms(now))
+		if isUnique(err, "registrations") {
+			return guli.Errorf(guli.ECAlreadyRegistered)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, "UPDATE activities SET "+counter+" = "+counter+" + 1 WHERE id = ?", activityID); err != nil {
+			return err
+		}
+		if onBehalf {
+			if err := audit(ctx, q, now, actor, "registration.on_behalf", userID, a.Title); err != nil {
+				return err
+			}
+			return notify(ctx, q, now, userID, guli.NotifyRegisteredByStaff, paramsOf(a))
+		}
+		return nil
+	})
+	return reg, err
+}
+
+// CancelRegistration gives up a place. When a confirmed place frees up, the
+// first person on the waitlist takes it and is told so.
+func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID guli.ID) error {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	if userID == 0 {
+		userID = actor.ID
+	}
+	if userID != actor.ID && !actor.IsStaff() {
+		return guli.Errorf(guli.ECForbidden)
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		a, err := s.lockActivity(ctx, q, activityID)
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		if a.Status == guli.ActivityScheduled && !now.Before(a.Start) {
+			return guli.Errorf(guli.ECActivityStarted)
+		}
+		reg, err := liveRegistration(ctx, q, activityID, userID)
+		if errors.Is(err, errNotFound) {
+			return guli.Errorf(guli.ECNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ?
+			WHERE activity_id = ? AND user_id = ? AND status <> 'cancelled'`, ms(now), activityID, userID); err != nil {
+			return err
+		}
+		if reg.Status == guli.RegWaitlisted {
+			_, err := q.exec(ctx, "UPDATE activities SET waitlist_count = waitlist_count - 1 WHERE id = ?", activityID)
+			return err
+		}
+		if _, err := q.exec(ctx, "UPDATE activities SET confirmed_count = confirmed_count - 1 WHERE id = ?", activityID); err != nil {
+			return err
+		}
+		if userID != actor.ID {
+			if err := audit(ctx, q, now, actor, "registration.cancel_on_behalf", userID, a.Title); err != nil {
+				return err
+			}
+		}
+		if a.Status != guli.ActivityScheduled {
+			return nil
+		}
+		return s.promote(ctx, q, a, now)
+	})
+}
+
+// promote confirms the first person on the waitlist, if any, and tells them.
+func (s *Activities) promote(ctx context.Context, q runner, a *guli.Activity, now time.Time) error {
+	var regID, userID int64
+	err := q.row(ctx, `SELECT id, user_id FROM registrations WHERE activity_id = ? AND status = 'waitlisted'
+		ORDER BY id LIMIT 1`, a.ID).Scan(&regID, &userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, "UPDATE registrations SET status = 'confirmed', updated_at = ? WHERE id = ?", ms(now), regID); err != nil {
+		return err
+	}
+	if _, err := q.exec(ctx, `UPDATE activities SET confirmed_count = confirmed_count + 1,
+		waitlist_count = waitlist_count - 1 WHERE id = ?`, a.ID); err != nil {
+		return err
+	}
+	return notify(ctx, q, now, guli.ID(userID), guli.NotifyPromoted, paramsOf(a))
+}
+
+func paramsOf(a *guli.Activity) guli.NotificationParams {
+	return guli.NotificationParams{ActivityID: a.ID, ActivityTitle: a.Title, Start: a.Start, Timezone: a.Start.Location().String()}
+}
+
+// notify leaves an in-app notification, in the transaction of what it tells.
+func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind string, p guli.NotificationParams) error {
+	params, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	_, err = q.exec(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
+		userID, kind, string(params), ms(now))
+	return err
+}
+
+// mayRun reports whether actor may run an activity: staff, or its host.
+func mayRun(actor *guli.User, a *guli.Activity) bool {
+	return actor.IsStaff() || (a.HostID != 0 && a.HostID == actor.ID)
+}
+
+// Registrations lists who holds a place, confirmed first, then the waitlist
+// in order; for staff and the host.
+func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*guli.Registration, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.read()
+	a, err := s.activity(ctx, q, activityID)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	if !mayRun(actor, a) {
+		return nil, guli.Errorf(guli.ECForbidden)
+	}
+	regs, err := list(ctx, q, scanRegistration, `SELECT r.activity_id, r.user_id, u.name, r.status, r.created_at,
+			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END
+		FROM registrations r JOIN users u ON u.id = r.user_id
+		LEFT JOIN attendances t ON t.activity_id = r.activity_id AND t.user_id = r.user_id
+		WHERE r.activity_id = ? AND r.status <> 'cancelled'
+		ORDER BY CASE r.status WHEN 'confirmed' THEN 0 ELSE 1 END, r.id`, activityID)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	pos := 0
+	for _, r := range regs {
+		if r.Status == guli.RegWaitlisted {
+			pos++
+			r.Position = pos
+		}
+	}
+	return regs, nil
+}
+
+func scanRegistration(row interface{ Scan(...any) error }) (*guli.Registration, error) {
+	var r guli.Registration
+	var activity, user, created int64
+	var checked int
+	err := row.Scan(&activity, &user, &r.Name, &r.Status, &created, &checked)
+	r.ActivityID, r.UserID, r.CreatedAt, r.CheckedIn = guli.ID(activity), guli.ID(user), fromMS(created), checked == 1
+	return &r, err
+}
+
+// CheckIn records that a person came; walk-ins without a registration count
+// too. Recording twice is harmless.
+func (s *Activities) CheckIn(ctx context.Context, activityID, userID guli.ID) error {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	if userID == 0 {
+		return guli.Invalid("user_id", guli.FRRequired)
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		a, err := s.activity(ctx, q, activityID)
+		if err != nil {
+			return err
+		}
+		if !mayRun(actor, a) {
+			return guli.Errorf(guli.ECForbidden)
+		}
+		if a.Status == guli.ActivityCancelled {
+			return guli.Errorf(guli.ECActivityCancelled)
+		}
+		if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", userID); err != nil || !ok {
+			return errors.Join(err, guli.Invalid("user_id", guli.FRUnknownUser))
+		}
+		_, err = q.exec(ctx, `INSERT INTO attendances (activity_id, user_id, recorded_by, checked_in_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (activity_id, user_id) DO NOTHING`, activityID, userID, nullID(actor.ID), ms(s.db.now()))
+		return err
+	})
+}
+
+// CancelActivity cancels an activity, frees its room and tells everyone
+// registered. Cancelling twice is harmless.
+func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		a, err := s.lockActivity(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if !mayRun(actor, a) {
+			return guli.Errorf(guli.ECForbidden)
+		}
+		if a.Status == guli.ActivityCancelled {
+			return nil
+		}
+		now := s.db.now()
+		if _, err := q.exec(ctx, "UPDATE activities SET status = 'cancelled' WHERE id = ?", id); err != nil {
+			return err
+		}
+		rows, err := q.query(ctx, "SELECT user_id FROM registrations WHERE activity_id = ? AND status <> 'cancelled' ORDER BY id", id)
+		if err != nil {
+			return err
+		}
+		var users []guli.ID
+		for rows.Next() {
+			var u int64
+			if err := rows.Scan(&u); err != nil {
+				rows.Close()
+				return err
+			}
+			users = append(users, guli.ID(u))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, u := range users {
+			if err := notify(ctx, q, now, u, guli.NotifyActivityCancelled, paramsOf(a)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MyActivities lists the acting user's live registrations from a time on,
+// cancelled activities included so people learn of them.
+func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.Activity, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.read()
+	items, err := list(ctx, q, s.scan, activitySelect+`
+		JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
+		WHERE a.end_at > ? ORDER BY a.start_at, a.id LIMIT 500`, me.ID, ms(from))
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	for _, a := range items {
+		if a.MyRegistration, err = liveRegistration(ctx, q, a.ID, me.ID); err != nil {
+			return nil, s.db.mapErr(err)
+		}
+	}
+	return items, nil
+}

@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"guli"
+)
+
+// Notifications implements guli.NotificationService.
+type Notifications struct{ db *DB }
+
+// NewNotifications returns the notification service of db.
+func NewNotifications(db *DB) *Notifications { return &Notifications{db} }
+
+var _ guli.NotificationService = (*Notifications)(nil)
+
+// Notifications lists the acting user's notifications, newest first.
+func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions) (guli.Page[*guli.Notification], error) {
+	var page guli.Page[*guli.Notification]
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return page, err
+	}
+	before, err := guli.IDCursor(opts.Cursor)
+	if err != nil {
+		return page, err
+	}
+	if before == 0 {
+		before = guli.ID(1<<63 - 1)
+	}
+	loc := s.db.zone(guli.DefaultTimezone)
+	limit := opts.PageSize()
+	page.Items, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.Notification, error) {
+		var n guli.Notification
+		var id, created int64
+		var params string
+		var read bool
+		if err := row.Scan(&id, &n.Kind, &params, &created, &read); err != nil {
+			return nil, err
+		}
+		n.ID, n.UserID, n.CreatedAt, n.Read = guli.ID(id), me.ID, fromMS(created).In(loc), read
+		if err := json.Unmarshal([]byte(params), &n.Params); err != nil {
+			return nil, err
+		}
+		if n.Params.Timezone != "" && !n.Params.Start.IsZero() {
+			n.Params.Start = n.Params.Start.In(s.db.zone(n.Params.Timezone))
+		}
+		return &n, nil
+	}, `SELECT id, kind, params, created_at, read_at IS NOT NULL FROM notifications
+		WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, me.ID, before, limit+1)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	return trim(page, limit, func(n *guli.Notification) []string { return []string{n.ID.String()} }), nil
+}
+
+// MarkRead marks the acting user's notifications read.
+func (s *Notifications) MarkRead(ctx context.Context, ids []guli.ID) error {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	if len(ids) > 500 {
+		return guli.Invalid("ids", guli.FRTooLong)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{ms(s.db.now()), me.ID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		_, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (?`+
+			strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+		return err
+	})
+}
+
+// UnreadCount counts the acting user's unread notifications.
+func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.db.read().row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
+	return n, s.db.mapErr(err)
+}

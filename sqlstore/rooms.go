@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"guli"
+)
+
+// Rooms implements guli.RoomService.
+//
+// Invariant 2 of the design: a room is never held twice for overlapping
+// times, by bookings and activities together. Whatever holds a room first
+// locks the room's row, then looks for overlaps and inserts in the same
+// transaction, so two holds of one room are decided one after the other.
+type Rooms struct{ db *DB }
+
+// NewRooms returns the room service of db.
+func NewRooms(db *DB) *Rooms { return &Rooms{db} }
+
+var _ guli.RoomService = (*Rooms)(nil)
+
+// errNotFound is what internal lookups return for a missing row; services
+// turn it into the domain's not_found or a field error, as fits.
+var errNotFound = errors.New("not found")
+
+func isNotFound(err error) bool {
+	return errors.Is(err, errNotFound) || errors.Is(err, sql.ErrNoRows) || guli.ErrorCode(err) == guli.ECNotFound
+}
+
+// stationForUpdate reads a station, locking its row when lock is set.
+func stationForUpdate(ctx context.Context, q runner, id guli.ID, lock bool) (*guli.Station, error) {
+	query := "SELECT " + stationColumns + " FROM stations WHERE id = ?"
+	if lock {
+		query += q.d.forUpdate()
+	}
+	st, err := scanStation(q.row(ctx, query, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNotFound
+	}
+	return st, err
+}
+
+// lockRoom locks a room of the station for the rest of the transaction. A
+// room of another station, or none, is a field error.
+func lockRoom(ctx context.Context, q runner, roomID, stationID guli.ID) error {
+	var station int64
+	err := q.row(ctx, "SELECT station_id FROM rooms WHERE id = ?"+q.d.forUpdate(), roomID).Scan(&station)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && guli.ID(station) != stationID) {
+		return guli.Invalid("room_id", guli.FRUnknownRoom)
+	}
+	return err
+}
+
+// checkRoomFree checks [start, end) lies in the station's opening hours on a
+// day it is not closed, and that no booking or live activity (other than
+// except) holds the room then. The room must already be locked.
+func checkRoomFree(ctx context.Context, q runner, st *guli.Station, roomID guli.ID, start, end time.Time, except guli.ID) error {
+	loc := st.Location()
+	ls, le := start.In(loc), end.In(loc)
+	if !st.OpeningHours.Covers(ls, le) {
+		return guli.Errorf(guli.ECOutsideOpeningHours)
+	}
+	closed, err := q.exists(ctx, "SELECT 1 FROM closures WHERE station_id = ? AND day = ?", st.ID, string(guli.DateOf(ls)))
+	if err != nil {
+		return err
+	}
+	if closed {
+		return guli.Errorf(guli.ECOutsideOpeningHours)
+	}
+	taken, err := q.exists(ctx, `SELECT 1 FROM bookings
+			WHERE room_id = ? AND cancelled_at IS NULL AND start_at < ? AND end_at > ?
+		UNION ALL
+		SELECT 1 FROM activities
+			WHERE room_id = ? AND status = 'scheduled' AND start_at < ? AND end_at > ? AND id <> ?
+		LIMIT 1`, roomID, ms(end), ms(start), roomID, ms(end), ms(start), except)
+	if err != nil {
+		return err
+	}
+	if taken {
+		return guli.Errorf(guli.ECBookingConflict)
+	}
+	return nil
+}
+
+// Book holds a room for anyone signed in.
+func (s *Rooms) Book(ctx context.Context, roomID guli.ID, in guli.BookingInput) (*guli.Booking, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start, end, err := in.Validate()
+	if err != nil {
+		return nil, err
+	}
+	b := &guli.Booking{RoomID: roomID, UserID: actor.ID, Purpose: in.Purpose}
+	err = s.db.tx(ctx, func(q runner) error {
+		var station int64
+		err := q.row(ctx, "SELECT station_id FROM rooms WHERE id = ?"+q.d.forUpdate(), roomID).Scan(&station)
+		if err != nil {
+			return notFound(err)
+		}
+		st, err := stationForUpdate(ctx, q, guli.ID(station), false)
+		if err != nil {
+			return err
+		}
+		if !s.db.now().Before(start) {
+			return guli.Invalid("start", guli.FRInPast)
+		}
+		if err := checkRoomFree(ctx, q, st, roomID, start, end, 0); err != nil {
+			return err
+		}
+		now := s.db.now()
+		b.ID, err = q.insert(ctx, `INSERT INTO bookings (room_id, user_id, start_at, end_at, purpose, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, roomID, actor.ID, ms(start), ms(end), in.Purpose, ms(now))
+		loc := st.Location()
+		b.Start, b.End, b.CreatedAt, b.StationID = start.In(loc), end.In(loc), now.In(loc), st.ID
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Bookings lists a room's live bookings that overlap [from, to).
+func (s *Rooms) Bookings(ctx context.Context, roomID guli.ID, from, to time.Time) ([]*guli.Booking, error) {
+	q := s.db.read()
+	var tz string
+	var station int64
+	err := q.row(ctx, "SELECT s.timezone, s.id FROM rooms r JOIN stations s ON s.id = r.station_id WHERE r.id = ?", roomID).Scan(&tz, &station)
+	if err != nil {
+		return nil, s.db.mapErr(notFound(err))
+	}
+	loc := s.db.zone(tz)
+	if to.IsZero() {
+		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	items, err := list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Booking, error) {
+		var b guli.Booking
+		var id, user, start, end, created int64
+		err := row.Scan(&id, &user, &b.BookerName, &start, &end, &b.Purpose, &created)
+		b.ID, b.RoomID, b.UserID, b.StationID = guli.ID(id), roomID, guli.ID(user), guli.ID(station)
+		b.Start, b.End, b.CreatedAt = fromMS(start).In(loc), fromMS(end).In(loc), fromMS(created).In(loc)
+		return &b, err
+	}, `SELECT b.id, b.user_id, u.name, b.start_at, b.end_at, b.purpose, b.created_at
+		FROM bookings b JOIN users u ON u.id = b.user_id
+		WHERE b.room_id = ? AND b.cancelled_at IS NULL AND b.start_at < ? AND b.end_at > ?
+		ORDER BY b.start_at, b.id LIMIT 1000`, roomID, ms(to), ms(from))
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return items, nil
+}
+
+// CancelBooking frees a room; for whoever booked it and staff.
+func (s *Rooms) CancelBooking(ctx context.Context, id guli.ID) error {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		var owner int64
+		err := q.row(ctx, "SELECT user_id FROM bookings WHERE id = ? AND cancelled_at IS NULL", id).Scan(&owner)
+		if err != nil {
+			return notFound(err)
+		}
+		if guli.ID(owner) != actor.ID && !actor.IsStaff() {
+			return guli.Errorf(guli.ECForbidden)
+		}
+		_, err = q.exec(ctx, "UPDATE bookings SET cancelled_at = ? WHERE id = ?", ms(s.db.now()), id)
+		return err
+	})
+}
+
+// AddClosure closes a station for a day; staff only. Closing a closed day
+// again updates the reason.
+func (s *Rooms) AddClosure(ctx context.Context, stationID guli.ID, in guli.ClosureInput) (*guli.Closure, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	day, ok := guli.ParseDate(strings.TrimSpace(in.Date))
+	p := guli.Problems{}
+	if !ok {
+		p.Add("date", guli.FRDate)
+	}
+	reason := strings.TrimSpace(in.Reason)
+	if utf8.RuneCountInString(reason) > 200 {
+		p.Add("reason", guli.FRTooLong)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.tx(ctx, func(q runner) error {
+		if err := stationExists(ctx, q, stationID); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, `INSERT INTO closures (station_id, day, reason, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (station_id, day) DO UPDATE SET reason = excluded.reason`, stationID, string(day), reason, ms(s.db.now()))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &guli.Closure{StationID: stationID, Date: day, Reason: reason}, nil
+}
+
+// Closures lists a station's closure days from a date on; public.
+func (s *Rooms) Closures(ctx context.Context, stationID guli.ID, from guli.Date) ([]*guli.Closure, error) {
+	q := s.db.read()
+	if err := stationExists(ctx, q, stationID); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	items, err := list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Closure, error) {
+		c := guli.Closure{StationID: stationID}
+		var day string
+		err := row.Scan(&day, &c.Reason)
+		c.Date = guli.Date(day)
+		return &c, err
+	}, "SELECT day, reason FROM closures WHERE station_id = ? AND day >= ? ORDER BY day LIMIT 400", stationID, string(from))
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return items, nil
+}
+
+// RemoveClosure opens a closed day again; staff only.
+func (s *Rooms) RemoveClosure(ctx context.Context, stationID guli.ID, day guli.Date) error {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return err
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		res, err := q.exec(ctx, "DELETE FROM closures WHERE station_id = ? AND day = ?", stationID, string(day))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return guli.Errorf(guli.ECNotFound)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,219 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"guli"
+)
+
+// Visits implements guli.VisitService.
+type Visits struct{ db *DB }
+
+// NewVisits returns the visit service of db.
+func NewVisits(db *DB) *Visits { return &Visits{db} }
+
+var _ guli.VisitService = (*Visits)(nil)
+
+// Wrong check-in codes are throttled per person, like wrong passwords.
+const maxCodeFailures = 10
+
+// RecordVisit counts walk-in visitors at the desk; staff only.
+func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.VisitInput) (*guli.Visit, error) {
+	actor, err := guli.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	v := &guli.Visit{StationID: stationID, UserID: in.UserID, Count: *in.Count, Purpose: in.Purpose}
+	err = s.db.tx(ctx, func(q runner) error {
+		st, err := stationForUpdate(ctx, q, stationID, false)
+		if err != nil {
+			return notFoundAs(err)
+		}
+		if in.UserID != 0 {
+			if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.UserID); err != nil || !ok {
+				return errors.Join(err, guli.Invalid("user_id", guli.FRUnknownUser))
+			}
+		}
+		now := s.db.now().In(st.Location())
+		v.Day, v.CreatedAt = guli.DateOf(now), now
+		v.ID, err = q.insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, recorded_by, created_at)
+			VALUES (?, ?, ?, ?, ?, 'desk', ?, ?)`, stationID, nullID(in.UserID), v.Count, v.Purpose, string(v.Day), nullID(actor.ID), ms(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// notFoundAs turns an internal not-found into the domain's not_found.
+func notFoundAs(err error) error {
+	if isNotFound(err) {
+		return guli.Errorf(guli.ECNotFound)
+	}
+	return err
+}
+
+// secret returns the station's check-in secret, making one the first time.
+func (s *Visits) secret(ctx context.Context, stationID guli.ID) (*guli.Station, []byte, error) {
+	var secret string
+	st, err := stationForUpdate(ctx, s.db.read(), stationID, false)
+	if err != nil {
+		return nil, nil, notFoundAs(err)
+	}
+	if err := s.db.read().row(ctx, "SELECT checkin_secret FROM stations WHERE id = ?", stationID).Scan(&secret); err != nil {
+		return nil, nil, err
+	}
+	if secret == "" {
+		b := make([]byte, 32)
+		rand.Read(b)
+		err = s.db.tx(ctx, func(q runner) error {
+			if _, err := q.exec(ctx, "UPDATE stations SET checkin_secret = ? WHERE id = ? AND checkin_secret = ''", hex.EncodeToString(b), stationID); err != nil {
+				return err
+			}
+			return q.row(ctx, "SELECT checkin_secret FROM stations WHERE id = ?", stationID).Scan(&secret)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	key, err := hex.DecodeString(secret)
+	return st, key, err
+}
+
+// codeFor is the code of a station's local day: six digits from an HMAC of
+// the day, so every process computes the same code without sharing state.
+func codeFor(key []byte, day guli.Date) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(day))
+	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(m.Sum(nil))%1_000_000)
+}
+
+// CheckinCode returns today's code and when it stops working: the station's
+// next local midnight. Staff only.
+func (s *Visits) CheckinCode(ctx context.Context, stationID guli.ID) (*guli.CheckinCode, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	st, key, err := s.secret(ctx, stationID)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	now := s.db.now().In(st.Location())
+	y, m, d := now.Date()
+	return &guli.CheckinCode{Code: codeFor(key, guli.DateOf(now)), ExpiresAt: time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())}, nil
+}
+
+// CheckIn records the acting user's visit with the code of the day.
+func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*guli.Visit, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil, guli.Invalid("code", guli.FRRequired)
+	}
+	st, key, err := s.secret(ctx, stationID)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	now := s.db.now().In(st.Location())
+	day := guli.DateOf(now)
+	throttleKey := me.ID.String()
+	if err := s.db.throttled(ctx, "checkin", throttleKey, maxCodeFailures); err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(code), []byte(codeFor(key, day))) != 1 {
+		if err := s.db.fail(ctx, "checkin", throttleKey); err != nil {
+			return nil, err
+		}
+		return nil, guli.Errorf(guli.ECInvalidCode)
+	}
+	v := &guli.Visit{StationID: stationID, UserID: me.ID, Count: 1, Purpose: "other", Day: day, CreatedAt: now}
+	err = s.db.tx(ctx, func(q runner) error {
+		var id, created int64
+		err := q.row(ctx, "SELECT id, created_at FROM visits WHERE station_id = ? AND user_id = ? AND day = ? AND source = 'checkin'",
+			stationID, me.ID, string(day)).Scan(&id, &created)
+		if err == nil {
+			v.ID, v.CreatedAt = guli.ID(id), fromMS(created).In(now.Location())
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		v.ID, err = q.insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, created_at)
+			VALUES (?, ?, 1, 'other', ?, 'checkin', ?)`, stationID, me.ID, string(day), ms(now))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Tally counts a day's visits by purpose, for the desk; staff only.
+func (s *Visits) Tally(ctx context.Context, stationID guli.ID, day guli.Date) (*guli.VisitTally, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	t := &guli.VisitTally{Day: day, ByPurpose: map[string]int{}}
+	rows, err := s.db.read().query(ctx, "SELECT purpose, SUM(count) FROM visits WHERE station_id = ? AND day = ? GROUP BY purpose", stationID, string(day))
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var purpose string
+		var n int
+		if err := rows.Scan(&purpose, &n); err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		t.ByPurpose[purpose] = n
+		t.Total += n
+	}
+	return t, s.db.mapErr(rows.Err())
+}
+
+// throttled answers rate_limited when key has failed max times in scope
+// within the throttle window.
+func (db *DB) throttled(ctx context.Context, scope, key string, maxFailures int) error {
+	now := db.now()
+	var n int
+	var oldest sql.NullInt64
+	err := db.read().row(ctx, "SELECT COUNT(*), MIN(at) FROM throttle_failures WHERE scope = ? AND key = ? AND at >= ?",
+		scope, key, ms(now.Add(-throttleWindow))).Scan(&n, &oldest)
+	if err != nil {
+		return db.mapErr(err)
+	}
+	if n >= maxFailures {
+		return &guli.Error{Code: guli.ECRateLimited, RetryAfter: max(time.Second, fromMS(oldest.Int64).Add(throttleWindow).Sub(now))}
+	}
+	return nil
+}
+
+// fail records a failure in scope for key.
+func (db *DB) fail(ctx context.Context, scope, key string) error {
+	return db.tx(ctx, func(q runner) error {
+		now := db.now()
+		if _, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE at < ?", ms(now.Add(-throttleWindow))); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "INSERT INTO throttle_failures (scope, key, at) VALUES (?, ?, ?)", scope, key, ms(now))
+		return err
+	})
+}

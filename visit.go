@@ -1,0 +1,73 @@
+package guli
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Purposes of a visit to the station.
+var VisitPurposes = []string{"activity", "health_check", "consultation", "smartphone_help", "other"}
+
+// Visit counts people who came to the station: walk-ins counted at the desk
+// (named or not) and residents who checked in with the door's QR code.
+type Visit struct {
+	ID        ID        `json:"id"`
+	StationID ID        `json:"station_id"`
+	UserID    ID        `json:"user_id,omitempty"`
+	Count     int       `json:"count"`
+	Purpose   string    `json:"purpose"`
+	Day       Date      `json:"day"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// VisitInput records walk-in visitors.
+type VisitInput struct {
+	Count   *int   `json:"count"`
+	UserID  ID     `json:"user_id"`
+	Purpose string `json:"purpose"`
+}
+
+// Validate checks the input and fills the defaults: one visitor, "other".
+func (in *VisitInput) Validate() error {
+	p := Problems{}
+	if in.Count == nil {
+		one := 1
+		in.Count = &one
+	}
+	if *in.Count < 1 || *in.Count > 500 {
+		p.Add("count", FROutOfRange)
+	}
+	if in.Purpose == "" {
+		in.Purpose = "other"
+	} else if !slices.Contains(VisitPurposes, in.Purpose) {
+		p.Add("purpose", FRInvalid)
+	}
+	if in.UserID != 0 && *in.Count != 1 {
+		p.Add("count", FROutOfRange) // a named visit is one person
+	}
+	return p.Err()
+}
+
+// CheckinCode is the station's code of the day, shown at the door as a QR code.
+type CheckinCode struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// VisitTally is the day's count at the desk, by purpose.
+type VisitTally struct {
+	Day       Date
+	Total     int
+	ByPurpose map[string]int
+}
+
+// VisitService counts visits and runs the door check-in.
+type VisitService interface {
+	RecordVisit(ctx context.Context, stationID ID, in VisitInput) (*Visit, error)
+	CheckinCode(ctx context.Context, stationID ID) (*CheckinCode, error)
+	// CheckIn records a visit of the acting user with the code of the day;
+	// a second check-in on one day returns the first.
+	CheckIn(ctx context.Context, stationID ID, code string) (*Visit, error)
+	Tally(ctx context.Context, stationID ID, day Date) (*VisitTally, error)
+}

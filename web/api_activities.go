@@ -1,0 +1,236 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"guli"
+)
+
+// activityView is an activity in the API.
+type activityView struct {
+	ID             guli.ID       `json:"id"`
+	StationID      guli.ID       `json:"station_id"`
+	SeriesID       *guli.ID      `json:"series_id"`
+	Title          string        `json:"title"`
+	Description    string        `json:"description"`
+	Category       string        `json:"category"`
+	Start          time.Time     `json:"start"`
+	End            time.Time     `json:"end"`
+	Capacity       int           `json:"capacity"`
+	RoomID         *guli.ID      `json:"room_id"`
+	RoomName       string        `json:"room_name,omitempty"`
+	HostID         *guli.ID      `json:"host_id"`
+	HostName       string        `json:"host_name,omitempty"`
+	AgeRule        *guli.AgeRule `json:"age_rule"`
+	Status         string        `json:"status"`
+	ConfirmedCount int           `json:"confirmed_count"`
+	WaitlistCount  int           `json:"waitlist_count"`
+	PlacesLeft     *int          `json:"places_left"` // null: unlimited
+}
+
+// activityDetail adds the signed-in reader's registration (null when none).
+type activityDetail struct {
+	activityView
+	MyRegistration *registrationView `json:"my_registration"`
+}
+
+type registrationView struct {
+	Status   string `json:"status"`
+	Position int    `json:"position,omitempty"`
+}
+
+func optionalID(id guli.ID) *guli.ID {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func viewActivity(a *guli.Activity) activityView {
+	v := activityView{ID: a.ID, StationID: a.StationID, SeriesID: optionalID(a.SeriesID), Title: a.Title,
+		Description: a.Description, Category: a.Category, Start: a.Start, End: a.End, Capacity: a.Capacity,
+		RoomID: optionalID(a.RoomID), RoomName: a.RoomName, HostID: optionalID(a.HostID), HostName: a.HostName,
+		AgeRule: a.AgeRule, Status: a.Status, ConfirmedCount: a.ConfirmedCount, WaitlistCount: a.WaitlistCount}
+	if left := a.PlacesLeft(); left >= 0 {
+		v.PlacesLeft = &left
+	}
+	return v
+}
+
+func viewRegistration(r *guli.Registration) *registrationView {
+	if r == nil {
+		return nil
+	}
+	return &registrationView{Status: r.Status, Position: r.Position}
+}
+
+func (s *Server) apiCreateActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in guli.ActivityInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	items, err := s.Activities.CreateActivities(r.Context(), in)
+	_, body, err := listOf(guli.Page[*guli.Activity]{Items: items}, err, viewActivity)
+	return http.StatusCreated, body, err
+}
+
+// activityFilter reads the list filters of /activities; an absent from means
+// the start of today in the station's zone.
+func activityFilter(r *http.Request) (guli.ActivityFilter, error) {
+	q := r.URL.Query()
+	f := guli.ActivityFilter{Category: q.Get("category"), Query: q.Get("q")}
+	p := guli.Problems{}
+	if v := q.Get("station_id"); v != "" {
+		f.StationID = guli.ParseID(v)
+	}
+	for _, tf := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		v := q.Get(tf.name)
+		if v == "" {
+			continue
+		}
+		if t, ok := parseTimeOrDate(v); ok {
+			*tf.dst = t
+		} else {
+			p.Add(tf.name, guli.FRTime)
+		}
+	}
+	if f.From.IsZero() {
+		y, m, d := time.Now().In(defaultZone).Date()
+		f.From = time.Date(y, m, d, 0, 0, 0, 0, defaultZone)
+	}
+	if f.Category != "" && !slices.Contains(guli.Categories, f.Category) {
+		p.Add("category", guli.FRInvalid)
+	}
+	if len([]rune(f.Query)) > 50 {
+		p.Add("q", guli.FRTooLong)
+	}
+	return f, p.Err()
+}
+
+// parseTimeOrDate takes RFC 3339, or a bare date meaning its midnight in
+// China's zone.
+func parseTimeOrDate(v string) (time.Time, bool) {
+	if t, ok := guli.ParseTime(v); ok {
+		return t, true
+	}
+	t, err := time.ParseInLocation(time.DateOnly, v, defaultZone)
+	return t, err == nil
+}
+
+func (s *Server) apiActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	opts, err := listOptions(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	f, err := activityFilter(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := s.Activities.Activities(r.Context(), f, opts)
+	return listOf(page, err, viewActivity)
+}
+
+func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	if guli.UserFromContext(r.Context()) == nil {
+		return http.StatusOK, viewActivity(a), nil
+	}
+	return http.StatusOK, activityDetail{viewActivity(a), viewRegistration(a.MyRegistration)}, nil
+}
+
+func (s *Server) apiRegisterForActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body struct {
+		UserID guli.ID `json:"user_id"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), body.UserID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, viewRegistration(reg), nil
+}
+
+// apiCancelRegistration gives up a place: /registrations/me for one's own,
+// /registrations/{user_id} for staff acting for a resident.
+func (s *Server) apiCancelRegistration(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var user guli.ID
+	if who := r.PathValue("user"); who != "me" {
+		user = guli.ParseID(who)
+	}
+	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), user); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// registrationItem is a line of an activity's roster.
+type registrationItem struct {
+	UserID    guli.ID `json:"user_id"`
+	Name      string  `json:"name"`
+	Status    string  `json:"status"`
+	Position  *int    `json:"position"`
+	CheckedIn bool    `json:"checked_in"`
+}
+
+func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	regs, err := s.Activities.Registrations(r.Context(), pathID(r, "id"))
+	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
+		it := registrationItem{UserID: g.UserID, Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
+		if g.Status == guli.RegWaitlisted {
+			it.Position = &g.Position
+		}
+		return it
+	})
+}
+
+func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body struct {
+		UserID guli.ID `json:"user_id"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	id := pathID(r, "id")
+	if err := s.Activities.CheckIn(r.Context(), id, body.UserID); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, map[string]any{"activity_id": id, "user_id": body.UserID, "checked_in": true}, nil
+}
+
+func (s *Server) apiCancelActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if err := s.Activities.CancelActivity(r.Context(), pathID(r, "id")); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+// myActivityView is one of my activities with my place in it.
+type myActivityView struct {
+	activityView
+	MyRegistration *registrationView `json:"my_registration"`
+}
+
+func (s *Server) apiMyActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	from := time.Now().Add(-12 * time.Hour)
+	if v := r.URL.Query().Get("from"); v != "" {
+		t, ok := parseTimeOrDate(v)
+		if !ok {
+			return 0, nil, guli.Invalid("from", guli.FRTime)
+		}
+		from = t
+	}
+	items, err := s.Activities.MyActivities(r.Context(), from)
+	return listOf(guli.Page[*guli.Activity]{Items: items}, err, func(a *guli.Activity) myActivityView {
+		return myActivityView{viewActivity(a), viewRegistration(a.MyRegistration)}
+	})
+}

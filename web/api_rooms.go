@@ -1,0 +1,82 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"guli"
+)
+
+func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in guli.BookingInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	return created(s.Rooms.Book(r.Context(), pathID(r, "id"), in))
+}
+
+// timeRange reads ?from= and ?to= (RFC 3339 or a date); absent ends are open.
+func timeRange(r *http.Request) (from, to time.Time, err error) {
+	p := guli.Problems{}
+	for _, tf := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &from}, {"to", &to}} {
+		if v := r.URL.Query().Get(tf.name); v != "" {
+			t, ok := parseTimeOrDate(v)
+			if !ok {
+				p.Add(tf.name, guli.FRTime)
+			}
+			*tf.dst = t
+		}
+	}
+	return from, to, p.Err()
+}
+
+func (s *Server) apiBookings(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	from, to, err := timeRange(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	items, err := s.Rooms.Bookings(r.Context(), pathID(r, "id"), from, to)
+	return listOf(guli.Page[*guli.Booking]{Items: items}, err, func(b *guli.Booking) *guli.Booking { return b })
+}
+
+func (s *Server) apiCancelBooking(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}
+
+func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in guli.ClosureInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	return created(s.Rooms.AddClosure(r.Context(), pathID(r, "id"), in))
+}
+
+func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	from := guli.DateOf(time.Now().In(defaultZone))
+	if v := r.URL.Query().Get("from"); v != "" {
+		d, ok := guli.ParseDate(v)
+		if !ok {
+			return 0, nil, guli.Invalid("from", guli.FRDate)
+		}
+		from = d
+	}
+	items, err := s.Rooms.Closures(r.Context(), pathID(r, "id"), from)
+	return listOf(guli.Page[*guli.Closure]{Items: items}, err, func(c *guli.Closure) *guli.Closure { return c })
+}
+
+func (s *Server) apiRemoveClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	day, ok := guli.ParseDate(r.PathValue("date"))
+	if !ok {
+		return 0, nil, guli.Errorf(guli.ECNotFound)
+	}
+	if err := s.Rooms.RemoveClosure(r.Context(), pathID(r, "id"), day); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}

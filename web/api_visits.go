@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"guli"
+)
+
+func (s *Server) apiRecordVisit(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var in guli.VisitInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	return created(s.Visits.RecordVisit(r.Context(), pathID(r, "id"), in))
+}
+
+func (s *Server) apiCheckinCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return ok(s.Visits.CheckinCode(r.Context(), pathID(r, "id")))
+}
+
+// checkinURL is what the door's QR code holds: the check-in page with the
+// code filled in, so a resident's phone camera opens it in one step.
+func (s *Server) checkinURL(r *http.Request, station guli.ID, code string) string {
+	return s.baseURL(r) + "/checkin?" + url.Values{"station": {station.String()}, "code": {code}}.Encode()
+}
+
+// qrPNG is the QR code of the door, as a PNG image.
+func (s *Server) qrPNG(r *http.Request, station guli.ID) ([]byte, error) {
+	code, err := s.Visits.CheckinCode(r.Context(), station)
+	if err != nil {
+		return nil, err
+	}
+	return qrcode.Encode(s.checkinURL(r, station, code.Code), qrcode.Medium, 512)
+}
+
+func (s *Server) apiCheckinCodePNG(w http.ResponseWriter, r *http.Request) {
+	png, err := s.qrPNG(r, pathID(r, "id"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(png)
+}
+
+func (s *Server) apiCheckin(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body struct {
+		Code string `json:"code"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	return created(s.Visits.CheckIn(r.Context(), pathID(r, "id"), body.Code))
+}
