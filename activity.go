@@ -116,10 +116,12 @@ type ActivityInput struct {
 	} `json:"repeat"`
 }
 
-// ParseTime reads an RFC 3339 time with any offset.
+// ParseTime reads an RFC 3339 time with any offset. Years outside
+// 1970–2999 are refused: no station plans that far, and a weekly series
+// must not run past what every client can parse.
 func ParseTime(s string) (time.Time, bool) {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
-	return t, err == nil
+	return t, err == nil && t.Year() >= 1970 && t.Year() <= 2999
 }
 
 // Validate checks what needs no database and returns the parsed times and

@@ -265,20 +265,21 @@ func Name(r *rand.Rand) string {
 }
 
 // Residents adds n synthetic residents to the station's areas, with ages like
-// Gucun's (many over 60) and unique phone numbers from the 139 range. They
-// have no passwords: they exist for figures and benchmarks.
-func Residents(ctx context.Context, svc guli.Services, stationID guli.ID, n int, seed uint64) (int, error) {
+// Gucun's (many over 60) and unique phone numbers from the 139 range, and
+// returns their ids. They have no passwords: they exist for figures and
+// benchmarks.
+func Residents(ctx context.Context, svc guli.Services, stationID guli.ID, n int, seed uint64) ([]guli.ID, error) {
 	ctx = guli.NewContextWithUser(ctx, guli.SystemUser)
 	st, err := svc.Stations.Station(ctx, stationID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if len(st.Areas) == 0 {
-		return 0, fmt.Errorf("station %s has no areas", stationID)
+		return nil, fmt.Errorf("station %s has no areas", stationID)
 	}
 	r := rand.New(rand.NewPCG(seed, 2023))
-	made := 0
-	for i := 0; made < n; i++ {
+	ids := make([]guli.ID, 0, max(n, 0))
+	for len(ids) < n {
 		in := guli.NewUserInput{
 			Name:      Name(r),
 			Phone:     fmt.Sprintf("139%08d", r.IntN(100_000_000)),
@@ -288,13 +289,14 @@ func Residents(ctx context.Context, svc guli.Services, stationID guli.ID, n int,
 		if r.IntN(10) == 0 {
 			in.Phone = "" // about one in ten has no smartphone
 		}
-		if _, err := svc.Accounts.CreateUser(ctx, in); err != nil {
+		u, err := svc.Accounts.CreateUser(ctx, in)
+		if err != nil {
 			if guli.ErrorCode(err) == guli.ECPhoneTaken {
 				continue
 			}
-			return made, err
+			return ids, err
 		}
-		made++
+		ids = append(ids, u.ID)
 	}
-	return made, nil
+	return ids, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -160,6 +161,7 @@ func indexTerms(ctx context.Context, q runner, id guli.ID, title, description st
 		description = string(r[:1000])
 	}
 	terms := guli.SearchTerms(title + " " + description)
+	terms = slices.DeleteFunc(terms, func(t string) bool { return len(t) > 200 }) // no query (≤ 50 runes) matches longer; PostgreSQL's index cannot hold them
 	for len(terms) > 0 {
 		n := min(len(terms), 200)
 		var b strings.Builder

@@ -244,15 +244,27 @@ type runner struct {
 }
 
 func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
+	return q.x.ExecContext(ctx, q.d.rebind(query), withoutNUL(args)...)
 }
 
 func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
+	return q.x.QueryContext(ctx, q.d.rebind(query), withoutNUL(args)...)
 }
 
 func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+	return q.x.QueryRowContext(ctx, q.d.rebind(query), withoutNUL(args)...)
+}
+
+// withoutNUL removes NUL characters from text arguments. PostgreSQL refuses
+// them in text and SQLite would keep them: dropping them here, at the one
+// door to both, keeps the engines alike and a stray byte from becoming a 500.
+func withoutNUL(args []any) []any {
+	for i, a := range args {
+		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			args[i] = strings.ReplaceAll(s, "\x00", "")
+		}
+	}
+	return args
 }
 
 // insert runs an INSERT and returns the new row's id.

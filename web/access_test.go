@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -42,6 +43,13 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			bookings = append(bookings, r.JSON(t)["id"].(string))
 		}
 		closed := nextOpen(time.Sunday, "00:00").AddDate(0, 0, 7).Format("2006-01-02")
+		var pageBookings []string
+		for i := range roles {
+			start := nextOpen(time.Sunday, "09:00").Add(time.Duration(i) * time.Hour)
+			r := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "书画"})
+			pageBookings = append(pageBookings, r.JSON(t)["id"].(string))
+		}
+		friday := nextOpen(time.Friday, "09:00").Format("2006-01-02")
 
 		tests := []struct {
 			pattern string
@@ -117,6 +125,33 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/lang", "/prefs/lang", "lang=en&next=/", form, [4]int{303, 303, 303, 303}},
 			{"GET /activities", "/activities", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /activities/{id}", "/activities/" + activity, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /activities/{id}/register", "/activities/" + activity + "/register", "next=/", form, [4]int{303, 303, 303, 303}},
+			{"POST /activities/{id}/cancel", "/activities/" + activity + "/cancel", "next=/", form, [4]int{303, 303, 303, 303}},
+			{"GET /my/activities", "/my/activities", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /checkin", "/checkin?station=" + st + "&code=123456", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /checkin", "/checkin", "station=" + st + "&code=bad", form, [4]int{303, 422, 422, 422}},
+			{"GET /rooms/{id}", "/rooms/" + room, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /rooms/{id}/book", "/rooms/" + room + "/book", func(i int) any {
+				return fmt.Sprintf("date=%s&from=%02d:00&to=%02d:00&purpose=合唱", friday, 9+i, 10+i)
+			}, form, [4]int{303, 303, 303, 303}},
+			{"POST /bookings/{id}/cancel", func(i int) string { return "/bookings/" + pageBookings[i] + "/cancel" }, "next=/", form, [4]int{303, 303, 303, 303}},
+			{"GET /health", "/health", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /notifications", "/notifications", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /notifications/read", "/notifications/read", "", form, [4]int{303, 303, 303, 303}},
+			{"GET /desk", "/desk", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/visits", "/desk/visits", "purpose=other&count=1", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/door", "/desk/door", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /desk/health", "/desk/health?user_id=" + residentID, nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/health", "/desk/health", "user_id=" + residentID + "&kind=temperature&celsius=36.5", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/activities/new", "/desk/activities/new", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/activities/new", "/desk/activities/new", "title=结艺&category=class&date=" + friday + "&from=14:00&to=15:30&capacity=10&weeks=1", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/activities/{id}", "/desk/activities/" + activity, nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/activities/{id}/attendance", "/desk/activities/" + activity + "/attendance", "user_id=" + residentID, form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/activities/{id}/register", "/desk/activities/" + activity + "/register", func(i int) any {
+				return "user_id=" + []string{residentID, residentID, residentID, target}[i]
+			}, form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/activities/{id}/cancel", "/desk/activities/" + doomed + "/cancel", "", form, [4]int{303, 403, 303, 303}},
 			{"GET /help", "/help", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"guli"
 	"guli/i18n"
 )
 
@@ -64,12 +65,20 @@ func TestEveryKeyUsedExists(t *testing.T) {
 			keys[m[1]] = f
 		}
 	}
-	goKey := regexp.MustCompile(`"((?:home|login|register|me|form|nav|part|error|field|errorpage|stations|soon|layout|role|weekday|date|list)\.[a-z_.]+)"`)
+	// Keys in Go code: T("key"…), T(lang, "key"…), and notices after redirects.
+	goKey := regexp.MustCompile(`\bT\((?:[\w.]+, )?"([a-z_]+\.[a-z_.]+)"`)
+	noticeKey := regexp.MustCompile(`back\(w, r, [^\n]*, "([a-z_]+)"\)`)
 	gofiles, _ := filepath.Glob("*.go")
 	for _, f := range gofiles {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
 		b, _ := os.ReadFile(f)
 		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
 			keys[m[1]] = f
+		}
+		for _, m := range noticeKey.FindAllStringSubmatch(string(b), -1) {
+			keys["notice."+m[1]] = f
 		}
 	}
 	// Keys built at run time from parts, roles, weekdays and error pages.
@@ -79,8 +88,20 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, r := range []string{"resident", "volunteer", "talent", "staff", "admin"} {
 		keys["role."+r] = "roles"
 	}
-	for _, d := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+	for _, d := range guli.Weekdays {
 		keys["weekday."+d] = "weekdays"
+	}
+	for _, c := range guli.Categories {
+		keys["category."+c] = "categories"
+	}
+	for _, p := range guli.VisitPurposes {
+		keys["purpose."+p] = "purposes"
+	}
+	for _, k := range []string{guli.BloodPressure, guli.Temperature} {
+		keys["health.kind_"+k] = "health kinds"
+	}
+	for _, k := range []string{guli.NotifyPromoted, guli.NotifyActivityCancelled, guli.NotifyRegisteredByStaff} {
+		keys["notify."+k+".title"], keys["notify."+k+".body"] = "notifications", "notifications"
 	}
 	for _, e := range []string{"notfound", "forbidden", "method", "too_large", "rate_limited", "bad_request", "server"} {
 		keys["errorpage."+e+".title"], keys["errorpage."+e+".body"] = "renderError", "renderError"

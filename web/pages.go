@@ -32,14 +32,35 @@ type view struct {
 	User    *guli.User
 	Station *guli.Station
 	Path    string // the current path, where the switches come back to
+	Here    string // the current path and query, where forms come back to
 	Nav     string // the navigation item to mark as current
 	Form    map[string]string
 	Errors  map[string]string // field → translated reason
 	Alert   string            // translated message above the form
 	Notice  string            // translated good news
 	Data    any
+	Unread  int // unread notifications of the signed-in user
+	Refresh int // seconds after which the page reloads itself; 0: never
 	cat     *i18n.Catalog
 }
+
+// Clock formats the time of day: 09:30.
+func (v *view) Clock(t time.Time) string { return t.Format("15:04") }
+
+// Day names a date the way people say it: 12月2日 星期三.
+func (v *view) Day(t time.Time) string {
+	return v.T("date.md", t.Month(), t.Day()) + " " + v.T("weekday."+guli.WeekdayKey(t.Weekday()))
+}
+
+// DateTime is a day and a time: 12月2日 星期三 09:30.
+func (v *view) DateTime(t time.Time) string { return v.Day(t) + " " + v.Clock(t) }
+
+// Past reports whether t has come: an activity that started takes no
+// more sign-ups.
+func (v *view) Past(t time.Time) bool { return !time.Now().Before(t) }
+
+// IsStaff reports whether the reader is staff.
+func (v *view) IsStaff() bool { return v.User.IsStaff() }
 
 // T translates a catalogue key in the page's language.
 func (v *view) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
@@ -54,7 +75,7 @@ func (v *view) OtherLang() string {
 
 // parsePages parses each page template together with the layout.
 func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout").Funcs(template.FuncMap{"dict": dict}).ParseFS(templateFiles, "templates/layout.html")
+	layout, err := template.New("layout").Funcs(template.FuncMap{"dict": dict, "mask": guli.MaskPhone}).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +118,28 @@ func dict(kv ...any) (map[string]any, error) {
 func (s *Server) newView(r *http.Request, title, nav string) *view {
 	ri := info(r)
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
-		Path: r.URL.Path, Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
+		Path: r.URL.Path, Here: r.URL.RequestURI(), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
 	v.Station = s.currentStation(r)
+	if v.User != nil && s.Notifications != nil {
+		v.Unread, _ = s.Notifications.UnreadCount(r.Context())
+	}
+	// Good news after a redirect, named by a catalogue key.
+	if n := r.URL.Query().Get("notice"); n != "" && s.Catalog.Has(v.Lang, "notice."+n) {
+		v.Notice = v.T("notice." + n)
+	}
 	return v
+}
+
+// back redirects after a form, with good news to show.
+func back(w http.ResponseWriter, r *http.Request, path, notice string) {
+	if notice != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "notice=" + url.QueryEscape(notice)
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
 // currentStation is the station the pages show: the one chosen on the
@@ -142,6 +182,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderPartial writes one named block of a page, for htmx to swap in.
+func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, block string, v *view) {
+	var buf bytes.Buffer
+	if err := s.pages[page].ExecuteTemplate(&buf, block, v); err != nil {
+		s.Logger.Error("render partial", "page", page, "block", block, "err", err)
+		s.renderError(w, r, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
 }
 

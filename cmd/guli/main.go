@@ -42,7 +42,7 @@ Commands:
   guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--db ...]
-  guli demo [--residents N] [--db ...]
+  guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db.
 `
@@ -259,12 +259,17 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	fs := newFlags("demo", stderr)
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
 	residents := fs.Int("residents", 0, "add this many synthetic residents")
+	activities := fs.Int("activities", 0, "add this many synthetic activities over the 30 days from tomorrow")
+	registrations := fs.Int("registrations", 0, "register the new residents for the new activities this many times")
 	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *residents < 0 {
-		return errors.New("--residents must not be negative")
+	switch {
+	case *residents < 0 || *activities < 0 || *registrations < 0:
+		return errors.New("--residents, --activities and --registrations must not be negative")
+	case *registrations > 0 && (*residents == 0 || *activities == 0):
+		return errors.New("--registrations needs --residents and --activities: it registers the residents it adds for the activities it adds")
 	}
 	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
@@ -277,13 +282,32 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	printDemo(stdout, res)
+	var userIDs, activityIDs []guli.ID
 	if *residents > 0 {
 		start := time.Now()
-		n, err := demo.Residents(ctx, svc, res.Station.ID, *residents, *seed)
+		if userIDs, err = demo.Residents(ctx, svc, res.Station.ID, *residents, *seed); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Added %d synthetic residents in %s.\n", len(userIDs), time.Since(start).Round(time.Millisecond))
+	}
+	if *activities > 0 {
+		start := time.Now()
+		now := time.Now().In(res.Station.Location())
+		tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
+		if activityIDs, err = demo.Activities(ctx, svc, res.Station.ID, tomorrow, *activities, *seed); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Added %d synthetic activities from %s to %s in %s.\n", len(activityIDs),
+			tomorrow.Format(time.DateOnly), tomorrow.AddDate(0, 0, 29).Format(time.DateOnly), time.Since(start).Round(time.Millisecond))
+	}
+	if *registrations > 0 {
+		start := time.Now()
+		n, err := demo.Registrations(ctx, svc, activityIDs, userIDs, *registrations, *seed)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Added %d synthetic residents in %s.\n", n, time.Since(start).Round(time.Millisecond))
+		took := time.Since(start)
+		fmt.Fprintf(stdout, "Added %d synthetic registrations in %s (%.0f a second).\n", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
 	}
 	return nil
 }

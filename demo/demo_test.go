@@ -1,0 +1,75 @@
+package demo_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"guli"
+	"guli/demo"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+)
+
+func TestSyntheticActivitiesAndRegistrations(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		svc := sqlstore.NewServices(e.Open(t))
+		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Station
+		users, err := demo.Residents(ctx, svc, st.ID, 30, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(users) != 30 || slices.Contains(users, 0) {
+			t.Fatalf("residents %v, want 30 ids", users)
+		}
+		now := time.Now().In(st.Location())
+		from := time.Date(now.Year(), now.Month(), now.Day()+1, 10, 30, 0, 0, now.Location())
+		ids, err := demo.Activities(ctx, svc, st.ID, from, 60, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) != 60 {
+			t.Fatalf("%d activities, want 60", len(ids))
+		}
+		for _, id := range ids {
+			a, err := svc.Activities.Activity(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Start.Before(from) || !a.Start.Before(from.AddDate(0, 0, 30)) {
+				t.Errorf("%s starts %s, outside the 30 days from %s", a.Title, a.Start, from)
+			}
+			if !st.OpeningHours.Covers(a.Start, a.End) {
+				t.Errorf("%s %s–%s is outside opening hours", a.Title, a.Start, a.End)
+			}
+			if a.Capacity < 10 || a.Capacity > 60 || a.RoomID != 0 || !slices.Contains(guli.Categories, a.Category) {
+				t.Errorf("%s: capacity %d, room %d, category %q", a.Title, a.Capacity, a.RoomID, a.Category)
+			}
+		}
+		n, err := demo.Registrations(ctx, svc, ids, users, 200, 7)
+		if err != nil || n != 200 {
+			t.Fatalf("registrations: %d, %v; want 200", n, err)
+		}
+		total := 0
+		for _, id := range ids {
+			a, err := svc.Activities.Activity(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += a.ConfirmedCount + a.WaitlistCount
+		}
+		if total != 200 {
+			t.Fatalf("the activities count %d registrations, want 200", total)
+		}
+		// More than there are pairs: an error, not an endless draw.
+		if _, err := demo.Registrations(ctx, svc, ids[:1], users[:2], 5, 7); err == nil {
+			t.Fatal("5 registrations of 2 people for 1 activity succeeded")
+		}
+	})
+}

@@ -1,0 +1,301 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guli"
+	"guli/demo"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+)
+
+// The benchmarks' fixtures are costly (50,000 registrations, each one
+// transaction through the service, take about half a minute on SQLite and a
+// minute on PostgreSQL), so each is built once per engine and test binary,
+// outside the timer, and shared by b.N reruns, -count repetitions and the
+// benchmarks that can use it. Plain `go test` builds none of them.
+
+// TestMain runs the fixtures' cleanups (closing databases, dropping
+// PostgreSQL schemas, removing SQLite files) when every test and benchmark
+// is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(suiteCleanups) - 1; i >= 0; i-- {
+		suiteCleanups[i]()
+	}
+	os.Exit(code)
+}
+
+// suiteCleanups are run by TestMain. Benchmarks run one at a time, so
+// building fixtures needs no lock.
+var suiteCleanups []func()
+
+// suiteTB hands dbtest the benchmark that builds a fixture, for failures and
+// logs, but keeps the fixture's cleanups and temporary folders until the
+// test binary ends rather than until that benchmark returns.
+type suiteTB struct{ testing.TB }
+
+func (suiteTB) Cleanup(f func()) { suiteCleanups = append(suiteCleanups, f) }
+
+func (t suiteTB) TempDir() string {
+	dir, err := os.MkdirTemp("", "guli-bench-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// Sizes of the month fixture: a busy district station's month.
+const (
+	monthActivities    = 1000
+	monthResidents     = 2000
+	monthRegistrations = 50000
+)
+
+// monthFixture is the demo station with a month of synthetic activities
+// starting at from, and residents registered for them.
+type monthFixture struct {
+	svc        guli.Services
+	station    guli.ID
+	from       time.Time
+	activities []guli.ID
+	residents  []guli.ID
+	registered int // 0 until the registrations are made
+}
+
+var monthFixtures = map[string]*monthFixture{}
+
+// month returns engine e's month fixture, with its registrations when
+// withRegistrations (searching needs none, so it doesn't wait for them).
+// Call it with the timer stopped.
+func month(b *testing.B, e dbtest.Engine, withRegistrations bool) *monthFixture {
+	b.Helper()
+	ctx := system()
+	f := monthFixtures[e.Name]
+	if f == nil {
+		start := time.Now()
+		svc := sqlstore.NewServices(dbtest.OpenDSN(suiteTB{b}, e.DSN(suiteTB{b})))
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Eight weeks ahead, past the demo station's own six weeks of
+		// classes: the month holds the synthetic activities and no others.
+		now := time.Now().In(res.Station.Location())
+		f = &monthFixture{svc: svc, station: res.Station.ID,
+			from: time.Date(now.Year(), now.Month(), now.Day()+56, 0, 0, 0, 0, now.Location())}
+		if f.activities, err = demo.Activities(ctx, svc, f.station, f.from, monthActivities, 1); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: demo station and %d activities in %s", e.Name, len(f.activities), time.Since(start).Round(time.Millisecond))
+		monthFixtures[e.Name] = f
+	}
+	if withRegistrations && f.registered == 0 {
+		start := time.Now()
+		var err error
+		if f.residents, err = demo.Residents(ctx, f.svc, f.station, monthResidents, 1); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: %d residents in %s", e.Name, len(f.residents), time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		if f.registered, err = demo.Registrations(ctx, f.svc, f.activities, f.residents, monthRegistrations, 1); err != nil {
+			b.Fatal(err)
+		}
+		took := time.Since(start)
+		b.Logf("%s: %d registrations in %s (%.0f a second)", e.Name, f.registered, took.Round(time.Millisecond), float64(f.registered)/took.Seconds())
+	}
+	return f
+}
+
+// BenchmarkMonthTimetable lists a month's timetable of 1,000 activities with
+// 50,000 registrations, as the timetable page and the API page through it:
+// 200 at a time, five pages.
+func BenchmarkMonthTimetable(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			f := month(b, e, true)
+			ctx := system()
+			filter := guli.ActivityFilter{StationID: f.station, From: f.from, To: f.from.AddDate(0, 0, 30)}
+			b.ReportAllocs()
+			listed, pages, places := 0, 0, 0
+			for b.Loop() {
+				opts := guli.ListOptions{Limit: guli.MaxLimit}
+				for {
+					page, err := f.svc.Activities.Activities(ctx, filter, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					listed, pages = listed+len(page.Items), pages+1
+					for _, a := range page.Items {
+						places += a.ConfirmedCount + a.WaitlistCount
+					}
+					if page.NextCursor == "" {
+						break
+					}
+					opts.Cursor = page.NextCursor
+				}
+			}
+			if listed != b.N*monthActivities {
+				b.Fatalf("listed %d activities in %d runs, want %d a run", listed, b.N, monthActivities)
+			}
+			if places != b.N*f.registered {
+				b.Fatalf("listed %d registrations in %d runs, want %d a run", places, b.N, f.registered)
+			}
+			b.ReportMetric(float64(listed)/float64(b.N), "activities/op")
+			b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
+		})
+	}
+}
+
+// BenchmarkSearch searches the month fixture's activities for 书法, the way
+// the timetable's search box does, and reads every page of matches.
+func BenchmarkSearch(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			f := month(b, e, false)
+			ctx := system()
+			filter := guli.ActivityFilter{StationID: f.station, Query: "书法"}
+			b.ReportAllocs()
+			found := 0
+			for b.Loop() {
+				opts := guli.ListOptions{Limit: guli.MaxLimit}
+				for {
+					page, err := f.svc.Activities.Activities(ctx, filter, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					found += len(page.Items)
+					if page.NextCursor == "" {
+						break
+					}
+					opts.Cursor = page.NextCursor
+				}
+			}
+			if found == 0 {
+				b.Fatal("no activity found for 书法")
+			}
+			b.ReportMetric(float64(found)/float64(b.N), "activities/op")
+		})
+	}
+}
+
+// throughputActivities is how many activities the registration benchmark
+// spreads its registrations over; each has room for 60, then a waitlist.
+const throughputActivities = 100
+
+// throughputFixture has activities open for registration and residents to
+// register, grown as b.N asks; pair k is activity k%100 and resident k/100,
+// so no pair is registered twice across reruns.
+type throughputFixture struct {
+	svc        guli.Services
+	station    guli.ID
+	activities []guli.ID
+	residents  []guli.ID
+	next       int64 // the next pair
+}
+
+var throughputFixtures = map[string]*throughputFixture{}
+
+// throughput returns engine e's fixture with n fresh pairs from f.next on.
+// Call it with the timer stopped.
+func throughput(b *testing.B, e dbtest.Engine, n int) *throughputFixture {
+	b.Helper()
+	ctx := system()
+	f := throughputFixtures[e.Name]
+	if f == nil {
+		svc := sqlstore.NewServices(dbtest.OpenDSN(suiteTB{b}, e.DSN(suiteTB{b})))
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f = &throughputFixture{svc: svc, station: res.Station.ID}
+		start := time.Now().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+		for i := range throughputActivities {
+			at := start.Add(time.Duration(i) * time.Hour)
+			items, err := svc.Activities.CreateActivities(ctx, guli.ActivityInput{StationID: f.station,
+				Title: fmt.Sprintf("银龄读书会 %d", i+1), Category: "event", Capacity: 60,
+				Start: at.Format(time.RFC3339), End: at.Add(time.Hour).Format(time.RFC3339)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			f.activities = append(f.activities, items[0].ID)
+		}
+		throughputFixtures[e.Name] = f
+	}
+	if need := int((f.next+int64(n))/throughputActivities) + 1; need > len(f.residents) {
+		more, err := demo.Residents(ctx, f.svc, f.station, need-len(f.residents), uint64(len(f.residents))+1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		f.residents = append(f.residents, more...)
+	}
+	return f
+}
+
+// BenchmarkRegistrationThroughput registers distinct people for activities
+// from parallel goroutines, as a busy morning at the desk and on phones
+// would: one op is one Register call, one transaction. The sub-benchmarks
+// run GOMAXPROCS×1 and ×8 goroutines. Ask for a few thousand ops
+// (-benchtime 3000x or 5s): a handful measures little.
+func BenchmarkRegistrationThroughput(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		for _, par := range []int{1, 8} {
+			b.Run(fmt.Sprintf("%s/par=%d", e.Name, par), func(b *testing.B) {
+				b.StopTimer()
+				// Warm up first, a few registrations from each goroutine, so the
+				// pool holds its connections before the clock runs.
+				goroutines := par * runtime.GOMAXPROCS(0)
+				f := throughput(b, e, b.N+2*goroutines)
+				ctx := system()
+				var warm sync.WaitGroup
+				for range goroutines {
+					warm.Go(func() {
+						for range 2 {
+							k := atomic.AddInt64(&f.next, 1) - 1
+							if _, err := f.svc.Activities.Register(ctx, f.activities[k%throughputActivities], f.residents[k/throughputActivities]); err != nil {
+								b.Error(err)
+							}
+						}
+					})
+				}
+				warm.Wait()
+				var (
+					failed   atomic.Int64
+					mu       sync.Mutex
+					firstErr error
+				)
+				b.SetParallelism(par)
+				b.StartTimer()
+				start := time.Now()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						k := atomic.AddInt64(&f.next, 1) - 1
+						a, u := f.activities[k%throughputActivities], f.residents[k/throughputActivities]
+						if _, err := f.svc.Activities.Register(ctx, a, u); err != nil {
+							if failed.Add(1) == 1 {
+								mu.Lock()
+								firstErr = err
+								mu.Unlock()
+							}
+						}
+					}
+				})
+				took := time.Since(start)
+				b.StopTimer()
+				if n := failed.Load(); n > 0 {
+					mu.Lock()
+					defer mu.Unlock()
+					b.Fatalf("%d of %d registrations failed, one with %v", n, b.N, firstErr)
+				}
+				b.ReportMetric(float64(b.N)/took.Seconds(), "registrations/s")
+			})
+		}
+	}
+}

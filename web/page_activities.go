@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"guli"
+)
+
+// timetableDay is one day of the timetable.
+type timetableDay struct {
+	Date       time.Time
+	Open       bool
+	Today      bool
+	Activities []*guli.Activity
+}
+
+type timetableData struct {
+	Days       []timetableDay
+	From       time.Time
+	Prev, Next string // dates of the neighbouring weeks
+	Category   string
+	Query      string
+	Categories []string
+}
+
+// startOfDay is midnight of t's day in loc.
+func startOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// pageTimetable is the week's timetable (课程表): seven days from today, or
+// from ?from=, grouped by day, with a sign-up button on each activity.
+func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
+	v := s.newView(r, "timetable.title", "activities")
+	if v.Station == nil {
+		s.render(w, r, http.StatusOK, "timetable", v)
+		return
+	}
+	loc := v.Station.Location()
+	today := startOfDay(time.Now(), loc)
+	from := today
+	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
+		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
+	}
+	d := timetableData{From: from, Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"), Categories: guli.Categories,
+		Prev: from.AddDate(0, 0, -7).Format(time.DateOnly), Next: from.AddDate(0, 0, 7).Format(time.DateOnly)}
+	if !slices.Contains(guli.Categories, d.Category) {
+		d.Category = ""
+	}
+	v.Form["q"] = d.Query
+	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from,
+		To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}, guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		s.formError(v, err)
+	}
+	mine := s.myRegistrations(r, from)
+	for i := range 7 {
+		day := from.AddDate(0, 0, i)
+		td := timetableDay{Date: day, Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)}
+		for _, a := range page.Items {
+			if a.Start.In(loc).YearDay() == day.YearDay() && a.Start.In(loc).Year() == day.Year() {
+				a.MyRegistration = mine[a.ID]
+				td.Activities = append(td.Activities, a)
+			}
+		}
+		d.Days = append(d.Days, td)
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "timetable", v)
+}
+
+// myRegistrations maps the reader's activities from a time on to their
+// registrations, for marking the timetable.
+func (s *Server) myRegistrations(r *http.Request, from time.Time) map[guli.ID]*guli.Registration {
+	mine := map[guli.ID]*guli.Registration{}
+	if guli.UserFromContext(r.Context()) == nil {
+		return mine
+	}
+	items, err := s.Activities.MyActivities(r.Context(), from)
+	if err != nil {
+		return mine
+	}
+	for _, a := range items {
+		mine[a.ID] = a.MyRegistration
+	}
+	return mine
+}
+
+func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
+	s.renderActivity(w, r, http.StatusOK, nil)
+}
+
+// renderActivity shows an activity's page, with the error of a failed
+// sign-up or cancellation above it.
+func (s *Server) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	v := s.newView(r, "activity.title", "activities")
+	v.Data = a
+	if failure != nil {
+		status = s.formError(v, failure)
+		if guli.ErrorCode(failure) == guli.ECEmergencyContactRequired {
+			v.Form["need_contact"] = "1"
+		}
+	}
+	s.render(w, r, status, "activity", v)
+}
+
+// pageSignUp signs the reader up from the timetable or the activity's page.
+func (s *Server) pageSignUp(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), 0)
+	if err != nil {
+		s.renderActivity(w, r, 0, err)
+		return
+	}
+	notice := "registered"
+	if reg.Status == guli.RegWaitlisted {
+		notice = "waitlisted"
+	}
+	back(w, r, localPath(r.PostForm.Get("next")), notice)
+}
+
+// pageCancelSignUp gives up the reader's place.
+func (s *Server) pageCancelSignUp(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), 0); err != nil {
+		s.renderActivity(w, r, 0, err)
+		return
+	}
+	back(w, r, localPath(r.PostForm.Get("next")), "cancelled")
+}
+
+type myActivitiesData struct {
+	Activities  []*guli.Activity
+	CalendarURL string
+}
+
+// pageMyActivities lists the reader's coming activities and their feed.
+func (s *Server) pageMyActivities(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	v := s.newView(r, "mine.title", "mine")
+	items, err := s.Activities.MyActivities(r.Context(), time.Now().Add(-12*time.Hour))
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	d := myActivitiesData{Activities: items}
+	if token, err := s.Accounts.CalendarToken(r.Context(), false); err == nil {
+		d.CalendarURL = s.baseURL(r) + "/calendar/" + token + ".ics"
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "my_activities", v)
+}

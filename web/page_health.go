@@ -1,0 +1,173 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"guli"
+	"guli/svgchart"
+)
+
+type healthData struct {
+	Person    *guli.User
+	Items     []*guli.Measurement
+	BPChart   template.HTML
+	TempChart template.HTML
+	Latest    *guli.Measurement // the newest blood pressure
+	ForStaff  bool
+	Query     string
+	Found     []*guli.User
+}
+
+// healthOf reads a person's last year of checks and draws their trends.
+func (s *Server) healthOf(r *http.Request, v *view, person *guli.User) (*healthData, error) {
+	d := &healthData{Person: person}
+	opts := guli.ListOptions{Limit: guli.MaxLimit}
+	page, err := s.Health.Measurements(r.Context(), person.ID, opts)
+	if err != nil {
+		return nil, err
+	}
+	d.Items = page.Items
+	var sys, dia, temp []svgchart.Point
+	for _, m := range d.Items {
+		switch {
+		case m.Kind == guli.BloodPressure && m.Systolic != nil && m.Diastolic != nil:
+			sys = append(sys, svgchart.Point{T: m.CreatedAt, V: float64(*m.Systolic)})
+			dia = append(dia, svgchart.Point{T: m.CreatedAt, V: float64(*m.Diastolic)})
+			if d.Latest == nil {
+				d.Latest = m
+			}
+		case m.Kind == guli.Temperature && m.Celsius != nil:
+			temp = append(temp, svgchart.Point{T: m.CreatedAt, V: *m.Celsius})
+		}
+	}
+	label := func(t time.Time) string { return v.T("date.md", t.Month(), t.Day()) }
+	d.BPChart = svgchart.Render(svgchart.Chart{
+		Title: v.T("health.bp_chart"), Desc: v.T("health.bp_desc"), Unit: "mmHg", DateLabel: label, Width: 420, Height: 300,
+		Series: []svgchart.Series{
+			{Label: v.T("health.systolic"), Class: "line-systolic", Points: sys},
+			{Label: v.T("health.diastolic"), Class: "line-diastolic", Points: dia},
+		},
+		Bands: []svgchart.Band{{From: 90, To: 140, Class: "band-normal", Label: v.T("health.normal_range")}},
+	})
+	d.TempChart = svgchart.Render(svgchart.Chart{
+		Title: v.T("health.temp_chart"), Unit: "°C", DateLabel: label, Width: 420, Height: 260,
+		Series: []svgchart.Series{{Label: v.T("health.temperature"), Class: "line-temperature", Points: temp}},
+		Bands:  []svgchart.Band{{From: 36.0, To: 37.3, Class: "band-normal", Label: v.T("health.normal_range")}},
+	})
+	return d, nil
+}
+
+// pageHealth is a resident's own health page: trends and readings.
+func (s *Server) pageHealth(w http.ResponseWriter, r *http.Request) {
+	u, ok := s.requireLogin(w, r)
+	if !ok {
+		return
+	}
+	v := s.newView(r, "health.title", "me")
+	d, err := s.healthOf(r, v, u)
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	v.Data = d
+	s.render(w, r, http.StatusOK, "health", v)
+}
+
+// pageDeskHealth is where staff find a resident, read their checks (each
+// read audited) and record a new one.
+func (s *Server) pageDeskHealth(w http.ResponseWriter, r *http.Request) {
+	s.renderDeskHealth(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	if _, ok := s.requireStaff(w, r); !ok {
+		return
+	}
+	v := s.newView(r, "health.desk_title", "desk")
+	d := &healthData{ForStaff: true, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	v.Form["q"] = d.Query
+	if id := r.FormValue("user_id"); id != "" {
+		person, err := s.Accounts.User(r.Context(), guli.ParseID(id))
+		if err != nil {
+			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			return
+		}
+		if d, err = s.healthOf(r, v, person); err != nil {
+			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			return
+		}
+		d.ForStaff = true
+	} else if d.Query != "" {
+		page, err := s.Accounts.FindUsers(r.Context(), d.Query, guli.ListOptions{Limit: 20})
+		if err != nil {
+			s.formError(v, err)
+		}
+		d.Found = page.Items
+	}
+	for _, f := range []string{"kind", "systolic", "diastolic", "pulse", "celsius"} {
+		v.Form[f] = r.PostFormValue(f)
+	}
+	if v.Form["kind"] == "" {
+		v.Form["kind"] = guli.BloodPressure
+	}
+	if failure != nil {
+		status = s.formError(v, failure)
+	}
+	v.Data = d
+	s.render(w, r, status, "health", v)
+}
+
+// pageDeskHealthPost records a check taken at the desk.
+func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireStaff(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	num := func(f string) *int {
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get(f)))
+		if err != nil {
+			return nil
+		}
+		return &n
+	}
+	in := guli.MeasurementInput{UserID: guli.ParseID(r.PostForm.Get("user_id")), Kind: r.PostForm.Get("kind")}
+	if in.Kind == guli.BloodPressure {
+		in.Systolic, in.Diastolic, in.Pulse = num("systolic"), num("diastolic"), num("pulse")
+	} else if c, err := strconv.ParseFloat(strings.TrimSpace(r.PostForm.Get("celsius")), 64); err == nil {
+		in.Celsius = &c
+	}
+	if _, err := s.Health.RecordMeasurement(r.Context(), in); err != nil {
+		s.renderDeskHealth(w, r, 0, err)
+		return
+	}
+	back(w, r, "/desk/health?user_id="+in.UserID.String(), "measurement_saved")
+}
+
+// Kinds lists the measurement kinds for the form.
+func (d *healthData) Kinds() []string { return []string{guli.BloodPressure, guli.Temperature} }
+
+// Newest returns at most n readings, newest first.
+func (d *healthData) Newest(n int) []*guli.Measurement {
+	return d.Items[:min(n, len(d.Items))]
+}
+
+// Reading says a measurement the way a nurse would: 133/85 mmHg, pulse 72.
+func (v *view) Reading(m *guli.Measurement) string {
+	switch {
+	case m.Kind == guli.BloodPressure && m.Systolic != nil && m.Diastolic != nil:
+		s := v.T("health.bp_value", *m.Systolic, *m.Diastolic)
+		if m.Pulse != nil {
+			s += v.T("list.sep") + v.T("health.pulse_value", *m.Pulse)
+		}
+		return s
+	case m.Kind == guli.Temperature && m.Celsius != nil:
+		return v.T("health.temp_value", *m.Celsius)
+	}
+	return ""
+}

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"guli"
+)
+
+// roomSlot is something holding a room: a booking or an activity.
+type roomSlot struct {
+	Start, End time.Time
+	Title      string
+	Booking    *guli.Booking // nil for activities
+	Mine       bool
+}
+
+type roomDay struct {
+	Date  time.Time
+	Open  bool
+	Slots []roomSlot
+}
+
+type roomData struct {
+	Room       *guli.Room
+	Days       []roomDay
+	Prev, Next string
+}
+
+// pageRoom is a room's calendar for a week, with a form to book it.
+func (s *Server) pageRoom(w http.ResponseWriter, r *http.Request) {
+	s.renderRoom(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	v := s.newView(r, "rooms.title", "")
+	id := pathID(r, "id")
+	var room *guli.Room
+	if v.Station != nil {
+		for _, rm := range v.Station.Rooms {
+			if rm.ID == id {
+				room = rm
+			}
+		}
+	}
+	if room == nil {
+		s.renderError(w, r, http.StatusNotFound)
+		return
+	}
+	loc := v.Station.Location()
+	from := startOfDay(time.Now(), loc)
+	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
+		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
+	}
+	to := from.AddDate(0, 0, 7)
+	bookings, err := s.Rooms.Bookings(r.Context(), id, from, to)
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	acts, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from.Add(-24 * time.Hour), To: to},
+		guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	d := roomData{Room: room, Prev: from.AddDate(0, 0, -7).Format(time.DateOnly), Next: to.Format(time.DateOnly)}
+	for i := range 7 {
+		day := from.AddDate(0, 0, i)
+		rd := roomDay{Date: day, Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0}
+		end := day.AddDate(0, 0, 1)
+		for _, b := range bookings {
+			if b.Start.Before(end) && b.End.After(day) {
+				rd.Slots = append(rd.Slots, roomSlot{Start: b.Start, End: b.End, Title: b.Purpose, Booking: b,
+					Mine: v.User != nil && (b.UserID == v.User.ID || v.User.IsStaff())})
+			}
+		}
+		for _, a := range acts.Items {
+			if a.RoomID == id && a.Status == guli.ActivityScheduled && a.Start.Before(end) && a.End.After(day) {
+				rd.Slots = append(rd.Slots, roomSlot{Start: a.Start, End: a.End, Title: a.Title})
+			}
+		}
+		slices.SortFunc(rd.Slots, func(a, b roomSlot) int { return a.Start.Compare(b.Start) })
+		d.Days = append(d.Days, rd)
+	}
+	for _, f := range []string{"date", "from", "to", "purpose"} {
+		v.Form[f] = r.PostForm.Get(f)
+	}
+	if failure != nil {
+		status = s.formError(v, failure)
+		for api, form := range map[string]string{"start": "from", "end": "to"} {
+			if msg, ok := v.Errors[api]; ok {
+				v.Errors[form] = msg
+			}
+		}
+	}
+	if v.Form["date"] == "" {
+		v.Form["date"], v.Form["from"], v.Form["to"] = from.Format(time.DateOnly), "14:00", "15:00"
+	}
+	v.Data = d
+	s.render(w, r, status, "room", v)
+}
+
+// pageBookRoom books the room from its calendar page.
+func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	st := s.currentStation(r)
+	if st == nil {
+		s.renderError(w, r, http.StatusNotFound)
+		return
+	}
+	at := func(clock string) string {
+		t, err := time.ParseInLocation("2006-01-02 15:04", r.PostForm.Get("date")+" "+clock, st.Location())
+		if err != nil {
+			return ""
+		}
+		return t.Format(time.RFC3339)
+	}
+	id := pathID(r, "id")
+	_, err := s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: at(r.PostForm.Get("from")), End: at(r.PostForm.Get("to")), Purpose: r.PostForm.Get("purpose")})
+	if err != nil {
+		s.renderRoom(w, r, 0, err)
+		return
+	}
+	back(w, r, "/rooms/"+id.String()+"?from="+r.PostForm.Get("date"), "booked")
+}
+
+// pageCancelBooking frees a booking from the room's calendar page.
+func (s *Server) pageCancelBooking(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireLogin(w, r); !ok {
+		return
+	}
+	if !s.parseForm(w, r) {
+		return
+	}
+	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	back(w, r, localPath(r.PostForm.Get("next")), "booking_cancelled")
+}
