@@ -68,20 +68,19 @@ func notFoundAs(err error) error {
 	return err
 }
 
-// secret returns the station's check-in secret, making one the first time.
-func (s *Visits) secret(ctx context.Context, stationID guli.ID) (*guli.Station, []byte, error) {
-	var secret string
-	st, err := stationForUpdate(ctx, s.db.read(), stationID, false)
+// secret returns the station's zone and check-in secret, making the secret
+// the first time it is asked for.
+func (s *Visits) secret(ctx context.Context, stationID guli.ID) (*time.Location, []byte, error) {
+	var tz, secret string
+	err := s.db.read().row(ctx, "SELECT timezone, checkin_secret FROM stations WHERE id = ?", stationID).Scan(&tz, &secret)
 	if err != nil {
-		return nil, nil, notFoundAs(err)
-	}
-	if err := s.db.read().row(ctx, "SELECT checkin_secret FROM stations WHERE id = ?", stationID).Scan(&secret); err != nil {
-		return nil, nil, err
+		return nil, nil, notFound(err)
 	}
 	if secret == "" {
 		b := make([]byte, 32)
 		rand.Read(b)
 		err = s.db.tx(ctx, func(q runner) error {
+			// Two processes may race here; the first secret written wins.
 			if _, err := q.exec(ctx, "UPDATE stations SET checkin_secret = ? WHERE id = ? AND checkin_secret = ''", hex.EncodeToString(b), stationID); err != nil {
 				return err
 			}
@@ -92,7 +91,7 @@ func (s *Visits) secret(ctx context.Context, stationID guli.ID) (*guli.Station, 
 		}
 	}
 	key, err := hex.DecodeString(secret)
-	return st, key, err
+	return s.db.zone(tz), key, err
 }
 
 // codeFor is the code of a station's local day: six digits from an HMAC of
@@ -109,11 +108,11 @@ func (s *Visits) CheckinCode(ctx context.Context, stationID guli.ID) (*guli.Chec
 	if _, err := guli.RequireStaff(ctx); err != nil {
 		return nil, err
 	}
-	st, key, err := s.secret(ctx, stationID)
+	loc, key, err := s.secret(ctx, stationID)
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	now := s.db.now().In(st.Location())
+	now := s.db.now().In(loc)
 	y, m, d := now.Date()
 	return &guli.CheckinCode{Code: codeFor(key, guli.DateOf(now)), ExpiresAt: time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())}, nil
 }
@@ -128,11 +127,11 @@ func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*
 	if code == "" {
 		return nil, guli.Invalid("code", guli.FRRequired)
 	}
-	st, key, err := s.secret(ctx, stationID)
+	loc, key, err := s.secret(ctx, stationID)
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	now := s.db.now().In(st.Location())
+	now := s.db.now().In(loc)
 	day := guli.DateOf(now)
 	throttleKey := me.ID.String()
 	if err := s.db.throttled(ctx, "checkin", throttleKey, maxCodeFailures); err != nil {

@@ -15,6 +15,7 @@ type dayHours struct {
 }
 
 type homeData struct {
+	Upcoming []*guli.Activity // what is still to come today and tomorrow
 	Now      time.Time
 	TodayKey string
 	Today    []guli.Span
@@ -44,6 +45,15 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		d.Now = time.Now().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
+		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now,
+			To: startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)}, guli.ListOptions{Limit: 6})
+		if err == nil {
+			mine := s.myRegistrations(r, d.Now)
+			for _, a := range page.Items {
+				a.MyRegistration = mine[a.ID]
+			}
+			d.Upcoming = page.Items
+		}
 		for i, key := range guli.Weekdays {
 			d.Week = append(d.Week, dayHours{Key: key, Spans: st.OpeningHours[i], Today: key == d.TodayKey})
 		}

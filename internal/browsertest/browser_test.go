@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -351,4 +353,224 @@ func TestAxeReportsProblems(t *testing.T) {
 	if len(vs) != 0 {
 		t.Errorf("axe reported problems on a clean page: %v", vs)
 	}
+}
+
+// nextOpenDay is the first day after now, in now's zone, on which the demo
+// station opens.
+func nextOpenDay(now time.Time) time.Time {
+	d := now.AddDate(0, 0, 1)
+	for !openOn(d) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, now.Location())
+}
+
+// login signs in through /login and checks it lands on the home page.
+func login(t *testing.T, ctx context.Context, srv *testserver.Server, phone string) {
+	t.Helper()
+	open(t, ctx, srv, "/login")
+	fill(t, ctx, [][2]string{{"#f-phone", phone}, {"#f-password", testserver.Password}})
+	if path, code := submit(t, ctx, `form[action="/login"] button[type="submit"]`); path != "/" || code != 200 {
+		t.Fatalf("login %s: landed on %s with %d, want / with 200", phone, path, code)
+	}
+}
+
+// tallyTotal reads the visitor total on the desk, and the count on the first
+// +1 button; ok is false while the page is between documents.
+func tallyTotal(ctx context.Context) (total, first int, ok bool) {
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const total = document.querySelector('#tally .total'), n = document.querySelector('#tally form .n');
+		return total && n && document.readyState !== 'loading' ? [total.textContent, n.textContent] : [];
+	})()`))
+	if err != nil || len(got) != 2 {
+		return 0, 0, false
+	}
+	var err1, err2 error
+	total, err1 = strconv.Atoi(digits.FindString(got[0]))
+	first, err2 = strconv.Atoi(strings.TrimSpace(got[1]))
+	return total, first, err1 == nil && err2 == nil
+}
+
+var digits = regexp.MustCompile(`\d+`)
+
+// waitTally waits until the desk's visitor total reads want, and returns the
+// count on the first +1 button.
+func waitTally(t *testing.T, ctx context.Context, want int) (first int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		total, first, ok := tallyTotal(ctx)
+		if ok && total == want {
+			return first
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the visitor total reads %d (readable: %v), want %d", total, ok, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestResidentSignsUpFromTimetableAndStaffChecksThemIn(t *testing.T) {
+	cat := i18n.MustLoad()
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		title = "太极拳入门"
+		name  = "李建华"
+		zh    = i18n.Chinese
+	)
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		began := time.Now()
+		ctx := tab(t) // first: skips before the database is made when there is no browser
+		desk := tab(t)
+		srv := testserver.New(t, e)
+
+		// Staff plan a class on the next open day, in the afternoon, with
+		// no room: the test does not lean on the demo week.
+		day := nextOpenDay(time.Now().In(shanghai))
+		start := day.Add(15 * time.Hour)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		r := srv.Do(t, "POST", "/api/v1/activities", staff, map[string]any{"station_id": srv.Station.ID.String(),
+			"title": title, "description": "杨式太极拳，零基础也欢迎。", "category": "class",
+			"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339), "capacity": 2})
+		if r.Status != 201 {
+			t.Fatalf("create the class: %d %s", r.Status, r.Body)
+		}
+		id := r.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+		residentID := srv.Do(t, "GET", "/api/v1/me", srv.Login(t, testserver.ResidentPhone, testserver.Password), nil).JSON(t)["id"].(string)
+		date := day.Format(time.DateOnly)
+		signUp := fmt.Sprintf(`form[action="/activities/%s/register"]`, id)
+
+		// The resident signs in and finds the class on the timetable, on
+		// its day.
+		login(t, ctx, srv, testserver.ResidentPhone)
+		open(t, ctx, srv, "/activities?from="+date)
+		card := fmt.Sprintf(`(() => {
+			const card = [...document.querySelectorAll('section.day article.activity')]
+				.find(a => a.querySelector('h3').textContent.trim() === %q);
+			if (!card) return null;
+			const form = card.querySelector('form[action$="/register"]'), ok = card.querySelector('.mine .ok');
+			return {day: card.closest('section.day').querySelector('h2').id,
+				action: form ? form.getAttribute('action') : '', button: form ? form.querySelector('button').textContent.trim() : '',
+				mine: ok ? ok.textContent.trim() : ''};
+		})()`, title)
+		type cardState struct{ Day, Action, Button, Mine string }
+		got := eval[*cardState](t, ctx, card)
+		if got == nil {
+			t.Fatalf("no card titled %s on /activities?from=%s", title, date)
+		}
+		if want := (cardState{Day: "d-" + day.Format("20060102"), Action: "/activities/" + id + "/register",
+			Button: cat.T(zh, "activity.sign_up")}); *got != want {
+			t.Fatalf("the card of %s before signing up: %+v, want %+v", title, *got, want)
+		}
+		if path, code := submit(t, ctx, signUp+" button"); path != "/activities?from="+date+"&notice=registered" || code != 200 {
+			t.Fatalf("sign up: landed on %s with %d, want /activities?from=%s&notice=registered with 200", path, code, date)
+		}
+		if got, want := text(t, ctx, "p.notice"), cat.T(zh, "notice.registered"); got != want {
+			t.Errorf("the notice after signing up says %q, want %q", got, want)
+		}
+		got = eval[*cardState](t, ctx, card)
+		if want := "✓ " + cat.T(zh, "activity.you_confirmed"); got == nil || got.Mine != want || got.Action != "" {
+			t.Errorf("the card of %s after signing up: %+v, want it to say %q with no sign-up button", title, got, want)
+		}
+		checkAxe(t, ctx, "/activities with the notice")
+
+		open(t, ctx, srv, "/activities/"+id)
+		if !eval[bool](t, ctx, fmt.Sprintf(`!!document.querySelector('form[action="/activities/%s/cancel"] button')`, id)) {
+			t.Errorf("/activities/%s offers no way to cancel the sign-up", id)
+		}
+		checkAxe(t, ctx, "/activities/{id}")
+
+		open(t, ctx, srv, "/my/activities")
+		if !eval[bool](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('article.activity h2 a')]
+			.some(a => a.textContent.trim() === %q && a.getAttribute('href') === '/activities/%s')`, title, id)) {
+			t.Errorf("/my/activities does not list %s", title)
+		}
+		checkAxe(t, ctx, "/my/activities")
+
+		open(t, ctx, srv, "/health")
+		if !eval[bool](t, ctx, `!!document.querySelector('main svg')`) {
+			t.Error("/health shows no chart of the demo's blood-pressure readings")
+		}
+		checkAxe(t, ctx, "/health")
+		open(t, ctx, srv, "/rooms/"+srv.Station.Rooms[0].ID.String())
+		checkAxe(t, ctx, "/rooms/{id}")
+		open(t, ctx, srv, "/notifications")
+		checkAxe(t, ctx, "/notifications")
+		open(t, ctx, srv, "/checkin?station="+srv.Station.ID.String()+"&code=000000")
+		checkAxe(t, ctx, "/checkin")
+
+		// Elder mode on the timetable.
+		open(t, ctx, srv, "/activities?from="+date)
+		if path, _ := submit(t, ctx, `form[action="/prefs/elder"] button`); path != "/activities?from="+date {
+			t.Fatalf("elder switch: landed on %s, want /activities?from=%s", path, date)
+		}
+		if class, pressed := elderState(t, ctx); !class || pressed != "true" {
+			t.Fatalf("after the switch: html.elder=%v aria-pressed=%q, want true, \"true\"", class, pressed)
+		}
+		checkAxe(t, ctx, "/activities in elder mode")
+
+		// At the desk, in a tab of its own, staff tick the resident off.
+		login(t, desk, srv, testserver.StaffPhone)
+		roster := "/desk/activities/" + id
+		open(t, desk, srv, roster)
+		row := fmt.Sprintf(`(() => {
+			const li = [...document.querySelectorAll('ul.roster li')].find(li => li.querySelector('.who')?.textContent.trim() === %q);
+			if (!li) return null;
+			const b = li.querySelector('form[action="/desk/activities/%s/attendance"] button'), ok = li.querySelector('.ok');
+			return {button: b ? b.textContent.trim() : '', ok: ok ? ok.textContent.trim() : '', present: li.classList.contains('present')};
+		})()`, name, id)
+		type rowState struct {
+			Button, OK string
+			Present    bool
+		}
+		if got, want := eval[*rowState](t, desk, row), (rowState{Button: cat.T(zh, "desk.check_in", name)}); got == nil || *got != want {
+			t.Fatalf("%s's row on the roster: %+v, want %+v", name, got, want)
+		}
+		checkAxe(t, desk, "/desk/activities/{id}")
+		checkIn := fmt.Sprintf(`form[action="/desk/activities/%s/attendance"]:has(input[name="user_id"][value="%s"]) button`, id, residentID)
+		if path, code := submit(t, desk, checkIn); path != roster+"?notice=checked_in" || code != 200 {
+			t.Fatalf("check in: landed on %s with %d, want %s?notice=checked_in with 200", path, code, roster)
+		}
+		if got, want := eval[*rowState](t, desk, row), (rowState{OK: "✓ " + cat.T(zh, "desk.present"), Present: true}); got == nil || *got != want {
+			t.Errorf("%s's row after the check-in: %+v, want %+v", name, got, want)
+		}
+		checkAxe(t, desk, "/desk/activities/{id} after the check-in")
+
+		// The visitor counter: with htmx the tally swaps in place.
+		open(t, desk, srv, "/desk")
+		checkAxe(t, desk, "/desk")
+		total, first, ok := tallyTotal(desk)
+		if !ok {
+			t.Fatal("/desk shows no visitor total and +1 button in #tally")
+		}
+		if !eval[bool](t, desk, `typeof window.htmx === 'object'`) {
+			t.Fatal("htmx is not loaded on /desk")
+		}
+		eval[bool](t, desk, `window.sameDocument = true`)
+		do(t, desk, "tap +1", chromedp.Click(chromedp.CSS(`#tally form button`)))
+		if n := waitTally(t, desk, total+1); n != first+1 {
+			t.Errorf("the first +1 button counts %d after a tap, want %d", n, first+1)
+		}
+		if !eval[bool](t, desk, `window.sameDocument === true`) {
+			t.Error("with htmx the +1 button reloaded the page instead of swapping the tally")
+		}
+		if path := pathOf(t, desk); path != "/desk" {
+			t.Errorf("after +1 with htmx the tab is on %s, want /desk", path)
+		}
+		checkAxe(t, desk, "/desk after +1")
+
+		open(t, desk, srv, "/desk/door")
+		checkAxe(t, desk, "/desk/door")
+		open(t, desk, srv, "/desk/health?user_id="+residentID)
+		checkAxe(t, desk, "/desk/health?user_id={id}")
+
+		if d := time.Since(began); d > 30*time.Second {
+			t.Errorf("the test took %v on %s, want under 30s", d.Round(time.Millisecond), e.Name)
+		} else {
+			t.Logf("took %v on %s", d.Round(time.Millisecond), e.Name)
+		}
+	})
 }
