@@ -201,8 +201,9 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 		if err1 != nil || err2 != nil {
 			return page, guli.Invalid("cursor", guli.FRInvalid)
 		}
-		where = append(where, "(a.start_at > ? OR (a.start_at = ? AND a.id > ?))")
-		args = append(args, at, at, id)
+		// A row comparison the index can seek to, on both engines.
+		where = append(where, "(a.start_at, a.id) > (?, ?)")
+		args = append(args, at, id)
 	}
 	if f.StationID != 0 {
 		where, args = append(where, "a.station_id = ?"), append(args, f.StationID)

@@ -120,8 +120,8 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 		}
 		return &m, err
 	}, `SELECT id, user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at
-		FROM health_measurements WHERE user_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))
-		ORDER BY created_at DESC, id DESC LIMIT ?`, userID, beforeAt, beforeAt, beforeID, limit+1)
+		FROM health_measurements WHERE user_id = ? AND (created_at, id) < (?, ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, userID, beforeAt, beforeID, limit+1)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}
