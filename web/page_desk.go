@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -128,12 +129,8 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 	v := s.newView(r, "desk.roster", "desk")
 	d := rosterData{Activity: a, Roster: roster, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	v.Form["q"] = d.Query
-	if d.Query != "" && v.User.IsStaff() {
-		page, err := s.Accounts.FindUsers(r.Context(), d.Query, guli.ListOptions{Limit: 20})
-		if err != nil {
-			s.formError(v, err)
-		}
-		d.Found = page.Items
+	if v.User.IsStaff() {
+		d.Found = s.findResidents(r, v, d.Query)
 	}
 	if failure != nil {
 		status = s.formError(v, failure)
@@ -144,34 +141,47 @@ func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int
 
 // pageRosterCheckIn ticks a person off as present.
 func (s *Server) pageRosterCheckIn(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+	if _, ok := s.requireLogin(w, r); ok {
+		s.rosterAction(w, r, s.Activities.CheckIn, "checked_in")
 	}
-	if !s.parseForm(w, r) {
-		return
-	}
-	id := pathID(r, "id")
-	if err := s.Activities.CheckIn(r.Context(), id, guli.ParseID(r.PostForm.Get("user_id"))); err != nil {
-		s.renderRoster(w, r, 0, err)
-		return
-	}
-	back(w, r, "/desk/activities/"+id.String(), "checked_in")
 }
 
 // pageRosterRegister registers a resident on their behalf.
 func (s *Server) pageRosterRegister(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireStaff(w, r); !ok {
-		return
+	register := func(ctx context.Context, activity, user guli.ID) error {
+		_, err := s.Activities.Register(ctx, activity, user)
+		return err
 	}
+	if _, ok := s.requireStaff(w, r); ok {
+		s.rosterAction(w, r, register, "registered_for")
+	}
+}
+
+// rosterAction does something for the person a roster form names and goes
+// back to the roster, or shows it with what went wrong.
+func (s *Server) rosterAction(w http.ResponseWriter, r *http.Request, do func(ctx context.Context, activity, user guli.ID) error, notice string) {
 	if !s.parseForm(w, r) {
 		return
 	}
 	id := pathID(r, "id")
-	if _, err := s.Activities.Register(r.Context(), id, guli.ParseID(r.PostForm.Get("user_id"))); err != nil {
+	if err := do(r.Context(), id, guli.ParseID(r.PostForm.Get("user_id"))); err != nil {
 		s.renderRoster(w, r, 0, err)
 		return
 	}
-	back(w, r, "/desk/activities/"+id.String(), "registered_for")
+	back(w, r, "/desk/activities/"+id.String(), notice)
+}
+
+// findResidents searches accounts for the staff's forms; a failed search
+// shows its error above the form.
+func (s *Server) findResidents(r *http.Request, v *view, query string) []*guli.User {
+	if query == "" {
+		return nil
+	}
+	page, err := s.Accounts.FindUsers(r.Context(), query, guli.ListOptions{Limit: 20})
+	if err != nil {
+		s.formError(v, err)
+	}
+	return page.Items
 }
 
 // pageCancelActivity cancels an activity; everyone registered is told.

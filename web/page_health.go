@@ -101,12 +101,8 @@ func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status
 			return
 		}
 		d.ForStaff = true
-	} else if d.Query != "" {
-		page, err := s.Accounts.FindUsers(r.Context(), d.Query, guli.ListOptions{Limit: 20})
-		if err != nil {
-			s.formError(v, err)
-		}
-		d.Found = page.Items
+	} else {
+		d.Found = s.findResidents(r, v, d.Query)
 	}
 	for _, f := range []string{"kind", "systolic", "diastolic", "pulse", "celsius"} {
 		v.Form[f] = r.PostFormValue(f)
