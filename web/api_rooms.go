@@ -7,12 +7,35 @@ import (
 	"guli"
 )
 
+// bookingView is a booking; who booked it is shown to them and to staff only.
+type bookingView struct {
+	ID        guli.ID   `json:"id"`
+	RoomID    guli.ID   `json:"room_id"`
+	UserID    *guli.ID  `json:"user_id,omitempty"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Purpose   string    `json:"purpose"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func viewBooking(viewer *guli.User, b *guli.Booking) bookingView {
+	v := bookingView{ID: b.ID, RoomID: b.RoomID, Start: b.Start, End: b.End, Purpose: b.Purpose, CreatedAt: b.CreatedAt}
+	if viewer.SeesPrivateDataOf(b.UserID) {
+		v.UserID = &b.UserID
+	}
+	return v
+}
+
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.BookingInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Rooms.Book(r.Context(), pathID(r, "id"), in))
+	b, err := s.Rooms.Book(r.Context(), pathID(r, "id"), in)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, viewBooking(guli.UserFromContext(r.Context()), b), nil
 }
 
 // timeRange reads ?from= and ?to= (RFC 3339 or a date); absent ends are open.
@@ -39,7 +62,8 @@ func (s *Server) apiBookings(w http.ResponseWriter, r *http.Request) (int, any, 
 		return 0, nil, err
 	}
 	items, err := s.Rooms.Bookings(r.Context(), pathID(r, "id"), from, to)
-	return listOf(guli.Page[*guli.Booking]{Items: items}, err, func(b *guli.Booking) *guli.Booking { return b })
+	viewer := guli.UserFromContext(r.Context())
+	return listOf(guli.Page[*guli.Booking]{Items: items}, err, func(b *guli.Booking) bookingView { return viewBooking(viewer, b) })
 }
 
 func (s *Server) apiCancelBooking(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -1049,3 +1049,25 @@ func TestSharedSpaceHostileInput(t *testing.T) {
 		}
 	})
 }
+
+func TestBookerShownOnlyToThemAndStaff(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	owner := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	other := srv.Login(t, testserver.TalentPhone, testserver.Password)
+	room := srv.Station.Rooms[2].ID.String()
+	start := nextOpen(time.Wednesday, "10:00")
+	if r := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", owner, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "家庭聚会"}); r.Status != 201 || r.JSON(t)["user_id"] == nil {
+		t.Fatalf("booking: %d %s", r.Status, r.Body)
+	}
+	for _, tc := range []struct {
+		who   string
+		token string
+		shown bool
+	}{{"anonymous", "", false}, {"another resident", other, false}, {"the booker", owner, true}, {"staff", staff, true}} {
+		items := srv.Do(t, "GET", "/api/v1/rooms/"+room+"/bookings", tc.token, nil).JSON(t)["items"].([]any)
+		if len(items) != 1 || (items[0].(map[string]any)["user_id"] != nil) != tc.shown {
+			t.Errorf("%s sees %v", tc.who, items)
+		}
+	}
+}
