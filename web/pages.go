@@ -32,7 +32,7 @@ type view struct {
 	User    *guli.User
 	Station *guli.Station
 	Path    string // the current path, where the switches come back to
-	Here    string // the current path and query, where forms come back to
+	Here    string // the current path and query (less any notice), where forms come back to
 	Nav     string // the navigation item to mark as current
 	Form    map[string]string
 	Errors  map[string]string // field → translated reason
@@ -118,7 +118,7 @@ func dict(kv ...any) (map[string]any, error) {
 func (s *Server) newView(r *http.Request, title, nav string) *view {
 	ri := info(r)
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
-		Path: r.URL.Path, Here: r.URL.RequestURI(), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
+		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
 	v.Station = s.currentStation(r)
 	if v.User != nil && s.Notifications != nil {
 		v.Unread, _ = s.Notifications.UnreadCount(r.Context())
@@ -128,6 +128,20 @@ func (s *Server) newView(r *http.Request, title, nav string) *view {
 		v.Notice = v.T("notice." + n)
 	}
 	return v
+}
+
+// withoutNotice is where forms come back to: this address, without the
+// good news it may have been reached with.
+func withoutNotice(u *url.URL) string {
+	q := u.Query()
+	if !q.Has("notice") {
+		return u.RequestURI()
+	}
+	q.Del("notice")
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
 }
 
 // back redirects after a form, with good news to show.
