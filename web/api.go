@@ -43,8 +43,10 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-func slogLevel(status int) slog.Level {
-	if status >= 500 {
+// slogLevel is how loudly a request is logged: server errors are errors,
+// unless the client left before the answer (then nobody saw it fail).
+func slogLevel(r *http.Request, status int) slog.Level {
+	if status >= 500 && r.Context().Err() == nil {
 		return slog.LevelError
 	}
 	return slog.LevelInfo
@@ -68,7 +70,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, e *guli.Error) {
-	if status >= 500 {
+	if slogLevel(r, status) == slog.LevelError {
 		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", e.Err)
 	}
 	lang := info(r).lang

@@ -98,7 +98,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			elapsed := time.Since(start)
 			s.metrics.requests.WithLabelValues(ri.route, r.Method, fmt.Sprint(sw.status)).Inc()
 			s.metrics.latency.WithLabelValues(ri.route).Observe(elapsed.Seconds())
-			level := slogLevel(sw.status)
+			level := slogLevel(r, sw.status)
 			// The query string is left out: searches may hold phone numbers.
 			s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
 				"route", ri.route, "status", sw.status, "duration", elapsed)

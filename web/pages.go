@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -251,7 +252,8 @@ func (s *Server) formError(v *view, err error) int {
 			v.Alert = v.T("error." + e.Code)
 		}
 	}
-	if e.Code == guli.ECInternal || e.Code == guli.ECUnavailable {
+	// A reader who left before the answer needs no error in the log.
+	if (e.Code == guli.ECInternal || e.Code == guli.ECUnavailable) && !errors.Is(e.Err, context.Canceled) {
 		s.Logger.Error("form failed", "code", e.Code, "err", e.Err)
 	}
 	return statusOf(e.Code)
