@@ -270,3 +270,82 @@ func TestTwoProcessesShareOnePostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestAcknowledgedWritesSurviveKill9 is invariant 6: writes are sent at full
+// speed, the process is killed with SIGKILL in the middle, and after a
+// restart every write that was answered 201 is there.
+func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := e.DSN(t)
+		p := serve(t, nil, "--db", dsn, "--demo")
+		_, token := login(t, p.url, "13800000001", "guli-demo-2023")
+		start := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
+		end := time.Now().Add(49 * time.Hour).UTC().Format(time.RFC3339)
+
+		var (
+			mu    sync.Mutex
+			acked []string
+			stop  = make(chan struct{})
+			wg    sync.WaitGroup
+		)
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					body, _ := json.Marshal(map[string]any{"station_id": "1", "title": fmt.Sprintf("写入%d-%d", w, i),
+						"category": "event", "start": start, "end": end})
+					req, _ := http.NewRequest("POST", p.url+"/api/v1/activities", bytes.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+token)
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						continue // the process is gone: this write was never acknowledged
+					}
+					var out struct {
+						Items []struct {
+							ID string `json:"id"`
+						} `json:"items"`
+					}
+					decodeErr := json.NewDecoder(resp.Body).Decode(&out)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusCreated && decodeErr == nil && len(out.Items) == 1 {
+						mu.Lock()
+						acked = append(acked, out.Items[0].ID)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		for {
+			mu.Lock()
+			n := len(acked)
+			mu.Unlock()
+			if n >= 100 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		close(stop)
+		wg.Wait()
+		<-p.done
+		p.done <- nil
+
+		q := serve(t, nil, "--db", dsn)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, id := range acked {
+			if s, a := call(t, "GET", q.url+"/api/v1/activities/"+id, "", nil); s != 200 || a["id"] != id {
+				t.Fatalf("activity %s was acknowledged before the crash but is gone after it (%d)", id, s)
+			}
+		}
+		t.Logf("%d acknowledged writes all survived kill -9", len(acked))
+	})
+}
