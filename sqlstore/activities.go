@@ -192,14 +192,9 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 	var where []string
 	var args []any
 	if opts.Cursor != "" {
-		parts, err := guli.DecodeCursor(opts.Cursor, 2)
+		at, id, err := pairCursor(opts.Cursor)
 		if err != nil {
 			return page, err
-		}
-		at, err1 := strconv.ParseInt(parts[0], 10, 64)
-		id, err2 := strconv.ParseInt(parts[1], 10, 64)
-		if err1 != nil || err2 != nil {
-			return page, guli.Invalid("cursor", guli.FRInvalid)
 		}
 		// A row comparison the index can seek to, on both engines.
 		where = append(where, "(a.start_at, a.id) > (?, ?)")

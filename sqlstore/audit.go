@@ -34,12 +34,9 @@ func (s *Audit) AuditLog(ctx context.Context, subjectID guli.ID, opts guli.ListO
 	if !actor.IsAdmin() && (subjectID == 0 || subjectID != actor.ID) {
 		return page, guli.Errorf(guli.ECForbidden)
 	}
-	before, err := guli.IDCursor(opts.Cursor)
+	before, err := newestFirst(opts.Cursor)
 	if err != nil {
 		return page, err
-	}
-	if before == 0 {
-		before = guli.ID(1<<63 - 1)
 	}
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, s.db.read(), scanAudit, `SELECT a.id, a.actor_id, COALESCE(u.name, ''), a.action,

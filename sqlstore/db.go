@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -300,4 +301,27 @@ func notFound(err error) error {
 		return guli.Errorf(guli.ECNotFound)
 	}
 	return err
+}
+
+// newestFirst reads the cursor of a list sorted by id, newest first; without
+// a cursor the list starts above every id.
+func newestFirst(cursor string) (before guli.ID, err error) {
+	if before, err = guli.IDCursor(cursor); before == 0 && err == nil {
+		before = guli.ID(1<<63 - 1)
+	}
+	return before, err
+}
+
+// pairCursor reads a cursor of two integers, such as (time, id).
+func pairCursor(cursor string) (a, b int64, err error) {
+	parts, err := guli.DecodeCursor(cursor, 2)
+	if err != nil {
+		return 0, 0, err
+	}
+	a, err1 := strconv.ParseInt(parts[0], 10, 64)
+	b, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, guli.Invalid("cursor", guli.FRInvalid)
+	}
+	return a, b, nil
 }

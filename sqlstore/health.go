@@ -87,16 +87,9 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 	// Newest reading first, by when it was taken.
 	beforeAt, beforeID := int64(1<<63-1), int64(1<<63-1)
 	if opts.Cursor != "" {
-		parts, err := guli.DecodeCursor(opts.Cursor, 2)
-		if err != nil {
+		if beforeAt, beforeID, err = pairCursor(opts.Cursor); err != nil {
 			return page, err
 		}
-		at, err1 := strconv.ParseInt(parts[0], 10, 64)
-		id, err2 := strconv.ParseInt(parts[1], 10, 64)
-		if err1 != nil || err2 != nil {
-			return page, guli.Invalid("cursor", guli.FRInvalid)
-		}
-		beforeAt, beforeID = at, id
 	}
 	q := s.db.read()
 	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", userID); err != nil || !ok {

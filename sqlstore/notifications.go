@@ -23,12 +23,9 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 	if err != nil {
 		return page, err
 	}
-	before, err := guli.IDCursor(opts.Cursor)
+	before, err := newestFirst(opts.Cursor)
 	if err != nil {
 		return page, err
-	}
-	if before == 0 {
-		before = guli.ID(1<<63 - 1)
 	}
 	loc := s.db.zone(guli.DefaultTimezone)
 	limit := opts.PageSize()

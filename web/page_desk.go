@@ -263,15 +263,8 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := v.Station.Location()
-	at := func(clock string) string {
-		t, err := time.ParseInLocation("2006-01-02 15:04", v.Form["date"]+" "+clock, loc)
-		if err != nil {
-			return ""
-		}
-		return t.Format(time.RFC3339)
-	}
 	in := guli.ActivityInput{StationID: v.Station.ID, Title: v.Form["title"], Description: v.Form["description"],
-		Category: v.Form["category"], Start: at(v.Form["from"]), End: at(v.Form["to"])}
+		Category: v.Form["category"], Start: formTime(v.Form["date"], v.Form["from"], loc), End: formTime(v.Form["date"], v.Form["to"], loc)}
 	in.Capacity, _ = strconv.Atoi(v.Form["capacity"])
 	if v.Form["room_id"] != "" {
 		in.RoomID = guli.ParseID(v.Form["room_id"])
@@ -287,12 +280,7 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 	items, err := s.Activities.CreateActivities(r.Context(), in)
 	if err != nil {
 		status := s.formError(v, err)
-		// The form asks for a date and clock times, not RFC 3339.
-		for api, form := range map[string]string{"start": "from", "end": "to", "repeat": "weeks"} {
-			if msg, ok := v.Errors[api]; ok {
-				v.Errors[form] = msg
-			}
-		}
+		v.renameErrors(map[string]string{"start": "from", "end": "to", "repeat": "weeks"})
 		s.render(w, r, status, "new_activity", v)
 		return
 	}

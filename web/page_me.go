@@ -51,12 +51,7 @@ func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := s.Accounts.UpdateMe(r.Context(), in); err != nil {
 		status := s.formError(v, err)
-		// The form's fields are named after the API's, without the prefix.
-		for api, form := range map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"} {
-			if msg, ok := v.Errors[api]; ok {
-				v.Errors[form] = msg
-			}
-		}
+		v.renameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
 		s.render(w, r, status, "me", v)
 		return
 	}

@@ -89,11 +89,7 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if failure != nil {
 		status = s.formError(v, failure)
-		for api, form := range map[string]string{"start": "from", "end": "to"} {
-			if msg, ok := v.Errors[api]; ok {
-				v.Errors[form] = msg
-			}
-		}
+		v.renameErrors(map[string]string{"start": "from", "end": "to"})
 	}
 	if v.Form["date"] == "" {
 		v.Form["date"], v.Form["from"], v.Form["to"] = from.Format(time.DateOnly), "14:00", "15:00"
@@ -115,15 +111,9 @@ func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound)
 		return
 	}
-	at := func(clock string) string {
-		t, err := time.ParseInLocation("2006-01-02 15:04", r.PostForm.Get("date")+" "+clock, st.Location())
-		if err != nil {
-			return ""
-		}
-		return t.Format(time.RFC3339)
-	}
-	id := pathID(r, "id")
-	_, err := s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: at(r.PostForm.Get("from")), End: at(r.PostForm.Get("to")), Purpose: r.PostForm.Get("purpose")})
+	id, date, loc := pathID(r, "id"), r.PostForm.Get("date"), st.Location()
+	_, err := s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
+		End: formTime(date, r.PostForm.Get("to"), loc), Purpose: r.PostForm.Get("purpose")})
 	if err != nil {
 		s.renderRoom(w, r, 0, err)
 		return

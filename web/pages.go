@@ -259,6 +259,27 @@ func (s *Server) formError(v *view, err error) int {
 	return statusOf(e.Code)
 }
 
+// formTime joins a form's date ("2006-01-02") and clock ("15:04") into the
+// RFC 3339 time the services take, in the station's zone; "" if either is
+// malformed, which the service then reports against the field.
+func formTime(date, clock string, loc *time.Location) string {
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
+	if err != nil {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// renameErrors shows the API's field errors next to the form's fields of
+// other names (a form asks for a date and clock times, not RFC 3339).
+func (v *view) renameErrors(apiToForm map[string]string) {
+	for api, form := range apiToForm {
+		if msg, ok := v.Errors[api]; ok {
+			v.Errors[form] = msg
+		}
+	}
+}
+
 // parseForm reads a posted form, answering errors itself; it reports
 // whether the handler may go on.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
