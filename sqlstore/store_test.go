@@ -443,3 +443,46 @@ func TestStations(t *testing.T) {
 		}
 	})
 }
+
+func TestCheckinCodeGuessesAreThrottledUnderConcurrency(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		visits := sqlstore.NewVisits(f.db)
+		u := f.register(t, "猜码的人", "13812340001")
+		var wg sync.WaitGroup
+		codes := make(chan string, 30)
+		for i := range 30 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := visits.CheckIn(as(u), f.station.ID, fmt.Sprintf("x%05d", i))
+				codes <- code(err)
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		counts := map[string]int{}
+		for c := range codes {
+			counts[c]++
+		}
+		if counts[guli.ECInvalidCode] != 10 || counts[guli.ECRateLimited] != 20 {
+			t.Fatalf("30 parallel wrong codes: %v, want exactly 10 checked and 20 refused", counts)
+		}
+		// The right code is refused too while the person is throttled.
+		staff := f.user(t, "社工小顾", "13800000001", guli.RoleStaff)
+		c, err := visits.CheckinCode(as(staff), f.station.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := visits.CheckIn(as(u), f.station.ID, c.Code); code(err) != guli.ECRateLimited {
+			t.Fatalf("right code while throttled: %v", err)
+		}
+		// Someone else checks in; success leaves no failure behind.
+		other := f.register(t, "按时签到的人", "13812340002")
+		for range 12 {
+			if _, err := visits.CheckIn(as(other), f.station.ID, c.Code); err != nil {
+				t.Fatalf("repeated right code: %v", err)
+			}
+		}
+	})
+}

@@ -133,15 +133,15 @@ func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*
 	}
 	now := s.db.now().In(loc)
 	day := guli.DateOf(now)
-	throttleKey := me.ID.String()
-	if err := s.db.throttled(ctx, "checkin", throttleKey, maxCodeFailures); err != nil {
+	attempt, err := s.db.attempt(ctx, "checkin", me.ID.String(), maxCodeFailures)
+	if err != nil {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare([]byte(code), []byte(codeFor(key, day))) != 1 {
-		if err := s.db.fail(ctx, "checkin", throttleKey); err != nil {
-			return nil, err
-		}
 		return nil, guli.Errorf(guli.ECInvalidCode)
+	}
+	if err := s.db.forgive(ctx, attempt); err != nil {
+		return nil, err
 	}
 	v := &guli.Visit{StationID: stationID, UserID: me.ID, Count: 1, Purpose: "other", Day: day, CreatedAt: now}
 	err = s.db.tx(ctx, func(q runner) error {
@@ -188,31 +188,42 @@ func (s *Visits) Tally(ctx context.Context, stationID guli.ID, day guli.Date) (*
 	return t, s.db.mapErr(rows.Err())
 }
 
-// throttled answers rate_limited when key has failed max times in scope
-// within the throttle window.
-func (db *DB) throttled(ctx context.Context, scope, key string, maxFailures int) error {
-	now := db.now()
-	var n int
-	var oldest sql.NullInt64
-	err := db.read().row(ctx, "SELECT COUNT(*), MIN(at) FROM throttle_failures WHERE scope = ? AND key = ? AND at >= ?",
-		scope, key, ms(now.Add(-throttleWindow))).Scan(&n, &oldest)
-	if err != nil {
-		return db.mapErr(err)
-	}
-	if n >= maxFailures {
-		return &guli.Error{Code: guli.ECRateLimited, RetryAfter: max(time.Second, fromMS(oldest.Int64).Add(throttleWindow).Sub(now))}
-	}
-	return nil
-}
-
-// fail records a failure in scope for key.
-func (db *DB) fail(ctx context.Context, scope, key string) error {
-	return db.tx(ctx, func(q runner) error {
-		now := db.now()
-		if _, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE at < ?", ms(now.Add(-throttleWindow))); err != nil {
+// attempt records an attempt at something guessable (a code) as a failure
+// before it is checked, unless key already failed maxFailures times in the
+// throttle window: then it answers rate_limited. Counting and recording
+// happen under a lock on the key, so parallel guesses cannot slip past the
+// limit. A success calls forgive with the returned id.
+func (db *DB) attempt(ctx context.Context, scope, key string, maxFailures int) (guli.ID, error) {
+	var id guli.ID
+	err := db.tx(ctx, func(q runner) error {
+		if err := q.lock(ctx, "throttle:"+scope+":"+key); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "INSERT INTO throttle_failures (scope, key, at) VALUES (?, ?, ?)", scope, key, ms(now))
+		now := db.now()
+		since := ms(now.Add(-throttleWindow))
+		if _, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE scope = ? AND key = ? AND at < ?", scope, key, since); err != nil {
+			return err
+		}
+		var n int
+		var oldest sql.NullInt64
+		if err := q.row(ctx, "SELECT COUNT(*), MIN(at) FROM throttle_failures WHERE scope = ? AND key = ? AND at >= ?",
+			scope, key, since).Scan(&n, &oldest); err != nil {
+			return err
+		}
+		if n >= maxFailures {
+			return &guli.Error{Code: guli.ECRateLimited, RetryAfter: max(time.Second, fromMS(oldest.Int64).Add(throttleWindow).Sub(now))}
+		}
+		var err error
+		id, err = q.insert(ctx, "INSERT INTO throttle_failures (scope, key, at) VALUES (?, ?, ?)", scope, key, ms(now))
+		return err
+	})
+	return id, err
+}
+
+// forgive removes an attempt that succeeded.
+func (db *DB) forgive(ctx context.Context, attempt guli.ID) error {
+	return db.tx(ctx, func(q runner) error {
+		_, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE id = ?", attempt)
 		return err
 	})
 }
