@@ -98,6 +98,27 @@ func (f *fixture) user(t *testing.T, name, phone string, roles ...guli.Role) *gu
 	return u
 }
 
+// outcomes runs f(i) for i in [0, n) at once and counts the error codes
+// ("" for success).
+func outcomes(n int, f func(i int) error) map[string]int {
+	codes := make(chan string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- code(f(i))
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	counts := map[string]int{}
+	for c := range codes {
+		counts[c]++
+	}
+	return counts
+}
+
 func code(err error) string {
 	if err == nil {
 		return ""
@@ -183,22 +204,10 @@ func TestLoginThrottling(t *testing.T) {
 		ctx := context.Background()
 		f.register(t, "王晓玲", "13700001111")
 		// Concurrent wrong guesses: exactly the limit get through to the password check.
-		var wg sync.WaitGroup
-		codes := make(chan string, 20)
-		for i := range 20 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := f.accounts.Login(ctx, guli.LoginInput{Phone: "13700001111", Password: fmt.Sprintf("guess-%02d", i), ClientAddr: fmt.Sprintf("10.0.1.%d", i)})
-				codes <- code(err)
-			}()
-		}
-		wg.Wait()
-		close(codes)
-		counts := map[string]int{}
-		for c := range codes {
-			counts[c]++
-		}
+		counts := outcomes(20, func(i int) error {
+			_, err := f.accounts.Login(ctx, guli.LoginInput{Phone: "13700001111", Password: fmt.Sprintf("guess-%02d", i), ClientAddr: fmt.Sprintf("10.0.1.%d", i)})
+			return err
+		})
 		if counts[guli.ECInvalidCredentials] != 5 || counts[guli.ECRateLimited] != 15 {
 			t.Fatalf("outcomes %v, want 5 invalid_credentials and 15 rate_limited", counts)
 		}
@@ -449,22 +458,10 @@ func TestCheckinCodeGuessesAreThrottledUnderConcurrency(t *testing.T) {
 		f := newFixture(t, e)
 		visits := sqlstore.NewVisits(f.db)
 		u := f.register(t, "猜码的人", "13812340001")
-		var wg sync.WaitGroup
-		codes := make(chan string, 30)
-		for i := range 30 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := visits.CheckIn(as(u), f.station.ID, fmt.Sprintf("x%05d", i))
-				codes <- code(err)
-			}()
-		}
-		wg.Wait()
-		close(codes)
-		counts := map[string]int{}
-		for c := range codes {
-			counts[c]++
-		}
+		counts := outcomes(30, func(i int) error {
+			_, err := visits.CheckIn(as(u), f.station.ID, fmt.Sprintf("x%05d", i))
+			return err
+		})
 		if counts[guli.ECInvalidCode] != 10 || counts[guli.ECRateLimited] != 20 {
 			t.Fatalf("30 parallel wrong codes: %v, want exactly 10 checked and 20 refused", counts)
 		}

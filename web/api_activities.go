@@ -85,23 +85,15 @@ func activityFilter(r *http.Request) (guli.ActivityFilter, error) {
 	if v := q.Get("station_id"); v != "" {
 		f.StationID = guli.ParseID(v)
 	}
-	for _, tf := range []struct {
-		name string
-		dst  *time.Time
-	}{{"from", &f.From}, {"to", &f.To}} {
-		v := q.Get(tf.name)
-		if v == "" {
-			continue
-		}
-		if t, ok := parseTimeOrDate(v); ok {
-			*tf.dst = t
-		} else {
-			p.Add(tf.name, guli.FRTime)
+	from, to, err := timeRange(r)
+	if err != nil {
+		for field, reason := range guli.AsError(err).Fields {
+			p.Add(field, reason)
 		}
 	}
+	f.From, f.To = from, to
 	if f.From.IsZero() {
-		y, m, d := time.Now().In(defaultZone).Date()
-		f.From = time.Date(y, m, d, 0, 0, 0, 0, defaultZone)
+		f.From = startOfDay(time.Now(), defaultZone)
 	}
 	if f.Category != "" && !slices.Contains(guli.Categories, f.Category) {
 		p.Add("category", guli.FRInvalid)
