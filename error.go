@@ -28,19 +28,18 @@ const (
 // Field reasons: why one field of an input was refused. Each has a message
 // in the catalogues ("field.<reason>").
 const (
-	FRRequired      = "required"
-	FRTooLong       = "too_long"
-	FRPasswordShort = "password_too_short"
-	FRInvalidPhone  = "invalid_phone"
-	FRUnknownArea   = "unknown_area"
-	FRUnknownRole   = "unknown_role"
-	FROutOfRange    = "out_of_range"
-	FRInvalid       = "invalid"
-	FRWrongType     = "wrong_type"
-	FRTimezone      = "invalid_timezone"
-	FRHours         = "invalid_hours"
-	FRDate          = "invalid_date"
-	FRPhoneTaken    = "phone_taken"
+	FRRequired     = "required"
+	FRTooLong      = "too_long"
+	FRInvalidPhone = "invalid_phone"
+	FRUnknownArea  = "unknown_area"
+	FRUnknownRole  = "unknown_role"
+	FROutOfRange   = "out_of_range"
+	FRInvalid      = "invalid"
+	FRWrongType    = "wrong_type"
+	FRTimezone     = "invalid_timezone"
+	FRHours        = "invalid_hours"
+	FRDate         = "invalid_date"
+	FRPhoneTaken   = "phone_taken"
 )
 
 // Error is the one error type that crosses layers. Code is machine-readable;
@@ -48,6 +47,7 @@ const (
 type Error struct {
 	Code       string
 	Fields     map[string]string
+	Args       []any         // fill the message's blanks, e.g. the limit a booking broke
 	RetryAfter time.Duration // for rate_limited
 	Err        error         // the cause, for logs only; never shown to users
 }
@@ -102,11 +102,19 @@ func (p Problems) Add(field, reason string) {
 }
 
 // Err returns a validation_failed error, or nil when there were no problems.
+// When the only problem is a weak password the code is weak_password, so a
+// client can tell "choose another password" from a form filled in wrong.
 func (p Problems) Err() error {
 	if len(p) == 0 {
 		return nil
 	}
-	return &Error{Code: ECValidation, Fields: p}
+	code := ECWeakPassword
+	for _, reason := range p {
+		if !weakReasons[reason] {
+			code = ECValidation
+		}
+	}
+	return &Error{Code: code, Fields: p}
 }
 
 // Invalid returns a validation error for one field.

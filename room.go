@@ -2,6 +2,7 @@ package guli
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,6 +49,68 @@ func (in *BookingInput) Validate() (start, end time.Time, err error) {
 		p.Add("purpose", FRTooLong)
 	}
 	return start, end, p.Err()
+}
+
+// Error codes of the booking rules.
+const (
+	ECBookingTooFar  = "booking_too_far"
+	ECBookingTooLong = "booking_too_long"
+	ECBookingLimit   = "booking_limit"
+)
+
+// BookingRules keep rooms fair: how far ahead a resident may book, for how
+// long, and how many future bookings one person may hold at a station.
+// Staff are exempt: they book for classes and for residents.
+type BookingRules struct {
+	MaxDaysAhead      int `json:"max_days_ahead"`
+	MaxMinutes        int `json:"max_minutes"`
+	MaxFutureBookings int `json:"max_future_bookings"`
+}
+
+// DefaultBookingRules hold for a station until its staff change them.
+var DefaultBookingRules = BookingRules{MaxDaysAhead: 60, MaxMinutes: 4 * 60, MaxFutureBookings: 4}
+
+// Validate checks the rules are within reason.
+func (r BookingRules) Validate() error {
+	p := Problems{}
+	if r.MaxDaysAhead < 1 || r.MaxDaysAhead > 366 {
+		p.Add("max_days_ahead", FROutOfRange)
+	}
+	if r.MaxMinutes < 15 || r.MaxMinutes > 24*60 {
+		p.Add("max_minutes", FROutOfRange)
+	}
+	if r.MaxFutureBookings < 1 || r.MaxFutureBookings > 100 {
+		p.Add("max_future_bookings", FROutOfRange)
+	}
+	return p.Err()
+}
+
+// Check applies the rules to booker's booking of [start, end), who already
+// holds future bookings at the station.
+func (r BookingRules) Check(booker *User, start, end, now time.Time, future int) error {
+	switch {
+	case booker.IsStaff():
+		return nil
+	case start.Sub(now) > time.Duration(r.MaxDaysAhead)*24*time.Hour:
+		return &Error{Code: ECBookingTooFar, Args: []any{strconv.Itoa(r.MaxDaysAhead)}}
+	case end.Sub(start) > time.Duration(r.MaxMinutes)*time.Minute:
+		return &Error{Code: ECBookingTooLong, Args: []any{strconv.FormatFloat(float64(r.MaxMinutes)/60, 'f', -1, 64)}}
+	case future >= r.MaxFutureBookings:
+		return &Error{Code: ECBookingLimit, Args: []any{strconv.Itoa(r.MaxFutureBookings)}}
+	}
+	return nil
+}
+
+// MayCancelBooking reports whether actor may cancel booking b: whoever
+// booked it, and staff.
+func MayCancelBooking(actor *User, b *Booking) bool {
+	return actor != nil && (actor.ID == b.UserID || actor.IsStaff())
+}
+
+// SeesBookingPurpose reports whether viewer may read why b was booked: the
+// booker and staff. Everyone else sees that the room is booked.
+func SeesBookingPurpose(viewer *User, b *Booking) bool {
+	return viewer.SeesPrivateDataOf(b.UserID)
 }
 
 // Closure is a day a station is closed although its hours say open:

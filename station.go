@@ -186,6 +186,7 @@ type Station struct {
 	Timezone     string       `json:"timezone"`
 	OpeningHours OpeningHours `json:"opening_hours"`
 	OpenedOn     Date         `json:"opened_on"`
+	BookingRules BookingRules `json:"booking_rules"`
 	Areas        []*Area      `json:"areas,omitempty"`
 	Rooms        []*Room      `json:"rooms,omitempty"`
 }
@@ -306,6 +307,8 @@ type StationService interface {
 	// Station returns a station with its areas and rooms.
 	Station(ctx context.Context, id ID) (*Station, error)
 	SetOpeningHours(ctx context.Context, id ID, hours map[string][]string) (*Station, error)
+	// SetBookingRules changes a station's booking rules; staff only.
+	SetBookingRules(ctx context.Context, id ID, rules BookingRules) (*Station, error)
 	CreateArea(ctx context.Context, stationID ID, in AreaInput) (*Area, error)
 	Areas(ctx context.Context, opts ListOptions) (Page[*Area], error)
 	CreateRoom(ctx context.Context, stationID ID, in RoomInput) (*Room, error)

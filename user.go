@@ -123,30 +123,22 @@ func checkName(p Problems, field, name string) {
 	}
 }
 
-func checkPassword(p Problems, field, pw string) {
-	switch {
-	case pw == "":
-		p.Add(field, FRRequired)
-	case utf8.RuneCountInString(pw) < MinPasswordLength:
-		p.Add(field, FRPasswordShort)
-	case len(pw) > MaxPasswordLength:
-		p.Add(field, FRTooLong)
-	}
-}
-
 func checkBirthYear(p Problems, field string, year int, now time.Time) {
 	if year != 0 && (year < 1900 || year > now.Year()) {
 		p.Add(field, FROutOfRange)
 	}
 }
 
-// RegisterInput is what a resident fills in to sign up.
+// RegisterInput is what a resident fills in to sign up. SMSCode is the
+// code texted to Phone, needed when the deployment sends text messages.
 type RegisterInput struct {
-	Name      string `json:"name"`
-	Phone     string `json:"phone"`
-	Password  string `json:"password"`
-	AreaID    ID     `json:"area_id"`
-	BirthYear int    `json:"birth_year"`
+	Name       string `json:"name"`
+	Phone      string `json:"phone"`
+	Password   string `json:"password"`
+	AreaID     ID     `json:"area_id"`
+	BirthYear  int    `json:"birth_year"`
+	SMSCode    string `json:"sms_code"`
+	ClientAddr string `json:"-"` // for throttling refused registrations
 }
 
 // Normalize trims what people type by accident.
@@ -165,7 +157,7 @@ func (in *RegisterInput) Validate(now time.Time) error {
 	case !ValidPhone(in.Phone):
 		p.Add("phone", FRInvalidPhone)
 	}
-	checkPassword(p, "password", in.Password)
+	CheckNewPassword(p, "password", in.Password, in.Phone)
 	if in.AreaID == 0 {
 		p.Add("area_id", FRRequired)
 	}
@@ -202,7 +194,7 @@ func (in *NewUserInput) Validate(now time.Time, areaRequired bool) error {
 		p.Add("phone", FRInvalidPhone)
 	}
 	if in.Password != "" {
-		checkPassword(p, "password", in.Password)
+		CheckNewPassword(p, "password", in.Password, in.Phone)
 	}
 	if areaRequired && in.AreaID == 0 {
 		p.Add("area_id", FRRequired)
@@ -291,11 +283,17 @@ func (in VolunteerProfileInput) Validate() (*VolunteerProfile, error) {
 }
 
 // Session is a signed-in session; Token is shown once and stored hashed.
+// DeviceToken marks the device as one the person signed in on (see
+// LoginInput); it is kept for a year.
 type Session struct {
-	Token     string
-	User      *User
-	ExpiresAt time.Time
+	Token       string
+	User        *User
+	ExpiresAt   time.Time
+	DeviceToken string
 }
+
+// DeviceLifetime is how long a device is remembered after its last login.
+const DeviceLifetime = 365 * 24 * time.Hour
 
 // SessionKind tells bearer tokens for the API from cookie sessions of pages.
 type SessionKind string
@@ -306,12 +304,91 @@ const (
 )
 
 // LoginInput is a login attempt; ClientAddr is the address it came from,
-// for throttling.
+// for throttling. DeviceToken is what an earlier login on the same device
+// handed out: with it, the owner's right password is never refused for
+// someone else's wrong guesses.
 type LoginInput struct {
-	Phone      string      `json:"phone"`
-	Password   string      `json:"password"`
-	ClientAddr string      `json:"-"`
-	Kind       SessionKind `json:"-"`
+	Phone       string      `json:"phone"`
+	Password    string      `json:"password"`
+	DeviceToken string      `json:"device_token"`
+	ClientAddr  string      `json:"-"`
+	Kind        SessionKind `json:"-"`
+}
+
+// Error codes of the password life cycle.
+const (
+	ECWrongPassword = "wrong_password"
+	ECLastAdmin     = "last_admin"
+)
+
+// Field reasons of the password life cycle.
+const (
+	// FRNoPhone refuses a password reset for an account without a phone
+	// number: its owner could not use the code.
+	FRNoPhone       = "no_phone"
+	FRWrongPassword = "wrong_password"
+	FRInvalidCode   = "invalid_code"
+)
+
+// ChangePasswordInput changes one's own password. Keep is the session that
+// asked, which stays signed in; every other session ends.
+type ChangePasswordInput struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+	Keep    string `json:"-"`
+}
+
+// ResetCode is a one-time code staff give a resident who forgot their
+// password, at the desk or on the phone.
+type ResetCode struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// ResetCodeLifetime is how long a reset code works.
+const ResetCodeLifetime = 30 * time.Minute
+
+// ResetInput sets a new password with a reset code.
+type ResetInput struct {
+	Phone       string `json:"phone"`
+	Code        string `json:"code"`
+	NewPassword string `json:"new_password"`
+	ClientAddr  string `json:"-"`
+}
+
+// SMSCodeInput asks for a verification code by text message.
+type SMSCodeInput struct {
+	Phone      string `json:"phone"`
+	ClientAddr string `json:"-"`
+}
+
+// SMSSender sends a verification code by text message. With none
+// configured, registration is open: anyone may sign up with any number.
+type SMSSender interface {
+	SendCode(ctx context.Context, phone, code string) error
+}
+
+// MayResetPassword reports whether actor may issue a reset code for
+// target: staff for residents, volunteers and talents; only an admin for
+// staff and admins, so a reset is never a way to someone else's powers.
+// Nobody resets their own: they change it, knowing the current one.
+func MayResetPassword(actor, target *User) bool {
+	switch {
+	case actor == nil || target == nil || !actor.IsStaff() || actor.ID == target.ID:
+		return false
+	case target.IsStaff():
+		return actor.IsAdmin()
+	}
+	return true
+}
+
+// CheckAdminRemains refuses a change of roles that would leave the
+// deployment without an admin; admins is how many hold the role now.
+func CheckAdminRemains(before, after []Role, admins int) error {
+	if slices.Contains(before, RoleAdmin) && !slices.Contains(after, RoleAdmin) && admins <= 1 {
+		return Errorf(ECLastAdmin)
+	}
+	return nil
 }
 
 // AccountService keeps accounts, sessions and roles. Methods read the acting
@@ -320,6 +397,21 @@ type AccountService interface {
 	Register(ctx context.Context, in RegisterInput) (*User, error)
 	Login(ctx context.Context, in LoginInput) (*Session, error)
 	Logout(ctx context.Context, token string) error
+	// LogoutAll ends every session of the acting user.
+	LogoutAll(ctx context.Context) error
+	// ChangePassword changes the acting user's password and ends their
+	// other sessions.
+	ChangePassword(ctx context.Context, in ChangePasswordInput) error
+	// IssueResetCode makes a one-time password-reset code for a resident;
+	// staff only, audited.
+	IssueResetCode(ctx context.Context, userID ID) (*ResetCode, error)
+	// ResetPassword sets a new password with a reset code and ends every
+	// session of the account.
+	ResetPassword(ctx context.Context, in ResetInput) error
+	// SendSMSCode texts a registration code to a phone number.
+	SendSMSCode(ctx context.Context, in SMSCodeInput) error
+	// SMSRequired reports whether registration needs a texted code.
+	SMSRequired() bool
 	// Authenticate returns the user a token belongs to, or unauthenticated.
 	Authenticate(ctx context.Context, token string) (*User, error)
 	UpdateMe(ctx context.Context, in UpdateMeInput) (*User, error)

@@ -49,9 +49,11 @@ func (in *VisitInput) Validate() error {
 	return p.Err()
 }
 
-// CheckinCode is the station's code of the day, shown at the door as a QR code.
+// CheckinCode is the station's code of the day: six digits to type, and a
+// long token that the door's QR code carries, which nobody can guess.
 type CheckinCode struct {
 	Code      string    `json:"code"`
+	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
 

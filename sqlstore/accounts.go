@@ -9,27 +9,25 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"guli"
-	"guli/password"
 )
 
-// Login throttling: failures in the window, per phone number and per client
-// address. Only failures count, so a busy desk is never throttled.
-const (
-	throttleWindow   = 15 * time.Minute
-	maxPhoneFailures = 5
-	maxAddrFailures  = 30
-	sessionLifetime  = 30 * 24 * time.Hour
-)
+// sessionLifetime is how long a sign-in lasts; a periodic sweep deletes
+// the sessions past it (DB.Sweep).
+const sessionLifetime = 30 * 24 * time.Hour
 
 // Accounts implements guli.AccountService.
-type Accounts struct{ db *DB }
+type Accounts struct {
+	db  *DB
+	sms guli.SMSSender // nil: registration needs no texted code
+}
 
-// NewAccounts returns the account service of db.
-func NewAccounts(db *DB) *Accounts { return &Accounts{db} }
+// NewAccounts returns the account service of db; sms may be nil.
+func NewAccounts(db *DB, sms guli.SMSSender) *Accounts { return &Accounts{db: db, sms: sms} }
 
 var _ guli.AccountService = (*Accounts)(nil)
 
@@ -83,20 +81,80 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 func nullID(id guli.ID) sql.NullInt64    { return sql.NullInt64{Int64: int64(id), Valid: id > 0} }
 
 func (s *Accounts) userByID(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {
+	return userByID(ctx, q, id)
+}
+
+func userByID(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {
 	u, err := scanUser(q.row(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	return u, notFound(err)
 }
 
-// Register creates a resident's own account.
+// SMSRequired reports whether registration needs a texted code.
+func (s *Accounts) SMSRequired() bool { return s.sms != nil }
+
+// Register creates a resident's own account. The cheap checks come first
+// (fields, the throttle of the client's address, whether the number is
+// taken, the texted code) so a flood of doomed registrations costs no
+// password hashing; refusals count against the address.
 func (s *Accounts) Register(ctx context.Context, in guli.RegisterInput) (*guli.User, error) {
 	in.Normalize()
 	if err := in.Validate(s.db.now()); err != nil {
 		return nil, err
 	}
-	return s.insertUser(ctx, guli.NewUserInput{
-		Name: in.Name, Phone: in.Phone, Password: in.Password, AreaID: in.AreaID,
+	byAddr := limited{guli.ThrottleRegisterAddr, in.ClientAddr}
+	if err := s.db.checkThrottles(ctx, byAddr); err != nil {
+		return nil, err
+	}
+	refuse := func(err error) (*guli.User, error) {
+		return nil, errors.Join(err, s.db.recordFailures(ctx, byAddr))
+	}
+	q := s.db.read()
+	if err := checkArea(ctx, q, in.AreaID); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	taken, err := q.exists(ctx, "SELECT 1 FROM users WHERE phone = ?", in.Phone)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	if taken {
+		return refuse(errPhoneTaken())
+	}
+	if s.sms != nil {
+		if err := s.useSMSCode(ctx, in.Phone, in.SMSCode); err != nil {
+			if guli.ErrorCode(err) == guli.ECInvalidCode {
+				return refuse(err)
+			}
+			return nil, err
+		}
+	}
+	hash, err := s.db.hash(ctx, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.insertUser(ctx, guli.NewUserInput{
+		Name: in.Name, Phone: in.Phone, AreaID: in.AreaID,
 		BirthYear: in.BirthYear, Roles: []guli.Role{guli.RoleResident},
-	}, nil)
+	}, hash, nil)
+	if guli.ErrorCode(err) == guli.ECPhoneTaken {
+		return refuse(err) // taken by a parallel registration
+	}
+	return u, err
+}
+
+func errPhoneTaken() error {
+	return &guli.Error{Code: guli.ECPhoneTaken, Fields: map[string]string{"phone": guli.FRPhoneTaken}}
+}
+
+// checkArea refuses an area that does not exist; 0 is no area.
+func checkArea(ctx context.Context, q runner, area guli.ID) error {
+	if area == 0 {
+		return nil
+	}
+	ok, err := q.exists(ctx, "SELECT 1 FROM areas WHERE id = ?", area)
+	if err == nil && !ok {
+		err = guli.Invalid("area_id", guli.FRUnknownArea)
+	}
+	return err
 }
 
 // CreateUser creates an account on someone's behalf: staff keep accounts for
@@ -113,34 +171,27 @@ func (s *Accounts) CreateUser(ctx context.Context, in guli.NewUserInput) (*guli.
 	if err := guli.CheckRoleChange(actor, nil, in.Roles); err != nil {
 		return nil, err
 	}
-	return s.insertUser(ctx, in, actor)
-}
-
-func (s *Accounts) insertUser(ctx context.Context, in guli.NewUserInput, actor *guli.User) (*guli.User, error) {
 	hash := ""
 	if in.Password != "" {
-		var err error
-		if hash, err = password.Hash(in.Password, s.db.pw); err != nil {
+		if hash, err = s.db.hash(ctx, in.Password); err != nil {
 			return nil, err
 		}
 	}
+	return s.insertUser(ctx, in, hash, actor)
+}
+
+func (s *Accounts) insertUser(ctx context.Context, in guli.NewUserInput, hash string, actor *guli.User) (*guli.User, error) {
 	var u *guli.User
 	err := s.db.tx(ctx, func(q runner) error {
-		if in.AreaID != 0 {
-			ok, err := q.exists(ctx, "SELECT 1 FROM areas WHERE id = ?", in.AreaID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return guli.Invalid("area_id", guli.FRUnknownArea)
-			}
+		if err := checkArea(ctx, q, in.AreaID); err != nil {
+			return err
 		}
 		now := s.db.now()
 		id, err := q.insert(ctx, `INSERT INTO users (name, phone, password_hash, roles, area_id, birth_year, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			in.Name, nullString(in.Phone), hash, joinRoles(in.Roles), nullID(in.AreaID), in.BirthYear, ms(now))
 		if isUnique(err, "phone") {
-			return &guli.Error{Code: guli.ECPhoneTaken, Fields: map[string]string{"phone": guli.FRPhoneTaken}}
+			return errPhoneTaken()
 		}
 		if err != nil {
 			return err
@@ -168,10 +219,16 @@ func newToken() string {
 	return "guli_" + base64.RawURLEncoding.EncodeToString(b)
 }
 
-// Login checks a phone number and password. Each attempt is recorded before
-// the password is checked, under a lock on the phone number and the client
-// address, so parallel guesses cannot slip past the limits; a success removes
-// the attempts on that number.
+// Login checks a phone number and password.
+//
+// Throttling counts failures only, and a guess is charged as a failure
+// before it is checked (under a lock on its key), so parallel guesses cannot
+// slip past the limit; the right password gives its charge back. From a
+// device that signed in to the account before, only that device's own
+// failures count: the owner is never refused for a stranger's guesses. From
+// anywhere else the number's failures and the address's count; the address
+// is charged only for finished failures, so many residents signing in at
+// once on the station's Wi-Fi are never refused for each other.
 func (s *Accounts) Login(ctx context.Context, in guli.LoginInput) (*guli.Session, error) {
 	phone := guli.NormalizePhone(in.Phone)
 	if phone == "" || in.Password == "" {
@@ -187,73 +244,74 @@ func (s *Accounts) Login(ctx context.Context, in guli.LoginInput) (*guli.Session
 	if len(phone) > 32 || len(in.Password) > guli.MaxPasswordLength {
 		return nil, guli.Errorf(guli.ECInvalidCredentials)
 	}
-	var attempt guli.ID
-	err := s.db.tx(ctx, func(q runner) error {
-		now := s.db.now()
-		since := ms(now.Add(-throttleWindow))
-		if err := q.lock(ctx, "login-phone:"+phone); err != nil {
-			return err
-		}
-		if err := q.lock(ctx, "login-addr:"+in.ClientAddr); err != nil {
-			return err
-		}
-		if _, err := q.exec(ctx, "DELETE FROM login_attempts WHERE at < ?", since); err != nil {
-			return err
-		}
-		for _, c := range []struct {
-			column string
-			value  string
-			max    int
-		}{{"phone", phone, maxPhoneFailures}, {"addr", in.ClientAddr, maxAddrFailures}} {
-			var n int
-			var oldest sql.NullInt64
-			err := q.row(ctx, "SELECT COUNT(*), MIN(at) FROM login_attempts WHERE "+c.column+" = ? AND at >= ?", c.value, since).Scan(&n, &oldest)
-			if err != nil {
-				return err
-			}
-			if n >= c.max {
-				wait := fromMS(oldest.Int64).Add(throttleWindow).Sub(now)
-				return &guli.Error{Code: guli.ECRateLimited, RetryAfter: max(wait, time.Second)}
-			}
-		}
-		var err error
-		attempt, err = q.insert(ctx, "INSERT INTO login_attempts (phone, addr, at) VALUES (?, ?, ?)", phone, in.ClientAddr, ms(now))
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-
+	q := s.db.read()
 	var (
 		hash   string
 		userID int64
 	)
-	err = s.db.read().row(ctx, "SELECT id, password_hash FROM users WHERE phone = ?", phone).Scan(&userID, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		password.Verify(in.Password, s.db.dummyHash()) // as slow as for a known number
-		return nil, guli.Errorf(guli.ECInvalidCredentials)
+	err := q.row(ctx, "SELECT id, password_hash FROM users WHERE phone = ?", phone).Scan(&userID, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, s.db.mapErr(err)
 	}
+	device, err := s.device(ctx, q, in.DeviceToken, guli.ID(userID))
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	if ok, _ := password.Verify(in.Password, hash); !ok || hash == "" {
+	byAddr := limited{guli.ThrottleLoginAddr, in.ClientAddr}
+	var guess limited // what a wrong guess is charged to
+	var check []limited
+	if device != 0 {
+		guess = limited{guli.ThrottleLoginDevice, device.String()}
+		check = []limited{guess}
+	} else {
+		guess = limited{guli.ThrottleLoginPhone, phone}
+		check = []limited{guess, byAddr}
+	}
+	charged, err := s.db.reserve(ctx, check, guess)
+	if err != nil {
+		return nil, err
+	}
+	if userID == 0 {
+		hash = s.db.dummyHash() // as slow as for a known number
+	}
+	ok, err := s.db.verify(ctx, in.Password, hash)
+	if err != nil {
+		return nil, errors.Join(err, s.db.forgiveNow(ctx, charged))
+	}
+	if !ok || userID == 0 {
+		if device == 0 {
+			return nil, errors.Join(guli.Errorf(guli.ECInvalidCredentials), s.db.recordFailures(ctx, byAddr))
+		}
 		return nil, guli.Errorf(guli.ECInvalidCredentials)
 	}
-	u, err := s.userByID(ctx, s.db.read(), guli.ID(userID))
+	u, err := s.userByID(ctx, q, guli.ID(userID))
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-
 	kind := in.Kind
 	if kind == "" {
 		kind = guli.SessionAPI
 	}
-	sess := &guli.Session{Token: newToken(), User: u}
+	sess := &guli.Session{Token: newToken(), User: u, DeviceToken: in.DeviceToken}
 	err = s.db.tx(ctx, func(q runner) error {
 		now := s.db.now()
 		sess.ExpiresAt = now.Add(sessionLifetime)
-		if _, err := q.exec(ctx, "DELETE FROM login_attempts WHERE phone = ? OR id = ?", phone, attempt); err != nil {
+		if err := forgive(ctx, q, charged); err != nil {
 			return err
+		}
+		if device != 0 {
+			if err := clearFailures(ctx, q, guess); err != nil {
+				return err
+			}
+			if _, err := q.exec(ctx, "UPDATE devices SET last_seen_at = ? WHERE id = ?", ms(now), device); err != nil {
+				return err
+			}
+		} else {
+			sess.DeviceToken = newToken()
+			if _, err := q.exec(ctx, "INSERT INTO devices (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+				hashToken(sess.DeviceToken), u.ID, ms(now), ms(now)); err != nil {
+				return err
+			}
 		}
 		_, err := q.exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			hashToken(sess.Token), u.ID, string(kind), ms(now), ms(sess.ExpiresAt))
@@ -263,6 +321,20 @@ func (s *Accounts) Login(ctx context.Context, in guli.LoginInput) (*guli.Session
 		return nil, err
 	}
 	return sess, nil
+}
+
+// device returns the id of the device token names when it is user's, or 0.
+func (s *Accounts) device(ctx context.Context, q runner, token string, user guli.ID) (guli.ID, error) {
+	if token == "" || len(token) > 128 || user == 0 {
+		return 0, nil
+	}
+	var id int64
+	err := q.row(ctx, "SELECT id FROM devices WHERE token_hash = ? AND user_id = ? AND last_seen_at > ?",
+		hashToken(token), user, ms(s.db.now().Add(-guli.DeviceLifetime))).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return guli.ID(id), err
 }
 
 // Logout ends the session of token.
@@ -360,11 +432,10 @@ func (s *Accounts) FindUsers(ctx context.Context, query string, opts guli.ListOp
 		return page, s.db.mapErr(err)
 	}
 	page = trim(page, limit, func(u *guli.User) []string { return []string{u.ID.String()} })
-	if query != "" {
-		err = s.db.tx(ctx, func(q runner) error {
-			return audit(ctx, q, s.db.now(), actor, "user.search", 0, query)
-		})
-	}
+	// Every look at the list of people is audited, browsing included.
+	err = s.db.tx(ctx, func(q runner) error {
+		return audit(ctx, q, s.db.now(), actor, "user.search", 0, query)
+	})
 	return page, err
 }
 
@@ -420,6 +491,20 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, roles []guli.Role) 
 		}
 		if len(roles) == 0 {
 			return guli.Invalid("roles", guli.FRRequired)
+		}
+		if slices.Contains(before, guli.RoleAdmin) && !slices.Contains(roles, guli.RoleAdmin) {
+			// Two admins taking the role from each other at once must not
+			// both succeed: count them under one lock.
+			if err := q.lock(ctx, "guli:admins"); err != nil {
+				return err
+			}
+			var admins int
+			if err := q.row(ctx, "SELECT COUNT(*) FROM users WHERE ',' || roles || ',' LIKE '%,admin,%'").Scan(&admins); err != nil {
+				return err
+			}
+			if err := guli.CheckAdminRemains(before, roles, admins); err != nil {
+				return err
+			}
 		}
 		if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
 			return err

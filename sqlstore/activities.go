@@ -29,15 +29,48 @@ func NewActivities(db *DB) *Activities { return &Activities{db} }
 
 var _ guli.ActivityService = (*Activities)(nil)
 
-const activitySelect = `SELECT a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
+const activityColumns = `a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
 	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from, a.status,
-	a.confirmed_count, a.waitlist_count, s.timezone
+	a.confirmed_count, a.waitlist_count, s.timezone`
+
+const activityFrom = `
 	FROM activities a
 	JOIN stations s ON s.id = a.station_id
 	LEFT JOIN rooms r ON r.id = a.room_id
 	LEFT JOIN users h ON h.id = a.host_id`
 
+const activitySelect = `SELECT ` + activityColumns + activityFrom
+
+// registrationColumns read a person's registration g beside its activity,
+// with the place on the waitlist, in the same statement: a list read in one
+// go cannot lose a row to a cancellation between two reads.
+const registrationColumns = `, g.status, CASE WHEN g.status = 'waitlisted' THEN
+		(SELECT COUNT(*) FROM registrations w WHERE w.activity_id = g.activity_id AND w.status = 'waitlisted' AND w.id <= g.id)
+		ELSE 0 END, g.created_at`
+
 func (s *Activities) scan(row interface{ Scan(...any) error }) (*guli.Activity, error) {
+	return s.scanWith(row)
+}
+
+// scanMine scans an activity read with registrationColumns; a row without a
+// live registration of the person has none.
+func (s *Activities) scanMine(userID guli.ID) func(row interface{ Scan(...any) error }) (*guli.Activity, error) {
+	return func(row interface{ Scan(...any) error }) (*guli.Activity, error) {
+		var (
+			status   sql.NullString
+			position int
+			created  sql.NullInt64
+		)
+		a, err := s.scanWith(row, &status, &position, &created)
+		if err == nil && status.Valid {
+			a.MyRegistration = &guli.Registration{ActivityID: a.ID, UserID: userID, Status: status.String,
+				Position: position, CreatedAt: fromMS(created.Int64)}
+		}
+		return a, err
+	}
+}
+
+func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any) (*guli.Activity, error) {
 	var (
 		a                       guli.Activity
 		id, station, start, end int64
@@ -45,9 +78,9 @@ func (s *Activities) scan(row interface{ Scan(...any) error }) (*guli.Activity, 
 		ageFrom                 int
 		tz                      string
 	)
-	err := row.Scan(&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
-		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz)
-	if err != nil {
+	dest := append([]any{&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
+		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	loc := s.db.zone(tz)
@@ -81,8 +114,9 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 	if err != nil {
 		return nil, err
 	}
-	var ids []guli.ID
+	var out []*guli.Activity
 	err = s.db.tx(ctx, func(q runner) error {
+		var ids []guli.ID
 		st, err := stationForUpdate(ctx, q, in.StationID, false)
 		if errors.Is(err, errNotFound) {
 			return guli.Invalid("station_id", guli.FRUnknownStation)
@@ -131,18 +165,17 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 			}
 			ids = append(ids, id)
 		}
-		return nil
+		// Read back what was made in one statement, in the transaction
+		// that made it.
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
+		}
+		out, err = list(ctx, q, s.scan, activitySelect+" WHERE a.id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY a.start_at, a.id", args...)
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := make([]*guli.Activity, 0, len(ids))
-	for _, id := range ids {
-		a, err := s.activity(ctx, s.db.read(), id)
-		if err != nil {
-			return nil, s.db.mapErr(err)
-		}
-		out = append(out, a)
 	}
 	return out, nil
 }
@@ -245,19 +278,18 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 }
 
 // Activity returns one activity and, when signed in, the acting user's
-// registration.
+// registration, read together in one statement.
 func (s *Activities) Activity(ctx context.Context, id guli.ID) (*guli.Activity, error) {
 	q := s.db.read()
-	a, err := s.activity(ctx, q, id)
-	if err != nil {
-		return nil, s.db.mapErr(err)
+	u := guli.UserFromContext(ctx)
+	if u == nil || u.ID == 0 {
+		a, err := s.activity(ctx, q, id)
+		return a, s.db.mapErr(err)
 	}
-	if u := guli.UserFromContext(ctx); u != nil && u.ID != 0 {
-		if a.MyRegistration, err = liveRegistration(ctx, q, id, u.ID); err != nil && !errors.Is(err, errNotFound) {
-			return nil, s.db.mapErr(err)
-		}
-	}
-	return a, nil
+	a, err := s.scanMine(u.ID)(q.row(ctx, `SELECT `+activityColumns+registrationColumns+activityFrom+`
+		LEFT JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
+		WHERE a.id = ?`, u.ID, id))
+	return a, s.db.mapErr(notFound(err))
 }
 
 // liveRegistration returns a person's confirmed or waitlisted registration
@@ -320,7 +352,7 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		case !now.Before(a.Start):
 			return guli.Errorf(guli.ECActivityStarted)
 		}
-		person, err := (&Accounts{s.db}).userByID(ctx, q, userID)
+		person, err := userByID(ctx, q, userID)
 		if errors.Is(err, errNotFound) || (err != nil && guli.ErrorCode(err) == guli.ECNotFound) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
@@ -587,17 +619,8 @@ func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.read()
-	items, err := list(ctx, q, s.scan, activitySelect+`
+	items, err := list(ctx, s.db.read(), s.scanMine(me.ID), `SELECT `+activityColumns+registrationColumns+activityFrom+`
 		JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
 		WHERE a.end_at > ? ORDER BY a.start_at, a.id LIMIT 500`, me.ID, ms(from))
-	if err != nil {
-		return nil, s.db.mapErr(err)
-	}
-	for _, a := range items {
-		if a.MyRegistration, err = liveRegistration(ctx, q, a.ID, me.ID); err != nil {
-			return nil, s.db.mapErr(err)
-		}
-	}
-	return items, nil
+	return items, s.db.mapErr(err)
 }

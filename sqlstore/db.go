@@ -30,7 +30,17 @@ type Options struct {
 	Now func() time.Time
 	// Password sets the hashing costs; zero means password.Default.
 	Password password.Params
-	Logger   *slog.Logger
+	// Hashes is how many password hashes may run at once (0: one per
+	// core), and HashWait how long a login or registration waits for a
+	// turn before it is told to try again (0: two seconds).
+	Hashes   int
+	HashWait time.Duration
+	// Synchronous is SQLite's durability: "full" (the default) makes every
+	// acknowledged write survive a power cut; "normal" survives a crash of
+	// the process but may lose the last writes when the power goes, for
+	// cheaper commits. PostgreSQL ignores it (it is always durable).
+	Synchronous string
+	Logger      *slog.Logger
 }
 
 // DB is an open database. On SQLite it holds one writer connection (SQLite
@@ -41,6 +51,7 @@ type DB struct {
 	dialect dialect
 	now     func() time.Time
 	pw      password.Params
+	hasher  *password.Limiter
 	log     *slog.Logger
 	// dummyHash is verified against for unknown phone numbers, so a login
 	// takes as long whether or not the number has an account.
@@ -80,6 +91,20 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
+	if opts.Hashes <= 0 {
+		opts.Hashes = runtime.NumCPU()
+	}
+	if opts.HashWait <= 0 {
+		opts.HashWait = 2 * time.Second
+	}
+	db.hasher = password.NewLimiter(opts.Hashes, opts.HashWait)
+	switch opts.Synchronous {
+	case "":
+		opts.Synchronous = "full"
+	case "full", "normal":
+	default:
+		return nil, fmt.Errorf("sqlite synchronous must be full or normal, not %q", opts.Synchronous)
+	}
 	db.dummyHash = sync.OnceValue(func() string {
 		h, _ := password.Hash("not anyone's password", db.pw)
 		return h
@@ -100,13 +125,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		if dsn == "" || strings.Contains(dsn, ":memory:") {
 			return nil, errors.New("sqlite: a file path is needed (readers and the writer share it)")
 		}
-		db.w, err = sql.Open("sqlite", sqliteDSN(dsn, true))
+		db.w, err = sql.Open("sqlite", sqliteDSN(dsn, true, opts.Synchronous))
 		if err != nil {
 			return nil, err
 		}
 		db.w.SetMaxOpenConns(1)
 		db.w.SetConnMaxIdleTime(0)
-		db.r, err = sql.Open("sqlite", sqliteDSN(dsn, false))
+		db.r, err = sql.Open("sqlite", sqliteDSN(dsn, false, opts.Synchronous))
 		if err != nil {
 			db.w.Close()
 			return nil, err
@@ -125,17 +150,18 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 }
 
 // sqliteDSN sets the pragmas every connection needs. WAL lets readers work
-// while the writer writes; synchronous=NORMAL in WAL mode keeps every
-// committed transaction through a crash of the process (only a power cut can
-// lose the last ones); busy_timeout covers other processes such as `guli
-// migrate`; _txlock=immediate takes the write lock at BEGIN so two writers
-// never deadlock upgrading read locks.
-func sqliteDSN(path string, writer bool) string {
+// while the writer writes; synchronous=FULL syncs the log at every commit,
+// so an acknowledged write survives a power cut, while NORMAL (chosen with
+// Options.Synchronous) keeps every commit through a crash of the process but
+// may lose the last ones to a power cut; busy_timeout covers other processes
+// such as `guli migrate`; _txlock=immediate takes the write lock at BEGIN so
+// two writers never deadlock upgrading read locks.
+func sqliteDSN(path string, writer bool, synchronous string) string {
 	path = strings.TrimPrefix(path, "file:")
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+strings.ToUpper(synchronous)+")")
 	q.Add("_pragma", "foreign_keys(1)")
 	if writer {
 		q.Set("_txlock", "immediate")
@@ -202,9 +228,49 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		}
 	}()
 	if err := fn(runner{tx, db.dialect}); err != nil {
+		var c *committed
+		if errors.As(err, &c) {
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			return c.err
+		}
 		return err
 	}
 	return tx.Commit()
+}
+
+// committed is a refusal whose transaction must still commit what it did
+// (a wrong try at a code counted against it).
+type committed struct{ err error }
+
+func (c *committed) Error() string { return c.err.Error() }
+func (c *committed) Unwrap() error { return c.err }
+
+// commitAnd ends a transaction: commit, then report err.
+func commitAnd(err error) error { return &committed{err} }
+
+// hash hashes a new password within the limit on hashes at once.
+func (db *DB) hash(ctx context.Context, pw string) (string, error) {
+	h, err := db.hasher.Hash(ctx, pw, db.pw)
+	return h, db.busy(err)
+}
+
+// verify checks a password within the limit on hashes at once.
+func (db *DB) verify(ctx context.Context, pw, hash string) (bool, error) {
+	ok, err := db.hasher.Verify(ctx, pw, hash)
+	if errors.Is(err, password.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false, db.busy(err)
+	}
+	return ok && hash != "", nil // a malformed or empty hash matches nothing
+}
+
+// busy tells a caller turned away by the hash limit to come back shortly.
+func (db *DB) busy(err error) error {
+	if errors.Is(err, password.ErrBusy) {
+		return &guli.Error{Code: guli.ECRateLimited, RetryAfter: 2 * time.Second, Err: err}
+	}
+	return db.mapErr(err)
 }
 
 // mapErr turns a driver error that reached a service boundary into a domain
@@ -244,28 +310,20 @@ type runner struct {
 	d dialect
 }
 
+// Text arguments arrive clean: the edges (HTTP, the command line) refuse
+// invalid UTF-8 and control characters (guli.ValidText), so both engines
+// store the same strings.
+
 func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.x.ExecContext(ctx, q.d.rebind(query), withoutNUL(args)...)
+	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
 }
 
 func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.x.QueryContext(ctx, q.d.rebind(query), withoutNUL(args)...)
+	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
 }
 
 func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.x.QueryRowContext(ctx, q.d.rebind(query), withoutNUL(args)...)
-}
-
-// withoutNUL removes NUL characters from text arguments. PostgreSQL refuses
-// them in text and SQLite would keep them: dropping them here, at the one
-// door to both, keeps the engines alike and a stray byte from becoming a 500.
-func withoutNUL(args []any) []any {
-	for i, a := range args {
-		if s, ok := a.(string); ok && strings.IndexByte(s, 0) >= 0 {
-			args[i] = strings.ReplaceAll(s, "\x00", "")
-		}
-	}
-	return args
+	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
 }
 
 // insert runs an INSERT and returns the new row's id.

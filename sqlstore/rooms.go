@@ -108,13 +108,27 @@ func (s *Rooms) Book(ctx context.Context, roomID guli.ID, in guli.BookingInput) 
 		if err != nil {
 			return err
 		}
-		if !s.db.now().Before(start) {
+		now := s.db.now()
+		if !now.Before(start) {
 			return guli.Invalid("start", guli.FRInPast)
+		}
+		// One person's bookings at a station are counted under a lock on
+		// the person, so two at once cannot both pass the limit.
+		if err := q.lock(ctx, "bookings-of:"+actor.ID.String()); err != nil {
+			return err
+		}
+		var future int
+		if err := q.row(ctx, `SELECT COUNT(*) FROM bookings b JOIN rooms r ON r.id = b.room_id
+			WHERE b.user_id = ? AND r.station_id = ? AND b.cancelled_at IS NULL AND b.end_at > ?`,
+			actor.ID, st.ID, ms(now)).Scan(&future); err != nil {
+			return err
+		}
+		if err := st.BookingRules.Check(actor, start, end, now, future); err != nil {
+			return err
 		}
 		if err := checkRoomFree(ctx, q, st, roomID, start, end, 0); err != nil {
 			return err
 		}
-		now := s.db.now()
 		b.ID, err = q.insert(ctx, `INSERT INTO bookings (room_id, user_id, start_at, end_at, purpose, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, roomID, actor.ID, ms(start), ms(end), in.Purpose, ms(now))
 		loc := st.Location()
@@ -169,7 +183,7 @@ func (s *Rooms) CancelBooking(ctx context.Context, id guli.ID) error {
 		if err != nil {
 			return notFound(err)
 		}
-		if guli.ID(owner) != actor.ID && !actor.IsStaff() {
+		if !guli.MayCancelBooking(actor, &guli.Booking{ID: id, UserID: guli.ID(owner)}) {
 			return guli.Errorf(guli.ECForbidden)
 		}
 		_, err = q.exec(ctx, "UPDATE bookings SET cancelled_at = ? WHERE id = ?", ms(s.db.now()), id)

@@ -2,10 +2,24 @@ package sqlstore
 
 import "guli"
 
+// Option wires something of the outside world into the services.
+type Option func(*options)
+
+type options struct {
+	sms guli.SMSSender
+}
+
+// WithSMS makes registration need a code texted by sender.
+func WithSMS(sender guli.SMSSender) Option { return func(o *options) { o.sms = sender } }
+
 // NewServices returns every service, implemented on db.
-func NewServices(db *DB) guli.Services {
+func NewServices(db *DB, opts ...Option) guli.Services {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	return guli.Services{
-		Accounts:      NewAccounts(db),
+		Accounts:      NewAccounts(db, o.sms),
 		Stations:      NewStations(db),
 		Audit:         NewAudit(db),
 		Activities:    NewActivities(db),

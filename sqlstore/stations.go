@@ -15,7 +15,7 @@ func NewStations(db *DB) *Stations { return &Stations{db} }
 
 var _ guli.StationService = (*Stations)(nil)
 
-const stationColumns = `id, name, address, timezone, opening_hours, opened_on`
+const stationColumns = `id, name, address, timezone, opening_hours, opened_on, booking_max_days, booking_max_minutes, booking_max_future`
 
 func scanStation(row interface{ Scan(...any) error }) (*guli.Station, error) {
 	var (
@@ -24,7 +24,8 @@ func scanStation(row interface{ Scan(...any) error }) (*guli.Station, error) {
 		hours string
 		on    string
 	)
-	if err := row.Scan(&id, &st.Name, &st.Address, &st.Timezone, &hours, &on); err != nil {
+	br := &st.BookingRules
+	if err := row.Scan(&id, &st.Name, &st.Address, &st.Timezone, &hours, &on, &br.MaxDaysAhead, &br.MaxMinutes, &br.MaxFutureBookings); err != nil {
 		return nil, err
 	}
 	st.ID, st.OpenedOn = guli.ID(id), guli.Date(on)
@@ -45,8 +46,12 @@ func (s *Stations) CreateStation(ctx context.Context, in guli.StationInput) (*gu
 	}
 	hours, _ := json.Marshal(st.OpeningHours)
 	err = s.db.tx(ctx, func(q runner) error {
-		id, err := q.insert(ctx, `INSERT INTO stations (name, address, timezone, opening_hours, opened_on, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, st.Name, st.Address, st.Timezone, string(hours), string(st.OpenedOn), ms(s.db.now()))
+		st.BookingRules = guli.DefaultBookingRules
+		br := st.BookingRules
+		id, err := q.insert(ctx, `INSERT INTO stations (name, address, timezone, opening_hours, opened_on, created_at,
+				booking_max_days, booking_max_minutes, booking_max_future)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, st.Name, st.Address, st.Timezone, string(hours), string(st.OpenedOn), ms(s.db.now()),
+			br.MaxDaysAhead, br.MaxMinutes, br.MaxFutureBookings)
 		st.ID = id
 		return err
 	})
@@ -101,6 +106,32 @@ func (s *Stations) SetOpeningHours(ctx context.Context, id guli.ID, raw map[stri
 	hours, _ := json.Marshal(oh)
 	err = s.db.tx(ctx, func(q runner) error {
 		res, err := q.exec(ctx, "UPDATE stations SET opening_hours = ? WHERE id = ?", string(hours), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return guli.Errorf(guli.ECNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Station(ctx, id)
+}
+
+// SetBookingRules changes how residents may book a station's rooms; staff
+// only. Bookings already made stay.
+func (s *Stations) SetBookingRules(ctx context.Context, id guli.ID, rules guli.BookingRules) (*guli.Station, error) {
+	if _, err := guli.RequireStaff(ctx); err != nil {
+		return nil, err
+	}
+	if err := rules.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.db.tx(ctx, func(q runner) error {
+		res, err := q.exec(ctx, "UPDATE stations SET booking_max_days = ?, booking_max_minutes = ?, booking_max_future = ? WHERE id = ?",
+			rules.MaxDaysAhead, rules.MaxMinutes, rules.MaxFutureBookings, id)
 		if err != nil {
 			return err
 		}

@@ -52,7 +52,7 @@ type fixture struct {
 func newFixture(t *testing.T, e dbtest.Engine) *fixture {
 	t.Helper()
 	db := e.Open(t)
-	f := &fixture{db: db, accounts: sqlstore.NewAccounts(db), stations: sqlstore.NewStations(db)}
+	f := &fixture{db: db, accounts: sqlstore.NewAccounts(db, nil), stations: sqlstore.NewStations(db)}
 	ctx := system()
 	st, err := f.stations.CreateStation(ctx, guli.StationInput{
 		Name: "顾里小站", Address: "宝山区顾村镇馨清佳苑", OpenedOn: "2023-02-10",
@@ -135,7 +135,7 @@ func TestRegisterAndLogin(t *testing.T) {
 			t.Fatalf("registered %+v", u)
 		}
 
-		_, err := f.accounts.Register(ctx, guli.RegisterInput{Name: "别人", Phone: "13800138000", Password: "password1", AreaID: f.areas[0].ID})
+		_, err := f.accounts.Register(ctx, guli.RegisterInput{Name: "别人", Phone: "13800138000", Password: "another-secret-1", AreaID: f.areas[0].ID})
 		if code(err) != guli.ECPhoneTaken {
 			t.Fatalf("second registration: %v, want phone_taken", err)
 		}
@@ -166,23 +166,31 @@ func TestRegisterAndLogin(t *testing.T) {
 func TestRegisterValidation(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
-		ok := guli.RegisterInput{Name: "叶苗龙", Phone: "13912345678", Password: "longenough", AreaID: f.areas[0].ID}
+		ok := guli.RegisterInput{Name: "叶苗龙", Phone: "13987654321", Password: "longenough", AreaID: f.areas[0].ID}
+		weak := guli.ECWeakPassword
 		tests := []struct {
 			name   string
 			change func(*guli.RegisterInput)
+			code   string
 			field  string
 			reason string
 		}{
-			{"no name", func(in *guli.RegisterInput) { in.Name = "  " }, "name", guli.FRRequired},
-			{"long name", func(in *guli.RegisterInput) { in.Name = string(make([]rune, 51)) }, "name", guli.FRTooLong},
-			{"landline", func(in *guli.RegisterInput) { in.Phone = "02112345678" }, "phone", guli.FRInvalidPhone},
-			{"short phone", func(in *guli.RegisterInput) { in.Phone = "1381234" }, "phone", guli.FRInvalidPhone},
-			{"short password", func(in *guli.RegisterInput) { in.Password = "1234567" }, "password", guli.FRPasswordShort},
-			{"no area", func(in *guli.RegisterInput) { in.AreaID = 0 }, "area_id", guli.FRRequired},
-			{"unknown area", func(in *guli.RegisterInput) { in.AreaID = 999999 }, "area_id", guli.FRUnknownArea},
-			{"malformed area", func(in *guli.RegisterInput) { in.AreaID = guli.NoID }, "area_id", guli.FRUnknownArea},
-			{"born 1800", func(in *guli.RegisterInput) { in.BirthYear = 1800 }, "birth_year", guli.FROutOfRange},
-			{"born next year", func(in *guli.RegisterInput) { in.BirthYear = time.Now().Year() + 1 }, "birth_year", guli.FROutOfRange},
+			{"no name", func(in *guli.RegisterInput) { in.Name = "  " }, guli.ECValidation, "name", guli.FRRequired},
+			{"long name", func(in *guli.RegisterInput) { in.Name = string(make([]rune, 51)) }, guli.ECValidation, "name", guli.FRTooLong},
+			{"landline", func(in *guli.RegisterInput) { in.Phone = "02112345678" }, guli.ECValidation, "phone", guli.FRInvalidPhone},
+			{"short phone", func(in *guli.RegisterInput) { in.Phone = "1381234" }, guli.ECValidation, "phone", guli.FRInvalidPhone},
+			{"no password", func(in *guli.RegisterInput) { in.Password = "" }, guli.ECValidation, "password", guli.FRRequired},
+			{"short password", func(in *guli.RegisterInput) { in.Password = "1234567" }, weak, "password", guli.FRPasswordShort},
+			{"12345678", func(in *guli.RegisterInput) { in.Password = "12345678" }, weak, "password", guli.FRPasswordCommon},
+			{"eight spaces", func(in *guli.RegisterInput) { in.Password = "        " }, weak, "password", guli.FRPasswordOneChar},
+			{"aaaaaaaa", func(in *guli.RegisterInput) { in.Password = "aaaaaaaa" }, weak, "password", guli.FRPasswordOneChar},
+			{"password", func(in *guli.RegisterInput) { in.Password = "password" }, weak, "password", guli.FRPasswordCommon},
+			{"the phone number", func(in *guli.RegisterInput) { in.Password = "13987654321" }, weak, "password", guli.FRPasswordIsPhone},
+			{"no area", func(in *guli.RegisterInput) { in.AreaID = 0 }, guli.ECValidation, "area_id", guli.FRRequired},
+			{"unknown area", func(in *guli.RegisterInput) { in.AreaID = 999999 }, guli.ECValidation, "area_id", guli.FRUnknownArea},
+			{"malformed area", func(in *guli.RegisterInput) { in.AreaID = guli.NoID }, guli.ECValidation, "area_id", guli.FRUnknownArea},
+			{"born 1800", func(in *guli.RegisterInput) { in.BirthYear = 1800 }, guli.ECValidation, "birth_year", guli.FROutOfRange},
+			{"born next year", func(in *guli.RegisterInput) { in.BirthYear = time.Now().Year() + 1 }, guli.ECValidation, "birth_year", guli.FROutOfRange},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -190,8 +198,8 @@ func TestRegisterValidation(t *testing.T) {
 				tt.change(&in)
 				_, err := f.accounts.Register(context.Background(), in)
 				var ge *guli.Error
-				if !errors.As(err, &ge) || ge.Code != guli.ECValidation || ge.Fields[tt.field] != tt.reason {
-					t.Fatalf("err = %v, want validation_failed with %s: %s", err, tt.field, tt.reason)
+				if !errors.As(err, &ge) || ge.Code != tt.code || ge.Fields[tt.field] != tt.reason {
+					t.Fatalf("err = %v, want %s with %s: %s", err, tt.code, tt.field, tt.reason)
 				}
 			})
 		}

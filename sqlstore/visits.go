@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -24,9 +25,6 @@ type Visits struct{ db *DB }
 func NewVisits(db *DB) *Visits { return &Visits{db} }
 
 var _ guli.VisitService = (*Visits)(nil)
-
-// Wrong check-in codes are throttled per person, like wrong passwords.
-const maxCodeFailures = 10
 
 // RecordVisit counts walk-in visitors at the desk; staff only.
 func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.VisitInput) (*guli.Visit, error) {
@@ -102,6 +100,14 @@ func codeFor(key []byte, day guli.Date) string {
 	return fmt.Sprintf("%06d", binary.BigEndian.Uint32(m.Sum(nil))%1_000_000)
 }
 
+// tokenFor is the day's door token, for the QR code: the same HMAC idea, but
+// 128 bits that no one guesses, where the six digits are for typing.
+func tokenFor(key []byte, day guli.Date) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("door-token:" + string(day)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
 // CheckinCode returns today's code and when it stops working: the station's
 // next local midnight. Staff only.
 func (s *Visits) CheckinCode(ctx context.Context, stationID guli.ID) (*guli.CheckinCode, error) {
@@ -114,10 +120,14 @@ func (s *Visits) CheckinCode(ctx context.Context, stationID guli.ID) (*guli.Chec
 	}
 	now := s.db.now().In(loc)
 	y, m, d := now.Date()
-	return &guli.CheckinCode{Code: codeFor(key, guli.DateOf(now)), ExpiresAt: time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())}, nil
+	day := guli.DateOf(now)
+	return &guli.CheckinCode{Code: codeFor(key, day), Token: tokenFor(key, day), ExpiresAt: time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())}, nil
 }
 
-// CheckIn records the acting user's visit with the code of the day.
+// CheckIn records the acting user's visit with the code of the day: the six
+// digits typed in, or the door token the QR code carries. Wrong codes are
+// throttled per person and per station, so many accounts together still
+// get few guesses at the six digits.
 func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*guli.Visit, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
@@ -133,14 +143,21 @@ func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*
 	}
 	now := s.db.now().In(loc)
 	day := guli.DateOf(now)
-	attempt, err := s.db.attempt(ctx, "checkin", me.ID.String(), maxCodeFailures)
+	want, limits := codeFor(key, day), []limited{{guli.ThrottleCheckinUser, me.ID.String()}, {guli.ThrottleCheckinStation, stationID.String()}}
+	if len(code) > len(want) {
+		// Nobody guesses the token: the station's throttle is for the six
+		// digits, and a flood of wrong ones must not keep out residents
+		// who scan the door's code.
+		want, limits = tokenFor(key, day), limits[:1]
+	}
+	charged, err := s.db.reserve(ctx, limits, limits...)
 	if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare([]byte(code), []byte(codeFor(key, day))) != 1 {
+	if subtle.ConstantTimeCompare([]byte(code), []byte(want)) != 1 {
 		return nil, guli.Errorf(guli.ECInvalidCode)
 	}
-	if err := s.db.forgive(ctx, attempt); err != nil {
+	if err := s.db.forgiveNow(ctx, charged); err != nil {
 		return nil, err
 	}
 	v := &guli.Visit{StationID: stationID, UserID: me.ID, Count: 1, Purpose: "other", Day: day, CreatedAt: now}
@@ -186,44 +203,4 @@ func (s *Visits) Tally(ctx context.Context, stationID guli.ID, day guli.Date) (*
 		t.Total += n
 	}
 	return t, s.db.mapErr(rows.Err())
-}
-
-// attempt records an attempt at something guessable (a code) as a failure
-// before it is checked, unless key already failed maxFailures times in the
-// throttle window: then it answers rate_limited. Counting and recording
-// happen under a lock on the key, so parallel guesses cannot slip past the
-// limit. A success calls forgive with the returned id.
-func (db *DB) attempt(ctx context.Context, scope, key string, maxFailures int) (guli.ID, error) {
-	var id guli.ID
-	err := db.tx(ctx, func(q runner) error {
-		if err := q.lock(ctx, "throttle:"+scope+":"+key); err != nil {
-			return err
-		}
-		now := db.now()
-		since := ms(now.Add(-throttleWindow))
-		if _, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE scope = ? AND key = ? AND at < ?", scope, key, since); err != nil {
-			return err
-		}
-		var n int
-		var oldest sql.NullInt64
-		if err := q.row(ctx, "SELECT COUNT(*), MIN(at) FROM throttle_failures WHERE scope = ? AND key = ? AND at >= ?",
-			scope, key, since).Scan(&n, &oldest); err != nil {
-			return err
-		}
-		if n >= maxFailures {
-			return &guli.Error{Code: guli.ECRateLimited, RetryAfter: max(time.Second, fromMS(oldest.Int64).Add(throttleWindow).Sub(now))}
-		}
-		var err error
-		id, err = q.insert(ctx, "INSERT INTO throttle_failures (scope, key, at) VALUES (?, ?, ?)", scope, key, ms(now))
-		return err
-	})
-	return id, err
-}
-
-// forgive removes an attempt that succeeded.
-func (db *DB) forgive(ctx context.Context, attempt guli.ID) error {
-	return db.tx(ctx, func(q runner) error {
-		_, err := q.exec(ctx, "DELETE FROM throttle_failures WHERE id = ?", attempt)
-		return err
-	})
 }

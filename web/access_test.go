@@ -36,6 +36,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			start := nextOpen(time.Wednesday, "09:00").Add(time.Duration(i) * time.Hour)
 			return map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "练歌"}
 		}
+		// The resident holds many bookings below: lift the station's limit.
+		if r := srv.Do(t, "PUT", "/api/v1/stations/"+st+"/booking-rules", srv.Login(t, testserver.StaffPhone, testserver.Password),
+			map[string]any{"max_days_ahead": 60, "max_minutes": 240, "max_future_bookings": 20}); r.Status != 200 {
+			t.Fatalf("booking rules: %d %s", r.Status, r.Body)
+		}
 		var bookings []string // one the resident holds for each role to try to cancel
 		for i := range roles {
 			start := nextOpen(time.Thursday, "13:00").Add(time.Duration(i) * time.Hour)
@@ -60,10 +65,15 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}{
 			{"GET /healthz", "/healthz", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /readyz", "/readyz", nil, nil, [4]int{200, 200, 200, 200}},
-			{"GET /metrics", "/metrics", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /metrics", "/metrics", nil, nil, [4]int{401, 403, 403, 200}},
 			{"POST /api/v1/auth/register", "/api/v1/auth/register", map[string]any{}, nil, [4]int{422, 422, 422, 422}},
 			{"POST /api/v1/auth/login", "/api/v1/auth/login", map[string]any{}, nil, [4]int{422, 422, 422, 422}},
 			{"POST /api/v1/auth/logout", "/api/v1/auth/logout", nil, nil, [4]int{401, 204, 204, 204}},
+			{"POST /api/v1/auth/logout-all", "/api/v1/auth/logout-all", nil, nil, [4]int{401, 204, 204, 204}},
+			// No text-message sender in tests: registration needs no code.
+			{"POST /api/v1/auth/sms-code", "/api/v1/auth/sms-code", map[string]any{"phone": "13912340009"}, nil, [4]int{404, 404, 404, 404}},
+			{"POST /api/v1/auth/reset", "/api/v1/auth/reset", map[string]any{}, nil, [4]int{422, 422, 422, 422}},
+			{"PUT /api/v1/me/password", "/api/v1/me/password", map[string]any{}, nil, [4]int{401, 422, 422, 422}},
 			{"GET /api/v1/me", "/api/v1/me", nil, nil, [4]int{401, 200, 200, 200}},
 			{"PATCH /api/v1/me", "/api/v1/me", map[string]any{}, nil, [4]int{401, 200, 200, 200}},
 			{"PUT /api/v1/me/volunteer-profile", "/api/v1/me/volunteer-profile", map[string]any{"skills": []string{"tech"}}, nil, [4]int{401, 403, 403, 403}},
@@ -71,11 +81,13 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/users", "/api/v1/users?q=张", nil, nil, [4]int{401, 403, 200, 200}},
 			{"GET /api/v1/users/{id}", "/api/v1/users/" + target, nil, nil, [4]int{401, 200, 200, 200}},
 			{"PUT /api/v1/users/{id}/roles", "/api/v1/users/" + target + "/roles", map[string]any{"roles": []string{"resident", "volunteer"}}, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/users/{id}/password-reset", "/api/v1/users/" + target + "/password-reset", nil, nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 403, 200}},
 			{"POST /api/v1/stations", "/api/v1/stations", map[string]any{"name": "顾里二站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}, nil, [4]int{401, 403, 403, 201}},
 			{"GET /api/v1/stations", "/api/v1/stations", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /api/v1/stations/{id}", "/api/v1/stations/" + st, nil, nil, [4]int{200, 200, 200, 200}},
 			{"PUT /api/v1/stations/{id}/opening-hours", "/api/v1/stations/" + st + "/opening-hours", map[string]any{"opening_hours": map[string][]string{"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}}, nil, [4]int{401, 403, 200, 200}},
+			{"PUT /api/v1/stations/{id}/booking-rules", "/api/v1/stations/" + st + "/booking-rules", map[string]any{"max_days_ahead": 60, "max_minutes": 240, "max_future_bookings": 20}, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/stations/{id}/areas", "/api/v1/stations/" + st + "/areas", map[string]any{"name": "新小区", "committee": "新小区居委会"}, nil, [4]int{401, 403, 403, 201}},
 			{"GET /api/v1/areas", "/api/v1/areas", nil, nil, [4]int{200, 200, 200, 200}},
 			{"POST /api/v1/stations/{id}/rooms", "/api/v1/stations/" + st + "/rooms", map[string]any{"name": "阅览室", "capacity": 8}, nil, [4]int{401, 403, 201, 201}},
@@ -100,6 +112,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/me/activities", "/api/v1/me/activities", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
 			{"POST /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/calendar.ics", "/api/v1/calendar.ics?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /calendar.ics", "/calendar.ics?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /calendar/{file}", "/calendar/not-anyones-token-at-all.ics", nil, nil, [4]int{404, 404, 404, 404}},
 
@@ -120,6 +133,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /logout", "/logout", "", form, [4]int{303, 303, 303, 303}},
 			{"GET /register", "/register", nil, nil, [4]int{200, 200, 200, 200}},
 			{"POST /register", "/register", "name=", form, [4]int{422, 422, 422, 422}},
+			{"POST /register/sms-code", "/register/sms-code", "phone=13912340009", form, [4]int{404, 404, 404, 404}},
+			{"GET /reset", "/reset", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /reset", "/reset", "phone=&code=&new_password=", form, [4]int{422, 422, 422, 422}},
+			{"POST /logout-all", "/logout-all", "", form, [4]int{303, 303, 303, 303}},
+			{"GET /me/password", "/me/password", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},
@@ -152,12 +171,17 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				return "user_id=" + []string{residentID, residentID, residentID, target}[i]
 			}, form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/activities/{id}/cancel", "/desk/activities/" + doomed + "/cancel", "", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/residents", "/desk/residents?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/residents/{id}/password-reset", "/desk/residents/" + target + "/password-reset", "", form, [4]int{303, 403, 201, 201}},
+			{"GET /desk/booking-rules", "/desk/booking-rules", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/booking-rules", "/desk/booking-rules", "max_days_ahead=60&max_hours=4&max_future_bookings=20", form, [4]int{303, 403, 303, 303}},
 			{"GET /help", "/help", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /static/", "/static/style.css", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /favicon.ico", "/favicon.ico", nil, nil, [4]int{200, 200, 200, 200}},
 		}
 
 		var covered []string

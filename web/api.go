@@ -18,7 +18,7 @@ import (
 // place the mapping lives.
 func statusOf(code string) int {
 	switch code {
-	case guli.ECBadJSON:
+	case guli.ECBadJSON, ECBadRequest:
 		return http.StatusBadRequest
 	case guli.ECUnauthenticated, guli.ECInvalidCredentials:
 		return http.StatusUnauthorized
@@ -28,12 +28,13 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case ECMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered:
+	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
-		guli.ECEmergencyContactRequired, guli.ECInvalidCode:
+		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
+		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit:
 		return http.StatusUnprocessableEntity
 	case guli.ECRateLimited:
 		return http.StatusTooManyRequests
@@ -71,10 +72,10 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, e *guli.Error) {
 	if slogLevel(r, status) == slog.LevelError {
-		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "code", e.Code, "err", e.Err)
+		s.Logger.Error("request failed", "method", r.Method, "route", info(r).route, "code", e.Code, "err", e.Err)
 	}
 	lang := info(r).lang
-	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.Catalog.T(lang, "error."+e.Code)}}
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.Catalog.T(lang, "error."+e.Code, e.Args...)}}
 	if len(e.Fields) > 0 {
 		body.Error.Fields = s.fieldMessages(lang, e.Fields)
 	}
@@ -133,6 +134,9 @@ func decode(r *http.Request, v any) error {
 	}
 	if !json.Valid(body) || body[0] != '{' {
 		return guli.Errorf(guli.ECBadJSON)
+	}
+	if field, bad := jsonTextProblem(body); bad {
+		return guli.Invalid(field, guli.FRInvalidText)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError

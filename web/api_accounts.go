@@ -67,6 +67,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
+	in.ClientAddr = s.clientAddr(r)
 	u, err := s.Accounts.Register(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -74,17 +75,31 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) (int, any, 
 	return http.StatusCreated, map[string]any{"user": viewMe(u)}, nil
 }
 
+// apiLogin signs in. The answer carries a device_token beside the session
+// token: a client that sends it with later logins (as device_token, or the
+// cookie pages get) is never refused for strangers' wrong guesses.
 func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.LoginInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
+	}
+	if in.DeviceToken == "" {
+		in.DeviceToken = deviceCookie(r)
 	}
 	in.ClientAddr, in.Kind = s.clientAddr(r), guli.SessionAPI
 	sess, err := s.Accounts.Login(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"token": sess.Token, "user": viewMe(sess.User)}, nil
+	return http.StatusOK, map[string]any{"token": sess.Token, "device_token": sess.DeviceToken, "user": viewMe(sess.User)}, nil
+}
+
+// deviceCookie is the device token a browser keeps, or "".
+func deviceCookie(r *http.Request) string {
+	if c, err := r.Cookie(deviceCookieName); err == nil {
+		return c.Value
+	}
+	return ""
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) (int, any, error) {

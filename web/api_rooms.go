@@ -7,21 +7,22 @@ import (
 	"guli"
 )
 
-// bookingView is a booking; who booked it is shown to them and to staff only.
+// bookingView is a booking; who booked it and why are shown to them and to
+// staff only. Everyone else sees that the room is booked then.
 type bookingView struct {
 	ID        guli.ID   `json:"id"`
 	RoomID    guli.ID   `json:"room_id"`
 	UserID    *guli.ID  `json:"user_id,omitempty"`
 	Start     time.Time `json:"start"`
 	End       time.Time `json:"end"`
-	Purpose   string    `json:"purpose"`
+	Purpose   *string   `json:"purpose,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
 func viewBooking(viewer *guli.User, b *guli.Booking) bookingView {
-	v := bookingView{ID: b.ID, RoomID: b.RoomID, Start: b.Start, End: b.End, Purpose: b.Purpose, CreatedAt: b.CreatedAt}
-	if viewer.SeesPrivateDataOf(b.UserID) {
-		v.UserID = &b.UserID
+	v := bookingView{ID: b.ID, RoomID: b.RoomID, Start: b.Start, End: b.End, CreatedAt: b.CreatedAt}
+	if guli.SeesBookingPurpose(viewer, b) {
+		v.UserID, v.Purpose = &b.UserID, &b.Purpose
 	}
 	return v
 }

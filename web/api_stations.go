@@ -14,6 +14,7 @@ type stationView struct {
 	Timezone     string            `json:"timezone"`
 	OpeningHours guli.OpeningHours `json:"opening_hours"`
 	OpenedOn     guli.Date         `json:"opened_on"`
+	BookingRules guli.BookingRules `json:"booking_rules"`
 }
 
 type stationDetail struct {
@@ -24,7 +25,7 @@ type stationDetail struct {
 
 func viewStation(st *guli.Station) stationView {
 	return stationView{ID: st.ID, Name: st.Name, Address: st.Address, Timezone: st.Timezone,
-		OpeningHours: st.OpeningHours, OpenedOn: st.OpenedOn}
+		OpeningHours: st.OpeningHours, OpenedOn: st.OpenedOn, BookingRules: st.BookingRules}
 }
 
 func viewStationDetail(st *guli.Station) stationDetail {
@@ -104,4 +105,39 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) (int, any
 		return 0, nil, err
 	}
 	return created(s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in))
+}
+
+// apiSetBookingRules changes how residents may book the station's rooms.
+// Every rule must be given: a rule left out is refused rather than zeroed.
+func (s *Server) apiSetBookingRules(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body struct {
+		MaxDaysAhead      *int `json:"max_days_ahead"`
+		MaxMinutes        *int `json:"max_minutes"`
+		MaxFutureBookings *int `json:"max_future_bookings"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	p := guli.Problems{}
+	rules := guli.BookingRules{}
+	for _, f := range []struct {
+		name string
+		v    *int
+		dst  *int
+	}{{"max_days_ahead", body.MaxDaysAhead, &rules.MaxDaysAhead}, {"max_minutes", body.MaxMinutes, &rules.MaxMinutes},
+		{"max_future_bookings", body.MaxFutureBookings, &rules.MaxFutureBookings}} {
+		if f.v == nil {
+			p.Add(f.name, guli.FRRequired)
+		} else {
+			*f.dst = *f.v
+		}
+	}
+	if err := p.Err(); err != nil {
+		return 0, nil, err
+	}
+	st, err := s.Stations.SetBookingRules(r.Context(), pathID(r, "id"), rules)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, viewStationDetail(st), nil
 }

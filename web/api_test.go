@@ -69,7 +69,7 @@ func TestAccountsOverHTTP(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		srv := testserver.New(t, e)
 		area := srv.Station.Areas[1].ID.String()
-		r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "吕老师的邻居", "phone": "13912345678", "password": "12345678", "area_id": area, "birth_year": 1949})
+		r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "吕老师的邻居", "phone": "13912345678", "password": "馨清佳苑的老邻居", "area_id": area, "birth_year": 1949})
 		if r.Status != 201 {
 			t.Fatalf("register: %d %s", r.Status, r.Body)
 		}
@@ -77,10 +77,10 @@ func TestAccountsOverHTTP(t *testing.T) {
 		if user["phone"] != "13912345678" || user["area_id"] != area || user["birth_year"].(float64) != 1949 || user["emergency_contact"] != nil {
 			t.Fatalf("registered user %v", user)
 		}
-		if r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "别人", "phone": "13912345678", "password": "12345678", "area_id": area}); r.Status != 409 || r.ErrorCode() != "phone_taken" {
+		if r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "别人", "phone": "13912345678", "password": "another-secret-1", "area_id": area}); r.Status != 409 || r.ErrorCode() != "phone_taken" {
 			t.Fatalf("duplicate phone: %d %s", r.Status, r.Body)
 		}
-		token := srv.Login(t, "13912345678", "12345678")
+		token := srv.Login(t, "13912345678", "馨清佳苑的老邻居")
 		r = srv.Do(t, "PATCH", "/api/v1/me", token, map[string]any{"emergency_contact": map[string]string{"name": "女儿", "phone": "13700001234"}})
 		if r.Status != 200 || r.JSON(t)["emergency_contact"].(map[string]any)["phone"] != "13700001234" {
 			t.Fatalf("set contact: %d %s", r.Status, r.Body)
@@ -113,7 +113,7 @@ func TestConcurrentRegistrationsOfOnePhone(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": fmt.Sprintf("抢注%d", i), "phone": "13966668888", "password": "12345678", "area_id": area})
+				r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": fmt.Sprintf("抢注%d", i), "phone": "13966668888", "password": "抢注用的密码-" + fmt.Sprint(i), "area_id": area})
 				statuses <- r.Status
 			}()
 		}
@@ -260,14 +260,28 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	srv := testserver.New(t, dbtest.Engines(t)[0])
 	srv.Do(t, "GET", "/api/v1/areas", "", nil)
 	srv.Do(t, "GET", "/api/v1/areas", "", nil)
-	body := string(srv.Do(t, "GET", "/metrics", "", nil).Body)
+	// Junk methods are counted under one label, not one each.
+	for i := range 20 {
+		srv.Do(t, fmt.Sprintf("JUNK%d", i), "/api/v1/areas", "", nil)
+	}
+	if r := srv.Do(t, "GET", "/metrics", "", nil); r.Status != 401 {
+		t.Errorf("metrics for anyone: %d", r.Status)
+	}
+	if r := srv.Do(t, "GET", "/metrics", srv.Login(t, testserver.StaffPhone, testserver.Password), nil); r.Status != 403 {
+		t.Errorf("metrics for staff: %d", r.Status)
+	}
+	body := string(srv.Do(t, "GET", "/metrics", srv.Login(t, testserver.AdminPhone, testserver.Password), nil).Body)
 	for _, want := range []string{
 		`guli_http_requests_total{code="200",method="GET",route="GET /api/v1/areas"} 2`,
 		`guli_http_request_duration_seconds_bucket{route="GET /api/v1/areas",le="`,
+		`guli_http_requests_total{code="405",method="OTHER",route="unmatched"} 20`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
+	}
+	if strings.Contains(body, "JUNK") {
+		t.Error("a junk method became a label")
 	}
 }
 

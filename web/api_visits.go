@@ -22,9 +22,10 @@ func (s *Server) apiCheckinCode(w http.ResponseWriter, r *http.Request) (int, an
 }
 
 // checkinURL is what the door's QR code holds: the check-in page with the
-// code filled in, so a resident's phone camera opens it in one step.
-func (s *Server) checkinURL(r *http.Request, station guli.ID, code string) string {
-	return s.baseURL(r) + "/checkin?" + url.Values{"station": {station.String()}, "code": {code}}.Encode()
+// day's long token, so a resident's phone camera opens it and one tap
+// checks in; the six digits stay for typing.
+func (s *Server) checkinURL(r *http.Request, station guli.ID, token string) string {
+	return s.baseURL(r) + "/checkin?" + url.Values{"station": {station.String()}, "token": {token}}.Encode()
 }
 
 // qrPNG is the QR code of the door, as a PNG image.
@@ -33,7 +34,7 @@ func (s *Server) qrPNG(r *http.Request, station guli.ID) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return qrcode.Encode(s.checkinURL(r, station, code.Code), qrcode.Medium, 512)
+	return qrcode.Encode(s.checkinURL(r, station, code.Token), qrcode.Medium, 512)
 }
 
 func (s *Server) apiCheckinCodePNG(w http.ResponseWriter, r *http.Request) {

@@ -71,7 +71,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.Logger.Error("panic serving request", "method", r.Method, "path", r.URL.Path,
+			s.Logger.Error("panic serving request", "method", metricMethod(r.Method), "route", info(r).route,
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if sw, ok := w.(*statusWriter); ok && sw.wrote {
 				return
@@ -96,15 +96,30 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			elapsed := time.Since(start)
-			s.metrics.requests.WithLabelValues(ri.route, r.Method, fmt.Sprint(sw.status)).Inc()
+			method := metricMethod(r.Method)
+			s.metrics.requests.WithLabelValues(ri.route, method, fmt.Sprint(sw.status)).Inc()
 			s.metrics.latency.WithLabelValues(ri.route).Observe(elapsed.Seconds())
-			level := slogLevel(r, sw.status)
-			// The query string is left out: searches may hold phone numbers.
-			s.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path,
-				"route", ri.route, "status", sw.status, "duration", elapsed)
+			// The route pattern is logged, not the path or the query: paths
+			// hold secrets (a calendar feed's address) and searches phone
+			// numbers. Only a path no route matched is logged as it came.
+			attrs := []any{"method", method, "route", ri.route, "status", sw.status, "duration", elapsed}
+			if ri.route == "unmatched" {
+				attrs = append(attrs, "path", r.URL.Path)
+			}
+			s.Logger.Log(r.Context(), slogLevel(r, sw.status), "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// metricMethod bounds the method label: any method Guli does not serve is
+// OTHER, so junk methods cannot grow the metrics without end.
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "OTHER"
 }
 
 // language picks the language: the page switch's cookie for pages, then

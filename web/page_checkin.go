@@ -13,7 +13,8 @@ func (s *Server) pageCheckin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "checkin.title", "")
-	v.Form["station"], v.Form["code"] = r.URL.Query().Get("station"), r.URL.Query().Get("code")
+	q := r.URL.Query()
+	v.Form["station"], v.Form["code"], v.Form["token"] = q.Get("station"), q.Get("code"), q.Get("token")
 	s.render(w, r, http.StatusOK, "checkin", v)
 }
 
@@ -32,8 +33,11 @@ func (s *Server) pageCheckinPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := s.Visits.CheckIn(r.Context(), station, v.Form["code"]); err != nil {
 		status := s.formError(v, err)
-		if status == http.StatusNotFound {
-			status, v.Alert = http.StatusUnprocessableEntity, v.T("error.invalid_code")
+		if status == http.StatusNotFound || guli.ErrorCode(err) == guli.ECInvalidCode {
+			status, v.Alert = http.StatusUnprocessableEntity, v.T("checkin.invalid_code")
+		}
+		if len(v.Form["code"]) > 6 {
+			v.Form["code"] = "" // a stale token from the QR code: let them type today's digits
 		}
 		s.render(w, r, status, "checkin", v)
 		return

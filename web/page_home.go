@@ -23,19 +23,20 @@ type homeData struct {
 	Parts    []navPart
 }
 
-// navPart is one part of the station on the home page.
+// navPart is one part of the station on the home page. Icon names one of
+// the icon templates at the end of layout.html.
 type navPart struct {
 	Key, Path, Icon string
 }
 
 // parts are the station's parts, in the order the home page lists them.
 var parts = []navPart{
-	{"activities", "/activities", "📅"},
-	{"help", "/help", "🤝"},
-	{"teams", "/teams", "🌱"},
-	{"notices", "/notices", "📢"},
-	{"councils", "/councils", "🗳"},
-	{"stats", "/stats", "📊"},
+	{"activities", "/activities", "calendar"},
+	{"help", "/help", "people"},
+	{"teams", "/teams", "sprout"},
+	{"notices", "/notices", "megaphone"},
+	{"councils", "/councils", "ballot"},
+	{"stats", "/stats", "chart"},
 }
 
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ import (
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "login.title", "login")
 	v.Form["next"] = localPath(r.URL.Query().Get("next"))
+	v.Form["phone"] = r.URL.Query().Get("phone")
 	s.render(w, r, http.StatusOK, "login", v)
 }
 
@@ -21,7 +22,7 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 	v.Form["phone"] = r.PostForm.Get("phone")
 	v.Form["next"] = localPath(r.PostForm.Get("next"))
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{
-		Phone: r.PostForm.Get("phone"), Password: r.PostForm.Get("password"),
+		Phone: r.PostForm.Get("phone"), Password: r.PostForm.Get("password"), DeviceToken: deviceCookie(r),
 		ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb,
 	})
 	if err != nil {
@@ -32,8 +33,17 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, "login", v)
 		return
 	}
-	s.setCookie(w, sessionCookie, sess.Token, time.Until(sess.ExpiresAt))
+	s.signIn(w, sess)
 	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
+}
+
+// signIn sets the cookies of a new session: the session, and the device
+// that a later login from this browser is known by.
+func (s *Server) signIn(w http.ResponseWriter, sess *guli.Session) {
+	s.setCookie(w, sessionCookie, sess.Token, time.Until(sess.ExpiresAt))
+	if sess.DeviceToken != "" {
+		s.setCookie(w, deviceCookieName, sess.DeviceToken, guli.DeviceLifetime)
+	}
 }
 
 func (s *Server) pageLogout(w http.ResponseWriter, r *http.Request) {

@@ -2,15 +2,44 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"guli"
 )
 
-func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) {
+// registerView is the sign-up form, with the texted-code field when the
+// deployment sends text messages.
+func (s *Server) registerView(r *http.Request) *view {
 	v := s.newView(r, "register.title", "register")
+	if s.Accounts.SMSRequired() {
+		v.Form["sms"] = "1"
+	}
+	for _, f := range []string{"name", "phone", "area_id", "birth_year", "sms_code"} {
+		v.Form[f] = r.PostForm.Get(f)
+	}
+	return v
+}
+
+func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "register", s.registerView(r))
+}
+
+// pageRegisterSMS texts the sign-up code from the form's second button and
+// shows the form again, filled in, with a field for the code.
+func (s *Server) pageRegisterSMS(w http.ResponseWriter, r *http.Request) {
+	v := s.registerView(r)
+	err := s.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: s.clientAddr(r)})
+	if err != nil {
+		status := s.formError(v, err)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", retryAfter(err))
+		}
+		s.render(w, r, status, "register", v)
+		return
+	}
+	v.Notice = v.T("register.sms_sent", guli.MaskPhone(guli.NormalizePhone(v.Form["phone"])))
 	s.render(w, r, http.StatusOK, "register", v)
 }
 
@@ -20,13 +49,11 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v := s.newView(r, "register.title", "register")
-	for _, f := range []string{"name", "phone", "area_id", "birth_year"} {
-		v.Form[f] = r.PostForm.Get(f)
-	}
+	v := s.registerView(r)
 	in := guli.RegisterInput{
 		Name: r.PostForm.Get("name"), Phone: r.PostForm.Get("phone"),
 		Password: r.PostForm.Get("password"), AreaID: guli.ParseID(r.PostForm.Get("area_id")),
+		SMSCode: r.PostForm.Get("sms_code"), ClientAddr: s.clientAddr(r),
 	}
 	if r.PostForm.Get("area_id") == "" {
 		in.AreaID = 0
@@ -39,16 +66,20 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		in.BirthYear = year
 	}
 	if _, err := s.Accounts.Register(r.Context(), in); err != nil {
-		s.render(w, r, s.formError(v, err), "register", v)
+		status := s.formError(v, err)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", retryAfter(err))
+		}
+		s.render(w, r, status, "register", v)
 		return
 	}
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
-		ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb})
+		DeviceToken: deviceCookie(r), ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb})
 	if err != nil {
 		// The account exists; let them sign in by hand.
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		http.Redirect(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(in.Phone)}}.Encode(), http.StatusSeeOther)
 		return
 	}
-	s.setCookie(w, sessionCookie, sess.Token, time.Until(sess.ExpiresAt))
+	s.signIn(w, sess)
 	http.Redirect(w, r, "/?welcome=1", http.StatusSeeOther)
 }

@@ -72,8 +72,12 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		end := day.AddDate(0, 0, 1)
 		for _, b := range bookings {
 			if b.Start.Before(end) && b.End.After(day) {
-				rd.Slots = append(rd.Slots, roomSlot{Start: b.Start, End: b.End, Title: b.Purpose, Booking: b,
-					Mine: v.User != nil && (b.UserID == v.User.ID || v.User.IsStaff())})
+				title := v.T("rooms.booked")
+				if guli.SeesBookingPurpose(v.User, b) {
+					title = b.Purpose
+				}
+				rd.Slots = append(rd.Slots, roomSlot{Start: b.Start, End: b.End, Title: title, Booking: b,
+					Mine: guli.MayCancelBooking(v.User, b)})
 			}
 		}
 		for _, a := range acts.Items {

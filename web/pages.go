@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,11 +19,12 @@ import (
 )
 
 const (
-	sessionCookie = "guli_session"
-	langCookie    = "guli_lang"
-	elderCookie   = "guli_elder"
-	stationCookie = "guli_station"
-	prefLifetime  = 365 * 24 * time.Hour
+	sessionCookie    = "guli_session"
+	deviceCookieName = "guli_device" // see apiLogin
+	langCookie       = "guli_lang"
+	elderCookie      = "guli_elder"
+	stationCookie    = "guli_station"
+	prefLifetime     = 365 * 24 * time.Hour
 )
 
 // view is what every page template gets.
@@ -72,6 +74,15 @@ func (v *view) OtherLang() string {
 		return i18n.Chinese
 	}
 	return i18n.English
+}
+
+// tryAgainIn tells a person turned away by a throttle when to come back:
+// in seconds when it is soon, else in minutes.
+func (v *view) tryAgainIn(wait time.Duration) string {
+	if wait < 90*time.Second {
+		return v.T("error.rate_limited_seconds", int((max(wait, time.Second)+time.Second-1)/time.Second))
+	}
+	return v.T("error.rate_limited_minutes", int((wait+time.Minute-1)/time.Minute))
 }
 
 // parsePages parses each page template together with the layout.
@@ -215,27 +226,34 @@ func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, blo
 
 // renderError writes a friendly error page for status.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
-	key := "notfound"
-	switch status {
-	case http.StatusForbidden:
-		key = "forbidden"
-	case http.StatusMethodNotAllowed:
-		key = "method"
-	case http.StatusRequestEntityTooLarge:
-		key = "too_large"
-	case http.StatusTooManyRequests:
-		key = "rate_limited"
-	case http.StatusBadRequest:
-		key = "bad_request"
-	case http.StatusNotFound:
-	default:
-		if status >= 500 {
-			key = "server"
-		}
-	}
-	v := s.newView(r, "errorpage."+key+".title", "")
-	v.Data = map[string]any{"Status": status, "Message": "errorpage." + key + ".body"}
+	s.renderErrorMessage(w, r, status, "errorpage."+errorPageKey(status)+".body")
+}
+
+// renderErrorMessage writes an error page for status saying the catalogue
+// message body (with args).
+func (s *Server) renderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
+	v := s.newView(r, "errorpage."+errorPageKey(status)+".title", "")
+	v.Data = map[string]any{"Status": status, "Message": v.T(body, args...)}
 	s.render(w, r, status, "error", v)
+}
+
+// errorPageKey names the error page of a status in the catalogues.
+func errorPageKey(status int) string {
+	switch {
+	case status == http.StatusForbidden:
+		return "forbidden"
+	case status == http.StatusMethodNotAllowed:
+		return "method"
+	case status == http.StatusRequestEntityTooLarge:
+		return "too_large"
+	case status == http.StatusTooManyRequests:
+		return "rate_limited"
+	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+		return "bad_request"
+	case status >= 500:
+		return "server"
+	}
+	return "notfound"
 }
 
 // formError turns a service error into what a form shows: a reason next to
@@ -247,9 +265,9 @@ func (s *Server) formError(v *view, err error) int {
 	}
 	if e.Code != guli.ECValidation {
 		if e.Code == guli.ECRateLimited {
-			v.Alert = v.T("error.rate_limited_minutes", int((e.RetryAfter+time.Minute-1)/time.Minute))
+			v.Alert = v.tryAgainIn(e.RetryAfter)
 		} else {
-			v.Alert = v.T("error." + e.Code)
+			v.Alert = v.T("error."+e.Code, e.Args...)
 		}
 	}
 	// A reader who left before the answer needs no error in the log.
@@ -314,7 +332,41 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
+// staticFiles serves the embedded front-end files; folders answer 404
+// rather than a listing of what is in them.
 func (s *Server) staticFiles(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, "/static/")
+	if st, err := fs.Stat(s.static, name); err != nil || st.IsDir() || name == "" || strings.HasSuffix(name, "/") {
+		s.renderError(w, r, http.StatusNotFound)
+		return
+	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	http.StripPrefix("/static/", http.FileServerFS(s.static)).ServeHTTP(w, r)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// hours writes minutes as hours for a form: 240 → "4", 90 → "1.5".
+func hours(minutes int) string {
+	return strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64)
+}
+
+// formInt reads a whole number from a form; anything else is -1, which the
+// service refuses as out of range next to the field.
+func formInt(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// formMinutes reads hours (whole or decimal) from a form as minutes; -1 when
+// it is not a number.
+func formMinutes(s string) int {
+	h, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(h >= 0 && h <= 1000) { // NaN too
+		return -1
+	}
+	return int(h*60 + 0.5)
 }

@@ -76,7 +76,12 @@ func TestRegisterPageShowsErrorsNextToFields(t *testing.T) {
 		t.Error("the password is echoed back")
 	}
 
-	form = url.Values{"name": {"叶阿姨"}, "phone": {"139 1234 5678"}, "password": {"12345678"}, "area_id": {srv.Station.Areas[2].ID.String()}}
+	form = url.Values{"name": {"叶阿姨"}, "phone": {"139 1234 5678"}, "password": {"password"}, "area_id": {srv.Station.Areas[2].ID.String()}}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `id="f-password-error">这是很常用的密码`) {
+		t.Errorf("a common password: %d", r.Status)
+	}
+	form.Set("password", "菊泉新城的桂花树")
 	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
 	c := cookieOf(r, "guli_session")
 	if r.Status != 303 || c == nil || !strings.HasPrefix(r.Header.Get("Location"), "/") {
@@ -103,12 +108,25 @@ func TestLoginPage(t *testing.T) {
 	if r.Status != 401 || !strings.Contains(string(r.Body), "手机号或密码不对") {
 		t.Errorf("wrong password: %d", r.Status)
 	}
+	// The owner signs in on their phone, which the browser remembers.
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=" + testserver.Password, Header: formHeader})
+	device := cookieOf(r, "guli_device")
+	if r.Status != 303 || device == nil || device.MaxAge < 300*24*3600 || !device.HttpOnly {
+		t.Fatalf("sign-in gives no lasting device cookie: %d %v", r.Status, device)
+	}
+	// A stranger guesses the password somewhere else.
 	for range 5 {
 		srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=wrong-password", Header: formHeader})
 	}
 	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=" + testserver.Password, Header: formHeader})
-	if r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "分钟后再试") {
-		t.Errorf("throttled login page: %d", r.Status)
+	if r.Status != 429 || r.Header.Get("Retry-After") == "" || !strings.Contains(string(r.Body), "秒后再试") {
+		t.Errorf("throttled login page on a new device: %d", r.Status)
+	}
+	// The owner's phone is not held up by the stranger's guesses.
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/login", Body: "phone=" + testserver.ResidentPhone + "&password=" + testserver.Password,
+		Header: map[string]string{"Content-Type": formHeader["Content-Type"], "Cookie": device.Name + "=" + device.Value}})
+	if r.Status != 303 {
+		t.Errorf("the owner's own phone after a stranger's guesses: %d", r.Status)
 	}
 
 	// Signing in sends people back where they were going.

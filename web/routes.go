@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 type route struct {
@@ -14,24 +12,28 @@ type route struct {
 // routes lists every route Guli serves, API and pages. docs/openapi.yaml
 // describes the API ones; a test keeps the two in step.
 func (s *Server) routes() []route {
-	metrics := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 	return []route{
 		// Operations.
 		{"GET /healthz", s.healthz},
 		{"GET /readyz", s.readyz},
-		{"GET /metrics", metrics.ServeHTTP},
+		{"GET /metrics", s.serveMetrics},
 
 		// Accounts.
 		{"POST /api/v1/auth/register", s.api(s.apiRegister)},
+		{"POST /api/v1/auth/sms-code", s.api(s.apiSMSCode)},
 		{"POST /api/v1/auth/login", s.api(s.apiLogin)},
 		{"POST /api/v1/auth/logout", s.api(s.apiLogout)},
+		{"POST /api/v1/auth/logout-all", s.api(s.apiLogoutAll)},
+		{"POST /api/v1/auth/reset", s.api(s.apiResetPassword)},
 		{"GET /api/v1/me", s.api(s.apiMe)},
 		{"PATCH /api/v1/me", s.api(s.apiUpdateMe)},
+		{"PUT /api/v1/me/password", s.api(s.apiChangePassword)},
 		{"PUT /api/v1/me/volunteer-profile", s.api(s.apiSetVolunteerProfile)},
 		{"POST /api/v1/users", s.api(s.apiCreateUser)},
 		{"GET /api/v1/users", s.api(s.apiFindUsers)},
 		{"GET /api/v1/users/{id}", s.api(s.apiUser)},
 		{"PUT /api/v1/users/{id}/roles", s.api(s.apiSetRoles)},
+		{"POST /api/v1/users/{id}/password-reset", s.api(s.apiIssueResetCode)},
 		{"GET /api/v1/audit", s.api(s.apiAudit)},
 
 		// Stations, areas, rooms.
@@ -39,6 +41,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/stations", s.api(s.apiStations)},
 		{"GET /api/v1/stations/{id}", s.api(s.apiStation)},
 		{"PUT /api/v1/stations/{id}/opening-hours", s.api(s.apiSetOpeningHours)},
+		{"PUT /api/v1/stations/{id}/booking-rules", s.api(s.apiSetBookingRules)},
 		{"POST /api/v1/stations/{id}/areas", s.api(s.apiCreateArea)},
 		{"GET /api/v1/areas", s.api(s.apiAreas)},
 		{"POST /api/v1/stations/{id}/rooms", s.api(s.apiCreateRoom)},
@@ -64,7 +67,8 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/me/activities", s.api(s.apiMyActivities)},
 		{"GET /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
 		{"POST /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
-		{"GET /calendar.ics", s.stationCalendar},
+		{"GET /api/v1/calendar.ics", s.stationCalendar},
+		{"GET /calendar.ics", s.stationCalendar}, // the first address it had
 		{"GET /calendar/{file}", s.personalCalendar},
 
 		// Room bookings.
@@ -89,8 +93,14 @@ func (s *Server) routes() []route {
 		{"POST /logout", s.pageLogout},
 		{"GET /register", s.pageRegister},
 		{"POST /register", s.pageRegisterPost},
+		{"POST /register/sms-code", s.pageRegisterSMS},
+		{"GET /reset", s.pageReset},
+		{"POST /reset", s.pageResetPost},
+		{"POST /logout-all", s.pageLogoutAll},
 		{"GET /me", s.pageMe},
 		{"POST /me", s.pageMePost},
+		{"GET /me/password", s.pagePassword},
+		{"POST /me/password", s.pagePasswordPost},
 		{"POST /prefs/elder", s.pageElder},
 		{"POST /prefs/lang", s.pageLang},
 		{"GET /activities", s.pageTimetable},
@@ -117,11 +127,16 @@ func (s *Server) routes() []route {
 		{"POST /desk/activities/{id}/attendance", s.pageRosterCheckIn},
 		{"POST /desk/activities/{id}/register", s.pageRosterRegister},
 		{"POST /desk/activities/{id}/cancel", s.pageCancelActivity},
+		{"GET /desk/residents", s.pageDeskResidents},
+		{"POST /desk/residents/{id}/password-reset", s.pageDeskResetCode},
+		{"GET /desk/booking-rules", s.pageBookingRules},
+		{"POST /desk/booking-rules", s.pageBookingRulesPost},
 		{"GET /help", s.pageSoon("help")},
 		{"GET /teams", s.pageSoon("teams")},
 		{"GET /notices", s.pageSoon("notices")},
 		{"GET /councils", s.pageSoon("councils")},
 		{"GET /stats", s.pageSoon("stats")},
 		{"GET /static/", s.staticFiles},
+		{"GET /favicon.ico", s.favicon},
 	}
 }

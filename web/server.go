@@ -11,10 +11,12 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"guli"
 	"guli/i18n"
@@ -83,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
 		s.patterns = append(s.patterns, r.pattern)
 	}
-	s.handler = s.recoverPanics(s.observe(s.securityHeaders(s.crossOrigin(s.authenticate(http.HandlerFunc(s.dispatch))))))
+	s.handler = s.recoverPanics(s.observe(s.securityHeaders(s.crossOrigin(s.authenticate(s.cleanInput(http.HandlerFunc(s.dispatch)))))))
 	return s, nil
 }
 
@@ -137,12 +139,16 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err er
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// clientAddr is the address login throttling counts failures by.
+// clientAddr is the address throttling counts failures by. Behind a
+// trusted proxy it is the last address the proxy added; anything that is
+// not an IP address there falls back to the connection's.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.TrustProxy {
 		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
 			parts := strings.Split(fwd, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
+			if ip, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
+				return ip.String()
+			}
 		}
 	}
 	host := r.RemoteAddr
@@ -162,6 +168,27 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// serveMetrics is /metrics on the public address: for admins only (a
+// scraper signs in with an admin's bearer token). Config.MetricsAddr serves
+// them without sign-in on an address of its own.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	u := guli.UserFromContext(r.Context())
+	switch {
+	case u == nil:
+		s.fail(w, r, http.StatusUnauthorized, guli.Errorf(guli.ECUnauthenticated))
+	case !u.IsAdmin():
+		s.fail(w, r, http.StatusForbidden, guli.Errorf(guli.ECForbidden))
+	default:
+		s.MetricsHandler().ServeHTTP(w, r)
+	}
+}
+
+// MetricsHandler serves the metrics in Prometheus text format to anyone: for
+// an address only the operators reach (guli serve --metrics-addr).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

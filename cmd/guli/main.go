@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"guli"
 	"guli/demo"
 	"guli/i18n"
+	"guli/sms"
 	"guli/sqlstore"
 	"guli/web"
 )
@@ -39,7 +41,7 @@ func main() {
 const usage = `guli runs a community service station.
 
 Commands:
-  guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo]
+  guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo] [--metrics-addr HOST:PORT] [--sms log|tencent]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
@@ -89,7 +91,11 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 
 // openDB opens and migrates the database.
 func openDB(ctx context.Context, dsn string, logger *slog.Logger) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Logger: logger})
+	return openDBWith(ctx, dsn, sqlstore.Options{Logger: logger})
+}
+
+func openDBWith(ctx context.Context, dsn string, opts sqlstore.Options) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, dsn, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -108,27 +114,42 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	trustProxy := fs.Bool("trust-proxy", getenv("GULI_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For")
 	secure := fs.Bool("secure-cookies", getenv("GULI_SECURE_COOKIES") == "true", "mark cookies Secure (serving over HTTPS)")
 	baseURL := fs.String("base-url", getenv("GULI_BASE_URL"), "public address for links that leave the site (QR codes, calendar feeds)")
+	metricsAddr := fs.String("metrics-addr", getenv("GULI_METRICS_ADDR"), "also serve /metrics without sign-in on this address (keep it internal)")
+	synchronous := fs.String("sqlite-synchronous", orDefault(getenv("GULI_SQLITE_SYNCHRONOUS"), "full"), "SQLite durability: full (survives power cuts) or normal (faster commits)")
+	smsKind := fs.String("sms", getenv("GULI_SMS"), "text registration codes with: tencent, log (development: codes go to the log), or nothing (registration needs no code)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
 
-	db, err := openDB(ctx, *dsn, logger)
+	sender, err := smsSender(*smsKind, getenv, logger)
+	if err != nil {
+		return err
+	}
+	db, err := openDBWith(ctx, *dsn, sqlstore.Options{Logger: logger, Synchronous: *synchronous})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	var svcOpts []sqlstore.Option
+	if sender != nil {
+		svcOpts = append(svcOpts, sqlstore.WithSMS(sender))
+	} else {
+		logger.Warn("no SMS sender: anyone can register any phone number (see --sms)")
+	}
+	services := sqlstore.NewServices(db, svcOpts...)
 	if *withDemo {
-		res, err := demo.Seed(ctx, sqlstore.NewServices(db))
+		res, err := demo.Seed(ctx, services)
 		if err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 		printDemo(stdout, res)
 	}
+	go sweep(ctx, db, logger)
 
 	srv, err := web.New(web.Config{
-		Services:      sqlstore.NewServices(db),
+		Services:      services,
 		DB:            db,
 		Logger:        logger,
 		Catalog:       i18n.MustLoad(),
@@ -151,10 +172,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	errc := make(chan error, 2)
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		metricsServer := &http.Server{Handler: metricsMux(srv), ReadHeaderTimeout: 10 * time.Second}
+		defer metricsServer.Close()
+		go func() { errc <- metricsServer.Serve(mln) }()
+		fmt.Fprintf(stdout, "Metrics at http://%s/metrics\n", mln.Addr())
+	}
 	fmt.Fprintf(stdout, "Guli is serving http://%s (database: %s)\n", ln.Addr(), db.Engine())
 	logger.Info("started", "addr", ln.Addr().String(), "db", db.Engine(), "startup", time.Since(start))
 
-	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	select {
 	case err := <-errc:
@@ -170,6 +202,64 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	fmt.Fprintln(stdout, "Guli stopped.")
 	return nil
+}
+
+// metricsMux serves the metrics alone, for the internal --metrics-addr.
+func metricsMux(srv *web.Server) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", srv.MetricsHandler())
+	return mux
+}
+
+// sweep deletes expired sessions, codes and throttle records at start and
+// every hour until ctx ends.
+func sweep(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		sw, err := db.Sweep(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("sweep failed", "err", err)
+		} else if err == nil {
+			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// smsSender builds the text-message sender --sms names; nil for none.
+func smsSender(kind string, getenv func(string) string, logger *slog.Logger) (guli.SMSSender, error) {
+	switch kind {
+	case "":
+		return nil, nil
+	case "log":
+		logger.Warn("SMS codes are written to this log, not texted: for development only")
+		return sms.NewLog(logger), nil
+	case "tencent":
+		minutes := 0
+		if v := getenv("GULI_SMS_TENCENT_VALID_MINUTES"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("GULI_SMS_TENCENT_VALID_MINUTES: not a number of minutes: %q", v)
+			}
+			minutes = n
+		}
+		return sms.NewTencent(sms.TencentConfig{
+			SecretID:     getenv("GULI_SMS_TENCENT_SECRET_ID"),
+			SecretKey:    getenv("GULI_SMS_TENCENT_SECRET_KEY"),
+			Region:       getenv("GULI_SMS_TENCENT_REGION"),
+			AppID:        getenv("GULI_SMS_TENCENT_APP_ID"),
+			SignName:     getenv("GULI_SMS_TENCENT_SIGN_NAME"),
+			TemplateID:   getenv("GULI_SMS_TENCENT_TEMPLATE_ID"),
+			Endpoint:     getenv("GULI_SMS_TENCENT_ENDPOINT"),
+			ValidMinutes: minutes,
+		})
+	}
+	return nil, fmt.Errorf("--sms must be tencent, log or empty, not %q", kind)
 }
 
 func printDemo(w io.Writer, res *demo.Result) {
@@ -228,12 +318,18 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 		fs.Usage()
 		return errors.New("--name, --phone, --password and --role are required")
 	}
+	// The command line is an edge like HTTP: text is checked here, once.
+	for flag, v := range map[string]string{"--name": in.Name, "--phone": in.Phone, "--password": in.Password} {
+		if !guli.ValidText(v) {
+			return fmt.Errorf("%s holds characters that are not text (invalid UTF-8 or a control character)", flag)
+		}
+	}
 	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	u, err := sqlstore.NewAccounts(db).CreateUser(guli.NewContextWithUser(ctx, guli.SystemUser), in)
+	u, err := sqlstore.NewAccounts(db, nil).CreateUser(guli.NewContextWithUser(ctx, guli.SystemUser), in)
 	if err != nil {
 		return describe(err)
 	}

@@ -1,0 +1,37 @@
+package guli_test
+
+import (
+	"testing"
+
+	"guli"
+)
+
+func TestValidText(t *testing.T) {
+	tests := []struct {
+		name string
+		s    string
+		want bool
+	}{
+		{"empty", "", true},
+		{"ASCII", "hello, world", true},
+		{"Chinese", "免费测量血压", true},
+		{"a 4-byte character", "𠀀书法😀", true},
+		{"tab and new lines", "第一行\r\n第二行\t完", true},
+		{"NUL", "剪纸\x00班", false},
+		{"NUL after Chinese", "剪纸班\x00", false},
+		{"bell", "a\x07b", false},
+		{"DEL", "a\x7fb", false},
+		{"C1 control", "a\u0085b", false},
+		{"invalid UTF-8", "\xff\xfe", false},
+		{"invalid UTF-8 after Chinese", "书法\xff", false},
+		{"a cut 3-byte character", "书"[:2], false},
+		{"an encoded surrogate", "\xed\xa0\x80", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := guli.ValidText(tt.s); got != tt.want {
+				t.Errorf("ValidText(%q) = %v, want %v", tt.s, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,19 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// favicon answers /favicon.ico, which browsers ask for whatever the page
+// links, with the SVG icon: browsers take SVG at that address too.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.static, "favicon.svg")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Write(b)
+}
