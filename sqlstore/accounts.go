@@ -105,9 +105,7 @@ func (s *Accounts) Register(ctx context.Context, in guli.RegisterInput) (*guli.U
 	if err := s.db.checkThrottles(ctx, byAddr); err != nil {
 		return nil, err
 	}
-	refuse := func(err error) (*guli.User, error) {
-		return nil, errors.Join(err, s.db.recordFailures(ctx, byAddr))
-	}
+	refuse := func(err error) (*guli.User, error) { return nil, s.db.refuse(ctx, byAddr, err) }
 	q := s.db.read()
 	if err := checkArea(ctx, q, in.AreaID); err != nil {
 		return nil, s.db.mapErr(err)

@@ -51,7 +51,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, e dbtest.Engine) *fixture {
 	t.Helper()
-	db := e.Open(t)
+	return newFixtureWith(t, e, sqlstore.Options{})
+}
+
+// newFixtureWith is newFixture on a database opened with opts.
+func newFixtureWith(t *testing.T, e dbtest.Engine, opts sqlstore.Options) *fixture {
+	t.Helper()
+	db := dbtest.OpenWith(t, e.DSN(t), opts)
 	f := &fixture{db: db, accounts: sqlstore.NewAccounts(db, nil), stations: sqlstore.NewStations(db)}
 	ctx := system()
 	st, err := f.stations.CreateStation(ctx, guli.StationInput{

@@ -87,6 +87,28 @@ func (db *DB) reserve(ctx context.Context, check []limited, charge ...limited) (
 	return ids, err
 }
 
+// refuse answers a refusal that tells something (a number has an account,
+// a code is wrong) only while l may still be refused: under a lock on its
+// key it checks l's wait and charges the refusal, so parallel requests get
+// no more answers than the rule allows. Otherwise it answers rate_limited.
+func (db *DB) refuse(ctx context.Context, l limited, refusal error) error {
+	err := db.tx(ctx, func(q runner) error {
+		if err := q.lock(ctx, l.lockKey()); err != nil {
+			return err
+		}
+		now := db.now()
+		if err := waitFor(ctx, q, l, now); err != nil {
+			return err
+		}
+		_, err := fail(ctx, q, l, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return refusal
+}
+
 // recordFailures records a finished failure of each of ls.
 func (db *DB) recordFailures(ctx context.Context, ls ...limited) error {
 	return db.tx(ctx, func(q runner) error {

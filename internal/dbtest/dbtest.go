@@ -89,8 +89,18 @@ func (e Engine) Open(t testing.TB) *sqlstore.DB {
 // OpenDSN opens and migrates dsn, closing it when the test ends.
 func OpenDSN(t testing.TB, dsn string) *sqlstore.DB {
 	t.Helper()
+	return OpenWith(t, dsn, sqlstore.Options{})
+}
+
+// OpenWith is OpenDSN with options, such as a clock the test moves; cheap
+// password hashing unless opts say otherwise.
+func OpenWith(t testing.TB, dsn string, opts sqlstore.Options) *sqlstore.DB {
+	t.Helper()
 	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast})
+	if opts.Password == (password.Params{}) {
+		opts.Password = password.Fast
+	}
+	db, err := sqlstore.Open(ctx, dsn, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
