@@ -42,6 +42,7 @@ type Server struct {
 	t      testing.TB
 	mu     sync.Mutex
 	errors []string
+	logs   strings.Builder
 	// AllowErrors stops logged server errors from failing the test, for
 	// tests that provoke one on purpose.
 	AllowErrors bool
@@ -103,7 +104,7 @@ type errorCatcher struct {
 	h slog.Handler
 }
 
-func (c *errorCatcher) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (c *errorCatcher) Enabled(_ context.Context, l slog.Level) bool { return true }
 func (c *errorCatcher) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
 	b.WriteString(r.Message)
@@ -112,9 +113,19 @@ func (c *errorCatcher) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	c.s.mu.Lock()
-	c.s.errors = append(c.s.errors, b.String())
-	c.s.mu.Unlock()
+	defer c.s.mu.Unlock()
+	if r.Level >= slog.LevelError {
+		c.s.errors = append(c.s.errors, b.String())
+	}
+	c.s.logs.WriteString(b.String() + "\n")
 	return nil
+}
+
+// Logs returns everything the server logged so far, a line a record.
+func (s *Server) Logs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logs.String()
 }
 func (c *errorCatcher) WithAttrs([]slog.Attr) slog.Handler { return c }
 func (c *errorCatcher) WithGroup(string) slog.Handler      { return c }

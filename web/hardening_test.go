@@ -1,0 +1,334 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// TestMyActivitiesWhileRegistrationsChurn reads one's activities, as JSON,
+// as a page and as the private calendar feed, while another client signs
+// the same person up and off again and again. A row cancelled between
+// reading the list and reading its place must never become a 500.
+func TestMyActivitiesWhileRegistrationsChurn(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		_, token := srv.Register(t, "天天来的人", "13912345001")
+		var acts []string
+		for _, day := range []time.Weekday{time.Wednesday, time.Thursday, time.Friday, time.Saturday} {
+			a := createActivity(t, srv, staff, map[string]any{"start": rfc(nextOpen(day, "14:00")), "end": rfc(nextOpen(day, "15:00")), "capacity": 1})
+			acts = append(acts, a["id"].(string))
+		}
+		// Someone else holds the one place of two of them: my places there are on the waitlist.
+		other := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		for _, a := range acts[:2] {
+			srv.Do(t, "POST", "/api/v1/activities/"+a+"/registrations", other, nil)
+		}
+		feed := srv.Do(t, "GET", "/api/v1/me/calendar", token, nil).JSON(t)["url"].(string)
+		u, _ := url.Parse(feed)
+
+		ctx, stop := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		var rounds atomic.Int64
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				a := acts[i%len(acts)]
+				srv.Do(t, "POST", "/api/v1/activities/"+a+"/registrations", token, nil)
+				srv.Do(t, "DELETE", "/api/v1/activities/"+a+"/registrations/me", token, nil)
+				rounds.Add(1)
+			}
+		}()
+		defer func() { stop(); wg.Wait() }()
+		for i := range 150 {
+			var r *testserver.Response
+			switch i % 3 {
+			case 0:
+				r = srv.Do(t, "GET", "/api/v1/me/activities", token, nil)
+				for _, it := range items(t, r) {
+					if reg, _ := it["my_registration"].(map[string]any); reg == nil {
+						t.Fatalf("an activity without my place: %v", it)
+					}
+				}
+			case 1:
+				r = asPage(t, srv, token, "GET", "/my/activities", "")
+			case 2:
+				r = srv.Do(t, "GET", u.Path, "", nil)
+			}
+			if r.Status != 200 {
+				t.Fatalf("read %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		if rounds.Load() < 10 {
+			t.Fatalf("only %d rounds of churn ran beside the reads", rounds.Load())
+		}
+	})
+}
+
+func TestPasswordLifeCycleOverHTTP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		id, phone := "", "13912345002"
+		id, here := srv.Register(t, "忘性大的人", phone)
+		there := srv.Login(t, phone, "password-"+phone)
+
+		// Change the password: weak and wrong are refused with their codes.
+		wantError(t, srv.Do(t, "PUT", "/api/v1/me/password", here, map[string]any{"current_password": "password-" + phone, "new_password": "aaaaaaaa"}), 422, "weak_password", "new_password")
+		wantError(t, srv.Do(t, "PUT", "/api/v1/me/password", here, map[string]any{"current_password": "not-my-password", "new_password": "菊泉新城的桂花树"}), 422, "wrong_password", "current_password")
+		if r := srv.Do(t, "PUT", "/api/v1/me/password", here, map[string]any{"current_password": "password-" + phone, "new_password": "菊泉新城的桂花树"}); r.Status != 204 {
+			t.Fatalf("change password: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me", here, nil); r.Status != 200 {
+			t.Errorf("the session that changed the password: %d", r.Status)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me", there, nil); r.Status != 401 {
+			t.Errorf("another session after the change: %d", r.Status)
+		}
+
+		// Sign out everywhere.
+		again := srv.Login(t, phone, "菊泉新城的桂花树")
+		if r := srv.Do(t, "POST", "/api/v1/auth/logout-all", here, nil); r.Status != 204 {
+			t.Fatalf("logout-all: %d", r.Status)
+		}
+		for _, tok := range []string{here, again} {
+			if r := srv.Do(t, "GET", "/api/v1/me", tok, nil); r.Status != 401 {
+				t.Errorf("a session after logout-all: %d", r.Status)
+			}
+		}
+
+		// Forgotten: staff give a code at the desk page; the resident sets a
+		// new password on the reset page.
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		found := string(asPage(t, srv, staff, "GET", "/desk/residents?q="+url.QueryEscape("忘性大"), "").Body)
+		if !strings.Contains(found, "/desk/residents/"+id+"/password-reset") || strings.Contains(found, phone) {
+			t.Fatalf("the residents page lacks the reset button, or shows the whole phone number")
+		}
+		r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/password-reset", "")
+		code := regexp.MustCompile(`class="big-code"[^>]*>(\d{8})<`).FindStringSubmatch(string(r.Body))
+		if r.Status != 201 || code == nil {
+			t.Fatalf("reset code page: %d", r.Status)
+		}
+		form := url.Values{"phone": {phone}, "code": {"00000000"}, "new_password": {"秋天的桂花香"}}
+		if r := srv.Send(t, testserver.Request{Method: "POST", Path: "/reset", Body: form.Encode(), Header: formHeader}); r.Status != 422 {
+			t.Fatalf("reset with a weak password and a wrong code: %d", r.Status)
+		}
+		form.Set("new_password", "秋天的桂花真的很香")
+		if r := srv.Send(t, testserver.Request{Method: "POST", Path: "/reset", Body: form.Encode(), Header: formHeader}); r.Status != 422 || !strings.Contains(string(r.Body), "验证码不对") {
+			t.Fatalf("reset with a wrong code: %d %s", r.Status, r.Body)
+		}
+		form.Set("code", code[1])
+		r = srv.Send(t, testserver.Request{Method: "POST", Path: "/reset", Body: form.Encode(), Header: formHeader})
+		if r.Status != 303 || !strings.HasPrefix(r.Header.Get("Location"), "/login?") {
+			t.Fatalf("reset: %d %s", r.Status, r.Header.Get("Location"))
+		}
+		srv.Login(t, phone, "秋天的桂花真的很香")
+		wantError(t, srv.Do(t, "POST", "/api/v1/auth/reset", "", map[string]any{"phone": phone, "code": code[1], "new_password": "又一个新的好密码"}), 422, "invalid_code", "code")
+
+		// The API gives the code too, to staff only, and audits it.
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		wantError(t, srv.Do(t, "POST", "/api/v1/users/"+id+"/password-reset", resident, nil), 403, "forbidden", "")
+		rc := srv.Do(t, "POST", "/api/v1/users/"+id+"/password-reset", staff, nil)
+		if rc.Status != 201 || len(rc.JSON(t)["code"].(string)) != 8 || !strings.HasSuffix(rc.JSON(t)["expires_at"].(string), "+08:00") {
+			t.Fatalf("reset code over the API: %d %s", rc.Status, rc.Body)
+		}
+		own := srv.Login(t, phone, "秋天的桂花真的很香")
+		audit := items(t, srv.Do(t, "GET", "/api/v1/audit?user_id="+id, own, nil))
+		if len(audit) < 2 || audit[0]["action"] != "user.password_reset" {
+			t.Errorf("the person's audit log: %v", audit)
+		}
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		adminID := myID(t, srv, admin)
+		wantError(t, srv.Do(t, "POST", "/api/v1/users/"+adminID+"/password-reset", staff, nil), 403, "forbidden", "")
+	})
+}
+
+func TestSignInGivesADeviceThatKeepsTheOwnerIn(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	r := srv.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": testserver.ResidentPhone, "password": testserver.Password})
+	device, _ := r.JSON(t)["device_token"].(string)
+	if r.Status != 200 || len(device) < 20 {
+		t.Fatalf("login: %d %s", r.Status, r.Body)
+	}
+	for range 6 {
+		srv.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": testserver.ResidentPhone, "password": "a-strangers-guess"})
+	}
+	r = srv.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": testserver.ResidentPhone, "password": testserver.Password})
+	if r.Status != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("the right password from a new device after guesses: %d", r.Status)
+	}
+	r = srv.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"phone": testserver.ResidentPhone, "password": testserver.Password, "device_token": device})
+	if r.Status != 200 || r.JSON(t)["device_token"] != device {
+		t.Fatalf("the right password from the owner's device: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestTheLastAdminCannotStepDown(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+	id := myID(t, srv, admin)
+	wantError(t, srv.Do(t, "PUT", "/api/v1/users/"+id+"/roles", admin, map[string]any{"roles": []string{"staff"}}), 409, "last_admin", "")
+	staffID := myID(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password))
+	if r := srv.Do(t, "PUT", "/api/v1/users/"+staffID+"/roles", admin, map[string]any{"roles": []string{"staff", "admin"}}); r.Status != 200 {
+		t.Fatalf("a second admin: %d %s", r.Status, r.Body)
+	}
+	if r := srv.Do(t, "PUT", "/api/v1/users/"+id+"/roles", admin, map[string]any{"roles": []string{"staff"}}); r.Status != 200 {
+		t.Fatalf("one of two admins steps down: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestSmallLeaksAreClosed(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	// Folders of static files are not listed.
+	for _, p := range []string{"/static/", "/static/vendor/", "/static/vendor"} {
+		if r := srv.Do(t, "GET", p, "", nil); r.Status != 404 || strings.Contains(string(r.Body), `href="htmx.min.js"`) {
+			t.Errorf("%s: %d, lists the folder", p, r.Status)
+		}
+	}
+	if r := srv.Do(t, "GET", "/static/vendor/htmx.min.js", "", nil); r.Status != 200 {
+		t.Errorf("a static file: %d", r.Status)
+	}
+	// The calendar feed's secret never reaches the log, nor does a search.
+	token := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	feed := srv.Do(t, "GET", "/api/v1/me/calendar", token, nil).JSON(t)["url"].(string)
+	u, _ := url.Parse(feed)
+	if r := srv.Do(t, "GET", u.Path, "", nil); r.Status != 200 {
+		t.Fatalf("feed: %d", r.Status)
+	}
+	secret := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/calendar/"), ".ics")
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	srv.Do(t, "GET", "/api/v1/users?q=13800000008", staff, nil)
+	logs := srv.Logs()
+	if !strings.Contains(logs, "GET /calendar/{file}") {
+		t.Fatalf("the feed's request is not in the log:\n%s", logs)
+	}
+	for _, s := range []string{secret, "13800000008", token} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log holds %q", s)
+		}
+	}
+	// Browsing every resident with an empty search is audited.
+	srv.Do(t, "GET", "/api/v1/users", staff, nil)
+	admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+	entries := items(t, srv.Do(t, "GET", "/api/v1/audit", admin, nil))
+	if len(entries) == 0 || entries[0]["action"] != "user.search" || entries[0]["detail"] != "" {
+		t.Errorf("browsing everyone is not audited: %v", entries[:min(2, len(entries))])
+	}
+	// The contract's address of the station calendar works, as does the first one.
+	for _, p := range []string{"/api/v1/calendar.ics", "/calendar.ics"} {
+		r := srv.Do(t, "GET", p+"?station_id="+srv.Station.ID.String(), "", nil)
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/calendar") {
+			t.Errorf("%s: %d", p, r.Status)
+		}
+	}
+	if r := srv.Do(t, "GET", "/favicon.ico", "", nil); r.Status != 200 || r.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Errorf("favicon: %d %q", r.Status, r.Header.Get("Content-Type"))
+	}
+}
+
+func TestBookingRulesOverHTTP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		st := srv.Station.ID.String()
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		rules := srv.Do(t, "GET", "/api/v1/stations/"+st, "", nil).JSON(t)["booking_rules"].(map[string]any)
+		if rules["max_days_ahead"] != 60.0 || rules["max_minutes"] != 240.0 || rules["max_future_bookings"] != 4.0 {
+			t.Fatalf("default rules %v", rules)
+		}
+		room := roomNamed(t, srv, "议事厅")
+		book := func(token string, start time.Time, d time.Duration) *testserver.Response {
+			return srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", token, map[string]any{"start": rfc(start), "end": rfc(start.Add(d)), "purpose": "家庭聚会"})
+		}
+		r := book(resident, nextOpen(time.Wednesday, "09:00"), 5*time.Hour)
+		wantError(t, r, 422, "booking_too_long", "")
+		if msg := r.JSON(t)["error"].(map[string]any)["message"].(string); !strings.Contains(msg, "4小时") {
+			t.Errorf("the message does not name the limit: %q", msg)
+		}
+		wantError(t, book(resident, nextOpen(time.Wednesday, "09:00").AddDate(0, 0, 70), time.Hour), 422, "booking_too_far", "")
+		for i := range 4 {
+			if r := book(resident, nextOpen(time.Thursday, "09:00").Add(time.Duration(i)*time.Hour), time.Hour); r.Status != 201 {
+				t.Fatalf("booking %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		wantError(t, book(resident, nextOpen(time.Friday, "09:00"), time.Hour), 422, "booking_limit", "")
+		if r := book(staff, nextOpen(time.Friday, "09:00").AddDate(0, 0, 90), 8*time.Hour); r.Status != 201 {
+			t.Fatalf("staff book a whole day three months ahead: %d %s", r.Status, r.Body)
+		}
+
+		// Who booked, and why, is for the booker and staff; others see "booked".
+		neighbour := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		for _, tc := range []struct {
+			who   string
+			token string
+			sees  bool
+		}{{"anonymous", "", false}, {"a neighbour", neighbour, false}, {"the booker", resident, true}, {"staff", staff, true}} {
+			list := items(t, srv.Do(t, "GET", "/api/v1/rooms/"+room+"/bookings", tc.token, nil))
+			mine := 0
+			for _, b := range list {
+				_, hasPurpose := b["purpose"]
+				_, hasUser := b["user_id"]
+				if hasPurpose && b["purpose"] == "家庭聚会" && hasUser {
+					mine++
+				} else if hasPurpose || hasUser {
+					t.Errorf("%s sees a half-hidden booking %v", tc.who, b)
+				}
+			}
+			want := map[bool]int{false: 0, true: 4}[tc.sees]
+			if tc.who == "staff" {
+				want = 5
+			}
+			if mine != want {
+				t.Errorf("%s sees the purpose of %d bookings, want %d", tc.who, mine, want)
+			}
+			page := string(asPage(t, srv, tc.token, "GET", "/rooms/"+room+"?from="+nextOpen(time.Thursday, "09:00").Format("2006-01-02"), "").Body)
+			if strings.Contains(page, "家庭聚会") != tc.sees || (!tc.sees && !strings.Contains(page, "已预约")) {
+				t.Errorf("%s on the room page: purpose shown %v", tc.who, strings.Contains(page, "家庭聚会"))
+			}
+		}
+
+		// Staff change the rules on the desk page.
+		r = asPage(t, srv, staff, "POST", "/desk/booking-rules", "max_days_ahead=30&max_hours=1.5&max_future_bookings=6")
+		if r.Status != 303 {
+			t.Fatalf("rules page: %d", r.Status)
+		}
+		rules = srv.Do(t, "GET", "/api/v1/stations/"+st, "", nil).JSON(t)["booking_rules"].(map[string]any)
+		if rules["max_days_ahead"] != 30.0 || rules["max_minutes"] != 90.0 || rules["max_future_bookings"] != 6.0 {
+			t.Fatalf("rules after the page %v", rules)
+		}
+		r = asPage(t, srv, staff, "POST", "/desk/booking-rules", "max_days_ahead=0&max_hours=NaN&max_future_bookings=六")
+		if r.Status != 422 || strings.Count(string(r.Body), `class="field-error"`) != 3 {
+			t.Fatalf("bad rules on the page: %d", r.Status)
+		}
+		wantError(t, srv.Do(t, "PUT", "/api/v1/stations/"+st+"/booking-rules", staff, map[string]any{"max_days_ahead": 30}), 422, "validation_failed", "max_minutes")
+	})
+}
+
+func TestTheDoorQRCodeCarriesAnUnguessableToken(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	st := srv.Station.ID.String()
+	c := srv.Do(t, "GET", "/api/v1/stations/"+st+"/checkin-code", staff, nil).JSON(t)
+	tok := c["token"].(string)
+	if len(tok) < 20 || tok == c["code"] {
+		t.Fatalf("code %v", c)
+	}
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	page := string(asPage(t, srv, resident, "GET", "/checkin?station="+st+"&token="+tok, "").Body)
+	if !strings.Contains(page, `name="code" value="`+tok+`"`) || strings.Contains(page, `id="f-code"`) {
+		t.Fatal("the page the QR code opens asks to type a code")
+	}
+	if r := asPage(t, srv, resident, "POST", "/checkin", "station="+st+"&code="+tok); r.Status != 303 {
+		t.Fatalf("check-in with the token: %d", r.Status)
+	}
+	wantError(t, srv.Do(t, "POST", "/api/v1/stations/"+st+"/checkin", resident, map[string]any{"code": tok[:len(tok)-1] + "A"}), 422, "invalid_code", "")
+}

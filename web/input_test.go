@@ -1,0 +1,291 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// Text that no engine should see: invalid UTF-8 (%FF%FE) and NUL (%00), in
+// every form field, query parameter, path value and JSON field. Each is
+// refused where it enters, with 422 naming the field (400 for a path),
+// never a 5xx, on SQLite and PostgreSQL alike; a 4-byte character (outside
+// the BMP) is ordinary text and goes through.
+
+const fourBytes = "𠀀书😀" // U+20000, and an emoji
+
+var badTexts = []struct{ name, raw string }{
+	{"invalid UTF-8", "\xff\xfe"},
+	{"NUL", "a\x00b"},
+}
+
+// pageForms lists every form a page posts, with its fields. A POST route of
+// the pages missing here fails the test, so new forms are covered.
+func pageForms(ids map[string]string) map[string][]string {
+	return map[string][]string{
+		"/login":                              {"phone", "password", "next"},
+		"/logout":                             {"x"},
+		"/logout-all":                         {"x"},
+		"/register":                           {"name", "phone", "password", "area_id", "birth_year", "sms_code"},
+		"/register/sms-code":                  {"name", "phone", "area_id", "birth_year"},
+		"/reset":                              {"phone", "code", "new_password"},
+		"/me":                                 {"ec_name", "ec_phone"},
+		"/me/password":                        {"current_password", "new_password"},
+		"/stations":                           {"station_id"},
+		"/prefs/elder":                        {"elder", "next"},
+		"/prefs/lang":                         {"lang", "next"},
+		"/activities/{id}/register":           {"next"},
+		"/activities/{id}/cancel":             {"next"},
+		"/checkin":                            {"station", "code"},
+		"/rooms/{id}/book":                    {"date", "from", "to", "purpose"},
+		"/bookings/{id}/cancel":               {"next"},
+		"/notifications/read":                 {"ids"},
+		"/desk/visits":                        {"purpose", "count"},
+		"/desk/health":                        {"user_id", "kind", "systolic", "diastolic", "pulse", "celsius", "q"},
+		"/desk/activities/new":                {"title", "description", "category", "date", "from", "to", "capacity", "room_id", "weeks", "age_rule"},
+		"/desk/activities/{id}/attendance":    {"user_id"},
+		"/desk/activities/{id}/register":      {"user_id"},
+		"/desk/activities/{id}/cancel":        {"x"},
+		"/desk/residents/{id}/password-reset": {"x"},
+		"/desk/booking-rules":                 {"max_days_ahead", "max_hours", "max_future_bookings"},
+	}
+}
+
+// queries lists the query parameters each GET route reads; every route
+// also gets one it does not read ("x"), which must be refused the same.
+var queries = map[string][]string{
+	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "limit", "cursor"},
+	"/api/v1/users":                          {"q", "limit", "cursor"},
+	"/api/v1/audit":                          {"user_id", "limit", "cursor"},
+	"/api/v1/stations":                       {"limit", "cursor"},
+	"/api/v1/areas":                          {"limit", "cursor"},
+	"/api/v1/me/activities":                  {"from"},
+	"/api/v1/rooms/{id}/bookings":            {"from", "to"},
+	"/api/v1/stations/{id}/closures":         {"from"},
+	"/api/v1/users/{id}/health-measurements": {"limit", "cursor"},
+	"/api/v1/me/notifications":               {"limit", "cursor"},
+	"/api/v1/calendar.ics":                   {"station_id"},
+	"/calendar.ics":                          {"station_id"},
+	"/activities":                            {"from", "category", "q"},
+	"/rooms/{id}":                            {"from"},
+	"/checkin":                               {"station", "code", "token"},
+	"/login":                                 {"next", "phone"},
+	"/reset":                                 {"phone"},
+	"/desk/residents":                        {"q"},
+	"/desk/activities/{id}":                  {"q"},
+	"/desk/health":                           {"user_id", "q"},
+	"/":                                      {"welcome", "notice"},
+}
+
+var wildcard = regexp.MustCompile(`\{[^}]+\}`)
+
+func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		residentID := myID(t, srv, resident)
+		activity := createActivity(t, srv, staff, nil)["id"].(string)
+		room := srv.Station.Rooms[0].ID.String()
+		start := nextOpen(time.Thursday, "15:00")
+		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
+		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
+			"stations": srv.Station.ID.String(), "residents": residentID}
+		// fill puts real IDs into a route's path.
+		fill := func(pattern string) string {
+			parts := strings.Split(pattern, "/")
+			for i, p := range parts {
+				if wildcard.MatchString(p) {
+					if id, ok := ids[parts[i-1]]; ok {
+						parts[i] = id
+					} else {
+						parts[i] = "1"
+					}
+				}
+			}
+			return strings.Join(parts, "/")
+		}
+
+		var served []string
+		for _, p := range srv.Web.Patterns() {
+			served = append(served, p)
+		}
+
+		t.Run("forms", func(t *testing.T) {
+			forms := pageForms(ids)
+			for _, p := range served {
+				method, path, _ := strings.Cut(p, " ")
+				if method == "POST" && !strings.HasPrefix(path, "/api/") {
+					if _, ok := forms[path]; !ok {
+						t.Errorf("POST %s has no row in pageForms", path)
+					}
+				}
+			}
+			for route, fields := range forms {
+				staff := srv.Login(t, testserver.StaffPhone, testserver.Password) // /logout-all ends the others
+				for _, field := range fields {
+					for _, bad := range badTexts {
+						form := url.Values{field: {"书法" + bad.raw}}
+						r := srv.Send(t, testserver.Request{Method: "POST", Path: fill(route), Token: staff, Body: form.Encode(), Header: formHeader})
+						if r.Status != 422 || !strings.Contains(string(r.Body), "无法识别的字符") || !strings.Contains(string(r.Body), field) {
+							t.Errorf("POST %s with %s in %s: %d, want a 422 page naming the field", route, bad.name, field, r.Status)
+						}
+					}
+					form := url.Values{field: {fourBytes}}
+					r := srv.Send(t, testserver.Request{Method: "POST", Path: fill(route), Token: staff, Body: form.Encode(), Header: formHeader})
+					if r.Status >= 500 {
+						t.Errorf("POST %s with a 4-byte character in %s: %d", route, field, r.Status)
+					}
+				}
+			}
+		})
+
+		t.Run("queries", func(t *testing.T) {
+			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+			for _, p := range served {
+				method, path, _ := strings.Cut(p, " ")
+				if method != "GET" || strings.Contains(path, "...") {
+					continue
+				}
+				path = strings.TrimSuffix(path, "{$}")
+				params := append(slices.Clone(queries[path]), "x")
+				target := fill(path)
+				if path == "/calendar/{file}" || path == "/static/" {
+					continue // files, below
+				}
+				for _, param := range params {
+					for _, bad := range badTexts {
+						r := srv.Do(t, "GET", target+"?"+param+"="+url.QueryEscape(bad.raw), staff, nil)
+						if r.Status != 422 {
+							t.Errorf("GET %s with %s in ?%s: %d, want 422", path, bad.name, param, r.Status)
+							continue
+						}
+						if strings.HasPrefix(path, "/api/") {
+							wantError(t, r, 422, "validation_failed", param)
+						}
+					}
+					r := srv.Do(t, "GET", target+"?"+param+"="+url.QueryEscape(fourBytes), staff, nil)
+					if r.Status >= 500 {
+						t.Errorf("GET %s with a 4-byte character in ?%s: %d", path, param, r.Status)
+					}
+				}
+			}
+			// A key that is not text is named as the query.
+			wantError(t, srv.Do(t, "GET", "/api/v1/areas?%FF=1", "", nil), 422, "validation_failed", "query")
+		})
+
+		t.Run("paths", func(t *testing.T) {
+			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+			for _, p := range served {
+				method, path, _ := strings.Cut(p, " ")
+				if !wildcard.MatchString(path) && path != "/static/" {
+					continue
+				}
+				for _, bad := range []string{"%FF%FE", "%00", "x%00.ics"} {
+					target := wildcard.ReplaceAllString(path, bad)
+					if path == "/static/" {
+						target = "/static/" + bad
+					}
+					r := srv.Do(t, method, target, staff, nil)
+					if r.Status != 400 {
+						t.Errorf("%s %s: %d, want 400", method, target, r.Status)
+					}
+					if strings.HasPrefix(path, "/api/") && r.ErrorCode() != "bad_request" {
+						t.Errorf("%s %s: code %q", method, target, r.ErrorCode())
+					}
+				}
+			}
+		})
+
+		t.Run("json", func(t *testing.T) {
+			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+			// Every JSON field that takes text, on every API route that reads
+			// a body. Raw bytes are sent as they are: \xff is not JSON text.
+			bodies := []struct {
+				method, path string
+				fields       []string
+			}{
+				{"POST", "/api/v1/auth/register", []string{"name", "phone", "password", "area_id", "sms_code"}},
+				{"POST", "/api/v1/auth/sms-code", []string{"phone"}},
+				{"POST", "/api/v1/auth/login", []string{"phone", "password", "device_token"}},
+				{"POST", "/api/v1/auth/reset", []string{"phone", "code", "new_password"}},
+				{"PATCH", "/api/v1/me", []string{"name", "emergency_contact.name", "emergency_contact.phone"}},
+				{"PUT", "/api/v1/me/password", []string{"current_password", "new_password"}},
+				{"PUT", "/api/v1/me/volunteer-profile", []string{"skills"}},
+				{"POST", "/api/v1/users", []string{"name", "phone", "password", "area_id"}},
+				{"PUT", "/api/v1/users/" + residentID + "/roles", []string{"roles", "station_ids"}},
+				{"POST", "/api/v1/stations", []string{"name", "address", "timezone", "opened_on", "opening_hours.wed"}},
+				{"PUT", "/api/v1/stations/" + ids["stations"] + "/opening-hours", []string{"opening_hours.wed"}},
+				{"POST", "/api/v1/stations/" + ids["stations"] + "/areas", []string{"name", "committee"}},
+				{"POST", "/api/v1/stations/" + ids["stations"] + "/rooms", []string{"name"}},
+				{"POST", "/api/v1/stations/" + ids["stations"] + "/closures", []string{"date", "reason"}},
+				{"POST", "/api/v1/stations/" + ids["stations"] + "/visits", []string{"purpose", "user_id"}},
+				{"POST", "/api/v1/stations/" + ids["stations"] + "/checkin", []string{"code"}},
+				{"POST", "/api/v1/activities", []string{"station_id", "title", "description", "category", "start", "end", "room_id"}},
+				{"POST", "/api/v1/activities/" + activity + "/registrations", []string{"user_id"}},
+				{"POST", "/api/v1/activities/" + activity + "/attendance", []string{"user_id"}},
+				{"POST", "/api/v1/rooms/" + room + "/bookings", []string{"start", "end", "purpose"}},
+				{"POST", "/api/v1/health-measurements", []string{"user_id", "kind", "taken_at"}},
+				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
+			}
+			for _, b := range bodies {
+				for _, field := range b.fields {
+					for _, bad := range []struct{ name, json string }{{"invalid UTF-8", "\"书\xff\xfe\""}, {"NUL", `"书\u0000法"`}, {"a control character", `"\u0007"`}} {
+						body := nest(field, bad.json)
+						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || strings.HasPrefix(field, "opening_hours") {
+							body = nest(field, "["+bad.json+"]")
+						}
+						r := srv.Send(t, testserver.Request{Method: b.method, Path: b.path, Token: staff, Body: body})
+						if r.Status != 422 {
+							t.Errorf("%s %s with %s in %s: %d %s", b.method, b.path, bad.name, field, r.Status, r.Body)
+							continue
+						}
+						wantError(t, r, 422, "validation_failed", field)
+					}
+				}
+			}
+			// A key that is not text names the body.
+			r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/me", Token: resident, Body: "{\"\xff\": 1}"})
+			wantError(t, r, 422, "validation_failed", "body")
+		})
+
+		t.Run("four-byte characters are kept as they are", func(t *testing.T) {
+			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+			name := "陈" + fourBytes
+			r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": name, "phone": "13912348888", "password": "馨清佳苑的" + fourBytes, "area_id": srv.Station.Areas[0].ID.String()})
+			if r.Status != 201 || r.JSON(t)["user"].(map[string]any)["name"] != name {
+				t.Fatalf("register with a 4-byte name: %d %s", r.Status, r.Body)
+			}
+			token := srv.Login(t, "13912348888", "馨清佳苑的"+fourBytes)
+			if got := srv.Do(t, "GET", "/api/v1/me", token, nil).JSON(t)["name"]; got != name {
+				t.Fatalf("read back %q, want %q", got, name)
+			}
+			title := "剪纸" + fourBytes
+			a := createActivity(t, srv, staff, map[string]any{"title": title, "description": strings.Repeat(fourBytes, 100)})
+			if got := srv.Do(t, "GET", "/api/v1/activities/"+a["id"].(string), "", nil).JSON(t)["title"]; got != title {
+				t.Fatalf("activity title read back %q", got)
+			}
+			list := items(t, srv.Do(t, "GET", "/api/v1/activities?q="+url.QueryEscape("剪纸"+fourBytes[:4]), "", nil))
+			if len(list) != 1 {
+				t.Fatalf("search by a 4-byte character found %d", len(list))
+			}
+		})
+	})
+}
+
+// nest builds a JSON object with value at a dotted path: "a.b" → {"a":{"b":v}}.
+func nest(path, value string) string {
+	parts := strings.Split(path, ".")
+	s := value
+	for i := len(parts) - 1; i >= 0; i-- {
+		s = fmt.Sprintf(`{%q: %s}`, parts[i], s)
+	}
+	return s
+}
