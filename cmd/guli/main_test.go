@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -348,4 +350,185 @@ func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 		}
 		t.Logf("%d acknowledged writes all survived kill -9", len(acked))
 	})
+}
+
+// peakMemory is the most resident memory the process has held (VmHWM).
+func peakMemory(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Skipf("no /proc here: %v", err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+// TestFloodsOfPasswordWorkStaySmall is finding 1 of the hostile review:
+// registrations and logins arrive by the hundred at once, with the real
+// argon2id cost. The process's peak memory stays under 400 MiB, and a
+// bystander reading the station keeps getting answers.
+func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "guli.db")
+	p := serve(t, nil, "--db", db, "--demo")
+	station := p.url + "/api/v1/stations/1"
+
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		failures  []string
+	)
+	bystander := func(stop <-chan struct{}) {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			start := time.Now()
+			resp, err := http.Get(station)
+			took := time.Since(start)
+			mu.Lock()
+			latencies = append(latencies, took)
+			if err != nil || resp.StatusCode != 200 {
+				failures = append(failures, fmt.Sprint(err, resp))
+			}
+			mu.Unlock()
+			if err == nil {
+				resp.Body.Close()
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	flood := func(name string, n int, req func(i int) (string, any)) map[int]int {
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() { bystander(stop); close(done) }()
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				path, body := req(i)
+				s, _ := call(t, "POST", p.url+path, "", body)
+				statuses <- s
+			}()
+		}
+		close(gate) // all at once
+		wg.Wait()
+		close(stop)
+		<-done
+		close(statuses)
+		count := map[int]int{}
+		for s := range statuses {
+			count[s]++
+		}
+		t.Logf("%s: %d requests at once answered %v", name, n, count)
+		return count
+	}
+
+	fresh := flood("registrations of new numbers", 150, func(i int) (string, any) {
+		return "/api/v1/auth/register", map[string]any{"name": "新人", "phone": fmt.Sprintf("1390000%04d", i), "password": fmt.Sprintf("flood-password-%d", i), "area_id": "1"}
+	})
+	if fresh[201] == 0 || fresh[201]+fresh[429] != 150 {
+		t.Errorf("registrations of new numbers: %v, want some 201 and the rest 429", fresh)
+	}
+	logins := flood("right passwords", 100, func(i int) (string, any) {
+		return "/api/v1/auth/login", map[string]any{"phone": fmt.Sprintf("138000000%02d", i%10), "password": "guli-demo-2023"}
+	})
+	if logins[200] == 0 || logins[200]+logins[429] != 100 {
+		t.Errorf("logins: %v, want some 200 and the rest 429", logins)
+	}
+
+	// Last: its refusals make the address wait, new numbers included.
+	taken := flood("registrations of a taken number", 150, func(i int) (string, any) {
+		return "/api/v1/auth/register", map[string]any{"name": "冒名", "phone": "13800000008", "password": fmt.Sprintf("flood-password-%d", i), "area_id": "1"}
+	})
+	if taken[409]+taken[429] != 150 {
+		t.Errorf("registrations of a taken number: %v, want only 409 and 429", taken)
+	}
+	peak := peakMemory(t, p.cmd.Process.Pid)
+	mu.Lock()
+	defer mu.Unlock()
+	slices.Sort(latencies)
+	t.Logf("peak memory %d MiB; bystander: %d reads, median %v, slowest %v", peak>>20, len(latencies),
+		latencies[len(latencies)/2].Round(time.Millisecond), latencies[len(latencies)-1].Round(time.Millisecond))
+	if peak > 400<<20 {
+		t.Errorf("peak memory %d MiB under the floods, want under 400 MiB", peak>>20)
+	}
+	if len(failures) > 0 || len(latencies) < 3 {
+		t.Errorf("the bystander was not answered: %d reads, failures %v", len(latencies), failures)
+	}
+	if slowest := latencies[len(latencies)-1]; slowest > 3*time.Second {
+		t.Errorf("the bystander waited %v for one read", slowest)
+	}
+}
+
+// TestMetricsOnAnAddressOfTheirOwn: /metrics is for admins on the public
+// address, and open on the internal --metrics-addr.
+func TestMetricsOnAnAddressOfTheirOwn(t *testing.T) {
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--demo", "--metrics-addr", "127.0.0.1:0")
+	m := regexp.MustCompile(`Metrics at (http://\S+)`).FindStringSubmatch(p.stdout.String())
+	if m == nil {
+		t.Fatalf("no metrics address printed:\n%s", p.stdout)
+	}
+	call(t, "GET", p.url+"/api/v1/areas", "", nil)
+	resp, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `route="GET /api/v1/areas"`) {
+		t.Fatalf("internal metrics: %d\n%.300s", resp.StatusCode, body)
+	}
+	if s, _ := call(t, "GET", p.url+"/metrics", "", nil); s != 401 {
+		t.Fatalf("public metrics without sign-in: %d", s)
+	}
+}
+
+// TestRegistrationWithTheLogSender: with --sms log a code is needed to sign
+// up, and it is written to the log for the developer.
+func TestRegistrationWithTheLogSender(t *testing.T) {
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--demo", "--sms", "log")
+	in := map[string]any{"name": "新居民", "phone": "13912340077", "password": "菊泉新城的桂花树", "area_id": "1"}
+	if s, body := call(t, "POST", p.url+"/api/v1/auth/register", "", in); s != 422 || body["error"].(map[string]any)["code"] != "invalid_code" {
+		t.Fatalf("without a code: %d %v", s, body)
+	}
+	if s, _ := call(t, "POST", p.url+"/api/v1/auth/sms-code", "", map[string]any{"phone": "13912340077"}); s != 204 {
+		t.Fatalf("sms-code: %d", s)
+	}
+	var code string
+	for range 50 {
+		if m := regexp.MustCompile(`139\*\*\*\*0077.*?code=(\d{6})`).FindStringSubmatch(p.stderr.String()); m != nil {
+			code = m[1]
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code == "" {
+		t.Fatalf("no code in the log:\n%s", p.stderr)
+	}
+	if strings.Contains(p.stderr.String(), "13912340077") {
+		t.Error("the log holds the whole phone number")
+	}
+	in["sms_code"] = code
+	if s, body := call(t, "POST", p.url+"/api/v1/auth/register", "", in); s != 201 {
+		t.Fatalf("with the code: %d %v", s, body)
+	}
+	if _, errOut, err := runGuli(t, nil, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--sms", "tencent"); err == nil || !strings.Contains(errOut, "SecretID") {
+		t.Errorf("--sms tencent without its settings: %v %s", err, errOut)
+	}
+	if _, errOut, err := runGuli(t, nil, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--sqlite-synchronous", "sometimes"); err == nil || !strings.Contains(errOut, "full or normal") {
+		t.Errorf("a bad --sqlite-synchronous: %v %s", err, errOut)
+	}
 }
