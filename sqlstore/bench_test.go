@@ -203,14 +203,15 @@ type throughputFixture struct {
 
 var throughputFixtures = map[string]*throughputFixture{}
 
-// throughput returns engine e's fixture with n fresh pairs from f.next on.
+// throughput returns engine e's fixture with n fresh pairs from f.next on,
+// on a database with SQLite's synchronous setting durability ("" elsewhere).
 // Call it with the timer stopped.
-func throughput(b *testing.B, e dbtest.Engine, n int) *throughputFixture {
+func throughput(b *testing.B, e dbtest.Engine, durability string, n int) *throughputFixture {
 	b.Helper()
 	ctx := system()
-	f := throughputFixtures[e.Name]
+	f := throughputFixtures[e.Name+durability]
 	if f == nil {
-		svc := sqlstore.NewServices(dbtest.OpenDSN(suiteTB{b}, e.DSN(suiteTB{b})))
+		svc := sqlstore.NewServices(dbtest.OpenWith(suiteTB{b}, e.DSN(suiteTB{b}), sqlstore.Options{Synchronous: durability}))
 		res, err := demo.Seed(ctx, svc)
 		if err != nil {
 			b.Fatal(err)
@@ -227,7 +228,7 @@ func throughput(b *testing.B, e dbtest.Engine, n int) *throughputFixture {
 			}
 			f.activities = append(f.activities, items[0].ID)
 		}
-		throughputFixtures[e.Name] = f
+		throughputFixtures[e.Name+durability] = f
 	}
 	if need := int((f.next+int64(n))/throughputActivities) + 1; need > len(f.residents) {
 		more, err := demo.Residents(ctx, f.svc, f.station, need-len(f.residents), uint64(len(f.residents))+1)
@@ -242,60 +243,74 @@ func throughput(b *testing.B, e dbtest.Engine, n int) *throughputFixture {
 // BenchmarkRegistrationThroughput registers distinct people for activities
 // from parallel goroutines, as a busy morning at the desk and on phones
 // would: one op is one Register call, one transaction. The sub-benchmarks
-// run GOMAXPROCS×1 and ×8 goroutines. Ask for a few thousand ops
-// (-benchtime 3000x or 5s): a handful measures little.
+// run GOMAXPROCS×1 and ×8 goroutines; on SQLite with synchronous=FULL (the
+// default: every commit survives a power cut) and NORMAL (commits survive a
+// crash of the process only), to show what the durability costs. Ask for a
+// few thousand ops (-benchtime 3000x or 5s): a handful measures little.
 func BenchmarkRegistrationThroughput(b *testing.B) {
 	for _, e := range dbtest.Engines(b) {
-		for _, par := range []int{1, 8} {
-			b.Run(fmt.Sprintf("%s/par=%d", e.Name, par), func(b *testing.B) {
-				b.StopTimer()
-				// Warm up first, a few registrations from each goroutine, so the
-				// pool holds its connections before the clock runs.
-				goroutines := par * runtime.GOMAXPROCS(0)
-				f := throughput(b, e, b.N+2*goroutines)
-				ctx := system()
-				var warm sync.WaitGroup
-				for range goroutines {
-					warm.Go(func() {
-						for range 2 {
-							k := atomic.AddInt64(&f.next, 1) - 1
-							if _, err := f.svc.Activities.Register(ctx, f.activities[k%throughputActivities], f.residents[k/throughputActivities]); err != nil {
-								b.Error(err)
-							}
-						}
-					})
+		durabilities := []string{""}
+		if e.Name == "sqlite" {
+			durabilities = []string{"full", "normal"}
+		}
+		for _, durability := range durabilities {
+			for _, par := range []int{1, 8} {
+				name := fmt.Sprintf("%s/par=%d", e.Name, par)
+				if durability != "" {
+					name = fmt.Sprintf("%s-%s/par=%d", e.Name, durability, par)
 				}
-				warm.Wait()
-				var (
-					failed   atomic.Int64
-					mu       sync.Mutex
-					firstErr error
-				)
-				b.SetParallelism(par)
-				b.StartTimer()
-				start := time.Now()
-				b.RunParallel(func(pb *testing.PB) {
-					for pb.Next() {
-						k := atomic.AddInt64(&f.next, 1) - 1
-						a, u := f.activities[k%throughputActivities], f.residents[k/throughputActivities]
-						if _, err := f.svc.Activities.Register(ctx, a, u); err != nil {
-							if failed.Add(1) == 1 {
-								mu.Lock()
-								firstErr = err
-								mu.Unlock()
-							}
-						}
-					}
-				})
-				took := time.Since(start)
-				b.StopTimer()
-				if n := failed.Load(); n > 0 {
-					mu.Lock()
-					defer mu.Unlock()
-					b.Fatalf("%d of %d registrations failed, one with %v", n, b.N, firstErr)
-				}
-				b.ReportMetric(float64(b.N)/took.Seconds(), "registrations/s")
-			})
+				b.Run(name, func(b *testing.B) { registrationThroughput(b, e, durability, par) })
+			}
 		}
 	}
+}
+
+func registrationThroughput(b *testing.B, e dbtest.Engine, durability string, par int) {
+	b.StopTimer()
+	// Warm up first, a few registrations from each goroutine, so the
+	// pool holds its connections before the clock runs.
+	goroutines := par * runtime.GOMAXPROCS(0)
+	f := throughput(b, e, durability, b.N+2*goroutines)
+	ctx := system()
+	var warm sync.WaitGroup
+	for range goroutines {
+		warm.Go(func() {
+			for range 2 {
+				k := atomic.AddInt64(&f.next, 1) - 1
+				if _, err := f.svc.Activities.Register(ctx, f.activities[k%throughputActivities], f.residents[k/throughputActivities]); err != nil {
+					b.Error(err)
+				}
+			}
+		})
+	}
+	warm.Wait()
+	var (
+		failed   atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+	)
+	b.SetParallelism(par)
+	b.StartTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := atomic.AddInt64(&f.next, 1) - 1
+			a, u := f.activities[k%throughputActivities], f.residents[k/throughputActivities]
+			if _, err := f.svc.Activities.Register(ctx, a, u); err != nil {
+				if failed.Add(1) == 1 {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+				}
+			}
+		}
+	})
+	took := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		mu.Lock()
+		defer mu.Unlock()
+		b.Fatalf("%d of %d registrations failed, one with %v", n, b.N, firstErr)
+	}
+	b.ReportMetric(float64(b.N)/took.Seconds(), "registrations/s")
 }
