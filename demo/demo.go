@@ -60,11 +60,11 @@ type person struct {
 var people = []person{
 	{"顾小里", "13800000001", 1992, 0, []guli.Role{guli.RoleStaff}, nil},
 	{"汇菁管理员", "13800000000", 1985, 0, []guli.Role{guli.RoleAdmin, guli.RoleStaff}, nil},
-	{"储双玲", "13800000002", 1956, 0, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
-	{"叶苗龙", "13800000003", 1951, 1, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
-	{"王晓玲", "13800000004", 1958, 0, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
-	{"吕老师", "13800000005", 1960, 2, []guli.Role{guli.RoleResident, guli.RoleTalent}, nil},
-	{"宋老师", "13800000006", 1957, 3, []guli.Role{guli.RoleResident, guli.RoleTalent}, nil},
+	{"程秀英", "13800000002", 1956, 0, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
+	{"谢墨林", "13800000003", 1951, 1, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
+	{"汪雅琴", "13800000004", 1958, 0, []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, nil},
+	{"陆建平", "13800000005", 1960, 2, []guli.Role{guli.RoleResident, guli.RoleTalent}, nil},
+	{"孙巧云", "13800000006", 1957, 3, []guli.Role{guli.RoleResident, guli.RoleTalent}, nil},
 	{"周晨", "13800000007", 2003, 0, []guli.Role{guli.RoleResident, guli.RoleVolunteer}, nil}, // 上海大学社区学院
 	{"李建华", "13800000008", 1950, 0, []guli.Role{guli.RoleResident}, &guli.EmergencyContact{Name: "李芳", Phone: "13900000008"}},
 	{"陈美娣", "13800000009", 1948, 4, []guli.Role{guli.RoleResident}, nil},
@@ -149,15 +149,15 @@ type weekly struct {
 }
 
 // The station's week, after the article: talents' classes (the choir led
-// by 储双玲, 叶苗龙's calligraphy, 宋老师's knotting, 吕老师's exercise),
+// by 程秀英, 谢墨林's calligraphy, 孙巧云's knotting, 陆建平's exercise),
 // the convenience services (blood pressure, legal advice, TCM, smartphone
 // help by Shanghai University students) and a residents' council meeting.
 var week = []weekly{
-	{"社区合唱队排练", "储双玲老师带领的社区合唱队，欢迎爱唱歌的邻居加入。", "class", "储双玲", "多功能活动室", time.Wednesday, "14:00", "15:30", 30, false, 6},
-	{"强身健体操", "吕老师带大家做适合中老年人的健身操。", "class", "吕老师", "多功能活动室", time.Thursday, "09:00", "10:00", 25, true, 6},
-	{"墨迹书香·书法课", "叶苗龙老师的成人书法课，笔墨纸砚小站提供。", "class", "叶苗龙", "书画室", time.Thursday, "09:30", "11:00", 12, false, 6},
-	{"生活结艺", "宋老师教中国结和生活小挂件。", "class", "宋老师", "书画室", time.Friday, "14:00", "15:30", 10, false, 6},
-	{"少儿书法班", "叶苗龙老师的公益书法班，适合6到12岁的孩子。", "class", "叶苗龙", "书画室", time.Saturday, "09:30", "11:00", 12, false, 6},
+	{"社区合唱队排练", "程秀英老师带领的社区合唱队，欢迎爱唱歌的邻居加入。", "class", "程秀英", "多功能活动室", time.Wednesday, "14:00", "15:30", 30, false, 6},
+	{"强身健体操", "陆老师带大家做适合中老年人的健身操。", "class", "陆建平", "多功能活动室", time.Thursday, "09:00", "10:00", 25, true, 6},
+	{"墨迹书香·书法课", "谢墨林老师的成人书法课，笔墨纸砚小站提供。", "class", "谢墨林", "书画室", time.Thursday, "09:30", "11:00", 12, false, 6},
+	{"生活结艺", "孙老师教中国结和生活小挂件。", "class", "孙巧云", "书画室", time.Friday, "14:00", "15:30", 10, false, 6},
+	{"少儿书法班", "谢墨林老师的公益书法班，适合6到12岁的孩子。", "class", "谢墨林", "书画室", time.Saturday, "09:30", "11:00", 12, false, 6},
 	{"智能手机一对一", "上海大学社区学院的同学一对一教您用智能手机：微信、挂号、扫码。", "service", "周晨", "多功能活动室", time.Saturday, "14:00", "16:00", 6, false, 6},
 	{"交谊舞", "周日下午的交谊舞，零基础也欢迎。", "class", "", "多功能活动室", time.Sunday, "14:00", "16:00", 20, true, 6},
 	{"法律咨询", "律师志愿者解答邻里纠纷、继承、租房等问题。", "service", "", "议事厅", time.Saturday, "09:30", "11:30", 6, false, 4},
@@ -218,7 +218,7 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 	for _, su := range []struct {
 		who   string
 		class int
-	}{{"李建华", 0}, {"李建华", 1}, {"陈美娣", 0}, {"王晓玲", 3}, {"陈美娣", 5}} {
+	}{{"李建华", 0}, {"李建华", 1}, {"陈美娣", 0}, {"汪雅琴", 3}, {"陈美娣", 5}} {
 		if _, err := svc.Activities.Register(ctx, firsts[su.class].ID, ids[su.who]); err != nil {
 			return fmt.Errorf("demo sign-up of %s: %w", su.who, err)
 		}

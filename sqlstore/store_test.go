@@ -136,8 +136,8 @@ func TestRegisterAndLogin(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		u := f.register(t, " 储双玲 ", "138 0013 8000")
-		if u.Name != "储双玲" || u.Phone != "13800138000" || !slices.Equal(u.Roles, []guli.Role{guli.RoleResident}) || u.AreaID != f.areas[0].ID {
+		u := f.register(t, " 程秀英 ", "138 0013 8000")
+		if u.Name != "程秀英" || u.Phone != "13800138000" || !slices.Equal(u.Roles, []guli.Role{guli.RoleResident}) || u.AreaID != f.areas[0].ID {
 			t.Fatalf("registered %+v", u)
 		}
 
@@ -172,7 +172,7 @@ func TestRegisterAndLogin(t *testing.T) {
 func TestRegisterValidation(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
-		ok := guli.RegisterInput{Name: "叶苗龙", Phone: "13987654321", Password: "longenough", AreaID: f.areas[0].ID}
+		ok := guli.RegisterInput{Name: "谢墨林", Phone: "13987654321", Password: "longenough", AreaID: f.areas[0].ID}
 		weak := guli.ECWeakPassword
 		tests := []struct {
 			name   string
@@ -216,7 +216,7 @@ func TestLoginThrottling(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		f.register(t, "王晓玲", "13700001111")
+		f.register(t, "汪雅琴", "13700001111")
 		// Concurrent wrong guesses: exactly the limit get through to the password check.
 		counts := outcomes(20, func(i int) error {
 			_, err := f.accounts.Login(ctx, guli.LoginInput{Phone: "13700001111", Password: fmt.Sprintf("guess-%02d", i), ClientAddr: fmt.Sprintf("10.0.1.%d", i)})
@@ -237,7 +237,7 @@ func TestSuccessfulLoginsAreNotThrottled(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		ctx := context.Background()
-		f.register(t, "宋老师", "13700002222")
+		f.register(t, "孙老师", "13700002222")
 		for i := range 40 {
 			if _, err := f.accounts.Login(ctx, guli.LoginInput{Phone: "13700002222", Password: "secret-123", ClientAddr: "192.168.1.10"}); err != nil {
 				t.Fatalf("login %d from a busy desk: %v", i, err)
@@ -259,7 +259,7 @@ func TestRolesGrantRules(t *testing.T) {
 		f := newFixture(t, e)
 		staff := f.user(t, "社工小顾", "13800000001", guli.RoleStaff)
 		admin := f.user(t, "管理员", "13800000002", guli.RoleAdmin)
-		resident := f.register(t, "吕老师", "13800000003")
+		resident := f.register(t, "陆老师", "13800000003")
 		tests := []struct {
 			name  string
 			actor *guli.User
@@ -296,7 +296,7 @@ func TestStaffKeptAccountsAndSearch(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		staff := f.user(t, "社工小顾", "13800000001", guli.RoleStaff)
-		resident := f.register(t, "叶苗龙", "13800000004")
+		resident := f.register(t, "谢墨林", "13800000004")
 		kept, err := f.accounts.CreateUser(as(staff), guli.NewUserInput{Name: "张阿婆", AreaID: f.areas[1].ID, BirthYear: 1941})
 		if err != nil {
 			t.Fatal(err)
@@ -372,7 +372,7 @@ func TestPagination(t *testing.T) {
 func TestUpdateMeAndVolunteerProfile(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
-		u := f.register(t, "储双玲", "13800138001")
+		u := f.register(t, "程秀英", "13800138001")
 		name, year := "储老师", 1952
 		got, err := f.accounts.UpdateMe(as(u), guli.UpdateMeInput{Name: &name, BirthYear: &year,
 			EmergencyContact: &guli.EmergencyContact{Name: "女儿", Phone: "139-0000-1111"}})

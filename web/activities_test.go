@@ -48,7 +48,7 @@ func residents(t *testing.T, srv *testserver.Server, n int) (ids, tokens []strin
 
 func createActivity(t *testing.T, srv *testserver.Server, token string, body map[string]any) map[string]any {
 	t.Helper()
-	in := map[string]any{"station_id": srv.Station.ID.String(), "title": "少儿书法班", "description": "叶苗龙老师的公益班",
+	in := map[string]any{"station_id": srv.Station.ID.String(), "title": "少儿书法班", "description": "谢墨林老师的公益班",
 		"category": "class", "start": rfc(nextOpen(time.Saturday, "09:30")), "end": rfc(nextOpen(time.Saturday, "11:00")), "capacity": 20}
 	for k, v := range body {
 		in[k] = v

@@ -69,7 +69,7 @@ func TestAccountsOverHTTP(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		srv := testserver.New(t, e)
 		area := srv.Station.Areas[1].ID.String()
-		r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "吕老师的邻居", "phone": "13912345678", "password": "馨清佳苑的老邻居", "area_id": area, "birth_year": 1949})
+		r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "陆老师的邻居", "phone": "13912345678", "password": "馨清佳苑的老邻居", "area_id": area, "birth_year": 1949})
 		if r.Status != 201 {
 			t.Fatalf("register: %d %s", r.Status, r.Body)
 		}

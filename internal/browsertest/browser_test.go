@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -612,4 +613,78 @@ func TestResidentSignsUpFromTimetableAndStaffChecksThemIn(t *testing.T) {
 
 		t.Logf("took %v on %s", time.Since(began).Round(time.Millisecond), e.Name)
 	})
+}
+
+// screenshot saves the tab as name.png in $GULI_SCREENSHOTS, when it is set:
+// how the README's pictures are made.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("GULI_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	// A tall phone screen: the top of the page, as the README shows it.
+	do(t, ctx, "a tall screen", chromedp.EmulateViewport(390, 1400, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	png := get(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
+	do(t, ctx, "the phone's screen again", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestForgottenPasswordAtTheDesk: a resident forgot their password; the
+// social worker finds them at the desk and reads out a code; the resident
+// sets a new password on their phone and signs in, then changes it again.
+// Every page on the way passes axe.
+func TestForgottenPasswordAtTheDesk(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	desk := tab(t)
+	login(t, desk, srv, testserver.StaffPhone)
+	open(t, desk, srv, "/desk")
+	screenshot(t, desk, "desk")
+	open(t, desk, srv, "/desk/residents?q="+url.QueryEscape("李建华"))
+	checkAxe(t, desk, "/desk/residents")
+	if path, code := submit(t, desk, `form[action$="/password-reset"] button`); code != 201 || !strings.HasSuffix(path, "/password-reset") {
+		t.Fatalf("reset button: %s %d", path, code)
+	}
+	code := text(t, desk, ".big-code")
+	if len(code) != 8 {
+		t.Fatalf("the code on the page: %q", code)
+	}
+	checkAxe(t, desk, "the reset code page")
+	open(t, desk, srv, "/desk/booking-rules")
+	checkAxe(t, desk, "/desk/booking-rules")
+
+	phone := tab(t)
+	open(t, phone, srv, "/login")
+	if path, status := submit(t, phone, `a[href="/reset"]`); path != "/reset" || status != 200 {
+		t.Fatalf("the forgot link: %s %d", path, status)
+	}
+	checkAxe(t, phone, "/reset")
+	fill(t, phone, [][2]string{{"#f-phone", testserver.ResidentPhone}, {"#f-code", code}, {"#f-new_password", "12345678"}})
+	if _, status := submit(t, phone, `form[action="/reset"] button[type="submit"]`); status != 422 {
+		t.Fatalf("a common password: %d", status)
+	}
+	checkAxe(t, phone, "/reset with an error")
+	fill(t, phone, [][2]string{{"#f-code", code}, {"#f-new_password", "菊泉新城的桂花树"}})
+	if path, status := submit(t, phone, `form[action="/reset"] button[type="submit"]`); !strings.HasPrefix(path, "/login?") || status != 200 {
+		t.Fatalf("reset: %s %d", path, status)
+	}
+	if got := get(t, phone, "the phone field", chromedp.Value(chromedp.CSS("#f-phone"))); got != testserver.ResidentPhone {
+		t.Errorf("the login page does not have the number filled in: %q", got)
+	}
+	fill(t, phone, [][2]string{{"#f-password", "菊泉新城的桂花树"}})
+	if path, status := submit(t, phone, `form[action="/login"] button[type="submit"]`); path != "/" || status != 200 {
+		t.Fatalf("login with the new password: %s %d", path, status)
+	}
+	screenshot(t, phone, "home")
+	open(t, phone, srv, "/me/password")
+	checkAxe(t, phone, "/me/password")
+	fill(t, phone, [][2]string{{"#f-current_password", "菊泉新城的桂花树"}, {"#f-new_password", "顾村公园的樱花开了"}})
+	if path, status := submit(t, phone, `form[action="/me/password"] button[type="submit"]`); path != "/me?notice=password_changed" || status != 200 {
+		t.Fatalf("change password: %s %d", path, status)
+	}
+	checkAxe(t, phone, "/me after changing the password")
+	open(t, phone, srv, "/activities")
+	screenshot(t, phone, "timetable")
 }
