@@ -135,6 +135,8 @@ func TestEveryKeyUsedExists(t *testing.T) {
 		}
 	}
 	keys["error.method_not_allowed"] = "ECMethodNotAllowed"
+	keys["error.bad_request"] = "ECBadRequest"
+	keys["errorpage.invalid_text.body"] = "refuseText"
 	if len(keys) < 60 {
 		t.Fatalf("found only %d keys in use; the scan is broken", len(keys))
 	}

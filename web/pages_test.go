@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"guli/internal/dbtest"
@@ -175,5 +177,50 @@ func TestNotFoundPageIsFriendly(t *testing.T) {
 	r := srv.Do(t, "GET", "/activities/none/such", "", nil)
 	if r.Status != 404 || !strings.Contains(string(r.Body), "找不到这个页面") || !strings.Contains(string(r.Body), `href="/"`) {
 		t.Fatalf("404 page: %d %.200s", r.Status, r.Body)
+	}
+}
+
+// texts keeps the codes an SMS sender would send.
+type texts struct {
+	mu   sync.Mutex
+	sent map[string]string
+}
+
+func (x *texts) SendCode(_ context.Context, phone, code string) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.sent[phone] = code
+	return nil
+}
+
+func TestRegisterPageWithTextedCodes(t *testing.T) {
+	sms := &texts{sent: map[string]string{}}
+	srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{SMS: sms})
+	page := string(srv.Do(t, "GET", "/register", "", nil).Body)
+	if !strings.Contains(page, `formaction="/register/sms-code"`) || !strings.Contains(page, `id="f-sms_code"`) {
+		t.Fatal("the sign-up page has no way to get a code")
+	}
+	form := url.Values{"name": {"新来的"}, "phone": {"139 1234 0066"}, "area_id": {srv.Station.Areas[0].ID.String()}, "password": {"菊泉新城的桂花树"}}
+	r := srv.Send(t, testserver.Request{Method: "POST", Path: "/register/sms-code", Body: form.Encode(), Header: formHeader})
+	body := string(r.Body)
+	if r.Status != 200 || !strings.Contains(body, "验证码已发送到 139****0066") || !strings.Contains(body, `value="新来的"`) || strings.Contains(body, "菊泉新城的桂花树") {
+		t.Fatalf("after sending the code: %d", r.Status)
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `id="f-sms_code-error"`) {
+		t.Fatalf("registering without the code: %d", r.Status)
+	}
+	form.Set("sms_code", sms.sent["13912340066"])
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register", Body: form.Encode(), Header: formHeader})
+	if r.Status != 303 || cookieOf(r, "guli_session") == nil {
+		t.Fatalf("registering with the code: %d %s", r.Status, r.Body)
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register/sms-code", Body: "phone=13912340067", Header: formHeader})
+	if r.Status != 200 {
+		t.Fatalf("a code for another number: %d", r.Status)
+	}
+	r = srv.Send(t, testserver.Request{Method: "POST", Path: "/register/sms-code", Body: "phone=13912340067", Header: formHeader})
+	if r.Status != 429 || !strings.Contains(string(r.Body), "秒后再试") {
+		t.Fatalf("a second code at once: %d", r.Status)
 	}
 }

@@ -52,6 +52,8 @@ type Server struct {
 type Options struct {
 	// Wrap lets a test replace services, e.g. to make one panic.
 	Wrap func(*guli.Services)
+	// SMS makes registration need a code texted by this sender.
+	SMS guli.SMSSender
 }
 
 // New starts a server on a fresh database of engine e.
@@ -65,7 +67,13 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	t.Helper()
 	db := dbtest.OpenDSN(t, dsn)
 	s := &Server{DB: db, t: t}
-	svc := sqlstore.NewServices(db)
+	var svcOpts []sqlstore.Option
+	for _, o := range opts {
+		if o.SMS != nil {
+			svcOpts = append(svcOpts, sqlstore.WithSMS(o.SMS))
+		}
+	}
+	svc := sqlstore.NewServices(db, svcOpts...)
 	res, err := demo.Seed(context.Background(), svc)
 	if err != nil {
 		t.Fatal(err)
