@@ -26,6 +26,9 @@ func TestValidText(t *testing.T) {
 		{"invalid UTF-8 after Chinese", "书法\xff", false},
 		{"a cut 3-byte character", "书"[:2], false},
 		{"an encoded surrogate", "\xed\xa0\x80", false},
+		{"a right-to-left override", "李\u202e华建", false},
+		{"a directional isolate", "a\u2066b\u2069", false},
+		{"a zero-width joiner in an emoji", "👨\u200d👩", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,5 +36,19 @@ func TestValidText(t *testing.T) {
 				t.Errorf("ValidText(%q) = %v, want %v", tt.s, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestFoldWidth(t *testing.T) {
+	for in, want := range map[string]string{
+		"１３８ ００１３ ８０００": "138 0013 8000",
+		"１２３４５６７８":      "12345678",
+		"ＡＢＣａｂｃ＋－":      "ABCabc+-",
+		"书法　班":          "书法 班",
+		"plain":         "plain",
+	} {
+		if got := guli.FoldWidth(in); got != want {
+			t.Errorf("FoldWidth(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -51,8 +51,10 @@ var (
 	ThrottleSMSPhone = ThrottleRule{Scope: "sms-phone", Free: 1, First: time.Minute, Max: time.Hour, Window: 24 * time.Hour}
 	// Text messages asked for from one client address.
 	ThrottleSMSAddr = ThrottleRule{Scope: "sms-addr", Free: 10, First: time.Minute, Max: time.Hour, Window: 24 * time.Hour}
-	// Wrong password-reset codes for one phone number.
-	ThrottleResetPhone = ThrottleRule{Scope: "reset-phone", Free: 5, First: 30 * time.Second, Max: 15 * time.Minute, Window: 24 * time.Hour}
+	// Wrong current passwords given to change one's password: a phone left
+	// signed in is no way to guess it. Counted per person, apart from
+	// logins, so strangers' wrong logins never stop the owner changing it.
+	ThrottleChangePassword = ThrottleRule{Scope: "change-password", Free: 5, First: 30 * time.Second, Max: 15 * time.Minute, Window: 24 * time.Hour}
 	// Wrong check-in codes of one person.
 	ThrottleCheckinUser = ThrottleRule{Scope: "checkin-user", Free: 10, First: 30 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
 	// Wrong check-in codes at one station, from everyone: many accounts

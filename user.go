@@ -95,14 +95,15 @@ func MaskPhone(phone string) string {
 
 var phonePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
 
-// NormalizePhone removes the spaces and dashes people type into numbers.
+// NormalizePhone removes the spaces and dashes people type into numbers,
+// full-width ones too, and takes full-width digits as digits.
 func NormalizePhone(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '\u3000' {
+		if r == ' ' || r == '-' {
 			return -1
 		}
 		return r
-	}, s)
+	}, FoldWidth(s))
 }
 
 // ValidPhone reports whether s is a mainland mobile number.

@@ -49,21 +49,32 @@ var commonPasswords = sync.OnceValue(func() map[string]struct{} {
 // account with phone: shorter than 8 characters, one character repeated, the
 // phone number itself, or one of the most common passwords. It returns ""
 // for a password strong enough.
+//
+// The checks look through the disguises a guesser also tries: letter case,
+// full-width characters (１２３４５６７８), spaces (1234 5678), and the
+// country code before a number (+86, 0086).
 func PasswordWeakness(pw, phone string) string {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
 		return FRPasswordShort
 	}
-	first, _ := utf8.DecodeRuneInString(pw)
-	if strings.Trim(pw, string(first)) == "" {
+	bare := strings.ToLower(strings.Join(strings.Fields(FoldWidth(pw)), ""))
+	if first, _ := utf8.DecodeRuneInString(bare); strings.Trim(bare, string(first)) == "" {
 		return FRPasswordOneChar
 	}
-	digits := NormalizePhone(pw)
-	digits = strings.TrimPrefix(strings.TrimPrefix(digits, "+"), "86")
+	digits := strings.NewReplacer("-", "", "+", "").Replace(bare)
+	for _, prefix := range []string{"0086", "86"} {
+		if len(digits) > 11 {
+			digits = strings.TrimPrefix(digits, prefix)
+		}
+	}
 	if phone != "" && (digits == phone || len(phone) == 11 && digits == phone[3:]) {
 		return FRPasswordIsPhone
 	}
-	if _, common := commonPasswords()[strings.ToLower(pw)]; common {
-		return FRPasswordCommon
+	common := commonPasswords()
+	for _, candidate := range []string{strings.ToLower(pw), bare} {
+		if _, ok := common[candidate]; ok {
+			return FRPasswordCommon
+		}
 	}
 	return ""
 }

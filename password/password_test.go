@@ -3,6 +3,7 @@ package password_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,11 +58,11 @@ func TestLimiterRefusesBeyondItsSlots(t *testing.T) {
 	const n = 8
 	var wg sync.WaitGroup
 	var done, busy atomic.Int32
-	for range n {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := l.Hash(context.Background(), "馨清佳苑三号楼二单元", password.Default)
+			_, err := l.Hash(context.Background(), fmt.Sprint(i%3), "馨清佳苑三号楼二单元", password.Default)
 			switch {
 			case err == nil:
 				done.Add(1)
@@ -87,7 +88,7 @@ func TestLimiterRefusesBeyondItsSlots(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if ok, err := patient.Verify(context.Background(), "correct horse", hash); !ok || err != nil {
+			if ok, err := patient.Verify(context.Background(), "10.0.0.1", "correct horse", hash); !ok || err != nil {
 				t.Errorf("verify: %v %v", ok, err)
 			}
 		}()
@@ -95,14 +96,39 @@ func TestLimiterRefusesBeyondItsSlots(t *testing.T) {
 	wg.Wait()
 }
 
+func TestLimiterLeavesATurnForOthers(t *testing.T) {
+	// Two slots. One client's slow hash holds one; its second hash may not
+	// take the other, which stays for everyone else.
+	l := password.NewLimiter(2, 100*time.Millisecond)
+	slow := make(chan error)
+	go func() {
+		_, err := l.Hash(context.Background(), "203.0.113.9", "slow-slow", password.Params{Time: 4, Memory: 64 * 1024, Threads: 1})
+		slow <- err
+	}()
+	time.Sleep(20 * time.Millisecond) // the slow hash has its slot (it takes far longer than the wait)
+	if _, err := l.Hash(context.Background(), "203.0.113.9", "again", password.Fast); !errors.Is(err, password.ErrBusy) {
+		t.Fatalf("the same client's second hash at once: %v, want ErrBusy", err)
+	}
+	if _, err := l.Hash(context.Background(), "10.0.0.8", "a resident's own", password.Fast); err != nil {
+		t.Fatalf("another client meanwhile: %v", err)
+	}
+	if err := <-slow; err != nil {
+		t.Fatal(err)
+	}
+	// With the slow one done, the first client hashes again.
+	if _, err := l.Hash(context.Background(), "203.0.113.9", "again", password.Fast); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLimiterHashesNothingForAGoneRequest(t *testing.T) {
 	l := password.NewLimiter(1, time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := l.Hash(ctx, "x", password.Fast); !errors.Is(err, context.Canceled) {
+	if _, err := l.Hash(ctx, "10.0.0.1", "x", password.Fast); !errors.Is(err, context.Canceled) {
 		t.Fatalf("hashed for a request that is gone: %v", err)
 	}
-	if _, err := l.Verify(ctx, "x", "$argon2id$"); !errors.Is(err, context.Canceled) {
+	if _, err := l.Verify(ctx, "10.0.0.1", "x", "$argon2id$"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("verified for a request that is gone: %v", err)
 	}
 }
