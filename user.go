@@ -334,9 +334,10 @@ const (
 // ChangePasswordInput changes one's own password. Keep is the session that
 // asked, which stays signed in; every other session ends.
 type ChangePasswordInput struct {
-	Current string `json:"current_password"`
-	New     string `json:"new_password"`
-	Keep    string `json:"-"`
+	Current    string `json:"current_password"`
+	New        string `json:"new_password"`
+	Keep       string `json:"-"`
+	ClientAddr string `json:"-"`
 }
 
 // ResetCode is a one-time code staff give a resident who forgot their

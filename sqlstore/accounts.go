@@ -117,24 +117,29 @@ func (s *Accounts) Register(ctx context.Context, in guli.RegisterInput) (*guli.U
 	if taken {
 		return refuse(errPhoneTaken())
 	}
+	var useCode func(context.Context, runner) error
 	if s.sms != nil {
-		if err := s.useSMSCode(ctx, in.Phone, in.SMSCode); err != nil {
+		// The code is checked now and used up only with the account, so a
+		// moment of too many hashes at once does not cost the person it.
+		if err := s.checkSMSCode(ctx, in.Phone, in.SMSCode); err != nil {
 			if guli.ErrorCode(err) == guli.ECInvalidCode {
 				return refuse(err)
 			}
 			return nil, err
 		}
+		useCode = func(ctx context.Context, q runner) error { return s.useSMSCode(ctx, q, in.Phone, in.SMSCode) }
 	}
-	hash, err := s.db.hash(ctx, in.Password)
+	hash, err := s.db.hash(ctx, in.ClientAddr, in.Password)
 	if err != nil {
 		return nil, err
 	}
 	u, err := s.insertUser(ctx, guli.NewUserInput{
 		Name: in.Name, Phone: in.Phone, AreaID: in.AreaID,
 		BirthYear: in.BirthYear, Roles: []guli.Role{guli.RoleResident},
-	}, hash, nil)
-	if guli.ErrorCode(err) == guli.ECPhoneTaken {
-		return refuse(err) // taken by a parallel registration
+	}, hash, nil, useCode)
+	switch guli.ErrorCode(err) {
+	case guli.ECPhoneTaken, guli.ECInvalidCode:
+		return refuse(err) // taken, or the code used, by a parallel registration
 	}
 	return u, err
 }
@@ -171,16 +176,23 @@ func (s *Accounts) CreateUser(ctx context.Context, in guli.NewUserInput) (*guli.
 	}
 	hash := ""
 	if in.Password != "" {
-		if hash, err = s.db.hash(ctx, in.Password); err != nil {
+		if hash, err = s.db.hash(ctx, "user:"+actor.ID.String(), in.Password); err != nil {
 			return nil, err
 		}
 	}
-	return s.insertUser(ctx, in, hash, actor)
+	return s.insertUser(ctx, in, hash, actor, nil)
 }
 
-func (s *Accounts) insertUser(ctx context.Context, in guli.NewUserInput, hash string, actor *guli.User) (*guli.User, error) {
+// insertUser stores a new account; also, when set, runs in the same
+// transaction first.
+func (s *Accounts) insertUser(ctx context.Context, in guli.NewUserInput, hash string, actor *guli.User, also func(context.Context, runner) error) (*guli.User, error) {
 	var u *guli.User
 	err := s.db.tx(ctx, func(q runner) error {
+		if also != nil {
+			if err := also(ctx, q); err != nil {
+				return err
+			}
+		}
 		if err := checkArea(ctx, q, in.AreaID); err != nil {
 			return err
 		}
@@ -272,7 +284,7 @@ func (s *Accounts) Login(ctx context.Context, in guli.LoginInput) (*guli.Session
 	if userID == 0 {
 		hash = s.db.dummyHash() // as slow as for a known number
 	}
-	ok, err := s.db.verify(ctx, in.Password, hash)
+	ok, err := s.db.verify(ctx, in.ClientAddr, in.Password, hash)
 	if err != nil {
 		return nil, errors.Join(err, s.db.forgiveNow(ctx, charged))
 	}
@@ -505,6 +517,11 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, roles []guli.Role) 
 			}
 		}
 		if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
+			return err
+		}
+		// A reset code was given under the old roles: whoever gave it may
+		// not be allowed to under the new ones.
+		if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id); err != nil {
 			return err
 		}
 		if err := audit(ctx, q, s.db.now(), actor, "user.roles", id, current+" -> "+joinRoles(roles)); err != nil {

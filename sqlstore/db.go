@@ -250,15 +250,16 @@ func (c *committed) Unwrap() error { return c.err }
 // commitAnd ends a transaction: commit, then report err.
 func commitAnd(err error) error { return &committed{err} }
 
-// hash hashes a new password within the limit on hashes at once.
-func (db *DB) hash(ctx context.Context, pw string) (string, error) {
-	h, err := db.hasher.Hash(ctx, pw, db.pw)
+// hash hashes a new password within the limit on hashes at once; client
+// names who asks (an address), so one client cannot take every turn.
+func (db *DB) hash(ctx context.Context, client, pw string) (string, error) {
+	h, err := db.hasher.Hash(ctx, client, pw, db.pw)
 	return h, db.busy(err)
 }
 
 // verify checks a password within the limit on hashes at once.
-func (db *DB) verify(ctx context.Context, pw, hash string) (bool, error) {
-	ok, err := db.hasher.Verify(ctx, pw, hash)
+func (db *DB) verify(ctx context.Context, client, pw, hash string) (bool, error) {
+	ok, err := db.hasher.Verify(ctx, client, pw, hash)
 	if errors.Is(err, password.ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false, db.busy(err)
 	}

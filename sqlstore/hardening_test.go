@@ -174,9 +174,17 @@ func TestChangePasswordEndsTheOtherSessions(t *testing.T) {
 		if _, err := login(f, u.Phone, "菊泉新城的桂花树", "10.0.0.1", ""); err != nil {
 			t.Errorf("new password: %v", err)
 		}
+		// Two changes at once with the same current password: one wins, the
+		// other finds it no longer current.
+		counts := outcomes(4, func(i int) error {
+			return f.accounts.ChangePassword(as(u), guli.ChangePasswordInput{Current: "菊泉新城的桂花树", New: fmt.Sprintf("同时改的密码%d号", i)})
+		})
+		if counts[""] != 1 || counts[guli.ECWrongPassword] != 3 {
+			t.Fatalf("four changes at once: %v, want one", counts)
+		}
 		// Wrong current passwords are throttled like logins: a phone left
 		// signed in is no way to guess the password.
-		counts := outcomes(12, func(i int) error {
+		counts = outcomes(12, func(i int) error {
 			return f.accounts.ChangePassword(ctx, guli.ChangePasswordInput{Current: fmt.Sprintf("guess-%02d", i), New: "another-secret-9"})
 		})
 		if counts[guli.ECWrongPassword]+counts[guli.ECInvalidCredentials] > 5 || counts[guli.ECRateLimited] < 7 {
@@ -260,12 +268,31 @@ func TestResetCodes(t *testing.T) {
 				t.Fatalf("a wrong code: %v", err)
 			}
 		}
-		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECRateLimited {
-			t.Fatalf("the right code at once after five wrong ones: %v", err)
-		}
-		clk.Add(time.Minute)
 		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECInvalidCode {
-			t.Fatalf("the right code of a worn-out code: %v", err)
+			t.Fatalf("the right code after five wrong ones: %v", err)
+		}
+		// A code stops working when the account's roles change: whoever
+		// gave it may not reset the password of a social worker.
+		rc, _ = f.accounts.IssueResetCode(as(staff), resident.ID)
+		if _, err := f.accounts.SetRoles(as(admin), resident.ID, []guli.Role{guli.RoleResident, guli.RoleStaff}); err != nil {
+			t.Fatal(err)
+		}
+		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECInvalidCode {
+			t.Fatalf("a staff member's code for someone made staff since: %v", err)
+		}
+		if _, err := f.accounts.SetRoles(as(admin), resident.ID, []guli.Role{guli.RoleResident}); err != nil {
+			t.Fatal(err)
+		}
+		// And when whoever gave it is no longer staff.
+		rc, _ = f.accounts.IssueResetCode(as(staff), resident.ID)
+		if _, err := f.accounts.SetRoles(as(admin), staff.ID, []guli.Role{guli.RoleResident}); err != nil {
+			t.Fatal(err)
+		}
+		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECInvalidCode {
+			t.Fatalf("a code from someone no longer staff: %v", err)
+		}
+		if _, err := f.accounts.SetRoles(as(admin), staff.ID, []guli.Role{guli.RoleStaff}); err != nil {
+			t.Fatal(err)
 		}
 		clk.Add(time.Hour) // the throttle's waits pass, and any code expires
 		rc, _ = f.accounts.IssueResetCode(as(staff), resident.ID)
@@ -340,6 +367,14 @@ func TestRegistrationWithTextedCodes(t *testing.T) {
 		}
 		if err := accounts.SendSMSCode(ctx, guli.SMSCodeInput{Phone: "13700001212", ClientAddr: "10.0.0.1"}); code(err) != guli.ECPhoneTaken {
 			t.Fatalf("a text to a number with an account: %v", err)
+		}
+		// Asking for texts is no faster a way to learn which numbers have
+		// accounts than registering: ten answers, then a wait.
+		probes := outcomes(15, func(int) error {
+			return accounts.SendSMSCode(ctx, guli.SMSCodeInput{Phone: "13700001212", ClientAddr: "198.51.100.9"})
+		})
+		if probes[guli.ECPhoneTaken] != 10 || probes[guli.ECRateLimited] != 5 {
+			t.Fatalf("probing for accounts by texts: %v", probes)
 		}
 		// A code is used up, and expires.
 		clk.Add(2 * time.Minute)

@@ -57,8 +57,9 @@ func (s *Accounts) LogoutAll(ctx context.Context) error {
 
 // ChangePassword changes the acting user's password, knowing the current
 // one, and ends every other session of theirs. Wrong current passwords are
-// throttled like wrong logins: a session left open on a shared phone must
-// not become a way to guess the password.
+// throttled per person: a session left open on a shared phone must not
+// become a way to guess the password. Two changes at once cannot both
+// succeed: the second finds the password it knew replaced.
 func (s *Accounts) ChangePassword(ctx context.Context, in guli.ChangePasswordInput) error {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
@@ -76,22 +77,20 @@ func (s *Accounts) ChangePassword(ctx context.Context, in guli.ChangePasswordInp
 	if err := s.db.read().row(ctx, "SELECT password_hash FROM users WHERE id = ?", me.ID).Scan(&current); err != nil {
 		return s.db.mapErr(notFound(err))
 	}
-	guess := limited{guli.ThrottleLoginPhone, me.Phone}
-	if me.Phone == "" {
-		guess.key = "user:" + me.ID.String()
-	}
+	guess := limited{guli.ThrottleChangePassword, me.ID.String()}
 	charged, err := s.db.reserve(ctx, []limited{guess}, guess)
 	if err != nil {
 		return err
 	}
-	ok, err := s.db.verify(ctx, in.Current, current)
+	wrong := &guli.Error{Code: guli.ECWrongPassword, Fields: map[string]string{"current_password": guli.FRWrongPassword}}
+	ok, err := s.db.verify(ctx, in.ClientAddr, in.Current, current)
 	if err != nil {
 		return errors.Join(err, s.db.forgiveNow(ctx, charged))
 	}
 	if !ok {
-		return &guli.Error{Code: guli.ECWrongPassword, Fields: map[string]string{"current_password": guli.FRWrongPassword}}
+		return wrong
 	}
-	hash, err := s.db.hash(ctx, in.New)
+	hash, err := s.db.hash(ctx, in.ClientAddr, in.New)
 	if err != nil {
 		return errors.Join(err, s.db.forgiveNow(ctx, charged))
 	}
@@ -99,10 +98,14 @@ func (s *Accounts) ChangePassword(ctx context.Context, in guli.ChangePasswordInp
 		if err := forgive(ctx, q, charged); err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, me.ID); err != nil {
+		res, err := q.exec(ctx, "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?", hash, me.ID, current)
+		if err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, hashToken(in.Keep))
+		if n, _ := res.RowsAffected(); n == 0 {
+			return wrong // changed meanwhile: what was given is no longer the current password
+		}
+		_, err = q.exec(ctx, "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?", me.ID, hashToken(in.Keep))
 		return err
 	})
 }
@@ -143,13 +146,16 @@ func (s *Accounts) IssueResetCode(ctx context.Context, userID guli.ID) (*guli.Re
 	return rc, nil
 }
 
-// ResetPassword sets a new password with a reset code. The code works once:
-// it is checked and used up in the transaction that sets the password, and
-// every session of the account ends. Wrong codes are throttled per number,
-// and a code tried wrong five times stops working.
+// ResetPassword sets a new password with a reset code. Nothing costly
+// happens for a wrong code: it is checked before the new password is
+// hashed, and counted against the code (five wrong tries and it stops
+// working) and the asking address. The code works once: it is checked
+// again and used up in the transaction that sets the password, which also
+// ends every session of the account. A code also stops working when the
+// account's roles change, or when whoever gave it may no longer give it.
 func (s *Accounts) ResetPassword(ctx context.Context, in guli.ResetInput) error {
 	phone := guli.NormalizePhone(in.Phone)
-	code := strings.TrimSpace(in.Code)
+	code := strings.TrimSpace(guli.FoldWidth(in.Code))
 	p := guli.Problems{}
 	switch {
 	case phone == "":
@@ -164,62 +170,96 @@ func (s *Accounts) ResetPassword(ctx context.Context, in guli.ResetInput) error 
 	if err := p.Err(); err != nil {
 		return err
 	}
-	guess := limited{guli.ThrottleResetPhone, phone}
-	charged, err := s.db.reserve(ctx, []limited{guess, {guli.ThrottleLoginAddr, in.ClientAddr}}, guess)
+	byAddr := limited{guli.ThrottleLoginAddr, in.ClientAddr}
+	if err := s.db.checkThrottles(ctx, byAddr); err != nil {
+		return err
+	}
+	wrong := &guli.Error{Code: guli.ECInvalidCode, Fields: map[string]string{"code": guli.FRInvalidCode}}
+	refuse := func(err error) error { return errors.Join(err, s.db.recordFailures(ctx, byAddr)) }
+	userID, err := s.checkResetCode(ctx, phone, code, false)
+	if err != nil {
+		if guli.ErrorCode(err) == guli.ECInvalidCode {
+			return refuse(wrong)
+		}
+		return err
+	}
+	hash, err := s.db.hash(ctx, in.ClientAddr, in.NewPassword)
 	if err != nil {
 		return err
 	}
-	// Hash first, outside any transaction; the throttle above bounds how
-	// often a guesser can make us.
-	hash, err := s.db.hash(ctx, in.NewPassword)
-	if err != nil {
-		return errors.Join(err, s.db.forgiveNow(ctx, charged))
-	}
-	wrong := &guli.Error{Code: guli.ECInvalidCode, Fields: map[string]string{"code": guli.FRInvalidCode}}
 	err = s.db.tx(ctx, func(q runner) error {
-		var userID int64
-		err := q.row(ctx, "SELECT id FROM users WHERE phone = ?", phone).Scan(&userID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return wrong
-		}
-		if err != nil {
-			return err
-		}
-		var stored string
-		var attempts int
-		var expires int64
-		err = q.row(ctx, "SELECT code_hash, attempts, expires_at FROM reset_codes WHERE user_id = ?"+q.d.forUpdate(), userID).
-			Scan(&stored, &attempts, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			return wrong
-		}
-		if err != nil {
-			return err
-		}
-		now := s.db.now()
-		if !now.Before(fromMS(expires)) || attempts >= maxCodeAttempts {
-			return wrong
-		}
-		if !sameHash(stored, codeHash("reset", guli.ID(userID).String(), code)) {
-			// The wrong try is counted, and the count must stay.
-			if _, err := q.exec(ctx, "UPDATE reset_codes SET attempts = attempts + 1 WHERE user_id = ?", userID); err != nil {
-				return err
-			}
-			return commitAnd(wrong)
-		}
-		if err := forgive(ctx, q, charged); err != nil {
-			return err
-		}
-		if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", userID); err != nil {
+		if _, err := checkResetCodeIn(ctx, q, s.db.now(), phone, code, true); err != nil {
 			return err
 		}
 		if _, err := q.exec(ctx, "UPDATE users SET password_hash = ? WHERE id = ?", hash, userID); err != nil {
 			return err
 		}
-		_, err = q.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+		_, err := q.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
 		return err
 	})
+	if guli.ErrorCode(err) == guli.ECInvalidCode {
+		return refuse(wrong) // used by a parallel reset
+	}
 	return err
+}
+
+// checkResetCode checks a reset code in a transaction of its own, counting
+// a wrong try against the code.
+func (s *Accounts) checkResetCode(ctx context.Context, phone, code string, use bool) (guli.ID, error) {
+	var userID guli.ID
+	err := s.db.tx(ctx, func(q runner) error {
+		var err error
+		userID, err = checkResetCodeIn(ctx, q, s.db.now(), phone, code, use)
+		return err
+	})
+	return userID, err
+}
+
+// checkResetCodeIn checks the reset code of the account with phone and,
+// with use, uses it up; a wrong try is counted (and committed). It answers
+// invalid_code for a wrong, spent or expired code, and for a code whose
+// giver may no longer reset this account's password.
+func checkResetCodeIn(ctx context.Context, q runner, now time.Time, phone, code string, use bool) (guli.ID, error) {
+	wrong := guli.Errorf(guli.ECInvalidCode)
+	var userID int64
+	var stored string
+	var attempts int
+	var expires int64
+	var issuer sql.NullInt64
+	err := q.row(ctx, `SELECT u.id, c.code_hash, c.attempts, c.expires_at, c.issued_by
+		FROM users u JOIN reset_codes c ON c.user_id = u.id WHERE u.phone = ?`+q.d.forUpdate(), phone).
+		Scan(&userID, &stored, &attempts, &expires, &issuer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, wrong
+	}
+	if err != nil {
+		return 0, err
+	}
+	id := guli.ID(userID)
+	if !now.Before(fromMS(expires)) || attempts >= maxCodeAttempts {
+		return 0, wrong
+	}
+	if !sameHash(stored, codeHash("reset", id.String(), code)) {
+		if _, err := q.exec(ctx, "UPDATE reset_codes SET attempts = attempts + 1 WHERE user_id = ?", id); err != nil {
+			return 0, err
+		}
+		return 0, commitAnd(wrong)
+	}
+	target, err := userByID(ctx, q, id)
+	if err != nil {
+		return 0, err
+	}
+	giver, err := userByID(ctx, q, guli.ID(issuer.Int64))
+	if err != nil || !guli.MayResetPassword(giver, target) {
+		_, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id)
+		return 0, errors.Join(err, commitAnd(wrong))
+	}
+	if use {
+		if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // SendSMSCode texts a registration code to a number that has no account
@@ -236,12 +276,18 @@ func (s *Accounts) SendSMSCode(ctx context.Context, in guli.SMSCodeInput) error 
 	case !guli.ValidPhone(phone):
 		return guli.Invalid("phone", guli.FRInvalidPhone)
 	}
+	// Whether a number has an account is told only as often as a
+	// registration would tell it.
+	probe := limited{guli.ThrottleRegisterAddr, in.ClientAddr}
+	if err := s.db.checkThrottles(ctx, probe); err != nil {
+		return err
+	}
 	taken, err := s.db.read().exists(ctx, "SELECT 1 FROM users WHERE phone = ?", phone)
 	if err != nil {
 		return s.db.mapErr(err)
 	}
 	if taken {
-		return errPhoneTaken()
+		return s.db.refuse(ctx, probe, errPhoneTaken())
 	}
 	byPhone, byAddr := limited{guli.ThrottleSMSPhone, phone}, limited{guli.ThrottleSMSAddr, in.ClientAddr}
 	if _, err := s.db.reserve(ctx, []limited{byPhone, byAddr}, byPhone, byAddr); err != nil {
@@ -265,36 +311,46 @@ func (s *Accounts) SendSMSCode(ctx context.Context, in guli.SMSCodeInput) error 
 	return nil
 }
 
-// useSMSCode checks the code texted to phone and uses it up.
-func (s *Accounts) useSMSCode(ctx context.Context, phone, code string) error {
-	code = strings.TrimSpace(code)
-	wrong := &guli.Error{Code: guli.ECInvalidCode, Fields: map[string]string{"sms_code": guli.FRInvalidCode}}
+// checkSMSCode checks the code texted to phone without using it up; a
+// wrong try is counted against the code.
+func (s *Accounts) checkSMSCode(ctx context.Context, phone, code string) error {
+	return s.db.tx(ctx, func(q runner) error { return s.smsCode(ctx, q, phone, code, false) })
+}
+
+// useSMSCode checks the code texted to phone and uses it up, in the
+// transaction that creates the account.
+func (s *Accounts) useSMSCode(ctx context.Context, q runner, phone, code string) error {
+	return s.smsCode(ctx, q, phone, code, true)
+}
+
+func (s *Accounts) smsCode(ctx context.Context, q runner, phone, code string, use bool) error {
+	code = strings.TrimSpace(guli.FoldWidth(code))
 	if code == "" {
 		return &guli.Error{Code: guli.ECInvalidCode, Fields: map[string]string{"sms_code": guli.FRRequired}}
 	}
-	err := s.db.tx(ctx, func(q runner) error {
-		var stored string
-		var attempts int
-		var expires int64
-		err := q.row(ctx, "SELECT code_hash, attempts, expires_at FROM sms_codes WHERE phone = ?"+q.d.forUpdate(), phone).
-			Scan(&stored, &attempts, &expires)
-		if errors.Is(err, sql.ErrNoRows) {
-			return wrong
-		}
-		if err != nil {
+	wrong := &guli.Error{Code: guli.ECInvalidCode, Fields: map[string]string{"sms_code": guli.FRInvalidCode}}
+	var stored string
+	var attempts int
+	var expires int64
+	err := q.row(ctx, "SELECT code_hash, attempts, expires_at FROM sms_codes WHERE phone = ?"+q.d.forUpdate(), phone).
+		Scan(&stored, &attempts, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return wrong
+	}
+	if err != nil {
+		return err
+	}
+	if !s.db.now().Before(fromMS(expires)) || attempts >= maxCodeAttempts {
+		return wrong
+	}
+	if !sameHash(stored, codeHash("sms", phone, code)) {
+		if _, err := q.exec(ctx, "UPDATE sms_codes SET attempts = attempts + 1 WHERE phone = ?", phone); err != nil {
 			return err
 		}
-		if !s.db.now().Before(fromMS(expires)) || attempts >= maxCodeAttempts {
-			return wrong
-		}
-		if !sameHash(stored, codeHash("sms", phone, code)) {
-			if _, err := q.exec(ctx, "UPDATE sms_codes SET attempts = attempts + 1 WHERE phone = ?", phone); err != nil {
-				return err
-			}
-			return commitAnd(wrong)
-		}
+		return commitAnd(wrong)
+	}
+	if use {
 		_, err = q.exec(ctx, "DELETE FROM sms_codes WHERE phone = ?", phone)
-		return err
-	})
+	}
 	return err
 }

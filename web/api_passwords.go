@@ -40,7 +40,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) (int,
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.Keep = info(r).token
+	in.Keep, in.ClientAddr = info(r).token, s.clientAddr(r)
 	if err := s.Accounts.ChangePassword(r.Context(), in); err != nil {
 		return 0, nil, err
 	}

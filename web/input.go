@@ -2,12 +2,12 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"guli"
@@ -61,9 +61,10 @@ func (s *Server) refuseText(w http.ResponseWriter, r *http.Request, field string
 	s.renderErrorMessage(w, r, http.StatusUnprocessableEntity, "errorpage.invalid_text.body", field)
 }
 
-// hasForm reports whether r posts a URL-encoded form.
+// hasForm reports whether r posts a URL-encoded form to a page. The API
+// reads JSON whatever the Content-Type says (curl's default is a form).
 func hasForm(r *http.Request) bool {
-	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch || isAPI(r) {
 		return false
 	}
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -96,22 +97,19 @@ func badValues(values url.Values) (string, bool) {
 	return "", false
 }
 
-// jsonTextProblem finds the field of a JSON body holding text Guli refuses:
-// raw invalid UTF-8 (which encoding/json would quietly replace) or an
-// escaped control character such as \u0000. Nested fields are named with
-// dots (emergency_contact.phone); text in a key names "body". The body must
-// already be valid JSON.
+// jsonTextProblem finds the field of a JSON body holding text Guli refuses
+// (see guli.ValidText): raw invalid UTF-8, which encoding/json would
+// quietly replace; a control character, raw (DEL, C1) or escaped (\u0000,
+// \b); a lone surrogate escape, which would become U+FFFD; or a mark that
+// turns text around. Nested fields are named with dots
+// (emergency_contact.phone); text in a key names "body". The body must
+// already be valid JSON. It reads the body once and allocates only the
+// keys it passes, so a large body costs no copies.
 func jsonTextProblem(body []byte) (string, bool) {
-	badAt := -1
-	if !utf8.Valid(body) {
-		badAt = firstInvalidUTF8(body)
-	} else if !bytes.Contains(body, []byte(`\u`)) {
-		return "", false // the usual case: nothing escaped, nothing invalid
-	}
 	type level struct {
 		object bool
-		key    string
-		atKey  bool // in an object, the next string is a key
+		key    string // the key whose value is being read
+		atKey  bool   // in an object, the next string is a key
 	}
 	var stack []level
 	name := func() string {
@@ -126,57 +124,106 @@ func jsonTextProblem(body []byte) (string, bool) {
 		}
 		return strings.Join(parts, ".")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	for {
-		from := dec.InputOffset()
-		tok, err := dec.Token()
-		if err != nil {
-			return "body", badAt >= 0 // unreachable for valid JSON but for an invalid byte we failed to place
-		}
-		to := dec.InputOffset()
-		top := len(stack) - 1
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				stack = append(stack, level{object: t == '{', atKey: t == '{'})
-				continue
-			default:
-				stack = stack[:top]
-				top--
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{':
+			stack = append(stack, level{object: true, atKey: true})
+		case '[':
+			stack = append(stack, level{})
+		case '}', ']':
+			stack = stack[:len(stack)-1]
+		case ',':
+			if top := len(stack) - 1; top >= 0 && stack[top].object {
+				stack[top].atKey = true
 			}
-		case string:
-			bad := (badAt >= int(from) && badAt < int(to)) || !guli.ValidText(t)
-			if top >= 0 && stack[top].object && stack[top].atKey {
-				if bad {
+		case '"':
+			end, ok := scanJSONString(body, i+1)
+			top := len(stack) - 1
+			isKey := top >= 0 && stack[top].object && stack[top].atKey
+			if !ok {
+				if isKey {
 					return "body", true
 				}
-				stack[top].key, stack[top].atKey = t, false
-				continue
-			}
-			if bad {
 				return name(), true
 			}
-		}
-		// A value ended: an object waits for its next key.
-		if top >= 0 && stack[top].object {
-			stack[top].atKey = true
-		}
-		if len(stack) == 0 {
-			return "", false
+			if isKey {
+				key := body[i+1 : end]
+				if len(key) > 64 || bytes.IndexByte(key, '\\') >= 0 {
+					key = key[:0] // only plain, short keys name a field
+				}
+				stack[top].key, stack[top].atKey = string(key), false
+			}
+			i = end
 		}
 	}
+	return "", false
 }
 
-// firstInvalidUTF8 is the offset of the first byte of b that is not part of
-// valid UTF-8.
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
+// scanJSONString reads the string whose text starts at body[from] and
+// returns the offset of its closing quote, and whether its text is text
+// Guli takes.
+func scanJSONString(body []byte, from int) (end int, ok bool) {
+	ok = true
+	for i := from; i < len(body); {
+		c := body[i]
+		switch {
+		case c == '"':
+			return i, ok
+		case c == '\\':
+			if body[i+1] != 'u' {
+				if body[i+1] == 'b' || body[i+1] == 'f' { // backspace, form feed
+					ok = false
+				}
+				i += 2
+				continue
+			}
+			r := hexRune(body[i+2 : i+6])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				if r >= 0xdc00 || i+6 > len(body) || body[i] != '\\' || body[i+1] != 'u' {
+					ok = false // a lone surrogate
+					continue
+				}
+				low := hexRune(body[i+2 : i+6])
+				if low < 0xdc00 || low > 0xdfff {
+					ok = false
+					continue
+				}
+				r = utf16.DecodeRune(r, low)
+				i += 6
+			}
+			if !guli.ValidText(string(r)) {
+				ok = false
+			}
+		case c < utf8.RuneSelf:
+			if c == 0x7f {
+				ok = false
+			}
+			i++
+		default:
+			r, size := utf8.DecodeRune(body[i:])
+			if r == utf8.RuneError && size <= 1 || !guli.ValidText(string(body[i:i+size])) {
+				ok = false
+			}
+			i += size
 		}
-		i += size
 	}
-	return -1
+	return len(body), false // not reached for valid JSON
+}
+
+// hexRune reads four hex digits (valid JSON has them).
+func hexRune(h []byte) rune {
+	var r rune
+	for _, c := range h {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		}
+	}
+	return r
 }

@@ -251,6 +251,35 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 					}
 				}
 			}
+			// Every form a control character or a lone surrogate can take
+			// in JSON, raw or escaped, nested or in a list.
+			for _, tc := range []struct {
+				name, body, field string
+			}{
+				{"raw DEL", "{\"name\": \"del\x7fX\"}", "name"},
+				{"raw C1", "{\"name\": \"a\xc2\x85b\"}", "name"},
+				{"escaped DEL", `{"name": "a\u007fb"}`, "name"},
+				{"escaped C1", `{"name": "a\u0085b"}`, "name"},
+				{"escaped backspace", `{"name": "a\bb"}`, "name"},
+				{"a lone high surrogate", `{"name": "a\ud800b"}`, "name"},
+				{"a lone low surrogate", `{"name": "a\udc00"}`, "name"},
+				{"a surrogate pair broken", `{"name": "\ud83d\u0041"}`, "name"},
+				{"a right-to-left override", "{\"name\": \"李\u202e华建\"}", "name"},
+				{"deep in an object", `{"emergency_contact": {"name": "x", "phone": "1\u00003"}}`, "emergency_contact.phone"},
+				{"after a nested object", `{"emergency_contact": {"name": "x"}, "name": "\u0000"}`, "name"},
+			} {
+				r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/me", Token: resident, Body: tc.body})
+				if r.Status != 422 {
+					t.Errorf("%s: %d %s", tc.name, r.Status, r.Body)
+					continue
+				}
+				wantError(t, r, 422, "validation_failed", tc.field)
+			}
+			for _, good := range []string{`{"name": "\ud83d\ude00"}`, `{"name": "tab\tand\nline"}`, `{"name": "引号\"和\\斜杠"}`} {
+				if r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/me", Token: resident, Body: good}); r.Status != 200 {
+					t.Errorf("%s: %d %s", good, r.Status, r.Body)
+				}
+			}
 			// A key that is not text names the body.
 			r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/me", Token: resident, Body: "{\"\xff\": 1}"})
 			wantError(t, r, 422, "validation_failed", "body")

@@ -100,16 +100,31 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			s.metrics.requests.WithLabelValues(ri.route, method, fmt.Sprint(sw.status)).Inc()
 			s.metrics.latency.WithLabelValues(ri.route).Observe(elapsed.Seconds())
 			// The route pattern is logged, not the path or the query: paths
-			// hold secrets (a calendar feed's address) and searches phone
-			// numbers. Only a path no route matched is logged as it came.
+			// hold secrets (a calendar feed's address, even mistyped) and
+			// searches phone numbers. Of a path no route matched, only the
+			// first part is logged.
 			attrs := []any{"method", method, "route", ri.route, "status", sw.status, "duration", elapsed}
 			if ri.route == "unmatched" {
-				attrs = append(attrs, "path", r.URL.Path)
+				attrs = append(attrs, "path", firstSegment(r.URL.Path))
 			}
 			s.Logger.Log(r.Context(), slogLevel(r, sw.status), "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// firstSegment is the first part of a path, "/calendar/…" of
+// "/calendar/<secret>.ics/": enough to see what was asked for, too little
+// to hold a secret.
+func firstSegment(path string) string {
+	rest := strings.TrimLeft(path, "/")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return "/" + rest[:i] + "/…"
+	}
+	if len(rest) > 32 {
+		return "/" + rest[:32] + "…"
+	}
+	return "/" + rest
 }
 
 // metricMethod bounds the method label: any method Guli does not serve is

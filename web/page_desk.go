@@ -265,14 +265,18 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 	loc := v.Station.Location()
 	in := guli.ActivityInput{StationID: v.Station.ID, Title: v.Form["title"], Description: v.Form["description"],
 		Category: v.Form["category"], Start: formTime(v.Form["date"], v.Form["from"], loc), End: formTime(v.Form["date"], v.Form["to"], loc)}
-	in.Capacity, _ = strconv.Atoi(v.Form["capacity"])
+	// Empty is the default (unlimited, one week); anything else that is not
+	// a number is refused next to its field, never taken as a default.
+	if strings.TrimSpace(v.Form["capacity"]) != "" {
+		in.Capacity = formInt(v.Form["capacity"])
+	}
 	if v.Form["room_id"] != "" {
 		in.RoomID = guli.ParseID(v.Form["room_id"])
 	}
-	if weeks, err := strconv.Atoi(v.Form["weeks"]); err == nil && weeks > 1 {
+	if weeks := strings.TrimSpace(v.Form["weeks"]); weeks != "" && weeks != "1" {
 		in.Repeat = &struct {
 			WeeklyCount int `json:"weekly_count"`
-		}{weeks}
+		}{formInt(weeks)}
 	}
 	if v.Form["age_rule"] == "1" {
 		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: 70}

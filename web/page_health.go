@@ -126,7 +126,7 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	num := func(f string) *int {
-		n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get(f)))
+		n, err := strconv.Atoi(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get(f))))
 		if err != nil {
 			return nil
 		}
@@ -135,7 +135,7 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 	in := guli.MeasurementInput{UserID: guli.ParseID(r.PostForm.Get("user_id")), Kind: r.PostForm.Get("kind")}
 	if in.Kind == guli.BloodPressure {
 		in.Systolic, in.Diastolic, in.Pulse = num("systolic"), num("diastolic"), num("pulse")
-	} else if c, err := strconv.ParseFloat(strings.TrimSpace(r.PostForm.Get("celsius")), 64); err == nil {
+	} else if c, err := strconv.ParseFloat(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get("celsius"))), 64); err == nil {
 		in.Celsius = &c
 	}
 	if _, err := s.Health.RecordMeasurement(r.Context(), in); err != nil {

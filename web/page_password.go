@@ -25,7 +25,8 @@ func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "password.title", "me")
 	err := s.Accounts.ChangePassword(r.Context(), guli.ChangePasswordInput{
-		Current: r.PostForm.Get("current_password"), New: r.PostForm.Get("new_password"), Keep: info(r).token})
+		Current: r.PostForm.Get("current_password"), New: r.PostForm.Get("new_password"), Keep: info(r).token,
+		ClientAddr: s.clientAddr(r)})
 	if err != nil {
 		status := s.formError(v, err)
 		if status == http.StatusTooManyRequests {

@@ -58,7 +58,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("area_id") == "" {
 		in.AreaID = 0
 	}
-	if by := strings.TrimSpace(r.PostForm.Get("birth_year")); by != "" {
+	if by := strings.TrimSpace(guli.FoldWidth(r.PostForm.Get("birth_year"))); by != "" {
 		year, err := strconv.Atoi(by)
 		if err != nil {
 			year = -1 // out of range: the service says so next to the field

@@ -354,7 +354,7 @@ func hours(minutes int) string {
 // formInt reads a whole number from a form; anything else is -1, which the
 // service refuses as out of range next to the field.
 func formInt(s string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(s))
+	n, err := strconv.Atoi(strings.TrimSpace(guli.FoldWidth(s)))
 	if err != nil {
 		return -1
 	}
@@ -364,7 +364,7 @@ func formInt(s string) int {
 // formMinutes reads hours (whole or decimal) from a form as minutes; -1 when
 // it is not a number.
 func formMinutes(s string) int {
-	h, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	h, err := strconv.ParseFloat(strings.TrimSpace(guli.FoldWidth(s)), 64)
 	if err != nil || !(h >= 0 && h <= 1000) { // NaN too
 		return -1
 	}

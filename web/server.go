@@ -85,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
 		s.patterns = append(s.patterns, r.pattern)
 	}
-	s.handler = s.recoverPanics(s.observe(s.securityHeaders(s.crossOrigin(s.authenticate(s.cleanInput(http.HandlerFunc(s.dispatch)))))))
+	s.handler = s.recoverPanics(s.observe(s.securityHeaders(s.crossOrigin(s.authenticate(s.limitBodies(s.cleanInput(http.HandlerFunc(s.dispatch))))))))
 	return s, nil
 }
 
@@ -147,7 +147,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
 			parts := strings.Split(fwd, ",")
 			if ip, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
-				return ip.String()
+				return ip.WithZone("").String() // a zone is free text: "::1%\xff"
 			}
 		}
 	}

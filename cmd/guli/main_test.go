@@ -449,6 +449,13 @@ func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
 		t.Errorf("logins: %v, want some 200 and the rest 429", logins)
 	}
 
+	// Bodies of almost a megabyte, of escapes that decode to more text, with
+	// no sign-in needed.
+	big := json.RawMessage(`{"phone": "13800000003", "password": "x", "x": "` + strings.Repeat(`\u4e2d`, 170_000) + `"}`)
+	bodies := flood("bodies of a megabyte", 200, func(int) (string, any) { return "/api/v1/auth/login", big })
+	if bodies[401]+bodies[429] != 200 {
+		t.Errorf("bodies of a megabyte: %v, want 401 and 429 only", bodies)
+	}
 	// Last: its refusals make the address wait, new numbers included.
 	taken := flood("registrations of a taken number", 150, func(i int) (string, any) {
 		return "/api/v1/auth/register", map[string]any{"name": "冒名", "phone": "13800000008", "password": fmt.Sprintf("flood-password-%d", i), "area_id": "1"}

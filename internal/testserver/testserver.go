@@ -54,6 +54,8 @@ type Options struct {
 	Wrap func(*guli.Services)
 	// SMS makes registration need a code texted by this sender.
 	SMS guli.SMSSender
+	// TrustProxy takes client addresses from X-Forwarded-For.
+	TrustProxy bool
 }
 
 // New starts a server on a fresh database of engine e.
@@ -84,7 +86,11 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 			o.Wrap(&svc)
 		}
 	}
-	w, err := web.New(web.Config{Services: svc, DB: db, Catalog: i18n.MustLoad(),
+	trust := false
+	for _, o := range opts {
+		trust = trust || o.TrustProxy
+	}
+	w, err := web.New(web.Config{Services: svc, DB: db, Catalog: i18n.MustLoad(), TrustProxy: trust,
 		Logger: slog.New(&errorCatcher{s: s, h: slog.DiscardHandler})})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,52 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"guli"
+)
+
+// Request bodies are read whole (JSON, forms), and reading and decoding a
+// body of up to 1 MiB briefly takes a few times its size. A flood of large
+// bodies, with no sign-in needed, could so hold gigabytes: bodies larger
+// than smallBody share a budget of bodyBudget bytes in flight, and beyond a
+// short wait a request is told to come back. The small bodies of everyday
+// use never wait.
+const (
+	smallBody     = 16 << 10
+	bodyBudget    = 16 << 20
+	bodyPatience  = 3 * time.Second
+	bodyRetryWait = 2 * time.Second
+)
+
+// limitBodies holds a large request until its body fits the budget.
+func (s *Server) limitBodies(next http.Handler) http.Handler {
+	budget := semaphore.NewWeighted(bodyBudget)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		size := r.ContentLength
+		if size >= 0 && size <= smallBody || r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if size < 0 || size > maxBody {
+			size = maxBody // unknown length: as much as may be read
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), bodyPatience)
+		err := budget.Acquire(ctx, size)
+		cancel()
+		if err != nil {
+			if r.Context().Err() != nil {
+				return // the client left
+			}
+			w.Header().Set("Retry-After", retryAfter(&guli.Error{RetryAfter: bodyRetryWait}))
+			s.fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, RetryAfter: bodyRetryWait})
+			return
+		}
+		defer budget.Release(size)
+		next.ServeHTTP(w, r)
+	})
+}
