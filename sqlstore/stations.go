@@ -104,8 +104,14 @@ func (s *Stations) SetOpeningHours(ctx context.Context, id guli.ID, raw map[stri
 		return nil, err
 	}
 	hours, _ := json.Marshal(oh)
-	err = s.db.tx(ctx, func(q runner) error {
-		res, err := q.exec(ctx, "UPDATE stations SET opening_hours = ? WHERE id = ?", string(hours), id)
+	return s.update(ctx, id, "opening_hours = ?", string(hours))
+}
+
+// update sets columns of a station and returns it; not_found when there is
+// no such station.
+func (s *Stations) update(ctx context.Context, id guli.ID, set string, args ...any) (*guli.Station, error) {
+	err := s.db.tx(ctx, func(q runner) error {
+		res, err := q.exec(ctx, "UPDATE stations SET "+set+" WHERE id = ?", append(args, id)...)
 		if err != nil {
 			return err
 		}
@@ -129,21 +135,8 @@ func (s *Stations) SetBookingRules(ctx context.Context, id guli.ID, rules guli.B
 	if err := rules.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.db.tx(ctx, func(q runner) error {
-		res, err := q.exec(ctx, "UPDATE stations SET booking_max_days = ?, booking_max_minutes = ?, booking_max_future = ? WHERE id = ?",
-			rules.MaxDaysAhead, rules.MaxMinutes, rules.MaxFutureBookings, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return guli.Errorf(guli.ECNotFound)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return s.Station(ctx, id)
+	return s.update(ctx, id, "booking_max_days = ?, booking_max_minutes = ?, booking_max_future = ?",
+		rules.MaxDaysAhead, rules.MaxMinutes, rules.MaxFutureBookings)
 }
 
 const areaColumns = `id, name, committee, station_id`

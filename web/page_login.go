@@ -26,11 +26,7 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 		ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb,
 	})
 	if err != nil {
-		status := s.formError(v, err)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", retryAfter(err))
-		}
-		s.render(w, r, status, "login", v)
+		s.renderFailedForm(w, r, "login", v, err)
 		return
 	}
 	s.signIn(w, sess)

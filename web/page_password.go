@@ -28,11 +28,7 @@ func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) {
 		Current: r.PostForm.Get("current_password"), New: r.PostForm.Get("new_password"), Keep: info(r).token,
 		ClientAddr: s.clientAddr(r)})
 	if err != nil {
-		status := s.formError(v, err)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", retryAfter(err))
-		}
-		s.render(w, r, status, "password", v)
+		s.renderFailedForm(w, r, "password", v, err)
 		return
 	}
 	back(w, r, "/me", "password_changed")
@@ -66,11 +62,7 @@ func (s *Server) pageResetPost(w http.ResponseWriter, r *http.Request) {
 	err := s.Accounts.ResetPassword(r.Context(), guli.ResetInput{Phone: v.Form["phone"], Code: v.Form["code"],
 		NewPassword: r.PostForm.Get("new_password"), ClientAddr: s.clientAddr(r)})
 	if err != nil {
-		status := s.formError(v, err)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", retryAfter(err))
-		}
-		s.render(w, r, status, "reset", v)
+		s.renderFailedForm(w, r, "reset", v, err)
 		return
 	}
 	back(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(v.Form["phone"])}}.Encode(), "password_reset")
@@ -127,15 +119,25 @@ func (s *Server) pageDeskResetCode(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusCreated, "reset_code", v)
 }
 
-// pageBookingRules shows and changes how residents may book the station's
-// rooms.
-func (s *Server) pageBookingRules(w http.ResponseWriter, r *http.Request) {
+// bookingRulesView starts the booking rules page of the current station,
+// for staff; it answers the request itself when it cannot.
+func (s *Server) bookingRulesView(w http.ResponseWriter, r *http.Request) (*view, bool) {
 	if _, ok := s.requireStaff(w, r); !ok {
-		return
+		return nil, false
 	}
 	v := s.newView(r, "bookingrules.title", "desk")
 	if v.Station == nil {
 		s.renderError(w, r, http.StatusNotFound)
+		return nil, false
+	}
+	return v, true
+}
+
+// pageBookingRules shows and changes how residents may book the station's
+// rooms.
+func (s *Server) pageBookingRules(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.bookingRulesView(w, r)
+	if !ok {
 		return
 	}
 	br := v.Station.BookingRules
@@ -144,12 +146,8 @@ func (s *Server) pageBookingRules(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pageBookingRulesPost(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireStaff(w, r); !ok {
-		return
-	}
-	v := s.newView(r, "bookingrules.title", "desk")
-	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+	v, ok := s.bookingRulesView(w, r)
+	if !ok {
 		return
 	}
 	for _, f := range []string{"max_days_ahead", "max_hours", "max_future_bookings"} {

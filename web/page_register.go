@@ -32,11 +32,7 @@ func (s *Server) pageRegisterSMS(w http.ResponseWriter, r *http.Request) {
 	v := s.registerView(r)
 	err := s.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: s.clientAddr(r)})
 	if err != nil {
-		status := s.formError(v, err)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", retryAfter(err))
-		}
-		s.render(w, r, status, "register", v)
+		s.renderFailedForm(w, r, "register", v, err)
 		return
 	}
 	v.Notice = v.T("register.sms_sent", guli.MaskPhone(guli.NormalizePhone(v.Form["phone"])))
@@ -66,11 +62,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		in.BirthYear = year
 	}
 	if _, err := s.Accounts.Register(r.Context(), in); err != nil {
-		status := s.formError(v, err)
-		if status == http.StatusTooManyRequests {
-			w.Header().Set("Retry-After", retryAfter(err))
-		}
-		s.render(w, r, status, "register", v)
+		s.renderFailedForm(w, r, "register", v, err)
 		return
 	}
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,

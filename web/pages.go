@@ -277,6 +277,16 @@ func (s *Server) formError(v *view, err error) int {
 	return statusOf(e.Code)
 }
 
+// renderFailedForm shows page again with what went wrong, and tells a
+// throttled browser when to come back.
+func (s *Server) renderFailedForm(w http.ResponseWriter, r *http.Request, page string, v *view, err error) {
+	status := s.formError(v, err)
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", retryAfter(err))
+	}
+	s.render(w, r, status, page, v)
+}
+
 // formTime joins a form's date ("2006-01-02") and clock ("15:04") into the
 // RFC 3339 time the services take, in the station's zone; "" if either is
 // malformed, which the service then reports against the field.
