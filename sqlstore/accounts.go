@@ -323,14 +323,34 @@ func (s *Accounts) Login(ctx context.Context, in guli.LoginInput) (*guli.Session
 				return err
 			}
 		}
-		_, err := q.exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-			hashToken(sess.Token), u.ID, string(kind), ms(now), ms(sess.ExpiresAt))
-		return err
+		if _, err := q.exec(ctx, `INSERT INTO sessions (token_hash, user_id, kind, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hashToken(sess.Token), u.ID, string(kind), ms(now), ms(sess.ExpiresAt)); err != nil {
+			return err
+		}
+		return keepNewest(ctx, q, u.ID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return sess, nil
+}
+
+// Nobody needs more than a few dozen sessions and devices at once: signing
+// in over and over, as a script might, only ends the oldest.
+const (
+	maxSessions = 50
+	maxDevices  = 20
+)
+
+// keepNewest deletes a person's sessions and devices beyond the newest.
+func keepNewest(ctx context.Context, q runner, user guli.ID) error {
+	if _, err := q.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash NOT IN
+		(SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY created_at DESC LIMIT ?)`, user, user, maxSessions); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, `DELETE FROM devices WHERE user_id = ? AND id NOT IN
+		(SELECT id FROM devices WHERE user_id = ? ORDER BY last_seen_at DESC, id DESC LIMIT ?)`, user, user, maxDevices)
+	return err
 }
 
 // device returns the id of the device token names when it is user's, or 0.

@@ -627,3 +627,39 @@ func TestBrowsingEveryoneIsAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestSigningInOverAndOverKeepsOnlyTheNewest(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		u := f.register(t, "爱登录的人", "13700007070")
+		first, err := login(f, u.Phone, "secret-123", "10.0.0.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last *guli.Session
+		for range 60 {
+			if last, err = login(f, u.Phone, "secret-123", "10.0.0.1", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.accounts.Authenticate(context.Background(), first.Token); code(err) != guli.ECUnauthenticated {
+			t.Errorf("the oldest of 61 sessions: %v", err)
+		}
+		if _, err := f.accounts.Authenticate(context.Background(), last.Token); err != nil {
+			t.Errorf("the newest session: %v", err)
+		}
+		// The first device is forgotten; the newest is still known.
+		if _, err := login(f, u.Phone, "secret-123", "10.0.0.1", last.DeviceToken); err != nil {
+			t.Fatal(err)
+		}
+		for range 5 {
+			login(f, u.Phone, "wrong-wrong", "10.0.0.2", "")
+		}
+		if _, err := login(f, u.Phone, "secret-123", "10.0.0.1", first.DeviceToken); code(err) != guli.ECRateLimited {
+			t.Errorf("a forgotten device after strangers' guesses: %v", err)
+		}
+		if _, err := login(f, u.Phone, "secret-123", "10.0.0.1", last.DeviceToken); err != nil {
+			t.Errorf("the newest device after strangers' guesses: %v", err)
+		}
+	})
+}

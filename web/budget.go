@@ -42,6 +42,9 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			if r.Context().Err() != nil {
 				return // the client left
 			}
+			// Closing the connection spares reading the unread body just to
+			// keep it open.
+			w.Header().Set("Connection", "close")
 			w.Header().Set("Retry-After", retryAfter(&guli.Error{RetryAfter: bodyRetryWait}))
 			s.fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, RetryAfter: bodyRetryWait})
 			return

@@ -409,6 +409,9 @@ func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
 	flood := func(name string, n int, req func(i int) (string, any)) map[int]int {
 		stop := make(chan struct{})
 		done := make(chan struct{})
+		mu.Lock()
+		before := len(latencies)
+		mu.Unlock()
 		go func() { bystander(stop); close(done) }()
 		statuses := make(chan int, n)
 		var wg sync.WaitGroup
@@ -432,7 +435,14 @@ func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
 		for s := range statuses {
 			count[s]++
 		}
-		t.Logf("%s: %d requests at once answered %v", name, n, count)
+		mu.Lock()
+		phase := slices.Clone(latencies[before:])
+		mu.Unlock()
+		slices.Sort(phase)
+		if len(phase) > 0 {
+			t.Logf("%s: %d requests at once answered %v; the bystander's %d reads took %v at the median, %v at most", name, n, count,
+				len(phase), phase[len(phase)/2].Round(time.Millisecond), phase[len(phase)-1].Round(time.Millisecond))
+		}
 		return count
 	}
 
@@ -472,11 +482,16 @@ func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
 	if peak > 400<<20 {
 		t.Errorf("peak memory %d MiB under the floods, want under 400 MiB", peak>>20)
 	}
-	if len(failures) > 0 || len(latencies) < 3 {
+	// Every read is answered, and most of them at once. The slowest read
+	// is logged, not judged: on two cores shared with the rest of the test
+	// suite one read can wait seconds for the CPU, which says nothing about
+	// Guli. (Without the bound on hashing the median read took 0.4 s and
+	// memory reached 3.7 GiB.)
+	if len(failures) > 0 || len(latencies) < 10 {
 		t.Errorf("the bystander was not answered: %d reads, failures %v", len(latencies), failures)
 	}
-	if slowest := latencies[len(latencies)-1]; slowest > 3*time.Second {
-		t.Errorf("the bystander waited %v for one read", slowest)
+	if median := latencies[len(latencies)/2]; median > 250*time.Millisecond {
+		t.Errorf("the bystander's median read took %v", median)
 	}
 }
 
