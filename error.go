@@ -48,6 +48,7 @@ type Error struct {
 	Code       string
 	Fields     map[string]string
 	Args       []any         // fill the message's blanks, e.g. the limit a booking broke
+	Note       string        // a more precise message than the code's: "error.<code>.<note>"
 	RetryAfter time.Duration // for rate_limited
 	Err        error         // the cause, for logs only; never shown to users
 }
@@ -70,6 +71,10 @@ func Errorf(code string) error { return &Error{Code: code} }
 
 // Wrap returns an error with the given code and a cause for the logs.
 func Wrap(code string, err error) error { return &Error{Code: code, Err: err} }
+
+// NoteBusy marks a rate_limited answer that is about the server being busy
+// at the moment, not about the person's own tries.
+const NoteBusy = "busy"
 
 // ErrorCode returns the code of err, or ECInternal for errors that are not
 // *Error (those are bugs or outages).

@@ -2,6 +2,7 @@ package guli
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,8 +12,11 @@ const FRInvalidText = "invalid_text"
 
 // ValidText reports whether s is text Guli takes: valid UTF-8 without NUL or
 // other control characters, but for tab, line feed and carriage return, and
-// without the invisible marks that turn text around (U+202A–U+202E,
-// U+2066–U+2069), which can make one name look like another.
+// without invisible characters that can make one name look like another or
+// like none: the format characters (the marks that turn text around,
+// zero-width spaces, the byte-order mark, tags; the joiners that emoji are
+// made of stay), line and paragraph separators, the Hangul fillers that
+// look blank, and noncharacters.
 // Every piece of text is checked once, where it enters (HTTP forms, queries,
 // paths and JSON; the command line), so the services and both database
 // engines only ever see clean strings.
@@ -34,10 +38,27 @@ func validUTF8Text(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
-	return !strings.ContainsFunc(s, func(r rune) bool {
-		return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 ||
-			r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
-	})
+	return !strings.ContainsFunc(s, refusedRune)
+}
+
+func refusedRune(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r != '\t' && r != '\n' && r != '\r'
+	case r < 0x7f:
+		return false
+	case r < 0xa0:
+		return true // DEL and the C1 controls
+	case r == 0x200c || r == 0x200d:
+		return false // the joiners in emoji and some scripts
+	case unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+		return true
+	case r == 0x115f || r == 0x1160 || r == 0x3164 || r == 0xffa0:
+		return true // Hangul fillers
+	case r >= 0xfdd0 && r <= 0xfdef || r&0xfffe == 0xfffe:
+		return true // noncharacters
+	}
+	return false
 }
 
 // FoldWidth turns full-width letters, digits and signs, which Chinese input

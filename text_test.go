@@ -29,6 +29,17 @@ func TestValidText(t *testing.T) {
 		{"a right-to-left override", "李\u202e华建", false},
 		{"a directional isolate", "a\u2066b\u2069", false},
 		{"a zero-width joiner in an emoji", "👨\u200d👩", true},
+		{"a skin tone and a variation selector", "👍🏽❤\ufe0f", true},
+		{"a left-to-right mark", "a\u200eb", false},
+		{"an Arabic letter mark", "a\u061cb", false},
+		{"a zero-width space", "李\u200b建华", false},
+		{"a byte-order mark", "\ufeff李建华", false},
+		{"a soft hyphen", "a\u00adb", false},
+		{"a line separator", "a\u2028b", false},
+		{"a tag character", "a\U000e0041", false},
+		{"a Hangul filler", "\u3164", false},
+		{"a noncharacter", "a\uffff", false},
+		{"a noncharacter of another plane", "a\U0010fffe", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,8 +30,9 @@ func (r ThrottleRule) Wait(failures int, latest, now time.Time) time.Duration {
 	return max(0, latest.Add(delay).Sub(now))
 }
 
-// The throttles. Only failures count, so a busy desk whose residents sign in
-// with the right password one after another is never held up.
+// The throttles. Failures are what count (texts sent are the exception), so
+// a busy desk whose residents sign in with the right password one after
+// another is never held up.
 var (
 	// Wrong passwords for one phone number, from any client that has not
 	// signed in to that account before. Remembered for a day, so a guesser

@@ -449,7 +449,7 @@ func (s *Accounts) FindUsers(ctx context.Context, query string, opts guli.ListOp
 	if err != nil {
 		return page, err
 	}
-	query = strings.TrimSpace(query)
+	query = strings.TrimSpace(guli.FoldWidth(query))
 	if len(query) > 100 {
 		return page, guli.Invalid("q", guli.FRTooLong)
 	}

@@ -92,7 +92,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	if opts.Hashes <= 0 {
-		opts.Hashes = runtime.NumCPU()
+		// One a core, and at least two: one client may hold all turns but
+		// one (see password.Limiter).
+		opts.Hashes = max(2, runtime.NumCPU())
 	}
 	if opts.HashWait <= 0 {
 		opts.HashWait = 2 * time.Second
@@ -269,7 +271,7 @@ func (db *DB) verify(ctx context.Context, client, pw, hash string) (bool, error)
 // busy tells a caller turned away by the hash limit to come back shortly.
 func (db *DB) busy(err error) error {
 	if errors.Is(err, password.ErrBusy) {
-		return &guli.Error{Code: guli.ECRateLimited, RetryAfter: 2 * time.Second, Err: err}
+		return &guli.Error{Code: guli.ECRateLimited, Note: guli.NoteBusy, RetryAfter: 2 * time.Second, Err: err}
 	}
 	return db.mapErr(err)
 }

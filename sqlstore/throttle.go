@@ -14,10 +14,23 @@ import (
 // database. The rules themselves, how long each failure makes the next try
 // wait, are the domain's (guli.ThrottleRule).
 
-// limited is one rule applied to one key.
+// limited is one rule applied to one key. An empty key, as of a call from
+// inside the program rather than the network (the demo data, tests), is
+// not throttled.
 type limited struct {
 	rule guli.ThrottleRule
 	key  string
+}
+
+// keyed drops the limits without a key.
+func keyed(ls []limited) []limited {
+	out := ls[:0:0]
+	for _, l := range ls {
+		if l.key != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 func (l limited) lockKey() string { return "throttle:" + l.rule.Scope + ":" + l.key }
@@ -45,6 +58,7 @@ func fail(ctx context.Context, q runner, l limited, now time.Time) (guli.ID, err
 // checkThrottles answers rate_limited when any of ls must still wait; it
 // counts finished failures only, so it takes no lock.
 func (db *DB) checkThrottles(ctx context.Context, ls ...limited) error {
+	ls = keyed(ls)
 	now := db.now()
 	q := db.read()
 	for _, l := range ls {
@@ -61,6 +75,7 @@ func (db *DB) checkThrottles(ctx context.Context, ls ...limited) error {
 // guess that turns out right gives its rows back with forgive. A crash in
 // between leaves a failure, which is the safe side.
 func (db *DB) reserve(ctx context.Context, check []limited, charge ...limited) ([]guli.ID, error) {
+	check, charge = keyed(check), keyed(charge)
 	var ids []guli.ID
 	err := db.tx(ctx, func(q runner) error {
 		ids = ids[:0]
@@ -92,6 +107,9 @@ func (db *DB) reserve(ctx context.Context, check []limited, charge ...limited) (
 // key it checks l's wait and charges the refusal, so parallel requests get
 // no more answers than the rule allows. Otherwise it answers rate_limited.
 func (db *DB) refuse(ctx context.Context, l limited, refusal error) error {
+	if l.key == "" {
+		return refusal
+	}
 	err := db.tx(ctx, func(q runner) error {
 		if err := q.lock(ctx, l.lockKey()); err != nil {
 			return err
@@ -111,6 +129,9 @@ func (db *DB) refuse(ctx context.Context, l limited, refusal error) error {
 
 // recordFailures records a finished failure of each of ls.
 func (db *DB) recordFailures(ctx context.Context, ls ...limited) error {
+	if ls = keyed(ls); len(ls) == 0 {
+		return nil
+	}
 	return db.tx(ctx, func(q runner) error {
 		now := db.now()
 		for _, l := range ls {

@@ -75,7 +75,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 		s.Logger.Error("request failed", "method", r.Method, "route", info(r).route, "code", e.Code, "err", e.Err)
 	}
 	lang := info(r).lang
-	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.Catalog.T(lang, "error."+e.Code, e.Args...)}}
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: s.Catalog.T(lang, messageKey(e), e.Args...)}}
 	if len(e.Fields) > 0 {
 		body.Error.Fields = s.fieldMessages(lang, e.Fields)
 	}
@@ -83,6 +83,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, status int, 
 		w.Header().Set("Retry-After", retryAfter(e))
 	}
 	writeJSON(w, status, body)
+}
+
+// messageKey is the catalogue key of an error's message.
+func messageKey(e *guli.Error) string {
+	if e.Note != "" {
+		return "error." + e.Code + "." + e.Note
+	}
+	return "error." + e.Code
 }
 
 // fieldMessages translates field reasons into sentences.

@@ -21,6 +21,7 @@ const (
 	bodyBudget    = 16 << 20
 	bodyPatience  = 3 * time.Second
 	bodyRetryWait = 2 * time.Second
+	bodyArrival   = 10 * time.Second
 )
 
 // limitBodies holds a large request until its body fits the budget.
@@ -46,10 +47,13 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			// keep it open.
 			w.Header().Set("Connection", "close")
 			w.Header().Set("Retry-After", retryAfter(&guli.Error{RetryAfter: bodyRetryWait}))
-			s.fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, RetryAfter: bodyRetryWait})
+			s.fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, Note: guli.NoteBusy, RetryAfter: bodyRetryWait})
 			return
 		}
 		defer budget.Release(size)
+		// A body in the budget must arrive briskly: a slow sender may not
+		// hold its share for the minute a request may otherwise take.
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyArrival))
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,9 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"guli"
 	"guli/ical"
@@ -12,14 +17,24 @@ import (
 // calendarHorizon is how far ahead the feeds reach.
 const calendarHorizon = 120 * 24 * time.Hour
 
+// feedDescription is how much of an activity's description a calendar
+// event carries: enough to recall what it is; the event links to the rest.
+// A feed of 2,000 events with whole descriptions could run to tens of
+// megabytes.
+const feedDescription = 300
+
 // event turns an activity of the named station into a calendar event.
 func (s *Server) event(r *http.Request, a *guli.Activity, station string) ical.Event {
+	desc := a.Description
+	if runes := []rune(desc); len(runes) > feedDescription {
+		desc = string(runes[:feedDescription]) + "…"
+	}
 	return ical.Event{
 		UID:         "activity-" + a.ID.String() + "@guli",
 		Start:       a.Start,
 		End:         a.End,
 		Summary:     a.Title,
-		Description: a.Description,
+		Description: desc,
 		Location:    strings.TrimSpace(station + " " + a.RoomName),
 		URL:         s.baseURL(r) + "/activities/" + a.ID.String(),
 		Cancelled:   a.Status == guli.ActivityCancelled,
@@ -32,6 +47,23 @@ func writeCalendar(w http.ResponseWriter, cal ical.Calendar) {
 	ical.Write(w, cal, time.Now())
 }
 
+// feedFresh is how long a built station feed is served again. Calendar
+// apps poll; a flood of them, or of anyone, builds each feed once a minute.
+const feedFresh = time.Minute
+
+// feedCache holds the station feeds built lately, and builds each at most
+// once at a time.
+type feedCache struct {
+	building singleflight.Group
+	mu       sync.Mutex
+	built    map[string]builtFeed // by station and site address
+}
+
+type builtFeed struct {
+	body []byte
+	at   time.Time
+}
+
 // stationCalendar is the public feed of a station's upcoming activities.
 func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 	id := guli.ParseID(r.URL.Query().Get("station_id"))
@@ -39,19 +71,52 @@ func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusUnprocessableEntity, &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"station_id": guli.FRRequired}})
 		return
 	}
+	key := id.String() + " " + s.baseURL(r)
+	now := time.Now()
+	s.feeds.mu.Lock()
+	f, ok := s.feeds.built[key]
+	s.feeds.mu.Unlock()
+	if !ok || now.Sub(f.at) > feedFresh {
+		body, err, _ := s.feeds.building.Do(key, func() (any, error) {
+			// Built for everyone waiting: the first asker leaving must not
+			// fail the others.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
+			defer cancel()
+			return s.buildStationFeed(r.WithContext(ctx), id)
+		})
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		f = builtFeed{body: body.([]byte), at: now}
+		s.feeds.mu.Lock()
+		for k, old := range s.feeds.built { // forget stale feeds as they go
+			if now.Sub(old.at) > feedFresh {
+				delete(s.feeds.built, k)
+			}
+		}
+		s.feeds.built[key] = f
+		s.feeds.mu.Unlock()
+	}
+	w.Header().Set("Content-Type", ical.ContentType)
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Write(f.body)
+}
+
+// buildStationFeed writes a station's feed: its activities from a day ago
+// to calendarHorizon ahead, at most 2,000.
+func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
 	st, err := s.Stations.Station(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return nil, err
 	}
 	now := time.Now()
 	cal := ical.Calendar{Name: st.Name, Timezone: st.Timezone}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
-	for range 10 { // at most 2,000 events
+	for range 10 {
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: id, From: now.Add(-24 * time.Hour), To: now.Add(calendarHorizon)}, opts)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return nil, err
 		}
 		for _, a := range page.Items {
 			cal.Events = append(cal.Events, s.event(r, a, st.Name))
@@ -61,7 +126,11 @@ func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 		opts.Cursor = page.NextCursor
 	}
-	writeCalendar(w, cal)
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, cal, now); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // personalCalendar is a person's own registrations, behind the unguessable

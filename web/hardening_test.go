@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -206,7 +208,7 @@ func TestSmallLeaksAreClosed(t *testing.T) {
 	}
 	secret := strings.TrimSuffix(strings.TrimPrefix(u.Path, "/calendar/"), ".ics")
 	// Mistyped addresses of the feed match no route; they are logged, but not whole.
-	for _, p := range []string{u.Path + "/", "/" + u.Path, "/calendar/" + secret} {
+	for _, p := range []string{u.Path + "/", "/" + u.Path, "/calendar/" + secret, "/" + secret + ".ics", "/" + secret, "/13800000008"} {
 		srv.Do(t, "GET", p, "", nil)
 	}
 	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
@@ -339,6 +341,47 @@ func TestTheDoorQRCodeCarriesAnUnguessableToken(t *testing.T) {
 		wrong = tok[:len(tok)-1] + "C"
 	}
 	wantError(t, srv.Do(t, "POST", "/api/v1/stations/"+st+"/checkin", resident, map[string]any{"code": wrong}), 422, "invalid_code", "")
+}
+
+// TestTheClientIsWhomTheProxySays: behind a trusted proxy the address is
+// the last one the proxy added, even when the client sent a line of its
+// own, and an IPv6 client counts by its /64.
+func TestTheClientIsWhomTheProxySays(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{TrustProxy: true})
+	probe := func(header http.Header) int {
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/auth/register", strings.NewReader(
+			`{"name": "试探", "phone": "`+testserver.ResidentPhone+`", "password": "试探用的长一点的密码", "area_id": "1"}`))
+		req.Header = header
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, tc := range []struct {
+		name   string
+		header func(i int) http.Header
+	}{
+		{"a line of the client's before the proxy's", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.0.%d", i), "10.200.0.1"}}
+		}},
+		{"addresses of one IPv6 block", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("2001:db8:1:2::%x", i+1)}}
+		}},
+		{"one list", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.1.%d, 10.200.0.2", i)}}
+		}},
+	} {
+		var got []int
+		for i := range 11 {
+			got = append(got, probe(tc.header(i)))
+		}
+		if got[9] != 409 || got[10] != 429 {
+			t.Errorf("%s: %v, want ten 409 and then 429", tc.name, got)
+		}
+	}
 }
 
 // TestForwardedAddressesAreCleanText: behind a trusted proxy the client's

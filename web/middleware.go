@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -114,18 +115,22 @@ func (s *Server) observe(next http.Handler) http.Handler {
 }
 
 // firstSegment is the first part of a path, "/calendar/…" of
-// "/calendar/<secret>.ics/": enough to see what was asked for, too little
-// to hold a secret.
+// "/calendar/<secret>.ics/", and only when it is a plain lower-case word:
+// enough to see what was asked for, never a secret or a phone number.
 func firstSegment(path string) string {
-	rest := strings.TrimLeft(path, "/")
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return "/" + rest[:i] + "/…"
+	first, rest, _ := strings.Cut(strings.TrimLeft(path, "/"), "/")
+	if !plainWord.MatchString(first) {
+		return "/…"
 	}
-	if len(rest) > 32 {
-		return "/" + rest[:32] + "…"
+	if rest != "" {
+		return "/" + first + "/…"
 	}
-	return "/" + rest
+	return "/" + first
 }
+
+// plainWord is a path part that names a place, such as "calendar" or
+// "favicon.ico": lower-case letters, dots and dashes, no digits.
+var plainWord = regexp.MustCompile(`^[a-z][a-z.-]{0,23}$`)
 
 // metricMethod bounds the method label: any method Guli does not serve is
 // OTHER, so junk methods cannot grow the metrics without end.

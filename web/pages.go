@@ -264,10 +264,10 @@ func (s *Server) formError(v *view, err error) int {
 		v.Errors = s.fieldMessages(v.Lang, e.Fields)
 	}
 	if e.Code != guli.ECValidation {
-		if e.Code == guli.ECRateLimited {
+		if e.Code == guli.ECRateLimited && e.Note == "" {
 			v.Alert = v.tryAgainIn(e.RetryAfter)
 		} else {
-			v.Alert = v.T("error."+e.Code, e.Args...)
+			v.Alert = v.T(messageKey(e), e.Args...)
 		}
 	}
 	// A reader who left before the answer needs no error in the log.

@@ -54,6 +54,7 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	patterns []string
+	feeds    feedCache
 }
 
 //go:embed templates
@@ -74,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		cfg.Catalog = c
 	}
-	s := &Server{Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), feeds: feedCache{built: map[string]builtFeed{}}}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -139,23 +140,38 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, err er
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// clientAddr is the address throttling counts failures by. Behind a
-// trusted proxy it is the last address the proxy added; anything that is
-// not an IP address there falls back to the connection's.
+// clientAddr is the address throttling and the turns at password hashing
+// count by. Behind a trusted proxy it is the last address the proxy added:
+// the last value of the last X-Forwarded-For line (a proxy may add a line
+// of its own after the client's); anything that is not an IP address there
+// falls back to the connection's. An IPv6 address counts by its /64, the
+// block one subscriber holds, so one client cannot pass for billions.
 func (s *Server) clientAddr(r *http.Request) string {
 	if s.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			parts := strings.Split(fwd, ",")
-			if ip, err := netip.ParseAddr(strings.TrimSpace(parts[len(parts)-1])); err == nil {
-				return ip.WithZone("").String() // a zone is free text: "::1%\xff"
+		if lines := r.Header.Values("X-Forwarded-For"); len(lines) > 0 {
+			last := lines[len(lines)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+				return clientKey(ip)
 			}
 		}
 	}
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return clientKey(ap.Addr())
 	}
-	return strings.Trim(host, "[]")
+	return r.RemoteAddr
+}
+
+// clientKey is what one client's address counts as: an IPv4 address, or an
+// IPv6 /64; never its zone, which is free text ("::1%\xff").
+func clientKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
 }
 
 // baseURL is the site's public address for links that leave the site.

@@ -847,7 +847,8 @@ func TestSharedSpaceCalendars(t *testing.T) {
 		srv := testserver.New(t, e)
 		st := srv.Station.ID.String()
 		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
-		mine := createActivity(t, srv, staff, map[string]any{"title": "剪纸兴趣班"})["id"].(string)
+		long := strings.Repeat("剪", 400) + "尾巴"
+		mine := createActivity(t, srv, staff, map[string]any{"title": "剪纸兴趣班", "description": long})["id"].(string)
 		theirs := createActivity(t, srv, staff, map[string]any{"title": "葫芦丝班", "start": rfc(nextOpen(time.Sunday, "14:00")),
 			"end": rfc(nextOpen(time.Sunday, "15:00"))})["id"].(string)
 		_, tokens := residents(t, srv, 2)
@@ -866,6 +867,15 @@ func TestSharedSpaceCalendars(t *testing.T) {
 			if !strings.Contains(cal, want) {
 				t.Errorf("the station calendar lacks %q", want)
 			}
+		}
+		// Long descriptions are cut short: the event links to the rest.
+		unfolded := strings.ReplaceAll(cal, "\r\n ", "")
+		if strings.Contains(unfolded, "尾巴") || strings.Count(unfolded, "剪") > 300+1 || !strings.Contains(unfolded, "剪…") {
+			t.Errorf("a 402-character description is not cut to 300 in the feed")
+		}
+		// The contract's address serves the same feed.
+		if r := srv.Do(t, "GET", "/api/v1/calendar.ics?station_id="+st, "", nil); string(r.Body) != cal {
+			t.Errorf("/api/v1/calendar.ics differs from /calendar.ics")
 		}
 		wantError(t, srv.Do(t, "GET", "/calendar.ics", "", nil), 422, "validation_failed", "station_id")
 		wantError(t, srv.Do(t, "GET", "/calendar.ics?station_id=999999", "", nil), 404, "not_found", "")

@@ -466,6 +466,41 @@ func TestFloodsOfPasswordWorkStaySmall(t *testing.T) {
 	if bodies[401]+bodies[429] != 200 {
 		t.Errorf("bodies of a megabyte: %v, want 401 and 429 only", bodies)
 	}
+	// A busy station's public calendar, asked for by many at once: two
+	// thousand activities with long descriptions.
+	_, staff := login(t, p.url, "13800000001", "guli-demo-2023")
+	start := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
+	for i := range 118 {
+		at := start.Add(time.Duration(i%7)*24*time.Hour + time.Duration(i)*time.Minute)
+		if s, body := call(t, "POST", p.url+"/api/v1/activities", staff, map[string]any{"station_id": "1", "title": fmt.Sprintf("长说明的活动%d", i),
+			"description": strings.Repeat("x", 5000), "category": "event", "start": at.Format(time.RFC3339), "end": at.Add(time.Hour).Format(time.RFC3339),
+			"repeat": map[string]int{"weekly_count": 17}}); s != 201 {
+			t.Fatalf("activities for the calendar: %d %v", s, body)
+		}
+	}
+	feeds := map[int]int{}
+	var feedMu sync.Mutex
+	var feedWG sync.WaitGroup
+	for range 120 {
+		feedWG.Add(1)
+		go func() {
+			defer feedWG.Done()
+			resp, err := http.Get(p.url + "/api/v1/calendar.ics?station_id=1")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			feedMu.Lock()
+			feeds[resp.StatusCode]++
+			feedMu.Unlock()
+		}()
+	}
+	feedWG.Wait()
+	if feeds[200] != 120 {
+		t.Errorf("120 calendars at once: %v", feeds)
+	}
 	// Last: its refusals make the address wait, new numbers included.
 	taken := flood("registrations of a taken number", 150, func(i int) (string, any) {
 		return "/api/v1/auth/register", map[string]any{"name": "冒名", "phone": "13800000008", "password": fmt.Sprintf("flood-password-%d", i), "area_id": "1"}
@@ -552,5 +587,24 @@ func TestRegistrationWithTheLogSender(t *testing.T) {
 	}
 	if _, errOut, err := runGuli(t, nil, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--sqlite-synchronous", "sometimes"); err == nil || !strings.Contains(errOut, "full or normal") {
 		t.Errorf("a bad --sqlite-synchronous: %v %s", err, errOut)
+	}
+}
+
+// TestHugeHeadersAreRefused: headers are small, and a flood of huge ones
+// must not hold memory.
+func TestHugeHeadersAreRefused(t *testing.T) {
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"))
+	req, _ := http.NewRequest("GET", p.url+"/healthz", nil)
+	req.Header.Set("X-Junk", strings.Repeat("j", 100<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("a header of 100 KiB: %d", resp.StatusCode)
+	}
+	if s, _ := call(t, "GET", p.url+"/healthz", "", nil); s != 200 {
+		t.Fatalf("healthz after: %d", s)
 	}
 }
