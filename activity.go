@@ -192,6 +192,12 @@ func (u *User) AgeIn(year int) int {
 	return year - u.BirthYear
 }
 
+// MayRun reports whether actor may run an activity (its roster,
+// attendance, cancelling it): staff of its station, and its host.
+func MayRun(actor *User, a *Activity) bool {
+	return actor != nil && (actor.WorksAt(a.StationID) || a.HostID != 0 && a.HostID == actor.ID)
+}
+
 // ActivityFilter narrows a list of activities; zero fields do not narrow.
 type ActivityFilter struct {
 	StationID ID

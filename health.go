@@ -22,7 +22,22 @@ type Measurement struct {
 	Pulse      *int      `json:"pulse,omitempty"`
 	Celsius    *float64  `json:"celsius,omitempty"`
 	RecordedBy ID        `json:"recorded_by"`
+	StationID  ID        `json:"station_id"`
 	CreatedAt  time.Time `json:"created_at"`
+}
+
+// SeesHealthHistory reports whether viewer may read all of person's health
+// checks: the person, an admin, and staff of the person's own station
+// (home, their area's). Staff of another station see only the checks taken
+// at their stations.
+func SeesHealthHistory(viewer, person *User, home ID) bool {
+	switch {
+	case viewer == nil || person == nil:
+		return false
+	case viewer.ID == person.ID || viewer.IsAdmin():
+		return true
+	}
+	return home != 0 && viewer.WorksAt(home)
 }
 
 // MeasurementInput records a health check.
@@ -35,6 +50,9 @@ type MeasurementInput struct {
 	Celsius   *float64 `json:"celsius"`
 	// TakenAt is when a reading from the paper log was taken; empty: now.
 	TakenAt string `json:"taken_at"`
+	// StationID is where it was taken: one of the staff member's stations;
+	// 0 for their only one.
+	StationID ID `json:"station_id"`
 }
 
 // Validate checks the readings are plausible for a living person: systolic

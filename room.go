@@ -85,11 +85,11 @@ func (r BookingRules) Validate() error {
 	return p.Err()
 }
 
-// Check applies the rules to booker's booking of [start, end), who already
-// holds future bookings at the station.
-func (r BookingRules) Check(booker *User, start, end, now time.Time, future int) error {
+// Check applies the rules of a station to booker's booking of [start, end),
+// who already holds future bookings there. The station's staff are exempt.
+func (r BookingRules) Check(booker *User, station ID, start, end, now time.Time, future int) error {
 	switch {
-	case booker.IsStaff():
+	case booker.WorksAt(station):
 		return nil
 	case start.Sub(now) > time.Duration(r.MaxDaysAhead)*24*time.Hour:
 		return &Error{Code: ECBookingTooFar, Args: []any{strconv.Itoa(r.MaxDaysAhead)}}
@@ -102,15 +102,16 @@ func (r BookingRules) Check(booker *User, start, end, now time.Time, future int)
 }
 
 // MayCancelBooking reports whether actor may cancel booking b: whoever
-// booked it, and staff.
+// booked it, and staff of its station.
 func MayCancelBooking(actor *User, b *Booking) bool {
-	return actor != nil && (actor.ID == b.UserID || actor.IsStaff())
+	return actor != nil && (actor.ID == b.UserID || actor.WorksAt(b.StationID))
 }
 
-// SeesBookingPurpose reports whether viewer may read why b was booked: the
-// booker and staff. Everyone else sees that the room is booked.
+// SeesBookingPurpose reports whether viewer may read who booked b and why:
+// the booker and staff of its station. Everyone else sees that the room is
+// booked.
 func SeesBookingPurpose(viewer *User, b *Booking) bool {
-	return viewer.SeesPrivateDataOf(b.UserID)
+	return viewer != nil && (viewer.ID == b.UserID || viewer.WorksAt(b.StationID))
 }
 
 // Closure is a day a station is closed although its hours say open:

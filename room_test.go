@@ -11,7 +11,8 @@ func TestBookingRules(t *testing.T) {
 	rules := guli.DefaultBookingRules
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
-	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	otherStaff := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
 	at := func(days int, clock string) time.Time {
 		d, _ := time.Parse("15:04", clock)
 		return now.AddDate(0, 0, days).Truncate(24 * time.Hour).Add(time.Duration(d.Hour())*time.Hour + time.Duration(d.Minute())*time.Minute)
@@ -32,10 +33,11 @@ func TestBookingRules(t *testing.T) {
 		{"a fourth booking", resident, at(7, "14:00"), at(7, "15:00"), 3, ""},
 		{"a fifth booking", resident, at(7, "14:00"), at(7, "15:00"), 4, guli.ECBookingLimit},
 		{"staff book a day for a class far ahead", staff, at(200, "09:00"), at(200, "17:00"), 40, ""},
+		{"staff of another station keep the rules", otherStaff, at(200, "09:00"), at(200, "17:00"), 0, guli.ECBookingTooFar},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := rules.Check(tt.booker, tt.start, tt.end, now, tt.future)
+			err := rules.Check(tt.booker, 1, tt.start, tt.end, now, tt.future)
 			if got := codeOf(err); got != tt.want {
 				t.Fatalf("Check = %v, want %q", err, tt.want)
 			}
@@ -57,13 +59,16 @@ func TestBookingRulesValidate(t *testing.T) {
 func TestWhoSeesAndCancelsABooking(t *testing.T) {
 	booker := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
 	neighbour := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
-	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}}
-	b := &guli.Booking{ID: 3, UserID: booker.ID, Purpose: "家庭聚会"}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
+	admin := &guli.User{ID: 3, Roles: []guli.Role{guli.RoleAdmin}}
+	b := &guli.Booking{ID: 3, UserID: booker.ID, Purpose: "家庭聚会", StationID: 1}
 	for _, tt := range []struct {
 		who  string
 		u    *guli.User
 		want bool
-	}{{"anonymous", nil, false}, {"a neighbour", neighbour, false}, {"the booker", booker, true}, {"staff", staff, true}} {
+	}{{"anonymous", nil, false}, {"a neighbour", neighbour, false}, {"the booker", booker, true}, {"staff", staff, true},
+		{"staff of another station", elsewhere, false}, {"an admin", admin, true}} {
 		if got := guli.SeesBookingPurpose(tt.u, b); got != tt.want {
 			t.Errorf("%s sees the purpose: %v", tt.who, got)
 		}

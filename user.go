@@ -65,6 +65,13 @@ type User struct {
 	EmergencyContact *EmergencyContact
 	HasPassword      bool
 	CreatedAt        time.Time
+	// StaffStations are the stations a staff member works at. An admin
+	// works everywhere, whatever it holds.
+	StaffStations []ID
+	// Stations are the stations the person belongs to: their area's, and
+	// those whose activities they registered for. Loaded only where a
+	// decision about who may see the person needs it.
+	Stations []ID
 }
 
 // Has reports whether u holds role r.
@@ -76,10 +83,42 @@ func (u *User) IsStaff() bool { return u.Has(RoleStaff) || u.Has(RoleAdmin) }
 // IsAdmin reports whether u is an admin.
 func (u *User) IsAdmin() bool { return u.Has(RoleAdmin) }
 
-// SeesPrivateDataOf reports whether viewer may see subject's phone number and
-// other personal data: only the person themself and staff may.
-func (viewer *User) SeesPrivateDataOf(subject ID) bool {
-	return viewer != nil && (viewer.ID == subject || viewer.IsStaff())
+// WorksAt reports whether u acts as staff at a station: an admin at every
+// station, staff at the stations they work at, nobody else anywhere.
+func (u *User) WorksAt(station ID) bool {
+	if u.IsAdmin() {
+		return true
+	}
+	return u.Has(RoleStaff) && slices.Contains(u.StaffStations, station)
+}
+
+// ActsAt says whether u may do a staff's work at a station: nil when they
+// may, forbidden for someone who is not staff, and not_found for staff of
+// another station, to whom that station's things answer as if they did not
+// exist.
+func (u *User) ActsAt(station ID) error {
+	switch {
+	case u == nil:
+		return Errorf(ECUnauthenticated)
+	case !u.IsStaff():
+		return Errorf(ECForbidden)
+	case !u.WorksAt(station):
+		return Errorf(ECNotFound)
+	}
+	return nil
+}
+
+// SeesPrivateDataOf reports whether viewer may see subject's phone number,
+// area and other personal data: the person themself, an admin, and staff of
+// a station the person belongs to (subject.Stations must be loaded).
+func (viewer *User) SeesPrivateDataOf(subject *User) bool {
+	switch {
+	case viewer == nil || subject == nil:
+		return false
+	case viewer.ID == subject.ID || viewer.IsAdmin():
+		return true
+	}
+	return slices.ContainsFunc(subject.Stations, viewer.WorksAt)
 }
 
 // MaskPhone hides the middle of a mainland mobile number: 138****5678.
@@ -166,6 +205,15 @@ func (in *RegisterInput) Validate(now time.Time) error {
 	return p.Err()
 }
 
+// RolesInput sets a person's roles. StationIDs, for staff, are where they
+// work; nil keeps the stations a staff member has, or, for someone made
+// staff, takes the only station of a deployment that has one. Only an admin
+// changes where someone works.
+type RolesInput struct {
+	Roles      []Role `json:"roles"`
+	StationIDs []ID   `json:"station_ids"`
+}
+
 // NewUserInput creates an account on someone's behalf: staff for a resident
 // without a smartphone (phone and password optional), or the command line.
 type NewUserInput struct {
@@ -175,6 +223,8 @@ type NewUserInput struct {
 	AreaID    ID     `json:"area_id"`
 	BirthYear int    `json:"birth_year"`
 	Roles     []Role `json:"-"` // empty means resident
+	// StationIDs are where a new staff member works (see StaffStationsFor).
+	StationIDs []ID `json:"-"`
 }
 
 // Normalize trims what people type by accident.
@@ -371,9 +421,10 @@ type SMSSender interface {
 }
 
 // MayResetPassword reports whether actor may issue a reset code for
-// target: staff for residents, volunteers and talents; only an admin for
-// staff and admins, so a reset is never a way to someone else's powers.
-// Nobody resets their own: they change it, knowing the current one.
+// target: staff for the residents, volunteers and talents of their stations
+// (target.Stations loaded); only an admin for staff and admins, so a reset
+// is never a way to someone else's powers. Nobody resets their own: they
+// change it, knowing the current one.
 func MayResetPassword(actor, target *User) bool {
 	switch {
 	case actor == nil || target == nil || !actor.IsStaff() || actor.ID == target.ID:
@@ -381,7 +432,38 @@ func MayResetPassword(actor, target *User) bool {
 	case target.IsStaff():
 		return actor.IsAdmin()
 	}
-	return true
+	return actor.SeesPrivateDataOf(target)
+}
+
+// StaffStationsFor settles where someone with roles works as staff: the
+// stations listed, or, when none are and the deployment has one station,
+// that one. Without the staff role they work nowhere. all lists every
+// station; listing none while there are several is refused (but for an
+// admin, who works everywhere), as is a station that does not exist.
+func StaffStationsFor(roles []Role, listed, all []ID) ([]ID, error) {
+	if !slices.Contains(roles, RoleStaff) {
+		return []ID{}, nil
+	}
+	if len(listed) == 0 {
+		switch {
+		case len(all) == 1:
+			return []ID{all[0]}, nil
+		case slices.Contains(roles, RoleAdmin):
+			return []ID{}, nil // an admin works everywhere already
+		}
+		return nil, Invalid("station_ids", FRRequired)
+	}
+	out := make([]ID, 0, len(listed))
+	for _, id := range listed {
+		if !slices.Contains(all, id) {
+			return nil, Invalid("station_ids", FRUnknownStation)
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // CheckAdminRemains refuses a change of roles that would leave the
@@ -420,7 +502,9 @@ type AccountService interface {
 	CreateUser(ctx context.Context, in NewUserInput) (*User, error)
 	FindUsers(ctx context.Context, q string, opts ListOptions) (Page[*User], error)
 	User(ctx context.Context, id ID) (*User, error)
-	SetRoles(ctx context.Context, id ID, roles []Role) (*User, error)
+	// SetRoles replaces a person's roles and, for staff, the stations they
+	// work at (see RolesInput).
+	SetRoles(ctx context.Context, id ID, in RolesInput) (*User, error)
 	SetVolunteerProfile(ctx context.Context, in VolunteerProfileInput) (*VolunteerProfile, error)
 	VolunteerProfile(ctx context.Context, userID ID) (*VolunteerProfile, error)
 	// CalendarToken returns the acting user's private calendar feed token,

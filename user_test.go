@@ -1,16 +1,18 @@
 package guli_test
 
 import (
+	"slices"
 	"testing"
 
 	"guli"
 )
 
 func TestMayResetPassword(t *testing.T) {
-	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
-	talent := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}}
-	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}}
-	otherStaff := &guli.User{ID: 3, Roles: []guli.Role{guli.RoleStaff}}
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}}
+	talent := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, Stations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 6, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{2}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}, Stations: []guli.ID{1}}
+	otherStaff := &guli.User{ID: 3, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}, Stations: []guli.ID{1}}
 	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin, guli.RoleStaff}}
 	otherAdmin := &guli.User{ID: 5, Roles: []guli.Role{guli.RoleAdmin}}
 	tests := []struct {
@@ -20,6 +22,8 @@ func TestMayResetPassword(t *testing.T) {
 	}{
 		{"staff for a resident", staff, resident, true},
 		{"staff for a talent", staff, talent, true},
+		{"staff for a resident of another station", staff, elsewhere, false},
+		{"an admin for a resident anywhere", admin, elsewhere, true},
 		{"staff for other staff", staff, otherStaff, false},
 		{"staff for an admin", staff, admin, false},
 		{"staff for themself", staff, staff, false},
@@ -54,6 +58,81 @@ func TestCheckAdminRemains(t *testing.T) {
 	for _, tt := range tests {
 		if got := codeOf(guli.CheckAdminRemains(tt.before, tt.after, tt.admins)); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWhoWorksWhere(t *testing.T) {
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1, 3}}
+	admin := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleAdmin}}
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, StaffStations: []guli.ID{1}} // stale rows count for nothing
+	for _, tt := range []struct {
+		name    string
+		u       *guli.User
+		station guli.ID
+		works   bool
+		acts    string
+	}{
+		{"staff at their station", staff, 1, true, ""},
+		{"staff at their other station", staff, 3, true, ""},
+		{"staff elsewhere", staff, 2, false, guli.ECNotFound},
+		{"an admin anywhere", admin, 2, true, ""},
+		{"a resident", resident, 1, false, guli.ECForbidden},
+		{"nobody", nil, 1, false, guli.ECUnauthenticated},
+	} {
+		if got := tt.u.WorksAt(tt.station); got != tt.works {
+			t.Errorf("%s: WorksAt = %v", tt.name, got)
+		}
+		if got := codeOf(tt.u.ActsAt(tt.station)); got != tt.acts {
+			t.Errorf("%s: ActsAt = %q, want %q", tt.name, got, tt.acts)
+		}
+	}
+}
+
+func TestWhoSeesAPersonsPrivateData(t *testing.T) {
+	person := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1, 4}}
+	for _, tt := range []struct {
+		name   string
+		viewer *guli.User
+		want   bool
+	}{
+		{"the person", &guli.User{ID: 8}, true},
+		{"staff of their area's station", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}, true},
+		{"staff of a station whose class they joined", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{4}}, true},
+		{"staff of another station", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false},
+		{"an admin", &guli.User{ID: 2, Roles: []guli.Role{guli.RoleAdmin}}, true},
+		{"a neighbour", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident}}, false},
+		{"nobody", nil, false},
+	} {
+		if got := tt.viewer.SeesPrivateDataOf(person); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestStaffStationsFor(t *testing.T) {
+	staff := []guli.Role{guli.RoleStaff}
+	for _, tt := range []struct {
+		name          string
+		roles         []guli.Role
+		listed, all   []guli.ID
+		want          []guli.ID
+		field, reason string
+	}{
+		{"the only station", staff, nil, []guli.ID{1}, []guli.ID{1}, "", ""},
+		{"none listed of several", staff, nil, []guli.ID{1, 2}, nil, "station_ids", guli.FRRequired},
+		{"listed, twice", staff, []guli.ID{2, 1, 2}, []guli.ID{1, 2, 3}, []guli.ID{1, 2}, "", ""},
+		{"an unknown one", staff, []guli.ID{9}, []guli.ID{1, 2}, nil, "station_ids", guli.FRUnknownStation},
+		{"not staff", []guli.Role{guli.RoleResident}, []guli.ID{1}, []guli.ID{1, 2}, []guli.ID{}, "", ""},
+		{"an admin, none listed", []guli.Role{guli.RoleStaff, guli.RoleAdmin}, nil, []guli.ID{1, 2}, []guli.ID{}, "", ""},
+		{"an admin before there are stations", []guli.Role{guli.RoleStaff, guli.RoleAdmin}, nil, nil, []guli.ID{}, "", ""},
+	} {
+		got, err := guli.StaffStationsFor(tt.roles, tt.listed, tt.all)
+		if e := guli.AsError(err); err != nil && e.Fields[tt.field] != tt.reason || err == nil && tt.field != "" {
+			t.Errorf("%s: %v, want %s: %s", tt.name, err, tt.field, tt.reason)
+		}
+		if err == nil && !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -174,6 +175,17 @@ func (s *Accounts) CreateUser(ctx context.Context, in guli.NewUserInput) (*guli.
 	if err := guli.CheckRoleChange(actor, nil, in.Roles); err != nil {
 		return nil, err
 	}
+	if in.AreaID > 0 && !actor.IsAdmin() {
+		// Staff keep accounts for residents of their own stations.
+		var station int64
+		err := s.db.read().row(ctx, "SELECT station_id FROM areas WHERE id = ?", in.AreaID).Scan(&station)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, s.db.mapErr(err)
+		}
+		if err == nil && !actor.WorksAt(guli.ID(station)) {
+			return nil, guli.Invalid("area_id", guli.FRUnknownArea)
+		}
+	}
 	hash := ""
 	if in.Password != "" {
 		if hash, err = s.db.hash(ctx, "user:"+actor.ID.String(), in.Password); err != nil {
@@ -206,12 +218,25 @@ func (s *Accounts) insertUser(ctx context.Context, in guli.NewUserInput, hash st
 		if err != nil {
 			return err
 		}
+		if slices.Contains(in.Roles, guli.RoleStaff) {
+			all, err := allStations(ctx, q)
+			if err != nil {
+				return err
+			}
+			stations, err := guli.StaffStationsFor(in.Roles, in.StationIDs, all)
+			if err != nil {
+				return err
+			}
+			if err := setStaffStations(ctx, q, id, stations); err != nil {
+				return err
+			}
+		}
 		if actor != nil {
 			if err := audit(ctx, q, now, actor, "user.create", id, joinRoles(in.Roles)); err != nil {
 				return err
 			}
 		}
-		u, err = s.userByID(ctx, q, id)
+		u, err = personIn(ctx, q, id)
 		return err
 	})
 	return u, err
@@ -386,6 +411,9 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (*guli.User, 
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, guli.Errorf(guli.ECUnauthenticated)
 	}
+	if err == nil && u.Has(guli.RoleStaff) {
+		u.StaffStations, err = staffStations(ctx, s.db.read(), u.ID)
+	}
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
@@ -455,13 +483,26 @@ func (s *Accounts) FindUsers(ctx context.Context, query string, opts guli.ListOp
 	}
 	like := "%" + escapeLike(query) + "%"
 	limit := opts.PageSize()
-	page.Items, err = list(ctx, s.db.read(), scanUser, "SELECT "+userColumns+` FROM users
-		WHERE id > ? AND (? = '' OR name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\')
-		ORDER BY id LIMIT ?`, after, query, like, like, limit+1)
+	where, args := "", []any{after, query, like, like}
+	if !actor.IsAdmin() {
+		// Staff find the people of their stations only (see
+		// guli.User.SeesPrivateDataOf, which this condition mirrors).
+		if len(actor.StaffStations) == 0 {
+			return page, s.db.tx(ctx, func(q runner) error { return audit(ctx, q, s.db.now(), actor, "user.search", 0, query) })
+		}
+		where, args = " AND "+belongsSQL("users.id", len(actor.StaffStations)), append(args, belongsArgs(actor.StaffStations)...)
+	}
+	q := s.db.read()
+	page.Items, err = list(ctx, q, scanUser, "SELECT "+userColumns+` FROM users
+		WHERE id > ? AND (? = '' OR name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\')`+where+`
+		ORDER BY id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}
 	page = trim(page, limit, func(u *guli.User) []string { return []string{u.ID.String()} })
+	if err := loadStations(ctx, q, page.Items...); err != nil {
+		return page, s.db.mapErr(err)
+	}
 	// Every look at the list of people is audited, browsing included.
 	err = s.db.tx(ctx, func(q runner) error {
 		return audit(ctx, q, s.db.now(), actor, "user.search", 0, query)
@@ -489,11 +530,11 @@ func (s *Accounts) User(ctx context.Context, id guli.ID) (*guli.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.userByID(ctx, s.db.read(), id)
+	u, err := personIn(ctx, s.db.read(), id)
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	if actor.IsStaff() && actor.ID != id {
+	if actor.IsStaff() && actor.ID != id && actor.SeesPrivateDataOf(u) {
 		err = s.db.tx(ctx, func(q runner) error {
 			return audit(ctx, q, s.db.now(), actor, "user.view", id, "")
 		})
@@ -501,19 +542,27 @@ func (s *Accounts) User(ctx context.Context, id guli.ID) (*guli.User, error) {
 	return u, err
 }
 
-// SetRoles replaces a user's roles under the grant rules.
-func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, roles []guli.Role) (*guli.User, error) {
+// SetRoles replaces a user's roles under the grant rules, and where a staff
+// member works. Staff change the roles of their stations' people only.
+func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, in guli.RolesInput) (*guli.User, error) {
 	actor, err := guli.RequireStaff(ctx)
 	if err != nil {
 		return nil, err
 	}
-	roles = guli.SortRoles(roles)
+	roles := guli.SortRoles(in.Roles)
 	var u *guli.User
 	err = s.db.tx(ctx, func(q runner) error {
 		var current string
 		err := q.row(ctx, "SELECT roles FROM users WHERE id = ?"+s.db.dialect.forUpdate(), id).Scan(&current)
 		if err != nil {
 			return notFound(err)
+		}
+		person, err := personIn(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if !actor.SeesPrivateDataOf(person) {
+			return hidden()
 		}
 		before := parseRoles(current)
 		if err := guli.CheckRoleChange(actor, before, roles); err != nil {
@@ -539,15 +588,37 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, roles []guli.Role) 
 		if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
 			return err
 		}
+		detail := current + " -> " + joinRoles(roles)
+		listed := in.StationIDs
+		if listed == nil && slices.Contains(before, guli.RoleStaff) {
+			listed = person.StaffStations // they keep working where they did
+		}
+		all, err := allStations(ctx, q)
+		if err != nil {
+			return err
+		}
+		stations, err := guli.StaffStationsFor(roles, listed, all)
+		if err != nil {
+			return err
+		}
+		if !slices.Equal(stations, person.StaffStations) && !(len(stations) == 0 && len(person.StaffStations) == 0) {
+			if !actor.IsAdmin() {
+				return guli.Errorf(guli.ECForbidden) // only an admin says where staff work
+			}
+			if err := setStaffStations(ctx, q, id, stations); err != nil {
+				return err
+			}
+			detail += fmt.Sprintf(" at stations %v", stations)
+		}
 		// A reset code was given under the old roles: whoever gave it may
 		// not be allowed to under the new ones.
 		if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id); err != nil {
 			return err
 		}
-		if err := audit(ctx, q, s.db.now(), actor, "user.roles", id, current+" -> "+joinRoles(roles)); err != nil {
+		if err := audit(ctx, q, s.db.now(), actor, "user.roles", id, detail); err != nil {
 			return err
 		}
-		u, err = s.userByID(ctx, q, id)
+		u, err = personIn(ctx, q, id)
 		return err
 	})
 	return u, err

@@ -114,6 +114,9 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 	if err != nil {
 		return nil, err
 	}
+	if actor.IsStaff() && in.StationID > 0 && !actor.WorksAt(in.StationID) {
+		return nil, guli.Invalid("station_id", guli.FRUnknownStation) // another station's: as if there were none
+	}
 	var out []*guli.Activity
 	err = s.db.tx(ctx, func(q runner) error {
 		var ids []guli.ID
@@ -345,6 +348,9 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		if err != nil {
 			return err
 		}
+		if onBehalf && !actor.WorksAt(a.StationID) {
+			return hidden() // staff register people for their own stations' activities
+		}
 		now := s.db.now()
 		switch {
 		case a.Status == guli.ActivityCancelled:
@@ -416,6 +422,9 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		if err != nil {
 			return err
 		}
+		if userID != actor.ID && !actor.WorksAt(a.StationID) {
+			return hidden()
+		}
 		now := s.db.now()
 		if a.Status == guli.ActivityScheduled && !now.Before(a.Start) {
 			return guli.Errorf(guli.ECActivityStarted)
@@ -486,9 +495,16 @@ func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind s
 	return err
 }
 
-// mayRun reports whether actor may run an activity: staff, or its host.
-func mayRun(actor *guli.User, a *guli.Activity) bool {
-	return actor.IsStaff() || (a.HostID != 0 && a.HostID == actor.ID)
+// mayRun answers whether actor may run an activity (see guli.MayRun):
+// nil, or forbidden, or for staff of another station not_found.
+func mayRun(actor *guli.User, a *guli.Activity) error {
+	switch {
+	case guli.MayRun(actor, a):
+		return nil
+	case actor.IsStaff():
+		return hidden()
+	}
+	return guli.Errorf(guli.ECForbidden)
 }
 
 // Registrations lists who holds a place, confirmed first, then the waitlist
@@ -503,8 +519,8 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	if !mayRun(actor, a) {
-		return nil, guli.Errorf(guli.ECForbidden)
+	if err := mayRun(actor, a); err != nil {
+		return nil, err
 	}
 	regs, err := list(ctx, q, scanRegistration, `SELECT r.activity_id, r.user_id, u.name, r.status, r.created_at,
 			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END
@@ -549,8 +565,8 @@ func (s *Activities) CheckIn(ctx context.Context, activityID, userID guli.ID) er
 		if err != nil {
 			return err
 		}
-		if !mayRun(actor, a) {
-			return guli.Errorf(guli.ECForbidden)
+		if err := mayRun(actor, a); err != nil {
+			return err
 		}
 		if a.Status == guli.ActivityCancelled {
 			return guli.Errorf(guli.ECActivityCancelled)
@@ -576,8 +592,8 @@ func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
 		if err != nil {
 			return err
 		}
-		if !mayRun(actor, a) {
-			return guli.Errorf(guli.ECForbidden)
+		if err := mayRun(actor, a); err != nil {
+			return err
 		}
 		if a.Status == guli.ActivityCancelled {
 			return nil

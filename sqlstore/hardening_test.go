@@ -274,24 +274,24 @@ func TestResetCodes(t *testing.T) {
 		// A code stops working when the account's roles change: whoever
 		// gave it may not reset the password of a social worker.
 		rc, _ = f.accounts.IssueResetCode(as(staff), resident.ID)
-		if _, err := f.accounts.SetRoles(as(admin), resident.ID, []guli.Role{guli.RoleResident, guli.RoleStaff}); err != nil {
+		if _, err := f.accounts.SetRoles(as(admin), resident.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident, guli.RoleStaff}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECInvalidCode {
 			t.Fatalf("a staff member's code for someone made staff since: %v", err)
 		}
-		if _, err := f.accounts.SetRoles(as(admin), resident.ID, []guli.Role{guli.RoleResident}); err != nil {
+		if _, err := f.accounts.SetRoles(as(admin), resident.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident}}); err != nil {
 			t.Fatal(err)
 		}
 		// And when whoever gave it is no longer staff.
 		rc, _ = f.accounts.IssueResetCode(as(staff), resident.ID)
-		if _, err := f.accounts.SetRoles(as(admin), staff.ID, []guli.Role{guli.RoleResident}); err != nil {
+		if _, err := f.accounts.SetRoles(as(admin), staff.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := reset(resident.Phone, rc.Code, "菊泉新城的桂花树"); code(err) != guli.ECInvalidCode {
 			t.Fatalf("a code from someone no longer staff: %v", err)
 		}
-		if _, err := f.accounts.SetRoles(as(admin), staff.ID, []guli.Role{guli.RoleStaff}); err != nil {
+		if _, err := f.accounts.SetRoles(as(admin), staff.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleStaff}}); err != nil {
 			t.Fatal(err)
 		}
 		clk.Add(time.Hour) // the throttle's waits pass, and any code expires
@@ -411,7 +411,7 @@ func TestTheLastAdminStays(t *testing.T) {
 				if i == 1 {
 					actor, target = b, a
 				}
-				_, err := f.accounts.SetRoles(as(actor), target.ID, []guli.Role{guli.RoleStaff})
+				_, err := f.accounts.SetRoles(as(actor), target.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleStaff}})
 				return err
 			})
 			// The loser of the race is no longer an admin, so it is refused
@@ -435,10 +435,10 @@ func TestTheLastAdminStays(t *testing.T) {
 			if admins != 1 {
 				t.Fatalf("round %d: %d admins left", round, admins)
 			}
-			if _, err := f.accounts.SetRoles(as(a), a.ID, []guli.Role{guli.RoleStaff}); code(err) != guli.ECLastAdmin {
+			if _, err := f.accounts.SetRoles(as(a), a.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleStaff}}); code(err) != guli.ECLastAdmin {
 				t.Fatalf("the last admin steps down: %v", err)
 			}
-			if _, err := f.accounts.SetRoles(as(a), b.ID, []guli.Role{guli.RoleAdmin, guli.RoleStaff}); err != nil {
+			if _, err := f.accounts.SetRoles(as(a), b.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleAdmin, guli.RoleStaff}}); err != nil {
 				t.Fatal(err)
 			}
 		}

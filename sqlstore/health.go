@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"guli"
 )
@@ -17,7 +19,8 @@ func NewHealth(db *DB) *Health { return &Health{db} }
 
 var _ guli.HealthService = (*Health)(nil)
 
-// RecordMeasurement records a health check taken by staff; audited.
+// RecordMeasurement records a health check taken by staff at their
+// station; audited.
 func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput) (*guli.Measurement, error) {
 	actor, err := guli.RequireStaff(ctx)
 	if err != nil {
@@ -34,18 +37,23 @@ func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput
 		tenths = sql.NullInt64{Int64: int64(*in.Celsius*10 + 0.5), Valid: true}
 	}
 	err = s.db.tx(ctx, func(q runner) error {
-		if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.UserID); err != nil || !ok {
-			if err != nil {
-				return err
-			}
+		person, err := personIn(ctx, q, in.UserID)
+		if isNotFound(err) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
+		if err != nil {
+			return err
+		}
+		station, err := measuredAt(ctx, q, actor, person, in.StationID)
+		if err != nil {
+			return err
+		}
+		m.StationID = station
 		now := s.db.now()
 		m.CreatedAt = takenAt.In(s.db.zone(guli.DefaultTimezone))
-		var err error
-		m.ID, err = q.insert(ctx, `INSERT INTO health_measurements (user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, in.UserID, in.Kind, nullInt(in.Systolic), nullInt(in.Diastolic), nullInt(in.Pulse),
-			tenths, nullID(actor.ID), ms(takenAt))
+		m.ID, err = q.insert(ctx, `INSERT INTO health_measurements (user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at, station_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.UserID, in.Kind, nullInt(in.Systolic), nullInt(in.Diastolic), nullInt(in.Pulse),
+			tenths, nullID(actor.ID), ms(takenAt), station)
 		if err != nil {
 			return err
 		}
@@ -55,6 +63,36 @@ func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput
 		return nil, err
 	}
 	return m, nil
+}
+
+// measuredAt settles the station a check is taken at: the one named, else
+// the only one the staff member works at, else the person's own station
+// where the staff member works; it must be one of theirs.
+func measuredAt(ctx context.Context, q runner, actor, person *guli.User, named guli.ID) (guli.ID, error) {
+	station := named
+	switch {
+	case station != 0:
+	case len(actor.StaffStations) == 1:
+		station = actor.StaffStations[0]
+	default:
+		for _, st := range person.Stations {
+			if actor.WorksAt(st) {
+				station = st
+				break
+			}
+		}
+	}
+	if station == 0 {
+		all, err := allStations(ctx, q)
+		if err != nil || len(all) != 1 {
+			return 0, errors.Join(err, guli.Invalid("station_id", guli.FRRequired))
+		}
+		station = all[0]
+	}
+	if !actor.WorksAt(station) {
+		return 0, guli.Invalid("station_id", guli.FRUnknownStation)
+	}
+	return station, nil
 }
 
 func nullInt(p *int) sql.NullInt64 {
@@ -72,16 +110,18 @@ func intPtr(n sql.NullInt64) *int {
 	return &v
 }
 
-// Measurements lists a person's checks, newest first, for the person and
-// staff; staff reads of someone else's are audited. Anyone else is told
-// there is nothing, so the existence of health data is not given away.
+// Measurements lists a person's checks, newest first: all of them for the
+// person, an admin and the staff of the person's own station; for staff of
+// another station, the checks taken there. Staff reads of someone else's
+// are audited. Anyone else is told there is nothing, so the existence of
+// health data is not given away.
 func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.ListOptions) (guli.Page[*guli.Measurement], error) {
 	var page guli.Page[*guli.Measurement]
 	actor, err := guli.RequireUser(ctx)
 	if err != nil {
 		return page, err
 	}
-	if !actor.SeesPrivateDataOf(userID) {
+	if actor.ID != userID && !actor.IsStaff() {
 		return page, guli.Errorf(guli.ECNotFound)
 	}
 	// Newest reading first, by when it was taken.
@@ -92,29 +132,53 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 		}
 	}
 	q := s.db.read()
-	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", userID); err != nil || !ok {
+	person, err := userByID(ctx, q, userID)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	home := guli.ID(0)
+	if person.AreaID != 0 {
+		var st int64
+		if err := q.row(ctx, "SELECT station_id FROM areas WHERE id = ?", person.AreaID).Scan(&st); err != nil {
+			return page, s.db.mapErr(err)
+		}
+		home = guli.ID(st)
+	}
+	where, args := "", []any{}
+	if !guli.SeesHealthHistory(actor, person, home) {
+		// Staff of another station: the checks taken at their stations.
+		if len(actor.StaffStations) == 0 {
+			return page, guli.Errorf(guli.ECNotFound)
+		}
+		where = " AND station_id IN (?" + strings.Repeat(", ?", len(actor.StaffStations)-1) + ")"
+		for _, st := range actor.StaffStations {
+			args = append(args, st)
+		}
+		taken, err := q.exists(ctx, "SELECT 1 FROM health_measurements WHERE user_id = ?"+where+" LIMIT 1", append([]any{userID}, args...)...)
 		if err != nil {
 			return page, s.db.mapErr(err)
 		}
-		return page, guli.Errorf(guli.ECNotFound)
+		if !taken {
+			return page, guli.Errorf(guli.ECNotFound)
+		}
 	}
 	loc := s.db.zone(guli.DefaultTimezone)
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Measurement, error) {
 		var m guli.Measurement
 		var id, user, created int64
-		var sys, dia, pulse, tenths, by sql.NullInt64
-		err := row.Scan(&id, &user, &m.Kind, &sys, &dia, &pulse, &tenths, &by, &created)
-		m.ID, m.UserID, m.RecordedBy, m.CreatedAt = guli.ID(id), guli.ID(user), guli.ID(by.Int64), fromMS(created).In(loc)
+		var sys, dia, pulse, tenths, by, station sql.NullInt64
+		err := row.Scan(&id, &user, &m.Kind, &sys, &dia, &pulse, &tenths, &by, &created, &station)
+		m.ID, m.UserID, m.RecordedBy, m.CreatedAt, m.StationID = guli.ID(id), guli.ID(user), guli.ID(by.Int64), fromMS(created).In(loc), guli.ID(station.Int64)
 		m.Systolic, m.Diastolic, m.Pulse = intPtr(sys), intPtr(dia), intPtr(pulse)
 		if tenths.Valid {
 			c := float64(tenths.Int64) / 10
 			m.Celsius = &c
 		}
 		return &m, err
-	}, `SELECT id, user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at
-		FROM health_measurements WHERE user_id = ? AND (created_at, id) < (?, ?)
-		ORDER BY created_at DESC, id DESC LIMIT ?`, userID, beforeAt, beforeID, limit+1)
+	}, `SELECT id, user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at, station_id
+		FROM health_measurements WHERE user_id = ? AND (created_at, id) < (?, ?)`+where+`
+		ORDER BY created_at DESC, id DESC LIMIT ?`, append(append([]any{userID, beforeAt, beforeID}, args...), limit+1)...)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}

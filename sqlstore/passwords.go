@@ -119,9 +119,12 @@ func (s *Accounts) IssueResetCode(ctx context.Context, userID guli.ID) (*guli.Re
 	}
 	rc := &guli.ResetCode{Code: randomDigits(resetCodeDigits)}
 	err = s.db.tx(ctx, func(q runner) error {
-		target, err := s.userByID(ctx, q, userID)
+		target, err := personIn(ctx, q, userID)
 		if err != nil {
 			return err
+		}
+		if !actor.SeesPrivateDataOf(target) {
+			return hidden()
 		}
 		if !guli.MayResetPassword(actor, target) {
 			return guli.Errorf(guli.ECForbidden)
@@ -245,11 +248,11 @@ func checkResetCodeIn(ctx context.Context, q runner, now time.Time, phone, code 
 		}
 		return 0, commitAnd(wrong)
 	}
-	target, err := userByID(ctx, q, id)
+	target, err := personIn(ctx, q, id)
 	if err != nil {
 		return 0, err
 	}
-	giver, err := userByID(ctx, q, guli.ID(issuer.Int64))
+	giver, err := personIn(ctx, q, guli.ID(issuer.Int64))
 	if err != nil || !guli.MayResetPassword(giver, target) {
 		_, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id)
 		return 0, errors.Join(err, commitAnd(wrong))

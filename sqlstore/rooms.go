@@ -123,7 +123,7 @@ func (s *Rooms) Book(ctx context.Context, roomID guli.ID, in guli.BookingInput) 
 			actor.ID, st.ID, ms(now)).Scan(&future); err != nil {
 			return err
 		}
-		if err := st.BookingRules.Check(actor, start, end, now, future); err != nil {
+		if err := st.BookingRules.Check(actor, st.ID, start, end, now, future); err != nil {
 			return err
 		}
 		if err := checkRoomFree(ctx, q, st, roomID, start, end, 0); err != nil {
@@ -178,12 +178,16 @@ func (s *Rooms) CancelBooking(ctx context.Context, id guli.ID) error {
 		return err
 	}
 	return s.db.tx(ctx, func(q runner) error {
-		var owner int64
-		err := q.row(ctx, "SELECT user_id FROM bookings WHERE id = ? AND cancelled_at IS NULL", id).Scan(&owner)
+		var owner, station int64
+		err := q.row(ctx, `SELECT b.user_id, r.station_id FROM bookings b JOIN rooms r ON r.id = b.room_id
+			WHERE b.id = ? AND b.cancelled_at IS NULL`, id).Scan(&owner, &station)
 		if err != nil {
 			return notFound(err)
 		}
-		if !guli.MayCancelBooking(actor, &guli.Booking{ID: id, UserID: guli.ID(owner)}) {
+		if !guli.MayCancelBooking(actor, &guli.Booking{ID: id, UserID: guli.ID(owner), StationID: guli.ID(station)}) {
+			if actor.IsStaff() {
+				return hidden() // another station's booking
+			}
 			return guli.Errorf(guli.ECForbidden)
 		}
 		_, err = q.exec(ctx, "UPDATE bookings SET cancelled_at = ? WHERE id = ?", ms(s.db.now()), id)
@@ -194,7 +198,11 @@ func (s *Rooms) CancelBooking(ctx context.Context, id guli.ID) error {
 // AddClosure closes a station for a day; staff only. Closing a closed day
 // again updates the reason.
 func (s *Rooms) AddClosure(ctx context.Context, stationID guli.ID, in guli.ClosureInput) (*guli.Closure, error) {
-	if _, err := guli.RequireStaff(ctx); err != nil {
+	actor, err := guli.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.ActsAt(stationID); err != nil {
 		return nil, err
 	}
 	day, ok := guli.ParseDate(strings.TrimSpace(in.Date))
@@ -209,7 +217,7 @@ func (s *Rooms) AddClosure(ctx context.Context, stationID guli.ID, in guli.Closu
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	err := s.db.tx(ctx, func(q runner) error {
+	err = s.db.tx(ctx, func(q runner) error {
 		if err := stationExists(ctx, q, stationID); err != nil {
 			return err
 		}
@@ -244,7 +252,11 @@ func (s *Rooms) Closures(ctx context.Context, stationID guli.ID, from guli.Date)
 
 // RemoveClosure opens a closed day again; staff only.
 func (s *Rooms) RemoveClosure(ctx context.Context, stationID guli.ID, day guli.Date) error {
-	if _, err := guli.RequireStaff(ctx); err != nil {
+	actor, err := guli.RequireStaff(ctx)
+	if err != nil {
+		return err
+	}
+	if err := actor.ActsAt(stationID); err != nil {
 		return err
 	}
 	return s.db.tx(ctx, func(q runner) error {

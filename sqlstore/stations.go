@@ -96,7 +96,7 @@ func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, erro
 
 // SetOpeningHours replaces a station's weekly opening hours; staff only.
 func (s *Stations) SetOpeningHours(ctx context.Context, id guli.ID, raw map[string][]string) (*guli.Station, error) {
-	if _, err := guli.RequireStaff(ctx); err != nil {
+	if err := actsAt(ctx, id); err != nil {
 		return nil, err
 	}
 	oh, err := guli.ParseOpeningHours("opening_hours", raw)
@@ -129,7 +129,7 @@ func (s *Stations) update(ctx context.Context, id guli.ID, set string, args ...a
 // SetBookingRules changes how residents may book a station's rooms; staff
 // only. Bookings already made stay.
 func (s *Stations) SetBookingRules(ctx context.Context, id guli.ID, rules guli.BookingRules) (*guli.Station, error) {
-	if _, err := guli.RequireStaff(ctx); err != nil {
+	if err := actsAt(ctx, id); err != nil {
 		return nil, err
 	}
 	if err := rules.Validate(); err != nil {
@@ -209,7 +209,7 @@ func scanRoom(row interface{ Scan(...any) error }) (*guli.Room, error) {
 
 // CreateRoom adds a room to a station; staff only.
 func (s *Stations) CreateRoom(ctx context.Context, stationID guli.ID, in guli.RoomInput) (*guli.Room, error) {
-	if _, err := guli.RequireStaff(ctx); err != nil {
+	if err := actsAt(ctx, stationID); err != nil {
 		return nil, err
 	}
 	if err := in.Validate(); err != nil {
@@ -247,4 +247,14 @@ func list[T any](ctx context.Context, q runner, scan func(interface{ Scan(...any
 		items = append(items, item)
 	}
 	return items, rows.Err()
+}
+
+// actsAt says whether the acting user may do a staff's work at a station
+// (see guli.User.ActsAt).
+func actsAt(ctx context.Context, station guli.ID) error {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	return actor.ActsAt(station)
 }

@@ -278,7 +278,7 @@ func TestRolesGrantRules(t *testing.T) {
 			{"admin takes staff away", admin, []guli.Role{guli.RoleResident}, ""},
 		}
 		for _, tt := range tests {
-			u, err := f.accounts.SetRoles(as(tt.actor), resident.ID, tt.roles)
+			u, err := f.accounts.SetRoles(as(tt.actor), resident.ID, guli.RolesInput{Roles: tt.roles})
 			if code(err) != tt.want {
 				t.Fatalf("%s: err %v, want %q", tt.name, err, tt.want)
 			}
@@ -286,7 +286,7 @@ func TestRolesGrantRules(t *testing.T) {
 				t.Fatalf("%s: roles %v", tt.name, u.Roles)
 			}
 		}
-		if _, err := f.accounts.SetRoles(as(staff), 424242, []guli.Role{guli.RoleResident}); code(err) != guli.ECNotFound {
+		if _, err := f.accounts.SetRoles(as(staff), 424242, guli.RolesInput{Roles: []guli.Role{guli.RoleResident}}); code(err) != guli.ECNotFound {
 			t.Fatalf("unknown user: %v", err)
 		}
 	})
@@ -340,7 +340,9 @@ func TestPagination(t *testing.T) {
 		f := newFixture(t, e)
 		staff := f.user(t, "社工小顾", "13800000001", guli.RoleStaff)
 		for i := range 7 {
-			f.user(t, fmt.Sprintf("居民%d", i), "")
+			if _, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: fmt.Sprintf("居民%d", i), AreaID: f.areas[i%2].ID}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var seen []guli.ID
 		cursor := ""

@@ -34,19 +34,24 @@ func viewMe(u *guli.User) meView {
 }
 
 // userView is someone else's account: name and roles for anyone signed in;
-// staff also see the area and the phone (masked in lists).
+// staff of the person's stations also see the area and the phone (masked in
+// lists), and, of a staff member, where they work.
 type userView struct {
-	ID        guli.ID     `json:"id"`
-	Name      string      `json:"name"`
-	Roles     []guli.Role `json:"roles"`
-	Phone     *string     `json:"phone,omitempty"`
-	AreaID    *guli.ID    `json:"area_id,omitempty"`
-	BirthYear *int        `json:"birth_year,omitempty"`
+	ID         guli.ID     `json:"id"`
+	Name       string      `json:"name"`
+	Roles      []guli.Role `json:"roles"`
+	Phone      *string     `json:"phone,omitempty"`
+	AreaID     *guli.ID    `json:"area_id,omitempty"`
+	BirthYear  *int        `json:"birth_year,omitempty"`
+	StationIDs []guli.ID   `json:"station_ids,omitempty"`
 }
 
 func viewUser(viewer, u *guli.User, inList bool) userView {
 	v := userView{ID: u.ID, Name: u.Name, Roles: u.Roles}
-	if !viewer.SeesPrivateDataOf(u.ID) {
+	if viewer.IsStaff() && u.Has(guli.RoleStaff) {
+		v.StationIDs = u.StaffStations
+	}
+	if !viewer.SeesPrivateDataOf(u) {
 		return v
 	}
 	phone := u.Phone
@@ -185,16 +190,14 @@ func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) (int, any, erro
 }
 
 func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var body struct {
-		Roles []guli.Role `json:"roles"`
-	}
-	if err := decode(r, &body); err != nil {
+	var in guli.RolesInput
+	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	if body.Roles == nil {
+	if in.Roles == nil {
 		return 0, nil, guli.Invalid("roles", guli.FRRequired)
 	}
-	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), body.Roles)
+	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -133,6 +133,9 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 		return &n
 	}
 	in := guli.MeasurementInput{UserID: guli.ParseID(r.PostForm.Get("user_id")), Kind: r.PostForm.Get("kind")}
+	if st := s.newView(r, "health.desk_title", "desk").Station; st != nil {
+		in.StationID = st.ID // taken at the desk's station
+	}
 	if in.Kind == guli.BloodPressure {
 		in.Systolic, in.Diastolic, in.Pulse = num("systolic"), num("diastolic"), num("pulse")
 	} else if c, err := strconv.ParseFloat(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get("celsius"))), 64); err == nil {

@@ -87,7 +87,11 @@ func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, stationCookie, st.ID.String(), prefLifetime)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	next := "/"
+	if r.PostForm.Get("next") != "" {
+		next = localPath(r.PostForm.Get("next"))
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // pageSoon stands in for a part of the station whose issue has not landed.

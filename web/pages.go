@@ -44,7 +44,10 @@ type view struct {
 	Data    any
 	Unread  int // unread notifications of the signed-in user
 	Refresh int // seconds after which the page reloads itself; 0: never
-	cat     *i18n.Catalog
+	// DeskStations are the stations the staff member works at, for the
+	// desk's switcher; set on the desk's pages when there are several.
+	DeskStations []*guli.Station
+	cat          *i18n.Catalog
 }
 
 // Clock formats the time of day: 09:30.
@@ -132,6 +135,9 @@ func (s *Server) newView(r *http.Request, title, nav string) *view {
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
 		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
 	v.Station = s.currentStation(r)
+	if nav == "desk" && v.User.IsStaff() {
+		s.deskStation(r, v)
+	}
 	if v.User != nil && s.Notifications != nil {
 		v.Unread, _ = s.Notifications.UnreadCount(r.Context())
 	}
@@ -169,10 +175,16 @@ func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 }
 
 // currentStation is the station the pages show: the one chosen on the
-// stations page (remembered in a cookie), else the first one.
+// stations page (remembered in a cookie), else a staff member's own, else
+// the first one.
 func (s *Server) currentStation(r *http.Request) *guli.Station {
 	if c, err := r.Cookie(stationCookie); err == nil {
 		if st, err := s.Stations.Station(r.Context(), guli.ParseID(c.Value)); err == nil {
+			return st
+		}
+	}
+	if u := guli.UserFromContext(r.Context()); u.IsStaff() && len(u.StaffStations) > 0 {
+		if st, err := s.Stations.Station(r.Context(), u.StaffStations[0]); err == nil {
 			return st
 		}
 	}
@@ -185,6 +197,36 @@ func (s *Server) currentStation(r *http.Request) *guli.Station {
 		return nil
 	}
 	return st
+}
+
+// deskStation puts the desk's pages on a station the staff member works
+// at: the one chosen, if theirs, else their first. With several, it lists
+// them for the desk's switcher.
+func (s *Server) deskStation(r *http.Request, v *view) {
+	var mine []*guli.Station
+	if v.User.IsAdmin() {
+		page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
+		if err == nil {
+			mine = page.Items
+		}
+	} else {
+		for _, id := range v.User.StaffStations {
+			if st, err := s.Stations.Station(r.Context(), id); err == nil {
+				mine = append(mine, st)
+			}
+		}
+	}
+	if v.Station == nil || !v.User.WorksAt(v.Station.ID) {
+		v.Station = nil
+		if len(mine) > 0 {
+			if st, err := s.Stations.Station(r.Context(), mine[0].ID); err == nil {
+				v.Station = st
+			}
+		}
+	}
+	if len(mine) > 1 {
+		v.DeskStations = mine
+	}
 }
 
 // render writes a page. Rendering into a buffer first means a template

@@ -141,7 +141,8 @@ func TestSharedSpaceBadInput(t *testing.T) {
 			t.Fatalf("second station: %d %s", r.Status, r.Body)
 		}
 		other := r.JSON(t)["id"].(string)
-		r = srv.Do(t, "POST", "/api/v1/stations/"+other+"/rooms", staff, map[string]any{"name": "活动室", "capacity": 10})
+		wantError(t, srv.Do(t, "POST", "/api/v1/stations/"+other+"/rooms", staff, map[string]any{"name": "活动室", "capacity": 10}), 404, "not_found", "")
+		r = srv.Do(t, "POST", "/api/v1/stations/"+other+"/rooms", admin, map[string]any{"name": "活动室", "capacity": 10})
 		if r.Status != 201 {
 			t.Fatalf("room of the second station: %d %s", r.Status, r.Body)
 		}

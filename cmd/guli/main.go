@@ -43,7 +43,7 @@ const usage = `guli runs a community service station.
 Commands:
   guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo] [--metrics-addr HOST:PORT] [--sms log|tencent]
   guli migrate [--db ...]
-  guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--db ...]
+  guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db.
@@ -305,8 +305,9 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	phone := fs.String("phone", "", "mainland mobile number")
 	pw := fs.String("password", "", "password, at least 8 characters")
 	area := fs.String("area", "", "residential area ID")
-	var roles repeated
+	var roles, stations repeated
 	fs.Var(&roles, "role", "role: resident, volunteer, talent, staff or admin (repeatable)")
+	fs.Var(&stations, "station", "station ID a staff member works at (repeatable; the only station when left out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -316,6 +317,13 @@ func userAdd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	for _, r := range roles {
 		in.Roles = append(in.Roles, guli.Role(r))
+	}
+	for _, st := range stations {
+		id := guli.ParseID(st)
+		if id == guli.NoID {
+			return fmt.Errorf("--station %q is not a station ID", st)
+		}
+		in.StationIDs = append(in.StationIDs, id)
 	}
 	if in.Phone == "" || in.Password == "" || len(in.Roles) == 0 {
 		fs.Usage()

@@ -1,0 +1,126 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"guli"
+)
+
+// Who works where, and who belongs where. The decisions are the domain's
+// (guli.User.WorksAt, ActsAt, SeesPrivateDataOf); these load what they
+// decide on.
+
+// staffStations loads the stations a staff member works at.
+func staffStations(ctx context.Context, q runner, user guli.ID) ([]guli.ID, error) {
+	return ids(ctx, q, "SELECT station_id FROM staff_stations WHERE user_id = ? ORDER BY station_id", user)
+}
+
+// allStations lists every station's id.
+func allStations(ctx context.Context, q runner) ([]guli.ID, error) {
+	return ids(ctx, q, "SELECT id FROM stations ORDER BY id")
+}
+
+// setStaffStations replaces where a person works as staff.
+func setStaffStations(ctx context.Context, q runner, user guli.ID, stations []guli.ID) error {
+	if _, err := q.exec(ctx, "DELETE FROM staff_stations WHERE user_id = ?", user); err != nil {
+		return err
+	}
+	for _, st := range stations {
+		if _, err := q.exec(ctx, "INSERT INTO staff_stations (user_id, station_id) VALUES (?, ?)", user, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// belongsSQL is the condition that person column col belongs to one of n
+// stations (their ids are belongsArgs): their area's station, a station
+// whose activities they registered for, or one they work at. It mirrors
+// loadStations.
+func belongsSQL(col string, n int) string {
+	in := "(?" + strings.Repeat(", ?", n-1) + ")"
+	return "(" + col + " IN (SELECT u.id FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id IN " + in + ")" +
+		" OR EXISTS (SELECT 1 FROM registrations g JOIN activities x ON x.id = g.activity_id WHERE g.user_id = " + col +
+		" AND x.station_id IN " + in + ")" +
+		" OR " + col + " IN (SELECT user_id FROM staff_stations WHERE station_id IN " + in + "))"
+}
+
+// belongsArgs are the arguments of belongsSQL.
+func belongsArgs(stations []guli.ID) []any {
+	args := make([]any, 0, 3*len(stations))
+	for range 3 {
+		for _, s := range stations {
+			args = append(args, s)
+		}
+	}
+	return args
+}
+
+// loadStations fills in the Stations of people: their area's, those whose
+// activities they registered for, and those they work at, which also are
+// the StaffStations of the staff among them.
+func loadStations(ctx context.Context, q runner, people ...*guli.User) error {
+	if len(people) == 0 {
+		return nil
+	}
+	byID := make(map[guli.ID]*guli.User, len(people))
+	args := make([]any, 0, len(people))
+	for _, p := range people {
+		p.Stations = []guli.ID{}
+		byID[p.ID] = p
+		args = append(args, p.ID)
+	}
+	in := "(?" + strings.Repeat(", ?", len(args)-1) + ")"
+	rows, err := q.query(ctx, `SELECT u.id, a.station_id, 0 FROM users u JOIN areas a ON a.id = u.area_id WHERE u.id IN `+in+`
+		UNION SELECT g.user_id, x.station_id, 0 FROM registrations g JOIN activities x ON x.id = g.activity_id WHERE g.user_id IN `+in+`
+		UNION SELECT user_id, station_id, 1 FROM staff_stations WHERE user_id IN `+in+`
+		ORDER BY 1, 2`,
+		append(append(args, args...), args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var user, station int64
+		var works int
+		if err := rows.Scan(&user, &station, &works); err != nil {
+			return err
+		}
+		p := byID[guli.ID(user)]
+		if p == nil {
+			continue
+		}
+		if !slices.Contains(p.Stations, guli.ID(station)) {
+			p.Stations = append(p.Stations, guli.ID(station))
+		}
+		if works == 1 && p.Has(guli.RoleStaff) {
+			p.StaffStations = append(p.StaffStations, guli.ID(station))
+		}
+	}
+	return rows.Err()
+}
+
+// ids runs a query of one id column.
+func ids(ctx context.Context, q runner, query string, args ...any) ([]guli.ID, error) {
+	return list(ctx, q, func(row interface{ Scan(...any) error }) (guli.ID, error) {
+		var id int64
+		err := row.Scan(&id)
+		return guli.ID(id), err
+	}, query, args...)
+}
+
+// personIn loads a person with the stations they belong to, for a decision
+// about them; not_found when there is none.
+func personIn(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {
+	u, err := userByID(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	return u, loadStations(ctx, q, u)
+}
+
+// hidden is how someone else's person or thing answers one who may not see
+// it: as if it did not exist.
+func hidden() error { return guli.Errorf(guli.ECNotFound) }

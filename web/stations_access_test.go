@@ -1,0 +1,237 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// place is one station with what its staff act on: a resident of its own,
+// an activity the resident joined, a room with the resident's booking, a
+// health check, a closure day.
+type place struct {
+	station, area, room  string
+	staff                string // a token of the staff member who works there
+	resident, residentTk string
+	activity, booking    string
+	closed               string // a date the station is closed
+}
+
+// TestStaffActOnlyAtTheirStations is the role × route table across two
+// stations: each staff member reaches the people and things of their own
+// station, and everything of the other station answers 404, as if it did
+// not exist. The admin works everywhere.
+func TestStaffActOnlyAtTheirStations(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+
+		// 顾里小站 and its social worker, and a second station with its own.
+		one := &place{station: srv.Station.ID.String(), area: srv.Station.Areas[0].ID.String(), room: roomNamed(t, srv, "议事厅"),
+			staff: srv.Login(t, testserver.StaffPhone, testserver.Password)}
+		r := srv.Do(t, "POST", "/api/v1/stations", admin, map[string]any{"name": "菊泉小站", "address": "菊泉街",
+			"opening_hours": map[string][]string{"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}})
+		if r.Status != 201 {
+			t.Fatalf("second station: %d %s", r.Status, r.Body)
+		}
+		two := &place{station: r.JSON(t)["id"].(string)}
+		two.area = srv.Do(t, "POST", "/api/v1/stations/"+two.station+"/areas", admin, map[string]any{"name": "菊泉新苑", "committee": "菊泉新苑居委会"}).JSON(t)["id"].(string)
+		two.room = srv.Do(t, "POST", "/api/v1/stations/"+two.station+"/rooms", admin, map[string]any{"name": "活动室", "capacity": 20}).JSON(t)["id"].(string)
+		r = srv.Do(t, "POST", "/api/v1/users", admin, map[string]any{"name": "菊泉社工", "area_id": two.area, "phone": "13800000020", "password": "菊泉小站的社工小陈"})
+		if r.Status != 201 {
+			t.Fatalf("second social worker: %d %s", r.Status, r.Body)
+		}
+		worker := r.JSON(t)["id"].(string)
+		wantError(t, srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", admin, map[string]any{"roles": []string{"staff"}}), 422, "validation_failed", "station_ids")
+		r = srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", admin, map[string]any{"roles": []string{"staff"}, "station_ids": []string{two.station}})
+		if r.Status != 200 || fmt.Sprint(r.JSON(t)["station_ids"]) != "["+two.station+"]" {
+			t.Fatalf("the second social worker's station: %d %s", r.Status, r.Body)
+		}
+		two.staff = srv.Login(t, "13800000020", "菊泉小站的社工小陈")
+		// Staff do not say where staff work; the admin does.
+		wantError(t, srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", one.staff, map[string]any{"roles": []string{"staff"}, "station_ids": []string{one.station}}), 404, "not_found", "")
+
+		for i, p := range []*place{one, two} {
+			phone := fmt.Sprintf("1391111000%d", i)
+			r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": fmt.Sprintf("居民%d", i), "phone": phone, "password": "password-" + phone, "area_id": p.area})
+			if r.Status != 201 {
+				t.Fatalf("resident %d: %d %s", i, r.Status, r.Body)
+			}
+			p.resident = r.JSON(t)["user"].(map[string]any)["id"].(string)
+			p.residentTk = srv.Login(t, phone, "password-"+phone)
+			a := srv.Do(t, "POST", "/api/v1/activities", p.staff, map[string]any{"station_id": p.station, "title": fmt.Sprintf("太极拳%d", i), "category": "class",
+				"start": rfc(nextOpen(time.Saturday, "14:00")), "end": rfc(nextOpen(time.Saturday, "15:00")), "capacity": 10})
+			if a.Status != 201 {
+				t.Fatalf("activity %d: %d %s", i, a.Status, a.Body)
+			}
+			p.activity = a.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+			if r := srv.Do(t, "POST", "/api/v1/activities/"+p.activity+"/registrations", p.residentTk, nil); r.Status != 201 {
+				t.Fatalf("registration %d: %d %s", i, r.Status, r.Body)
+			}
+			start := nextOpen(time.Thursday, "10:00")
+			b := srv.Do(t, "POST", "/api/v1/rooms/"+p.room+"/bookings", p.residentTk, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "家里的私事"})
+			if b.Status != 201 {
+				t.Fatalf("booking %d: %d %s", i, b.Status, b.Body)
+			}
+			p.booking = b.JSON(t)["id"].(string)
+			if r := srv.Do(t, "POST", "/api/v1/health-measurements", p.staff, map[string]any{"user_id": p.resident, "kind": "temperature", "celsius": 36.5}); r.Status != 201 {
+				t.Fatalf("measurement %d: %d %s", i, r.Status, r.Body)
+			}
+			p.closed = nextOpen(time.Friday, "10:00").AddDate(0, 0, 14+7*i).Format("2006-01-02")
+			if r := srv.Do(t, "POST", "/api/v1/stations/"+p.station+"/closures", p.staff, map[string]any{"date": p.closed, "reason": "检修"}); r.Status != 201 {
+				t.Fatalf("closure %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+
+		// Each row is sent by the staff of a station to their own station's
+		// thing (want own) and to the other station's (want other).
+		type row struct {
+			name         string
+			method, path string
+			body         func(p *place) any
+			header       map[string]string
+			own, other   int
+		}
+		pathOf := func(tmpl string) func(p *place) string {
+			return func(p *place) string {
+				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
+					"{resident}", p.resident, "{closed}", p.closed).Replace(tmpl)
+			}
+		}
+		none := func(*place) any { return nil }
+		rows := []row{
+			{"read a resident's measurements", "GET", "/api/v1/users/{resident}/health-measurements", none, nil, 200, 404},
+			{"record a measurement at the other station", "POST", "/api/v1/health-measurements", func(p *place) any {
+				return map[string]any{"user_id": p.resident, "kind": "temperature", "celsius": 36.6, "station_id": p.station}
+			}, nil, 201, 422},
+			{"reset a resident's password", "POST", "/api/v1/users/{resident}/password-reset", none, nil, 201, 404},
+			{"change a resident's roles", "PUT", "/api/v1/users/{resident}/roles", func(*place) any { return map[string]any{"roles": []string{"resident", "volunteer"}} }, nil, 200, 404},
+			{"an activity's roster", "GET", "/api/v1/activities/{activity}/registrations", none, nil, 200, 404},
+			{"attendance", "POST", "/api/v1/activities/{activity}/attendance", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
+			{"cancel a resident's place", "DELETE", "/api/v1/activities/{activity}/registrations/{resident}", none, nil, 204, 404},
+			{"register a resident", "POST", "/api/v1/activities/{activity}/registrations", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
+			{"create an activity", "POST", "/api/v1/activities", func(p *place) any {
+				return map[string]any{"station_id": p.station, "title": "讲座", "category": "event", "start": rfc(nextOpen(time.Sunday, "14:00")), "end": rfc(nextOpen(time.Sunday, "15:00"))}
+			}, nil, 201, 422},
+			{"cancel a booking", "DELETE", "/api/v1/bookings/{booking}", none, nil, 204, 404},
+			{"opening hours", "PUT", "/api/v1/stations/{station}/opening-hours", func(*place) any {
+				return map[string]any{"opening_hours": map[string][]string{"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}}
+			}, nil, 200, 404},
+			{"booking rules", "PUT", "/api/v1/stations/{station}/booking-rules", func(*place) any {
+				return map[string]any{"max_days_ahead": 60, "max_minutes": 240, "max_future_bookings": 4}
+			}, nil, 200, 404},
+			{"add a room", "POST", "/api/v1/stations/{station}/rooms", func(*place) any { return map[string]any{"name": "小会议室", "capacity": 6} }, nil, 201, 404},
+			{"close a day", "POST", "/api/v1/stations/{station}/closures", func(p *place) any {
+				return map[string]any{"date": nextOpen(time.Saturday, "10:00").AddDate(0, 0, 35).Format("2006-01-02"), "reason": "停电"}
+			}, nil, 201, 404},
+			{"open a closed day", "DELETE", "/api/v1/stations/{station}/closures/{closed}", none, nil, 204, 404},
+			{"count visitors", "POST", "/api/v1/stations/{station}/visits", func(*place) any { return map[string]any{"count": 2} }, nil, 201, 404},
+			{"the check-in code", "GET", "/api/v1/stations/{station}/checkin-code", none, nil, 200, 404},
+			{"the check-in QR code", "GET", "/api/v1/stations/{station}/checkin-code.png", none, nil, 200, 404},
+			{"cancel an activity", "DELETE", "/api/v1/activities/{activity}", none, nil, 204, 404},
+			{"the roster page", "GET", "/desk/activities/{activity}", none, nil, 200, 404},
+			{"the reset page", "POST", "/desk/residents/{resident}/password-reset", func(*place) any { return "" }, form, 201, 404},
+		}
+		for _, rw := range rows {
+			for _, dir := range []struct {
+				name     string
+				from, to *place
+				want     int
+				other    bool
+			}{{"other", one, two, rw.other, true}, {"other", two, one, rw.other, true}, {"own", one, one, rw.own, false}, {"own", two, two, rw.own, false}} {
+				// The other station's thing is tried first, while it is
+				// still there to be refused.
+				body := rw.body(dir.to)
+				r := srv.Send(t, testserver.Request{Method: rw.method, Path: pathOf(rw.path)(dir.to), Token: dir.from.staff, Body: body, Header: rw.header})
+				if r.Status != dir.want {
+					t.Errorf("%s, station %s's staff on station %s's (%s): %d, want %d: %.200s", rw.name, dir.from.station, dir.to.station, dir.name, r.Status, dir.want, r.Body)
+				}
+			}
+		}
+
+		// Reads that answer but must not show the other station's people.
+		for _, p := range []struct{ from, to *place }{{one, two}, {two, one}} {
+			u := srv.Do(t, "GET", "/api/v1/users/"+p.to.resident, p.from.staff, nil).JSON(t)
+			if u["phone"] != nil || u["area_id"] != nil || u["name"] == nil {
+				t.Errorf("another station's resident, as staff see them: %v", u)
+			}
+			if own := srv.Do(t, "GET", "/api/v1/users/"+p.from.resident, p.from.staff, nil).JSON(t); own["phone"] == nil {
+				t.Errorf("their own station's resident: %v", own)
+			}
+			for _, q := range []string{"居民", "13911110"} {
+				found := items(t, srv.Do(t, "GET", "/api/v1/users?q="+url.QueryEscape(q), p.from.staff, nil))
+				for _, f := range found {
+					if f["id"] == p.to.resident {
+						t.Errorf("a search for %q finds another station's resident", q)
+					}
+				}
+			}
+			bookings := items(t, srv.Do(t, "GET", "/api/v1/rooms/"+p.to.room+"/bookings", p.from.staff, nil))
+			for _, b := range bookings {
+				if b["purpose"] != nil || b["user_id"] != nil {
+					t.Errorf("another station's booking, as staff see it: %v", b)
+				}
+			}
+			page := string(asPage(t, srv, p.from.staff, "GET", "/desk", "").Body)
+			var name string
+			for _, st := range items(t, srv.Do(t, "GET", "/api/v1/stations", "", nil)) {
+				if st["id"] == p.from.station {
+					name = st["name"].(string)
+				}
+			}
+			if !strings.Contains(page, name) {
+				t.Errorf("the desk of station %s's staff does not open on their station", p.from.station)
+			}
+		}
+
+		// The admin works everywhere.
+		for _, p := range []*place{one, two} {
+			if r := srv.Do(t, "GET", "/api/v1/activities/"+p.activity+"/registrations", admin, nil); r.Status != 200 {
+				t.Errorf("the admin on station %s's roster: %d", p.station, r.Status)
+			}
+			if u := srv.Do(t, "GET", "/api/v1/users/"+p.resident, admin, nil).JSON(t); u["phone"] == nil {
+				t.Errorf("the admin on station %s's resident: %v", p.station, u)
+			}
+		}
+
+		// A resident of one station who joins the other's class belongs to
+		// both: the other station's staff now see them, and their checks
+		// taken there, but not those taken at home.
+		if r := srv.Do(t, "POST", "/api/v1/activities/"+createActivityAt(t, srv, two)+"/registrations", one.residentTk, nil); r.Status != 201 {
+			t.Fatalf("joining the other station's class: %d %s", r.Status, r.Body)
+		}
+		if u := srv.Do(t, "GET", "/api/v1/users/"+one.resident, two.staff, nil).JSON(t); u["phone"] == nil {
+			t.Errorf("a visitor from the other station, after joining a class here: %v", u)
+		}
+		wantError(t, srv.Do(t, "GET", "/api/v1/users/"+one.resident+"/health-measurements", two.staff, nil), 404, "not_found", "")
+		if r := srv.Do(t, "POST", "/api/v1/health-measurements", two.staff, map[string]any{"user_id": one.resident, "kind": "temperature", "celsius": 36.8}); r.Status != 201 {
+			t.Fatalf("a check of the visitor here: %d %s", r.Status, r.Body)
+		}
+		readings := items(t, srv.Do(t, "GET", "/api/v1/users/"+one.resident+"/health-measurements", two.staff, nil))
+		for _, m := range readings {
+			if m["station_id"] != two.station {
+				t.Errorf("station %s's staff see a check taken elsewhere: %v", two.station, m)
+			}
+		}
+		if len(readings) != 1 {
+			t.Errorf("station %s's staff see %d checks of the visitor, want the one taken there", two.station, len(readings))
+		}
+	})
+}
+
+// createActivityAt makes an activity at p's station, by its staff.
+func createActivityAt(t *testing.T, srv *testserver.Server, p *place) string {
+	t.Helper()
+	r := srv.Do(t, "POST", "/api/v1/activities", p.staff, map[string]any{"station_id": p.station, "title": "书法公开课", "category": "class",
+		"start": rfc(nextOpen(time.Sunday, "09:00")), "end": rfc(nextOpen(time.Sunday, "10:00"))})
+	if r.Status != 201 {
+		t.Fatalf("activity at %s: %d %s", p.station, r.Status, r.Body)
+	}
+	return r.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+}
