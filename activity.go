@@ -192,6 +192,51 @@ func (u *User) AgeIn(year int) int {
 	return year - u.BirthYear
 }
 
+// CouncilEmergencyContactAge is the age from which the residents' council
+// of 顾里小站 asked that people leave an emergency contact before they join
+// activities: the rule a station puts on its classes (AgeRule).
+const CouncilEmergencyContactAge = 70
+
+// CheckOpen says whether an activity still takes sign-ups and changes at
+// now: not once it is cancelled, and not once it has started.
+func (a *Activity) CheckOpen(now time.Time) error {
+	switch {
+	case a.Status == ActivityCancelled:
+		return Errorf(ECActivityCancelled)
+	case !now.Before(a.Start):
+		return Errorf(ECActivityStarted)
+	}
+	return nil
+}
+
+// CheckCancellable says whether a place may still be given up at now: not
+// once a scheduled activity has started. A place at a cancelled activity
+// may always be given up.
+func (a *Activity) CheckCancellable(now time.Time) error {
+	if a.Status == ActivityScheduled && !now.Before(a.Start) {
+		return Errorf(ECActivityStarted)
+	}
+	return nil
+}
+
+// Admit decides a person's sign-up at now, given the counts as they stand:
+// a confirmed place while there is one, else the next place on the
+// waitlist (position counted from 1); refused when the activity is not open
+// or its age rule is unmet (a person of that age or older with no
+// emergency contact on file).
+func (a *Activity) Admit(person *User, now time.Time) (status string, position int, err error) {
+	if err := a.CheckOpen(now); err != nil {
+		return "", 0, err
+	}
+	if r := a.AgeRule; r != nil && person.EmergencyContact == nil && person.AgeIn(now.In(a.Start.Location()).Year()) >= r.EmergencyContactFromAge {
+		return "", 0, Errorf(ECEmergencyContactRequired)
+	}
+	if a.Capacity > 0 && a.ConfirmedCount >= a.Capacity {
+		return RegWaitlisted, a.WaitlistCount + 1, nil
+	}
+	return RegConfirmed, 0, nil
+}
+
 // MayRun reports whether actor may run an activity (its roster,
 // attendance, cancelling it): staff of its station, and its host.
 func MayRun(actor *User, a *Activity) bool {
@@ -204,6 +249,21 @@ type ActivityFilter struct {
 	From, To  time.Time // start in [From, To)
 	Category  string
 	Query     string // words in the title or description
+}
+
+// MaxQueryRunes bounds a search of activities: a few words, not an essay.
+const MaxQueryRunes = 50
+
+// Validate checks the category is one there is and the search is short.
+func (f ActivityFilter) Validate() error {
+	p := Problems{}
+	if f.Category != "" && !slices.Contains(Categories, f.Category) {
+		p.Add("category", FRInvalid)
+	}
+	if utf8.RuneCountInString(f.Query) > MaxQueryRunes {
+		p.Add("q", FRTooLong)
+	}
+	return p.Err()
 }
 
 // ActivityService runs the station's activities, registrations, waitlists

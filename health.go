@@ -12,6 +12,19 @@ const (
 	Temperature   = "temperature"
 )
 
+// Range is a span of readings, low to high.
+type Range struct{ Low, High float64 }
+
+// Contains reports whether v lies in the range, both ends included.
+func (r Range) Contains(v float64) bool { return v >= r.Low && v <= r.High }
+
+// The normal ranges a trend chart shades: systolic blood pressure in mmHg,
+// body temperature in °C, as a station's nurse would read them.
+var (
+	NormalSystolic    = Range{Low: 90, High: 140}
+	NormalTemperature = Range{Low: 36.0, High: 37.3}
+)
+
 // Measurement is one health check. Only the person and staff see it.
 type Measurement struct {
 	ID         ID        `json:"id"`

@@ -1,5 +1,7 @@
 package guli
 
+import "time"
+
 // Services are all of Guli's services: what the web server exposes, the demo
 // data is written through and the command line wires to a database.
 type Services struct {
@@ -11,4 +13,7 @@ type Services struct {
 	Visits        VisitService
 	Health        HealthService
 	Notifications NotificationService
+	// Now is the one clock: the services decide by it, and the pages show
+	// "today" and "started" by it too.
+	Now func() time.Time
 }

@@ -193,7 +193,7 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Capacity: w.capacity,
 			RoomID: rooms[w.room], HostID: ids[w.host]}
 		if w.ageRule {
-			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: 70}
+			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 		}
 		if w.weeks > 1 {
 			in.Repeat = &struct {

@@ -76,7 +76,7 @@ func Activities(ctx context.Context, svc guli.Services, stationID guli.ID, from 
 		in := guli.ActivityInput{StationID: stationID, Title: tp.titles[r.IntN(len(tp.titles))], Description: tp.desc,
 			Category: tp.category, Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Capacity: 10 + r.IntN(51)}
 		if tp.ageRule {
-			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: 70}
+			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 		}
 		items, err := svc.Activities.CreateActivities(ctx, in)
 		if err != nil {

@@ -225,6 +225,9 @@ func (s *Activities) activity(ctx context.Context, q runner, id guli.ID) (*guli.
 // Activities lists activities by start time.
 func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts guli.ListOptions) (guli.Page[*guli.Activity], error) {
 	var page guli.Page[*guli.Activity]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
 	var where []string
 	var args []any
 	if opts.Cursor != "" {
@@ -352,31 +355,29 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 			return hidden() // staff register people for their own stations' activities
 		}
 		now := s.db.now()
-		switch {
-		case a.Status == guli.ActivityCancelled:
-			return guli.Errorf(guli.ECActivityCancelled)
-		case !now.Before(a.Start):
-			return guli.Errorf(guli.ECActivityStarted)
+		if err := a.CheckOpen(now); err != nil {
+			return err
 		}
 		person, err := userByID(ctx, q, userID)
-		if errors.Is(err, errNotFound) || (err != nil && guli.ErrorCode(err) == guli.ECNotFound) {
+		if isNotFound(err) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
 		if err != nil {
 			return err
 		}
-		if r := a.AgeRule; r != nil && person.EmergencyContact == nil && person.AgeIn(now.In(a.Start.Location()).Year()) >= r.EmergencyContactFromAge {
-			return guli.Errorf(guli.ECEmergencyContactRequired)
+		status, position, err := a.Admit(person, now)
+		if err != nil {
+			return err
 		}
 		if _, err := liveRegistration(ctx, q, activityID, userID); err == nil {
 			return guli.Errorf(guli.ECAlreadyRegistered)
 		} else if !errors.Is(err, errNotFound) {
 			return err
 		}
-		reg = &guli.Registration{ActivityID: activityID, UserID: userID, Name: person.Name, Status: guli.RegConfirmed, CreatedAt: now}
+		reg = &guli.Registration{ActivityID: activityID, UserID: userID, Name: person.Name, Status: status, Position: position, CreatedAt: now}
 		counter := "confirmed_count"
-		if a.Capacity > 0 && a.ConfirmedCount >= a.Capacity {
-			reg.Status, reg.Position, counter = guli.RegWaitlisted, a.WaitlistCount+1, "waitlist_count"
+		if status == guli.RegWaitlisted {
+			counter = "waitlist_count"
 		}
 		by := guli.ID(0)
 		if onBehalf {
@@ -426,8 +427,8 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 			return hidden()
 		}
 		now := s.db.now()
-		if a.Status == guli.ActivityScheduled && !now.Before(a.Start) {
-			return guli.Errorf(guli.ECActivityStarted)
+		if err := a.CheckCancellable(now); err != nil {
+			return err
 		}
 		reg, err := liveRegistration(ctx, q, activityID, userID)
 		if errors.Is(err, errNotFound) {

@@ -27,5 +27,6 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Visits:        NewVisits(db),
 		Health:        NewHealth(db),
 		Notifications: NewNotifications(db),
+		Now:           db.Now,
 	}
 }

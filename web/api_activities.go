@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"guli"
@@ -78,7 +77,7 @@ func (s *Server) apiCreateActivities(w http.ResponseWriter, r *http.Request) (in
 
 // activityFilter reads the list filters of /activities; an absent from means
 // the start of today in the station's zone.
-func activityFilter(r *http.Request) (guli.ActivityFilter, error) {
+func activityFilter(r *http.Request, now time.Time) (guli.ActivityFilter, error) {
 	q := r.URL.Query()
 	f := guli.ActivityFilter{Category: q.Get("category"), Query: q.Get("q")}
 	p := guli.Problems{}
@@ -93,13 +92,12 @@ func activityFilter(r *http.Request) (guli.ActivityFilter, error) {
 	}
 	f.From, f.To = from, to
 	if f.From.IsZero() {
-		f.From = startOfDay(time.Now(), defaultZone)
+		f.From = startOfDay(now, defaultZone)
 	}
-	if f.Category != "" && !slices.Contains(guli.Categories, f.Category) {
-		p.Add("category", guli.FRInvalid)
-	}
-	if len([]rune(f.Query)) > 50 {
-		p.Add("q", guli.FRTooLong)
+	if err := f.Validate(); err != nil {
+		for field, reason := range guli.AsError(err).Fields {
+			p.Add(field, reason)
+		}
 	}
 	return f, p.Err()
 }
@@ -119,7 +117,7 @@ func (s *Server) apiActivities(w http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	f, err := activityFilter(r)
+	f, err := activityFilter(r, s.now())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -213,7 +211,7 @@ type myActivityView struct {
 }
 
 func (s *Server) apiMyActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := time.Now().Add(-12 * time.Hour)
+	from := s.now().Add(-12 * time.Hour)
 	if v := r.URL.Query().Get("from"); v != "" {
 		t, ok := parseTimeOrDate(v)
 		if !ok {

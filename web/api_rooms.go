@@ -83,7 +83,7 @@ func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) (int, any
 }
 
 func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := guli.DateOf(time.Now().In(defaultZone))
+	from := guli.DateOf(s.now().In(defaultZone))
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, ok := guli.ParseDate(v)
 		if !ok {

@@ -41,10 +41,10 @@ func (s *Server) event(r *http.Request, a *guli.Activity, station string) ical.E
 	}
 }
 
-func writeCalendar(w http.ResponseWriter, cal ical.Calendar) {
+func writeCalendar(w http.ResponseWriter, cal ical.Calendar, now time.Time) {
 	w.Header().Set("Content-Type", ical.ContentType)
 	w.Header().Set("Cache-Control", "private, max-age=300")
-	ical.Write(w, cal, time.Now())
+	ical.Write(w, cal, now)
 }
 
 // feedFresh is how long a built station feed is served again. Calendar
@@ -72,7 +72,7 @@ func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := id.String() + " " + s.baseURL(r)
-	now := time.Now()
+	now := s.now()
 	s.feeds.mu.Lock()
 	f, ok := s.feeds.built[key]
 	s.feeds.mu.Unlock()
@@ -110,7 +110,7 @@ func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := s.now()
 	cal := ical.Calendar{Name: st.Name, Timezone: st.Timezone}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
 	for range 10 {
@@ -146,7 +146,7 @@ func (s *Server) personalCalendar(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return
 	}
-	items, err := s.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), time.Now().Add(-30*24*time.Hour))
+	items, err := s.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), s.now().Add(-30*24*time.Hour))
 	if err != nil {
 		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return
@@ -161,7 +161,7 @@ func (s *Server) personalCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 		cal.Events = append(cal.Events, s.event(r, a, names[a.StationID]))
 	}
-	writeCalendar(w, cal)
+	writeCalendar(w, cal, s.now())
 }
 
 // apiCalendarFeed answers the address of the acting user's private feed.

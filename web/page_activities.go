@@ -40,7 +40,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := v.Station.Location()
-	today := startOfDay(time.Now(), loc)
+	today := startOfDay(s.now(), loc)
 	from := today
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
@@ -158,7 +158,7 @@ func (s *Server) pageMyActivities(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := s.newView(r, "mine.title", "mine")
-	items, err := s.Activities.MyActivities(r.Context(), time.Now().Add(-12*time.Hour))
+	items, err := s.Activities.MyActivities(r.Context(), s.now().Add(-12*time.Hour))
 	if err != nil {
 		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return

@@ -51,7 +51,7 @@ func (s *Server) pageDesk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deskData(r *http.Request, st *guli.Station) (*deskData, error) {
-	today := startOfDay(time.Now(), st.Location())
+	today := startOfDay(s.now(), st.Location())
 	d := &deskData{Today: today, Purposes: guli.VisitPurposes}
 	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: today, To: today.AddDate(0, 0, 1)},
 		guli.ListOptions{Limit: guli.MaxLimit})
@@ -239,7 +239,7 @@ func (s *Server) pageNewActivity(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "newactivity.title", "desk")
 	v.Form["category"], v.Form["weeks"], v.Form["capacity"] = "class", "1", "20"
-	v.Form["date"] = time.Now().In(defaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
+	v.Form["date"] = s.now().In(defaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
 	v.Form["from"], v.Form["to"] = "09:30", "11:00"
 	v.Data = guli.Categories
 	s.render(w, r, http.StatusOK, "new_activity", v)
@@ -279,7 +279,7 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 		}{formInt(weeks)}
 	}
 	if v.Form["age_rule"] == "1" {
-		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: 70}
+		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 	}
 	items, err := s.Activities.CreateActivities(r.Context(), in)
 	if err != nil {

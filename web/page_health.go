@@ -51,12 +51,12 @@ func (s *Server) healthOf(r *http.Request, v *view, person *guli.User) (*healthD
 			{Label: v.T("health.systolic"), Class: "line-systolic", Points: sys},
 			{Label: v.T("health.diastolic"), Class: "line-diastolic", Points: dia},
 		},
-		Bands: []svgchart.Band{{From: 90, To: 140, Class: "band-normal", Label: v.T("health.normal_range")}},
+		Bands: []svgchart.Band{{From: guli.NormalSystolic.Low, To: guli.NormalSystolic.High, Class: "band-normal", Label: v.T("health.normal_range")}},
 	})
 	d.TempChart = svgchart.Render(svgchart.Chart{
 		Title: v.T("health.temp_chart"), Unit: "°C", DateLabel: label, Width: 420, Height: 260,
 		Series: []svgchart.Series{{Label: v.T("health.temperature"), Class: "line-temperature", Points: temp}},
-		Bands:  []svgchart.Band{{From: 36.0, To: 37.3, Class: "band-normal", Label: v.T("health.normal_range")}},
+		Bands:  []svgchart.Band{{From: guli.NormalTemperature.Low, To: guli.NormalTemperature.High, Class: "band-normal", Label: v.T("health.normal_range")}},
 	})
 	return d, nil
 }

@@ -43,7 +43,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "home.title", "home")
 	d := homeData{Parts: parts}
 	if st := v.Station; st != nil {
-		d.Now = time.Now().In(st.Location())
+		d.Now = s.now().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now,

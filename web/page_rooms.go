@@ -49,7 +49,7 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	loc := v.Station.Location()
-	from := startOfDay(time.Now(), loc)
+	from := startOfDay(s.now(), loc)
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}

@@ -48,6 +48,7 @@ type view struct {
 	// desk's switcher; set on the desk's pages when there are several.
 	DeskStations []*guli.Station
 	cat          *i18n.Catalog
+	now          time.Time // the services' clock, when the page was asked for
 }
 
 // Clock formats the time of day: 09:30.
@@ -63,7 +64,7 @@ func (v *view) DateTime(t time.Time) string { return v.Day(t) + " " + v.Clock(t)
 
 // Past reports whether t has come: an activity that started takes no
 // more sign-ups.
-func (v *view) Past(t time.Time) bool { return !time.Now().Before(t) }
+func (v *view) Past(t time.Time) bool { return !v.now.Before(t) }
 
 // IsStaff reports whether the reader is staff.
 func (v *view) IsStaff() bool { return v.User.IsStaff() }
@@ -133,7 +134,7 @@ func dict(kv ...any) (map[string]any, error) {
 func (s *Server) newView(r *http.Request, title, nav string) *view {
 	ri := info(r)
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
-		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog}
+		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now()}
 	v.Station = s.currentStation(r)
 	if nav == "desk" && v.User.IsStaff() {
 		s.deskStation(r, v)

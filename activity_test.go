@@ -1,0 +1,113 @@
+package guli_test
+
+import (
+	"testing"
+	"time"
+
+	"guli"
+)
+
+func TestAdmit(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	start := time.Date(2026, 12, 2, 9, 30, 0, 0, shanghai)
+	before := start.Add(-time.Hour)
+	class := func(capacity, confirmed, waiting int, rule bool) *guli.Activity {
+		a := &guli.Activity{Start: start, End: start.Add(time.Hour), Status: guli.ActivityScheduled, Capacity: capacity,
+			ConfirmedCount: confirmed, WaitlistCount: waiting}
+		if rule {
+			a.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
+		}
+		return a
+	}
+	young := &guli.User{ID: 1, BirthYear: 1990}
+	old := &guli.User{ID: 2, BirthYear: 1950}
+	oldWithContact := &guli.User{ID: 3, BirthYear: 1950, EmergencyContact: &guli.EmergencyContact{Name: "李芳", Phone: "13900000008"}}
+	unknownAge := &guli.User{ID: 4}
+	cancelled := class(10, 0, 0, false)
+	cancelled.Status = guli.ActivityCancelled
+	tests := []struct {
+		name     string
+		a        *guli.Activity
+		person   *guli.User
+		now      time.Time
+		status   string
+		position int
+		err      string
+	}{
+		{"room left", class(10, 9, 0, false), young, before, guli.RegConfirmed, 0, ""},
+		{"unlimited", class(0, 500, 0, false), young, before, guli.RegConfirmed, 0, ""},
+		{"full: the waitlist's end", class(10, 10, 3, false), young, before, guli.RegWaitlisted, 4, ""},
+		{"started", class(10, 0, 0, false), young, start, "", 0, guli.ECActivityStarted},
+		{"cancelled", cancelled, young, before, "", 0, guli.ECActivityCancelled},
+		{"76 without a contact", class(10, 0, 0, true), old, before, "", 0, guli.ECEmergencyContactRequired},
+		{"76 with a contact", class(10, 0, 0, true), oldWithContact, before, guli.RegConfirmed, 0, ""},
+		{"36 without a contact", class(10, 0, 0, true), young, before, guli.RegConfirmed, 0, ""},
+		{"age not given", class(10, 0, 0, true), unknownAge, before, guli.RegConfirmed, 0, ""},
+		{"turns 70 this year", class(10, 0, 0, true), &guli.User{BirthYear: 2026 - 70}, before, "", 0, guli.ECEmergencyContactRequired},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, position, err := tt.a.Admit(tt.person, tt.now)
+			if status != tt.status || position != tt.position || codeOf(err) != tt.err {
+				t.Fatalf("Admit = %q %d %v, want %q %d %q", status, position, err, tt.status, tt.position, tt.err)
+			}
+		})
+	}
+}
+
+func TestCheckCancellable(t *testing.T) {
+	start := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	a := &guli.Activity{Start: start, Status: guli.ActivityScheduled}
+	if err := a.CheckCancellable(start.Add(-time.Minute)); err != nil {
+		t.Errorf("before the start: %v", err)
+	}
+	if codeOf(a.CheckCancellable(start)) != guli.ECActivityStarted {
+		t.Error("a place given up once the class started")
+	}
+	a.Status = guli.ActivityCancelled
+	if err := a.CheckCancellable(start.Add(time.Hour)); err != nil {
+		t.Errorf("a place at a cancelled class: %v", err)
+	}
+}
+
+func TestMayRun(t *testing.T) {
+	a := &guli.Activity{StationID: 1, HostID: 5}
+	for _, tt := range []struct {
+		name string
+		u    *guli.User
+		want bool
+	}{
+		{"staff of its station", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}, true},
+		{"staff of another", &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false},
+		{"its host", &guli.User{ID: 5, Roles: []guli.Role{guli.RoleTalent}}, true},
+		{"another talent", &guli.User{ID: 6, Roles: []guli.Role{guli.RoleTalent}}, false},
+		{"an admin", &guli.User{ID: 7, Roles: []guli.Role{guli.RoleAdmin}}, true},
+		{"nobody", nil, false},
+	} {
+		if got := guli.MayRun(tt.u, a); got != tt.want {
+			t.Errorf("%s: %v", tt.name, got)
+		}
+	}
+}
+
+func TestActivityFilterValidate(t *testing.T) {
+	for _, tt := range []struct {
+		f     guli.ActivityFilter
+		field string
+	}{
+		{guli.ActivityFilter{Category: "class", Query: "书法"}, ""},
+		{guli.ActivityFilter{Category: "party"}, "category"},
+		{guli.ActivityFilter{Query: string(make([]rune, guli.MaxQueryRunes+1))}, "q"},
+	} {
+		err := tt.f.Validate()
+		if tt.field == "" && err != nil || tt.field != "" && guli.AsError(err).Fields[tt.field] == "" {
+			t.Errorf("%+v: %v", tt.f, err)
+		}
+	}
+}
+
+func TestNormalRanges(t *testing.T) {
+	if !guli.NormalSystolic.Contains(120) || guli.NormalSystolic.Contains(160) || !guli.NormalTemperature.Contains(36.6) || guli.NormalTemperature.Contains(38.2) {
+		t.Fatal("the normal ranges")
+	}
+}
