@@ -7,7 +7,7 @@ ALTER TABLE users ADD COLUMN calendar_token TEXT;
 CREATE UNIQUE INDEX users_calendar_token ON users (calendar_token);
 
 CREATE TABLE activities (
-    id              INTEGER PRIMARY KEY,
+    id              {{id}},
     station_id      BIGINT  NOT NULL REFERENCES stations (id),
     series_id       BIGINT,            -- the first occurrence of a weekly series
     title           TEXT    NOT NULL,
@@ -39,7 +39,7 @@ CREATE TABLE activity_terms (
 );
 
 CREATE TABLE registrations (
-    id            INTEGER PRIMARY KEY, -- its order is the order of the waitlist
+    id            {{id}}, -- its order is the order of the waitlist
     activity_id   BIGINT  NOT NULL REFERENCES activities (id),
     user_id       BIGINT  NOT NULL REFERENCES users (id),
     status        TEXT    NOT NULL, -- confirmed | waitlisted | cancelled
@@ -60,7 +60,7 @@ CREATE TABLE attendances (
 );
 
 CREATE TABLE bookings (
-    id           INTEGER PRIMARY KEY,
+    id           {{id}},
     room_id      BIGINT  NOT NULL REFERENCES rooms (id),
     user_id      BIGINT  NOT NULL REFERENCES users (id),
     start_at     BIGINT  NOT NULL,
@@ -80,7 +80,7 @@ CREATE TABLE closures (
 );
 
 CREATE TABLE visits (
-    id          INTEGER PRIMARY KEY,
+    id          {{id}},
     station_id  BIGINT  NOT NULL REFERENCES stations (id),
     user_id     BIGINT  REFERENCES users (id),
     count       INTEGER NOT NULL,
@@ -94,7 +94,7 @@ CREATE INDEX visits_station_day ON visits (station_id, day);
 CREATE UNIQUE INDEX visits_checkin_once ON visits (station_id, user_id, day) WHERE source = 'checkin';
 
 CREATE TABLE health_measurements (
-    id             INTEGER PRIMARY KEY,
+    id             {{id}},
     user_id        BIGINT  NOT NULL REFERENCES users (id),
     kind           TEXT    NOT NULL,
     systolic       INTEGER,
@@ -107,7 +107,7 @@ CREATE TABLE health_measurements (
 CREATE INDEX health_measurements_user ON health_measurements (user_id, created_at, id);
 
 CREATE TABLE notifications (
-    id         INTEGER PRIMARY KEY,
+    id         {{id}},
     user_id    BIGINT  NOT NULL REFERENCES users (id),
     kind       TEXT    NOT NULL,
     params     TEXT    NOT NULL, -- JSON
@@ -118,7 +118,7 @@ CREATE INDEX notifications_user ON notifications (user_id, id);
 
 -- Failures that throttle guessing, such as wrong check-in codes.
 CREATE TABLE throttle_failures (
-    id    INTEGER PRIMARY KEY,
+    id    {{id}},
     scope TEXT   NOT NULL,
     key   TEXT   NOT NULL,
     at    BIGINT NOT NULL

@@ -2,7 +2,7 @@
 -- Times are Unix milliseconds; dates are 'YYYY-MM-DD' text.
 
 CREATE TABLE stations (
-    id            INTEGER PRIMARY KEY,
+    id            {{id}},
     name          TEXT    NOT NULL,
     address       TEXT    NOT NULL DEFAULT '',
     timezone      TEXT    NOT NULL,
@@ -12,7 +12,7 @@ CREATE TABLE stations (
 );
 
 CREATE TABLE areas (
-    id         INTEGER PRIMARY KEY,
+    id         {{id}},
     station_id BIGINT  NOT NULL REFERENCES stations (id),
     name       TEXT    NOT NULL,
     committee  TEXT    NOT NULL DEFAULT '',
@@ -21,7 +21,7 @@ CREATE TABLE areas (
 CREATE INDEX areas_station ON areas (station_id);
 
 CREATE TABLE rooms (
-    id         INTEGER PRIMARY KEY,
+    id         {{id}},
     station_id BIGINT  NOT NULL REFERENCES stations (id),
     name       TEXT    NOT NULL,
     capacity   INTEGER NOT NULL DEFAULT 0,
@@ -30,7 +30,7 @@ CREATE TABLE rooms (
 CREATE INDEX rooms_station ON rooms (station_id);
 
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY,
+    id            {{id}},
     name          TEXT    NOT NULL,
     phone         TEXT    UNIQUE, -- NULL for accounts staff keep for residents without a phone
     password_hash TEXT    NOT NULL DEFAULT '',
@@ -63,7 +63,7 @@ CREATE INDEX sessions_user ON sessions (user_id);
 -- Every login attempt is written before the password is checked and removed
 -- when it succeeds, so what remains are failures, counted across processes.
 CREATE TABLE login_attempts (
-    id    INTEGER PRIMARY KEY,
+    id    {{id}},
     phone TEXT   NOT NULL,
     addr  TEXT   NOT NULL,
     at    BIGINT NOT NULL
@@ -72,7 +72,7 @@ CREATE INDEX login_attempts_phone ON login_attempts (phone, at);
 CREATE INDEX login_attempts_addr ON login_attempts (addr, at);
 
 CREATE TABLE audit_log (
-    id         INTEGER PRIMARY KEY,
+    id         {{id}},
     actor_id   BIGINT,           -- NULL for the command line and demo data
     action     TEXT   NOT NULL,
     subject_id BIGINT,           -- the resident whose data was touched
