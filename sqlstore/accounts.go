@@ -78,9 +78,6 @@ func joinRoles(roles []guli.Role) string {
 	return strings.Join(s, ",")
 }
 
-func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
-func nullID(id guli.ID) sql.NullInt64    { return sql.NullInt64{Int64: int64(id), Valid: id > 0} }
-
 func (s *Accounts) userByID(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {
 	return userByID(ctx, q, id)
 }
@@ -420,15 +417,6 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (*guli.User, 
 	return u, nil
 }
 
-// prefixed qualifies a column list with a table alias.
-func prefixed(alias, columns string) string {
-	cols := strings.Split(columns, ", ")
-	for i, c := range cols {
-		cols[i] = alias + "." + c // an expression such as "password_hash <> ''" starts with its column too
-	}
-	return strings.Join(cols, ", ")
-}
-
 // UpdateMe changes the acting user's own profile.
 func (s *Accounts) UpdateMe(ctx context.Context, in guli.UpdateMeInput) (*guli.User, error) {
 	me, err := guli.RequireUser(ctx)
@@ -508,19 +496,6 @@ func (s *Accounts) FindUsers(ctx context.Context, query string, opts guli.ListOp
 		return audit(ctx, q, s.db.now(), actor, "user.search", 0, query)
 	})
 	return page, err
-}
-
-// trim cuts a page fetched with limit+1 rows to limit and sets the cursor.
-func trim[T any](page guli.Page[T], limit int, key func(T) []string) guli.Page[T] {
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.NextCursor = guli.EncodeCursor(key(page.Items[limit-1])...)
-	}
-	return page
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // User returns an account for anyone signed in. When staff look at someone

@@ -121,7 +121,7 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 	err = s.db.tx(ctx, func(q runner) error {
 		var ids []guli.ID
 		st, err := stationForUpdate(ctx, q, in.StationID, false)
-		if errors.Is(err, errNotFound) {
+		if isNotFound(err) {
 			return guli.Invalid("station_id", guli.FRUnknownStation)
 		}
 		if err != nil {
@@ -305,11 +305,8 @@ func liveRegistration(ctx context.Context, q runner, activityID, userID guli.ID)
 	var id, created int64
 	err := q.row(ctx, `SELECT id, status, created_at FROM registrations
 		WHERE activity_id = ? AND user_id = ? AND status <> 'cancelled'`, activityID, userID).Scan(&id, &reg.Status, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, notFound(err)
 	}
 	reg.CreatedAt = fromMS(created)
 	if reg.Status == guli.RegWaitlisted {
@@ -371,7 +368,7 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		}
 		if _, err := liveRegistration(ctx, q, activityID, userID); err == nil {
 			return guli.Errorf(guli.ECAlreadyRegistered)
-		} else if !errors.Is(err, errNotFound) {
+		} else if !isNotFound(err) {
 			return err
 		}
 		reg = &guli.Registration{ActivityID: activityID, UserID: userID, Name: person.Name, Status: status, Position: position, CreatedAt: now}
@@ -431,7 +428,7 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 			return err
 		}
 		reg, err := liveRegistration(ctx, q, activityID, userID)
-		if errors.Is(err, errNotFound) {
+		if isNotFound(err) {
 			return guli.Errorf(guli.ECNotFound)
 		}
 		if err != nil {

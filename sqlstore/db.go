@@ -356,12 +356,24 @@ func (q runner) lock(ctx context.Context, key string) error {
 	return err
 }
 
-// notFound turns sql.ErrNoRows into the domain's not_found.
+// notFound turns sql.ErrNoRows into the domain's not_found: the one way a
+// missing row is told, inside the store and out of it.
 func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return guli.Errorf(guli.ECNotFound)
 	}
 	return err
+}
+
+// isNotFound reports a missing row, as sql.ErrNoRows or as not_found.
+func isNotFound(err error) bool {
+	return errors.Is(err, sql.ErrNoRows) || guli.ErrorCode(err) == guli.ECNotFound
+}
+
+// view runs reads on the reader pool and maps their errors as tx does, so
+// a read service answers domain errors only.
+func (db *DB) view(ctx context.Context, fn func(q runner) error) error {
+	return db.mapErr(fn(db.read()))
 }
 
 // newestFirst reads the cursor of a list sorted by id, newest first; without

@@ -95,21 +95,6 @@ func measuredAt(ctx context.Context, q runner, actor, person *guli.User, named g
 	return station, nil
 }
 
-func nullInt(p *int) sql.NullInt64 {
-	if p == nil {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: int64(*p), Valid: true}
-}
-
-func intPtr(n sql.NullInt64) *int {
-	if !n.Valid {
-		return nil
-	}
-	v := int(n.Int64)
-	return &v
-}
-
 // Measurements lists a person's checks, newest first: all of them for the
 // person, an admin and the staff of the person's own station; for staff of
 // another station, the checks taken there. Staff reads of someone else's

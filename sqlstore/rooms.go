@@ -24,14 +24,6 @@ func NewRooms(db *DB) *Rooms { return &Rooms{db} }
 
 var _ guli.RoomService = (*Rooms)(nil)
 
-// errNotFound is what internal lookups return for a missing row; services
-// turn it into the domain's not_found or a field error, as fits.
-var errNotFound = errors.New("not found")
-
-func isNotFound(err error) bool {
-	return errors.Is(err, errNotFound) || errors.Is(err, sql.ErrNoRows) || guli.ErrorCode(err) == guli.ECNotFound
-}
-
 // stationForUpdate reads a station, locking its row when lock is set.
 func stationForUpdate(ctx context.Context, q runner, id guli.ID, lock bool) (*guli.Station, error) {
 	query := "SELECT " + stationColumns + " FROM stations WHERE id = ?"
@@ -39,10 +31,7 @@ func stationForUpdate(ctx context.Context, q runner, id guli.ID, lock bool) (*gu
 		query += q.d.forUpdate()
 	}
 	st, err := scanStation(q.row(ctx, query, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNotFound
-	}
-	return st, err
+	return st, notFound(err)
 }
 
 // lockRoom locks a room of the station for the rest of the transaction. A

@@ -80,16 +80,20 @@ func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Pa
 
 // Station returns a station with its areas and rooms; public.
 func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, error) {
-	q := s.db.read()
-	st, err := scanStation(q.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", id))
+	var st *guli.Station
+	err := s.db.view(ctx, func(q runner) error {
+		var err error
+		if st, err = scanStation(q.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", id)); err != nil {
+			return notFound(err)
+		}
+		if st.Areas, err = list(ctx, q, scanArea, "SELECT "+areaColumns+" FROM areas WHERE station_id = ? ORDER BY id", id); err != nil {
+			return err
+		}
+		st.Rooms, err = list(ctx, q, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE station_id = ? ORDER BY id", id)
+		return err
+	})
 	if err != nil {
-		return nil, s.db.mapErr(notFound(err))
-	}
-	if st.Areas, err = list(ctx, q, scanArea, "SELECT "+areaColumns+" FROM areas WHERE station_id = ? ORDER BY id", id); err != nil {
-		return nil, s.db.mapErr(err)
-	}
-	if st.Rooms, err = list(ctx, q, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE station_id = ? ORDER BY id", id); err != nil {
-		return nil, s.db.mapErr(err)
+		return nil, err
 	}
 	return st, nil
 }
@@ -229,24 +233,6 @@ func (s *Stations) CreateRoom(ctx context.Context, stationID guli.ID, in guli.Ro
 		return nil, err
 	}
 	return r, nil
-}
-
-// list runs a query and scans every row.
-func list[T any](ctx context.Context, q runner, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []T{}
-	for rows.Next() {
-		item, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, item)
-	}
-	return items, rows.Err()
 }
 
 // actsAt says whether the acting user may do a staff's work at a station

@@ -42,7 +42,7 @@ func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.Vis
 	err = s.db.tx(ctx, func(q runner) error {
 		st, err := stationForUpdate(ctx, q, stationID, false)
 		if err != nil {
-			return notFoundAs(err)
+			return err
 		}
 		if in.UserID != 0 {
 			if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.UserID); err != nil || !ok {
@@ -59,14 +59,6 @@ func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.Vis
 		return nil, err
 	}
 	return v, nil
-}
-
-// notFoundAs turns an internal not-found into the domain's not_found.
-func notFoundAs(err error) error {
-	if isNotFound(err) {
-		return guli.Errorf(guli.ECNotFound)
-	}
-	return err
 }
 
 // secret returns the station's zone and check-in secret, making the secret
