@@ -16,7 +16,7 @@ import (
 var roles = []string{"anonymous", "resident", "staff", "admin"}
 
 // TestEveryRouteForEveryRole sends each route as each role and checks the
-// status API.md implies. A route missing from the table fails the test, so
+// status the API contract implies (docs/openapi.yaml). A route missing from the table fails the test, so
 // new routes get their access rules written down.
 func TestEveryRouteForEveryRole(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {

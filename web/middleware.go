@@ -16,7 +16,8 @@ import (
 	"guli/i18n"
 )
 
-// maxBody is the largest request body accepted (API.md: 1 MiB → 413).
+// maxBody is the largest request body accepted: 1 MiB, else 413
+// body_too_large (docs/openapi.yaml).
 const maxBody = 1 << 20
 
 // request carries what the middleware learns about a request.
