@@ -57,6 +57,13 @@ type DB struct {
 	// takes as long whether or not the number has an account.
 	dummyHash func() string
 	zones     sync.Map // time zone name → *time.Location
+	// Reads prepared once, on SQLite, where compiling a query can cost
+	// more than running it; pgx caches PostgreSQL's itself. (Not writes:
+	// preparing on the one writer connection while a transaction holds it
+	// would wait for ever.)
+	readStmts *stmtCache
+	changes   changes
+	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
 }
 
 // zone returns a station's time zone. Zones were checked when the station
@@ -122,6 +129,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.w.SetMaxIdleConns(20)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
+		defer func() {
+			if db.w.PingContext(ctx) == nil {
+				db.listenPostgres(dsn)
+			}
+		}()
 	} else {
 		db.dialect = sqlite
 		if dsn == "" || strings.Contains(dsn, ":memory:") {
@@ -141,6 +153,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		n := max(4, runtime.NumCPU())
 		db.r.SetMaxOpenConns(n)
 		db.r.SetMaxIdleConns(n)
+		if db.version, err = sql.Open("sqlite", sqliteDSN(dsn, false, opts.Synchronous)); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.version.SetMaxOpenConns(1)
+		db.version.SetConnMaxIdleTime(0)
+	}
+	if db.dialect == sqlite {
+		db.readStmts = &stmtCache{db: db.r}
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -175,6 +196,13 @@ func sqliteDSN(path string, writer bool, synchronous string) string {
 
 // Close closes the connections.
 func (db *DB) Close() error {
+	db.readStmts.close()
+	if db.changes.stop != nil {
+		db.changes.stop()
+	}
+	if db.version != nil {
+		db.version.Close()
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -198,7 +226,7 @@ func (db *DB) Engine() string { return db.dialect.String() }
 func (db *DB) Now() time.Time { return db.now() }
 
 // read returns a query runner on the reader pool.
-func (db *DB) read() runner { return runner{db.r, db.dialect} }
+func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts} }
 
 // tx runs fn in a write transaction and commits when fn returns nil. Lost
 // races the database detects (serialization failures, deadlocks, busy) are
@@ -229,17 +257,25 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 			tx.Rollback()
 		}
 	}()
-	if err := fn(runner{tx, db.dialect}); err != nil {
-		var c *committed
-		if errors.As(err, &c) {
-			if err := tx.Commit(); err != nil {
-				return err
-			}
-			return c.err
+	refusal := fn(runner{tx, db.dialect, nil})
+	var c *committed
+	if refusal != nil && !errors.As(refusal, &c) {
+		return refusal
+	}
+	if db.dialect == postgres {
+		// Other processes learn of the commit (see changes.go).
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify('guli_changes', '')"); err != nil {
+			return err
 		}
+	}
+	if err := tx.Commit(); err != nil {
 		return err
 	}
-	return tx.Commit()
+	db.changes.bump()
+	if c != nil {
+		return c.err
+	}
+	return nil
 }
 
 // committed is a refusal whose transaction must still commit what it did
@@ -309,8 +345,71 @@ type execer interface {
 
 // runner runs queries written with ? placeholders in the right dialect.
 type runner struct {
-	x execer
-	d dialect
+	x     execer
+	d     dialect
+	stmts *stmtCache // nil: each query is prepared as it runs
+}
+
+// stmtCache keeps a prepared statement for each query text run on one
+// pool. database/sql prepares it on each connection the first time the
+// connection runs it.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// maxStmts bounds the cache: queries are a fixed set of texts, but for the
+// arity of IN lists.
+const maxStmts = 1000
+
+// get returns the statement of query, preparing it the first time; nil
+// when there is no cache or it is full.
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	st, ok := c.m[query]
+	full := len(c.m) >= maxStmts
+	c.mu.Unlock()
+	if ok || full {
+		return st
+	}
+	// Prepared without the lock: preparing waits for a connection.
+	st, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // run it unprepared; its error will say what is wrong
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if had, ok := c.m[query]; ok {
+		st.Close() // prepared twice at once: keep the first
+		return had
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// stmt returns query's prepared statement for this runner, if it keeps
+// them.
+func (q runner) stmt(ctx context.Context, query string) *sql.Stmt {
+	return q.stmts.get(ctx, query)
 }
 
 // Text arguments arrive clean: the edges (HTTP, the command line) refuse
@@ -318,15 +417,27 @@ type runner struct {
 // store the same strings.
 
 func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return q.x.ExecContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return q.x.ExecContext(ctx, query, args...)
 }
 
 func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return q.x.QueryContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.x.QueryContext(ctx, query, args...)
 }
 
 func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
-	return q.x.QueryRowContext(ctx, q.d.rebind(query), args...)
+	query = q.d.rebind(query)
+	if st := q.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.x.QueryRowContext(ctx, query, args...)
 }
 
 // insert runs an INSERT and returns the new row's id.

@@ -663,3 +663,45 @@ func TestSigningInOverAndOverKeepsOnlyTheNewest(t *testing.T) {
 		}
 	})
 }
+
+// TestTheDataVersionFollowsEveryWrite: a write moves the version, a read
+// does not, and a write by another process on the same database is seen
+// soon after.
+func TestTheDataVersionFollowsEveryWrite(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := e.DSN(t)
+		a := dbtest.OpenDSN(t, dsn)
+		b := dbtest.OpenDSN(t, dsn) // another process, as far as a can tell
+		ctx := context.Background()
+		stations := sqlstore.NewStations(a)
+		st, err := stations.CreateStation(system(), guli.StationInput{Name: "顾里小站", OpeningHours: map[string][]string{"wed": {"09:00-17:00"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond) // past the poll, and the notification
+		v := a.DataVersion(ctx)
+		if _, err := stations.Station(ctx, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if a.DataVersion(ctx) != v {
+			t.Fatal("a read moved the version")
+		}
+		if _, err := stations.SetOpeningHours(system(), st.ID, map[string][]string{"thu": {"09:00-17:00"}}); err != nil {
+			t.Fatal(err)
+		}
+		if a.DataVersion(ctx) == v {
+			t.Fatal("a write of this process did not move the version")
+		}
+		v = a.DataVersion(ctx)
+		if _, err := sqlstore.NewStations(b).SetOpeningHours(system(), st.ID, map[string][]string{"fri": {"09:00-17:00"}}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for a.DataVersion(ctx) == v {
+			if time.Now().After(deadline) {
+				t.Fatal("a write of another process was not seen within 5 s")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}

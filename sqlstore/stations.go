@@ -3,15 +3,27 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"sync"
 
 	"guli"
 )
 
 // Stations implements guli.StationService.
-type Stations struct{ db *DB }
+//
+// Every page shows its station, with the station's areas and rooms: a
+// station read is kept in memory while the data version stays the same
+// (see changes.go), so most pages ask the database nothing for it.
+type Stations struct {
+	db *DB
+
+	mu    sync.Mutex
+	kept  map[guli.ID]*guli.Station
+	keptV uint64 // the data version kept was read at
+}
 
 // NewStations returns the station service of db.
-func NewStations(db *DB) *Stations { return &Stations{db} }
+func NewStations(db *DB) *Stations { return &Stations{db: db} }
 
 var _ guli.StationService = (*Stations)(nil)
 
@@ -80,6 +92,37 @@ func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Pa
 
 // Station returns a station with its areas and rooms; public.
 func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, error) {
+	v := s.db.DataVersion(ctx)
+	s.mu.Lock()
+	if s.keptV != v {
+		s.kept, s.keptV = map[guli.ID]*guli.Station{}, v
+	}
+	st, ok := s.kept[id]
+	s.mu.Unlock()
+	if ok {
+		return copyStation(st), nil
+	}
+	st, err := s.read(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.keptV == v && len(s.kept) < 1000 {
+		s.kept[id] = st
+	}
+	s.mu.Unlock()
+	return copyStation(st), nil
+}
+
+// copyStation hands out a station callers may change without changing
+// the one kept.
+func copyStation(st *guli.Station) *guli.Station {
+	c := *st
+	c.Areas, c.Rooms = slices.Clone(st.Areas), slices.Clone(st.Rooms)
+	return &c
+}
+
+func (s *Stations) read(ctx context.Context, id guli.ID) (*guli.Station, error) {
 	var st *guli.Station
 	err := s.db.view(ctx, func(q runner) error {
 		var err error

@@ -38,6 +38,9 @@ type Config struct {
 	// TrustProxy takes the client address from X-Forwarded-For, for login
 	// throttling behind a reverse proxy. Leave off when clients connect directly.
 	TrustProxy bool
+	// Changes tells the data version, by which public answers are kept
+	// (see cache.go); nil keeps none.
+	Changes Versioner
 	// BaseURL is the public address of the site, e.g. https://guli.example,
 	// for links that leave the site: the door QR code and calendar feeds.
 	// Empty: taken from each request.
@@ -55,6 +58,7 @@ type Server struct {
 	registry *prometheus.Registry
 	patterns []string
 	feeds    feedCache
+	answers  answerCache
 }
 
 //go:embed templates

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -151,6 +152,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv, err := web.New(web.Config{
 		Services:      services,
 		DB:            db,
+		Changes:       db,
 		Logger:        logger,
 		Catalog:       i18n.MustLoad(),
 		SecureCookies: *secure,
@@ -207,10 +209,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// metricsMux serves the metrics alone, for the internal --metrics-addr.
+// metricsMux serves the metrics and Go's profiles, for the internal
+// --metrics-addr only: profiles show the program's insides.
 func metricsMux(srv *web.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", srv.MetricsHandler())
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

@@ -90,7 +90,7 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	for _, o := range opts {
 		trust = trust || o.TrustProxy
 	}
-	w, err := web.New(web.Config{Services: svc, DB: db, Catalog: i18n.MustLoad(), TrustProxy: trust,
+	w, err := web.New(web.Config{Services: svc, DB: db, Changes: db, Catalog: i18n.MustLoad(), TrustProxy: trust,
 		Logger: slog.New(&errorCatcher{s: s, h: slog.DiscardHandler})})
 	if err != nil {
 		t.Fatal(err)

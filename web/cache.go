@@ -1,0 +1,113 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"guli"
+)
+
+// Versioner tells the data version: a number that moves whenever anything
+// is written, by any process on the database.
+type Versioner interface {
+	DataVersion(ctx context.Context) uint64
+}
+
+// Public reads that everyone who is not signed in sees alike (the home
+// page, the timetable, the list of activities) are kept whole, answer and
+// all, while the data version stays the same, and for at most publicFresh:
+// what a page says of the clock ("open now", "started") may be that old.
+// They answer If-None-Match with 304.
+const (
+	publicFresh     = 5 * time.Second
+	maxKeptAnswers  = 2000
+	maxKeptBodySize = 1 << 20
+)
+
+type keptAnswer struct {
+	version uint64
+	at      time.Time
+	status  int
+	header  http.Header
+	body    []byte
+	etag    string
+}
+
+// answerCache keeps the public answers.
+type answerCache struct {
+	mu   sync.Mutex
+	kept map[string]*keptAnswer
+}
+
+// public serves h from the cache for anyone not signed in.
+func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.Changes == nil || guli.UserFromContext(r.Context()) != nil || r.Method != http.MethodGet {
+			h(w, r)
+			return
+		}
+		ri := info(r)
+		key := r.URL.RequestURI() + "\x1f" + ri.lang + "\x1f" + strconv.FormatBool(ri.elder)
+		if c, err := r.Cookie(stationCookie); err == nil && !isAPI(r) {
+			key += "\x1f" + c.Value
+		}
+		version, now := s.Changes.DataVersion(r.Context()), s.now()
+		s.answers.mu.Lock()
+		a := s.answers.kept[key]
+		s.answers.mu.Unlock()
+		if a == nil || a.version != version || now.Sub(a.at) > publicFresh || now.Before(a.at) {
+			rec := &recorder{header: http.Header{}, status: http.StatusOK}
+			h(rec, r)
+			a = &keptAnswer{version: version, at: now, status: rec.status, header: rec.header, body: rec.body.Bytes()}
+			sum := fnv.New64a()
+			sum.Write(a.body)
+			a.etag = `W/"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
+			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize {
+				s.answers.mu.Lock()
+				if s.answers.kept == nil || len(s.answers.kept) >= maxKeptAnswers {
+					s.answers.kept = map[string]*keptAnswer{}
+				}
+				s.answers.kept[key] = a
+				s.answers.mu.Unlock()
+			}
+		}
+		for k, vs := range a.header {
+			w.Header()[k] = vs
+		}
+		if a.status == http.StatusOK {
+			w.Header().Set("ETag", a.etag)
+			if r.Header.Get("If-None-Match") == a.etag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		w.WriteHeader(a.status)
+		w.Write(a.body)
+	}
+}
+
+// recorder keeps what a handler answers.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.body.Write(b)
+}
