@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"hash/fnv"
+	"html/template"
 	"net/http"
 	"strconv"
 	"sync"
@@ -110,4 +111,39 @@ func (r *recorder) WriteHeader(code int) {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.wrote = true
 	return r.body.Write(b)
+}
+
+// Activity cards are the most of a timetable's rendering, and alike for
+// everyone in the same place on the same activity: each is kept, rendered,
+// while the data version stays the same.
+type fragmentCache struct {
+	mu      sync.Mutex
+	version uint64
+	kept    map[string]template.HTML
+}
+
+const maxKeptFragments = 20000
+
+// get returns the fragment kept under key at version, or renders and keeps
+// it.
+func (c *fragmentCache) get(version uint64, key string, render func() (template.HTML, error)) (template.HTML, error) {
+	c.mu.Lock()
+	if c.version != version || len(c.kept) >= maxKeptFragments {
+		c.version, c.kept = version, map[string]template.HTML{}
+	}
+	h, ok := c.kept[key]
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := render()
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	if c.version == version {
+		c.kept[key] = h
+	}
+	c.mu.Unlock()
+	return h, nil
 }

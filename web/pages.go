@@ -49,6 +49,32 @@ type view struct {
 	DeskStations []*guli.Station
 	cat          *i18n.Catalog
 	now          time.Time // the services' clock, when the page was asked for
+	version      uint64    // the data version, when the page was asked for
+	page         *template.Template
+	cards        *fragmentCache // nil: render every card
+}
+
+// Card renders one activity's card in a list: what it is, when, the
+// places left and the reader's sign-up. Cards are kept (see fragmentCache)
+// by everything they show: the activity at this data version, the
+// language, the reader's place on it, whether it has started, whether the
+// reader is signed in and where its forms come back to.
+func (v *view) Card(a *guli.Activity, next string, showDay bool) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		err := v.page.ExecuteTemplate(&buf, "activity-card", map[string]any{"V": v, "A": a, "Next": next, "ShowDay": showDay})
+		return template.HTML(buf.String()), err
+	}
+	if v.cards == nil || v.page == nil {
+		return render()
+	}
+	mine := ""
+	if r := a.MyRegistration; r != nil {
+		mine = r.Status + strconv.Itoa(r.Position)
+	}
+	key := strings.Join([]string{a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
+		strconv.FormatBool(showDay), next}, "\x1f")
+	return v.cards.get(v.version, key, render)
 }
 
 // Clock formats the time of day: 09:30.
@@ -135,6 +161,9 @@ func (s *Server) newView(r *http.Request, title, nav string) *view {
 	ri := info(r)
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
 		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now()}
+	if s.Changes != nil {
+		v.version, v.cards = s.Changes.DataVersion(r.Context()), &s.cards
+	}
 	v.Station = s.currentStation(r)
 	if nav == "desk" && v.User.IsStaff() {
 		s.deskStation(r, v)
@@ -239,6 +268,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.renderError(w, r, http.StatusInternalServerError)
 		return
 	}
+	v.page = t
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.Logger.Error("render page", "name", name, "err", err)

@@ -59,6 +59,7 @@ type Server struct {
 	patterns []string
 	feeds    feedCache
 	answers  answerCache
+	cards    fragmentCache
 }
 
 //go:embed templates
