@@ -22,10 +22,27 @@ import (
 // activity's row (SELECT … FOR UPDATE on PostgreSQL; SQLite's single writer
 // does the same), so the counts read are the counts written, and the order of
 // registration ids is the order in which people reached the lock.
-type Activities struct{ db *DB }
+//
+// Lists of activities are what residents' phones ask for most, and alike
+// for everyone: they are kept while the data version holds (memo.go).
+type Activities struct {
+	db    *DB
+	lists memo[activityListKey, guli.Page[*guli.Activity]]
+}
+
+// activityListKey is everything a list of activities depends on.
+type activityListKey struct {
+	station         guli.ID
+	from, to        int64
+	category, query string
+	cursor          string
+	limit           int
+}
 
 // NewActivities returns the activity service of db.
-func NewActivities(db *DB) *Activities { return &Activities{db} }
+func NewActivities(db *DB) *Activities {
+	return &Activities{db: db, lists: memo[activityListKey, guli.Page[*guli.Activity]]{max: 200}}
+}
 
 var _ guli.ActivityService = (*Activities)(nil)
 
@@ -224,10 +241,45 @@ func (s *Activities) activity(ctx context.Context, q runner, id guli.ID) (*guli.
 
 // Activities lists activities by start time.
 func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts guli.ListOptions) (guli.Page[*guli.Activity], error) {
-	var page guli.Page[*guli.Activity]
 	if err := f.Validate(); err != nil {
+		return guli.Page[*guli.Activity]{}, err
+	}
+	key := activityListKey{station: f.StationID, category: f.Category, query: f.Query, cursor: opts.Cursor, limit: opts.PageSize()}
+	if !f.From.IsZero() {
+		key.from = ms(f.From)
+	}
+	if !f.To.IsZero() {
+		key.to = ms(f.To)
+	}
+	page, err := s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.Activity], error) { return s.list(ctx, f, opts) })
+	if err != nil {
 		return page, err
 	}
+	items := make([]*guli.Activity, len(page.Items))
+	for i, a := range page.Items {
+		items[i] = copyActivity(a)
+	}
+	page.Items = items
+	return page, nil
+}
+
+// copyActivity hands out an activity callers may change without changing
+// the one kept.
+func copyActivity(a *guli.Activity) *guli.Activity {
+	c := *a
+	if a.AgeRule != nil {
+		r := *a.AgeRule
+		c.AgeRule = &r
+	}
+	if a.MyRegistration != nil {
+		r := *a.MyRegistration
+		c.MyRegistration = &r
+	}
+	return &c
+}
+
+func (s *Activities) list(ctx context.Context, f guli.ActivityFilter, opts guli.ListOptions) (guli.Page[*guli.Activity], error) {
+	var page guli.Page[*guli.Activity]
 	var where []string
 	var args []any
 	if opts.Cursor != "" {

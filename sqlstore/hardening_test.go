@@ -705,3 +705,68 @@ func TestTheDataVersionFollowsEveryWrite(t *testing.T) {
 		}
 	})
 }
+
+// Lists of activities and stations are kept while the data version holds:
+// a write of this process shows at once, another process's within the
+// poll, and what a caller changes in an answer never reaches the next.
+func TestKeptListsFollowWrites(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		other := dbtest.OpenDSN(t, f.dsn) // another process, as far as f.db can tell
+		acts, otherActs := sqlstore.NewActivities(f.db), sqlstore.NewActivities(other)
+		u := f.register(t, "来得勤", "13700005050")
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "太极拳", Category: "class",
+			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		filter := guli.ActivityFilter{StationID: f.station.ID, From: start.Add(-time.Hour), To: start.Add(time.Hour)}
+		confirmed := func() int {
+			t.Helper()
+			page, err := acts.Activities(context.Background(), filter, guli.ListOptions{})
+			if err != nil || len(page.Items) != 1 {
+				t.Fatalf("list: %v %v", page.Items, err)
+			}
+			n := page.Items[0].ConfirmedCount
+			page.Items[0].ConfirmedCount, page.Items[0].Title = 99, "changed by a caller"
+			return n
+		}
+		if confirmed() != 0 || confirmed() != 0 {
+			t.Fatal("a caller's change reached the kept list")
+		}
+		if _, err := acts.Register(as(u), made[0].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n := confirmed(); n != 1 {
+			t.Fatalf("after a sign-up here the list says %d confirmed", n)
+		}
+		if err := otherActs.CancelRegistration(as(u), made[0].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for confirmed() != 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("another process's cancellation did not reach the list within 5 s")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+
+		page, err := f.stations.Stations(context.Background(), guli.ListOptions{Limit: 1})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatal(page, err)
+		}
+		page.Items[0].Name, page.Items[0].OpeningHours[time.Wednesday-1] = "changed by a caller", nil
+		page, err = f.stations.Stations(context.Background(), guli.ListOptions{Limit: 1})
+		if err != nil || page.Items[0].Name != "顾里小站" || len(page.Items[0].OpeningHours.On(time.Wednesday)) != 1 {
+			t.Fatalf("a caller's change reached the kept stations: %+v %v", page.Items[0], err)
+		}
+		if _, err := f.stations.SetOpeningHours(system(), f.station.ID, map[string][]string{"thu": {"09:00-17:00"}}); err != nil {
+			t.Fatal(err)
+		}
+		page, err = f.stations.Stations(context.Background(), guli.ListOptions{Limit: 1})
+		if err != nil || len(page.Items[0].OpeningHours.On(time.Wednesday)) != 0 || len(page.Items[0].OpeningHours.On(time.Thursday)) != 1 {
+			t.Fatalf("after new hours the list says %v (%v)", page.Items[0].OpeningHours, err)
+		}
+	})
+}

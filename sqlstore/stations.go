@@ -4,26 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"sync"
 
 	"guli"
 )
 
 // Stations implements guli.StationService.
 //
-// Every page shows its station, with the station's areas and rooms: a
-// station read is kept in memory while the data version stays the same
-// (see changes.go), so most pages ask the database nothing for it.
+// Every page shows its station, with the station's areas and rooms: the
+// stations are kept in memory while the data version stays the same (see
+// memo.go), so most pages ask the database nothing for them.
 type Stations struct {
 	db *DB
 
-	mu    sync.Mutex
-	kept  map[guli.ID]*guli.Station
-	keptV uint64 // the data version kept was read at
+	one  memo[guli.ID, *guli.Station]
+	many memo[guli.ListOptions, guli.Page[*guli.Station]]
 }
 
 // NewStations returns the station service of db.
-func NewStations(db *DB) *Stations { return &Stations{db: db} }
+func NewStations(db *DB) *Stations {
+	return &Stations{db: db, one: memo[guli.ID, *guli.Station]{max: 1000}, many: memo[guli.ListOptions, guli.Page[*guli.Station]]{max: 100}}
+}
 
 var _ guli.StationService = (*Stations)(nil)
 
@@ -82,44 +82,57 @@ func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Pa
 		return page, err
 	}
 	limit := opts.PageSize()
-	page.Items, err = list(ctx, s.db.read(), scanStation,
-		"SELECT "+stationColumns+" FROM stations WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
+	page, err = s.many.get(ctx, s.db, guli.ListOptions{Cursor: opts.Cursor, Limit: limit}, func() (guli.Page[*guli.Station], error) {
+		var page guli.Page[*guli.Station]
+		page.Items, err = list(ctx, s.db.read(), scanStation,
+			"SELECT "+stationColumns+" FROM stations WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		return trim(page, limit, func(st *guli.Station) []string { return []string{st.ID.String()} }), nil
+	})
 	if err != nil {
-		return page, s.db.mapErr(err)
+		return page, err
 	}
-	return trim(page, limit, func(st *guli.Station) []string { return []string{st.ID.String()} }), nil
+	items := make([]*guli.Station, len(page.Items))
+	for i, st := range page.Items {
+		items[i] = copyStation(st)
+	}
+	page.Items = items
+	return page, nil
 }
 
 // Station returns a station with its areas and rooms; public.
 func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, error) {
-	v := s.db.DataVersion(ctx)
-	s.mu.Lock()
-	if s.keptV != v {
-		s.kept, s.keptV = map[guli.ID]*guli.Station{}, v
-	}
-	st, ok := s.kept[id]
-	s.mu.Unlock()
-	if ok {
-		return copyStation(st), nil
-	}
-	st, err := s.read(ctx, id)
+	st, err := s.one.get(ctx, s.db, id, func() (*guli.Station, error) { return s.read(ctx, id) })
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if s.keptV == v && len(s.kept) < 1000 {
-		s.kept[id] = st
-	}
-	s.mu.Unlock()
 	return copyStation(st), nil
 }
 
 // copyStation hands out a station callers may change without changing
-// the one kept.
+// the one kept: its lists are copied, with what they point to.
 func copyStation(st *guli.Station) *guli.Station {
 	c := *st
-	c.Areas, c.Rooms = slices.Clone(st.Areas), slices.Clone(st.Rooms)
+	c.Areas, c.Rooms = cloneAll(st.Areas), cloneAll(st.Rooms)
+	for i := range c.OpeningHours {
+		c.OpeningHours[i] = slices.Clone(st.OpeningHours[i])
+	}
 	return &c
+}
+
+// cloneAll copies a list of pointers and the things they point to.
+func cloneAll[T any](list []*T) []*T {
+	if list == nil {
+		return nil
+	}
+	out := make([]*T, len(list))
+	for i, p := range list {
+		c := *p
+		out[i] = &c
+	}
+	return out
 }
 
 func (s *Stations) read(ctx context.Context, id guli.ID) (*guli.Station, error) {

@@ -52,6 +52,7 @@ func TestMigrateTwiceIsHarmless(t *testing.T) {
 // fixture is a station with two areas, ready for accounts.
 type fixture struct {
 	db       *sqlstore.DB
+	dsn      string // where db is, for opening it again as another process would
 	accounts *sqlstore.Accounts
 	stations *sqlstore.Stations
 	station  *guli.Station
@@ -66,8 +67,9 @@ func newFixture(t *testing.T, e dbtest.Engine) *fixture {
 // newFixtureWith is newFixture on a database opened with opts.
 func newFixtureWith(t *testing.T, e dbtest.Engine, opts sqlstore.Options) *fixture {
 	t.Helper()
-	db := dbtest.OpenWith(t, e.DSN(t), opts)
-	f := &fixture{db: db, accounts: sqlstore.NewAccounts(db, nil), stations: sqlstore.NewStations(db)}
+	dsn := e.DSN(t)
+	db := dbtest.OpenWith(t, dsn, opts)
+	f := &fixture{db: db, dsn: dsn, accounts: sqlstore.NewAccounts(db, nil), stations: sqlstore.NewStations(db)}
 	ctx := system()
 	st, err := f.stations.CreateStation(ctx, guli.StationInput{
 		Name: "顾里小站", Address: "宝山区顾村镇馨清佳苑", OpenedOn: "2023-02-10",

@@ -53,7 +53,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	cat := i18n.MustLoad()
 	keys := map[string]string{} // key → where it is used
 
-	tmplKey := regexp.MustCompile(`\.T\s+"([a-z_.]+)"`)
+	tmplKey := regexp.MustCompile(`\bT\s+"([a-z_.]+)"`)
 	files, _ := filepath.Glob("templates/*.html")
 	for _, f := range files {
 		b, _ := os.ReadFile(f)

@@ -232,7 +232,7 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 }
 
-func newMetrics(reg *prometheus.Registry) *metrics {
+func newMetrics(reg *prometheus.Registry, changes Versioner) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "guli_http_requests_total", Help: "HTTP requests by route, method and status code.",
@@ -244,5 +244,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	}
 	reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if changes != nil {
+		// How often kept answers are let go: each step is a write somewhere.
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "guli_data_changes_total", Help: "Times the data version moved: writes by this process or, seen, by others.",
+		}, func() float64 { return float64(changes.DataVersion(context.Background())) }))
+	}
 	return m
 }

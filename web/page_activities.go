@@ -10,19 +10,27 @@ import (
 
 // timetableDay is one day of the timetable.
 type timetableDay struct {
-	Date       time.Time
+	ID         string // for the heading's anchor: 20261128
+	Label      string // 11月28日 星期六
 	Open       bool
 	Today      bool
 	Activities []*guli.Activity
 }
 
+// chip is one choice of category above the timetable.
+type chip struct {
+	Href, Label string
+	Current     bool
+}
+
+// The page's words and links are made here rather than in the template,
+// where each call costs a reflective look-up.
 type timetableData struct {
 	Days       []timetableDay
-	From       time.Time
+	Chips      []chip
 	Prev, Next string // dates of the neighbouring weeks
 	Category   string
 	Query      string
-	Categories []string
 }
 
 // startOfDay is midnight of t's day in loc.
@@ -45,10 +53,15 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}
-	d := timetableData{From: from, Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"), Categories: guli.Categories,
+	d := timetableData{Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"),
 		Prev: from.AddDate(0, 0, -7).Format(time.DateOnly), Next: from.AddDate(0, 0, 7).Format(time.DateOnly)}
 	if !slices.Contains(guli.Categories, d.Category) {
 		d.Category = ""
+	}
+	fromDate := from.Format(time.DateOnly)
+	d.Chips = append(d.Chips, chip{Href: "/activities?from=" + fromDate, Label: v.T("category.all"), Current: d.Category == ""})
+	for _, c := range guli.Categories {
+		d.Chips = append(d.Chips, chip{Href: "/activities?category=" + c + "&from=" + fromDate, Label: v.T("category." + c), Current: c == d.Category})
 	}
 	v.Form["q"] = d.Query
 	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from,
@@ -59,7 +72,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	mine := s.myRegistrations(r, from)
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
-		td := timetableDay{Date: day, Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)}
+		td := timetableDay{ID: day.Format("20060102"), Label: v.Day(day), Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)}
 		for _, a := range page.Items {
 			if a.Start.In(loc).YearDay() == day.YearDay() && a.Start.In(loc).Year() == day.Year() {
 				a.MyRegistration = mine[a.ID]

@@ -39,6 +39,9 @@ var parts = []navPart{
 	{"stats", "/stats", "chart"},
 }
 
+// homeUpcoming is how many coming activities the home page shows.
+const homeUpcoming = 6
+
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "home.title", "home")
 	d := homeData{Parts: parts}
@@ -46,14 +49,23 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		d.Now = s.now().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
-		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now,
-			To: startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)}, guli.ListOptions{Limit: 6})
+		// Asked from the minute, not the instant, so that everyone in the
+		// same minute asks the same (kept) question; the few that started
+		// earlier in the minute are left out here.
+		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
+			To: startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err == nil {
 			mine := s.myRegistrations(r, d.Now)
 			for _, a := range page.Items {
+				if a.Start.Before(d.Now) {
+					continue
+				}
+				if len(d.Upcoming) == homeUpcoming {
+					break
+				}
 				a.MyRegistration = mine[a.ID]
+				d.Upcoming = append(d.Upcoming, a)
 			}
-			d.Upcoming = page.Items
 		}
 		for i, key := range guli.Weekdays {
 			d.Week = append(d.Week, dayHours{Key: key, Spans: st.OpeningHours[i], Today: key == d.TodayKey})

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"guli"
@@ -51,7 +52,7 @@ type view struct {
 	now          time.Time // the services' clock, when the page was asked for
 	version      uint64    // the data version, when the page was asked for
 	page         *template.Template
-	cards        *fragmentCache // nil: render every card
+	kept         *fragmentCache // nil: render every part afresh
 }
 
 // Card renders one activity's card in a list: what it is, when, the
@@ -65,16 +66,37 @@ func (v *view) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 		err := v.page.ExecuteTemplate(&buf, "activity-card", map[string]any{"V": v, "A": a, "Next": next, "ShowDay": showDay})
 		return template.HTML(buf.String()), err
 	}
-	if v.cards == nil || v.page == nil {
+	if v.kept == nil || v.page == nil {
 		return render()
 	}
 	mine := ""
 	if r := a.MyRegistration; r != nil {
 		mine = r.Status + strconv.Itoa(r.Position)
 	}
-	key := strings.Join([]string{a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
+	key := strings.Join([]string{"activity-card", a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
 		strconv.FormatBool(showDay), next}, "\x1f")
-	return v.cards.get(v.version, key, render)
+	return v.kept.get(v.version, key, render)
+}
+
+// Keep renders the part named name, with the view as its data, and keeps
+// it (see fragmentCache) under the name, the language, the data version
+// and key. Only parts alike for many readers are worth keeping, and key
+// must hold everything else the part shows: what the reader sees of
+// themselves never goes in a kept part.
+func (v *view) Keep(name string, key ...any) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		err := v.page.ExecuteTemplate(&buf, name, v)
+		return template.HTML(buf.String()), err
+	}
+	if v.kept == nil || v.page == nil {
+		return render()
+	}
+	parts := []string{name, v.Lang}
+	for _, k := range key {
+		parts = append(parts, fmt.Sprint(k))
+	}
+	return v.kept.get(v.version, strings.Join(parts, "\x1f"), render)
 }
 
 // Clock formats the time of day: 09:30.
@@ -116,28 +138,90 @@ func (v *view) tryAgainIn(wait time.Duration) string {
 }
 
 // parsePages parses each page template together with the layout.
-func parsePages() (map[string]*template.Template, error) {
-	layout, err := template.New("layout").Funcs(template.FuncMap{"dict": dict, "mask": guli.MaskPhone}).ParseFS(templateFiles, "templates/layout.html")
-	if err != nil {
-		return nil, err
-	}
+func parsePages(cat *i18n.Catalog) (map[string]map[string]*template.Template, error) {
 	files, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
-	for _, f := range files {
-		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+	sets := map[string]map[string]*template.Template{}
+	for _, lang := range i18n.Languages {
+		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone,
+			"T": func(key string, args ...any) string { return cat.T(lang, key, args...) }}
+		layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
+			return nil, err
 		}
-		pages[name] = t
+		pages := map[string]*template.Template{}
+		for _, f := range files {
+			name := strings.TrimSuffix(path.Base(f), ".html")
+			if name == "layout" {
+				continue
+			}
+			t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+			if err != nil {
+				return nil, fmt.Errorf("template %s: %w", name, err)
+			}
+			for _, part := range t.Templates() {
+				if part.Tree != nil {
+					translateConstants(part.Tree.Root, func(key string) string { return cat.T(lang, key) })
+				}
+			}
+			pages[name] = t
+		}
+		sets[lang] = pages
 	}
-	return pages, nil
+	return sets, nil
+}
+
+// translateConstants puts the text in place of every {{T "key"}} whose key
+// is written out, once when the templates are read: most of a page's
+// words then cost nothing when it is shown. Calls with a computed key or
+// with arguments stay calls.
+func translateConstants(n parse.Node, t func(key string) string) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n != nil {
+			for _, c := range n.Nodes {
+				translateConstants(c, t)
+			}
+		}
+	case *parse.ActionNode:
+		translateConstants(n.Pipe, t)
+	case *parse.IfNode:
+		translateBranch(&n.BranchNode, t)
+	case *parse.RangeNode:
+		translateBranch(&n.BranchNode, t)
+	case *parse.WithNode:
+		translateBranch(&n.BranchNode, t)
+	case *parse.TemplateNode:
+		translateConstants(n.Pipe, t)
+	case *parse.PipeNode:
+		if n != nil {
+			for _, c := range n.Cmds {
+				translateConstants(c, t)
+			}
+		}
+	case *parse.CommandNode:
+		if len(n.Args) == 2 {
+			fn, isIdent := n.Args[0].(*parse.IdentifierNode)
+			key, isString := n.Args[1].(*parse.StringNode)
+			if isIdent && isString && fn.Ident == "T" {
+				key.Text = t(key.Text)
+				key.Quoted = strconv.Quote(key.Text)
+				n.Args = n.Args[1:]
+				return
+			}
+		}
+		for _, a := range n.Args {
+			translateConstants(a, t)
+		}
+	}
+}
+
+func translateBranch(b *parse.BranchNode, t func(key string) string) {
+	translateConstants(b.Pipe, t)
+	translateConstants(b.List, t)
+	translateConstants(b.ElseList, t)
 }
 
 // dict builds a map for passing several values to a sub-template.
@@ -162,7 +246,7 @@ func (s *Server) newView(r *http.Request, title, nav string) *view {
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
 		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now()}
 	if s.Changes != nil {
-		v.version, v.cards = s.Changes.DataVersion(r.Context()), &s.cards
+		v.version, v.kept = s.Changes.DataVersion(r.Context()), &s.kept
 	}
 	v.Station = s.currentStation(r)
 	if nav == "desk" && v.User.IsStaff() {
@@ -259,10 +343,21 @@ func (s *Server) deskStation(r *http.Request, v *view) {
 	}
 }
 
+// page is a page's templates in lang, or in Chinese for a language there
+// is none of.
+func (s *Server) page(lang, name string) (*template.Template, bool) {
+	set, ok := s.pages[lang]
+	if !ok {
+		set = s.pages[i18n.Chinese]
+	}
+	t, ok := set[name]
+	return t, ok
+}
+
 // render writes a page. Rendering into a buffer first means a template
 // failure becomes an error page, not half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
-	t, ok := s.pages[name]
+	t, ok := s.page(v.Lang, name)
 	if !ok {
 		s.Logger.Error("no such page template", "name", name)
 		s.renderError(w, r, http.StatusInternalServerError)
@@ -287,7 +382,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // renderPartial writes one named block of a page, for htmx to swap in.
 func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, block string, v *view) {
 	var buf bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&buf, block, v); err != nil {
+	t, ok := s.page(v.Lang, page)
+	if !ok {
+		s.Logger.Error("no such page template", "name", page)
+		s.renderError(w, r, http.StatusInternalServerError)
+		return
+	}
+	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
 		s.Logger.Error("render partial", "page", page, "block", block, "err", err)
 		s.renderError(w, r, http.StatusInternalServerError)
 		return

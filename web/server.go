@@ -52,14 +52,14 @@ type Server struct {
 	Config
 	mux      *http.ServeMux
 	handler  http.Handler
-	pages    map[string]*template.Template
+	pages    map[string]map[string]*template.Template // by language, then page
 	static   fs.FS
 	metrics  *metrics
 	registry *prometheus.Registry
 	patterns []string
 	feeds    feedCache
 	answers  answerCache
-	cards    fragmentCache
+	kept     fragmentCache // rendered parts of pages
 }
 
 //go:embed templates
@@ -82,11 +82,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{Config: cfg, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), feeds: feedCache{built: map[string]builtFeed{}}}
 	var err error
-	if s.pages, err = parsePages(); err != nil {
+	if s.pages, err = parsePages(cfg.Catalog); err != nil {
 		return nil, err
 	}
 	s.static, _ = fs.Sub(staticFiles, "static")
-	s.metrics = newMetrics(s.registry)
+	s.metrics = newMetrics(s.registry, s.Changes)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
 		s.patterns = append(s.patterns, r.pattern)

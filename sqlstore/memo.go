@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"context"
+	"sync"
+)
+
+// memo keeps answers to public reads while the data version stays the
+// same (see changes.go): any commit, by this process or another, lets all
+// of them go. Only reads everyone gets the same answer to are kept here;
+// nothing personal is.
+//
+// The version is read before the answer is loaded, so an answer is never
+// kept under a version newer than the data it was read from.
+type memo[K comparable, V any] struct {
+	max int // answers kept at most; past it the memo starts afresh
+
+	mu      sync.Mutex
+	version uint64
+	kept    map[K]V
+}
+
+// get returns the answer kept for key, or loads and keeps it. Callers
+// must not change what they get: copy before changing.
+func (m *memo[K, V]) get(ctx context.Context, db *DB, key K, load func() (V, error)) (V, error) {
+	v := db.DataVersion(ctx)
+	m.mu.Lock()
+	if m.version != v || m.kept == nil {
+		m.version, m.kept = v, map[K]V{}
+	}
+	answer, ok := m.kept[key]
+	m.mu.Unlock()
+	if ok {
+		return answer, nil
+	}
+	answer, err := load()
+	if err != nil {
+		return answer, err
+	}
+	m.mu.Lock()
+	if m.version == v {
+		if len(m.kept) >= m.max {
+			m.kept = map[K]V{}
+		}
+		m.kept[key] = answer
+	}
+	m.mu.Unlock()
+	return answer, nil
+}

@@ -1,0 +1,40 @@
+package web_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// BenchmarkPages is what one page costs the server, without the network:
+// the work a profile of the load tool (cmd/guli-load) points at. Run with
+//
+//	go test ./web -run '^$' -bench Pages -benchmem
+func BenchmarkPages(b *testing.B) {
+	srv := testserver.New(b, dbtest.Engines(b)[0])
+	resident := srv.Login(b, testserver.ResidentPhone, testserver.Password)
+	for _, page := range []struct{ name, path, token string }{
+		{"home/anonymous", "/", ""},
+		{"home/signed-in", "/", resident},
+		{"timetable/anonymous", "/activities", ""},
+		{"timetable/signed-in", "/activities", resident},
+		{"my-activities/signed-in", "/my/activities", resident},
+	} {
+		b.Run(page.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", page.path, nil)
+			if page.token != "" {
+				req.AddCookie(&http.Cookie{Name: "guli_session", Value: page.token})
+			}
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				srv.Web.ServeHTTP(w, req)
+				if w.Code != http.StatusOK {
+					b.Fatalf("%s: %d", page.path, w.Code)
+				}
+			}
+		})
+	}
+}
