@@ -288,4 +288,8 @@ type ActivityService interface {
 	CancelActivity(ctx context.Context, id ID) error
 	// MyActivities lists the acting user's live registrations from a time on.
 	MyActivities(ctx context.Context, from time.Time) ([]*Activity, error)
+	// MyRegistrations maps the activities starting in [from, to) the acting
+	// user holds a live registration for to that registration: what a list
+	// of activities needs to mark the reader's own.
+	MyRegistrations(ctx context.Context, from, to time.Time) (map[ID]*Registration, error)
 }

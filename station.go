@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -191,13 +192,25 @@ type Station struct {
 	Rooms        []*Room      `json:"rooms,omitempty"`
 }
 
-// Location returns the station's time zone; stored zones were validated,
-// so a failure here means the zone database is missing: fall back to UTC+8.
-func (s *Station) Location() *time.Location {
-	loc, err := time.LoadLocation(s.Timezone)
-	if err != nil {
-		return time.FixedZone(s.Timezone, 8*3600)
+// Location returns the station's time zone.
+func (s *Station) Location() *time.Location { return Zone(s.Timezone) }
+
+// zones keeps each zone read: time.LoadLocation reads and parses the zone
+// database on every call, and every page and list asks for its station's.
+var zones sync.Map // name → *time.Location
+
+// Zone returns the time zone named name. Stored zones were checked when
+// their station was saved; should one vanish from the zone database,
+// China's offset stands in.
+func Zone(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
 	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.FixedZone(name, 8*3600)
+	}
+	zones.Store(name, loc)
 	return loc
 }
 

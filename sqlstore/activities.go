@@ -100,7 +100,7 @@ func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	loc := s.db.zone(tz)
+	loc := guli.Zone(tz)
 	a.ID, a.StationID, a.SeriesID = guli.ID(id), guli.ID(station), guli.ID(series.Int64)
 	a.RoomID, a.HostID = guli.ID(room.Int64), guli.ID(host.Int64)
 	a.Start, a.End = fromMS(start).In(loc), fromMS(end).In(loc)
@@ -680,6 +680,38 @@ func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
 
 // MyActivities lists the acting user's live registrations from a time on,
 // cancelled activities included so people learn of them.
+// MyRegistrations implements guli.ActivityService: registrations alone,
+// without their activities, for marking a list already read.
+func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (map[guli.ID]*guli.Registration, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[guli.ID]*guli.Registration{}
+	err = s.db.view(ctx, func(q runner) error {
+		rows, err := q.query(ctx, `SELECT g.activity_id`+registrationColumns+`
+			FROM registrations g JOIN activities a ON a.id = g.activity_id
+			WHERE g.user_id = ? AND g.status <> 'cancelled' AND a.start_at >= ? AND a.start_at < ?`, me.ID, ms(from), ms(to))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				activity, created int64
+				r                 = &guli.Registration{UserID: me.ID}
+			)
+			if err := rows.Scan(&activity, &r.Status, &r.Position, &created); err != nil {
+				return err
+			}
+			r.ActivityID, r.CreatedAt = guli.ID(activity), fromMS(created)
+			mine[r.ActivityID] = r
+		}
+		return rows.Err()
+	})
+	return mine, err
+}
+
 func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.Activity, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {

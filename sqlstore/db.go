@@ -56,7 +56,6 @@ type DB struct {
 	// dummyHash is verified against for unknown phone numbers, so a login
 	// takes as long whether or not the number has an account.
 	dummyHash func() string
-	zones     sync.Map // time zone name → *time.Location
 	// Reads prepared once, on SQLite, where compiling a query can cost
 	// more than running it; pgx caches PostgreSQL's itself. (Not writes:
 	// preparing on the one writer connection while a transaction holds it
@@ -64,20 +63,6 @@ type DB struct {
 	readStmts *stmtCache
 	changes   changes
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
-}
-
-// zone returns a station's time zone. Zones were checked when the station
-// was saved; should one vanish from the zone database, China's offset stands in.
-func (db *DB) zone(name string) *time.Location {
-	if loc, ok := db.zones.Load(name); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		loc = time.FixedZone(name, 8*3600)
-	}
-	db.zones.Store(name, loc)
-	return loc
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -150,7 +135,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 			db.w.Close()
 			return nil, err
 		}
-		n := max(4, runtime.NumCPU())
+		n := max(16, runtime.NumCPU())
 		db.r.SetMaxOpenConns(n)
 		db.r.SetMaxIdleConns(n)
 		if db.version, err = sql.Open("sqlite", sqliteDSN(dsn, false, opts.Synchronous)); err != nil {

@@ -770,3 +770,49 @@ func TestKeptListsFollowWrites(t *testing.T) {
 		}
 	})
 }
+
+// MyRegistrations marks a list: the reader's live places on activities
+// starting in the window, with their place in the queue, and nobody else's.
+func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		acts := sqlstore.NewActivities(f.db)
+		me, other := f.register(t, "看课表的人", "13700006060"), f.register(t, "别人", "13700006061")
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "书法", Category: "class",
+			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 1,
+			Repeat: &struct {
+				WeeklyCount int `json:"weekly_count"`
+			}{3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		must := func(_ *guli.Registration, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(acts.Register(as(other), made[0].ID, 0)) // other takes the one place
+		must(acts.Register(as(me), made[0].ID, 0))    // so I wait, first in the queue
+		must(acts.Register(as(me), made[1].ID, 0))    // confirmed, a week later
+		must(acts.Register(as(me), made[2].ID, 0))    // then given up
+		if err := acts.CancelRegistration(as(me), made[2].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := acts.MyRegistrations(as(me), start.Add(-time.Hour), start.AddDate(0, 0, 21))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(mine) != 2 || mine[made[0].ID].Status != guli.RegWaitlisted || mine[made[0].ID].Position != 1 ||
+			mine[made[1].ID].Status != guli.RegConfirmed || mine[made[2].ID] != nil {
+			t.Fatalf("mine: %+v", mine)
+		}
+		if mine, err = acts.MyRegistrations(as(me), start.Add(time.Hour), start.AddDate(0, 0, 7)); err != nil || len(mine) != 0 {
+			t.Fatalf("outside the window: %+v %v", mine, err)
+		}
+		if _, err := acts.MyRegistrations(context.Background(), start, start.AddDate(0, 0, 21)); code(err) != guli.ECUnauthenticated {
+			t.Fatalf("signed out: %v", err)
+		}
+	})
+}

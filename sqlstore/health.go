@@ -50,7 +50,7 @@ func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput
 		}
 		m.StationID = station
 		now := s.db.now()
-		m.CreatedAt = takenAt.In(s.db.zone(guli.DefaultTimezone))
+		m.CreatedAt = takenAt.In(guli.Zone(guli.DefaultTimezone))
 		m.ID, err = q.insert(ctx, `INSERT INTO health_measurements (user_id, kind, systolic, diastolic, pulse, celsius_tenths, recorded_by, created_at, station_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.UserID, in.Kind, nullInt(in.Systolic), nullInt(in.Diastolic), nullInt(in.Pulse),
 			tenths, nullID(actor.ID), ms(takenAt), station)
@@ -147,7 +147,7 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 			return page, guli.Errorf(guli.ECNotFound)
 		}
 	}
-	loc := s.db.zone(guli.DefaultTimezone)
+	loc := guli.Zone(guli.DefaultTimezone)
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Measurement, error) {
 		var m guli.Measurement

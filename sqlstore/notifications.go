@@ -27,7 +27,7 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 	if err != nil {
 		return page, err
 	}
-	loc := s.db.zone(guli.DefaultTimezone)
+	loc := guli.Zone(guli.DefaultTimezone)
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.Notification, error) {
 		var n guli.Notification
@@ -42,7 +42,7 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 			return nil, err
 		}
 		if n.Params.Timezone != "" && !n.Params.Start.IsZero() {
-			n.Params.Start = n.Params.Start.In(s.db.zone(n.Params.Timezone))
+			n.Params.Start = n.Params.Start.In(guli.Zone(n.Params.Timezone))
 		}
 		return &n, nil
 	}, `SELECT id, kind, params, created_at, read_at IS NOT NULL FROM notifications

@@ -139,7 +139,7 @@ func (s *Rooms) Bookings(ctx context.Context, roomID guli.ID, from, to time.Time
 	if err != nil {
 		return nil, s.db.mapErr(notFound(err))
 	}
-	loc := s.db.zone(tz)
+	loc := guli.Zone(tz)
 	if to.IsZero() {
 		to = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 	}

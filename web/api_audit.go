@@ -2,19 +2,12 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"guli"
 )
 
 // defaultZone is where times without a station are shown.
-var defaultZone = func() *time.Location {
-	loc, err := time.LoadLocation(guli.DefaultTimezone)
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
+var defaultZone = guli.Zone(guli.DefaultTimezone)
 
 // apiAudit lists who touched a person's data: admins for anyone
 // (?user_id= narrows it), everyone else for themself.

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"guli"
@@ -31,6 +34,9 @@ type timetableData struct {
 	Prev, Next string // dates of the neighbouring weeks
 	Category   string
 	Query      string
+	// DaysKey is all the days' part shows beside the language and the
+	// data version; readers with the same key share it (see view.Keep).
+	DaysKey string
 }
 
 // startOfDay is midnight of t's day in loc.
@@ -69,7 +75,14 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.formError(v, err)
 	}
-	mine := s.myRegistrations(r, from)
+	mine := s.myRegistrations(r, from, from.AddDate(0, 0, 7))
+	started := 0
+	for _, a := range page.Items {
+		if v.Past(a.Start) {
+			started++
+		}
+	}
+	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine))
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
 		td := timetableDay{ID: day.Format("20060102"), Label: v.Day(day), Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)}
@@ -85,19 +98,31 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "timetable", v)
 }
 
-// myRegistrations maps the reader's activities from a time on to their
-// registrations, for marking the timetable.
-func (s *Server) myRegistrations(r *http.Request, from time.Time) map[guli.ID]*guli.Registration {
-	mine := map[guli.ID]*guli.Registration{}
+// registrationsKey names a reader's registrations for keeping the parts
+// that show them: the same for everyone with the same places.
+func registrationsKey(mine map[guli.ID]*guli.Registration) string {
+	if len(mine) == 0 {
+		return ""
+	}
+	ids := slices.Sorted(maps.Keys(mine))
+	var b strings.Builder
+	for _, id := range ids {
+		r := mine[id]
+		fmt.Fprintf(&b, "%d:%s:%d,", id, r.Status, r.Position)
+	}
+	return b.String()
+}
+
+// myRegistrations maps the reader's activities starting in [from, to) to
+// their registrations, for marking a list; none when not signed in.
+func (s *Server) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
 	if guli.UserFromContext(r.Context()) == nil {
-		return mine
+		return nil
 	}
-	items, err := s.Activities.MyActivities(r.Context(), from)
+	mine, err := s.Activities.MyRegistrations(r.Context(), from, to)
 	if err != nil {
-		return mine
-	}
-	for _, a := range items {
-		mine[a.ID] = a.MyRegistration
+		s.Logger.Warn("own registrations", "err", err)
+		return nil
 	}
 	return mine
 }

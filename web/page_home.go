@@ -52,10 +52,11 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		// Asked from the minute, not the instant, so that everyone in the
 		// same minute asks the same (kept) question; the few that started
 		// earlier in the minute are left out here.
+		to := startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
-			To: startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)}, guli.ListOptions{Limit: 4 * homeUpcoming})
+			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err == nil {
-			mine := s.myRegistrations(r, d.Now)
+			mine := s.myRegistrations(r, d.Now.Truncate(time.Minute), to)
 			for _, a := range page.Items {
 				if a.Start.Before(d.Now) {
 					continue

@@ -99,6 +99,17 @@ func (v *view) Keep(name string, key ...any) (template.HTML, error) {
 	return v.kept.get(v.version, strings.Join(parts, "\x1f"), render)
 }
 
+// Chrome renders the header and the menu, kept by all they show: the
+// page, its place in the menu, the switches, who is reading (by kind, not
+// by name) and their count of unread notices.
+func (v *view) Chrome() (template.HTML, error) {
+	var station guli.ID
+	if v.Station != nil {
+		station = v.Station.ID
+	}
+	return v.Keep("chrome", v.Here, v.Nav, v.Elder, v.User != nil, v.IsStaff(), v.Unread, station)
+}
+
 // Clock formats the time of day: 09:30.
 func (v *view) Clock(t time.Time) string { return t.Format("15:04") }
 
