@@ -256,3 +256,28 @@ func TestRoomNeverHeldTwice(t *testing.T) {
 		}
 	})
 }
+
+// A busy week is more than one page of the activity list: the timetable
+// shows every activity of it, not the first page.
+func TestTimetableShowsABusyWeekWhole(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	monday := nextOpen(time.Wednesday, "09:00").AddDate(0, 0, 28)
+	monday = monday.AddDate(0, 0, -int(monday.Weekday()+6)%7) // the Monday of that week
+	const busy = 230
+	for i := range busy {
+		start := monday.AddDate(0, 0, 2+i%5).Add(time.Duration(i/5) * 10 * time.Minute) // Wed–Sun, from 09:00
+		r := srv.Do(t, "POST", "/api/v1/activities", staff, map[string]any{"station_id": srv.Station.ID.String(),
+			"title": fmt.Sprintf("活动 %d", i), "category": "class", "start": start.Format(time.RFC3339),
+			"end": start.Add(5 * time.Minute).Format(time.RFC3339)})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("activity %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	page := string(srv.Do(t, "GET", "/activities?from="+monday.Format(time.DateOnly), "", nil).Body)
+	for _, i := range []int{0, 199, 200, busy - 1} {
+		if !strings.Contains(page, fmt.Sprintf("活动 %d<", i)) {
+			t.Errorf("activity %d of %d is missing from the week", i, busy)
+		}
+	}
+}

@@ -45,6 +45,9 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
+// timetableMost is how many activities a week's timetable shows at most.
+const timetableMost = 1000
+
 // pageTimetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
 func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
@@ -70,14 +73,29 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		d.Chips = append(d.Chips, chip{Href: "/activities?category=" + c + "&from=" + fromDate, Label: v.T("category." + c), Current: c == d.Category})
 	}
 	v.Form["q"] = d.Query
-	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from,
-		To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}, guli.ListOptions{Limit: guli.MaxLimit})
-	if err != nil {
-		s.formError(v, err)
+	// A busy week is more than one page of the list; past timetableMost the
+	// page says so and offers the categories and the search instead.
+	var items []*guli.Activity
+	filter := guli.ActivityFilter{StationID: v.Station.ID, From: from, To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}
+	for opts := (guli.ListOptions{Limit: guli.MaxLimit}); ; {
+		page, err := s.Activities.Activities(r.Context(), filter, opts)
+		if err != nil {
+			s.formError(v, err)
+			break
+		}
+		items = append(items, page.Items...)
+		if page.NextCursor == "" {
+			break
+		}
+		if len(items) >= timetableMost {
+			v.Alert = v.T("timetable.too_many", len(items))
+			break
+		}
+		opts.Cursor = page.NextCursor
 	}
 	mine := s.myRegistrations(r, from, from.AddDate(0, 0, 7))
 	started := 0
-	for _, a := range page.Items {
+	for _, a := range items {
 		if v.Past(a.Start) {
 			started++
 		}
@@ -85,14 +103,18 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine))
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
-		td := timetableDay{ID: day.Format("20060102"), Label: v.Day(day), Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)}
-		for _, a := range page.Items {
-			if a.Start.In(loc).YearDay() == day.YearDay() && a.Start.In(loc).Year() == day.Year() {
-				a.MyRegistration = mine[a.ID]
-				td.Activities = append(td.Activities, a)
-			}
+		d.Days = append(d.Days, timetableDay{ID: day.Format("20060102"), Label: v.Day(day),
+			Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0, Today: day.Equal(today)})
+	}
+	// The list is in order of start, so each activity goes to the day of
+	// its start, found by walking forward.
+	i := 0
+	for _, a := range items {
+		for i < 6 && !a.Start.Before(from.AddDate(0, 0, i+1)) {
+			i++
 		}
-		d.Days = append(d.Days, td)
+		a.MyRegistration = mine[a.ID]
+		d.Days[i].Activities = append(d.Days[i].Activities, a)
 	}
 	v.Data = d
 	s.render(w, r, http.StatusOK, "timetable", v)
