@@ -22,13 +22,26 @@ import (
 const sessionLifetime = 30 * 24 * time.Hour
 
 // Accounts implements guli.AccountService.
+//
+// Every request of a signed-in person starts by finding whose session it
+// is: sessions are kept while the data version holds (memo.go), so that
+// signing out, a new password or new roles (all writes) end them at once.
 type Accounts struct {
-	db  *DB
-	sms guli.SMSSender // nil: registration needs no texted code
+	db       *DB
+	sms      guli.SMSSender // nil: registration needs no texted code
+	sessions memo[string, keptSession]
+}
+
+// keptSession is a live session's user and when the session ends.
+type keptSession struct {
+	user    *guli.User
+	expires time.Time
 }
 
 // NewAccounts returns the account service of db; sms may be nil.
-func NewAccounts(db *DB, sms guli.SMSSender) *Accounts { return &Accounts{db: db, sms: sms} }
+func NewAccounts(db *DB, sms guli.SMSSender) *Accounts {
+	return &Accounts{db: db, sms: sms, sessions: memo[string, keptSession]{max: 10000}}
+}
 
 var _ guli.AccountService = (*Accounts)(nil)
 
@@ -402,19 +415,47 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (*guli.User, 
 	if token == "" || len(token) > 128 {
 		return nil, guli.Errorf(guli.ECUnauthenticated)
 	}
-	u, err := scanUser(s.db.read().row(ctx, `SELECT `+prefixed("u", userColumns)+`
-		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, hashToken(token), ms(s.db.now())))
-	if errors.Is(err, sql.ErrNoRows) {
+	hash := hashToken(token)
+	kept, err := s.sessions.get(ctx, s.db, hash, func() (keptSession, error) {
+		var (
+			k       keptSession
+			expires int64
+		)
+		row := s.db.read().row(ctx, `SELECT `+prefixed("u", userColumns)+`, s.expires_at
+			FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash)
+		var err error
+		k.user, err = scanUser(rowWith{row, []any{&expires}})
+		if errors.Is(err, sql.ErrNoRows) {
+			return k, guli.Errorf(guli.ECUnauthenticated)
+		}
+		if err == nil && k.user.Has(guli.RoleStaff) {
+			k.user.StaffStations, err = staffStations(ctx, s.db.read(), k.user.ID)
+		}
+		if err != nil {
+			return k, s.db.mapErr(err)
+		}
+		k.expires = fromMS(expires)
+		return k, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !s.db.now().Before(kept.expires) {
 		return nil, guli.Errorf(guli.ECUnauthenticated)
 	}
-	if err == nil && u.Has(guli.RoleStaff) {
-		u.StaffStations, err = staffStations(ctx, s.db.read(), u.ID)
+	return copyUser(kept.user), nil
+}
+
+// copyUser hands out a user callers may change without changing the one
+// kept.
+func copyUser(k *guli.User) *guli.User {
+	u := *k
+	u.Roles, u.StaffStations, u.Stations = slices.Clone(k.Roles), slices.Clone(k.StaffStations), slices.Clone(k.Stations)
+	if k.EmergencyContact != nil {
+		ec := *k.EmergencyContact
+		u.EmergencyContact = &ec
 	}
-	if err != nil {
-		return nil, s.db.mapErr(err)
-	}
-	return u, nil
+	return &u
 }
 
 // UpdateMe changes the acting user's own profile.

@@ -25,9 +25,19 @@ import (
 //
 // Lists of activities are what residents' phones ask for most, and alike
 // for everyone: they are kept while the data version holds (memo.go).
+//
+// Lists mark the reader's own places: those are kept the same way, per
+// reader and window.
 type Activities struct {
 	db    *DB
 	lists memo[activityListKey, guli.Page[*guli.Activity]]
+	mine  memo[myRegistrationsKey, map[guli.ID]*guli.Registration]
+}
+
+// myRegistrationsKey is a reader and a window of starts.
+type myRegistrationsKey struct {
+	user     guli.ID
+	from, to int64
 }
 
 // activityListKey is everything a list of activities depends on.
@@ -41,7 +51,8 @@ type activityListKey struct {
 
 // NewActivities returns the activity service of db.
 func NewActivities(db *DB) *Activities {
-	return &Activities{db: db, lists: memo[activityListKey, guli.Page[*guli.Activity]]{max: 200}}
+	return &Activities{db: db, lists: memo[activityListKey, guli.Page[*guli.Activity]]{max: 200},
+		mine: memo[myRegistrationsKey, map[guli.ID]*guli.Registration]{max: 10000}}
 }
 
 var _ guli.ActivityService = (*Activities)(nil)
@@ -687,11 +698,26 @@ func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (m
 	if err != nil {
 		return nil, err
 	}
+	kept, err := s.mine.get(ctx, s.db, myRegistrationsKey{me.ID, ms(from), ms(to)}, func() (map[guli.ID]*guli.Registration, error) {
+		return s.myRegistrations(ctx, me.ID, from, to)
+	})
+	if err != nil {
+		return nil, err
+	}
+	mine := make(map[guli.ID]*guli.Registration, len(kept))
+	for id, r := range kept {
+		c := *r
+		mine[id] = &c
+	}
+	return mine, nil
+}
+
+func (s *Activities) myRegistrations(ctx context.Context, user guli.ID, from, to time.Time) (map[guli.ID]*guli.Registration, error) {
 	mine := map[guli.ID]*guli.Registration{}
-	err = s.db.view(ctx, func(q runner) error {
+	err := s.db.view(ctx, func(q runner) error {
 		rows, err := q.query(ctx, `SELECT g.activity_id`+registrationColumns+`
 			FROM registrations g JOIN activities a ON a.id = g.activity_id
-			WHERE g.user_id = ? AND g.status <> 'cancelled' AND a.start_at >= ? AND a.start_at < ?`, me.ID, ms(from), ms(to))
+			WHERE g.user_id = ? AND g.status <> 'cancelled' AND a.start_at >= ? AND a.start_at < ?`, user, ms(from), ms(to))
 		if err != nil {
 			return err
 		}
@@ -699,7 +725,7 @@ func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (m
 		for rows.Next() {
 			var (
 				activity, created int64
-				r                 = &guli.Registration{UserID: me.ID}
+				r                 = &guli.Registration{UserID: user}
 			)
 			if err := rows.Scan(&activity, &r.Status, &r.Position, &created); err != nil {
 				return err

@@ -816,3 +816,111 @@ func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {
 		}
 	})
 }
+
+// A session, a count of unread notices and a reader's places are kept
+// while the data version holds: signing out, a notice and a read show at
+// once here and within the poll from another process, and a session
+// ends on time with nothing written.
+func TestKeptPersonalAnswersFollowWrites(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		clk := newClock()
+		f := newFixtureWith(t, e, sqlstore.Options{Now: clk.Now})
+		other := dbtest.OpenWith(t, f.dsn, sqlstore.Options{Now: clk.Now}) // another process
+		ctx := context.Background()
+		eventually := func(what string, ok func() bool) {
+			t.Helper()
+			for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%s not seen within 5 s", what)
+				}
+			}
+		}
+
+		// Sessions.
+		f.register(t, "常登录的人", "13700007070")
+		first, err := login(f, "13700007070", "secret-123", "10.0.0.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := f.accounts.Authenticate(ctx, first.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Name, u.Roles = "changed by a caller", append(u.Roles, guli.RoleAdmin)
+		if u, err := f.accounts.Authenticate(ctx, first.Token); err != nil || u.Name != "常登录的人" || u.Has(guli.RoleAdmin) {
+			t.Fatalf("a caller's change reached the kept session: %+v %v", u, err)
+		}
+		if err := sqlstore.NewAccounts(other, nil).Logout(ctx, first.Token); err != nil {
+			t.Fatal(err)
+		}
+		eventually("a sign-out in another process", func() bool {
+			_, err := f.accounts.Authenticate(ctx, first.Token)
+			return code(err) == guli.ECUnauthenticated
+		})
+		second, err := login(f, "13700007070", "secret-123", "10.0.0.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.accounts.Authenticate(ctx, second.Token); err != nil {
+			t.Fatal(err)
+		}
+		clk.Add(31 * 24 * time.Hour)
+		if _, err := f.accounts.Authenticate(ctx, second.Token); code(err) != guli.ECUnauthenticated {
+			t.Fatalf("a kept session outlived its end: %v", err)
+		}
+		clk.Add(-31 * 24 * time.Hour)
+
+		// Unread notices and places: A holds the one place, B waits; A
+		// gives it up in another process, so B is confirmed and told.
+		acts, notes := sqlstore.NewActivities(f.db), sqlstore.NewNotifications(f.db)
+		a, b := f.register(t, "甲", "13700007071"), f.register(t, "乙", "13700007072")
+		start := clk.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "合唱", Category: "class",
+			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*guli.User{a, b} {
+			if _, err := acts.Register(as(u), made[0].ID, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		window := func() map[guli.ID]*guli.Registration {
+			mine, err := acts.MyRegistrations(as(b), start.Add(-time.Hour), start.Add(time.Hour))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return mine
+		}
+		unread := func() int {
+			n, err := notes.UnreadCount(as(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if window()[made[0].ID].Status != guli.RegWaitlisted || unread() != 0 {
+			t.Fatal("before: B should wait, with nothing unread")
+		}
+		window()[made[0].ID].Status = "changed by a caller"
+		if window()[made[0].ID].Status != guli.RegWaitlisted {
+			t.Fatal("a caller's change reached the kept places")
+		}
+		if err := sqlstore.NewActivities(other).CancelRegistration(as(a), made[0].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		eventually("B's place and notice after A gave up in another process", func() bool {
+			return window()[made[0].ID].Status == guli.RegConfirmed && unread() == 1
+		})
+		page, err := notes.Notifications(as(b), guli.ListOptions{})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatal(page, err)
+		}
+		if err := notes.MarkRead(as(b), []guli.ID{page.Items[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if n := unread(); n != 0 {
+			t.Fatalf("after reading, %d unread", n)
+		}
+	})
+}

@@ -9,10 +9,18 @@ import (
 )
 
 // Notifications implements guli.NotificationService.
-type Notifications struct{ db *DB }
+//
+// Every page shows the reader's count of unread notices: counts are kept
+// while the data version holds (memo.go).
+type Notifications struct {
+	db     *DB
+	unread memo[guli.ID, int]
+}
 
 // NewNotifications returns the notification service of db.
-func NewNotifications(db *DB) *Notifications { return &Notifications{db} }
+func NewNotifications(db *DB) *Notifications {
+	return &Notifications{db: db, unread: memo[guli.ID, int]{max: 10000}}
+}
 
 var _ guli.NotificationService = (*Notifications)(nil)
 
@@ -82,7 +90,9 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	err = s.db.read().row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
-	return n, s.db.mapErr(err)
+	return s.unread.get(ctx, s.db, me.ID, func() (int, error) {
+		var n int
+		err := s.db.read().row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
+		return n, s.db.mapErr(err)
+	})
 }

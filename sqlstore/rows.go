@@ -69,3 +69,12 @@ func intPtr(n sql.NullInt64) *int {
 	v := int(n.Int64)
 	return &v
 }
+
+// rowWith reads a row whose last columns go to extra, after those the
+// wrapped scan reads: a shared scan function, with a column more.
+type rowWith struct {
+	row   interface{ Scan(...any) error }
+	extra []any
+}
+
+func (r rowWith) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }

@@ -290,6 +290,17 @@ func Measure(e *Env, row Row, clients int, d time.Duration) Result {
 		wg    sync.WaitGroup
 		spent time.Duration
 	)
+	if row.Meanwhile != nil {
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			row.Meanwhile(e, stop)
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+	}
 	deadline := time.Now().Add(d)
 	for w := range clients {
 		wg.Add(1)

@@ -16,6 +16,9 @@ type Row struct {
 	Pattern string // the route, as the server lists it (web.Server.Patterns)
 	Want    int    // the status a request answers when all is well
 	Request func(e *Env, w, i int) (*http.Request, error)
+	// Meanwhile, if set, runs beside the clients, untimed, until stop
+	// closes: the rest of a busy day.
+	Meanwhile func(e *Env, stop <-chan struct{})
 }
 
 // get is a GET of path as token (none: anonymous).
@@ -86,6 +89,27 @@ func (e *Env) signOff(w int) {
 	e.Call("DELETE", "/api/v1/activities/"+e.Activity+"/registrations/me", e.Workers[w].Token, nil, 204, nil)
 }
 
+// signUps has the first client's resident sign up for the mix's activity
+// and give it up again, perSecond times a second in all.
+func signUps(perSecond int) func(e *Env, stop <-chan struct{}) {
+	return func(e *Env, stop <-chan struct{}) {
+		tick := time.NewTicker(time.Second / time.Duration(perSecond))
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if i%2 == 0 {
+					e.signUp(0)
+				} else {
+					e.signOff(0)
+				}
+			}
+		}
+	}
+}
+
 // scratchActivity makes an activity at the scratch station.
 func (e *Env) scratchActivity() (string, error) {
 	start := time.Now().AddDate(0, 0, 40).Truncate(time.Hour)
@@ -124,102 +148,109 @@ func (e *Env) newPass(w int) string {
 // Mix is every route of Guli, as the people who use each would.
 var Mix = []Row{
 	// Operations.
-	{"healthz", "GET /healthz", 200, get(at("/healthz"), anonymous)},
-	{"readyz", "GET /readyz", 200, get(at("/readyz"), anonymous)},
-	{"metrics (admin)", "GET /metrics", 200, get(at("/metrics"), admin)},
+	{"healthz", "GET /healthz", 200, get(at("/healthz"), anonymous), nil},
+	{"readyz", "GET /readyz", 200, get(at("/readyz"), anonymous), nil},
+	{"metrics (admin)", "GET /metrics", 200, get(at("/metrics"), admin), nil},
 
 	// Public reads a resident's phone makes most.
-	{"home, anonymous", "GET /{$}", 200, get(at("/"), anonymous)},
-	{"home, signed in", "GET /{$}", 200, get(at("/"), resident)},
-	{"timetable, anonymous", "GET /activities", 200, get(at("/activities"), anonymous)},
-	{"timetable, signed in", "GET /activities", 200, get(at("/activities"), resident)},
-	{"activity page", "GET /activities/{id}", 200, get(func(e *Env) string { return "/activities/" + e.Activity }, resident)},
+	{"home, anonymous", "GET /{$}", 200, get(at("/"), anonymous), nil},
+	{"home, signed in", "GET /{$}", 200, get(at("/"), resident), nil},
+	{"timetable, anonymous", "GET /activities", 200, get(at("/activities"), anonymous), nil},
+	{"timetable, signed in", "GET /activities", 200, get(at("/activities"), resident), nil},
+	// The rows above read while nothing changes, so kept answers stay
+	// kept; these read while someone signs up or gives up a place a
+	// hundred times a second, each time letting go of all that was kept:
+	// a busy day.
+	{Name: "home, signed in, among sign-ups", Pattern: "GET /{$}", Want: 200, Request: get(at("/"), resident), Meanwhile: signUps(100)},
+	{Name: "timetable, signed in, among sign-ups", Pattern: "GET /activities", Want: 200, Request: get(at("/activities"), resident),
+		Meanwhile: signUps(100)},
+	{"activity page", "GET /activities/{id}", 200, get(func(e *Env) string { return "/activities/" + e.Activity }, resident), nil},
 	{"month list (JSON)", "GET /api/v1/activities", 200, get(func(e *Env) string {
 		from := time.Now().Format("2006-01-02")
 		return "/api/v1/activities?limit=200&station_id=" + e.Station + "&from=" + from + "&to=" + time.Now().AddDate(0, 1, 0).Format("2006-01-02")
-	}, anonymous)},
-	{"activity (JSON)", "GET /api/v1/activities/{id}", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity }, resident)},
-	{"my activities (JSON)", "GET /api/v1/me/activities", 200, get(at("/api/v1/me/activities"), resident)},
-	{"my activities page", "GET /my/activities", 200, get(at("/my/activities"), resident)},
-	{"stations", "GET /api/v1/stations", 200, get(at("/api/v1/stations"), anonymous)},
-	{"station", "GET /api/v1/stations/{id}", 200, get(stationPath(""), anonymous)},
-	{"areas", "GET /api/v1/areas", 200, get(at("/api/v1/areas"), anonymous)},
-	{"closures", "GET /api/v1/stations/{id}/closures", 200, get(stationPath("/closures"), anonymous)},
-	{"station calendar", "GET /api/v1/calendar.ics", 200, get(func(e *Env) string { return "/api/v1/calendar.ics?station_id=" + e.Station }, anonymous)},
-	{"station calendar, first address", "GET /calendar.ics", 200, get(func(e *Env) string { return "/calendar.ics?station_id=" + e.Station }, anonymous)},
-	{"personal calendar", "GET /calendar/{file}", 200, get(func(e *Env) string { return e.Feed }, anonymous)},
-	{"room bookings", "GET /api/v1/rooms/{id}/bookings", 200, get(func(e *Env) string { return "/api/v1/rooms/" + e.Room + "/bookings" }, anonymous)},
-	{"room page", "GET /rooms/{id}", 200, get(func(e *Env) string { return "/rooms/" + e.Room }, resident)},
-	{"stations page", "GET /stations", 200, get(at("/stations"), anonymous)},
-	{"login page", "GET /login", 200, get(at("/login"), anonymous)},
-	{"register page", "GET /register", 200, get(at("/register"), anonymous)},
-	{"reset page", "GET /reset", 200, get(at("/reset"), anonymous)},
-	{"me", "GET /api/v1/me", 200, get(at("/api/v1/me"), resident)},
-	{"me page", "GET /me", 200, get(at("/me"), resident)},
-	{"password page", "GET /me/password", 200, get(at("/me/password"), resident)},
-	{"health page", "GET /health", 200, get(at("/health"), resident)},
-	{"notifications (JSON)", "GET /api/v1/me/notifications", 200, get(at("/api/v1/me/notifications"), resident)},
-	{"notifications page", "GET /notifications", 200, get(at("/notifications"), resident)},
-	{"calendar address", "GET /api/v1/me/calendar", 200, get(at("/api/v1/me/calendar"), resident)},
-	{"check-in page", "GET /checkin", 200, get(func(e *Env) string { return "/checkin?station=" + e.Station }, resident)},
-	{"help (to come)", "GET /help", 200, get(at("/help"), anonymous)},
-	{"teams (to come)", "GET /teams", 200, get(at("/teams"), anonymous)},
-	{"notices (to come)", "GET /notices", 200, get(at("/notices"), anonymous)},
-	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous)},
-	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous)},
-	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous)},
-	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous)},
+	}, anonymous), nil},
+	{"activity (JSON)", "GET /api/v1/activities/{id}", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity }, resident), nil},
+	{"my activities (JSON)", "GET /api/v1/me/activities", 200, get(at("/api/v1/me/activities"), resident), nil},
+	{"my activities page", "GET /my/activities", 200, get(at("/my/activities"), resident), nil},
+	{"stations", "GET /api/v1/stations", 200, get(at("/api/v1/stations"), anonymous), nil},
+	{"station", "GET /api/v1/stations/{id}", 200, get(stationPath(""), anonymous), nil},
+	{"areas", "GET /api/v1/areas", 200, get(at("/api/v1/areas"), anonymous), nil},
+	{"closures", "GET /api/v1/stations/{id}/closures", 200, get(stationPath("/closures"), anonymous), nil},
+	{"station calendar", "GET /api/v1/calendar.ics", 200, get(func(e *Env) string { return "/api/v1/calendar.ics?station_id=" + e.Station }, anonymous), nil},
+	{"station calendar, first address", "GET /calendar.ics", 200, get(func(e *Env) string { return "/calendar.ics?station_id=" + e.Station }, anonymous), nil},
+	{"personal calendar", "GET /calendar/{file}", 200, get(func(e *Env) string { return e.Feed }, anonymous), nil},
+	{"room bookings", "GET /api/v1/rooms/{id}/bookings", 200, get(func(e *Env) string { return "/api/v1/rooms/" + e.Room + "/bookings" }, anonymous), nil},
+	{"room page", "GET /rooms/{id}", 200, get(func(e *Env) string { return "/rooms/" + e.Room }, resident), nil},
+	{"stations page", "GET /stations", 200, get(at("/stations"), anonymous), nil},
+	{"login page", "GET /login", 200, get(at("/login"), anonymous), nil},
+	{"register page", "GET /register", 200, get(at("/register"), anonymous), nil},
+	{"reset page", "GET /reset", 200, get(at("/reset"), anonymous), nil},
+	{"me", "GET /api/v1/me", 200, get(at("/api/v1/me"), resident), nil},
+	{"me page", "GET /me", 200, get(at("/me"), resident), nil},
+	{"password page", "GET /me/password", 200, get(at("/me/password"), resident), nil},
+	{"health page", "GET /health", 200, get(at("/health"), resident), nil},
+	{"notifications (JSON)", "GET /api/v1/me/notifications", 200, get(at("/api/v1/me/notifications"), resident), nil},
+	{"notifications page", "GET /notifications", 200, get(at("/notifications"), resident), nil},
+	{"calendar address", "GET /api/v1/me/calendar", 200, get(at("/api/v1/me/calendar"), resident), nil},
+	{"check-in page", "GET /checkin", 200, get(func(e *Env) string { return "/checkin?station=" + e.Station }, resident), nil},
+	{"help (to come)", "GET /help", 200, get(at("/help"), anonymous), nil},
+	{"teams (to come)", "GET /teams", 200, get(at("/teams"), anonymous), nil},
+	{"notices (to come)", "GET /notices", 200, get(at("/notices"), anonymous), nil},
+	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous), nil},
+	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
+	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},
+	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous), nil},
 
 	// The desk.
-	{"desk", "GET /desk", 200, get(at("/desk"), staff)},
-	{"door", "GET /desk/door", 200, get(at("/desk/door"), staff)},
-	{"desk health", "GET /desk/health", 200, get(func(e *Env) string { return "/desk/health?user_id=" + e.ResidentID }, staff)},
-	{"new activity page", "GET /desk/activities/new", 200, get(at("/desk/activities/new"), staff)},
-	{"roster page", "GET /desk/activities/{id}", 200, get(func(e *Env) string { return "/desk/activities/" + e.Activity }, staff)},
-	{"residents page", "GET /desk/residents", 200, get(at("/desk/residents?q="+url.QueryEscape("李")), staff)},
-	{"booking rules page", "GET /desk/booking-rules", 200, get(at("/desk/booking-rules"), staff)},
-	{"roster (JSON)", "GET /api/v1/activities/{id}/registrations", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity + "/registrations" }, staff)},
-	{"find residents", "GET /api/v1/users", 200, get(at("/api/v1/users?q="+url.QueryEscape("李")), staff)},
-	{"a resident", "GET /api/v1/users/{id}", 200, get(func(e *Env) string { return "/api/v1/users/" + e.ResidentID }, staff)},
+	{"desk", "GET /desk", 200, get(at("/desk"), staff), nil},
+	{"door", "GET /desk/door", 200, get(at("/desk/door"), staff), nil},
+	{"desk health", "GET /desk/health", 200, get(func(e *Env) string { return "/desk/health?user_id=" + e.ResidentID }, staff), nil},
+	{"new activity page", "GET /desk/activities/new", 200, get(at("/desk/activities/new"), staff), nil},
+	{"roster page", "GET /desk/activities/{id}", 200, get(func(e *Env) string { return "/desk/activities/" + e.Activity }, staff), nil},
+	{"residents page", "GET /desk/residents", 200, get(at("/desk/residents?q="+url.QueryEscape("李")), staff), nil},
+	{"booking rules page", "GET /desk/booking-rules", 200, get(at("/desk/booking-rules"), staff), nil},
+	{"roster (JSON)", "GET /api/v1/activities/{id}/registrations", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity + "/registrations" }, staff), nil},
+	{"find residents", "GET /api/v1/users", 200, get(at("/api/v1/users?q="+url.QueryEscape("李")), staff), nil},
+	{"a resident", "GET /api/v1/users/{id}", 200, get(func(e *Env) string { return "/api/v1/users/" + e.ResidentID }, staff), nil},
 	{"health checks", "GET /api/v1/users/{id}/health-measurements", 200, get(func(e *Env) string {
 		return "/api/v1/users/" + e.ResidentID + "/health-measurements"
-	}, staff)},
-	{"check-in code", "GET /api/v1/stations/{id}/checkin-code", 200, get(stationPath("/checkin-code"), staff)},
-	{"check-in QR code", "GET /api/v1/stations/{id}/checkin-code.png", 200, get(stationPath("/checkin-code.png"), staff)},
-	{"audit log (admin)", "GET /api/v1/audit", 200, get(at("/api/v1/audit"), admin)},
+	}, staff), nil},
+	{"check-in code", "GET /api/v1/stations/{id}/checkin-code", 200, get(stationPath("/checkin-code"), staff), nil},
+	{"check-in QR code", "GET /api/v1/stations/{id}/checkin-code.png", 200, get(stationPath("/checkin-code.png"), staff), nil},
+	{"audit log (admin)", "GET /api/v1/audit", 200, get(at("/api/v1/audit"), admin), nil},
 
 	// Sign-ups and their undoing, each client as its own resident.
 	{"sign up (JSON)", "POST /api/v1/activities/{id}/registrations", 201, func(e *Env, w, i int) (*http.Request, error) {
 		e.signOff(w)
 		return e.request("POST", "/api/v1/activities/"+e.Activity+"/registrations", e.Workers[w].Token, nil)
-	}},
+	}, nil},
 	{"cancel a place (JSON)", "DELETE /api/v1/activities/{id}/registrations/{user}", 204, func(e *Env, w, i int) (*http.Request, error) {
 		e.signUp(w)
 		return e.request("DELETE", "/api/v1/activities/"+e.Activity+"/registrations/me", e.Workers[w].Token, nil)
-	}},
+	}, nil},
 	{"sign up (page)", "POST /activities/{id}/register", 303, func(e *Env, w, i int) (*http.Request, error) {
 		e.signOff(w)
 		return e.request("POST", "/activities/"+e.Activity+"/register", e.Workers[w].Token, "next=/activities")
-	}},
+	}, nil},
 	{"cancel a place (page)", "POST /activities/{id}/cancel", 303, func(e *Env, w, i int) (*http.Request, error) {
 		e.signUp(w)
 		return e.request("POST", "/activities/"+e.Activity+"/cancel", e.Workers[w].Token, "next=/activities")
-	}},
+	}, nil},
 	{"register someone at the desk", "POST /desk/activities/{id}/register", 303, func(e *Env, w, i int) (*http.Request, error) {
 		e.signOff(w)
 		return e.request("POST", "/desk/activities/"+e.Activity+"/register", e.Staff, "user_id="+e.Workers[w].ID)
-	}},
+	}, nil},
 	{"attendance (JSON)", "POST /api/v1/activities/{id}/attendance", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/activities/" + e.Activity + "/attendance" },
-		staff, func(e *Env, _ int) any { return map[string]string{"user_id": e.ResidentID} })},
+		staff, func(e *Env, _ int) any { return map[string]string{"user_id": e.ResidentID} }), nil},
 	{"attendance (desk)", "POST /desk/activities/{id}/attendance", 303, send("POST", func(e *Env, _ int) string { return "/desk/activities/" + e.Activity + "/attendance" },
-		staff, func(e *Env, _ int) any { return "user_id=" + e.ResidentID })},
+		staff, func(e *Env, _ int) any { return "user_id=" + e.ResidentID }), nil},
 
 	// Rooms.
 	{"book a room (JSON)", "POST /api/v1/rooms/{id}/bookings", 201, func(e *Env, w, i int) (*http.Request, error) {
 		e.unbook(w)
 		start, end := e.slot()
 		return e.request("POST", "/api/v1/rooms/"+e.ScratchRoom+"/bookings", e.Workers[w].Token, map[string]string{"start": start, "end": end, "purpose": "压测"})
-	}},
+	}, nil},
 	{"cancel a booking (JSON)", "DELETE /api/v1/bookings/{id}", 204, func(e *Env, w, i int) (*http.Request, error) {
 		if err := e.book(w); err != nil {
 			return nil, err
@@ -227,7 +258,7 @@ var Mix = []Row{
 		id := e.Workers[w].Booking
 		e.Workers[w].Booking = ""
 		return e.request("DELETE", "/api/v1/bookings/"+id, e.Workers[w].Token, nil)
-	}},
+	}, nil},
 	{"book a room (page)", "POST /rooms/{id}/book", 303, func(e *Env, w, i int) (*http.Request, error) {
 		e.unbook(w)
 		start, _ := e.slot()
@@ -235,7 +266,7 @@ var Mix = []Row{
 		t = t.In(time.FixedZone("CST", 8*3600))
 		f := url.Values{"date": {t.Format("2006-01-02")}, "from": {t.Format("15:04")}, "to": {t.Add(time.Minute).Format("15:04")}, "purpose": {"压测"}}
 		return e.request("POST", "/rooms/"+e.ScratchRoom+"/book", e.Workers[w].Token, f.Encode())
-	}},
+	}, nil},
 	{"cancel a booking (page)", "POST /bookings/{id}/cancel", 303, func(e *Env, w, i int) (*http.Request, error) {
 		if err := e.book(w); err != nil {
 			return nil, err
@@ -243,128 +274,128 @@ var Mix = []Row{
 		id := e.Workers[w].Booking
 		e.Workers[w].Booking = ""
 		return e.request("POST", "/bookings/"+id+"/cancel", e.Workers[w].Token, "next=/")
-	}},
+	}, nil},
 
 	// The desk's writes.
-	{"+1 visitor (JSON)", "POST /api/v1/stations/{id}/visits", 201, send("POST", stationPathW("/visits"), staff, jsonBody(map[string]any{"count": 1, "purpose": "other"}))},
-	{"+1 visitor (desk)", "POST /desk/visits", 303, send("POST", atW("/desk/visits"), staff, form("purpose=other&count=1"))},
+	{"+1 visitor (JSON)", "POST /api/v1/stations/{id}/visits", 201, send("POST", stationPathW("/visits"), staff, jsonBody(map[string]any{"count": 1, "purpose": "other"})), nil},
+	{"+1 visitor (desk)", "POST /desk/visits", 303, send("POST", atW("/desk/visits"), staff, form("purpose=other&count=1")), nil},
 	{"check in at the door (JSON)", "POST /api/v1/stations/{id}/checkin", 201, send("POST", stationPathW("/checkin"), resident, func(e *Env, _ int) any {
 		return map[string]string{"code": e.CheckinCode}
-	})},
+	}), nil},
 	{"check in at the door (page)", "POST /checkin", 303, send("POST", atW("/checkin"), resident, func(e *Env, _ int) any {
 		return "station=" + e.Station + "&code=" + e.CheckinCode
-	})},
+	}), nil},
 	{"record a health check (JSON)", "POST /api/v1/health-measurements", 201, send("POST", atW("/api/v1/health-measurements"), staff, func(e *Env, _ int) any {
 		return map[string]any{"user_id": e.ResidentID, "kind": "blood_pressure", "systolic": 128, "diastolic": 82, "pulse": 70}
-	})},
+	}), nil},
 	{"record a health check (desk)", "POST /desk/health", 303, send("POST", atW("/desk/health"), staff, func(e *Env, _ int) any {
 		return "user_id=" + e.ResidentID + "&kind=temperature&celsius=36.6"
-	})},
+	}), nil},
 	{"create an activity (JSON)", "POST /api/v1/activities", 201, send("POST", atW("/api/v1/activities"), admin, func(e *Env, _ int) any {
 		start := time.Now().AddDate(0, 0, 50).Truncate(time.Hour)
 		return map[string]any{"station_id": e.Scratch, "title": "压测课程", "category": "class", "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}
-	})},
+	}), nil},
 	{"create an activity (desk)", "POST /desk/activities/new", 303, func(e *Env, w, i int) (*http.Request, error) {
 		req, err := e.request("POST", "/desk/activities/new", e.Admin, "title=压测课程&category=class&date="+time.Now().AddDate(0, 0, 50).Format("2006-01-02")+"&from=10:00&to=11:00&capacity=10&weeks=1")
 		if err == nil {
 			req.AddCookie(&http.Cookie{Name: "guli_station", Value: e.Scratch})
 		}
 		return req, err
-	}},
+	}, nil},
 	{"cancel an activity (JSON)", "DELETE /api/v1/activities/{id}", 204, func(e *Env, w, i int) (*http.Request, error) {
 		id, err := e.scratchActivity()
 		if err != nil {
 			return nil, err
 		}
 		return e.request("DELETE", "/api/v1/activities/"+id, e.Admin, nil)
-	}},
+	}, nil},
 	{"cancel an activity (desk)", "POST /desk/activities/{id}/cancel", 303, func(e *Env, w, i int) (*http.Request, error) {
 		id, err := e.scratchActivity()
 		if err != nil {
 			return nil, err
 		}
 		return e.request("POST", "/desk/activities/"+id+"/cancel", e.Admin, "")
-	}},
-	{"add a room", "POST /api/v1/stations/{id}/rooms", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/rooms" }, admin, jsonBody(map[string]any{"name": "压测房间", "capacity": 4}))},
-	{"add an area", "POST /api/v1/stations/{id}/areas", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/areas" }, admin, jsonBody(map[string]string{"name": "压测小区", "committee": "压测居委会"}))},
+	}, nil},
+	{"add a room", "POST /api/v1/stations/{id}/rooms", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/rooms" }, admin, jsonBody(map[string]any{"name": "压测房间", "capacity": 4})), nil},
+	{"add an area", "POST /api/v1/stations/{id}/areas", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/areas" }, admin, jsonBody(map[string]string{"name": "压测小区", "committee": "压测居委会"})), nil},
 	{"close a day", "POST /api/v1/stations/{id}/closures", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/closures" }, admin, func(e *Env, _ int) any {
 		return map[string]string{"date": time.Now().AddDate(0, 0, 2+e.seq()%3000).Format("2006-01-02"), "reason": "压测"}
-	})},
+	}), nil},
 	{"open a closed day", "DELETE /api/v1/stations/{id}/closures/{date}", 204, func(e *Env, w, i int) (*http.Request, error) {
 		day := time.Now().AddDate(0, 0, 4000+e.seq()).Format("2006-01-02")
 		if err := e.Call("POST", "/api/v1/stations/"+e.Scratch+"/closures", e.Admin, map[string]string{"date": day}, 201, nil); err != nil {
 			return nil, err
 		}
 		return e.request("DELETE", "/api/v1/stations/"+e.Scratch+"/closures/"+day, e.Admin, nil)
-	}},
+	}, nil},
 	{"opening hours", "PUT /api/v1/stations/{id}/opening-hours", 200, send("PUT", stationPathW("/opening-hours"), staff, jsonBody(map[string]any{"opening_hours": map[string][]string{
-		"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}}))},
-	{"booking rules (JSON)", "PUT /api/v1/stations/{id}/booking-rules", 200, send("PUT", stationPathW("/booking-rules"), staff, jsonBody(map[string]int{"max_days_ahead": 366, "max_minutes": 1440, "max_future_bookings": 100}))},
-	{"booking rules (desk)", "POST /desk/booking-rules", 303, send("POST", atW("/desk/booking-rules"), staff, form("max_days_ahead=366&max_hours=24&max_future_bookings=100"))},
-	{"create a station (admin)", "POST /api/v1/stations", 201, send("POST", atW("/api/v1/stations"), admin, jsonBody(map[string]any{"name": "压测分站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}))},
+		"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}})), nil},
+	{"booking rules (JSON)", "PUT /api/v1/stations/{id}/booking-rules", 200, send("PUT", stationPathW("/booking-rules"), staff, jsonBody(map[string]int{"max_days_ahead": 366, "max_minutes": 1440, "max_future_bookings": 100})), nil},
+	{"booking rules (desk)", "POST /desk/booking-rules", 303, send("POST", atW("/desk/booking-rules"), staff, form("max_days_ahead=366&max_hours=24&max_future_bookings=100")), nil},
+	{"create a station (admin)", "POST /api/v1/stations", 201, send("POST", atW("/api/v1/stations"), admin, jsonBody(map[string]any{"name": "压测分站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}})), nil},
 	{"keep an account for a resident", "POST /api/v1/users", 201, send("POST", atW("/api/v1/users"), staff, func(e *Env, _ int) any {
 		return map[string]any{"name": "代管账号", "area_id": e.Area, "birth_year": 1945}
-	})},
-	{"set a resident's roles", "PUT /api/v1/users/{id}/roles", 200, send("PUT", func(e *Env, _ int) string { return "/api/v1/users/" + e.ResidentID + "/roles" }, staff, jsonBody(map[string]any{"roles": []string{"resident"}}))},
-	{"a reset code (JSON)", "POST /api/v1/users/{id}/password-reset", 201, send("POST", func(e *Env, w int) string { return "/api/v1/users/" + e.Workers[w].ID + "/password-reset" }, staff, noBody)},
-	{"a reset code (desk)", "POST /desk/residents/{id}/password-reset", 201, send("POST", func(e *Env, w int) string { return "/desk/residents/" + e.Workers[w].ID + "/password-reset" }, staff, form(""))},
+	}), nil},
+	{"set a resident's roles", "PUT /api/v1/users/{id}/roles", 200, send("PUT", func(e *Env, _ int) string { return "/api/v1/users/" + e.ResidentID + "/roles" }, staff, jsonBody(map[string]any{"roles": []string{"resident"}})), nil},
+	{"a reset code (JSON)", "POST /api/v1/users/{id}/password-reset", 201, send("POST", func(e *Env, w int) string { return "/api/v1/users/" + e.Workers[w].ID + "/password-reset" }, staff, noBody), nil},
+	{"a reset code (desk)", "POST /desk/residents/{id}/password-reset", 201, send("POST", func(e *Env, w int) string { return "/desk/residents/" + e.Workers[w].ID + "/password-reset" }, staff, form("")), nil},
 
 	// A resident's own writes.
-	{"update me", "PATCH /api/v1/me", 200, send("PATCH", atW("/api/v1/me"), resident, jsonBody(map[string]any{"emergency_contact": map[string]string{"name": "李芳", "phone": "13900000008"}}))},
-	{"emergency contact page", "POST /me", 303, send("POST", atW("/me"), resident, form("ec_name=李芳&ec_phone=13900000008"))},
-	{"volunteer profile", "PUT /api/v1/me/volunteer-profile", 200, send("PUT", atW("/api/v1/me/volunteer-profile"), talent, jsonBody(map[string]any{"skills": []string{"tech"}}))},
-	{"mark notifications read (JSON)", "POST /api/v1/me/notifications/read", 204, send("POST", atW("/api/v1/me/notifications/read"), resident, jsonBody(map[string]any{"ids": []string{}}))},
-	{"mark notifications read (page)", "POST /notifications/read", 303, send("POST", atW("/notifications/read"), resident, form(""))},
-	{"new calendar address", "POST /api/v1/me/calendar", 200, send("POST", atW("/api/v1/me/calendar"), worker, noBody)},
-	{"elder mode", "POST /prefs/elder", 303, send("POST", atW("/prefs/elder"), anonymous, form("elder=1&next=/"))},
-	{"language", "POST /prefs/lang", 303, send("POST", atW("/prefs/lang"), anonymous, form("lang=en&next=/"))},
-	{"choose a station", "POST /stations", 303, send("POST", atW("/stations"), anonymous, func(e *Env, _ int) any { return "station_id=" + e.Station })},
+	{"update me", "PATCH /api/v1/me", 200, send("PATCH", atW("/api/v1/me"), resident, jsonBody(map[string]any{"emergency_contact": map[string]string{"name": "李芳", "phone": "13900000008"}})), nil},
+	{"emergency contact page", "POST /me", 303, send("POST", atW("/me"), resident, form("ec_name=李芳&ec_phone=13900000008")), nil},
+	{"volunteer profile", "PUT /api/v1/me/volunteer-profile", 200, send("PUT", atW("/api/v1/me/volunteer-profile"), talent, jsonBody(map[string]any{"skills": []string{"tech"}})), nil},
+	{"mark notifications read (JSON)", "POST /api/v1/me/notifications/read", 204, send("POST", atW("/api/v1/me/notifications/read"), resident, jsonBody(map[string]any{"ids": []string{}})), nil},
+	{"mark notifications read (page)", "POST /notifications/read", 303, send("POST", atW("/notifications/read"), resident, form("")), nil},
+	{"new calendar address", "POST /api/v1/me/calendar", 200, send("POST", atW("/api/v1/me/calendar"), worker, noBody), nil},
+	{"elder mode", "POST /prefs/elder", 303, send("POST", atW("/prefs/elder"), anonymous, form("elder=1&next=/")), nil},
+	{"language", "POST /prefs/lang", 303, send("POST", atW("/prefs/lang"), anonymous, form("lang=en&next=/")), nil},
+	{"choose a station", "POST /stations", 303, send("POST", atW("/stations"), anonymous, func(e *Env, _ int) any { return "station_id=" + e.Station }), nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.
 	{"sign in (JSON)", "POST /api/v1/auth/login", 200, send("POST", atW("/api/v1/auth/login"), anonymous, func(e *Env, w int) any {
 		return map[string]string{"phone": e.Workers[w].Phone, "password": e.Workers[w].Pass}
-	})},
+	}), nil},
 	{"sign in (page)", "POST /login", 303, send("POST", atW("/login"), anonymous, func(e *Env, w int) any {
 		return url.Values{"phone": {e.Workers[w].Phone}, "password": {e.Workers[w].Pass}, "next": {"/"}}.Encode()
-	})},
+	}), nil},
 	{"register (JSON)", "POST /api/v1/auth/register", 201, func(e *Env, w, i int) (*http.Request, error) {
 		phone := fmt.Sprintf("18%09d", e.run*1000+int64(e.seq())%1000)
 		return e.request("POST", "/api/v1/auth/register", "", map[string]any{"name": "新居民", "phone": phone, "password": "压测用的密码-" + phone, "area_id": e.ScratchArea})
-	}},
+	}, nil},
 	{"register (page)", "POST /register", 303, func(e *Env, w, i int) (*http.Request, error) {
 		phone := fmt.Sprintf("17%09d", e.run*1000+int64(e.seq())%1000)
 		return e.request("POST", "/register", "", url.Values{"name": {"新居民"}, "phone": {phone}, "password": {"压测用的密码-" + phone}, "area_id": {e.ScratchArea}}.Encode())
-	}},
-	{"texted code (none configured)", "POST /api/v1/auth/sms-code", 404, send("POST", atW("/api/v1/auth/sms-code"), anonymous, jsonBody(map[string]string{"phone": "13912345678"}))},
-	{"texted code page (none configured)", "POST /register/sms-code", 404, send("POST", atW("/register/sms-code"), anonymous, form("phone=13912345678"))},
+	}, nil},
+	{"texted code (none configured)", "POST /api/v1/auth/sms-code", 404, send("POST", atW("/api/v1/auth/sms-code"), anonymous, jsonBody(map[string]string{"phone": "13912345678"})), nil},
+	{"texted code page (none configured)", "POST /register/sms-code", 404, send("POST", atW("/register/sms-code"), anonymous, form("phone=13912345678")), nil},
 	{"sign out (JSON)", "POST /api/v1/auth/logout", 204, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
 			return nil, err
 		}
 		return e.request("POST", "/api/v1/auth/logout", tok, nil)
-	}},
+	}, nil},
 	{"sign out (page)", "POST /logout", 303, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
 			return nil, err
 		}
 		return e.request("POST", "/logout", tok, "")
-	}},
+	}, nil},
 	{"sign out everywhere (JSON)", "POST /api/v1/auth/logout-all", 204, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
 			return nil, err
 		}
 		return e.request("POST", "/api/v1/auth/logout-all", tok, nil)
-	}},
+	}, nil},
 	{"sign out everywhere (page)", "POST /logout-all", 303, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
 			return nil, err
 		}
 		return e.request("POST", "/logout-all", tok, "")
-	}},
+	}, nil},
 	{"change password (JSON)", "PUT /api/v1/me/password", 204, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
@@ -374,7 +405,7 @@ var Mix = []Row{
 		req, err := e.request("PUT", "/api/v1/me/password", tok, map[string]string{"current_password": e.Spares[w].Pass, "new_password": next})
 		e.Spares[w].Pass = next // the row expects success; a failure shows as its status
 		return req, err
-	}},
+	}, nil},
 	{"change password (page)", "POST /me/password", 303, func(e *Env, w, i int) (*http.Request, error) {
 		tok, err := e.spareSession(w)
 		if err != nil {
@@ -384,7 +415,7 @@ var Mix = []Row{
 		req, err := e.request("POST", "/me/password", tok, url.Values{"current_password": {e.Spares[w].Pass}, "new_password": {next}}.Encode())
 		e.Spares[w].Pass = next
 		return req, err
-	}},
+	}, nil},
 	{"reset a password (JSON)", "POST /api/v1/auth/reset", 204, func(e *Env, w, i int) (*http.Request, error) {
 		code, err := e.resetCode(w)
 		if err != nil {
@@ -394,7 +425,7 @@ var Mix = []Row{
 		req, err := e.request("POST", "/api/v1/auth/reset", "", map[string]string{"phone": e.Spares[w].Phone, "code": code, "new_password": next})
 		e.Spares[w].Pass = next
 		return req, err
-	}},
+	}, nil},
 	{"reset a password (page)", "POST /reset", 303, func(e *Env, w, i int) (*http.Request, error) {
 		code, err := e.resetCode(w)
 		if err != nil {
@@ -404,5 +435,5 @@ var Mix = []Row{
 		req, err := e.request("POST", "/reset", "", url.Values{"phone": {e.Spares[w].Phone}, "code": {code}, "new_password": {next}}.Encode())
 		e.Spares[w].Pass = next
 		return req, err
-	}},
+	}, nil},
 }
