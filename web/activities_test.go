@@ -257,9 +257,10 @@ func TestRoomNeverHeldTwice(t *testing.T) {
 	})
 }
 
-// A busy week is more than one page of the activity list: the timetable
-// shows every activity of it, not the first page.
-func TestTimetableShowsABusyWeekWhole(t *testing.T) {
+// A busy week is more than one page of the activity list and more than a
+// phone's screen can hold: the timetable shows it a day at a time, each
+// day whole, with the week's days and their counts to choose from.
+func TestTimetableShowsABusyWeekDayByDay(t *testing.T) {
 	srv := testserver.New(t, dbtest.Engines(t)[0])
 	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
 	monday := nextOpen(time.Wednesday, "09:00").AddDate(0, 0, 28)
@@ -274,10 +275,35 @@ func TestTimetableShowsABusyWeekWhole(t *testing.T) {
 			t.Fatalf("activity %d: %d %s", i, r.Status, r.Body)
 		}
 	}
-	page := string(srv.Do(t, "GET", "/activities?from="+monday.Format(time.DateOnly), "", nil).Body)
-	for _, i := range []int{0, 199, 200, busy - 1} {
-		if !strings.Contains(page, fmt.Sprintf("活动 %d<", i)) {
-			t.Errorf("activity %d of %d is missing from the week", i, busy)
+	week := string(srv.Do(t, "GET", "/activities?from="+monday.Format(time.DateOnly), "", nil).Body)
+	if strings.Count(week, "<article") > 100 {
+		t.Fatalf("a busy week is shown whole: %d cards", strings.Count(week, "<article"))
+	}
+	seen := map[int]int{}
+	for i := range 7 {
+		day := monday.AddDate(0, 0, i).Format(time.DateOnly)
+		link := "/activities?day=" + day + "&amp;from=" + monday.Format(time.DateOnly)
+		if !strings.Contains(week, link) {
+			t.Fatalf("no link to %s in the week's days", day)
+		}
+		page := string(srv.Do(t, "GET", strings.ReplaceAll(link, "&amp;", "&"), "", nil).Body)
+		cards, ours := strings.Count(page, "<article"), 0
+		if !strings.Contains(page, fmt.Sprintf("（%d）</a>", cards)) {
+			t.Errorf("%s shows %d cards, not the count its link gives", day, cards)
+		}
+		for n := range busy {
+			if strings.Contains(page, fmt.Sprintf("活动 %d<", n)) {
+				seen[n]++
+				ours++
+			}
+		}
+		if want := (busy / 5) * min(1, max(0, i-1)); ours != want { // Wed–Sun hold 46 each
+			t.Errorf("%s shows %d of the test's activities, want %d", day, ours, want)
+		}
+	}
+	for n := range busy {
+		if seen[n] != 1 {
+			t.Errorf("activity %d is on %d days", n, seen[n])
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -34,6 +35,9 @@ type timetableData struct {
 	Prev, Next string // dates of the neighbouring weeks
 	Category   string
 	Query      string
+	// Strip is the week's days to choose from, when the week is too busy
+	// to show whole (see timetableWeekMost); Days then holds the one chosen.
+	Strip []chip
 	// DaysKey is all the days' part shows beside the language and the
 	// data version; readers with the same key share it (see view.Keep).
 	DaysKey string
@@ -47,6 +51,11 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 
 // timetableMost is how many activities a week's timetable shows at most.
 const timetableMost = 1000
+
+// timetableWeekMost is how many activities a week shows on one page; a
+// busier week is shown a day at a time, which on a phone is what one can
+// read anyway.
+const timetableWeekMost = 100
 
 // pageTimetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
@@ -115,6 +124,25 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		}
 		a.MyRegistration = mine[a.ID]
 		d.Days[i].Activities = append(d.Days[i].Activities, a)
+	}
+	if len(items) > timetableWeekMost {
+		chosen := 0
+		for i := range d.Days {
+			day := from.AddDate(0, 0, i).Format(time.DateOnly)
+			if day == r.URL.Query().Get("day") {
+				chosen = i
+			}
+			link := url.Values{"from": {fromDate}, "day": {day}}
+			if d.Category != "" {
+				link.Set("category", d.Category)
+			}
+			if d.Query != "" {
+				link.Set("q", d.Query)
+			}
+			d.Strip = append(d.Strip, chip{Href: "/activities?" + link.Encode(), Label: v.T("timetable.day_count", d.Days[i].Label, len(d.Days[i].Activities))})
+		}
+		d.Strip[chosen].Current = true
+		d.Days = d.Days[chosen : chosen+1]
 	}
 	v.Data = d
 	s.render(w, r, http.StatusOK, "timetable", v)
