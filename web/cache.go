@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"hash/fnv"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,7 +39,33 @@ type keptAnswer struct {
 	status  int
 	header  http.Header
 	body    []byte
+	gzipped []byte // body compressed, when worth it: a busy week or a month's list is tens of kilobytes
 	etag    string
+}
+
+// minGzipSize is the least body worth compressing: below a packet or so
+// it saves nothing.
+const minGzipSize = 1400
+
+// gzipOf compresses b, once for everyone who reads it.
+func gzipOf(b []byte) []byte {
+	var buf bytes.Buffer
+	z, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	z.Write(b)
+	z.Close()
+	return buf.Bytes()
+}
+
+// acceptsGzip reports whether the request takes a gzipped answer.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
 }
 
 // answerCache keeps the public answers.
@@ -68,6 +97,9 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 			sum := fnv.New64a()
 			sum.Write(a.body)
 			a.etag = `W/"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
+			if a.status == http.StatusOK && len(a.body) >= minGzipSize {
+				a.gzipped = gzipOf(a.body)
+			}
 			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize {
 				s.answers.mu.Lock()
 				if s.answers.kept == nil || len(s.answers.kept) >= maxKeptAnswers {
@@ -78,7 +110,7 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 			}
 		}
 		for k, vs := range a.header {
-			w.Header()[k] = vs
+			w.Header()[k] = slices.Clone(vs) // the kept one is shared
 		}
 		if a.status == http.StatusOK {
 			w.Header().Set("ETag", a.etag)
@@ -87,8 +119,17 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
+		body := a.body
+		if a.gzipped != nil {
+			w.Header().Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				w.Header().Set("Content-Encoding", "gzip")
+				body = a.gzipped
+			}
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(a.status)
-		w.Write(a.body)
+		w.Write(body)
 	}
 }
 
