@@ -709,6 +709,15 @@ func (s *Accounts) CalendarToken(ctx context.Context, rotate bool) (string, erro
 	if err != nil {
 		return "", err
 	}
+	if !rotate { // most often the address is only shown: read it, write nothing
+		var current sql.NullString
+		if err := s.db.read().row(ctx, "SELECT calendar_token FROM users WHERE id = ?", me.ID).Scan(&current); err != nil {
+			return "", s.db.mapErr(notFound(err))
+		}
+		if current.Valid {
+			return current.String, nil
+		}
+	}
 	var token string
 	err = s.db.tx(ctx, func(q runner) error {
 		var current sql.NullString

@@ -17,8 +17,12 @@ func NewAudit(db *DB) *Audit { return &Audit{db} }
 var _ guli.AuditService = (*Audit)(nil)
 
 // audit records a staff action on a person's data inside the transaction
-// that does it, so the action and its record stand or fall together.
+// that does it, so the action and its record stand or fall together. The
+// record alone does not move the data version: nothing kept shows the
+// log, and a look at a resident's record would otherwise let go of all
+// that was kept.
 func audit(ctx context.Context, q runner, now time.Time, actor *guli.User, action string, subject guli.ID, detail string) error {
+	q.moved = nil
 	_, err := q.exec(ctx, `INSERT INTO audit_log (actor_id, action, subject_id, detail, created_at) VALUES (?, ?, ?, ?, ?)`,
 		nullID(actor.ID), action, nullID(subject), detail, ms(now))
 	return err

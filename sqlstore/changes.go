@@ -19,7 +19,8 @@ import (
 // This process's own commits move it at once (DB.tx). Other processes'
 // are seen on SQLite through PRAGMA data_version, asked at most every
 // externalPoll on a connection of its own, and on PostgreSQL through
-// LISTEN/NOTIFY: each write transaction notifies guli_changes on commit.
+// LISTEN/NOTIFY: each write transaction notifies the schema's channel on
+// commit, naming the process, which does not count its own twice.
 
 // externalPoll is how stale the version may be about other processes'
 // writes on SQLite.
@@ -33,10 +34,50 @@ type changes struct {
 	polled   time.Time
 	external int64 // the last PRAGMA data_version seen
 	stop     context.CancelFunc
+	self     string // names this process in its notifications (PostgreSQL)
+	channel  string // notified on every commit (PostgreSQL)
 }
 
 // bump records a commit.
 func (c *changes) bump() { c.local.Add(1) }
+
+// committed records a commit of this process that ran anything (wrote)
+// and, of those, any that may change what readers see (moved): an audit
+// record alone does not. On SQLite the commit also moves data_version,
+// which the next poll would count again. before is data_version read just
+// before the commit, while this transaction held the write lock, so no
+// other commit could come between: if it is the last one the poll saw,
+// nothing else is unseen and the value after the commit is this commit's
+// alone, to be taken as seen.
+func (db *DB) committed(ctx context.Context, wrote, moved bool, before int64) {
+	if db.dialect != sqlite {
+		if moved {
+			db.changes.bump()
+		}
+		return
+	}
+	if !wrote {
+		return
+	}
+	c := &db.changes
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	unseen := before == 0 || before != c.external
+	c.external = db.sqliteDataVersion(ctx)
+	if moved || unseen || c.external == 0 {
+		c.bump()
+	}
+}
+
+// sqliteDataVersion reads PRAGMA data_version on the connection kept for
+// it; 0 when it cannot be read.
+func (db *DB) sqliteDataVersion(ctx context.Context) int64 {
+	var v int64
+	if err := db.version.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return 0
+	}
+	return v
+}
 
 // DataVersion returns a number that differs from any earlier one when
 // anything was written since.
@@ -58,8 +99,8 @@ func (db *DB) pollSQLite(ctx context.Context) {
 		return
 	}
 	c.polled = time.Now()
-	var v int64
-	if err := db.version.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+	v := db.sqliteDataVersion(ctx)
+	if v == 0 {
 		return
 	}
 	if v != c.external {
@@ -78,13 +119,16 @@ func (db *DB) listenPostgres(dsn string) {
 		for ctx.Err() == nil {
 			conn, err := pgx.Connect(ctx, dsn)
 			if err == nil {
-				if _, err = conn.Exec(ctx, "LISTEN guli_changes"); err == nil {
+				if _, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{db.changes.channel}.Sanitize()); err == nil {
 					db.changes.bump()
 					for {
-						if _, err = conn.WaitForNotification(ctx); err != nil {
+						n, err := conn.WaitForNotification(ctx)
+						if err != nil {
 							break
 						}
-						db.changes.bump()
+						if n.Payload != db.changes.self { // its own commits it counted
+							db.changes.bump()
+						}
 					}
 				}
 				conn.Close(context.Background())

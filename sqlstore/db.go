@@ -6,6 +6,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -74,6 +75,7 @@ func IsPostgres(dsn string) bool {
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger}
+	db.changes.self = rand.Text()
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -115,9 +117,15 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
 		defer func() {
-			if db.w.PingContext(ctx) == nil {
-				db.listenPostgres(dsn)
+			// One channel a schema: deployments (and tests) may share a
+			// database, each in its own schema, and hear only their own.
+			if db.w.PingContext(ctx) != nil {
+				return // Open fails below
 			}
+			var schema string
+			db.w.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema)
+			db.changes.channel = "guli_changes " + schema
+			db.listenPostgres(dsn)
 		}()
 	} else {
 		db.dialect = sqlite
@@ -204,6 +212,15 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
 }
 
+// Analyze refreshes the planner's statistics, after a bulk load: until
+// autovacuum comes round (PostgreSQL) or ever (SQLite), plans are made for
+// the tables as they were, and a join of a person's two registrations can
+// read every activity.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.w.ExecContext(ctx, "ANALYZE")
+	return err
+}
+
 // Engine names the database engine: "sqlite" or "postgres".
 func (db *DB) Engine() string { return db.dialect.String() }
 
@@ -211,7 +228,7 @@ func (db *DB) Engine() string { return db.dialect.String() }
 func (db *DB) Now() time.Time { return db.now() }
 
 // read returns a query runner on the reader pool.
-func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts} }
+func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts, nil, nil} }
 
 // tx runs fn in a write transaction and commits when fn returns nil. Lost
 // races the database detects (serialization failures, deadlocks, busy) are
@@ -242,21 +259,26 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 			tx.Rollback()
 		}
 	}()
-	refusal := fn(runner{tx, db.dialect, nil})
+	var wrote, moved bool
+	refusal := fn(runner{tx, db.dialect, nil, &wrote, &moved})
 	var c *committed
 	if refusal != nil && !errors.As(refusal, &c) {
 		return refusal
 	}
-	if db.dialect == postgres {
+	if db.dialect == postgres && moved {
 		// Other processes learn of the commit (see changes.go).
-		if _, err := tx.ExecContext(ctx, "SELECT pg_notify('guli_changes', '')"); err != nil {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", db.changes.channel, db.changes.self); err != nil {
 			return err
 		}
+	}
+	var before int64 // SQLite's data_version while this transaction holds the write lock
+	if db.dialect == sqlite && wrote {
+		before = db.sqliteDataVersion(ctx)
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.changes.bump()
+	db.committed(ctx, wrote, moved, before)
 	if c != nil {
 		return c.err
 	}
@@ -333,6 +355,20 @@ type runner struct {
 	x     execer
 	d     dialect
 	stmts *stmtCache // nil: each query is prepared as it runs
+	// In a transaction, wrote records that it ran anything, and moved
+	// that it ran something that may change what readers see: anything
+	// but the audit log (see audit).
+	wrote, moved *bool
+}
+
+// touch records that the transaction ran a statement.
+func (q runner) touch() {
+	if q.wrote != nil {
+		*q.wrote = true
+	}
+	if q.moved != nil {
+		*q.moved = true
+	}
 }
 
 // stmtCache keeps a prepared statement for each query text run on one
@@ -402,6 +438,7 @@ func (q runner) stmt(ctx context.Context, query string) *sql.Stmt {
 // store the same strings.
 
 func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	q.touch()
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -410,6 +447,7 @@ func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	q.touch()
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -418,6 +456,7 @@ func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows
 }
 
 func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
+	q.touch()
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)

@@ -924,3 +924,53 @@ func TestKeptPersonalAnswersFollowWrites(t *testing.T) {
 		}
 	})
 }
+
+// A write of this process moves the data version once, not again when
+// the poll sees it; a look at a resident's record (audited, nothing else)
+// does not move it at all. (On SQLite another process's look does: what
+// another process commits is told by data_version alone, which cannot say
+// what was written.)
+func TestOwnWritesCountOnce(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		other := dbtest.OpenDSN(t, f.dsn)
+		ctx := context.Background()
+		staff := f.user(t, "社工", "13800000001", guli.RoleStaff)
+		resident := f.register(t, "被查看的人", "13700009090")
+		settle := func() uint64 {
+			time.Sleep(400 * time.Millisecond) // past the poll, and notifications
+			return f.db.DataVersion(ctx)
+		}
+		// Wait out opening: the listener's first connection, the other
+		// handle's start.
+		v := settle()
+		for deadline := time.Now().Add(10 * time.Second); settle() != v; v = f.db.DataVersion(ctx) {
+			if time.Now().After(deadline) {
+				t.Fatal("the version never settled")
+			}
+		}
+		if _, err := f.stations.SetOpeningHours(system(), f.station.ID, map[string][]string{"thu": {"09:00-17:00"}}); err != nil {
+			t.Fatal(err)
+		}
+		after := f.db.DataVersion(ctx)
+		if after == v {
+			t.Fatal("a write did not move the version")
+		}
+		if settle() != after {
+			t.Fatal("a write of this process was counted again")
+		}
+		v = after
+		lookers := []*sqlstore.DB{f.db}
+		if e.Name == "postgres" {
+			lookers = append(lookers, other)
+		}
+		for _, db := range lookers {
+			if _, err := sqlstore.NewAccounts(db, nil).User(as(staff), resident.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if settle() != v {
+			t.Fatal("an audited look moved the version")
+		}
+	})
+}

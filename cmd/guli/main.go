@@ -439,5 +439,10 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 		took := time.Since(start)
 		fmt.Fprintf(stdout, "Added %d synthetic registrations in %s (%.0f a second).\n", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
 	}
+	if *residents+*activities > 0 {
+		if err := db.Analyze(ctx); err != nil {
+			return fmt.Errorf("statistics after the load: %w", err)
+		}
+	}
 	return nil
 }
