@@ -69,9 +69,12 @@ type User struct {
 	// works everywhere, whatever it holds.
 	StaffStations []ID
 	// Stations are the stations the person belongs to: their area's, and
-	// those whose activities they registered for. Loaded only where a
+	// those whose activities they hold a place in. Loaded only where a
 	// decision about who may see the person needs it.
 	Stations []ID
+	// HomeStation is their area's station, 0 when they have none; loaded
+	// with Stations.
+	HomeStation ID
 }
 
 // Has reports whether u holds role r.
@@ -119,6 +122,23 @@ func (viewer *User) SeesPrivateDataOf(subject *User) bool {
 		return true
 	}
 	return slices.ContainsFunc(subject.Stations, viewer.WorksAt)
+}
+
+// StewardOf reports whether actor may act on subject's account (a reset
+// code, their roles): an admin, and staff of the subject's home station;
+// for someone with no area, staff of a station they belong to. Seeing a
+// visitor who joined a class here is not enough to take over their
+// account (subject.Stations and HomeStation must be loaded).
+func (actor *User) StewardOf(subject *User) bool {
+	switch {
+	case actor == nil || subject == nil || !actor.IsStaff():
+		return false
+	case actor.IsAdmin():
+		return true
+	case subject.HomeStation != 0:
+		return actor.WorksAt(subject.HomeStation)
+	}
+	return actor.SeesPrivateDataOf(subject)
 }
 
 // MaskPhone hides the middle of a mainland mobile number: 138****5678.
@@ -421,8 +441,8 @@ type SMSSender interface {
 }
 
 // MayResetPassword reports whether actor may issue a reset code for
-// target: staff for the residents, volunteers and talents of their stations
-// (target.Stations loaded); only an admin for staff and admins, so a reset
+// target: staff for the residents, volunteers and talents whose accounts
+// they keep (StewardOf); only an admin for staff and admins, so a reset
 // is never a way to someone else's powers. Nobody resets their own: they
 // change it, knowing the current one.
 func MayResetPassword(actor, target *User) bool {
@@ -432,7 +452,7 @@ func MayResetPassword(actor, target *User) bool {
 	case target.IsStaff():
 		return actor.IsAdmin()
 	}
-	return actor.SeesPrivateDataOf(target)
+	return actor.StewardOf(target)
 }
 
 // StaffStationsFor settles where someone with roles works as staff: the

@@ -8,9 +8,11 @@ import (
 )
 
 func TestMayResetPassword(t *testing.T) {
-	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}}
-	talent := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, Stations: []guli.ID{1}}
-	elsewhere := &guli.User{ID: 6, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{2}}
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}, HomeStation: 1}
+	talent := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleResident, guli.RoleTalent, guli.RoleVolunteer}, Stations: []guli.ID{1}, HomeStation: 1}
+	elsewhere := &guli.User{ID: 6, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{2}, HomeStation: 2}
+	visitor := &guli.User{ID: 7, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1, 2}, HomeStation: 2}
+	noArea := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}}
 	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}, Stations: []guli.ID{1}}
 	otherStaff := &guli.User{ID: 3, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}, Stations: []guli.ID{1}}
 	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin, guli.RoleStaff}}
@@ -23,6 +25,8 @@ func TestMayResetPassword(t *testing.T) {
 		{"staff for a resident", staff, resident, true},
 		{"staff for a talent", staff, talent, true},
 		{"staff for a resident of another station", staff, elsewhere, false},
+		{"staff for a visitor from another station who joined a class here", staff, visitor, false},
+		{"staff for someone without an area who joined a class here", staff, noArea, true},
 		{"an admin for a resident anywhere", admin, elsewhere, true},
 		{"staff for other staff", staff, otherStaff, false},
 		{"staff for an admin", staff, admin, false},

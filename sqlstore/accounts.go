@@ -580,6 +580,9 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, in guli.RolesInput)
 		if !actor.SeesPrivateDataOf(person) {
 			return hidden()
 		}
+		if !actor.StewardOf(person) {
+			return guli.Errorf(guli.ECForbidden)
+		}
 		before := parseRoles(current)
 		if err := guli.CheckRoleChange(actor, before, roles); err != nil {
 			return err

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +38,14 @@ type changes struct {
 	stop     context.CancelFunc
 	self     string // names this process in its notifications (PostgreSQL)
 	channel  string // notified on every commit (PostgreSQL)
+}
+
+// changesChannel names the channel of a schema's commits. A channel's
+// name is cut at 63 bytes by LISTEN but refused by pg_notify, so the
+// schema's name, which may be that long itself, is hashed.
+func changesChannel(schema string) string {
+	sum := sha256.Sum256([]byte(schema))
+	return "guli_changes_" + hex.EncodeToString(sum[:12])
 }
 
 // bump records a commit.

@@ -124,7 +124,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 			}
 			var schema string
 			db.w.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema)
-			db.changes.channel = "guli_changes " + schema
+			db.changes.channel = changesChannel(schema)
 			db.listenPostgres(dsn)
 		}()
 	} else {

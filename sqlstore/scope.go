@@ -37,13 +37,13 @@ func setStaffStations(ctx context.Context, q runner, user guli.ID, stations []gu
 
 // belongsSQL is the condition that person column col belongs to one of n
 // stations (their ids are belongsArgs): their area's station, a station
-// whose activities they registered for, or one they work at. It mirrors
-// loadStations.
+// whose activities they hold a place in (a cancelled one leaves no tie), or
+// one they work at. It mirrors loadStations.
 func belongsSQL(col string, n int) string {
 	in := "(?" + strings.Repeat(", ?", n-1) + ")"
 	return "(" + col + " IN (SELECT u.id FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id IN " + in + ")" +
 		" OR EXISTS (SELECT 1 FROM registrations g JOIN activities x ON x.id = g.activity_id WHERE g.user_id = " + col +
-		" AND x.station_id IN " + in + ")" +
+		" AND g.status <> 'cancelled' AND x.station_id IN " + in + ")" +
 		" OR " + col + " IN (SELECT user_id FROM staff_stations WHERE station_id IN " + in + "))"
 }
 
@@ -58,9 +58,9 @@ func belongsArgs(stations []guli.ID) []any {
 	return args
 }
 
-// loadStations fills in the Stations of people: their area's, those whose
-// activities they registered for, and those they work at, which also are
-// the StaffStations of the staff among them.
+// loadStations fills in the Stations of people: their area's (also their
+// HomeStation), those whose activities they hold a place in, and those
+// they work at, which also are the StaffStations of the staff among them.
 func loadStations(ctx context.Context, q runner, people ...*guli.User) error {
 	if len(people) == 0 {
 		return nil
@@ -73,8 +73,15 @@ func loadStations(ctx context.Context, q runner, people ...*guli.User) error {
 		args = append(args, p.ID)
 	}
 	in := "(?" + strings.Repeat(", ?", len(args)-1) + ")"
-	rows, err := q.query(ctx, `SELECT u.id, a.station_id, 0 FROM users u JOIN areas a ON a.id = u.area_id WHERE u.id IN `+in+`
-		UNION SELECT g.user_id, x.station_id, 0 FROM registrations g JOIN activities x ON x.id = g.activity_id WHERE g.user_id IN `+in+`
+	// The third column is the tie, as the query writes it.
+	const (
+		registered = iota // 0
+		works             // 1
+		lives             // 2
+	)
+	rows, err := q.query(ctx, `SELECT u.id, a.station_id, 2 FROM users u JOIN areas a ON a.id = u.area_id WHERE u.id IN `+in+`
+		UNION SELECT g.user_id, x.station_id, 0 FROM registrations g JOIN activities x ON x.id = g.activity_id
+			WHERE g.user_id IN `+in+` AND g.status <> 'cancelled'
 		UNION SELECT user_id, station_id, 1 FROM staff_stations WHERE user_id IN `+in+`
 		ORDER BY 1, 2`,
 		append(append(args, args...), args...)...)
@@ -84,8 +91,8 @@ func loadStations(ctx context.Context, q runner, people ...*guli.User) error {
 	defer rows.Close()
 	for rows.Next() {
 		var user, station int64
-		var works int
-		if err := rows.Scan(&user, &station, &works); err != nil {
+		var tie int
+		if err := rows.Scan(&user, &station, &tie); err != nil {
 			return err
 		}
 		p := byID[guli.ID(user)]
@@ -95,8 +102,11 @@ func loadStations(ctx context.Context, q runner, people ...*guli.User) error {
 		if !slices.Contains(p.Stations, guli.ID(station)) {
 			p.Stations = append(p.Stations, guli.ID(station))
 		}
-		if works == 1 && p.Has(guli.RoleStaff) {
+		switch {
+		case tie == works && p.Has(guli.RoleStaff):
 			p.StaffStations = append(p.StaffStations, guli.ID(station))
+		case tie == lives:
+			p.HomeStation = guli.ID(station)
 		}
 	}
 	return rows.Err()

@@ -27,10 +27,16 @@ type Versioner interface {
 // all, while the data version stays the same, and for at most publicFresh:
 // what a page says of the clock ("open now", "started") may be that old.
 // They answer If-None-Match with 304.
+//
+// What is kept is bounded in bytes, so that a flood of made-up addresses
+// costs the server no more memory than the real ones: an address longer
+// than maxKeptKey is answered but never kept (every form on a page repeats
+// it), and past maxKeptBytes the cache starts afresh.
 const (
 	publicFresh     = 5 * time.Second
-	maxKeptAnswers  = 2000
+	maxKeptKey      = 1024
 	maxKeptBodySize = 1 << 20
+	maxKeptBytes    = 32 << 20
 )
 
 type keptAnswer struct {
@@ -56,13 +62,30 @@ func gzipOf(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// acceptsGzip reports whether the request takes a gzipped answer.
+// acceptsGzip reports whether the request takes a gzipped answer: it
+// names gzip with a weight above zero.
 func acceptsGzip(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		name, value, ok := strings.Cut(strings.ReplaceAll(params, " ", ""), "=")
+		if !ok || !strings.EqualFold(name, "q") {
+			return true
+		}
+		q, err := strconv.ParseFloat(value, 64)
+		return err != nil || q > 0
+	}
+	return false
+}
+
+// matchesETag reports whether an If-None-Match header names etag: one of
+// its list, or *.
+func matchesETag(header, etag string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		if tag = strings.TrimSpace(tag); tag == etag || tag == "*" {
+			return true
 		}
 	}
 	return false
@@ -70,9 +93,13 @@ func acceptsGzip(r *http.Request) bool {
 
 // answerCache keeps the public answers.
 type answerCache struct {
-	mu   sync.Mutex
-	kept map[string]*keptAnswer
+	mu    sync.Mutex
+	kept  map[string]*keptAnswer
+	bytes int // of keys and bodies kept
 }
+
+// size is what a kept answer costs, roughly.
+func (a *keptAnswer) size(key string) int { return len(key) + len(a.body) + len(a.gzipped) + 256 }
 
 // public serves h from the cache for anyone not signed in.
 func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
@@ -84,7 +111,11 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 		ri := info(r)
 		key := r.URL.RequestURI() + "\x1f" + ri.lang + "\x1f" + strconv.FormatBool(ri.elder)
 		if c, err := r.Cookie(stationCookie); err == nil && !isAPI(r) {
-			key += "\x1f" + c.Value
+			key += "\x1f" + guli.ParseID(c.Value).String() // what the pages read of it
+		}
+		if len(key) > maxKeptKey {
+			h(w, r)
+			return
 		}
 		version, now := s.Changes.DataVersion(r.Context()), s.now()
 		s.answers.mu.Lock()
@@ -100,32 +131,41 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 			if a.status == http.StatusOK && len(a.body) >= minGzipSize {
 				a.gzipped = gzipOf(a.body)
 			}
-			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize {
+			// An answer made while a read failed, or for a reader who left
+			// before it was done, is this reader's alone.
+			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize && !ri.incomplete && r.Context().Err() == nil {
 				s.answers.mu.Lock()
-				if s.answers.kept == nil || len(s.answers.kept) >= maxKeptAnswers {
-					s.answers.kept = map[string]*keptAnswer{}
+				if old := s.answers.kept[key]; old != nil {
+					s.answers.bytes -= old.size(key)
+				}
+				if s.answers.kept == nil || s.answers.bytes+a.size(key) > maxKeptBytes {
+					s.answers.kept, s.answers.bytes = map[string]*keptAnswer{}, 0
 				}
 				s.answers.kept[key] = a
+				s.answers.bytes += a.size(key)
 				s.answers.mu.Unlock()
 			}
 		}
 		for k, vs := range a.header {
 			w.Header()[k] = slices.Clone(vs) // the kept one is shared
 		}
+		if a.gzipped != nil {
+			w.Header().Add("Vary", "Accept-Encoding")
+		}
 		if a.status == http.StatusOK {
+			// Browsers may keep it but must ask again each time; the
+			// answer to their If-None-Match is then a 304.
+			w.Header().Set("Cache-Control", "private, no-cache")
 			w.Header().Set("ETag", a.etag)
-			if r.Header.Get("If-None-Match") == a.etag {
+			if matchesETag(r.Header.Get("If-None-Match"), a.etag) {
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
 		}
 		body := a.body
-		if a.gzipped != nil {
-			w.Header().Add("Vary", "Accept-Encoding")
-			if acceptsGzip(r) {
-				w.Header().Set("Content-Encoding", "gzip")
-				body = a.gzipped
-			}
+		if a.gzipped != nil && acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			body = a.gzipped
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(a.status)
@@ -157,20 +197,27 @@ func (r *recorder) Write(b []byte) (int, error) {
 // Activity cards are the most of a timetable's rendering, and alike for
 // everyone in the same place on the same activity: each is kept, rendered,
 // while the data version stays the same.
+// Like the answers, the parts kept are bounded in bytes, and a part whose
+// key is longer than maxKeptKey (it holds the page's address) is rendered
+// every time.
 type fragmentCache struct {
 	mu      sync.Mutex
 	version uint64
 	kept    map[string]template.HTML
+	bytes   int // of keys and parts kept
 }
 
-const maxKeptFragments = 20000
+const maxKeptFragmentBytes = 32 << 20
 
 // get returns the fragment kept under key at version, or renders and keeps
 // it.
 func (c *fragmentCache) get(version uint64, key string, render func() (template.HTML, error)) (template.HTML, error) {
+	if len(key) > maxKeptKey {
+		return render()
+	}
 	c.mu.Lock()
-	if c.version != version || len(c.kept) >= maxKeptFragments {
-		c.version, c.kept = version, map[string]template.HTML{}
+	if c.version != version || c.kept == nil {
+		c.version, c.kept, c.bytes = version, map[string]template.HTML{}, 0
 	}
 	h, ok := c.kept[key]
 	c.mu.Unlock()
@@ -182,8 +229,12 @@ func (c *fragmentCache) get(version uint64, key string, render func() (template.
 		return "", err
 	}
 	c.mu.Lock()
-	if c.version == version {
+	if _, ok := c.kept[key]; c.version == version && !ok {
+		if c.bytes+len(key)+len(h) > maxKeptFragmentBytes {
+			c.kept, c.bytes = map[string]template.HTML{}, 0
+		}
 		c.kept[key] = h
+		c.bytes += len(key) + len(h)
 	}
 	c.mu.Unlock()
 	return h, nil

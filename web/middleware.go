@@ -27,6 +27,9 @@ type request struct {
 	lang      string
 	elder     bool
 	viaBearer bool
+	// incomplete marks an answer made while a read failed (the reader
+	// left, the database was busy): shown to this reader, kept for none.
+	incomplete bool
 }
 
 type requestKey struct{}

@@ -49,6 +49,15 @@ func startOfDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
+// weekLink is the date a link to another week carries, none past the
+// years a date can be written in (0001–9999).
+func weekLink(t time.Time) string {
+	if t.Year() < 1 || t.Year() > 9999 {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
 // timetableMost is how many activities a week's timetable shows at most.
 const timetableMost = 1000
 
@@ -72,7 +81,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}
 	d := timetableData{Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"),
-		Prev: from.AddDate(0, 0, -7).Format(time.DateOnly), Next: from.AddDate(0, 0, 7).Format(time.DateOnly)}
+		Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(from.AddDate(0, 0, 7))}
 	if !slices.Contains(guli.Categories, d.Category) {
 		d.Category = ""
 	}

@@ -55,7 +55,9 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		to := startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
 			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
-		if err == nil {
+		if err != nil {
+			v.readFailed()
+		} else {
 			mine := s.myRegistrations(r, d.Now.Truncate(time.Minute), to)
 			for _, a := range page.Items {
 				if a.Start.Before(d.Now) {

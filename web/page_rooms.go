@@ -65,7 +65,7 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return
 	}
-	d := roomData{Room: room, Prev: from.AddDate(0, 0, -7).Format(time.DateOnly), Next: to.Format(time.DateOnly)}
+	d := roomData{Room: room, Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(to)}
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
 		rd := roomDay{Date: day, Open: len(v.Station.OpeningHours.On(day.Weekday())) > 0}
@@ -110,13 +110,13 @@ func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	st := s.currentStation(r)
-	if st == nil {
-		s.renderError(w, r, http.StatusNotFound)
+	st, err := s.currentStation(r)
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return
 	}
 	id, date, loc := pathID(r, "id"), r.PostForm.Get("date"), st.Location()
-	_, err := s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
+	_, err = s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
 		End: formTime(date, r.PostForm.Get("to"), loc), Purpose: r.PostForm.Get("purpose")})
 	if err != nil {
 		s.renderRoom(w, r, 0, err)

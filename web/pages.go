@@ -53,6 +53,16 @@ type view struct {
 	version      uint64    // the data version, when the page was asked for
 	page         *template.Template
 	kept         *fragmentCache // nil: render every part afresh
+	req          *request
+}
+
+// readFailed marks the page as made without all it should show: none of
+// it is kept, whole or in parts, for other readers.
+func (v *view) readFailed() {
+	v.kept = nil
+	if v.req != nil {
+		v.req.incomplete = true
+	}
 }
 
 // Card renders one activity's card in a list: what it is, when, the
@@ -255,11 +265,14 @@ func dict(kv ...any) (map[string]any, error) {
 func (s *Server) newView(r *http.Request, title, nav string) *view {
 	ri := info(r)
 	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
-		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now()}
+		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now(), req: ri}
 	if s.Changes != nil {
 		v.version, v.kept = s.Changes.DataVersion(r.Context()), &s.kept
 	}
-	v.Station = s.currentStation(r)
+	var err error
+	if v.Station, err = s.currentStation(r); err != nil && guli.ErrorCode(err) != guli.ECNotFound {
+		v.readFailed()
+	}
 	if nav == "desk" && v.User.IsStaff() {
 		s.deskStation(r, v)
 	}
@@ -301,27 +314,32 @@ func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 
 // currentStation is the station the pages show: the one chosen on the
 // stations page (remembered in a cookie), else a staff member's own, else
-// the first one.
-func (s *Server) currentStation(r *http.Request) *guli.Station {
+// the first one; not found when there is none.
+func (s *Server) currentStation(r *http.Request) (*guli.Station, error) {
 	if c, err := r.Cookie(stationCookie); err == nil {
-		if st, err := s.Stations.Station(r.Context(), guli.ParseID(c.Value)); err == nil {
-			return st
+		st, err := s.Stations.Station(r.Context(), guli.ParseID(c.Value))
+		if err == nil {
+			return st, nil
+		} else if guli.ErrorCode(err) != guli.ECNotFound {
+			return nil, err
 		}
 	}
 	if u := guli.UserFromContext(r.Context()); u.IsStaff() && len(u.StaffStations) > 0 {
-		if st, err := s.Stations.Station(r.Context(), u.StaffStations[0]); err == nil {
-			return st
+		st, err := s.Stations.Station(r.Context(), u.StaffStations[0])
+		if err == nil {
+			return st, nil
+		} else if guli.ErrorCode(err) != guli.ECNotFound {
+			return nil, err
 		}
 	}
 	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: 1})
-	if err != nil || len(page.Items) == 0 {
-		return nil
-	}
-	st, err := s.Stations.Station(r.Context(), page.Items[0].ID)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return st
+	if len(page.Items) == 0 {
+		return nil, guli.Errorf(guli.ECNotFound)
+	}
+	return s.Stations.Station(r.Context(), page.Items[0].ID)
 }
 
 // deskStation puts the desk's pages on a station the staff member works
@@ -456,6 +474,9 @@ func (s *Server) formError(v *view, err error) int {
 		}
 	}
 	// A reader who left before the answer needs no error in the log.
+	if e.Code == guli.ECInternal || e.Code == guli.ECUnavailable {
+		v.readFailed()
+	}
 	if (e.Code == guli.ECInternal || e.Code == guli.ECUnavailable) && !errors.Is(e.Err, context.Canceled) {
 		s.Logger.Error("form failed", "code", e.Code, "err", e.Err)
 	}

@@ -224,3 +224,14 @@ func TestRegisterPageWithTextedCodes(t *testing.T) {
 		t.Fatalf("a second code at once: %d", r.Status)
 	}
 }
+
+// The weeks at the ends of the calendar link to no week past them.
+func TestTimetableAtTheEndsOfTheCalendar(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	for _, tt := range []struct{ from, never string }{{"9999-12-31", "from=10000-"}, {"0001-01-01", "from=0000-"}} {
+		body := string(srv.Do(t, "GET", "/activities?from="+tt.from, "", nil).Body)
+		if strings.Contains(body, tt.never) || !strings.Contains(body, "from="+tt.from) {
+			t.Errorf("the week of %s links past the calendar: %.3000s", tt.from, body[strings.Index(body, "<main"):])
+		}
+	}
+}

@@ -222,6 +222,23 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 		if len(readings) != 1 {
 			t.Errorf("station %s's staff see %d checks of the visitor, want the one taken there", two.station, len(readings))
 		}
+		// Seeing a visitor is not keeping their account: that stays with
+		// their home station's staff.
+		wantError(t, srv.Do(t, "POST", "/api/v1/users/"+one.resident+"/password-reset", two.staff, nil), 403, "forbidden", "")
+		wantError(t, srv.Do(t, "PUT", "/api/v1/users/"+one.resident+"/roles", two.staff, map[string]any{"roles": []string{"resident", "volunteer"}}), 403, "forbidden", "")
+		// A place given up leaves no tie: the other station's staff see
+		// the public view again.
+		regs := items(t, srv.Do(t, "GET", "/api/v1/me/activities", one.residentTk, nil))
+		for _, a := range regs {
+			if a["station_id"] == two.station {
+				if r := srv.Do(t, "DELETE", "/api/v1/activities/"+a["id"].(string)+"/registrations/me", one.residentTk, nil); r.Status != 204 {
+					t.Fatalf("giving up the place: %d %s", r.Status, r.Body)
+				}
+			}
+		}
+		if u := srv.Do(t, "GET", "/api/v1/users/"+one.resident, two.staff, nil).JSON(t); u["phone"] != nil {
+			t.Errorf("a visitor who gave up their place, as the other station's staff see them: %v", u)
+		}
 	})
 }
 

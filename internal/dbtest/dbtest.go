@@ -58,7 +58,9 @@ func (e Engine) DSN(t testing.TB) string {
 	defer cancel()
 	b := make([]byte, 6)
 	rand.Read(b)
-	schema := "guli_test_" + hex.EncodeToString(b)
+	// As long as a name may be (63 bytes), so that every test also runs
+	// with names derived from the schema's at their longest.
+	schema := "guli_test_schema_named_as_long_as_postgresql_allows_" + hex.EncodeToString(b)[:11]
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("PostgreSQL at GULI_TEST_POSTGRES: %v", err)
 	}
