@@ -101,32 +101,50 @@ const MaxWeeklyCount = 52
 
 // ActivityInput creates an activity, or a weekly series of them.
 type ActivityInput struct {
-	StationID   ID       `json:"station_id"`
-	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	Category    string   `json:"category"`
-	Start       string   `json:"start"`
-	End         string   `json:"end"`
-	Capacity    int      `json:"capacity"`
-	RoomID      ID       `json:"room_id"`
-	HostID      ID       `json:"host_id"` // staff may name the talent who leads it
-	AgeRule     *AgeRule `json:"age_rule"`
-	Repeat      *struct {
-		WeeklyCount int `json:"weekly_count"`
-	} `json:"repeat"`
+	StationID   ID
+	Title       string
+	Description string
+	Category    string
+	Start, End  time.Time
+	Capacity    int
+	RoomID      ID
+	HostID      ID // staff may name the talent who leads it
+	AgeRule     *AgeRule
+	Repeat      *Repeat // nil: once
 }
 
-// ParseTime reads an RFC 3339 time with any offset. Years outside
-// 1970–2999 are refused: no station plans that far, and a weekly series
-// must not run past what every client can parse.
-func ParseTime(s string) (time.Time, bool) {
-	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
-	return t, err == nil && t.Year() >= 1970 && t.Year() <= 2999
+// Repeat makes an activity a weekly series.
+type Repeat struct {
+	WeeklyCount int // occurrences, the first at the start
 }
 
-// Validate checks what needs no database and returns the parsed times and
-// the number of weekly occurrences.
-func (in *ActivityInput) Validate() (start, end time.Time, weeks int, err error) {
+// PlausibleTime reports whether t is a time Guli takes: years 1970–2999.
+// No station plans further, and a weekly series must not run past what
+// every client can parse.
+func PlausibleTime(t time.Time) bool { return t.Year() >= 1970 && t.Year() <= 2999 }
+
+// checkTimes adds the problems of a start and an end: both needed,
+// plausible, the end after the start.
+func checkTimes(p Problems, start, end time.Time) {
+	for _, f := range []struct {
+		field string
+		t     time.Time
+	}{{"start", start}, {"end", end}} {
+		switch {
+		case f.t.IsZero():
+			p.Add(f.field, FRRequired)
+		case !PlausibleTime(f.t):
+			p.Add(f.field, FRTime)
+		}
+	}
+	if PlausibleTime(start) && PlausibleTime(end) && !end.After(start) {
+		p.Add("end", FREndBeforeStart)
+	}
+}
+
+// Validate checks what needs no database and returns the number of weekly
+// occurrences.
+func (in *ActivityInput) Validate() (weeks int, err error) {
 	p := Problems{}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
@@ -147,19 +165,9 @@ func (in *ActivityInput) Validate() (start, end time.Time, weeks int, err error)
 	} else if !slices.Contains(Categories, in.Category) {
 		p.Add("category", FRInvalid)
 	}
-	var ok bool
-	if start, ok = ParseTime(in.Start); !ok {
-		p.Add("start", fieldTime(in.Start))
-	}
-	if end, ok = ParseTime(in.End); !ok {
-		p.Add("end", fieldTime(in.End))
-	}
-	if !start.IsZero() && !end.IsZero() {
-		if !end.After(start) {
-			p.Add("end", FREndBeforeStart)
-		} else if end.Sub(start) > 7*24*time.Hour {
-			p.Add("end", FRTooLongSpan)
-		}
+	checkTimes(p, in.Start, in.End)
+	if PlausibleTime(in.Start) && in.End.After(in.Start) && in.End.Sub(in.Start) > 7*24*time.Hour {
+		p.Add("end", FRTooLongSpan)
 	}
 	if in.Capacity < 0 || in.Capacity > 10000 {
 		p.Add("capacity", FROutOfRange)
@@ -174,14 +182,7 @@ func (in *ActivityInput) Validate() (start, end time.Time, weeks int, err error)
 			p.Add("repeat", FROutOfRange)
 		}
 	}
-	return start, end, weeks, p.Err()
-}
-
-func fieldTime(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return FRRequired
-	}
-	return FRTime
+	return weeks, p.Err()
 }
 
 // AgeIn returns a person's age in a year, or -1 when the birth year is unknown.

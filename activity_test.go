@@ -1,6 +1,8 @@
 package guli_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +111,85 @@ func TestActivityFilterValidate(t *testing.T) {
 func TestNormalRanges(t *testing.T) {
 	if !guli.NormalSystolic.Contains(120) || guli.NormalSystolic.Contains(160) || !guli.NormalTemperature.Contains(36.6) || guli.NormalTemperature.Contains(38.2) {
 		t.Fatal("the normal ranges")
+	}
+}
+
+// fieldsOf names each field at fault in err with its reason: "end:end_not_after_start".
+func fieldsOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	e := guli.AsError(err)
+	var out []string
+	for f, r := range e.Fields {
+		out = append(out, f+":"+r)
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
+}
+
+func TestActivityInputValidate(t *testing.T) {
+	start := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	valid := func() guli.ActivityInput {
+		return guli.ActivityInput{StationID: 1, Title: " 太极拳 ", Category: "class", Start: start, End: start.Add(time.Hour)}
+	}
+	tests := []struct {
+		name   string
+		change func(in *guli.ActivityInput)
+		want   string
+		weeks  int
+	}{
+		{"valid", func(*guli.ActivityInput) {}, "", 1},
+		{"a weekly series", func(in *guli.ActivityInput) { in.Repeat = &guli.Repeat{WeeklyCount: 52} }, "", 52},
+		{"no times", func(in *guli.ActivityInput) { in.Start, in.End = time.Time{}, time.Time{} }, "end:required start:required", 0},
+		{"the end first", func(in *guli.ActivityInput) { in.End = start.Add(-time.Minute) }, "end:end_not_after_start", 0},
+		{"over a week", func(in *guli.ActivityInput) { in.End = start.AddDate(0, 0, 8) }, "end:too_long_span", 0},
+		{"a year no station plans", func(in *guli.ActivityInput) {
+			in.Start, in.End = in.Start.AddDate(1000, 0, 0), in.End.AddDate(1000, 0, 0)
+		}, "end:invalid_time start:invalid_time", 0},
+		{"an unknown category, no title", func(in *guli.ActivityInput) { in.Category, in.Title = "party", "  " }, "category:invalid title:required", 0},
+		{"a series of none", func(in *guli.ActivityInput) { in.Repeat = &guli.Repeat{} }, "repeat:out_of_range", 0},
+		{"a series past a year", func(in *guli.ActivityInput) { in.Repeat = &guli.Repeat{WeeklyCount: 53} }, "repeat:out_of_range", 0},
+	}
+	for _, tt := range tests {
+		in := valid()
+		tt.change(&in)
+		weeks, err := in.Validate()
+		if got := fieldsOf(err); got != tt.want || (err == nil && weeks != tt.weeks) {
+			t.Errorf("%s: %q (%d weeks), want %q (%d)", tt.name, got, weeks, tt.want, tt.weeks)
+		}
+	}
+}
+
+func TestBookingAndClosureInputValidate(t *testing.T) {
+	start := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	bookings := []struct {
+		name string
+		in   guli.BookingInput
+		want string
+	}{
+		{"valid", guli.BookingInput{Start: start, End: start.Add(time.Hour), Purpose: "排练"}, ""},
+		{"empty", guli.BookingInput{Purpose: " "}, "end:required purpose:required start:required"},
+		{"backwards", guli.BookingInput{Start: start, End: start, Purpose: "排练"}, "end:end_not_after_start"},
+	}
+	for _, tt := range bookings {
+		if got := fieldsOf(tt.in.Validate()); got != tt.want {
+			t.Errorf("booking %s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	closures := []struct {
+		name string
+		in   guli.ClosureInput
+		want string
+	}{
+		{"valid", guli.ClosureInput{Date: "2026-12-02", Reason: "检修"}, ""},
+		{"no date", guli.ClosureInput{}, "date:invalid_date"},
+		{"not a day", guli.ClosureInput{Date: "2026-02-30"}, "date:invalid_date"},
+		{"a long reason", guli.ClosureInput{Date: "2026-12-02", Reason: strings.Repeat("修", 201)}, "reason:too_long"},
+	}
+	for _, tt := range closures {
+		if got := fieldsOf(tt.in.Validate()); got != tt.want {
+			t.Errorf("closure %s: %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -55,17 +55,17 @@ func SeesHealthHistory(viewer, person *User, home ID) bool {
 
 // MeasurementInput records a health check.
 type MeasurementInput struct {
-	UserID    ID       `json:"user_id"`
-	Kind      string   `json:"kind"`
-	Systolic  *int     `json:"systolic"`
-	Diastolic *int     `json:"diastolic"`
-	Pulse     *int     `json:"pulse"`
-	Celsius   *float64 `json:"celsius"`
-	// TakenAt is when a reading from the paper log was taken; empty: now.
-	TakenAt string `json:"taken_at"`
+	UserID    ID
+	Kind      string
+	Systolic  *int
+	Diastolic *int
+	Pulse     *int
+	Celsius   *float64
+	// TakenAt is when a reading from the paper log was taken; zero: now.
+	TakenAt time.Time
 	// StationID is where it was taken: one of the staff member's stations;
 	// 0 for their only one.
-	StationID ID `json:"station_id"`
+	StationID ID
 }
 
 // Validate checks the readings are plausible for a living person: systolic
@@ -73,14 +73,10 @@ type MeasurementInput struct {
 func (in *MeasurementInput) Validate(now time.Time) (takenAt time.Time, err error) {
 	p := Problems{}
 	takenAt = now
-	if in.TakenAt != "" {
-		t, ok := ParseTime(in.TakenAt)
-		switch {
-		case !ok:
-			p.Add("taken_at", FRTime)
-		case t.After(now) || t.Before(now.AddDate(-1, 0, 0)):
+	if t := in.TakenAt; !t.IsZero() {
+		if t.After(now) || t.Before(now.AddDate(-1, 0, 0)) {
 			p.Add("taken_at", FROutOfRange)
-		default:
+		} else {
 			takenAt = t
 		}
 	}

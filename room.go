@@ -23,32 +23,22 @@ type Booking struct {
 
 // BookingInput books a room.
 type BookingInput struct {
-	Start   string `json:"start"`
-	End     string `json:"end"`
-	Purpose string `json:"purpose"`
+	Start, End time.Time
+	Purpose    string
 }
 
-// Validate checks the input and returns the parsed times.
-func (in *BookingInput) Validate() (start, end time.Time, err error) {
+// Validate checks the input.
+func (in *BookingInput) Validate() error {
 	p := Problems{}
 	in.Purpose = strings.TrimSpace(in.Purpose)
-	var ok bool
-	if start, ok = ParseTime(in.Start); !ok {
-		p.Add("start", fieldTime(in.Start))
-	}
-	if end, ok = ParseTime(in.End); !ok {
-		p.Add("end", fieldTime(in.End))
-	}
-	if !start.IsZero() && !end.IsZero() && !end.After(start) {
-		p.Add("end", FREndBeforeStart)
-	}
+	checkTimes(p, in.Start, in.End)
 	switch {
 	case in.Purpose == "":
 		p.Add("purpose", FRRequired)
 	case utf8.RuneCountInString(in.Purpose) > 200:
 		p.Add("purpose", FRTooLong)
 	}
-	return start, end, p.Err()
+	return p.Err()
 }
 
 // Error codes of the booking rules.
@@ -124,8 +114,21 @@ type Closure struct {
 
 // ClosureInput closes a station for a day.
 type ClosureInput struct {
-	Date   string `json:"date"`
-	Reason string `json:"reason"`
+	Date   Date // "" when none was given
+	Reason string
+}
+
+// Validate checks the input.
+func (in *ClosureInput) Validate() error {
+	p := Problems{}
+	if _, ok := ParseDate(string(in.Date)); !ok {
+		p.Add("date", FRDate)
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if utf8.RuneCountInString(in.Reason) > 200 {
+		p.Add("reason", FRTooLong)
+	}
+	return p.Err()
 }
 
 // RoomService books rooms. A room is never held twice for overlapping times,

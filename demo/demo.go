@@ -190,15 +190,13 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 		start := at(w.day, w.from)
 		end := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc).Add(clockOf(w.to))
 		in := guli.ActivityInput{StationID: st.ID, Title: w.title, Description: w.desc, Category: w.category,
-			Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Capacity: w.capacity,
+			Start: start, End: end, Capacity: w.capacity,
 			RoomID: rooms[w.room], HostID: ids[w.host]}
 		if w.ageRule {
 			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 		}
 		if w.weeks > 1 {
-			in.Repeat = &struct {
-				WeeklyCount int `json:"weekly_count"`
-			}{w.weeks}
+			in.Repeat = &guli.Repeat{WeeklyCount: w.weeks}
 		}
 		items, err := svc.Activities.CreateActivities(ctx, in)
 		if err != nil {
@@ -210,7 +208,7 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 	if _, err := svc.Activities.CreateActivities(ctx, guli.ActivityInput{StationID: st.ID, Category: "meeting",
 		Title:       "居民议事会：协商探讨社区70岁以上老人参与活动的安全保障",
 		Description: "议题：70岁以上老人参加小站活动时的紧急联系人、结伴和健康提醒。欢迎居民旁听、发言。",
-		Start:       meeting.Format(time.RFC3339), End: meeting.Add(90 * time.Minute).Format(time.RFC3339),
+		Start:       meeting, End: meeting.Add(90 * time.Minute),
 		Capacity: 20, RoomID: rooms["议事厅"]}); err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
@@ -240,7 +238,7 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 		taken := now.AddDate(0, 0, -7*(6-i)).Add(-time.Hour)
 		sys, dia, pulse := bp[0], bp[1], 72+i
 		if _, err := svc.Health.RecordMeasurement(ctx, guli.MeasurementInput{UserID: ids["李建华"], Kind: guli.BloodPressure,
-			Systolic: &sys, Diastolic: &dia, Pulse: &pulse, TakenAt: taken.Format(time.RFC3339)}); err != nil {
+			Systolic: &sys, Diastolic: &dia, Pulse: &pulse, TakenAt: taken}); err != nil {
 			return fmt.Errorf("demo health: %w", err)
 		}
 	}

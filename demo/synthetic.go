@@ -74,7 +74,7 @@ func Activities(ctx context.Context, svc guli.Services, stationID guli.ID, from 
 				stationID, from.Format(time.DateTime), to.Format(time.DateTime))
 		}
 		in := guli.ActivityInput{StationID: stationID, Title: tp.titles[r.IntN(len(tp.titles))], Description: tp.desc,
-			Category: tp.category, Start: start.Format(time.RFC3339), End: end.Format(time.RFC3339), Capacity: 10 + r.IntN(51)}
+			Category: tp.category, Start: start, End: end, Capacity: 10 + r.IntN(51)}
 		if tp.ageRule {
 			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 		}

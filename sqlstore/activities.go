@@ -138,13 +138,14 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 	if in.HostID == 0 {
 		in.HostID = actor.ID
 	}
-	start, end, weeks, err := in.Validate()
+	weeks, err := in.Validate()
 	if err != nil {
 		return nil, err
 	}
 	if actor.IsStaff() && in.StationID > 0 && !actor.WorksAt(in.StationID) {
 		return nil, guli.Invalid("station_id", guli.FRUnknownStation) // another station's: as if there were none
 	}
+	start, end := in.Start, in.End
 	var out []*guli.Activity
 	err = s.db.tx(ctx, func(q runner) error {
 		var ids []guli.ID

@@ -222,7 +222,7 @@ func throughput(b *testing.B, e dbtest.Engine, durability string, n int) *throug
 			at := start.Add(time.Duration(i) * time.Hour)
 			items, err := svc.Activities.CreateActivities(ctx, guli.ActivityInput{StationID: f.station,
 				Title: fmt.Sprintf("银龄读书会 %d", i+1), Category: "event", Capacity: 60,
-				Start: at.Format(time.RFC3339), End: at.Add(time.Hour).Format(time.RFC3339)})
+				Start: at, End: at.Add(time.Hour)})
 			if err != nil {
 				b.Fatal(err)
 			}

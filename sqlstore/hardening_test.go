@@ -496,7 +496,7 @@ func TestBookingRulesHoldUnderConcurrency(t *testing.T) {
 		}
 		slot := func(i int) (guli.ID, guli.BookingInput) {
 			start := time.Date(day.Year(), day.Month(), day.Day(), 9+i/3, 0, 0, 0, loc)
-			return ids[i%3], guli.BookingInput{Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Purpose: "排练"}
+			return ids[i%3], guli.BookingInput{Start: start, End: start.Add(time.Hour), Purpose: "排练"}
 		}
 		counts := outcomes(12, func(i int) error {
 			room, in := slot(i)
@@ -515,8 +515,7 @@ func TestBookingRulesHoldUnderConcurrency(t *testing.T) {
 			t.Fatalf("set rules: %+v %v", st, err)
 		}
 		room, in := slot(12)
-		start, _ := time.Parse(time.RFC3339, in.Start)
-		in.End = start.Add(90 * time.Minute).Format(time.RFC3339)
+		in.End = in.Start.Add(90 * time.Minute)
 		if _, err := rooms.Book(as(resident), room, in); code(err) != guli.ECBookingTooLong {
 			t.Fatalf("a booking of 1h30 under a one-hour rule: %v", err)
 		}
@@ -536,10 +535,8 @@ func TestMyActivitiesReadWhileOthersCancel(t *testing.T) {
 		u := f.register(t, "常来的人", "13700004040")
 		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "健身操", Category: "class",
-			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 2,
-			Repeat: &struct {
-				WeeklyCount int `json:"weekly_count"`
-			}{8}})
+			Start: start, End: start.Add(time.Hour), Capacity: 2,
+			Repeat: &guli.Repeat{WeeklyCount: 8}})
 		if err != nil || len(made) != 8 || made[0].Start.After(made[7].Start) {
 			t.Fatalf("series: %v %v", len(made), err)
 		}
@@ -717,7 +714,7 @@ func TestKeptListsFollowWrites(t *testing.T) {
 		u := f.register(t, "来得勤", "13700005050")
 		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "太极拳", Category: "class",
-			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 10})
+			Start: start, End: start.Add(time.Hour), Capacity: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -780,10 +777,8 @@ func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {
 		me, other := f.register(t, "看课表的人", "13700006060"), f.register(t, "别人", "13700006061")
 		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "书法", Category: "class",
-			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 1,
-			Repeat: &struct {
-				WeeklyCount int `json:"weekly_count"`
-			}{3}})
+			Start: start, End: start.Add(time.Hour), Capacity: 1,
+			Repeat: &guli.Repeat{WeeklyCount: 3}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -876,7 +871,7 @@ func TestKeptPersonalAnswersFollowWrites(t *testing.T) {
 		a, b := f.register(t, "甲", "13700007071"), f.register(t, "乙", "13700007072")
 		start := clk.Now().Add(48 * time.Hour).Truncate(time.Hour)
 		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "合唱", Category: "class",
-			Start: start.Format(time.RFC3339), End: start.Add(time.Hour).Format(time.RFC3339), Capacity: 1})
+			Start: start, End: start.Add(time.Hour), Capacity: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"guli"
 )
@@ -82,10 +80,10 @@ func (s *Rooms) Book(ctx context.Context, roomID guli.ID, in guli.BookingInput) 
 	if err != nil {
 		return nil, err
 	}
-	start, end, err := in.Validate()
-	if err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	start, end := in.Start, in.End
 	b := &guli.Booking{RoomID: roomID, UserID: actor.ID, Purpose: in.Purpose}
 	err = s.db.tx(ctx, func(q runner) error {
 		var station int64
@@ -194,18 +192,10 @@ func (s *Rooms) AddClosure(ctx context.Context, stationID guli.ID, in guli.Closu
 	if err := actor.ActsAt(stationID); err != nil {
 		return nil, err
 	}
-	day, ok := guli.ParseDate(strings.TrimSpace(in.Date))
-	p := guli.Problems{}
-	if !ok {
-		p.Add("date", guli.FRDate)
-	}
-	reason := strings.TrimSpace(in.Reason)
-	if utf8.RuneCountInString(reason) > 200 {
-		p.Add("reason", guli.FRTooLong)
-	}
-	if err := p.Err(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	day, reason := in.Date, in.Reason
 	err = s.db.tx(ctx, func(q runner) error {
 		if err := stationExists(ctx, q, stationID); err != nil {
 			return err

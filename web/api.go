@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"guli"
@@ -154,6 +155,34 @@ func decode(r *http.Request, v any) error {
 		return guli.Invalid("body", guli.FRInvalid)
 	}
 	return nil
+}
+
+// wireTime reads the RFC 3339 time of a request's field. Empty is the zero
+// time, which the domain reports as missing; anything else it cannot read
+// is the field's problem, like a number sent as text.
+func wireTime(p guli.Problems, field, s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		p.Add(field, guli.FRTime)
+		return time.Time{}
+	}
+	return t
+}
+
+// withWireProblems answers a request whose fields could not all be read:
+// what could not be read, and the domain's other problems with the rest
+// (its validation, err), in one answer.
+func withWireProblems(p guli.Problems, err error) error {
+	if err != nil {
+		for field, reason := range guli.AsError(err).Fields {
+			p.Add(field, reason)
+		}
+	}
+	return p.Err()
 }
 
 // listOptions reads ?limit= and ?cursor=.

@@ -65,14 +65,50 @@ func viewRegistration(r *guli.Registration) *registrationView {
 	return &registrationView{Status: r.Status, Position: r.Position}
 }
 
+// activityBody is an activity, or a weekly series, as clients send it.
+type activityBody struct {
+	StationID   guli.ID       `json:"station_id"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Category    string        `json:"category"`
+	Start       string        `json:"start"`
+	End         string        `json:"end"`
+	Capacity    int           `json:"capacity"`
+	RoomID      guli.ID       `json:"room_id"`
+	HostID      guli.ID       `json:"host_id"`
+	AgeRule     *guli.AgeRule `json:"age_rule"`
+	Repeat      *struct {
+		WeeklyCount int `json:"weekly_count"`
+	} `json:"repeat"`
+}
+
+func (b *activityBody) input() (guli.ActivityInput, error) {
+	p := guli.Problems{}
+	in := guli.ActivityInput{StationID: b.StationID, Title: b.Title, Description: b.Description, Category: b.Category,
+		Start: wireTime(p, "start", b.Start), End: wireTime(p, "end", b.End), Capacity: b.Capacity, RoomID: b.RoomID,
+		HostID: b.HostID, AgeRule: b.AgeRule}
+	if b.Repeat != nil {
+		in.Repeat = &guli.Repeat{WeeklyCount: b.Repeat.WeeklyCount}
+	}
+	if len(p) == 0 {
+		return in, nil
+	}
+	_, err := in.Validate()
+	return in, withWireProblems(p, err)
+}
+
 func (s *Server) apiCreateActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.ActivityInput
-	if err := decode(r, &in); err != nil {
+	var body activityBody
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	in, err := body.input()
+	if err != nil {
 		return 0, nil, err
 	}
 	items, err := s.Activities.CreateActivities(r.Context(), in)
-	_, body, err := listOf(guli.Page[*guli.Activity]{Items: items}, err, viewActivity)
-	return http.StatusCreated, body, err
+	_, out, err := listOf(guli.Page[*guli.Activity]{Items: items}, err, viewActivity)
+	return http.StatusCreated, out, err
 }
 
 // activityFilter reads the list filters of /activities; an absent from means
@@ -105,7 +141,7 @@ func activityFilter(r *http.Request, now time.Time) (guli.ActivityFilter, error)
 // parseTimeOrDate takes RFC 3339, or a bare date meaning its midnight in
 // China's zone.
 func parseTimeOrDate(v string) (time.Time, bool) {
-	if t, ok := guli.ParseTime(v); ok {
+	if t, err := time.Parse(time.RFC3339, v); err == nil && guli.PlausibleTime(t) {
 		return t, true
 	}
 	t, err := time.ParseInLocation(time.DateOnly, v, defaultZone)

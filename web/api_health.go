@@ -6,10 +6,29 @@ import (
 	"guli"
 )
 
+// measurementBody is a health check as clients send it.
+type measurementBody struct {
+	UserID    guli.ID  `json:"user_id"`
+	Kind      string   `json:"kind"`
+	Systolic  *int     `json:"systolic"`
+	Diastolic *int     `json:"diastolic"`
+	Pulse     *int     `json:"pulse"`
+	Celsius   *float64 `json:"celsius"`
+	TakenAt   string   `json:"taken_at"`
+	StationID guli.ID  `json:"station_id"`
+}
+
 func (s *Server) apiRecordMeasurement(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.MeasurementInput
-	if err := decode(r, &in); err != nil {
+	var b measurementBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
+	}
+	p := guli.Problems{}
+	in := guli.MeasurementInput{UserID: b.UserID, Kind: b.Kind, Systolic: b.Systolic, Diastolic: b.Diastolic, Pulse: b.Pulse,
+		Celsius: b.Celsius, TakenAt: wireTime(p, "taken_at", b.TakenAt), StationID: b.StationID}
+	if len(p) > 0 {
+		_, err := in.Validate(s.now())
+		return 0, nil, withWireProblems(p, err)
 	}
 	return created(s.Health.RecordMeasurement(r.Context(), in))
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"guli"
@@ -27,10 +28,22 @@ func viewBooking(viewer *guli.User, b *guli.Booking) bookingView {
 	return v
 }
 
+// bookingBody is a booking as clients send it.
+type bookingBody struct {
+	Start   string `json:"start"`
+	End     string `json:"end"`
+	Purpose string `json:"purpose"`
+}
+
 func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.BookingInput
-	if err := decode(r, &in); err != nil {
+	var body bookingBody
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
+	}
+	p := guli.Problems{}
+	in := guli.BookingInput{Start: wireTime(p, "start", body.Start), End: wireTime(p, "end", body.End), Purpose: body.Purpose}
+	if len(p) > 0 {
+		return 0, nil, withWireProblems(p, in.Validate())
 	}
 	b, err := s.Rooms.Book(r.Context(), pathID(r, "id"), in)
 	if err != nil {
@@ -74,11 +87,18 @@ func (s *Server) apiCancelBooking(w http.ResponseWriter, r *http.Request) (int, 
 	return http.StatusNoContent, nil, nil
 }
 
+// closureBody is a closure day as clients send it.
+type closureBody struct {
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+}
+
 func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.ClosureInput
-	if err := decode(r, &in); err != nil {
+	var b closureBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
+	in := guli.ClosureInput{Date: guli.Date(strings.TrimSpace(b.Date)), Reason: b.Reason}
 	return created(s.Rooms.AddClosure(r.Context(), pathID(r, "id"), in))
 }
 

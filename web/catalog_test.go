@@ -20,6 +20,8 @@ import (
 // templates may hold punctuation and template actions, but no letters.
 func TestTemplatesHoldNoLiteralText(t *testing.T) {
 	files, _ := filepath.Glob("templates/*.html")
+	partials, _ := filepath.Glob("templates/partials/*.html")
+	files = append(files, partials...)
 	if len(files) == 0 {
 		t.Fatal("no templates found")
 	}
@@ -55,6 +57,8 @@ func TestEveryKeyUsedExists(t *testing.T) {
 
 	tmplKey := regexp.MustCompile(`\bT\s+"([a-z_.]+)"`)
 	files, _ := filepath.Glob("templates/*.html")
+	partials, _ := filepath.Glob("templates/partials/*.html")
+	files = append(files, partials...)
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		for _, m := range tmplKey.FindAllStringSubmatch(string(b), -1) {

@@ -274,9 +274,7 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 		in.RoomID = guli.ParseID(v.Form["room_id"])
 	}
 	if weeks := strings.TrimSpace(v.Form["weeks"]); weeks != "" && weeks != "1" {
-		in.Repeat = &struct {
-			WeeklyCount int `json:"weekly_count"`
-		}{formInt(weeks)}
+		in.Repeat = &guli.Repeat{WeeklyCount: formInt(weeks)}
 	}
 	if v.Form["age_rule"] == "1" {
 		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}

@@ -24,7 +24,7 @@ type homeData struct {
 }
 
 // navPart is one part of the station on the home page. Icon names one of
-// the icon templates at the end of layout.html.
+// the icon templates in partials/icons.html.
 type navPart struct {
 	Key, Path, Icon string
 }

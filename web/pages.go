@@ -168,7 +168,7 @@ func parsePages(cat *i18n.Catalog) (map[string]map[string]*template.Template, er
 	for _, lang := range i18n.Languages {
 		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone,
 			"T": func(key string, args ...any) string { return cat.T(lang, key, args...) }}
-		layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+		layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 		if err != nil {
 			return nil, err
 		}
@@ -493,15 +493,15 @@ func (s *Server) renderFailedForm(w http.ResponseWriter, r *http.Request, page s
 	s.render(w, r, status, page, v)
 }
 
-// formTime joins a form's date ("2006-01-02") and clock ("15:04") into the
-// RFC 3339 time the services take, in the station's zone; "" if either is
-// malformed, which the service then reports against the field.
-func formTime(date, clock string, loc *time.Location) string {
+// formTime joins a form's date ("2006-01-02") and clock ("15:04") into a
+// time in the station's zone; zero if either is malformed, which the
+// service then reports as missing.
+func formTime(date, clock string, loc *time.Location) time.Time {
 	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
 	if err != nil {
-		return ""
+		return time.Time{}
 	}
-	return t.Format(time.RFC3339)
+	return t
 }
 
 // renameErrors shows the API's field errors next to the form's fields of
