@@ -319,6 +319,9 @@ type StationService interface {
 	Stations(ctx context.Context, opts ListOptions) (Page[*Station], error)
 	// Station returns a station with its areas and rooms.
 	Station(ctx context.Context, id ID) (*Station, error)
+	// StationOfRoom returns the station that has the room, with its areas
+	// and rooms.
+	StationOfRoom(ctx context.Context, roomID ID) (*Station, error)
 	SetOpeningHours(ctx context.Context, id ID, hours map[string][]string) (*Station, error)
 	// SetBookingRules changes a station's booking rules; staff only.
 	SetBookingRules(ctx context.Context, id ID, rules BookingRules) (*Station, error)

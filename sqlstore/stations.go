@@ -16,13 +16,30 @@ import (
 type Stations struct {
 	db *DB
 
-	one  memo[guli.ID, *guli.Station]
-	many memo[guli.ListOptions, guli.Page[*guli.Station]]
+	one   memo[guli.ID, *guli.Station]
+	many  memo[guli.ListOptions, guli.Page[*guli.Station]]
+	rooms memo[guli.ID, guli.ID] // a room's station
 }
 
 // NewStations returns the station service of db.
 func NewStations(db *DB) *Stations {
-	return &Stations{db: db, one: memo[guli.ID, *guli.Station]{max: 1000}, many: memo[guli.ListOptions, guli.Page[*guli.Station]]{max: 100}}
+	return &Stations{db: db, one: memo[guli.ID, *guli.Station]{max: 1000}, many: memo[guli.ListOptions, guli.Page[*guli.Station]]{max: 100},
+		rooms: memo[guli.ID, guli.ID]{max: 10000}}
+}
+
+// StationOfRoom returns the station that has the room; public.
+func (s *Stations) StationOfRoom(ctx context.Context, roomID guli.ID) (*guli.Station, error) {
+	id, err := s.rooms.get(ctx, s.db, roomID, func() (guli.ID, error) {
+		var station int64
+		err := s.db.view(ctx, func(q runner) error {
+			return notFound(q.row(ctx, "SELECT station_id FROM rooms WHERE id = ?", roomID).Scan(&station))
+		})
+		return guli.ID(station), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Station(ctx, id)
 }
 
 var _ guli.StationService = (*Stations)(nil)

@@ -36,12 +36,18 @@ func (s *Server) pageRoom(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
 	v := s.newView(r, "rooms.title", "")
 	id := pathID(r, "id")
+	// The room's own station, whichever the reader chose: a link may lead
+	// to a room elsewhere.
+	st, err := s.Stations.StationOfRoom(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		return
+	}
+	v.Station = st
 	var room *guli.Room
-	if v.Station != nil {
-		for _, rm := range v.Station.Rooms {
-			if rm.ID == id {
-				room = rm
-			}
+	for _, rm := range st.Rooms {
+		if rm.ID == id {
+			room = rm
 		}
 	}
 	if room == nil {
@@ -110,12 +116,13 @@ func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	st, err := s.currentStation(r)
+	id := pathID(r, "id")
+	st, err := s.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
 		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
 		return
 	}
-	id, date, loc := pathID(r, "id"), r.PostForm.Get("date"), st.Location()
+	date, loc := r.PostForm.Get("date"), st.Location()
 	_, err = s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
 		End: formTime(date, r.PostForm.Get("to"), loc), Purpose: r.PostForm.Get("purpose")})
 	if err != nil {

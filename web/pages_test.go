@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
@@ -233,5 +234,38 @@ func TestTimetableAtTheEndsOfTheCalendar(t *testing.T) {
 		if strings.Contains(body, tt.never) || !strings.Contains(body, "from="+tt.from) {
 			t.Errorf("the week of %s links past the calendar: %.3000s", tt.from, body[strings.Index(body, "<main"):])
 		}
+	}
+}
+
+// A room's page is its own station's, whichever station the reader chose,
+// and a room booked from it is booked in its station's time.
+func TestARoomOfAnotherStation(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+	r := srv.Do(t, "POST", "/api/v1/stations", admin, map[string]any{"name": "菊泉小站", "address": "菊泉街",
+		"opening_hours": map[string][]string{"mon": {"08:00-20:00"}, "tue": {"08:00-20:00"}, "wed": {"08:00-20:00"}, "thu": {"08:00-20:00"},
+			"fri": {"08:00-20:00"}, "sat": {"08:00-20:00"}, "sun": {"08:00-20:00"}}})
+	if r.Status != 201 {
+		t.Fatalf("second station: %d %s", r.Status, r.Body)
+	}
+	other := r.JSON(t)["id"].(string)
+	room := srv.Do(t, "POST", "/api/v1/stations/"+other+"/rooms", admin, map[string]any{"name": "菊泉活动室", "capacity": 20}).JSON(t)["id"].(string)
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	page := asPage(t, srv, resident, "GET", "/rooms/"+room, "")
+	if page.Status != 200 || !strings.Contains(string(page.Body), "菊泉活动室") || !strings.Contains(string(page.Body), "菊泉小站") {
+		t.Fatalf("a room of another station: %d", page.Status)
+	}
+	day := nextOpen(time.Tuesday, "10:00").Format(time.DateOnly)
+	booked := asPage(t, srv, resident, "POST", "/rooms/"+room+"/book", "date="+day+"&from=10:00&to=11:00&purpose="+url.QueryEscape("排练"))
+	if booked.Status != 303 {
+		t.Fatalf("booking it: %d %.300s", booked.Status, booked.Body)
+	}
+	// Refused (the same hour again): the error is shown on the room's page.
+	again := asPage(t, srv, resident, "POST", "/rooms/"+room+"/book", "date="+day+"&from=10:30&to=11:30&purpose="+url.QueryEscape("排练"))
+	if again.Status == 404 || again.Status < 400 || !strings.Contains(string(again.Body), "菊泉活动室") {
+		t.Fatalf("a refused booking: %d", again.Status)
+	}
+	if r := srv.Do(t, "GET", "/rooms/987654", resident, nil); r.Status != 404 {
+		t.Fatalf("no such room: %d", r.Status)
 	}
 }
