@@ -51,6 +51,7 @@ type Env struct {
 type Person struct {
 	ID, Token, Phone, Pass string
 	Booking                string // the person's booking, if any, for rows that book and cancel
+	Slot                   string // the start of the booking a measured request made, not yet cancelled
 }
 
 // newResident registers a resident of the demo station's area and signs
