@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"guli/web/core"
 	"net/http"
 
 	"guli"
@@ -72,7 +73,7 @@ func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = s.clientAddr(r)
+	in.ClientAddr = s.ClientAddr(r)
 	u, err := s.Accounts.Register(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -91,7 +92,7 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) (int, any, err
 	if in.DeviceToken == "" {
 		in.DeviceToken = deviceCookie(r)
 	}
-	in.ClientAddr, in.Kind = s.clientAddr(r), guli.SessionAPI
+	in.ClientAddr, in.Kind = s.ClientAddr(r), guli.SessionAPI
 	sess, err := s.Accounts.Login(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -101,22 +102,22 @@ func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) (int, any, err
 
 // deviceCookie is the device token a browser keeps, or "".
 func deviceCookie(r *http.Request) string {
-	if c, err := r.Cookie(deviceCookieName); err == nil {
+	if c, err := r.Cookie(core.DeviceCookie); err == nil {
 		return c.Value
 	}
 	return ""
 }
 
 func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	ri := info(r)
-	if ri.token == "" {
+	ri := core.Info(r)
+	if ri.Token == "" {
 		return 0, nil, guli.Errorf(guli.ECUnauthenticated)
 	}
-	if err := s.Accounts.Logout(r.Context(), ri.token); err != nil {
+	if err := s.Accounts.Logout(r.Context(), ri.Token); err != nil {
 		return 0, nil, err
 	}
-	if !ri.viaBearer {
-		s.clearSessionCookie(w)
+	if !ri.ViaBearer {
+		s.ClearSessionCookie(w)
 	}
 	return http.StatusNoContent, nil, nil
 }
@@ -182,7 +183,7 @@ func (s *Server) apiFindUsers(w http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	u, err := s.Accounts.User(r.Context(), pathID(r, "id"))
+	u, err := s.Accounts.User(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -197,7 +198,7 @@ func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) (int, any, 
 	if in.Roles == nil {
 		return 0, nil, guli.Invalid("roles", guli.FRRequired)
 	}
-	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), in)
+	u, err := s.Accounts.SetRoles(r.Context(), core.PathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
 	}

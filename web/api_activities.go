@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Server) apiActivities(w http.ResponseWriter, r *http.Request) (int, any
 	if err != nil {
 		return 0, nil, err
 	}
-	f, err := activityFilter(r, s.now())
+	f, err := activityFilter(r, s.TimeNow())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -162,7 +163,7 @@ func (s *Server) apiActivities(w http.ResponseWriter, r *http.Request) (int, any
 }
 
 func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+	a, err := s.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -179,7 +180,7 @@ func (s *Server) apiRegisterForActivity(w http.ResponseWriter, r *http.Request) 
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), body.UserID)
+	reg, err := s.Activities.Register(r.Context(), core.PathID(r, "id"), body.UserID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -193,7 +194,7 @@ func (s *Server) apiCancelRegistration(w http.ResponseWriter, r *http.Request) (
 	if who := r.PathValue("user"); who != "me" {
 		user = guli.ParseID(who)
 	}
-	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), user); err != nil {
+	if err := s.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), user); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -209,7 +210,7 @@ type registrationItem struct {
 }
 
 func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	regs, err := s.Activities.Registrations(r.Context(), pathID(r, "id"))
+	regs, err := s.Activities.Registrations(r.Context(), core.PathID(r, "id"))
 	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
 		it := registrationItem{UserID: g.UserID, Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
 		if g.Status == guli.RegWaitlisted {
@@ -226,7 +227,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) (int, any
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	id := pathID(r, "id")
+	id := core.PathID(r, "id")
 	if err := s.Activities.CheckIn(r.Context(), id, body.UserID); err != nil {
 		return 0, nil, err
 	}
@@ -234,7 +235,7 @@ func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) (int, any
 }
 
 func (s *Server) apiCancelActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	if err := s.Activities.CancelActivity(r.Context(), pathID(r, "id")); err != nil {
+	if err := s.Activities.CancelActivity(r.Context(), core.PathID(r, "id")); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -247,7 +248,7 @@ type myActivityView struct {
 }
 
 func (s *Server) apiMyActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := s.now().Add(-12 * time.Hour)
+	from := s.TimeNow().Add(-12 * time.Hour)
 	if v := r.URL.Query().Get("from"); v != "" {
 		t, ok := parseTimeOrDate(v)
 		if !ok {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 
 	"guli"
@@ -27,7 +28,7 @@ func (s *Server) apiRecordMeasurement(w http.ResponseWriter, r *http.Request) (i
 	in := guli.MeasurementInput{UserID: b.UserID, Kind: b.Kind, Systolic: b.Systolic, Diastolic: b.Diastolic, Pulse: b.Pulse,
 		Celsius: b.Celsius, TakenAt: wireTime(p, "taken_at", b.TakenAt), StationID: b.StationID}
 	if len(p) > 0 {
-		_, err := in.Validate(s.now())
+		_, err := in.Validate(s.TimeNow())
 		return 0, nil, withWireProblems(p, err)
 	}
 	return created(s.Health.RecordMeasurement(r.Context(), in))
@@ -38,6 +39,6 @@ func (s *Server) apiMeasurements(w http.ResponseWriter, r *http.Request) (int, a
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Health.Measurements(r.Context(), pathID(r, "id"), opts)
+	page, err := s.Health.Measurements(r.Context(), core.PathID(r, "id"), opts)
 	return listOf(page, err, func(m *guli.Measurement) *guli.Measurement { return m })
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"time"
 
@@ -35,7 +36,7 @@ func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) (int, 
 		return 0, nil, err
 	}
 	page, err := s.Notifications.Notifications(r.Context(), opts)
-	lang := info(r).lang
+	lang := core.Info(r).Lang
 	return listOf(page, err, func(n *guli.Notification) notificationView { return s.viewNotification(lang, n) })
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 
 	"guli"
@@ -15,7 +16,7 @@ func (s *Server) apiSMSCode(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = s.clientAddr(r)
+	in.ClientAddr = s.ClientAddr(r)
 	if err := s.Accounts.SendSMSCode(r.Context(), in); err != nil {
 		return 0, nil, err
 	}
@@ -26,8 +27,8 @@ func (s *Server) apiLogoutAll(w http.ResponseWriter, r *http.Request) (int, any,
 	if err := s.Accounts.LogoutAll(r.Context()); err != nil {
 		return 0, nil, err
 	}
-	if !info(r).viaBearer {
-		s.clearSessionCookie(w)
+	if !core.Info(r).ViaBearer {
+		s.ClearSessionCookie(w)
 	}
 	return http.StatusNoContent, nil, nil
 }
@@ -40,7 +41,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) (int,
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.Keep, in.ClientAddr = info(r).token, s.clientAddr(r)
+	in.Keep, in.ClientAddr = core.Info(r).Token, s.ClientAddr(r)
 	if err := s.Accounts.ChangePassword(r.Context(), in); err != nil {
 		return 0, nil, err
 	}
@@ -48,7 +49,7 @@ func (s *Server) apiChangePassword(w http.ResponseWriter, r *http.Request) (int,
 }
 
 func (s *Server) apiIssueResetCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	rc, err := s.Accounts.IssueResetCode(r.Context(), pathID(r, "id"))
+	rc, err := s.Accounts.IssueResetCode(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -61,7 +62,7 @@ func (s *Server) apiResetPassword(w http.ResponseWriter, r *http.Request) (int, 
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = s.clientAddr(r)
+	in.ClientAddr = s.ClientAddr(r)
 	if err := s.Accounts.ResetPassword(r.Context(), in); err != nil {
 		return 0, nil, err
 	}

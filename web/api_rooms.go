@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"strings"
 	"time"
@@ -45,7 +46,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, erro
 	if len(p) > 0 {
 		return 0, nil, withWireProblems(p, in.Validate())
 	}
-	b, err := s.Rooms.Book(r.Context(), pathID(r, "id"), in)
+	b, err := s.Rooms.Book(r.Context(), core.PathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -75,13 +76,13 @@ func (s *Server) apiBookings(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
-	items, err := s.Rooms.Bookings(r.Context(), pathID(r, "id"), from, to)
+	items, err := s.Rooms.Bookings(r.Context(), core.PathID(r, "id"), from, to)
 	viewer := guli.UserFromContext(r.Context())
 	return listOf(guli.Page[*guli.Booking]{Items: items}, err, func(b *guli.Booking) bookingView { return viewBooking(viewer, b) })
 }
 
 func (s *Server) apiCancelBooking(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
+	if err := s.Rooms.CancelBooking(r.Context(), core.PathID(r, "id")); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -99,11 +100,11 @@ func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) (int, any
 		return 0, nil, err
 	}
 	in := guli.ClosureInput{Date: guli.Date(strings.TrimSpace(b.Date)), Reason: b.Reason}
-	return created(s.Rooms.AddClosure(r.Context(), pathID(r, "id"), in))
+	return created(s.Rooms.AddClosure(r.Context(), core.PathID(r, "id"), in))
 }
 
 func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := guli.DateOf(s.now().In(defaultZone))
+	from := guli.DateOf(s.TimeNow().In(defaultZone))
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, ok := guli.ParseDate(v)
 		if !ok {
@@ -111,7 +112,7 @@ func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, 
 		}
 		from = d
 	}
-	items, err := s.Rooms.Closures(r.Context(), pathID(r, "id"), from)
+	items, err := s.Rooms.Closures(r.Context(), core.PathID(r, "id"), from)
 	return listOf(guli.Page[*guli.Closure]{Items: items}, err, func(c *guli.Closure) *guli.Closure { return c })
 }
 
@@ -120,7 +121,7 @@ func (s *Server) apiRemoveClosure(w http.ResponseWriter, r *http.Request) (int, 
 	if !ok {
 		return 0, nil, guli.Errorf(guli.ECNotFound)
 	}
-	if err := s.Rooms.RemoveClosure(r.Context(), pathID(r, "id"), day); err != nil {
+	if err := s.Rooms.RemoveClosure(r.Context(), core.PathID(r, "id"), day); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil

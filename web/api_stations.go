@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 
 	"guli"
@@ -61,7 +62,7 @@ func (s *Server) apiStations(w http.ResponseWriter, r *http.Request) (int, any, 
 }
 
 func (s *Server) apiStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	st, err := s.Stations.Station(r.Context(), pathID(r, "id"))
+	st, err := s.Stations.Station(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Server) apiSetOpeningHours(w http.ResponseWriter, r *http.Request) (int
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	st, err := s.Stations.SetOpeningHours(r.Context(), pathID(r, "id"), body.OpeningHours)
+	st, err := s.Stations.SetOpeningHours(r.Context(), core.PathID(r, "id"), body.OpeningHours)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -87,7 +88,7 @@ func (s *Server) apiCreateArea(w http.ResponseWriter, r *http.Request) (int, any
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Stations.CreateArea(r.Context(), pathID(r, "id"), in))
+	return created(s.Stations.CreateArea(r.Context(), core.PathID(r, "id"), in))
 }
 
 func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -104,7 +105,7 @@ func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) (int, any
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in))
+	return created(s.Stations.CreateRoom(r.Context(), core.PathID(r, "id"), in))
 }
 
 // apiSetBookingRules changes how residents may book the station's rooms.
@@ -135,7 +136,7 @@ func (s *Server) apiSetBookingRules(w http.ResponseWriter, r *http.Request) (int
 	if err := p.Err(); err != nil {
 		return 0, nil, err
 	}
-	st, err := s.Stations.SetBookingRules(r.Context(), pathID(r, "id"), rules)
+	st, err := s.Stations.SetBookingRules(r.Context(), core.PathID(r, "id"), rules)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"net/url"
 
@@ -14,18 +15,18 @@ func (s *Server) apiRecordVisit(w http.ResponseWriter, r *http.Request) (int, an
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Visits.RecordVisit(r.Context(), pathID(r, "id"), in))
+	return created(s.Visits.RecordVisit(r.Context(), core.PathID(r, "id"), in))
 }
 
 func (s *Server) apiCheckinCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	return ok(s.Visits.CheckinCode(r.Context(), pathID(r, "id")))
+	return ok(s.Visits.CheckinCode(r.Context(), core.PathID(r, "id")))
 }
 
 // checkinURL is what the door's QR code holds: the check-in page with the
 // day's long token, so a resident's phone camera opens it and one tap
 // checks in; the six digits stay for typing.
 func (s *Server) checkinURL(r *http.Request, station guli.ID, token string) string {
-	return s.baseURL(r) + "/checkin?" + url.Values{"station": {station.String()}, "token": {token}}.Encode()
+	return s.SiteURL(r) + "/checkin?" + url.Values{"station": {station.String()}, "token": {token}}.Encode()
 }
 
 // qrPNG is the QR code of the door, as a PNG image.
@@ -38,9 +39,9 @@ func (s *Server) qrPNG(r *http.Request, station guli.ID) ([]byte, error) {
 }
 
 func (s *Server) apiCheckinCodePNG(w http.ResponseWriter, r *http.Request) {
-	png, err := s.qrPNG(r, pathID(r, "id"))
+	png, err := s.qrPNG(r, core.PathID(r, "id"))
 	if err != nil {
-		s.apiError(w, r, err)
+		s.APIError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
@@ -55,5 +56,5 @@ func (s *Server) apiCheckin(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Visits.CheckIn(r.Context(), pathID(r, "id"), body.Code))
+	return created(s.Visits.CheckIn(r.Context(), core.PathID(r, "id"), body.Code))
 }

@@ -12,6 +12,7 @@ import (
 
 	"guli"
 	"guli/ical"
+	"guli/web/core"
 )
 
 // calendarHorizon is how far ahead the feeds reach.
@@ -36,7 +37,7 @@ func (s *Server) event(r *http.Request, a *guli.Activity, station string) ical.E
 		Summary:     a.Title,
 		Description: desc,
 		Location:    strings.TrimSpace(station + " " + a.RoomName),
-		URL:         s.baseURL(r) + "/activities/" + a.ID.String(),
+		URL:         s.SiteURL(r) + "/activities/" + a.ID.String(),
 		Cancelled:   a.Status == guli.ActivityCancelled,
 	}
 }
@@ -68,11 +69,11 @@ type builtFeed struct {
 func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 	id := guli.ParseID(r.URL.Query().Get("station_id"))
 	if r.URL.Query().Get("station_id") == "" {
-		s.writeError(w, r, http.StatusUnprocessableEntity, &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"station_id": guli.FRRequired}})
+		s.WriteError(w, r, http.StatusUnprocessableEntity, &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"station_id": guli.FRRequired}})
 		return
 	}
-	key := id.String() + " " + s.baseURL(r)
-	now := s.now()
+	key := id.String() + " " + s.SiteURL(r)
+	now := s.TimeNow()
 	s.feeds.mu.Lock()
 	f, ok := s.feeds.built[key]
 	s.feeds.mu.Unlock()
@@ -85,7 +86,7 @@ func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 			return s.buildStationFeed(r.WithContext(ctx), id)
 		})
 		if err != nil {
-			s.apiError(w, r, err)
+			s.APIError(w, r, err)
 			return
 		}
 		f = builtFeed{body: body.([]byte), at: now}
@@ -110,7 +111,7 @@ func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.TimeNow()
 	cal := ical.Calendar{Name: st.Name, Timezone: st.Timezone}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
 	for range 10 {
@@ -138,20 +139,20 @@ func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
 func (s *Server) personalCalendar(w http.ResponseWriter, r *http.Request) {
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	u, err := s.Accounts.UserByCalendarToken(r.Context(), token)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	items, err := s.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), s.now().Add(-30*24*time.Hour))
+	items, err := s.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), s.TimeNow().Add(-30*24*time.Hour))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	cal := ical.Calendar{Name: s.Catalog.T(info(r).lang, "calendar.mine", u.Name), Timezone: guli.DefaultTimezone}
+	cal := ical.Calendar{Name: s.Catalog.T(core.Info(r).Lang, "calendar.mine", u.Name), Timezone: guli.DefaultTimezone}
 	names := map[guli.ID]string{}
 	for _, a := range items {
 		if _, ok := names[a.StationID]; !ok {
@@ -161,7 +162,7 @@ func (s *Server) personalCalendar(w http.ResponseWriter, r *http.Request) {
 		}
 		cal.Events = append(cal.Events, s.event(r, a, names[a.StationID]))
 	}
-	writeCalendar(w, cal, s.now())
+	writeCalendar(w, cal, s.TimeNow())
 }
 
 // apiCalendarFeed answers the address of the acting user's private feed.
@@ -170,5 +171,5 @@ func (s *Server) apiCalendarFeed(w http.ResponseWriter, r *http.Request) (int, a
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"url": s.baseURL(r) + "/calendar/" + token + ".ics"}, nil
+	return http.StatusOK, map[string]string{"url": s.SiteURL(r) + "/calendar/" + token + ".ics"}, nil
 }

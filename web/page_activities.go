@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"guli/web/core"
 	"maps"
 	"net/http"
 	"net/url"
@@ -39,7 +40,7 @@ type timetableData struct {
 	// to show whole (see timetableWeekMost); Days then holds the one chosen.
 	Strip []chip
 	// DaysKey is all the days' part shows beside the language and the
-	// data version; readers with the same key share it (see view.Keep).
+	// data version; readers with the same key share it (see core.View.Keep).
 	DaysKey string
 }
 
@@ -69,13 +70,13 @@ const timetableWeekMost = 100
 // pageTimetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
 func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "timetable.title", "activities")
+	v := s.NewView(r, "timetable.title", "activities")
 	if v.Station == nil {
-		s.render(w, r, http.StatusOK, "timetable", v)
+		s.Render(w, r, http.StatusOK, "timetable", v)
 		return
 	}
 	loc := v.Station.Location()
-	today := startOfDay(s.now(), loc)
+	today := startOfDay(s.TimeNow(), loc)
 	from := today
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
@@ -98,7 +99,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	for opts := (guli.ListOptions{Limit: guli.MaxLimit}); ; {
 		page, err := s.Activities.Activities(r.Context(), filter, opts)
 		if err != nil {
-			s.formError(v, err)
+			s.FormError(v, err)
 			break
 		}
 		items = append(items, page.Items...)
@@ -154,7 +155,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		d.Days = d.Days[chosen : chosen+1]
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "timetable", v)
+	s.Render(w, r, http.StatusOK, "timetable", v)
 }
 
 // registrationsKey names a reader's registrations for keeping the parts
@@ -193,20 +194,20 @@ func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
 // renderActivity shows an activity's page, with the error of a failed
 // sign-up or cancellation above it.
 func (s *Server) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+	a, err := s.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	v := s.newView(r, "activity.title", "activities")
+	v := s.NewView(r, "activity.title", "activities")
 	v.Data = a
 	if failure != nil {
-		status = s.formError(v, failure)
+		status = s.FormError(v, failure)
 		if guli.ErrorCode(failure) == guli.ECEmergencyContactRequired {
 			v.Form["need_contact"] = "1"
 		}
 	}
-	s.render(w, r, status, "activity", v)
+	s.Render(w, r, status, "activity", v)
 }
 
 // pageSignUp signs the reader up from the timetable or the activity's page.
@@ -217,7 +218,7 @@ func (s *Server) pageSignUp(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), 0)
+	reg, err := s.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
 	if err != nil {
 		s.renderActivity(w, r, 0, err)
 		return
@@ -237,7 +238,7 @@ func (s *Server) pageCancelSignUp(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), 0); err != nil {
+	if err := s.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
 		s.renderActivity(w, r, 0, err)
 		return
 	}
@@ -254,16 +255,16 @@ func (s *Server) pageMyActivities(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireLogin(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "mine.title", "mine")
-	items, err := s.Activities.MyActivities(r.Context(), s.now().Add(-12*time.Hour))
+	v := s.NewView(r, "mine.title", "mine")
+	items, err := s.Activities.MyActivities(r.Context(), s.TimeNow().Add(-12*time.Hour))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	d := myActivitiesData{Activities: items}
 	if token, err := s.Accounts.CalendarToken(r.Context(), false); err == nil {
-		d.CalendarURL = s.baseURL(r) + "/calendar/" + token + ".ics"
+		d.CalendarURL = s.SiteURL(r) + "/calendar/" + token + ".ics"
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "my_activities", v)
+	s.Render(w, r, http.StatusOK, "my_activities", v)
 }

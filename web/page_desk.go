@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"guli/web/core"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ func (s *Server) requireStaff(w http.ResponseWriter, r *http.Request) (*guli.Use
 		return nil, false
 	}
 	if !u.IsStaff() {
-		s.renderError(w, r, http.StatusForbidden)
+		s.RenderError(w, r, http.StatusForbidden)
 		return nil, false
 	}
 	return u, true
@@ -36,22 +37,22 @@ func (s *Server) pageDesk(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "desk.title", "desk")
+	v := s.NewView(r, "desk.title", "desk")
 	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	d, err := s.deskData(r, v.Station)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "desk", v)
+	s.Render(w, r, http.StatusOK, "desk", v)
 }
 
 func (s *Server) deskData(r *http.Request, st *guli.Station) (*deskData, error) {
-	today := startOfDay(s.now(), st.Location())
+	today := startOfDay(s.TimeNow(), st.Location())
 	d := &deskData{Today: today, Purposes: guli.VisitPurposes}
 	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: today, To: today.AddDate(0, 0, 1)},
 		guli.ListOptions{Limit: guli.MaxLimit})
@@ -72,9 +73,9 @@ func (s *Server) pageDeskVisit(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v := s.newView(r, "desk.title", "desk")
+	v := s.NewView(r, "desk.title", "desk")
 	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	n, err := strconv.Atoi(r.PostForm.Get("count"))
@@ -82,17 +83,17 @@ func (s *Server) pageDeskVisit(w http.ResponseWriter, r *http.Request) {
 		n = 1
 	}
 	if _, err := s.Visits.RecordVisit(r.Context(), v.Station.ID, guli.VisitInput{Count: &n, Purpose: r.PostForm.Get("purpose")}); err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	if r.Header.Get("HX-Request") == "true" {
 		d, err := s.deskData(r, v.Station)
 		if err != nil {
-			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 			return
 		}
 		v.Data = d
-		s.renderPartial(w, r, "desk", "tally", v)
+		s.RenderPartial(w, r, "desk", "tally", v)
 		return
 	}
 	back(w, r, "/desk", "")
@@ -115,28 +116,28 @@ func (s *Server) pageRoster(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderRoster(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	id := pathID(r, "id")
+	id := core.PathID(r, "id")
 	a, err := s.Activities.Activity(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	roster, err := s.Activities.Registrations(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	v := s.newView(r, "desk.roster", "desk")
+	v := s.NewView(r, "desk.roster", "desk")
 	d := rosterData{Activity: a, Roster: roster, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	v.Form["q"] = d.Query
 	if v.User.IsStaff() {
 		d.Found = s.findResidents(r, v, d.Query)
 	}
 	if failure != nil {
-		status = s.formError(v, failure)
+		status = s.FormError(v, failure)
 	}
 	v.Data = d
-	s.render(w, r, status, "roster", v)
+	s.Render(w, r, status, "roster", v)
 }
 
 // pageRosterCheckIn ticks a person off as present.
@@ -163,7 +164,7 @@ func (s *Server) rosterAction(w http.ResponseWriter, r *http.Request, do func(ct
 	if !s.parseForm(w, r) {
 		return
 	}
-	id := pathID(r, "id")
+	id := core.PathID(r, "id")
 	if err := do(r.Context(), id, guli.ParseID(r.PostForm.Get("user_id"))); err != nil {
 		s.renderRoster(w, r, 0, err)
 		return
@@ -173,13 +174,13 @@ func (s *Server) rosterAction(w http.ResponseWriter, r *http.Request, do func(ct
 
 // findResidents searches accounts for the staff's forms; a failed search
 // shows its error above the form.
-func (s *Server) findResidents(r *http.Request, v *view, query string) []*guli.User {
+func (s *Server) findResidents(r *http.Request, v *core.View, query string) []*guli.User {
 	if query == "" {
 		return nil
 	}
 	page, err := s.Accounts.FindUsers(r.Context(), query, guli.ListOptions{Limit: 20})
 	if err != nil {
-		s.formError(v, err)
+		s.FormError(v, err)
 	}
 	return page.Items
 }
@@ -192,7 +193,7 @@ func (s *Server) pageCancelActivity(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	id := pathID(r, "id")
+	id := core.PathID(r, "id")
 	if err := s.Activities.CancelActivity(r.Context(), id); err != nil {
 		s.renderRoster(w, r, 0, err)
 		return
@@ -212,19 +213,19 @@ func (s *Server) pageDoor(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "door.title", "desk")
+	v := s.NewView(r, "door.title", "desk")
 	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	code, err := s.Visits.CheckinCode(r.Context(), v.Station.ID)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Refresh = 600 // the code changes at midnight; the screen follows within ten minutes
 	v.Data = doorData{Code: code, QRPath: "/api/v1/stations/" + v.Station.ID.String() + "/checkin-code.png", Station: v.Station}
-	s.render(w, r, http.StatusOK, "door", v)
+	s.Render(w, r, http.StatusOK, "door", v)
 }
 
 // pageNewActivity is the form staff and talents create activities with.
@@ -234,15 +235,15 @@ func (s *Server) pageNewActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !u.IsStaff() && !u.Has(guli.RoleTalent) {
-		s.renderError(w, r, http.StatusForbidden)
+		s.RenderError(w, r, http.StatusForbidden)
 		return
 	}
-	v := s.newView(r, "newactivity.title", "desk")
+	v := s.NewView(r, "newactivity.title", "desk")
 	v.Form["category"], v.Form["weeks"], v.Form["capacity"] = "class", "1", "20"
-	v.Form["date"] = s.now().In(defaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
+	v.Form["date"] = s.TimeNow().In(defaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
 	v.Form["from"], v.Form["to"] = "09:30", "11:00"
 	v.Data = guli.Categories
-	s.render(w, r, http.StatusOK, "new_activity", v)
+	s.Render(w, r, http.StatusOK, "new_activity", v)
 }
 
 // pageNewActivityPost creates the activity, or a weekly series.
@@ -253,13 +254,13 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v := s.newView(r, "newactivity.title", "desk")
+	v := s.NewView(r, "newactivity.title", "desk")
 	v.Data = guli.Categories
 	for _, f := range []string{"title", "description", "category", "date", "from", "to", "capacity", "room_id", "weeks", "age_rule"} {
 		v.Form[f] = r.PostForm.Get(f)
 	}
 	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	loc := v.Station.Location()
@@ -281,9 +282,9 @@ func (s *Server) pageNewActivityPost(w http.ResponseWriter, r *http.Request) {
 	}
 	items, err := s.Activities.CreateActivities(r.Context(), in)
 	if err != nil {
-		status := s.formError(v, err)
-		v.renameErrors(map[string]string{"start": "from", "end": "to", "repeat": "weeks"})
-		s.render(w, r, status, "new_activity", v)
+		status := s.FormError(v, err)
+		v.RenameErrors(map[string]string{"start": "from", "end": "to", "repeat": "weeks"})
+		s.Render(w, r, status, "new_activity", v)
 		return
 	}
 	back(w, r, "/activities/"+items[0].ID.String(), "activity_created")

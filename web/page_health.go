@@ -9,6 +9,7 @@ import (
 
 	"guli"
 	"guli/svgchart"
+	"guli/web/core"
 )
 
 type healthData struct {
@@ -23,7 +24,7 @@ type healthData struct {
 }
 
 // healthOf reads a person's last year of checks and draws their trends.
-func (s *Server) healthOf(r *http.Request, v *view, person *guli.User) (*healthData, error) {
+func (s *Server) healthOf(r *http.Request, v *core.View, person *guli.User) (*healthData, error) {
 	d := &healthData{Person: person}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
 	page, err := s.Health.Measurements(r.Context(), person.ID, opts)
@@ -67,14 +68,14 @@ func (s *Server) pageHealth(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := s.newView(r, "health.title", "me")
+	v := s.NewView(r, "health.title", "me")
 	d, err := s.healthOf(r, v, u)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "health", v)
+	s.Render(w, r, http.StatusOK, "health", v)
 }
 
 // pageDeskHealth is where staff find a resident, read their checks (each
@@ -87,17 +88,17 @@ func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status
 	if _, ok := s.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "health.desk_title", "desk")
+	v := s.NewView(r, "health.desk_title", "desk")
 	d := &healthData{ForStaff: true, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	v.Form["q"] = d.Query
 	if id := r.FormValue("user_id"); id != "" {
 		person, err := s.Accounts.User(r.Context(), guli.ParseID(id))
 		if err != nil {
-			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 			return
 		}
 		if d, err = s.healthOf(r, v, person); err != nil {
-			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 			return
 		}
 		d.ForStaff = true
@@ -111,10 +112,10 @@ func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status
 		v.Form["kind"] = guli.BloodPressure
 	}
 	if failure != nil {
-		status = s.formError(v, failure)
+		status = s.FormError(v, failure)
 	}
 	v.Data = d
-	s.render(w, r, status, "health", v)
+	s.Render(w, r, status, "health", v)
 }
 
 // pageDeskHealthPost records a check taken at the desk.
@@ -133,7 +134,7 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 		return &n
 	}
 	in := guli.MeasurementInput{UserID: guli.ParseID(r.PostForm.Get("user_id")), Kind: r.PostForm.Get("kind")}
-	if st := s.newView(r, "health.desk_title", "desk").Station; st != nil {
+	if st := s.NewView(r, "health.desk_title", "desk").Station; st != nil {
 		in.StationID = st.ID // taken at the desk's station
 	}
 	if in.Kind == guli.BloodPressure {
@@ -154,19 +155,4 @@ func (d *healthData) Kinds() []string { return []string{guli.BloodPressure, guli
 // Newest returns at most n readings, newest first.
 func (d *healthData) Newest(n int) []*guli.Measurement {
 	return d.Items[:min(n, len(d.Items))]
-}
-
-// Reading says a measurement the way a nurse would: 133/85 mmHg, pulse 72.
-func (v *view) Reading(m *guli.Measurement) string {
-	switch {
-	case m.Kind == guli.BloodPressure && m.Systolic != nil && m.Diastolic != nil:
-		s := v.T("health.bp_value", *m.Systolic, *m.Diastolic)
-		if m.Pulse != nil {
-			s += v.T("list.sep") + v.T("health.pulse_value", *m.Pulse)
-		}
-		return s
-	case m.Kind == guli.Temperature && m.Celsius != nil:
-		return v.T("health.temp_value", *m.Celsius)
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"time"
 
@@ -43,10 +44,10 @@ var parts = []navPart{
 const homeUpcoming = 6
 
 func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "home.title", "home")
+	v := s.NewView(r, "home.title", "home")
 	d := homeData{Parts: parts}
 	if st := v.Station; st != nil {
-		d.Now = s.now().In(st.Location())
+		d.Now = s.TimeNow().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
 		// Asked from the minute, not the instant, so that everyone in the
@@ -56,7 +57,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
 			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err != nil {
-			v.readFailed()
+			v.ReadFailed()
 		} else {
 			mine := s.myRegistrations(r, d.Now.Truncate(time.Minute), to)
 			for _, a := range page.Items {
@@ -78,18 +79,18 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("home.welcome", v.User.Name)
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "home", v)
+	s.Render(w, r, http.StatusOK, "home", v)
 }
 
 func (s *Server) pageStations(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "stations.title", "")
+	v := s.NewView(r, "stations.title", "")
 	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Data = page.Items
-	s.render(w, r, http.StatusOK, "stations", v)
+	s.Render(w, r, http.StatusOK, "stations", v)
 }
 
 func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
@@ -98,10 +99,10 @@ func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
 	}
 	st, err := s.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	s.setCookie(w, stationCookie, st.ID.String(), prefLifetime)
+	s.setCookie(w, core.StationCookie, st.ID.String(), core.PrefLifetime)
 	next := "/"
 	if r.PostForm.Get("next") != "" {
 		next = localPath(r.PostForm.Get("next"))
@@ -112,8 +113,8 @@ func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
 // pageSoon stands in for a part of the station whose issue has not landed.
 func (s *Server) pageSoon(key string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "part."+key, key)
+		v := s.NewView(r, "part."+key, key)
 		v.Data = key
-		s.render(w, r, http.StatusOK, "soon", v)
+		s.Render(w, r, http.StatusOK, "soon", v)
 	}
 }

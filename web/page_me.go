@@ -23,14 +23,14 @@ func (s *Server) pageMe(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v := s.newView(r, "me.title", "me")
+	v := s.NewView(r, "me.title", "me")
 	if c := u.EmergencyContact; c != nil {
 		v.Form["ec_name"], v.Form["ec_phone"] = c.Name, c.Phone
 	}
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = v.T("me.saved")
 	}
-	s.render(w, r, http.StatusOK, "me", v)
+	s.Render(w, r, http.StatusOK, "me", v)
 }
 
 // pageMePost saves the emergency contact; an empty form removes it.
@@ -41,7 +41,7 @@ func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	v := s.newView(r, "me.title", "me")
+	v := s.NewView(r, "me.title", "me")
 	v.Form["ec_name"], v.Form["ec_phone"] = r.PostForm.Get("ec_name"), r.PostForm.Get("ec_phone")
 	in := guli.UpdateMeInput{}
 	if strings.TrimSpace(v.Form["ec_name"]+v.Form["ec_phone"]) == "" {
@@ -50,9 +50,9 @@ func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
 		in.EmergencyContact = &guli.EmergencyContact{Name: v.Form["ec_name"], Phone: v.Form["ec_phone"]}
 	}
 	if _, err := s.Accounts.UpdateMe(r.Context(), in); err != nil {
-		status := s.formError(v, err)
-		v.renameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
-		s.render(w, r, status, "me", v)
+		status := s.FormError(v, err)
+		v.RenameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
+		s.Render(w, r, status, "me", v)
 		return
 	}
 	http.Redirect(w, r, "/me?saved=1", http.StatusSeeOther)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 
 	"guli"
@@ -11,10 +12,10 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireLogin(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "notifications.title", "me")
+	v := s.NewView(r, "notifications.title", "me")
 	page, err := s.Notifications.Notifications(r.Context(), guli.ListOptions{Limit: 100})
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	items := make([]notificationView, len(page.Items))
@@ -22,7 +23,7 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) {
 		items[i] = s.viewNotification(v.Lang, n)
 	}
 	v.Data = items
-	s.render(w, r, http.StatusOK, "notifications", v)
+	s.Render(w, r, http.StatusOK, "notifications", v)
 }
 
 // pageNotificationsRead marks every notification read.
@@ -38,7 +39,7 @@ func (s *Server) pageNotificationsRead(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, guli.ParseID(id))
 	}
 	if err := s.Notifications.MarkRead(r.Context(), ids); err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	back(w, r, "/notifications", "")

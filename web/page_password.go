@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"net/url"
 
@@ -14,7 +15,7 @@ func (s *Server) pagePassword(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireLogin(w, r); !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "password", s.newView(r, "password.title", "me"))
+	s.Render(w, r, http.StatusOK, "password", s.NewView(r, "password.title", "me"))
 }
 
 // pagePasswordPost changes the password; this browser stays signed in,
@@ -23,10 +24,10 @@ func (s *Server) pagePasswordPost(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireLogin(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "password.title", "me")
+	v := s.NewView(r, "password.title", "me")
 	err := s.Accounts.ChangePassword(r.Context(), guli.ChangePasswordInput{
-		Current: r.PostForm.Get("current_password"), New: r.PostForm.Get("new_password"), Keep: info(r).token,
-		ClientAddr: s.clientAddr(r)})
+		Current: r.PostForm.Get("current_password"), New: r.PostForm.Get("new_password"), Keep: core.Info(r).Token,
+		ClientAddr: s.ClientAddr(r)})
 	if err != nil {
 		s.renderFailedForm(w, r, "password", v, err)
 		return
@@ -41,26 +42,26 @@ func (s *Server) pageLogoutAll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.Accounts.LogoutAll(r.Context()); err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	s.clearSessionCookie(w)
+	s.ClearSessionCookie(w)
 	back(w, r, "/login", "signed_out_everywhere")
 }
 
 // pageReset is where a resident sets a new password with the code staff gave
 // them.
 func (s *Server) pageReset(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "reset.title", "login")
+	v := s.NewView(r, "reset.title", "login")
 	v.Form["phone"] = r.URL.Query().Get("phone")
-	s.render(w, r, http.StatusOK, "reset", v)
+	s.Render(w, r, http.StatusOK, "reset", v)
 }
 
 func (s *Server) pageResetPost(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "reset.title", "login")
+	v := s.NewView(r, "reset.title", "login")
 	v.Form["phone"], v.Form["code"] = r.PostForm.Get("phone"), r.PostForm.Get("code")
 	err := s.Accounts.ResetPassword(r.Context(), guli.ResetInput{Phone: v.Form["phone"], Code: v.Form["code"],
-		NewPassword: r.PostForm.Get("new_password"), ClientAddr: s.clientAddr(r)})
+		NewPassword: r.PostForm.Get("new_password"), ClientAddr: s.ClientAddr(r)})
 	if err != nil {
 		s.renderFailedForm(w, r, "reset", v, err)
 		return
@@ -79,12 +80,12 @@ func (s *Server) pageDeskResidents(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "residents.title", "desk")
+	v := s.NewView(r, "residents.title", "desk")
 	d := residentsData{Query: r.URL.Query().Get("q")}
 	v.Form["q"] = d.Query
 	d.Found = s.findResidents(r, v, d.Query)
 	v.Data = d
-	s.render(w, r, http.StatusOK, "residents", v)
+	s.Render(w, r, http.StatusOK, "residents", v)
 }
 
 type resetCodeData struct {
@@ -98,36 +99,36 @@ func (s *Server) pageDeskResetCode(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "residents.reset_title", "desk")
-	id := pathID(r, "id")
+	v := s.NewView(r, "residents.reset_title", "desk")
+	id := core.PathID(r, "id")
 	person, err := s.Accounts.User(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	code, err := s.Accounts.IssueResetCode(r.Context(), id)
 	if err != nil {
-		status := s.formError(v, err)
+		status := s.FormError(v, err)
 		v.Data = residentsData{}
-		s.render(w, r, status, "residents", v)
+		s.Render(w, r, status, "residents", v)
 		return
 	}
 	if v.Station != nil {
 		code.ExpiresAt = code.ExpiresAt.In(v.Station.Location())
 	}
 	v.Data = resetCodeData{Person: person, Code: code}
-	s.render(w, r, http.StatusCreated, "reset_code", v)
+	s.Render(w, r, http.StatusCreated, "reset_code", v)
 }
 
 // bookingRulesView starts the booking rules page of the current station,
 // for staff; it answers the request itself when it cannot.
-func (s *Server) bookingRulesView(w http.ResponseWriter, r *http.Request) (*view, bool) {
+func (s *Server) bookingRulesView(w http.ResponseWriter, r *http.Request) (*core.View, bool) {
 	if _, ok := s.requireStaff(w, r); !ok {
 		return nil, false
 	}
-	v := s.newView(r, "bookingrules.title", "desk")
+	v := s.NewView(r, "bookingrules.title", "desk")
 	if v.Station == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return nil, false
 	}
 	return v, true
@@ -142,7 +143,7 @@ func (s *Server) pageBookingRules(w http.ResponseWriter, r *http.Request) {
 	}
 	br := v.Station.BookingRules
 	v.Form["max_days_ahead"], v.Form["max_hours"], v.Form["max_future_bookings"] = itoa(br.MaxDaysAhead), hours(br.MaxMinutes), itoa(br.MaxFutureBookings)
-	s.render(w, r, http.StatusOK, "booking_rules", v)
+	s.Render(w, r, http.StatusOK, "booking_rules", v)
 }
 
 func (s *Server) pageBookingRulesPost(w http.ResponseWriter, r *http.Request) {
@@ -156,9 +157,9 @@ func (s *Server) pageBookingRulesPost(w http.ResponseWriter, r *http.Request) {
 	rules := guli.BookingRules{MaxDaysAhead: formInt(v.Form["max_days_ahead"]), MaxMinutes: formMinutes(v.Form["max_hours"]),
 		MaxFutureBookings: formInt(v.Form["max_future_bookings"])}
 	if _, err := s.Stations.SetBookingRules(r.Context(), v.Station.ID, rules); err != nil {
-		status := s.formError(v, err)
-		v.renameErrors(map[string]string{"max_minutes": "max_hours"})
-		s.render(w, r, status, "booking_rules", v)
+		status := s.FormError(v, err)
+		v.RenameErrors(map[string]string{"max_minutes": "max_hours"})
+		s.Render(w, r, status, "booking_rules", v)
 		return
 	}
 	back(w, r, "/desk/booking-rules", "saved")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"guli/i18n"
+	"guli/web/core"
 )
 
 // pageElder switches elder mode (larger type, higher contrast) on or off and
@@ -13,9 +14,9 @@ func (s *Server) pageElder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostForm.Get("elder") == "1" {
-		s.setCookie(w, elderCookie, "1", prefLifetime)
+		s.setCookie(w, core.ElderCookie, "1", core.PrefLifetime)
 	} else {
-		s.setCookie(w, elderCookie, "0", prefLifetime)
+		s.setCookie(w, core.ElderCookie, "0", core.PrefLifetime)
 	}
 	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
 }
@@ -29,6 +30,6 @@ func (s *Server) pageLang(w http.ResponseWriter, r *http.Request) {
 	if lang == "" {
 		lang = i18n.Chinese
 	}
-	s.setCookie(w, langCookie, lang, prefLifetime)
+	s.setCookie(w, core.LangCookie, lang, core.PrefLifetime)
 	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,8 +12,8 @@ import (
 
 // registerView is the sign-up form, with the texted-code field when the
 // deployment sends text messages.
-func (s *Server) registerView(r *http.Request) *view {
-	v := s.newView(r, "register.title", "register")
+func (s *Server) registerView(r *http.Request) *core.View {
+	v := s.NewView(r, "register.title", "register")
 	if s.Accounts.SMSRequired() {
 		v.Form["sms"] = "1"
 	}
@@ -23,20 +24,20 @@ func (s *Server) registerView(r *http.Request) *view {
 }
 
 func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "register", s.registerView(r))
+	s.Render(w, r, http.StatusOK, "register", s.registerView(r))
 }
 
 // pageRegisterSMS texts the sign-up code from the form's second button and
 // shows the form again, filled in, with a field for the code.
 func (s *Server) pageRegisterSMS(w http.ResponseWriter, r *http.Request) {
 	v := s.registerView(r)
-	err := s.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: s.clientAddr(r)})
+	err := s.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: s.ClientAddr(r)})
 	if err != nil {
 		s.renderFailedForm(w, r, "register", v, err)
 		return
 	}
 	v.Notice = v.T("register.sms_sent", guli.MaskPhone(guli.NormalizePhone(v.Form["phone"])))
-	s.render(w, r, http.StatusOK, "register", v)
+	s.Render(w, r, http.StatusOK, "register", v)
 }
 
 // pageRegisterPost creates the account and signs the new resident in, so the
@@ -49,7 +50,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 	in := guli.RegisterInput{
 		Name: r.PostForm.Get("name"), Phone: r.PostForm.Get("phone"),
 		Password: r.PostForm.Get("password"), AreaID: guli.ParseID(r.PostForm.Get("area_id")),
-		SMSCode: r.PostForm.Get("sms_code"), ClientAddr: s.clientAddr(r),
+		SMSCode: r.PostForm.Get("sms_code"), ClientAddr: s.ClientAddr(r),
 	}
 	if r.PostForm.Get("area_id") == "" {
 		in.AreaID = 0
@@ -66,7 +67,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
-		DeviceToken: deviceCookie(r), ClientAddr: s.clientAddr(r), Kind: guli.SessionWeb})
+		DeviceToken: deviceCookie(r), ClientAddr: s.ClientAddr(r), Kind: guli.SessionWeb})
 	if err != nil {
 		// The account exists; let them sign in by hand.
 		http.Redirect(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(in.Phone)}}.Encode(), http.StatusSeeOther)

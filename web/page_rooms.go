@@ -1,6 +1,7 @@
 package web
 
 import (
+	"guli/web/core"
 	"net/http"
 	"slices"
 	"time"
@@ -34,13 +35,13 @@ func (s *Server) pageRoom(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	v := s.newView(r, "rooms.title", "")
-	id := pathID(r, "id")
+	v := s.NewView(r, "rooms.title", "")
+	id := core.PathID(r, "id")
 	// The room's own station, whichever the reader chose: a link may lead
 	// to a room elsewhere.
 	st, err := s.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Station = st
@@ -51,24 +52,24 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if room == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		s.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	loc := v.Station.Location()
-	from := startOfDay(s.now(), loc)
+	from := startOfDay(s.TimeNow(), loc)
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}
 	to := from.AddDate(0, 0, 7)
 	bookings, err := s.Rooms.Bookings(r.Context(), id, from, to)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	acts, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from.Add(-24 * time.Hour), To: to},
 		guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	d := roomData{Room: room, Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(to)}
@@ -98,14 +99,14 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		v.Form[f] = r.PostForm.Get(f)
 	}
 	if failure != nil {
-		status = s.formError(v, failure)
-		v.renameErrors(map[string]string{"start": "from", "end": "to"})
+		status = s.FormError(v, failure)
+		v.RenameErrors(map[string]string{"start": "from", "end": "to"})
 	}
 	if v.Form["date"] == "" {
 		v.Form["date"], v.Form["from"], v.Form["to"] = from.Format(time.DateOnly), "14:00", "15:00"
 	}
 	v.Data = d
-	s.render(w, r, status, "room", v)
+	s.Render(w, r, status, "room", v)
 }
 
 // pageBookRoom books the room from its calendar page.
@@ -116,10 +117,10 @@ func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	id := pathID(r, "id")
+	id := core.PathID(r, "id")
 	st, err := s.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	date, loc := r.PostForm.Get("date"), st.Location()
@@ -140,8 +141,8 @@ func (s *Server) pageCancelBooking(w http.ResponseWriter, r *http.Request) {
 	if !s.parseForm(w, r) {
 		return
 	}
-	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+	if err := s.Rooms.CancelBooking(r.Context(), core.PathID(r, "id")); err != nil {
+		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "booking_cancelled")

@@ -38,15 +38,15 @@ func (s *Server) routes() []route {
 
 		// Stations, areas, rooms.
 		{"POST /api/v1/stations", s.api(s.apiCreateStation)},
-		{"GET /api/v1/stations", s.public(s.api(s.apiStations))},
-		{"GET /api/v1/stations/{id}", s.public(s.api(s.apiStation))},
+		{"GET /api/v1/stations", s.Public(s.api(s.apiStations))},
+		{"GET /api/v1/stations/{id}", s.Public(s.api(s.apiStation))},
 		{"PUT /api/v1/stations/{id}/opening-hours", s.api(s.apiSetOpeningHours)},
 		{"PUT /api/v1/stations/{id}/booking-rules", s.api(s.apiSetBookingRules)},
 		{"POST /api/v1/stations/{id}/areas", s.api(s.apiCreateArea)},
-		{"GET /api/v1/areas", s.public(s.api(s.apiAreas))},
+		{"GET /api/v1/areas", s.Public(s.api(s.apiAreas))},
 		{"POST /api/v1/stations/{id}/rooms", s.api(s.apiCreateRoom)},
 		{"POST /api/v1/stations/{id}/closures", s.api(s.apiAddClosure)},
-		{"GET /api/v1/stations/{id}/closures", s.public(s.api(s.apiClosures))},
+		{"GET /api/v1/stations/{id}/closures", s.Public(s.api(s.apiClosures))},
 		{"DELETE /api/v1/stations/{id}/closures/{date}", s.api(s.apiRemoveClosure)},
 
 		// Visits and the door check-in.
@@ -57,8 +57,8 @@ func (s *Server) routes() []route {
 
 		// Activities, classes and services.
 		{"POST /api/v1/activities", s.api(s.apiCreateActivities)},
-		{"GET /api/v1/activities", s.public(s.api(s.apiActivities))},
-		{"GET /api/v1/activities/{id}", s.public(s.api(s.apiActivity))},
+		{"GET /api/v1/activities", s.Public(s.api(s.apiActivities))},
+		{"GET /api/v1/activities/{id}", s.Public(s.api(s.apiActivity))},
 		{"DELETE /api/v1/activities/{id}", s.api(s.apiCancelActivity)},
 		{"POST /api/v1/activities/{id}/registrations", s.api(s.apiRegisterForActivity)},
 		{"DELETE /api/v1/activities/{id}/registrations/{user}", s.api(s.apiCancelRegistration)},
@@ -73,7 +73,7 @@ func (s *Server) routes() []route {
 
 		// Room bookings.
 		{"POST /api/v1/rooms/{id}/bookings", s.api(s.apiBook)},
-		{"GET /api/v1/rooms/{id}/bookings", s.public(s.api(s.apiBookings))},
+		{"GET /api/v1/rooms/{id}/bookings", s.Public(s.api(s.apiBookings))},
 		{"DELETE /api/v1/bookings/{id}", s.api(s.apiCancelBooking)},
 
 		// Health checks.
@@ -85,16 +85,16 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/me/notifications/read", s.api(s.apiMarkRead)},
 
 		// Pages.
-		{"GET /{$}", s.public(s.pageHome)},
-		{"GET /stations", s.public(s.pageStations)},
+		{"GET /{$}", s.Public(s.pageHome)},
+		{"GET /stations", s.Public(s.pageStations)},
 		{"POST /stations", s.pageChooseStation},
-		{"GET /login", s.public(s.pageLogin)},
+		{"GET /login", s.Public(s.pageLogin)},
 		{"POST /login", s.pageLoginPost},
 		{"POST /logout", s.pageLogout},
-		{"GET /register", s.public(s.pageRegister)},
+		{"GET /register", s.Public(s.pageRegister)},
 		{"POST /register", s.pageRegisterPost},
 		{"POST /register/sms-code", s.pageRegisterSMS},
-		{"GET /reset", s.public(s.pageReset)},
+		{"GET /reset", s.Public(s.pageReset)},
 		{"POST /reset", s.pageResetPost},
 		{"POST /logout-all", s.pageLogoutAll},
 		{"GET /me", s.pageMe},
@@ -103,14 +103,14 @@ func (s *Server) routes() []route {
 		{"POST /me/password", s.pagePasswordPost},
 		{"POST /prefs/elder", s.pageElder},
 		{"POST /prefs/lang", s.pageLang},
-		{"GET /activities", s.public(s.pageTimetable)},
-		{"GET /activities/{id}", s.public(s.pageActivity)},
+		{"GET /activities", s.Public(s.pageTimetable)},
+		{"GET /activities/{id}", s.Public(s.pageActivity)},
 		{"POST /activities/{id}/register", s.pageSignUp},
 		{"POST /activities/{id}/cancel", s.pageCancelSignUp},
 		{"GET /my/activities", s.pageMyActivities},
 		{"GET /checkin", s.pageCheckin},
 		{"POST /checkin", s.pageCheckinPost},
-		{"GET /rooms/{id}", s.public(s.pageRoom)},
+		{"GET /rooms/{id}", s.Public(s.pageRoom)},
 		{"POST /rooms/{id}/book", s.pageBookRoom},
 		{"POST /bookings/{id}/cancel", s.pageCancelBooking},
 		{"GET /health", s.pageHealth},
@@ -131,11 +131,11 @@ func (s *Server) routes() []route {
 		{"POST /desk/residents/{id}/password-reset", s.pageDeskResetCode},
 		{"GET /desk/booking-rules", s.pageBookingRules},
 		{"POST /desk/booking-rules", s.pageBookingRulesPost},
-		{"GET /help", s.public(s.pageSoon("help"))},
-		{"GET /teams", s.public(s.pageSoon("teams"))},
-		{"GET /notices", s.public(s.pageSoon("notices"))},
-		{"GET /councils", s.public(s.pageSoon("councils"))},
-		{"GET /stats", s.public(s.pageSoon("stats"))},
+		{"GET /help", s.Public(s.pageSoon("help"))},
+		{"GET /teams", s.Public(s.pageSoon("teams"))},
+		{"GET /notices", s.Public(s.pageSoon("notices"))},
+		{"GET /councils", s.Public(s.pageSoon("councils"))},
+		{"GET /stats", s.Public(s.pageSoon("stats"))},
 		{"GET /static/", s.staticFiles},
 		{"GET /favicon.ico", s.favicon},
 	}
