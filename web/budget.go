@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"guli/web/core"
 	"net/http"
 	"time"
 
 	"golang.org/x/sync/semaphore"
 
 	"guli"
+	"guli/web/core"
 )
 
 // Request bodies are read whole (JSON, forms), and reading and decoding a

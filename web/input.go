@@ -2,10 +2,10 @@ package web
 
 import (
 	"errors"
-	"guli/web/core"
 	"net/http"
 
 	"guli"
+	"guli/web/core"
 )
 
 // cleanInput is the one place text enters Guli: the path, the query and a

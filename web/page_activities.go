@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"guli/web/core"
 	"maps"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // timetableDay is one day of the timetable.
@@ -44,12 +44,6 @@ type timetableData struct {
 	DaysKey string
 }
 
-// startOfDay is midnight of t's day in loc.
-func startOfDay(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
-}
-
 // weekLink is the date a link to another week carries, none past the
 // years a date can be written in (0001–9999).
 func weekLink(t time.Time) string {
@@ -76,7 +70,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc := v.Station.Location()
-	today := startOfDay(s.TimeNow(), loc)
+	today := core.StartOfDay(s.TimeNow(), loc)
 	from := today
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)

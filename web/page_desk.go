@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"guli/web/core"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // requireStaff sends anonymous visitors to sign in and shows others a 403.
@@ -52,7 +52,7 @@ func (s *Server) pageDesk(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deskData(r *http.Request, st *guli.Station) (*deskData, error) {
-	today := startOfDay(s.TimeNow(), st.Location())
+	today := core.StartOfDay(s.TimeNow(), st.Location())
 	d := &deskData{Today: today, Purposes: guli.VisitPurposes}
 	page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: today, To: today.AddDate(0, 0, 1)},
 		guli.ListOptions{Limit: guli.MaxLimit})
@@ -240,7 +240,7 @@ func (s *Server) pageNewActivity(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.NewView(r, "newactivity.title", "desk")
 	v.Form["category"], v.Form["weeks"], v.Form["capacity"] = "class", "1", "20"
-	v.Form["date"] = s.TimeNow().In(defaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
+	v.Form["date"] = s.TimeNow().In(core.DefaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
 	v.Form["from"], v.Form["to"] = "09:30", "11:00"
 	v.Data = guli.Categories
 	s.Render(w, r, http.StatusOK, "new_activity", v)

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // dayHours is one weekday's opening for the home page table.
@@ -53,7 +53,7 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		// Asked from the minute, not the instant, so that everyone in the
 		// same minute asks the same (kept) question; the few that started
 		// earlier in the minute are left out here.
-		to := startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
+		to := core.StartOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
 		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
 			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err != nil {

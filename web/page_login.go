@@ -1,11 +1,11 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) {
@@ -23,7 +23,7 @@ func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) {
 	v.Form["phone"] = r.PostForm.Get("phone")
 	v.Form["next"] = localPath(r.PostForm.Get("next"))
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{
-		Phone: r.PostForm.Get("phone"), Password: r.PostForm.Get("password"), DeviceToken: deviceCookie(r),
+		Phone: r.PostForm.Get("phone"), Password: r.PostForm.Get("password"), DeviceToken: core.DeviceToken(r),
 		ClientAddr: s.ClientAddr(r), Kind: guli.SessionWeb,
 	})
 	if err != nil {

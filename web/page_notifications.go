@@ -1,10 +1,10 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 
 	"guli"
+	"guli/web/core"
 )
 
 // pageNotifications lists the reader's notifications, unread ones marked.
@@ -18,9 +18,9 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) {
 		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	items := make([]notificationView, len(page.Items))
+	items := make([]core.NotificationView, len(page.Items))
 	for i, n := range page.Items {
-		items[i] = s.viewNotification(v.Lang, n)
+		items[i] = s.ViewNotification(v.Lang, n)
 	}
 	v.Data = items
 	s.Render(w, r, http.StatusOK, "notifications", v)

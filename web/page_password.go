@@ -1,11 +1,11 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 	"net/url"
 
 	"guli"
+	"guli/web/core"
 )
 
 // Pages of the password life cycle: change one's password, sign out

@@ -1,13 +1,13 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"guli"
+	"guli/web/core"
 )
 
 // registerView is the sign-up form, with the texted-code field when the
@@ -67,7 +67,7 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
-		DeviceToken: deviceCookie(r), ClientAddr: s.ClientAddr(r), Kind: guli.SessionWeb})
+		DeviceToken: core.DeviceToken(r), ClientAddr: s.ClientAddr(r), Kind: guli.SessionWeb})
 	if err != nil {
 		// The account exists; let them sign in by hand.
 		http.Redirect(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(in.Phone)}}.Encode(), http.StatusSeeOther)

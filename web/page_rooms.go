@@ -1,12 +1,12 @@
 package web
 
 import (
-	"guli/web/core"
 	"net/http"
 	"slices"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // roomSlot is something holding a room: a booking or an activity.
@@ -56,7 +56,7 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	loc := v.Station.Location()
-	from := startOfDay(s.TimeNow(), loc)
+	from := core.StartOfDay(s.TimeNow(), loc)
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"guli/web/core"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // back redirects after a form, with good news to show.

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+
+	"guli/web/api"
 )
 
 type route struct {
@@ -9,9 +11,10 @@ type route struct {
 	handler http.HandlerFunc
 }
 
-// routes lists every route Guli serves, API and pages. docs/openapi.yaml
-// describes the API ones; a test keeps the two in step.
-func (s *Server) routes() []route {
+// routes lists every route Guli serves, API and pages: a serves the API,
+// s the pages. docs/openapi.yaml describes the API ones; a test keeps the
+// two in step.
+func (s *Server) routes(a *api.Handlers) []route {
 	return []route{
 		// Operations.
 		{"GET /healthz", s.healthz},
@@ -19,70 +22,70 @@ func (s *Server) routes() []route {
 		{"GET /metrics", s.serveMetrics},
 
 		// Accounts.
-		{"POST /api/v1/auth/register", s.api(s.apiRegister)},
-		{"POST /api/v1/auth/sms-code", s.api(s.apiSMSCode)},
-		{"POST /api/v1/auth/login", s.api(s.apiLogin)},
-		{"POST /api/v1/auth/logout", s.api(s.apiLogout)},
-		{"POST /api/v1/auth/logout-all", s.api(s.apiLogoutAll)},
-		{"POST /api/v1/auth/reset", s.api(s.apiResetPassword)},
-		{"GET /api/v1/me", s.api(s.apiMe)},
-		{"PATCH /api/v1/me", s.api(s.apiUpdateMe)},
-		{"PUT /api/v1/me/password", s.api(s.apiChangePassword)},
-		{"PUT /api/v1/me/volunteer-profile", s.api(s.apiSetVolunteerProfile)},
-		{"POST /api/v1/users", s.api(s.apiCreateUser)},
-		{"GET /api/v1/users", s.api(s.apiFindUsers)},
-		{"GET /api/v1/users/{id}", s.api(s.apiUser)},
-		{"PUT /api/v1/users/{id}/roles", s.api(s.apiSetRoles)},
-		{"POST /api/v1/users/{id}/password-reset", s.api(s.apiIssueResetCode)},
-		{"GET /api/v1/audit", s.api(s.apiAudit)},
+		{"POST /api/v1/auth/register", a.JSON(a.Register)},
+		{"POST /api/v1/auth/sms-code", a.JSON(a.SMSCode)},
+		{"POST /api/v1/auth/login", a.JSON(a.Login)},
+		{"POST /api/v1/auth/logout", a.JSON(a.Logout)},
+		{"POST /api/v1/auth/logout-all", a.JSON(a.LogoutAll)},
+		{"POST /api/v1/auth/reset", a.JSON(a.ResetPassword)},
+		{"GET /api/v1/me", a.JSON(a.Me)},
+		{"PATCH /api/v1/me", a.JSON(a.UpdateMe)},
+		{"PUT /api/v1/me/password", a.JSON(a.ChangePassword)},
+		{"PUT /api/v1/me/volunteer-profile", a.JSON(a.SetVolunteerProfile)},
+		{"POST /api/v1/users", a.JSON(a.CreateUser)},
+		{"GET /api/v1/users", a.JSON(a.FindUsers)},
+		{"GET /api/v1/users/{id}", a.JSON(a.User)},
+		{"PUT /api/v1/users/{id}/roles", a.JSON(a.SetRoles)},
+		{"POST /api/v1/users/{id}/password-reset", a.JSON(a.IssueResetCode)},
+		{"GET /api/v1/audit", a.JSON(a.ListAudit)},
 
 		// Stations, areas, rooms.
-		{"POST /api/v1/stations", s.api(s.apiCreateStation)},
-		{"GET /api/v1/stations", s.Public(s.api(s.apiStations))},
-		{"GET /api/v1/stations/{id}", s.Public(s.api(s.apiStation))},
-		{"PUT /api/v1/stations/{id}/opening-hours", s.api(s.apiSetOpeningHours)},
-		{"PUT /api/v1/stations/{id}/booking-rules", s.api(s.apiSetBookingRules)},
-		{"POST /api/v1/stations/{id}/areas", s.api(s.apiCreateArea)},
-		{"GET /api/v1/areas", s.Public(s.api(s.apiAreas))},
-		{"POST /api/v1/stations/{id}/rooms", s.api(s.apiCreateRoom)},
-		{"POST /api/v1/stations/{id}/closures", s.api(s.apiAddClosure)},
-		{"GET /api/v1/stations/{id}/closures", s.Public(s.api(s.apiClosures))},
-		{"DELETE /api/v1/stations/{id}/closures/{date}", s.api(s.apiRemoveClosure)},
+		{"POST /api/v1/stations", a.JSON(a.CreateStation)},
+		{"GET /api/v1/stations", s.Public(a.JSON(a.ListStations))},
+		{"GET /api/v1/stations/{id}", s.Public(a.JSON(a.Station))},
+		{"PUT /api/v1/stations/{id}/opening-hours", a.JSON(a.SetOpeningHours)},
+		{"PUT /api/v1/stations/{id}/booking-rules", a.JSON(a.SetBookingRules)},
+		{"POST /api/v1/stations/{id}/areas", a.JSON(a.CreateArea)},
+		{"GET /api/v1/areas", s.Public(a.JSON(a.ListAreas))},
+		{"POST /api/v1/stations/{id}/rooms", a.JSON(a.CreateRoom)},
+		{"POST /api/v1/stations/{id}/closures", a.JSON(a.AddClosure)},
+		{"GET /api/v1/stations/{id}/closures", s.Public(a.JSON(a.ListClosures))},
+		{"DELETE /api/v1/stations/{id}/closures/{date}", a.JSON(a.RemoveClosure)},
 
 		// Visits and the door check-in.
-		{"POST /api/v1/stations/{id}/visits", s.api(s.apiRecordVisit)},
-		{"GET /api/v1/stations/{id}/checkin-code", s.api(s.apiCheckinCode)},
-		{"GET /api/v1/stations/{id}/checkin-code.png", s.apiCheckinCodePNG},
-		{"POST /api/v1/stations/{id}/checkin", s.api(s.apiCheckin)},
+		{"POST /api/v1/stations/{id}/visits", a.JSON(a.RecordVisit)},
+		{"GET /api/v1/stations/{id}/checkin-code", a.JSON(a.CheckinCode)},
+		{"GET /api/v1/stations/{id}/checkin-code.png", a.CheckinCodePNG},
+		{"POST /api/v1/stations/{id}/checkin", a.JSON(a.Checkin)},
 
 		// Activities, classes and services.
-		{"POST /api/v1/activities", s.api(s.apiCreateActivities)},
-		{"GET /api/v1/activities", s.Public(s.api(s.apiActivities))},
-		{"GET /api/v1/activities/{id}", s.Public(s.api(s.apiActivity))},
-		{"DELETE /api/v1/activities/{id}", s.api(s.apiCancelActivity)},
-		{"POST /api/v1/activities/{id}/registrations", s.api(s.apiRegisterForActivity)},
-		{"DELETE /api/v1/activities/{id}/registrations/{user}", s.api(s.apiCancelRegistration)},
-		{"GET /api/v1/activities/{id}/registrations", s.api(s.apiRegistrations)},
-		{"POST /api/v1/activities/{id}/attendance", s.api(s.apiAttendance)},
-		{"GET /api/v1/me/activities", s.api(s.apiMyActivities)},
-		{"GET /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
-		{"POST /api/v1/me/calendar", s.api(s.apiCalendarFeed)},
-		{"GET /api/v1/calendar.ics", s.stationCalendar},
-		{"GET /calendar.ics", s.stationCalendar}, // the first address it had
-		{"GET /calendar/{file}", s.personalCalendar},
+		{"POST /api/v1/activities", a.JSON(a.CreateActivities)},
+		{"GET /api/v1/activities", s.Public(a.JSON(a.ListActivities))},
+		{"GET /api/v1/activities/{id}", s.Public(a.JSON(a.Activity))},
+		{"DELETE /api/v1/activities/{id}", a.JSON(a.CancelActivity)},
+		{"POST /api/v1/activities/{id}/registrations", a.JSON(a.RegisterForActivity)},
+		{"DELETE /api/v1/activities/{id}/registrations/{user}", a.JSON(a.CancelRegistration)},
+		{"GET /api/v1/activities/{id}/registrations", a.JSON(a.ListRegistrations)},
+		{"POST /api/v1/activities/{id}/attendance", a.JSON(a.Attendance)},
+		{"GET /api/v1/me/activities", a.JSON(a.ListMyActivities)},
+		{"GET /api/v1/me/calendar", a.JSON(a.CalendarFeed)},
+		{"POST /api/v1/me/calendar", a.JSON(a.CalendarFeed)},
+		{"GET /api/v1/calendar.ics", a.StationCalendar},
+		{"GET /calendar.ics", a.StationCalendar}, // the first address it had
+		{"GET /calendar/{file}", a.PersonalCalendar},
 
 		// Room bookings.
-		{"POST /api/v1/rooms/{id}/bookings", s.api(s.apiBook)},
-		{"GET /api/v1/rooms/{id}/bookings", s.Public(s.api(s.apiBookings))},
-		{"DELETE /api/v1/bookings/{id}", s.api(s.apiCancelBooking)},
+		{"POST /api/v1/rooms/{id}/bookings", a.JSON(a.Book)},
+		{"GET /api/v1/rooms/{id}/bookings", s.Public(a.JSON(a.ListBookings))},
+		{"DELETE /api/v1/bookings/{id}", a.JSON(a.CancelBooking)},
 
 		// Health checks.
-		{"POST /api/v1/health-measurements", s.api(s.apiRecordMeasurement)},
-		{"GET /api/v1/users/{id}/health-measurements", s.api(s.apiMeasurements)},
+		{"POST /api/v1/health-measurements", a.JSON(a.RecordMeasurement)},
+		{"GET /api/v1/users/{id}/health-measurements", a.JSON(a.ListMeasurements)},
 
 		// Notifications.
-		{"GET /api/v1/me/notifications", s.api(s.apiNotifications)},
-		{"POST /api/v1/me/notifications/read", s.api(s.apiMarkRead)},
+		{"GET /api/v1/me/notifications", a.JSON(a.ListNotifications)},
+		{"POST /api/v1/me/notifications/read", a.JSON(a.MarkRead)},
 
 		// Pages.
 		{"GET /{$}", s.Public(s.pageHome)},

@@ -7,7 +7,6 @@ package web
 import (
 	"context"
 	"embed"
-	"guli/web/core"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -17,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"guli"
+	"guli/web/api"
+	"guli/web/core"
 )
 
 // Config wires a Server.
@@ -43,7 +44,6 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	patterns []string
-	feeds    feedCache
 }
 
 //go:embed static
@@ -55,10 +55,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Core: c, mux: http.NewServeMux(), registry: prometheus.NewRegistry(), feeds: feedCache{built: map[string]builtFeed{}}}
+	s := &Server{Core: c, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
 	s.static, _ = fs.Sub(staticFiles, "static")
 	s.metrics = newMetrics(s.registry, s.Changes)
-	for _, r := range s.routes() {
+	for _, r := range s.routes(api.New(c)) {
 		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
 		s.patterns = append(s.patterns, r.pattern)
 	}

@@ -142,3 +142,12 @@ func (s *Core) TimeNow() time.Time {
 	}
 	return time.Now()
 }
+
+// StartOfDay is midnight of t's day in loc.
+func StartOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// DefaultZone is where times without a station are shown.
+var DefaultZone = guli.Zone(guli.DefaultTimezone)

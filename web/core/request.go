@@ -18,6 +18,14 @@ const (
 	PrefLifetime  = 365 * 24 * time.Hour
 )
 
+// DeviceToken is the device token a browser keeps, or "".
+func DeviceToken(r *http.Request) string {
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
 // RequestInfo carries what the middleware learns about a request.
 type RequestInfo struct {
 	Route     string // the matched pattern, for metrics and logs

@@ -1,10 +1,12 @@
-package web
+// Package api serves the JSON API under /api/v1, and the calendar feeds,
+// over the shared core: each resource has its own file, and every action
+// answers through JSON, which turns its result or error into the one body.
+package api
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"guli/web/core"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,7 +14,19 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
+
+// Handlers serves the API's routes; web's routes.go lists them.
+type Handlers struct {
+	*core.Core
+	feeds feedCache
+}
+
+// New makes the API's handlers over c.
+func New(c *core.Core) *Handlers {
+	return &Handlers{Core: c, feeds: feedCache{built: map[string]builtFeed{}}}
+}
 
 // decode reads a JSON object into v. An empty body reads as {}. Invalid JSON
 // is bad_json, a body over 1 MiB body_too_large, and a value of the wrong
@@ -113,13 +127,13 @@ func listOf[T, V any](page guli.Page[T], err error, view func(T) V) (int, any, e
 // the status alone (204).
 type action func(w http.ResponseWriter, r *http.Request) (status int, body any, err error)
 
-// api turns an action into a handler.
-func (s *Server) api(a action) http.HandlerFunc {
+// JSON turns an action into a handler.
+func (h *Handlers) JSON(a action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		status, body, err := a(w, r)
 		switch {
 		case err != nil:
-			s.APIError(w, r, err)
+			h.APIError(w, r, err)
 		case body == nil:
 			w.WriteHeader(status)
 		default:
