@@ -1,13 +1,12 @@
-// Package web serves Guli over HTTP: the JSON API under /api/v1 and the
-// server-rendered pages, both from the same domain services. Routes are
-// listed in one place, routes.go; each API resource and each page action has
-// its own file.
+// Package web serves Guli over HTTP: the JSON API under /api/v1 (package
+// api) and the server-rendered pages (package ui), both over the shared core
+// (package core) and the same domain services. This package puts them
+// together: every route is listed in one place, routes.go, behind the
+// middleware every request passes.
 package web
 
 import (
 	"context"
-	"embed"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"guli"
 	"guli/web/api"
 	"guli/web/core"
+	"guli/web/ui"
 )
 
 // Config wires a Server.
@@ -40,14 +40,10 @@ type Server struct {
 	*core.Core
 	mux      *http.ServeMux
 	handler  http.Handler
-	static   fs.FS
 	metrics  *metrics
 	registry *prometheus.Registry
 	patterns []string
 }
-
-//go:embed static
-var staticFiles embed.FS
 
 // New builds the server and its routes.
 func New(cfg Config) (*Server, error) {
@@ -56,9 +52,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{Core: c, mux: http.NewServeMux(), registry: prometheus.NewRegistry()}
-	s.static, _ = fs.Sub(staticFiles, "static")
 	s.metrics = newMetrics(s.registry, s.Changes)
-	for _, r := range s.routes(api.New(c)) {
+	for _, r := range s.routes(api.New(c), ui.New(c)) {
 		s.mux.Handle(r.pattern, s.instrument(r.pattern, r.handler))
 		s.patterns = append(s.patterns, r.pattern)
 	}

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -12,9 +12,9 @@ import (
 
 // registerView is the sign-up form, with the texted-code field when the
 // deployment sends text messages.
-func (s *Server) registerView(r *http.Request) *core.View {
-	v := s.NewView(r, "register.title", "register")
-	if s.Accounts.SMSRequired() {
+func (h *Handlers) registerView(r *http.Request) *core.View {
+	v := h.NewView(r, "register.title", "register")
+	if h.Accounts.SMSRequired() {
 		v.Form["sms"] = "1"
 	}
 	for _, f := range []string{"name", "phone", "area_id", "birth_year", "sms_code"} {
@@ -23,34 +23,34 @@ func (s *Server) registerView(r *http.Request) *core.View {
 	return v
 }
 
-func (s *Server) pageRegister(w http.ResponseWriter, r *http.Request) {
-	s.Render(w, r, http.StatusOK, "register", s.registerView(r))
+func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
+	h.Render(w, r, http.StatusOK, "register", h.registerView(r))
 }
 
-// pageRegisterSMS texts the sign-up code from the form's second button and
+// RegisterSMS texts the sign-up code from the form's second button and
 // shows the form again, filled in, with a field for the code.
-func (s *Server) pageRegisterSMS(w http.ResponseWriter, r *http.Request) {
-	v := s.registerView(r)
-	err := s.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: s.ClientAddr(r)})
+func (h *Handlers) RegisterSMS(w http.ResponseWriter, r *http.Request) {
+	v := h.registerView(r)
+	err := h.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: h.ClientAddr(r)})
 	if err != nil {
-		s.renderFailedForm(w, r, "register", v, err)
+		h.renderFailedForm(w, r, "register", v, err)
 		return
 	}
 	v.Notice = v.T("register.sms_sent", guli.MaskPhone(guli.NormalizePhone(v.Form["phone"])))
-	s.Render(w, r, http.StatusOK, "register", v)
+	h.Render(w, r, http.StatusOK, "register", v)
 }
 
-// pageRegisterPost creates the account and signs the new resident in, so the
+// RegisterPost creates the account and signs the new resident in, so the
 // next thing they see is the station, not another form.
-func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (h *Handlers) RegisterPost(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
 		return
 	}
-	v := s.registerView(r)
+	v := h.registerView(r)
 	in := guli.RegisterInput{
 		Name: r.PostForm.Get("name"), Phone: r.PostForm.Get("phone"),
 		Password: r.PostForm.Get("password"), AreaID: guli.ParseID(r.PostForm.Get("area_id")),
-		SMSCode: r.PostForm.Get("sms_code"), ClientAddr: s.ClientAddr(r),
+		SMSCode: r.PostForm.Get("sms_code"), ClientAddr: h.ClientAddr(r),
 	}
 	if r.PostForm.Get("area_id") == "" {
 		in.AreaID = 0
@@ -62,17 +62,17 @@ func (s *Server) pageRegisterPost(w http.ResponseWriter, r *http.Request) {
 		}
 		in.BirthYear = year
 	}
-	if _, err := s.Accounts.Register(r.Context(), in); err != nil {
-		s.renderFailedForm(w, r, "register", v, err)
+	if _, err := h.Accounts.Register(r.Context(), in); err != nil {
+		h.renderFailedForm(w, r, "register", v, err)
 		return
 	}
-	sess, err := s.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
-		DeviceToken: core.DeviceToken(r), ClientAddr: s.ClientAddr(r), Kind: guli.SessionWeb})
+	sess, err := h.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
+		DeviceToken: core.DeviceToken(r), ClientAddr: h.ClientAddr(r), Kind: guli.SessionWeb})
 	if err != nil {
 		// The account exists; let them sign in by hand.
 		http.Redirect(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(in.Phone)}}.Encode(), http.StatusSeeOther)
 		return
 	}
-	s.signIn(w, sess)
+	h.signIn(w, sess)
 	http.Redirect(w, r, "/?welcome=1", http.StatusSeeOther)
 }

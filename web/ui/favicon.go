@@ -1,14 +1,14 @@
-package web
+package ui
 
 import (
 	"io/fs"
 	"net/http"
 )
 
-// favicon answers /favicon.ico, which browsers ask for whatever the page
+// Favicon answers /favicon.ico, which browsers ask for whatever the page
 // links, with the SVG icon: browsers take SVG at that address too.
-func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(s.static, "favicon.svg")
+func (h *Handlers) Favicon(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(h.static, "favicon.svg")
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -1,6 +1,9 @@
-package web
+// Package ui serves the server-rendered pages over the shared core: each
+// page action has its own file; the templates they render are the core's.
+package ui
 
 import (
+	"embed"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -12,6 +15,21 @@ import (
 	"guli"
 	"guli/web/core"
 )
+
+// Handlers serves the pages' routes; web's routes.go lists them.
+type Handlers struct {
+	*core.Core
+	static fs.FS
+}
+
+//go:embed static
+var staticFiles embed.FS
+
+// New makes the pages' handlers over c.
+func New(c *core.Core) *Handlers {
+	static, _ := fs.Sub(staticFiles, "static")
+	return &Handlers{Core: c, static: static}
+}
 
 // back redirects after a form, with good news to show.
 func back(w http.ResponseWriter, r *http.Request, path, notice string) {
@@ -38,13 +56,13 @@ func formTime(date, clock string, loc *time.Location) time.Time {
 
 // parseForm reads a posted form, answering errors itself; it reports
 // whether the handler may go on.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
+func (h *Handlers) parseForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.RenderError(w, r, http.StatusRequestEntityTooLarge)
+			h.RenderError(w, r, http.StatusRequestEntityTooLarge)
 		} else {
-			s.RenderError(w, r, http.StatusBadRequest)
+			h.RenderError(w, r, http.StatusBadRequest)
 		}
 		return false
 	}
@@ -60,21 +78,21 @@ func localPath(p string) string {
 	return u.RequestURI()
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+func (h *Handlers) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-// staticFiles serves the embedded front-end files; folders answer 404
+// StaticFiles serves the embedded front-end files; folders answer 404
 // rather than a listing of what is in them.
-func (s *Server) staticFiles(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) StaticFiles(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	if st, err := fs.Stat(s.static, name); err != nil || st.IsDir() || name == "" || strings.HasSuffix(name, "/") {
-		s.RenderError(w, r, http.StatusNotFound)
+	if st, err := fs.Stat(h.static, name); err != nil || st.IsDir() || name == "" || strings.HasSuffix(name, "/") {
+		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.StripPrefix("/static/", http.FileServerFS(s.static)).ServeHTTP(w, r)
+	http.StripPrefix("/static/", http.FileServerFS(h.static)).ServeHTTP(w, r)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -106,10 +124,10 @@ func formMinutes(s string) int {
 
 // renderFailedForm shows page again with what went wrong, and tells a
 // throttled browser when to come back.
-func (s *Server) renderFailedForm(w http.ResponseWriter, r *http.Request, page string, v *core.View, err error) {
-	status := s.FormError(v, err)
+func (h *Handlers) renderFailedForm(w http.ResponseWriter, r *http.Request, page string, v *core.View, err error) {
+	status := h.FormError(v, err)
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", core.RetryAfter(err))
 	}
-	s.Render(w, r, status, page, v)
+	h.Render(w, r, status, page, v)
 }

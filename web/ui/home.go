@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -43,23 +43,23 @@ var parts = []navPart{
 // homeUpcoming is how many coming activities the home page shows.
 const homeUpcoming = 6
 
-func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
-	v := s.NewView(r, "home.title", "home")
+func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
+	v := h.NewView(r, "home.title", "home")
 	d := homeData{Parts: parts}
 	if st := v.Station; st != nil {
-		d.Now = s.TimeNow().In(st.Location())
+		d.Now = h.TimeNow().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
 		// Asked from the minute, not the instant, so that everyone in the
 		// same minute asks the same (kept) question; the few that started
 		// earlier in the minute are left out here.
 		to := core.StartOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
-		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
+		page, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
 			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err != nil {
 			v.ReadFailed()
 		} else {
-			mine := s.myRegistrations(r, d.Now.Truncate(time.Minute), to)
+			mine := h.myRegistrations(r, d.Now.Truncate(time.Minute), to)
 			for _, a := range page.Items {
 				if a.Start.Before(d.Now) {
 					continue
@@ -79,30 +79,30 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("home.welcome", v.User.Name)
 	}
 	v.Data = d
-	s.Render(w, r, http.StatusOK, "home", v)
+	h.Render(w, r, http.StatusOK, "home", v)
 }
 
-func (s *Server) pageStations(w http.ResponseWriter, r *http.Request) {
-	v := s.NewView(r, "stations.title", "")
-	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
+func (h *Handlers) ListStations(w http.ResponseWriter, r *http.Request) {
+	v := h.NewView(r, "stations.title", "")
+	page, err := h.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Data = page.Items
-	s.Render(w, r, http.StatusOK, "stations", v)
+	h.Render(w, r, http.StatusOK, "stations", v)
 }
 
-func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
+func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
 		return
 	}
-	st, err := s.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
+	st, err := h.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
 	if err != nil {
-		s.RenderError(w, r, http.StatusNotFound)
+		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	s.setCookie(w, core.StationCookie, st.ID.String(), core.PrefLifetime)
+	h.setCookie(w, core.StationCookie, st.ID.String(), core.PrefLifetime)
 	next := "/"
 	if r.PostForm.Get("next") != "" {
 		next = localPath(r.PostForm.Get("next"))
@@ -110,11 +110,11 @@ func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// pageSoon stands in for a part of the station whose issue has not landed.
-func (s *Server) pageSoon(key string) http.HandlerFunc {
+// Soon stands in for a part of the station whose issue has not landed.
+func (h *Handlers) Soon(key string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		v := s.NewView(r, "part."+key, key)
+		v := h.NewView(r, "part."+key, key)
 		v.Data = key
-		s.Render(w, r, http.StatusOK, "soon", v)
+		h.Render(w, r, http.StatusOK, "soon", v)
 	}
 }

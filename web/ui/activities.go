@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"fmt"
@@ -61,16 +61,16 @@ const timetableMost = 1000
 // read anyway.
 const timetableWeekMost = 100
 
-// pageTimetable is the week's timetable (课程表): seven days from today, or
+// Timetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
-func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
-	v := s.NewView(r, "timetable.title", "activities")
+func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) {
+	v := h.NewView(r, "timetable.title", "activities")
 	if v.Station == nil {
-		s.Render(w, r, http.StatusOK, "timetable", v)
+		h.Render(w, r, http.StatusOK, "timetable", v)
 		return
 	}
 	loc := v.Station.Location()
-	today := core.StartOfDay(s.TimeNow(), loc)
+	today := core.StartOfDay(h.TimeNow(), loc)
 	from := today
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
@@ -91,9 +91,9 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	var items []*guli.Activity
 	filter := guli.ActivityFilter{StationID: v.Station.ID, From: from, To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}
 	for opts := (guli.ListOptions{Limit: guli.MaxLimit}); ; {
-		page, err := s.Activities.Activities(r.Context(), filter, opts)
+		page, err := h.Activities.Activities(r.Context(), filter, opts)
 		if err != nil {
-			s.FormError(v, err)
+			h.FormError(v, err)
 			break
 		}
 		items = append(items, page.Items...)
@@ -106,7 +106,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		}
 		opts.Cursor = page.NextCursor
 	}
-	mine := s.myRegistrations(r, from, from.AddDate(0, 0, 7))
+	mine := h.myRegistrations(r, from, from.AddDate(0, 0, 7))
 	started := 0
 	for _, a := range items {
 		if v.Past(a.Start) {
@@ -149,7 +149,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		d.Days = d.Days[chosen : chosen+1]
 	}
 	v.Data = d
-	s.Render(w, r, http.StatusOK, "timetable", v)
+	h.Render(w, r, http.StatusOK, "timetable", v)
 }
 
 // registrationsKey names a reader's registrations for keeping the parts
@@ -169,52 +169,52 @@ func registrationsKey(mine map[guli.ID]*guli.Registration) string {
 
 // myRegistrations maps the reader's activities starting in [from, to) to
 // their registrations, for marking a list; none when not signed in.
-func (s *Server) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
+func (h *Handlers) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
 	if guli.UserFromContext(r.Context()) == nil {
 		return nil
 	}
-	mine, err := s.Activities.MyRegistrations(r.Context(), from, to)
+	mine, err := h.Activities.MyRegistrations(r.Context(), from, to)
 	if err != nil {
-		s.Logger.Warn("own registrations", "err", err)
+		h.Logger.Warn("own registrations", "err", err)
 		return nil
 	}
 	return mine
 }
 
-func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
-	s.renderActivity(w, r, http.StatusOK, nil)
+func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) {
+	h.renderActivity(w, r, http.StatusOK, nil)
 }
 
 // renderActivity shows an activity's page, with the error of a failed
 // sign-up or cancellation above it.
-func (s *Server) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	a, err := s.Activities.Activity(r.Context(), core.PathID(r, "id"))
+func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	a, err := h.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
-		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	v := s.NewView(r, "activity.title", "activities")
+	v := h.NewView(r, "activity.title", "activities")
 	v.Data = a
 	if failure != nil {
-		status = s.FormError(v, failure)
+		status = h.FormError(v, failure)
 		if guli.ErrorCode(failure) == guli.ECEmergencyContactRequired {
 			v.Form["need_contact"] = "1"
 		}
 	}
-	s.Render(w, r, status, "activity", v)
+	h.Render(w, r, status, "activity", v)
 }
 
-// pageSignUp signs the reader up from the timetable or the activity's page.
-func (s *Server) pageSignUp(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
+// SignUp signs the reader up from the timetable or the activity's page.
+func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
 		return
 	}
-	if !s.parseForm(w, r) {
+	if !h.parseForm(w, r) {
 		return
 	}
-	reg, err := s.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
+	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
 	if err != nil {
-		s.renderActivity(w, r, 0, err)
+		h.renderActivity(w, r, 0, err)
 		return
 	}
 	notice := "registered"
@@ -224,16 +224,16 @@ func (s *Server) pageSignUp(w http.ResponseWriter, r *http.Request) {
 	back(w, r, localPath(r.PostForm.Get("next")), notice)
 }
 
-// pageCancelSignUp gives up the reader's place.
-func (s *Server) pageCancelSignUp(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
+// CancelSignUp gives up the reader's place.
+func (h *Handlers) CancelSignUp(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
 		return
 	}
-	if !s.parseForm(w, r) {
+	if !h.parseForm(w, r) {
 		return
 	}
-	if err := s.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
-		s.renderActivity(w, r, 0, err)
+	if err := h.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
+		h.renderActivity(w, r, 0, err)
 		return
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "cancelled")
@@ -244,21 +244,21 @@ type myActivitiesData struct {
 	CalendarURL string
 }
 
-// pageMyActivities lists the reader's coming activities and their feed.
-func (s *Server) pageMyActivities(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
+// MyActivities lists the reader's coming activities and their feed.
+func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) {
+	if _, ok := h.requireLogin(w, r); !ok {
 		return
 	}
-	v := s.NewView(r, "mine.title", "mine")
-	items, err := s.Activities.MyActivities(r.Context(), s.TimeNow().Add(-12*time.Hour))
+	v := h.NewView(r, "mine.title", "mine")
+	items, err := h.Activities.MyActivities(r.Context(), h.TimeNow().Add(-12*time.Hour))
 	if err != nil {
-		s.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	d := myActivitiesData{Activities: items}
-	if token, err := s.Accounts.CalendarToken(r.Context(), false); err == nil {
-		d.CalendarURL = s.SiteURL(r) + "/calendar/" + token + ".ics"
+	if token, err := h.Accounts.CalendarToken(r.Context(), false); err == nil {
+		d.CalendarURL = h.SiteURL(r) + "/calendar/" + token + ".ics"
 	}
 	v.Data = d
-	s.Render(w, r, http.StatusOK, "my_activities", v)
+	h.Render(w, r, http.StatusOK, "my_activities", v)
 }
