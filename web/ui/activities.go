@@ -63,11 +63,11 @@ const timetableWeekMost = 100
 
 // Timetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
-func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "timetable.title", "activities")
 	if v.Station == nil {
 		h.Render(w, r, http.StatusOK, "timetable", v)
-		return
+		return nil
 	}
 	loc := v.Station.Location()
 	today := core.StartOfDay(h.TimeNow(), loc)
@@ -150,6 +150,7 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "timetable", v)
+	return nil
 }
 
 // registrationsKey names a reader's registrations for keeping the parts
@@ -181,8 +182,9 @@ func (h *Handlers) myRegistrations(r *http.Request, from, to time.Time) map[guli
 	return mine
 }
 
-func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) error {
 	h.renderActivity(w, r, http.StatusOK, nil)
+	return nil
 }
 
 // renderActivity shows an activity's page, with the error of a failed
@@ -205,38 +207,40 @@ func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status
 }
 
 // SignUp signs the reader up from the timetable or the activity's page.
-func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
 	if err != nil {
 		h.renderActivity(w, r, 0, err)
-		return
+		return nil
 	}
 	notice := "registered"
 	if reg.Status == guli.RegWaitlisted {
 		notice = "waitlisted"
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), notice)
+	return nil
 }
 
 // CancelSignUp gives up the reader's place.
-func (h *Handlers) CancelSignUp(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CancelSignUp(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	if err := h.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
 		h.renderActivity(w, r, 0, err)
-		return
+		return nil
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "cancelled")
+	return nil
 }
 
 type myActivitiesData struct {
@@ -245,15 +249,14 @@ type myActivitiesData struct {
 }
 
 // MyActivities lists the reader's coming activities and their feed.
-func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "mine.title", "mine")
 	items, err := h.Activities.MyActivities(r.Context(), h.TimeNow().Add(-12*time.Hour))
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	d := myActivitiesData{Activities: items}
 	if token, err := h.Accounts.CalendarToken(r.Context(), false); err == nil {
@@ -261,4 +264,5 @@ func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "my_activities", v)
+	return nil
 }

@@ -8,22 +8,23 @@ import (
 )
 
 // Checkin is where the door's QR code leads: one big button to check in.
-func (h *Handlers) Checkin(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Checkin(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "checkin.title", "")
 	q := r.URL.Query()
 	v.Form["station"], v.Form["code"], v.Form["token"] = q.Get("station"), q.Get("code"), q.Get("token")
 	h.Render(w, r, http.StatusOK, "checkin", v)
+	return nil
 }
 
-func (h *Handlers) CheckinPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CheckinPost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.NewView(r, "checkin.title", "")
 	v.Form["station"], v.Form["code"] = r.PostForm.Get("station"), r.PostForm.Get("code")
@@ -40,7 +41,8 @@ func (h *Handlers) CheckinPost(w http.ResponseWriter, r *http.Request) {
 			v.Form["code"] = "" // a stale token from the QR code: let them type today's digits
 		}
 		h.Render(w, r, status, "checkin", v)
-		return
+		return nil
 	}
 	back(w, r, "/checkin?"+url.Values{"station": {station.String()}, "done": {"1"}}.Encode(), "checked_in_self")
+	return nil
 }

@@ -33,22 +33,22 @@ type deskData struct {
 
 // Desk is the staff desk for today: the day's activities with their
 // rosters, the visitor counter and the door's QR code.
-func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Desk(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "desk.title", "desk")
 	if v.Station == nil {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	d, err := h.deskData(r, v.Station)
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "desk", v)
+	return nil
 }
 
 func (h *Handlers) deskData(r *http.Request, st *guli.Station) (*deskData, error) {
@@ -66,37 +66,36 @@ func (h *Handlers) deskData(r *http.Request, st *guli.Station) (*deskData, error
 
 // DeskVisit counts walk-ins with the +1 buttons. With htmx only the
 // counter is sent back; without JavaScript the desk page reloads.
-func (h *Handlers) DeskVisit(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) DeskVisit(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.NewView(r, "desk.title", "desk")
 	if v.Station == nil {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	n, err := strconv.Atoi(r.PostForm.Get("count"))
 	if err != nil {
 		n = 1
 	}
 	if _, err := h.Visits.RecordVisit(r.Context(), v.Station.ID, guli.VisitInput{Count: &n, Purpose: r.PostForm.Get("purpose")}); err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	if r.Header.Get("HX-Request") == "true" {
 		d, err := h.deskData(r, v.Station)
 		if err != nil {
-			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-			return
+			return err
 		}
 		v.Data = d
 		h.RenderPartial(w, r, "desk", "tally", v)
-		return
+		return nil
 	}
 	back(w, r, "/desk", "")
+	return nil
 }
 
 type rosterData struct {
@@ -108,11 +107,12 @@ type rosterData struct {
 
 // Roster is an activity's roster at the desk: check people in, and
 // register walk-ins and residents without phones on their behalf.
-func (h *Handlers) Roster(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Roster(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	h.renderRoster(w, r, http.StatusOK, nil)
+	return nil
 }
 
 func (h *Handlers) renderRoster(w http.ResponseWriter, r *http.Request, status int, failure error) {
@@ -141,14 +141,15 @@ func (h *Handlers) renderRoster(w http.ResponseWriter, r *http.Request, status i
 }
 
 // RosterCheckIn ticks a person off as present.
-func (h *Handlers) RosterCheckIn(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RosterCheckIn(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); ok {
 		h.rosterAction(w, r, h.Activities.CheckIn, "checked_in")
 	}
+	return nil
 }
 
 // RosterRegister registers a resident on their behalf.
-func (h *Handlers) RosterRegister(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RosterRegister(w http.ResponseWriter, r *http.Request) error {
 	register := func(ctx context.Context, activity, user guli.ID) error {
 		_, err := h.Activities.Register(ctx, activity, user)
 		return err
@@ -156,6 +157,7 @@ func (h *Handlers) RosterRegister(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.requireStaff(w, r); ok {
 		h.rosterAction(w, r, register, "registered_for")
 	}
+	return nil
 }
 
 // rosterAction does something for the person a roster form names and goes
@@ -186,19 +188,20 @@ func (h *Handlers) findResidents(r *http.Request, v *core.View, query string) []
 }
 
 // CancelActivity cancels an activity; everyone registered is told.
-func (h *Handlers) CancelActivity(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CancelActivity(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	id := core.PathID(r, "id")
 	if err := h.Activities.CancelActivity(r.Context(), id); err != nil {
 		h.renderRoster(w, r, 0, err)
-		return
+		return nil
 	}
 	back(w, r, "/desk/activities/"+id.String(), "activity_cancelled")
+	return nil
 }
 
 type doorData struct {
@@ -209,34 +212,34 @@ type doorData struct {
 
 // Door is the screen at the door: today's QR code, large, refreshed
 // now and then so it follows the day.
-func (h *Handlers) Door(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Door(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "door.title", "desk")
 	if v.Station == nil {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	code, err := h.Visits.CheckinCode(r.Context(), v.Station.ID)
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Refresh = 600 // the code changes at midnight; the screen follows within ten minutes
 	v.Data = doorData{Code: code, QRPath: "/api/v1/stations/" + v.Station.ID.String() + "/checkin-code.png", Station: v.Station}
 	h.Render(w, r, http.StatusOK, "door", v)
+	return nil
 }
 
 // NewActivity is the form staff and talents create activities with.
-func (h *Handlers) NewActivity(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) NewActivity(w http.ResponseWriter, r *http.Request) error {
 	u, ok := h.requireLogin(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if !u.IsStaff() && !u.Has(guli.RoleTalent) {
 		h.RenderError(w, r, http.StatusForbidden)
-		return
+		return nil
 	}
 	v := h.NewView(r, "newactivity.title", "desk")
 	v.Form["category"], v.Form["weeks"], v.Form["capacity"] = "class", "1", "20"
@@ -244,15 +247,16 @@ func (h *Handlers) NewActivity(w http.ResponseWriter, r *http.Request) {
 	v.Form["from"], v.Form["to"] = "09:30", "11:00"
 	v.Data = guli.Categories
 	h.Render(w, r, http.StatusOK, "new_activity", v)
+	return nil
 }
 
 // NewActivityPost creates the activity, or a weekly series.
-func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.NewView(r, "newactivity.title", "desk")
 	v.Data = guli.Categories
@@ -261,7 +265,7 @@ func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if v.Station == nil {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	loc := v.Station.Location()
 	in := guli.ActivityInput{StationID: v.Station.ID, Title: v.Form["title"], Description: v.Form["description"],
@@ -285,7 +289,8 @@ func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) {
 		status := h.FormError(v, err)
 		v.RenameErrors(map[string]string{"start": "from", "end": "to", "repeat": "weeks"})
 		h.Render(w, r, status, "new_activity", v)
-		return
+		return nil
 	}
 	back(w, r, "/activities/"+items[0].ID.String(), "activity_created")
+	return nil
 }

@@ -31,6 +31,20 @@ func New(c *core.Core) *Handlers {
 	return &Handlers{Core: c, static: static}
 }
 
+// pageAction is a page handler: it writes its page, or returns an error
+// that Page answers with the error page of the status its code maps to.
+type pageAction func(w http.ResponseWriter, r *http.Request) error
+
+// Page turns a page action into a handler, as api.Handlers.JSON does an API
+// action.
+func (h *Handlers) Page(a pageAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := a(w, r); err != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		}
+	}
+}
+
 // back redirects after a form, with good news to show.
 func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 	if notice != "" {
@@ -85,14 +99,15 @@ func (h *Handlers) setCookie(w http.ResponseWriter, name, value string, maxAge t
 
 // StaticFiles serves the embedded front-end files; folders answer 404
 // rather than a listing of what is in them.
-func (h *Handlers) StaticFiles(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) StaticFiles(w http.ResponseWriter, r *http.Request) error {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
 	if st, err := fs.Stat(h.static, name); err != nil || st.IsDir() || name == "" || strings.HasSuffix(name, "/") {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	http.StripPrefix("/static/", http.FileServerFS(h.static)).ServeHTTP(w, r)
+	return nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

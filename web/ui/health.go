@@ -63,25 +63,26 @@ func (h *Handlers) healthOf(r *http.Request, v *core.View, person *guli.User) (*
 }
 
 // MyHealth is a resident's own health page: trends and readings.
-func (h *Handlers) MyHealth(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) MyHealth(w http.ResponseWriter, r *http.Request) error {
 	u, ok := h.requireLogin(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "health.title", "me")
 	d, err := h.healthOf(r, v, u)
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "health", v)
+	return nil
 }
 
 // DeskHealth is where staff find a resident, read their checks (each
 // read audited) and record a new one.
-func (h *Handlers) DeskHealth(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) DeskHealth(w http.ResponseWriter, r *http.Request) error {
 	h.renderDeskHealth(w, r, http.StatusOK, nil)
+	return nil
 }
 
 func (h *Handlers) renderDeskHealth(w http.ResponseWriter, r *http.Request, status int, failure error) {
@@ -119,12 +120,12 @@ func (h *Handlers) renderDeskHealth(w http.ResponseWriter, r *http.Request, stat
 }
 
 // DeskHealthPost records a check taken at the desk.
-func (h *Handlers) DeskHealthPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) DeskHealthPost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	num := func(f string) *int {
 		n, err := strconv.Atoi(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get(f))))
@@ -144,9 +145,10 @@ func (h *Handlers) DeskHealthPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := h.Health.RecordMeasurement(r.Context(), in); err != nil {
 		h.renderDeskHealth(w, r, 0, err)
-		return
+		return nil
 	}
 	back(w, r, "/desk/health?user_id="+in.UserID.String(), "measurement_saved")
+	return nil
 }
 
 // Kinds lists the measurement kinds for the form.

@@ -43,7 +43,7 @@ var parts = []navPart{
 // homeUpcoming is how many coming activities the home page shows.
 const homeUpcoming = 6
 
-func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "home.title", "home")
 	d := homeData{Parts: parts}
 	if st := v.Station; st != nil {
@@ -80,27 +80,28 @@ func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "home", v)
+	return nil
 }
 
-func (h *Handlers) ListStations(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListStations(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "stations.title", "")
 	page, err := h.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Data = page.Items
 	h.Render(w, r, http.StatusOK, "stations", v)
+	return nil
 }
 
-func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	st, err := h.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
 	if err != nil {
 		h.RenderError(w, r, http.StatusNotFound)
-		return
+		return nil
 	}
 	h.setCookie(w, core.StationCookie, st.ID.String(), core.PrefLifetime)
 	next := "/"
@@ -108,13 +109,15 @@ func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) {
 		next = localPath(r.PostForm.Get("next"))
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // Soon stands in for a part of the station whose issue has not landed.
-func (h *Handlers) Soon(key string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Soon(key string) pageAction {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		v := h.NewView(r, "part."+key, key)
 		v.Data = key
 		h.Render(w, r, http.StatusOK, "soon", v)
+		return nil
 	}
 }

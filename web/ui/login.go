@@ -8,16 +8,17 @@ import (
 	"guli/web/core"
 )
 
-func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "login.title", "login")
 	v.Form["next"] = localPath(r.URL.Query().Get("next"))
 	v.Form["phone"] = r.URL.Query().Get("phone")
 	h.Render(w, r, http.StatusOK, "login", v)
+	return nil
 }
 
-func (h *Handlers) LoginPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) LoginPost(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.NewView(r, "login.title", "login")
 	v.Form["phone"] = r.PostForm.Get("phone")
@@ -28,10 +29,11 @@ func (h *Handlers) LoginPost(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		h.renderFailedForm(w, r, "login", v, err)
-		return
+		return nil
 	}
 	h.signIn(w, sess)
 	http.Redirect(w, r, v.Form["next"], http.StatusSeeOther)
+	return nil
 }
 
 // signIn sets the cookies of a new session: the session, and the device
@@ -43,13 +45,13 @@ func (h *Handlers) signIn(w http.ResponseWriter, sess *guli.Session) {
 	}
 }
 
-func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) error {
 	if token := core.Info(r).Token; token != "" {
 		if err := h.Accounts.Logout(r.Context(), token); err != nil {
-			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-			return
+			return err
 		}
 	}
 	h.ClearSessionCookie(w)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
 }

@@ -18,10 +18,10 @@ func (h *Handlers) requireLogin(w http.ResponseWriter, r *http.Request) (*guli.U
 	return u, true
 }
 
-func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
 	u, ok := h.requireLogin(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "me.title", "me")
 	if c := u.EmergencyContact; c != nil {
@@ -31,15 +31,16 @@ func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("me.saved")
 	}
 	h.Render(w, r, http.StatusOK, "me", v)
+	return nil
 }
 
 // MePost saves the emergency contact; an empty form removes it.
-func (h *Handlers) MePost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) MePost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.NewView(r, "me.title", "me")
 	v.Form["ec_name"], v.Form["ec_phone"] = r.PostForm.Get("ec_name"), r.PostForm.Get("ec_phone")
@@ -53,7 +54,8 @@ func (h *Handlers) MePost(w http.ResponseWriter, r *http.Request) {
 		status := h.FormError(v, err)
 		v.RenameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
 		h.Render(w, r, status, "me", v)
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/me?saved=1", http.StatusSeeOther)
+	return nil
 }

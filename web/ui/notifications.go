@@ -8,15 +8,14 @@ import (
 )
 
 // ListNotifications lists the reader's notifications, unread ones marked.
-func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "notifications.title", "me")
 	page, err := h.Notifications.Notifications(r.Context(), guli.ListOptions{Limit: 100})
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	items := make([]core.NotificationView, len(page.Items))
 	for i, n := range page.Items {
@@ -24,23 +23,24 @@ func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = items
 	h.Render(w, r, http.StatusOK, "notifications", v)
+	return nil
 }
 
 // NotificationsRead marks every notification read.
-func (h *Handlers) NotificationsRead(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) NotificationsRead(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	ids := make([]guli.ID, 0, len(r.PostForm["id"]))
 	for _, id := range r.PostForm["id"] {
 		ids = append(ids, guli.ParseID(id))
 	}
 	if err := h.Notifications.MarkRead(r.Context(), ids); err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	back(w, r, "/notifications", "")
+	return nil
 }

@@ -11,18 +11,19 @@ import (
 // Pages of the password life cycle: change one's password, sign out
 // everywhere, reset a forgotten password with the code staff give.
 
-func (h *Handlers) Password(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Password(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	h.Render(w, r, http.StatusOK, "password", h.NewView(r, "password.title", "me"))
+	return nil
 }
 
 // PasswordPost changes the password; this browser stays signed in,
 // every other session ends.
-func (h *Handlers) PasswordPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) PasswordPost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "password.title", "me")
 	err := h.Accounts.ChangePassword(r.Context(), guli.ChangePasswordInput{
@@ -30,43 +31,46 @@ func (h *Handlers) PasswordPost(w http.ResponseWriter, r *http.Request) {
 		ClientAddr: h.ClientAddr(r)})
 	if err != nil {
 		h.renderFailedForm(w, r, "password", v, err)
-		return
+		return nil
 	}
 	back(w, r, "/me", "password_changed")
+	return nil
 }
 
 // LogoutAll signs the person out on every device, this one too: for a
 // phone that was lost or a password that someone else knows.
-func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) LogoutAll(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if err := h.Accounts.LogoutAll(r.Context()); err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	h.ClearSessionCookie(w)
 	back(w, r, "/login", "signed_out_everywhere")
+	return nil
 }
 
 // Reset is where a resident sets a new password with the code staff gave
 // them.
-func (h *Handlers) Reset(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Reset(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "reset.title", "login")
 	v.Form["phone"] = r.URL.Query().Get("phone")
 	h.Render(w, r, http.StatusOK, "reset", v)
+	return nil
 }
 
-func (h *Handlers) ResetPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) ResetPost(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "reset.title", "login")
 	v.Form["phone"], v.Form["code"] = r.PostForm.Get("phone"), r.PostForm.Get("code")
 	err := h.Accounts.ResetPassword(r.Context(), guli.ResetInput{Phone: v.Form["phone"], Code: v.Form["code"],
 		NewPassword: r.PostForm.Get("new_password"), ClientAddr: h.ClientAddr(r)})
 	if err != nil {
 		h.renderFailedForm(w, r, "reset", v, err)
-		return
+		return nil
 	}
 	back(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(v.Form["phone"])}}.Encode(), "password_reset")
+	return nil
 }
 
 type residentsData struct {
@@ -76,9 +80,9 @@ type residentsData struct {
 
 // DeskResidents is the staff's search for residents, with what the desk
 // does for one: a password-reset code.
-func (h *Handlers) DeskResidents(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) DeskResidents(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "residents.title", "desk")
 	d := residentsData{Query: r.URL.Query().Get("q")}
@@ -86,6 +90,7 @@ func (h *Handlers) DeskResidents(w http.ResponseWriter, r *http.Request) {
 	d.Found = h.findResidents(r, v, d.Query)
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "residents", v)
+	return nil
 }
 
 type resetCodeData struct {
@@ -95,29 +100,29 @@ type resetCodeData struct {
 
 // DeskResetCode makes a reset code and shows it large, to read out or
 // write down for the resident.
-func (h *Handlers) DeskResetCode(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) DeskResetCode(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireStaff(w, r); !ok {
-		return
+		return nil
 	}
 	v := h.NewView(r, "residents.reset_title", "desk")
 	id := core.PathID(r, "id")
 	person, err := h.Accounts.User(r.Context(), id)
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	code, err := h.Accounts.IssueResetCode(r.Context(), id)
 	if err != nil {
 		status := h.FormError(v, err)
 		v.Data = residentsData{}
 		h.Render(w, r, status, "residents", v)
-		return
+		return nil
 	}
 	if v.Station != nil {
 		code.ExpiresAt = code.ExpiresAt.In(v.Station.Location())
 	}
 	v.Data = resetCodeData{Person: person, Code: code}
 	h.Render(w, r, http.StatusCreated, "reset_code", v)
+	return nil
 }
 
 // bookingRulesView starts the booking rules page of the current station,
@@ -136,20 +141,21 @@ func (h *Handlers) bookingRulesView(w http.ResponseWriter, r *http.Request) (*co
 
 // BookingRules shows and changes how residents may book the station's
 // rooms.
-func (h *Handlers) BookingRules(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) BookingRules(w http.ResponseWriter, r *http.Request) error {
 	v, ok := h.bookingRulesView(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	br := v.Station.BookingRules
 	v.Form["max_days_ahead"], v.Form["max_hours"], v.Form["max_future_bookings"] = itoa(br.MaxDaysAhead), hours(br.MaxMinutes), itoa(br.MaxFutureBookings)
 	h.Render(w, r, http.StatusOK, "booking_rules", v)
+	return nil
 }
 
-func (h *Handlers) BookingRulesPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) BookingRulesPost(w http.ResponseWriter, r *http.Request) error {
 	v, ok := h.bookingRulesView(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	for _, f := range []string{"max_days_ahead", "max_hours", "max_future_bookings"} {
 		v.Form[f] = r.PostForm.Get(f)
@@ -160,7 +166,8 @@ func (h *Handlers) BookingRulesPost(w http.ResponseWriter, r *http.Request) {
 		status := h.FormError(v, err)
 		v.RenameErrors(map[string]string{"max_minutes": "max_hours"})
 		h.Render(w, r, status, "booking_rules", v)
-		return
+		return nil
 	}
 	back(w, r, "/desk/booking-rules", "saved")
+	return nil
 }

@@ -23,28 +23,30 @@ func (h *Handlers) registerView(r *http.Request) *core.View {
 	return v
 }
 
-func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) error {
 	h.Render(w, r, http.StatusOK, "register", h.registerView(r))
+	return nil
 }
 
 // RegisterSMS texts the sign-up code from the form's second button and
 // shows the form again, filled in, with a field for the code.
-func (h *Handlers) RegisterSMS(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RegisterSMS(w http.ResponseWriter, r *http.Request) error {
 	v := h.registerView(r)
 	err := h.Accounts.SendSMSCode(r.Context(), guli.SMSCodeInput{Phone: v.Form["phone"], ClientAddr: h.ClientAddr(r)})
 	if err != nil {
 		h.renderFailedForm(w, r, "register", v, err)
-		return
+		return nil
 	}
 	v.Notice = v.T("register.sms_sent", guli.MaskPhone(guli.NormalizePhone(v.Form["phone"])))
 	h.Render(w, r, http.StatusOK, "register", v)
+	return nil
 }
 
 // RegisterPost creates the account and signs the new resident in, so the
 // next thing they see is the station, not another form.
-func (h *Handlers) RegisterPost(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) RegisterPost(w http.ResponseWriter, r *http.Request) error {
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	v := h.registerView(r)
 	in := guli.RegisterInput{
@@ -64,15 +66,16 @@ func (h *Handlers) RegisterPost(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := h.Accounts.Register(r.Context(), in); err != nil {
 		h.renderFailedForm(w, r, "register", v, err)
-		return
+		return nil
 	}
 	sess, err := h.Accounts.Login(r.Context(), guli.LoginInput{Phone: in.Phone, Password: in.Password,
 		DeviceToken: core.DeviceToken(r), ClientAddr: h.ClientAddr(r), Kind: guli.SessionWeb})
 	if err != nil {
 		// The account exists; let them sign in by hand.
 		http.Redirect(w, r, "/login?"+url.Values{"phone": {guli.NormalizePhone(in.Phone)}}.Encode(), http.StatusSeeOther)
-		return
+		return nil
 	}
 	h.signIn(w, sess)
 	http.Redirect(w, r, "/?welcome=1", http.StatusSeeOther)
+	return nil
 }

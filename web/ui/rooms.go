@@ -30,8 +30,9 @@ type roomData struct {
 }
 
 // Room is a room's calendar for a week, with a form to book it.
-func (h *Handlers) Room(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) Room(w http.ResponseWriter, r *http.Request) error {
 	h.renderRoom(w, r, http.StatusOK, nil)
+	return nil
 }
 
 func (h *Handlers) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
@@ -110,40 +111,40 @@ func (h *Handlers) renderRoom(w http.ResponseWriter, r *http.Request, status int
 }
 
 // BookRoom books the room from its calendar page.
-func (h *Handlers) BookRoom(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) BookRoom(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	id := core.PathID(r, "id")
 	st, err := h.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	date, loc := r.PostForm.Get("date"), st.Location()
 	_, err = h.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
 		End: formTime(date, r.PostForm.Get("to"), loc), Purpose: r.PostForm.Get("purpose")})
 	if err != nil {
 		h.renderRoom(w, r, 0, err)
-		return
+		return nil
 	}
 	back(w, r, "/rooms/"+id.String()+"?from="+r.PostForm.Get("date"), "booked")
+	return nil
 }
 
 // CancelBooking frees a booking from the room's calendar page.
-func (h *Handlers) CancelBooking(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) CancelBooking(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return
+		return nil
 	}
 	if !h.parseForm(w, r) {
-		return
+		return nil
 	}
 	if err := h.Rooms.CancelBooking(r.Context(), core.PathID(r, "id")); err != nil {
-		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "booking_cancelled")
+	return nil
 }
