@@ -9,7 +9,7 @@ import (
 )
 
 // cleanInput is the one place text enters Guli: the path, the query and a
-// posted form are checked here, JSON bodies in decode. Invalid UTF-8 and
+// posted form are checked here, JSON bodies in the API's decode. Invalid UTF-8 and
 // control characters (guli.ValidText) are refused, the path with 400, a
 // field with 422 naming it, so the services and both engines only ever see
 // clean strings.

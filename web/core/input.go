@@ -23,7 +23,7 @@ func (s *Core) RefuseText(w http.ResponseWriter, r *http.Request, field string) 
 		s.APIError(w, r, err)
 		return
 	}
-	s.RenderErrorMessage(w, r, http.StatusUnprocessableEntity, "errorpage.invalid_text.body", field)
+	s.renderErrorMessage(w, r, http.StatusUnprocessableEntity, "errorpage.invalid_text.body", field)
 }
 
 // HasForm reports whether r posts a URL-encoded form to a page. The API

@@ -11,7 +11,7 @@ import (
 // Cookies the pages and the API set.
 const (
 	SessionCookie = "guli_session"
-	DeviceCookie  = "guli_device" // see apiLogin
+	DeviceCookie  = "guli_device" // see api.Handlers.Login
 	LangCookie    = "guli_lang"
 	ElderCookie   = "guli_elder"
 	StationCookie = "guli_station"

@@ -408,12 +408,12 @@ func (s *Core) RenderPartial(w http.ResponseWriter, r *http.Request, page, block
 
 // RenderError writes a friendly error page for status.
 func (s *Core) RenderError(w http.ResponseWriter, r *http.Request, status int) {
-	s.RenderErrorMessage(w, r, status, "errorpage."+errorPageKey(status)+".body")
+	s.renderErrorMessage(w, r, status, "errorpage."+errorPageKey(status)+".body")
 }
 
-// RenderErrorMessage writes an error page for status saying the catalogue
+// renderErrorMessage writes an error page for status saying the catalogue
 // message body (with args).
-func (s *Core) RenderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
+func (s *Core) renderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
 	v := s.NewView(r, "errorpage."+errorPageKey(status)+".title", "")
 	v.Data = map[string]any{"Status": status, "Message": v.T(body, args...)}
 	s.Render(w, r, status, "error", v)
