@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"guli"
+	"guli/web/core"
 )
 
 // Request bodies are read whole (JSON, forms), and reading and decoding a
@@ -46,8 +47,8 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			// Closing the connection spares reading the unread body just to
 			// keep it open.
 			w.Header().Set("Connection", "close")
-			w.Header().Set("Retry-After", retryAfter(&guli.Error{RetryAfter: bodyRetryWait}))
-			s.fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, Note: guli.NoteBusy, RetryAfter: bodyRetryWait})
+			w.Header().Set("Retry-After", core.RetryAfter(&guli.Error{RetryAfter: bodyRetryWait}))
+			s.Fail(w, r, http.StatusTooManyRequests, &guli.Error{Code: guli.ECRateLimited, Note: guli.NoteBusy, RetryAfter: bodyRetryWait})
 			return
 		}
 		defer budget.Release(size)

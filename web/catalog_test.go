@@ -19,8 +19,8 @@ import (
 // catalogues: text between tags and in user-facing attributes of the
 // templates may hold punctuation and template actions, but no letters.
 func TestTemplatesHoldNoLiteralText(t *testing.T) {
-	files, _ := filepath.Glob("templates/*.html")
-	partials, _ := filepath.Glob("templates/partials/*.html")
+	files, _ := filepath.Glob("core/templates/*.html")
+	partials, _ := filepath.Glob("core/templates/partials/*.html")
 	files = append(files, partials...)
 	if len(files) == 0 {
 		t.Fatal("no templates found")
@@ -56,8 +56,8 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	keys := map[string]string{} // key → where it is used
 
 	tmplKey := regexp.MustCompile(`\bT\s+"([a-z_.]+)"`)
-	files, _ := filepath.Glob("templates/*.html")
-	partials, _ := filepath.Glob("templates/partials/*.html")
+	files, _ := filepath.Glob("core/templates/*.html")
+	partials, _ := filepath.Glob("core/templates/partials/*.html")
 	files = append(files, partials...)
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
@@ -73,6 +73,8 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	goKey := regexp.MustCompile(`\bT\((?:[\w.]+, )?"([a-z_]+\.[a-z_.]+)"`)
 	noticeKey := regexp.MustCompile(`back\(w, r, [^\n]*, "([a-z_]+)"\)`)
 	gofiles, _ := filepath.Glob("*.go")
+	inner, _ := filepath.Glob("*/*.go") // core, api and ui
+	gofiles = append(gofiles, inner...)
 	for _, f := range gofiles {
 		if strings.HasSuffix(f, "_test.go") {
 			continue

@@ -14,32 +14,12 @@ import (
 
 	"guli"
 	"guli/i18n"
+	"guli/web/core"
 )
 
 // maxBody is the largest request body accepted: 1 MiB, else 413
 // body_too_large (docs/openapi.yaml).
 const maxBody = 1 << 20
-
-// request carries what the middleware learns about a request.
-type request struct {
-	route     string // the matched pattern, for metrics and logs
-	token     string // the session token the request rode on
-	lang      string
-	elder     bool
-	viaBearer bool
-	// incomplete marks an answer made while a read failed (the reader
-	// left, the database was busy): shown to this reader, kept for none.
-	incomplete bool
-}
-
-type requestKey struct{}
-
-func info(r *http.Request) *request {
-	if ri, ok := r.Context().Value(requestKey{}).(*request); ok {
-		return ri
-	}
-	return &request{lang: i18n.Chinese}
-}
 
 // statusWriter remembers the status code written.
 type statusWriter struct {
@@ -76,12 +56,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			s.Logger.Error("panic serving request", "method", metricMethod(r.Method), "route", info(r).route,
+			s.Logger.Error("panic serving request", "method", metricMethod(r.Method), "route", core.Info(r).Route,
 				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			if sw, ok := w.(*statusWriter); ok && sw.wrote {
 				return
 			}
-			s.fail(w, r, http.StatusInternalServerError, guli.Errorf(guli.ECInternal))
+			s.Fail(w, r, http.StatusInternalServerError, guli.Errorf(guli.ECInternal))
 		}()
 		next.ServeHTTP(w, r)
 	})
@@ -92,27 +72,27 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ri := &request{route: "unmatched", lang: s.language(r)}
-		if c, err := r.Cookie(elderCookie); err == nil && c.Value == "1" {
-			ri.elder = true
+		ri := &core.RequestInfo{Route: "unmatched", Lang: s.language(r)}
+		if c, err := r.Cookie(core.ElderCookie); err == nil && c.Value == "1" {
+			ri.Elder = true
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestKey{}, ri))
+		r = r.WithContext(core.WithInfo(r.Context(), ri))
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			elapsed := time.Since(start)
 			method := metricMethod(r.Method)
-			s.metrics.requests.WithLabelValues(ri.route, method, fmt.Sprint(sw.status)).Inc()
-			s.metrics.latency.WithLabelValues(ri.route).Observe(elapsed.Seconds())
+			s.metrics.requests.WithLabelValues(ri.Route, method, fmt.Sprint(sw.status)).Inc()
+			s.metrics.latency.WithLabelValues(ri.Route).Observe(elapsed.Seconds())
 			// The route pattern is logged, not the path or the query: paths
 			// hold secrets (a calendar feed's address, even mistyped) and
 			// searches phone numbers. Of a path no route matched, only the
 			// first part is logged.
-			attrs := []any{"method", method, "route", ri.route, "status", sw.status, "duration", elapsed}
-			if ri.route == "unmatched" {
+			attrs := []any{"method", method, "route", ri.Route, "status", sw.status, "duration", elapsed}
+			if ri.Route == "unmatched" {
 				attrs = append(attrs, "path", firstSegment(r.URL.Path))
 			}
-			s.Logger.Log(r.Context(), slogLevel(r, sw.status), "request", attrs...)
+			s.Logger.Log(r.Context(), core.LogLevel(r, sw.status), "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})
@@ -149,8 +129,8 @@ func metricMethod(m string) string {
 // language picks the language: the page switch's cookie for pages, then
 // Accept-Language. The API follows Accept-Language alone.
 func (s *Server) language(r *http.Request) string {
-	if !isAPI(r) {
-		if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) != "" {
+	if !core.IsAPI(r) {
+		if c, err := r.Cookie(core.LangCookie); err == nil && i18n.Supported(c.Value) != "" {
 			return c.Value
 		}
 	}
@@ -160,7 +140,7 @@ func (s *Server) language(r *http.Request) string {
 // instrument records the matched route for the request's log and metrics.
 func (s *Server) instrument(pattern string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		info(r).route = pattern
+		core.Info(r).Route = pattern
 		h(w, r)
 	})
 }
@@ -183,7 +163,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, http.StatusForbidden, guli.Errorf(guli.ECForbidden))
+		s.Fail(w, r, http.StatusForbidden, guli.Errorf(guli.ECForbidden))
 	}))
 	protected := cop.Handler(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -207,11 +187,11 @@ func bearer(r *http.Request) string {
 // from a bearer token, else from the session cookie.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ri := info(r)
+		ri := core.Info(r)
 		token := bearer(r)
-		ri.viaBearer = token != ""
+		ri.ViaBearer = token != ""
 		if token == "" {
-			if c, err := r.Cookie(sessionCookie); err == nil {
+			if c, err := r.Cookie(core.SessionCookie); err == nil {
 				token = c.Value
 			}
 		}
@@ -219,10 +199,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			u, err := s.Accounts.Authenticate(r.Context(), token)
 			switch {
 			case err == nil:
-				ri.token = token
+				ri.Token = token
 				r = r.WithContext(guli.NewContextWithUser(r.Context(), u))
 			case guli.ErrorCode(err) != guli.ECUnauthenticated:
-				s.fail(w, r, statusOf(guli.ErrorCode(err)), err)
+				s.Fail(w, r, core.StatusOf(guli.ErrorCode(err)), err)
 				return
 			}
 		}

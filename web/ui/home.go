@@ -1,10 +1,11 @@
-package web
+package ui
 
 import (
 	"net/http"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // dayHours is one weekday's opening for the home page table.
@@ -42,23 +43,23 @@ var parts = []navPart{
 // homeUpcoming is how many coming activities the home page shows.
 const homeUpcoming = 6
 
-func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "home.title", "home")
+func (h *Handlers) Home(w http.ResponseWriter, r *http.Request) error {
+	v := h.NewView(r, "home.title", "home")
 	d := homeData{Parts: parts}
 	if st := v.Station; st != nil {
-		d.Now = s.now().In(st.Location())
+		d.Now = h.TimeNow().In(st.Location())
 		d.TodayKey = guli.WeekdayKey(d.Now.Weekday())
 		d.Today = st.OpeningHours.On(d.Now.Weekday())
 		// Asked from the minute, not the instant, so that everyone in the
 		// same minute asks the same (kept) question; the few that started
 		// earlier in the minute are left out here.
-		to := startOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
-		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
+		to := core.StartOfDay(d.Now, st.Location()).AddDate(0, 0, 2)
+		page, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: st.ID, From: d.Now.Truncate(time.Minute),
 			To: to}, guli.ListOptions{Limit: 4 * homeUpcoming})
 		if err != nil {
-			v.readFailed()
+			v.ReadFailed()
 		} else {
-			mine := s.myRegistrations(r, d.Now.Truncate(time.Minute), to)
+			mine := h.myRegistrations(r, d.Now.Truncate(time.Minute), to)
 			for _, a := range page.Items {
 				if a.Start.Before(d.Now) {
 					continue
@@ -78,42 +79,45 @@ func (s *Server) pageHome(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("home.welcome", v.User.Name)
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "home", v)
+	h.Render(w, r, http.StatusOK, "home", v)
+	return nil
 }
 
-func (s *Server) pageStations(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "stations.title", "")
-	page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
+func (h *Handlers) ListStations(w http.ResponseWriter, r *http.Request) error {
+	v := h.NewView(r, "stations.title", "")
+	page, err := h.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Data = page.Items
-	s.render(w, r, http.StatusOK, "stations", v)
+	h.Render(w, r, http.StatusOK, "stations", v)
+	return nil
 }
 
-func (s *Server) pageChooseStation(w http.ResponseWriter, r *http.Request) {
-	if !s.parseForm(w, r) {
-		return
+func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) error {
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	st, err := s.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
+	st, err := h.Stations.Station(r.Context(), guli.ParseID(r.PostForm.Get("station_id")))
 	if err != nil {
-		s.renderError(w, r, http.StatusNotFound)
-		return
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil
 	}
-	s.setCookie(w, stationCookie, st.ID.String(), prefLifetime)
+	h.setCookie(w, core.StationCookie, st.ID.String(), core.PrefLifetime)
 	next := "/"
 	if r.PostForm.Get("next") != "" {
 		next = localPath(r.PostForm.Get("next"))
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
-// pageSoon stands in for a part of the station whose issue has not landed.
-func (s *Server) pageSoon(key string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v := s.newView(r, "part."+key, key)
+// Soon stands in for a part of the station whose issue has not landed.
+func (h *Handlers) Soon(key string) pageAction {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		v := h.NewView(r, "part."+key, key)
 		v.Data = key
-		s.render(w, r, http.StatusOK, "soon", v)
+		h.Render(w, r, http.StatusOK, "soon", v)
+		return nil
 	}
 }

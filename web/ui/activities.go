@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // timetableDay is one day of the timetable.
@@ -39,14 +40,8 @@ type timetableData struct {
 	// to show whole (see timetableWeekMost); Days then holds the one chosen.
 	Strip []chip
 	// DaysKey is all the days' part shows beside the language and the
-	// data version; readers with the same key share it (see view.Keep).
+	// data version; readers with the same key share it (see core.View.Keep).
 	DaysKey string
-}
-
-// startOfDay is midnight of t's day in loc.
-func startOfDay(t time.Time, loc *time.Location) time.Time {
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc)
 }
 
 // weekLink is the date a link to another week carries, none past the
@@ -66,16 +61,16 @@ const timetableMost = 1000
 // read anyway.
 const timetableWeekMost = 100
 
-// pageTimetable is the week's timetable (课程表): seven days from today, or
+// Timetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
-func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
-	v := s.newView(r, "timetable.title", "activities")
+func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
+	v := h.NewView(r, "timetable.title", "activities")
 	if v.Station == nil {
-		s.render(w, r, http.StatusOK, "timetable", v)
-		return
+		h.Render(w, r, http.StatusOK, "timetable", v)
+		return nil
 	}
 	loc := v.Station.Location()
-	today := startOfDay(s.now(), loc)
+	today := core.StartOfDay(h.TimeNow(), loc)
 	from := today
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
@@ -96,9 +91,9 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 	var items []*guli.Activity
 	filter := guli.ActivityFilter{StationID: v.Station.ID, From: from, To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}
 	for opts := (guli.ListOptions{Limit: guli.MaxLimit}); ; {
-		page, err := s.Activities.Activities(r.Context(), filter, opts)
+		page, err := h.Activities.Activities(r.Context(), filter, opts)
 		if err != nil {
-			s.formError(v, err)
+			h.FormError(v, err)
 			break
 		}
 		items = append(items, page.Items...)
@@ -111,7 +106,7 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		}
 		opts.Cursor = page.NextCursor
 	}
-	mine := s.myRegistrations(r, from, from.AddDate(0, 0, 7))
+	mine := h.myRegistrations(r, from, from.AddDate(0, 0, 7))
 	started := 0
 	for _, a := range items {
 		if v.Past(a.Start) {
@@ -154,7 +149,8 @@ func (s *Server) pageTimetable(w http.ResponseWriter, r *http.Request) {
 		d.Days = d.Days[chosen : chosen+1]
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "timetable", v)
+	h.Render(w, r, http.StatusOK, "timetable", v)
+	return nil
 }
 
 // registrationsKey names a reader's registrations for keeping the parts
@@ -174,74 +170,77 @@ func registrationsKey(mine map[guli.ID]*guli.Registration) string {
 
 // myRegistrations maps the reader's activities starting in [from, to) to
 // their registrations, for marking a list; none when not signed in.
-func (s *Server) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
+func (h *Handlers) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
 	if guli.UserFromContext(r.Context()) == nil {
 		return nil
 	}
-	mine, err := s.Activities.MyRegistrations(r.Context(), from, to)
+	mine, err := h.Activities.MyRegistrations(r.Context(), from, to)
 	if err != nil {
-		s.Logger.Warn("own registrations", "err", err)
+		h.Logger.Warn("own registrations", "err", err)
 		return nil
 	}
 	return mine
 }
 
-func (s *Server) pageActivity(w http.ResponseWriter, r *http.Request) {
-	s.renderActivity(w, r, http.StatusOK, nil)
+func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) error {
+	h.renderActivity(w, r, http.StatusOK, nil)
+	return nil
 }
 
 // renderActivity shows an activity's page, with the error of a failed
 // sign-up or cancellation above it.
-func (s *Server) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	a, err := h.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	v := s.newView(r, "activity.title", "activities")
+	v := h.NewView(r, "activity.title", "activities")
 	v.Data = a
 	if failure != nil {
-		status = s.formError(v, failure)
+		status = h.FormError(v, failure)
 		if guli.ErrorCode(failure) == guli.ECEmergencyContactRequired {
 			v.Form["need_contact"] = "1"
 		}
 	}
-	s.render(w, r, status, "activity", v)
+	h.Render(w, r, status, "activity", v)
 }
 
-// pageSignUp signs the reader up from the timetable or the activity's page.
-func (s *Server) pageSignUp(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// SignUp signs the reader up from the timetable or the activity's page.
+func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), 0)
+	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
 	if err != nil {
-		s.renderActivity(w, r, 0, err)
-		return
+		h.renderActivity(w, r, 0, err)
+		return nil
 	}
 	notice := "registered"
 	if reg.Status == guli.RegWaitlisted {
 		notice = "waitlisted"
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), notice)
+	return nil
 }
 
-// pageCancelSignUp gives up the reader's place.
-func (s *Server) pageCancelSignUp(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// CancelSignUp gives up the reader's place.
+func (h *Handlers) CancelSignUp(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), 0); err != nil {
-		s.renderActivity(w, r, 0, err)
-		return
+	if err := h.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
+		h.renderActivity(w, r, 0, err)
+		return nil
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "cancelled")
+	return nil
 }
 
 type myActivitiesData struct {
@@ -249,21 +248,21 @@ type myActivitiesData struct {
 	CalendarURL string
 }
 
-// pageMyActivities lists the reader's coming activities and their feed.
-func (s *Server) pageMyActivities(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// MyActivities lists the reader's coming activities and their feed.
+func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	v := s.newView(r, "mine.title", "mine")
-	items, err := s.Activities.MyActivities(r.Context(), s.now().Add(-12*time.Hour))
+	v := h.NewView(r, "mine.title", "mine")
+	items, err := h.Activities.MyActivities(r.Context(), h.TimeNow().Add(-12*time.Hour))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	d := myActivitiesData{Activities: items}
-	if token, err := s.Accounts.CalendarToken(r.Context(), false); err == nil {
-		d.CalendarURL = s.baseURL(r) + "/calendar/" + token + ".ics"
+	if token, err := h.Accounts.CalendarToken(r.Context(), false); err == nil {
+		d.CalendarURL = h.SiteURL(r) + "/calendar/" + token + ".ics"
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "my_activities", v)
+	h.Render(w, r, http.StatusOK, "my_activities", v)
+	return nil
 }

@@ -1,9 +1,10 @@
-package web
+package api
 
 import (
 	"net/http"
 
 	"guli"
+	"guli/web/core"
 )
 
 // stationView is a station in lists; stationDetail adds its areas and rooms.
@@ -39,77 +40,77 @@ func viewStationDetail(st *guli.Station) stationDetail {
 	return d
 }
 
-func (s *Server) apiCreateStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CreateStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.StationInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	st, err := s.Stations.CreateStation(r.Context(), in)
+	st, err := h.Stations.CreateStation(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, viewStationDetail(st), nil
 }
 
-func (s *Server) apiStations(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) ListStations(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Stations.Stations(r.Context(), opts)
+	page, err := h.Stations.Stations(r.Context(), opts)
 	return listOf(page, err, viewStation)
 }
 
-func (s *Server) apiStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	st, err := s.Stations.Station(r.Context(), pathID(r, "id"))
+func (h *Handlers) Station(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	st, err := h.Stations.Station(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewStationDetail(st), nil
 }
 
-func (s *Server) apiSetOpeningHours(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) SetOpeningHours(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		OpeningHours map[string][]string `json:"opening_hours"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	st, err := s.Stations.SetOpeningHours(r.Context(), pathID(r, "id"), body.OpeningHours)
+	st, err := h.Stations.SetOpeningHours(r.Context(), core.PathID(r, "id"), body.OpeningHours)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewStationDetail(st), nil
 }
 
-func (s *Server) apiCreateArea(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CreateArea(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.AreaInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Stations.CreateArea(r.Context(), pathID(r, "id"), in))
+	return created(h.Stations.CreateArea(r.Context(), core.PathID(r, "id"), in))
 }
 
-func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) ListAreas(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Stations.Areas(r.Context(), opts)
+	page, err := h.Stations.Areas(r.Context(), opts)
 	return listOf(page, err, func(a *guli.Area) *guli.Area { return a })
 }
 
-func (s *Server) apiCreateRoom(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CreateRoom(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.RoomInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return created(s.Stations.CreateRoom(r.Context(), pathID(r, "id"), in))
+	return created(h.Stations.CreateRoom(r.Context(), core.PathID(r, "id"), in))
 }
 
-// apiSetBookingRules changes how residents may book the station's rooms.
+// SetBookingRules changes how residents may book the station's rooms.
 // Every rule must be given: a rule left out is refused rather than zeroed.
-func (s *Server) apiSetBookingRules(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) SetBookingRules(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		MaxDaysAhead      *int `json:"max_days_ahead"`
 		MaxMinutes        *int `json:"max_minutes"`
@@ -135,7 +136,7 @@ func (s *Server) apiSetBookingRules(w http.ResponseWriter, r *http.Request) (int
 	if err := p.Err(); err != nil {
 		return 0, nil, err
 	}
-	st, err := s.Stations.SetBookingRules(r.Context(), pathID(r, "id"), rules)
+	st, err := h.Stations.SetBookingRules(r.Context(), core.PathID(r, "id"), rules)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,19 +1,20 @@
-package web
+package ui
 
 import (
 	"io/fs"
 	"net/http"
 )
 
-// favicon answers /favicon.ico, which browsers ask for whatever the page
+// Favicon answers /favicon.ico, which browsers ask for whatever the page
 // links, with the SVG icon: browsers take SVG at that address too.
-func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(s.static, "favicon.svg")
+func (h *Handlers) Favicon(w http.ResponseWriter, r *http.Request) error {
+	b, err := fs.ReadFile(h.static, "favicon.svg")
 	if err != nil {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	w.Write(b)
+	return nil
 }

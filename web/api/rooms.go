@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // bookingView is a booking; who booked it and why are shown to them and to
@@ -35,7 +36,7 @@ type bookingBody struct {
 	Purpose string `json:"purpose"`
 }
 
-func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) Book(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body bookingBody
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
@@ -45,7 +46,7 @@ func (s *Server) apiBook(w http.ResponseWriter, r *http.Request) (int, any, erro
 	if len(p) > 0 {
 		return 0, nil, withWireProblems(p, in.Validate())
 	}
-	b, err := s.Rooms.Book(r.Context(), pathID(r, "id"), in)
+	b, err := h.Rooms.Book(r.Context(), core.PathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -70,18 +71,18 @@ func timeRange(r *http.Request) (from, to time.Time, err error) {
 	return from, to, p.Err()
 }
 
-func (s *Server) apiBookings(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) ListBookings(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	from, to, err := timeRange(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	items, err := s.Rooms.Bookings(r.Context(), pathID(r, "id"), from, to)
+	items, err := h.Rooms.Bookings(r.Context(), core.PathID(r, "id"), from, to)
 	viewer := guli.UserFromContext(r.Context())
 	return listOf(guli.Page[*guli.Booking]{Items: items}, err, func(b *guli.Booking) bookingView { return viewBooking(viewer, b) })
 }
 
-func (s *Server) apiCancelBooking(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
+func (h *Handlers) CancelBooking(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if err := h.Rooms.CancelBooking(r.Context(), core.PathID(r, "id")); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -93,17 +94,17 @@ type closureBody struct {
 	Reason string `json:"reason"`
 }
 
-func (s *Server) apiAddClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) AddClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var b closureBody
 	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
 	in := guli.ClosureInput{Date: guli.Date(strings.TrimSpace(b.Date)), Reason: b.Reason}
-	return created(s.Rooms.AddClosure(r.Context(), pathID(r, "id"), in))
+	return created(h.Rooms.AddClosure(r.Context(), core.PathID(r, "id"), in))
 }
 
-func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := guli.DateOf(s.now().In(defaultZone))
+func (h *Handlers) ListClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	from := guli.DateOf(h.TimeNow().In(core.DefaultZone))
 	if v := r.URL.Query().Get("from"); v != "" {
 		d, ok := guli.ParseDate(v)
 		if !ok {
@@ -111,16 +112,16 @@ func (s *Server) apiClosures(w http.ResponseWriter, r *http.Request) (int, any, 
 		}
 		from = d
 	}
-	items, err := s.Rooms.Closures(r.Context(), pathID(r, "id"), from)
+	items, err := h.Rooms.Closures(r.Context(), core.PathID(r, "id"), from)
 	return listOf(guli.Page[*guli.Closure]{Items: items}, err, func(c *guli.Closure) *guli.Closure { return c })
 }
 
-func (s *Server) apiRemoveClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) RemoveClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	day, ok := guli.ParseDate(r.PathValue("date"))
 	if !ok {
 		return 0, nil, guli.Errorf(guli.ECNotFound)
 	}
-	if err := s.Rooms.RemoveClosure(r.Context(), pathID(r, "id"), day); err != nil {
+	if err := h.Rooms.RemoveClosure(r.Context(), core.PathID(r, "id"), day); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -9,7 +9,7 @@ import (
 )
 
 // requireLogin sends anonymous visitors to the login page and back.
-func (s *Server) requireLogin(w http.ResponseWriter, r *http.Request) (*guli.User, bool) {
+func (h *Handlers) requireLogin(w http.ResponseWriter, r *http.Request) (*guli.User, bool) {
 	u := guli.UserFromContext(r.Context())
 	if u == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
@@ -18,30 +18,31 @@ func (s *Server) requireLogin(w http.ResponseWriter, r *http.Request) (*guli.Use
 	return u, true
 }
 
-func (s *Server) pageMe(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireLogin(w, r)
+func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
+	u, ok := h.requireLogin(w, r)
 	if !ok {
-		return
+		return nil
 	}
-	v := s.newView(r, "me.title", "me")
+	v := h.NewView(r, "me.title", "me")
 	if c := u.EmergencyContact; c != nil {
 		v.Form["ec_name"], v.Form["ec_phone"] = c.Name, c.Phone
 	}
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = v.T("me.saved")
 	}
-	s.render(w, r, http.StatusOK, "me", v)
+	h.Render(w, r, http.StatusOK, "me", v)
+	return nil
 }
 
-// pageMePost saves the emergency contact; an empty form removes it.
-func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// MePost saves the emergency contact; an empty form removes it.
+func (h *Handlers) MePost(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	v := s.newView(r, "me.title", "me")
+	v := h.NewView(r, "me.title", "me")
 	v.Form["ec_name"], v.Form["ec_phone"] = r.PostForm.Get("ec_name"), r.PostForm.Get("ec_phone")
 	in := guli.UpdateMeInput{}
 	if strings.TrimSpace(v.Form["ec_name"]+v.Form["ec_phone"]) == "" {
@@ -49,11 +50,12 @@ func (s *Server) pageMePost(w http.ResponseWriter, r *http.Request) {
 	} else {
 		in.EmergencyContact = &guli.EmergencyContact{Name: v.Form["ec_name"], Phone: v.Form["ec_phone"]}
 	}
-	if _, err := s.Accounts.UpdateMe(r.Context(), in); err != nil {
-		status := s.formError(v, err)
-		v.renameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
-		s.render(w, r, status, "me", v)
-		return
+	if _, err := h.Accounts.UpdateMe(r.Context(), in); err != nil {
+		status := h.FormError(v, err)
+		v.RenameErrors(map[string]string{"emergency_contact.name": "ec_name", "emergency_contact.phone": "ec_phone"})
+		h.Render(w, r, status, "me", v)
+		return nil
 	}
 	http.Redirect(w, r, "/me?saved=1", http.StatusSeeOther)
+	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // roomSlot is something holding a room: a booking or an activity.
@@ -28,19 +29,20 @@ type roomData struct {
 	Prev, Next string
 }
 
-// pageRoom is a room's calendar for a week, with a form to book it.
-func (s *Server) pageRoom(w http.ResponseWriter, r *http.Request) {
-	s.renderRoom(w, r, http.StatusOK, nil)
+// Room is a room's calendar for a week, with a form to book it.
+func (h *Handlers) Room(w http.ResponseWriter, r *http.Request) error {
+	h.renderRoom(w, r, http.StatusOK, nil)
+	return nil
 }
 
-func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	v := s.newView(r, "rooms.title", "")
-	id := pathID(r, "id")
+func (h *Handlers) renderRoom(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	v := h.NewView(r, "rooms.title", "")
+	id := core.PathID(r, "id")
 	// The room's own station, whichever the reader chose: a link may lead
 	// to a room elsewhere.
-	st, err := s.Stations.StationOfRoom(r.Context(), id)
+	st, err := h.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	v.Station = st
@@ -51,24 +53,24 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	if room == nil {
-		s.renderError(w, r, http.StatusNotFound)
+		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
 	loc := v.Station.Location()
-	from := startOfDay(s.now(), loc)
+	from := core.StartOfDay(h.TimeNow(), loc)
 	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}
 	to := from.AddDate(0, 0, 7)
-	bookings, err := s.Rooms.Bookings(r.Context(), id, from, to)
+	bookings, err := h.Rooms.Bookings(r.Context(), id, from, to)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	acts, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from.Add(-24 * time.Hour), To: to},
+	acts, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: from.Add(-24 * time.Hour), To: to},
 		guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
 	d := roomData{Room: room, Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(to)}
@@ -98,51 +100,51 @@ func (s *Server) renderRoom(w http.ResponseWriter, r *http.Request, status int, 
 		v.Form[f] = r.PostForm.Get(f)
 	}
 	if failure != nil {
-		status = s.formError(v, failure)
-		v.renameErrors(map[string]string{"start": "from", "end": "to"})
+		status = h.FormError(v, failure)
+		v.RenameErrors(map[string]string{"start": "from", "end": "to"})
 	}
 	if v.Form["date"] == "" {
 		v.Form["date"], v.Form["from"], v.Form["to"] = from.Format(time.DateOnly), "14:00", "15:00"
 	}
 	v.Data = d
-	s.render(w, r, status, "room", v)
+	h.Render(w, r, status, "room", v)
 }
 
-// pageBookRoom books the room from its calendar page.
-func (s *Server) pageBookRoom(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// BookRoom books the room from its calendar page.
+func (h *Handlers) BookRoom(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	id := pathID(r, "id")
-	st, err := s.Stations.StationOfRoom(r.Context(), id)
+	id := core.PathID(r, "id")
+	st, err := h.Stations.StationOfRoom(r.Context(), id)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	date, loc := r.PostForm.Get("date"), st.Location()
-	_, err = s.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
+	_, err = h.Rooms.Book(r.Context(), id, guli.BookingInput{Start: formTime(date, r.PostForm.Get("from"), loc),
 		End: formTime(date, r.PostForm.Get("to"), loc), Purpose: r.PostForm.Get("purpose")})
 	if err != nil {
-		s.renderRoom(w, r, 0, err)
-		return
+		h.renderRoom(w, r, 0, err)
+		return nil
 	}
 	back(w, r, "/rooms/"+id.String()+"?from="+r.PostForm.Get("date"), "booked")
+	return nil
 }
 
-// pageCancelBooking frees a booking from the room's calendar page.
-func (s *Server) pageCancelBooking(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireLogin(w, r); !ok {
-		return
+// CancelBooking frees a booking from the room's calendar page.
+func (h *Handlers) CancelBooking(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
-	if err := s.Rooms.CancelBooking(r.Context(), pathID(r, "id")); err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
-		return
+	if err := h.Rooms.CancelBooking(r.Context(), core.PathID(r, "id")); err != nil {
+		return err
 	}
 	back(w, r, localPath(r.PostForm.Get("next")), "booking_cancelled")
+	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"bytes"
@@ -101,23 +101,23 @@ type answerCache struct {
 // size is what a kept answer costs, roughly.
 func (a *keptAnswer) size(key string) int { return len(key) + len(a.body) + len(a.gzipped) + 256 }
 
-// public serves h from the cache for anyone not signed in.
-func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
+// Public serves h from the cache for anyone not signed in.
+func (s *Core) Public(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.Changes == nil || guli.UserFromContext(r.Context()) != nil || r.Method != http.MethodGet {
 			h(w, r)
 			return
 		}
-		ri := info(r)
-		key := r.URL.RequestURI() + "\x1f" + ri.lang + "\x1f" + strconv.FormatBool(ri.elder)
-		if c, err := r.Cookie(stationCookie); err == nil && !isAPI(r) {
+		ri := Info(r)
+		key := r.URL.RequestURI() + "\x1f" + ri.Lang + "\x1f" + strconv.FormatBool(ri.Elder)
+		if c, err := r.Cookie(StationCookie); err == nil && !IsAPI(r) {
 			key += "\x1f" + guli.ParseID(c.Value).String() // what the pages read of it
 		}
 		if len(key) > maxKeptKey {
 			h(w, r)
 			return
 		}
-		version, now := s.Changes.DataVersion(r.Context()), s.now()
+		version, now := s.Changes.DataVersion(r.Context()), s.TimeNow()
 		s.answers.mu.Lock()
 		a := s.answers.kept[key]
 		s.answers.mu.Unlock()
@@ -133,7 +133,7 @@ func (s *Server) public(h http.HandlerFunc) http.HandlerFunc {
 			}
 			// An answer made while a read failed, or for a reader who left
 			// before it was done, is this reader's alone.
-			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize && !ri.incomplete && r.Context().Err() == nil {
+			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize && !ri.Incomplete && r.Context().Err() == nil {
 				s.answers.mu.Lock()
 				if old := s.answers.kept[key]; old != nil {
 					s.answers.bytes -= old.size(key)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"guli"
 	"guli/ical"
+	"guli/web/core"
 )
 
 // calendarHorizon is how far ahead the feeds reach.
@@ -24,7 +25,7 @@ const calendarHorizon = 120 * 24 * time.Hour
 const feedDescription = 300
 
 // event turns an activity of the named station into a calendar event.
-func (s *Server) event(r *http.Request, a *guli.Activity, station string) ical.Event {
+func (h *Handlers) event(r *http.Request, a *guli.Activity, station string) ical.Event {
 	desc := a.Description
 	if runes := []rune(desc); len(runes) > feedDescription {
 		desc = string(runes[:feedDescription]) + "…"
@@ -36,7 +37,7 @@ func (s *Server) event(r *http.Request, a *guli.Activity, station string) ical.E
 		Summary:     a.Title,
 		Description: desc,
 		Location:    strings.TrimSpace(station + " " + a.RoomName),
-		URL:         s.baseURL(r) + "/activities/" + a.ID.String(),
+		URL:         h.SiteURL(r) + "/activities/" + a.ID.String(),
 		Cancelled:   a.Status == guli.ActivityCancelled,
 	}
 }
@@ -64,39 +65,39 @@ type builtFeed struct {
 	at   time.Time
 }
 
-// stationCalendar is the public feed of a station's upcoming activities.
-func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
+// StationCalendar is the public feed of a station's upcoming activities.
+func (h *Handlers) StationCalendar(w http.ResponseWriter, r *http.Request) {
 	id := guli.ParseID(r.URL.Query().Get("station_id"))
 	if r.URL.Query().Get("station_id") == "" {
-		s.writeError(w, r, http.StatusUnprocessableEntity, &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"station_id": guli.FRRequired}})
+		h.WriteError(w, r, http.StatusUnprocessableEntity, &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"station_id": guli.FRRequired}})
 		return
 	}
-	key := id.String() + " " + s.baseURL(r)
-	now := s.now()
-	s.feeds.mu.Lock()
-	f, ok := s.feeds.built[key]
-	s.feeds.mu.Unlock()
+	key := id.String() + " " + h.SiteURL(r)
+	now := h.TimeNow()
+	h.feeds.mu.Lock()
+	f, ok := h.feeds.built[key]
+	h.feeds.mu.Unlock()
 	if !ok || now.Sub(f.at) > feedFresh {
-		body, err, _ := s.feeds.building.Do(key, func() (any, error) {
+		body, err, _ := h.feeds.building.Do(key, func() (any, error) {
 			// Built for everyone waiting: the first asker leaving must not
 			// fail the others.
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 30*time.Second)
 			defer cancel()
-			return s.buildStationFeed(r.WithContext(ctx), id)
+			return h.buildStationFeed(r.WithContext(ctx), id)
 		})
 		if err != nil {
-			s.apiError(w, r, err)
+			h.APIError(w, r, err)
 			return
 		}
 		f = builtFeed{body: body.([]byte), at: now}
-		s.feeds.mu.Lock()
-		for k, old := range s.feeds.built { // forget stale feeds as they go
+		h.feeds.mu.Lock()
+		for k, old := range h.feeds.built { // forget stale feeds as they go
 			if now.Sub(old.at) > feedFresh {
-				delete(s.feeds.built, k)
+				delete(h.feeds.built, k)
 			}
 		}
-		s.feeds.built[key] = f
-		s.feeds.mu.Unlock()
+		h.feeds.built[key] = f
+		h.feeds.mu.Unlock()
 	}
 	w.Header().Set("Content-Type", ical.ContentType)
 	w.Header().Set("Cache-Control", "private, max-age=300")
@@ -105,21 +106,21 @@ func (s *Server) stationCalendar(w http.ResponseWriter, r *http.Request) {
 
 // buildStationFeed writes a station's feed: its activities from a day ago
 // to calendarHorizon ahead, at most 2,000.
-func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
-	st, err := s.Stations.Station(r.Context(), id)
+func (h *Handlers) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
+	st, err := h.Stations.Station(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := h.TimeNow()
 	cal := ical.Calendar{Name: st.Name, Timezone: st.Timezone}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
 	for range 10 {
-		page, err := s.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: id, From: now.Add(-24 * time.Hour), To: now.Add(calendarHorizon)}, opts)
+		page, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: id, From: now.Add(-24 * time.Hour), To: now.Add(calendarHorizon)}, opts)
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range page.Items {
-			cal.Events = append(cal.Events, s.event(r, a, st.Name))
+			cal.Events = append(cal.Events, h.event(r, a, st.Name))
 		}
 		if page.NextCursor == "" {
 			break
@@ -133,42 +134,42 @@ func (s *Server) buildStationFeed(r *http.Request, id guli.ID) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// personalCalendar is a person's own registrations, behind the unguessable
+// PersonalCalendar is a person's own registrations, behind the unguessable
 // token in its address: calendar apps cannot sign in.
-func (s *Server) personalCalendar(w http.ResponseWriter, r *http.Request) {
+func (h *Handlers) PersonalCalendar(w http.ResponseWriter, r *http.Request) {
 	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound)
+		h.RenderError(w, r, http.StatusNotFound)
 		return
 	}
-	u, err := s.Accounts.UserByCalendarToken(r.Context(), token)
+	u, err := h.Accounts.UserByCalendarToken(r.Context(), token)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	items, err := s.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), s.now().Add(-30*24*time.Hour))
+	items, err := h.Activities.MyActivities(guli.NewContextWithUser(r.Context(), u), h.TimeNow().Add(-30*24*time.Hour))
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
-	cal := ical.Calendar{Name: s.Catalog.T(info(r).lang, "calendar.mine", u.Name), Timezone: guli.DefaultTimezone}
+	cal := ical.Calendar{Name: h.Catalog.T(core.Info(r).Lang, "calendar.mine", u.Name), Timezone: guli.DefaultTimezone}
 	names := map[guli.ID]string{}
 	for _, a := range items {
 		if _, ok := names[a.StationID]; !ok {
-			if st, err := s.Stations.Station(r.Context(), a.StationID); err == nil {
+			if st, err := h.Stations.Station(r.Context(), a.StationID); err == nil {
 				names[a.StationID] = st.Name
 			}
 		}
-		cal.Events = append(cal.Events, s.event(r, a, names[a.StationID]))
+		cal.Events = append(cal.Events, h.event(r, a, names[a.StationID]))
 	}
-	writeCalendar(w, cal, s.now())
+	writeCalendar(w, cal, h.TimeNow())
 }
 
-// apiCalendarFeed answers the address of the acting user's private feed.
-func (s *Server) apiCalendarFeed(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	token, err := s.Accounts.CalendarToken(r.Context(), r.Method == http.MethodPost)
+// CalendarFeed answers the address of the acting user's private feed.
+func (h *Handlers) CalendarFeed(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	token, err := h.Accounts.CalendarToken(r.Context(), r.Method == http.MethodPost)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"url": s.baseURL(r) + "/calendar/" + token + ".ics"}, nil
+	return http.StatusOK, map[string]string{"url": h.SiteURL(r) + "/calendar/" + token + ".ics"}, nil
 }

@@ -1,4 +1,4 @@
-package web
+package core
 
 import (
 	"bytes"
@@ -19,17 +19,8 @@ import (
 	"guli/i18n"
 )
 
-const (
-	sessionCookie    = "guli_session"
-	deviceCookieName = "guli_device" // see apiLogin
-	langCookie       = "guli_lang"
-	elderCookie      = "guli_elder"
-	stationCookie    = "guli_station"
-	prefLifetime     = 365 * 24 * time.Hour
-)
-
-// view is what every page template gets.
-type view struct {
+// View is what every page template gets.
+type View struct {
 	Lang    string
 	Title   string // catalogue key of the page title
 	Elder   bool
@@ -53,15 +44,15 @@ type view struct {
 	version      uint64    // the data version, when the page was asked for
 	page         *template.Template
 	kept         *fragmentCache // nil: render every part afresh
-	req          *request
+	req          *RequestInfo
 }
 
-// readFailed marks the page as made without all it should show: none of
+// ReadFailed marks the page as made without all it should show: none of
 // it is kept, whole or in parts, for other readers.
-func (v *view) readFailed() {
+func (v *View) ReadFailed() {
 	v.kept = nil
 	if v.req != nil {
-		v.req.incomplete = true
+		v.req.Incomplete = true
 	}
 }
 
@@ -70,7 +61,7 @@ func (v *view) readFailed() {
 // by everything they show: the activity at this data version, the
 // language, the reader's place on it, whether it has started, whether the
 // reader is signed in and where its forms come back to.
-func (v *view) Card(a *guli.Activity, next string, showDay bool) (template.HTML, error) {
+func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML, error) {
 	render := func() (template.HTML, error) {
 		var buf bytes.Buffer
 		err := v.page.ExecuteTemplate(&buf, "activity-card", map[string]any{"V": v, "A": a, "Next": next, "ShowDay": showDay})
@@ -93,7 +84,7 @@ func (v *view) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 // and key. Only parts alike for many readers are worth keeping, and key
 // must hold everything else the part shows: what the reader sees of
 // themselves never goes in a kept part.
-func (v *view) Keep(name string, key ...any) (template.HTML, error) {
+func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 	render := func() (template.HTML, error) {
 		var buf bytes.Buffer
 		err := v.page.ExecuteTemplate(&buf, name, v)
@@ -112,7 +103,7 @@ func (v *view) Keep(name string, key ...any) (template.HTML, error) {
 // Chrome renders the header and the menu, kept by all they show: the
 // page, its place in the menu, the switches, who is reading (by kind, not
 // by name) and their count of unread notices.
-func (v *view) Chrome() (template.HTML, error) {
+func (v *View) Chrome() (template.HTML, error) {
 	var station guli.ID
 	if v.Station != nil {
 		station = v.Station.ID
@@ -121,28 +112,28 @@ func (v *view) Chrome() (template.HTML, error) {
 }
 
 // Clock formats the time of day: 09:30.
-func (v *view) Clock(t time.Time) string { return t.Format("15:04") }
+func (v *View) Clock(t time.Time) string { return t.Format("15:04") }
 
 // Day names a date the way people say it: 12月2日 星期三.
-func (v *view) Day(t time.Time) string {
+func (v *View) Day(t time.Time) string {
 	return v.T("date.md", t.Month(), t.Day()) + " " + v.T("weekday."+guli.WeekdayKey(t.Weekday()))
 }
 
 // DateTime is a day and a time: 12月2日 星期三 09:30.
-func (v *view) DateTime(t time.Time) string { return v.Day(t) + " " + v.Clock(t) }
+func (v *View) DateTime(t time.Time) string { return v.Day(t) + " " + v.Clock(t) }
 
 // Past reports whether t has come: an activity that started takes no
 // more sign-ups.
-func (v *view) Past(t time.Time) bool { return !v.now.Before(t) }
+func (v *View) Past(t time.Time) bool { return !v.now.Before(t) }
 
 // IsStaff reports whether the reader is staff.
-func (v *view) IsStaff() bool { return v.User.IsStaff() }
+func (v *View) IsStaff() bool { return v.User.IsStaff() }
 
 // T translates a catalogue key in the page's language.
-func (v *view) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
+func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
 
 // OtherLang is the language the switch offers.
-func (v *view) OtherLang() string {
+func (v *View) OtherLang() string {
 	if v.Lang == i18n.English {
 		return i18n.Chinese
 	}
@@ -151,7 +142,7 @@ func (v *view) OtherLang() string {
 
 // tryAgainIn tells a person turned away by a throttle when to come back:
 // in seconds when it is soon, else in minutes.
-func (v *view) tryAgainIn(wait time.Duration) string {
+func (v *View) tryAgainIn(wait time.Duration) string {
 	if wait < 90*time.Second {
 		return v.T("error.rate_limited_seconds", int((max(wait, time.Second)+time.Second-1)/time.Second))
 	}
@@ -261,17 +252,17 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-// newView starts a page's data with what every page shows.
-func (s *Server) newView(r *http.Request, title, nav string) *view {
-	ri := info(r)
-	v := &view{Lang: ri.lang, Title: title, Elder: ri.elder, User: guli.UserFromContext(r.Context()),
-		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.now(), req: ri}
+// NewView starts a page's data with what every page shows.
+func (s *Core) NewView(r *http.Request, title, nav string) *View {
+	ri := Info(r)
+	v := &View{Lang: ri.Lang, Title: title, Elder: ri.Elder, User: guli.UserFromContext(r.Context()),
+		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.TimeNow(), req: ri}
 	if s.Changes != nil {
 		v.version, v.kept = s.Changes.DataVersion(r.Context()), &s.kept
 	}
 	var err error
 	if v.Station, err = s.currentStation(r); err != nil && guli.ErrorCode(err) != guli.ECNotFound {
-		v.readFailed()
+		v.ReadFailed()
 	}
 	if nav == "desk" && v.User.IsStaff() {
 		s.deskStation(r, v)
@@ -300,23 +291,11 @@ func withoutNotice(u *url.URL) string {
 	return u.Path + "?" + q.Encode()
 }
 
-// back redirects after a form, with good news to show.
-func back(w http.ResponseWriter, r *http.Request, path, notice string) {
-	if notice != "" {
-		sep := "?"
-		if strings.Contains(path, "?") {
-			sep = "&"
-		}
-		path += sep + "notice=" + url.QueryEscape(notice)
-	}
-	http.Redirect(w, r, path, http.StatusSeeOther)
-}
-
 // currentStation is the station the pages show: the one chosen on the
 // stations page (remembered in a cookie), else a staff member's own, else
 // the first one; not found when there is none.
-func (s *Server) currentStation(r *http.Request) (*guli.Station, error) {
-	if c, err := r.Cookie(stationCookie); err == nil {
+func (s *Core) currentStation(r *http.Request) (*guli.Station, error) {
+	if c, err := r.Cookie(StationCookie); err == nil {
 		st, err := s.Stations.Station(r.Context(), guli.ParseID(c.Value))
 		if err == nil {
 			return st, nil
@@ -345,7 +324,7 @@ func (s *Server) currentStation(r *http.Request) (*guli.Station, error) {
 // deskStation puts the desk's pages on a station the staff member works
 // at: the one chosen, if theirs, else their first. With several, it lists
 // them for the desk's switcher.
-func (s *Server) deskStation(r *http.Request, v *view) {
+func (s *Core) deskStation(r *http.Request, v *View) {
 	var mine []*guli.Station
 	if v.User.IsAdmin() {
 		page, err := s.Stations.Stations(r.Context(), guli.ListOptions{Limit: guli.MaxLimit})
@@ -374,7 +353,7 @@ func (s *Server) deskStation(r *http.Request, v *view) {
 
 // page is a page's templates in lang, or in Chinese for a language there
 // is none of.
-func (s *Server) page(lang, name string) (*template.Template, bool) {
+func (s *Core) page(lang, name string) (*template.Template, bool) {
 	set, ok := s.pages[lang]
 	if !ok {
 		set = s.pages[i18n.Chinese]
@@ -383,13 +362,13 @@ func (s *Server) page(lang, name string) (*template.Template, bool) {
 	return t, ok
 }
 
-// render writes a page. Rendering into a buffer first means a template
+// Render writes a page. Rendering into a buffer first means a template
 // failure becomes an error page, not half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *view) {
+func (s *Core) Render(w http.ResponseWriter, r *http.Request, status int, name string, v *View) {
 	t, ok := s.page(v.Lang, name)
 	if !ok {
 		s.Logger.Error("no such page template", "name", name)
-		s.renderError(w, r, http.StatusInternalServerError)
+		s.RenderError(w, r, http.StatusInternalServerError)
 		return
 	}
 	v.page = t
@@ -397,7 +376,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.Logger.Error("render page", "name", name, "err", err)
 		if name != "error" {
-			s.renderError(w, r, http.StatusInternalServerError)
+			s.RenderError(w, r, http.StatusInternalServerError)
 		}
 		return
 	}
@@ -408,18 +387,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
-// renderPartial writes one named block of a page, for htmx to swap in.
-func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, block string, v *view) {
+// RenderPartial writes one named block of a page, for htmx to swap in.
+func (s *Core) RenderPartial(w http.ResponseWriter, r *http.Request, page, block string, v *View) {
 	var buf bytes.Buffer
 	t, ok := s.page(v.Lang, page)
 	if !ok {
 		s.Logger.Error("no such page template", "name", page)
-		s.renderError(w, r, http.StatusInternalServerError)
+		s.RenderError(w, r, http.StatusInternalServerError)
 		return
 	}
 	if err := t.ExecuteTemplate(&buf, block, v); err != nil {
 		s.Logger.Error("render partial", "page", page, "block", block, "err", err)
-		s.renderError(w, r, http.StatusInternalServerError)
+		s.RenderError(w, r, http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -427,17 +406,17 @@ func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, page, blo
 	w.Write(buf.Bytes())
 }
 
-// renderError writes a friendly error page for status.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int) {
+// RenderError writes a friendly error page for status.
+func (s *Core) RenderError(w http.ResponseWriter, r *http.Request, status int) {
 	s.renderErrorMessage(w, r, status, "errorpage."+errorPageKey(status)+".body")
 }
 
 // renderErrorMessage writes an error page for status saying the catalogue
 // message body (with args).
-func (s *Server) renderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
-	v := s.newView(r, "errorpage."+errorPageKey(status)+".title", "")
+func (s *Core) renderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
+	v := s.NewView(r, "errorpage."+errorPageKey(status)+".title", "")
 	v.Data = map[string]any{"Status": status, "Message": v.T(body, args...)}
-	s.render(w, r, status, "error", v)
+	s.Render(w, r, status, "error", v)
 }
 
 // errorPageKey names the error page of a status in the catalogues.
@@ -459,9 +438,9 @@ func errorPageKey(status int) string {
 	return "notfound"
 }
 
-// formError turns a service error into what a form shows: a reason next to
+// FormError turns a service error into what a form shows: a reason next to
 // each field, or one message above the form.
-func (s *Server) formError(v *view, err error) int {
+func (s *Core) FormError(v *View, err error) int {
 	e := guli.AsError(err)
 	if len(e.Fields) > 0 {
 		v.Errors = s.fieldMessages(v.Lang, e.Fields)
@@ -475,38 +454,17 @@ func (s *Server) formError(v *view, err error) int {
 	}
 	// A reader who left before the answer needs no error in the log.
 	if e.Code == guli.ECInternal || e.Code == guli.ECUnavailable {
-		v.readFailed()
+		v.ReadFailed()
 	}
 	if (e.Code == guli.ECInternal || e.Code == guli.ECUnavailable) && !errors.Is(e.Err, context.Canceled) {
 		s.Logger.Error("form failed", "code", e.Code, "err", e.Err)
 	}
-	return statusOf(e.Code)
+	return StatusOf(e.Code)
 }
 
-// renderFailedForm shows page again with what went wrong, and tells a
-// throttled browser when to come back.
-func (s *Server) renderFailedForm(w http.ResponseWriter, r *http.Request, page string, v *view, err error) {
-	status := s.formError(v, err)
-	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", retryAfter(err))
-	}
-	s.render(w, r, status, page, v)
-}
-
-// formTime joins a form's date ("2006-01-02") and clock ("15:04") into a
-// time in the station's zone; zero if either is malformed, which the
-// service then reports as missing.
-func formTime(date, clock string, loc *time.Location) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
-// renameErrors shows the API's field errors next to the form's fields of
+// RenameErrors shows the API's field errors next to the form's fields of
 // other names (a form asks for a date and clock times, not RFC 3339).
-func (v *view) renameErrors(apiToForm map[string]string) {
+func (v *View) RenameErrors(apiToForm map[string]string) {
 	for api, form := range apiToForm {
 		if msg, ok := v.Errors[api]; ok {
 			v.Errors[form] = msg
@@ -514,75 +472,22 @@ func (v *view) renameErrors(apiToForm map[string]string) {
 	}
 }
 
-// parseForm reads a posted form, answering errors itself; it reports
-// whether the handler may go on.
-func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge)
-		} else {
-			s.renderError(w, r, http.StatusBadRequest)
+func (s *Core) ClearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// Reading says a measurement the way a nurse would: 133/85 mmHg, pulse 72.
+func (v *View) Reading(m *guli.Measurement) string {
+	switch {
+	case m.Kind == guli.BloodPressure && m.Systolic != nil && m.Diastolic != nil:
+		s := v.T("health.bp_value", *m.Systolic, *m.Diastolic)
+		if m.Pulse != nil {
+			s += v.T("list.sep") + v.T("health.pulse_value", *m.Pulse)
 		}
-		return false
+		return s
+	case m.Kind == guli.Temperature && m.Celsius != nil:
+		return v.T("health.temp_value", *m.Celsius)
 	}
-	return true
-}
-
-// localPath keeps redirects on this site: only plain absolute paths pass.
-func localPath(p string) string {
-	u, err := url.Parse(p)
-	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
-		return "/"
-	}
-	return u.RequestURI()
-}
-
-func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
-}
-
-func (s *Server) clearSessionCookie(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
-}
-
-// staticFiles serves the embedded front-end files; folders answer 404
-// rather than a listing of what is in them.
-func (s *Server) staticFiles(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	if st, err := fs.Stat(s.static, name); err != nil || st.IsDir() || name == "" || strings.HasSuffix(name, "/") {
-		s.renderError(w, r, http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Cache-Control", "public, max-age=86400")
-	http.StripPrefix("/static/", http.FileServerFS(s.static)).ServeHTTP(w, r)
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }
-
-// hours writes minutes as hours for a form: 240 → "4", 90 → "1.5".
-func hours(minutes int) string {
-	return strconv.FormatFloat(float64(minutes)/60, 'f', -1, 64)
-}
-
-// formInt reads a whole number from a form; anything else is -1, which the
-// service refuses as out of range next to the field.
-func formInt(s string) int {
-	n, err := strconv.Atoi(strings.TrimSpace(guli.FoldWidth(s)))
-	if err != nil {
-		return -1
-	}
-	return n
-}
-
-// formMinutes reads hours (whole or decimal) from a form as minutes; -1 when
-// it is not a number.
-func formMinutes(s string) int {
-	h, err := strconv.ParseFloat(strings.TrimSpace(guli.FoldWidth(s)), 64)
-	if err != nil || !(h >= 0 && h <= 1000) { // NaN too
-		return -1
-	}
-	return int(h*60 + 0.5)
+	return ""
 }

@@ -1,9 +1,10 @@
-package web
+package api
 
 import (
 	"net/http"
 
 	"guli"
+	"guli/web/core"
 )
 
 // measurementBody is a health check as clients send it.
@@ -18,7 +19,7 @@ type measurementBody struct {
 	StationID guli.ID  `json:"station_id"`
 }
 
-func (s *Server) apiRecordMeasurement(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) RecordMeasurement(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var b measurementBody
 	if err := decode(r, &b); err != nil {
 		return 0, nil, err
@@ -27,17 +28,17 @@ func (s *Server) apiRecordMeasurement(w http.ResponseWriter, r *http.Request) (i
 	in := guli.MeasurementInput{UserID: b.UserID, Kind: b.Kind, Systolic: b.Systolic, Diastolic: b.Diastolic, Pulse: b.Pulse,
 		Celsius: b.Celsius, TakenAt: wireTime(p, "taken_at", b.TakenAt), StationID: b.StationID}
 	if len(p) > 0 {
-		_, err := in.Validate(s.now())
+		_, err := in.Validate(h.TimeNow())
 		return 0, nil, withWireProblems(p, err)
 	}
-	return created(s.Health.RecordMeasurement(r.Context(), in))
+	return created(h.Health.RecordMeasurement(r.Context(), in))
 }
 
-func (s *Server) apiMeasurements(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) ListMeasurements(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Health.Measurements(r.Context(), pathID(r, "id"), opts)
+	page, err := h.Health.Measurements(r.Context(), core.PathID(r, "id"), opts)
 	return listOf(page, err, func(m *guli.Measurement) *guli.Measurement { return m })
 }

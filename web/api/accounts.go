@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"guli"
+	"guli/web/core"
 )
 
 // meView is a person's own account, phone and all.
@@ -67,61 +68,53 @@ func viewUser(viewer, u *guli.User, inList bool) userView {
 	return v
 }
 
-func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.RegisterInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = s.clientAddr(r)
-	u, err := s.Accounts.Register(r.Context(), in)
+	in.ClientAddr = h.ClientAddr(r)
+	u, err := h.Accounts.Register(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, map[string]any{"user": viewMe(u)}, nil
 }
 
-// apiLogin signs in. The answer carries a device_token beside the session
+// Login signs in. The answer carries a device_token beside the session
 // token: a client that sends it with later logins (as device_token, or the
 // cookie pages get) is never refused for strangers' wrong guesses.
-func (s *Server) apiLogin(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.LoginInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
 	if in.DeviceToken == "" {
-		in.DeviceToken = deviceCookie(r)
+		in.DeviceToken = core.DeviceToken(r)
 	}
-	in.ClientAddr, in.Kind = s.clientAddr(r), guli.SessionAPI
-	sess, err := s.Accounts.Login(r.Context(), in)
+	in.ClientAddr, in.Kind = h.ClientAddr(r), guli.SessionAPI
+	sess, err := h.Accounts.Login(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, map[string]any{"token": sess.Token, "device_token": sess.DeviceToken, "user": viewMe(sess.User)}, nil
 }
 
-// deviceCookie is the device token a browser keeps, or "".
-func deviceCookie(r *http.Request) string {
-	if c, err := r.Cookie(deviceCookieName); err == nil {
-		return c.Value
-	}
-	return ""
-}
-
-func (s *Server) apiLogout(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	ri := info(r)
-	if ri.token == "" {
+func (h *Handlers) Logout(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	ri := core.Info(r)
+	if ri.Token == "" {
 		return 0, nil, guli.Errorf(guli.ECUnauthenticated)
 	}
-	if err := s.Accounts.Logout(r.Context(), ri.token); err != nil {
+	if err := h.Accounts.Logout(r.Context(), ri.Token); err != nil {
 		return 0, nil, err
 	}
-	if !ri.viaBearer {
-		s.clearSessionCookie(w)
+	if !ri.ViaBearer {
+		h.ClearSessionCookie(w)
 	}
 	return http.StatusNoContent, nil, nil
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	u, err := guli.RequireUser(r.Context())
 	if err != nil {
 		return 0, nil, err
@@ -129,7 +122,7 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) (int, any, error)
 	return http.StatusOK, viewMe(u), nil
 }
 
-func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) UpdateMe(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	if _, err := guli.RequireUser(r.Context()); err != nil {
 		return 0, nil, err
 	}
@@ -152,44 +145,44 @@ func (s *Server) apiUpdateMe(w http.ResponseWriter, r *http.Request) (int, any, 
 			return 0, nil, guli.Invalid("emergency_contact", guli.FRWrongType)
 		}
 	}
-	u, err := s.Accounts.UpdateMe(r.Context(), in)
+	u, err := h.Accounts.UpdateMe(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewMe(u), nil
 }
 
-func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CreateUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.NewUserInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	u, err := s.Accounts.CreateUser(r.Context(), in)
+	u, err := h.Accounts.CreateUser(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiFindUsers(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) FindUsers(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Accounts.FindUsers(r.Context(), r.URL.Query().Get("q"), opts)
+	page, err := h.Accounts.FindUsers(r.Context(), r.URL.Query().Get("q"), opts)
 	viewer := guli.UserFromContext(r.Context())
 	return listOf(page, err, func(u *guli.User) userView { return viewUser(viewer, u, true) })
 }
 
-func (s *Server) apiUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	u, err := s.Accounts.User(r.Context(), pathID(r, "id"))
+func (h *Handlers) User(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	u, err := h.Accounts.User(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) SetRoles(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.RolesInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
@@ -197,17 +190,17 @@ func (s *Server) apiSetRoles(w http.ResponseWriter, r *http.Request) (int, any, 
 	if in.Roles == nil {
 		return 0, nil, guli.Invalid("roles", guli.FRRequired)
 	}
-	u, err := s.Accounts.SetRoles(r.Context(), pathID(r, "id"), in)
+	u, err := h.Accounts.SetRoles(r.Context(), core.PathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
-func (s *Server) apiSetVolunteerProfile(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) SetVolunteerProfile(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var in guli.VolunteerProfileInput
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	return ok(s.Accounts.SetVolunteerProfile(r.Context(), in))
+	return ok(h.Accounts.SetVolunteerProfile(r.Context(), in))
 }

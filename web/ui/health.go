@@ -1,4 +1,4 @@
-package web
+package ui
 
 import (
 	"html/template"
@@ -9,6 +9,7 @@ import (
 
 	"guli"
 	"guli/svgchart"
+	"guli/web/core"
 )
 
 type healthData struct {
@@ -23,10 +24,10 @@ type healthData struct {
 }
 
 // healthOf reads a person's last year of checks and draws their trends.
-func (s *Server) healthOf(r *http.Request, v *view, person *guli.User) (*healthData, error) {
+func (h *Handlers) healthOf(r *http.Request, v *core.View, person *guli.User) (*healthData, error) {
 	d := &healthData{Person: person}
 	opts := guli.ListOptions{Limit: guli.MaxLimit}
-	page, err := s.Health.Measurements(r.Context(), person.ID, opts)
+	page, err := h.Health.Measurements(r.Context(), person.ID, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -61,48 +62,49 @@ func (s *Server) healthOf(r *http.Request, v *view, person *guli.User) (*healthD
 	return d, nil
 }
 
-// pageHealth is a resident's own health page: trends and readings.
-func (s *Server) pageHealth(w http.ResponseWriter, r *http.Request) {
-	u, ok := s.requireLogin(w, r)
+// MyHealth is a resident's own health page: trends and readings.
+func (h *Handlers) MyHealth(w http.ResponseWriter, r *http.Request) error {
+	u, ok := h.requireLogin(w, r)
 	if !ok {
-		return
+		return nil
 	}
-	v := s.newView(r, "health.title", "me")
-	d, err := s.healthOf(r, v, u)
+	v := h.NewView(r, "health.title", "me")
+	d, err := h.healthOf(r, v, u)
 	if err != nil {
-		s.renderError(w, r, statusOf(guli.ErrorCode(err)))
-		return
+		return err
 	}
 	v.Data = d
-	s.render(w, r, http.StatusOK, "health", v)
+	h.Render(w, r, http.StatusOK, "health", v)
+	return nil
 }
 
-// pageDeskHealth is where staff find a resident, read their checks (each
+// DeskHealth is where staff find a resident, read their checks (each
 // read audited) and record a new one.
-func (s *Server) pageDeskHealth(w http.ResponseWriter, r *http.Request) {
-	s.renderDeskHealth(w, r, http.StatusOK, nil)
+func (h *Handlers) DeskHealth(w http.ResponseWriter, r *http.Request) error {
+	h.renderDeskHealth(w, r, http.StatusOK, nil)
+	return nil
 }
 
-func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status int, failure error) {
-	if _, ok := s.requireStaff(w, r); !ok {
+func (h *Handlers) renderDeskHealth(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	if _, ok := h.requireStaff(w, r); !ok {
 		return
 	}
-	v := s.newView(r, "health.desk_title", "desk")
+	v := h.NewView(r, "health.desk_title", "desk")
 	d := &healthData{ForStaff: true, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
 	v.Form["q"] = d.Query
 	if id := r.FormValue("user_id"); id != "" {
-		person, err := s.Accounts.User(r.Context(), guli.ParseID(id))
+		person, err := h.Accounts.User(r.Context(), guli.ParseID(id))
 		if err != nil {
-			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 			return
 		}
-		if d, err = s.healthOf(r, v, person); err != nil {
-			s.renderError(w, r, statusOf(guli.ErrorCode(err)))
+		if d, err = h.healthOf(r, v, person); err != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 			return
 		}
 		d.ForStaff = true
 	} else {
-		d.Found = s.findResidents(r, v, d.Query)
+		d.Found = h.findResidents(r, v, d.Query)
 	}
 	for _, f := range []string{"kind", "systolic", "diastolic", "pulse", "celsius"} {
 		v.Form[f] = r.PostFormValue(f)
@@ -111,19 +113,19 @@ func (s *Server) renderDeskHealth(w http.ResponseWriter, r *http.Request, status
 		v.Form["kind"] = guli.BloodPressure
 	}
 	if failure != nil {
-		status = s.formError(v, failure)
+		status = h.FormError(v, failure)
 	}
 	v.Data = d
-	s.render(w, r, status, "health", v)
+	h.Render(w, r, status, "health", v)
 }
 
-// pageDeskHealthPost records a check taken at the desk.
-func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireStaff(w, r); !ok {
-		return
+// DeskHealthPost records a check taken at the desk.
+func (h *Handlers) DeskHealthPost(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
 	}
-	if !s.parseForm(w, r) {
-		return
+	if !h.parseForm(w, r) {
+		return nil
 	}
 	num := func(f string) *int {
 		n, err := strconv.Atoi(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get(f))))
@@ -133,7 +135,7 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 		return &n
 	}
 	in := guli.MeasurementInput{UserID: guli.ParseID(r.PostForm.Get("user_id")), Kind: r.PostForm.Get("kind")}
-	if st := s.newView(r, "health.desk_title", "desk").Station; st != nil {
+	if st := h.NewView(r, "health.desk_title", "desk").Station; st != nil {
 		in.StationID = st.ID // taken at the desk's station
 	}
 	if in.Kind == guli.BloodPressure {
@@ -141,11 +143,12 @@ func (s *Server) pageDeskHealthPost(w http.ResponseWriter, r *http.Request) {
 	} else if c, err := strconv.ParseFloat(strings.TrimSpace(guli.FoldWidth(r.PostForm.Get("celsius"))), 64); err == nil {
 		in.Celsius = &c
 	}
-	if _, err := s.Health.RecordMeasurement(r.Context(), in); err != nil {
-		s.renderDeskHealth(w, r, 0, err)
-		return
+	if _, err := h.Health.RecordMeasurement(r.Context(), in); err != nil {
+		h.renderDeskHealth(w, r, 0, err)
+		return nil
 	}
 	back(w, r, "/desk/health?user_id="+in.UserID.String(), "measurement_saved")
+	return nil
 }
 
 // Kinds lists the measurement kinds for the form.
@@ -154,19 +157,4 @@ func (d *healthData) Kinds() []string { return []string{guli.BloodPressure, guli
 // Newest returns at most n readings, newest first.
 func (d *healthData) Newest(n int) []*guli.Measurement {
 	return d.Items[:min(n, len(d.Items))]
-}
-
-// Reading says a measurement the way a nurse would: 133/85 mmHg, pulse 72.
-func (v *view) Reading(m *guli.Measurement) string {
-	switch {
-	case m.Kind == guli.BloodPressure && m.Systolic != nil && m.Diastolic != nil:
-		s := v.T("health.bp_value", *m.Systolic, *m.Diastolic)
-		if m.Pulse != nil {
-			s += v.T("list.sep") + v.T("health.pulse_value", *m.Pulse)
-		}
-		return s
-	case m.Kind == guli.Temperature && m.Celsius != nil:
-		return v.T("health.temp_value", *m.Celsius)
-	}
-	return ""
 }

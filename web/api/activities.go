@@ -1,10 +1,11 @@
-package web
+package api
 
 import (
 	"net/http"
 	"time"
 
 	"guli"
+	"guli/web/core"
 )
 
 // activityView is an activity in the API.
@@ -97,7 +98,7 @@ func (b *activityBody) input() (guli.ActivityInput, error) {
 	return in, withWireProblems(p, err)
 }
 
-func (s *Server) apiCreateActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CreateActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body activityBody
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
@@ -106,7 +107,7 @@ func (s *Server) apiCreateActivities(w http.ResponseWriter, r *http.Request) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	items, err := s.Activities.CreateActivities(r.Context(), in)
+	items, err := h.Activities.CreateActivities(r.Context(), in)
 	_, out, err := listOf(guli.Page[*guli.Activity]{Items: items}, err, viewActivity)
 	return http.StatusCreated, out, err
 }
@@ -128,7 +129,7 @@ func activityFilter(r *http.Request, now time.Time) (guli.ActivityFilter, error)
 	}
 	f.From, f.To = from, to
 	if f.From.IsZero() {
-		f.From = startOfDay(now, defaultZone)
+		f.From = core.StartOfDay(now, core.DefaultZone)
 	}
 	if err := f.Validate(); err != nil {
 		for field, reason := range guli.AsError(err).Fields {
@@ -144,25 +145,25 @@ func parseTimeOrDate(v string) (time.Time, bool) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil && guli.PlausibleTime(t) {
 		return t, true
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, defaultZone)
+	t, err := time.ParseInLocation(time.DateOnly, v, core.DefaultZone)
 	return t, err == nil
 }
 
-func (s *Server) apiActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) ListActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	f, err := activityFilter(r, s.now())
+	f, err := activityFilter(r, h.TimeNow())
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := s.Activities.Activities(r.Context(), f, opts)
+	page, err := h.Activities.Activities(r.Context(), f, opts)
 	return listOf(page, err, viewActivity)
 }
 
-func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	a, err := s.Activities.Activity(r.Context(), pathID(r, "id"))
+func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	a, err := h.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -172,28 +173,28 @@ func (s *Server) apiActivity(w http.ResponseWriter, r *http.Request) (int, any, 
 	return http.StatusOK, activityDetail{viewActivity(a), viewRegistration(a.MyRegistration)}, nil
 }
 
-func (s *Server) apiRegisterForActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) RegisterForActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		UserID guli.ID `json:"user_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	reg, err := s.Activities.Register(r.Context(), pathID(r, "id"), body.UserID)
+	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), body.UserID)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, viewRegistration(reg), nil
 }
 
-// apiCancelRegistration gives up a place: /registrations/me for one's own,
+// CancelRegistration gives up a place: /registrations/me for one's own,
 // /registrations/{user_id} for staff acting for a resident.
-func (s *Server) apiCancelRegistration(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var user guli.ID
 	if who := r.PathValue("user"); who != "me" {
 		user = guli.ParseID(who)
 	}
-	if err := s.Activities.CancelRegistration(r.Context(), pathID(r, "id"), user); err != nil {
+	if err := h.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), user); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -208,8 +209,8 @@ type registrationItem struct {
 	CheckedIn bool    `json:"checked_in"`
 }
 
-func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	regs, err := s.Activities.Registrations(r.Context(), pathID(r, "id"))
+func (h *Handlers) ListRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	regs, err := h.Activities.Registrations(r.Context(), core.PathID(r, "id"))
 	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
 		it := registrationItem{UserID: g.UserID, Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
 		if g.Status == guli.RegWaitlisted {
@@ -219,22 +220,22 @@ func (s *Server) apiRegistrations(w http.ResponseWriter, r *http.Request) (int, 
 	})
 }
 
-func (s *Server) apiAttendance(w http.ResponseWriter, r *http.Request) (int, any, error) {
+func (h *Handlers) Attendance(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		UserID guli.ID `json:"user_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	id := pathID(r, "id")
-	if err := s.Activities.CheckIn(r.Context(), id, body.UserID); err != nil {
+	id := core.PathID(r, "id")
+	if err := h.Activities.CheckIn(r.Context(), id, body.UserID); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusCreated, map[string]any{"activity_id": id, "user_id": body.UserID, "checked_in": true}, nil
 }
 
-func (s *Server) apiCancelActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	if err := s.Activities.CancelActivity(r.Context(), pathID(r, "id")); err != nil {
+func (h *Handlers) CancelActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if err := h.Activities.CancelActivity(r.Context(), core.PathID(r, "id")); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
@@ -246,8 +247,8 @@ type myActivityView struct {
 	MyRegistration *registrationView `json:"my_registration"`
 }
 
-func (s *Server) apiMyActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	from := s.now().Add(-12 * time.Hour)
+func (h *Handlers) ListMyActivities(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	from := h.TimeNow().Add(-12 * time.Hour)
 	if v := r.URL.Query().Get("from"); v != "" {
 		t, ok := parseTimeOrDate(v)
 		if !ok {
@@ -255,7 +256,7 @@ func (s *Server) apiMyActivities(w http.ResponseWriter, r *http.Request) (int, a
 		}
 		from = t
 	}
-	items, err := s.Activities.MyActivities(r.Context(), from)
+	items, err := h.Activities.MyActivities(r.Context(), from)
 	return listOf(guli.Page[*guli.Activity]{Items: items}, err, func(a *guli.Activity) myActivityView {
 		return myActivityView{viewActivity(a), viewRegistration(a.MyRegistration)}
 	})

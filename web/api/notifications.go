@@ -1,0 +1,31 @@
+package api
+
+import (
+	"net/http"
+
+	"guli"
+	"guli/web/core"
+)
+
+func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	opts, err := listOptions(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	page, err := h.Notifications.Notifications(r.Context(), opts)
+	lang := core.Info(r).Lang
+	return listOf(page, err, func(n *guli.Notification) core.NotificationView { return h.ViewNotification(lang, n) })
+}
+
+func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body struct {
+		IDs []guli.ID `json:"ids"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	if err := h.Notifications.MarkRead(r.Context(), body.IDs); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, nil
+}

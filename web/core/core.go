@@ -1,0 +1,153 @@
+// Package core is what the API and the pages share: the services and
+// settings, the request's facts the middleware learns, the mapping of
+// domain errors to statuses, the checks of text at the edge, the kept
+// answers, and the page templates with the view they are given.
+package core
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"guli"
+	"guli/i18n"
+)
+
+// Pinger tells whether the database answers, for /readyz.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config wires the web server: the services and how it is reached.
+type Config struct {
+	guli.Services
+	DB      Pinger
+	Logger  *slog.Logger
+	Catalog *i18n.Catalog
+	// SecureCookies marks cookies Secure; set it when served over HTTPS.
+	SecureCookies bool
+	// TrustProxy takes the client address from X-Forwarded-For, for login
+	// throttling behind a reverse proxy. Leave off when clients connect directly.
+	TrustProxy bool
+	// Changes tells the data version, by which public answers are kept
+	// (see Core.Public); nil keeps none.
+	Changes Versioner
+	// BaseURL is the public address of the site, e.g. https://guli.example,
+	// for links that leave the site: the door QR code and calendar feeds.
+	// Empty: taken from each request.
+	BaseURL string
+}
+
+// ECMethodNotAllowed answers a known path asked with the wrong method.
+const ECMethodNotAllowed = "method_not_allowed"
+
+// Core holds what every handler works with.
+type Core struct {
+	Config
+	pages   map[string]map[string]*template.Template // by language, then page
+	answers answerCache
+	kept    fragmentCache // rendered parts of pages
+}
+
+//go:embed templates
+var templateFiles embed.FS
+
+// New fills in the defaults of cfg and parses the page templates.
+func New(cfg Config) (*Core, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Catalog == nil {
+		c, err := i18n.Load()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Catalog = c
+	}
+	s := &Core{Config: cfg}
+	var err error
+	if s.pages, err = parsePages(cfg.Catalog); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Fail answers an error with an explicit status in the client's form.
+func (s *Core) Fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if IsAPI(r) {
+		s.WriteError(w, r, status, guli.AsError(err))
+		return
+	}
+	s.RenderError(w, r, status)
+}
+
+func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// ClientAddr is the address throttling and the turns at password hashing
+// count by. Behind a trusted proxy it is the last address the proxy added:
+// the last value of the last X-Forwarded-For line (a proxy may add a line
+// of its own after the client's); anything that is not an IP address there
+// falls back to the connection's. An IPv6 address counts by its /64, the
+// block one subscriber holds, so one client cannot pass for billions.
+func (s *Core) ClientAddr(r *http.Request) string {
+	if s.TrustProxy {
+		if lines := r.Header.Values("X-Forwarded-For"); len(lines) > 0 {
+			last := lines[len(lines)-1]
+			if i := strings.LastIndexByte(last, ','); i >= 0 {
+				last = last[i+1:]
+			}
+			if ip, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+				return clientKey(ip)
+			}
+		}
+	}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return clientKey(ap.Addr())
+	}
+	return r.RemoteAddr
+}
+
+// clientKey is what one client's address counts as: an IPv4 address, or an
+// IPv6 /64; never its zone, which is free text ("::1%\xff").
+func clientKey(ip netip.Addr) string {
+	ip = ip.Unmap().WithZone("")
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
+}
+
+// SiteURL is the site's public address for links that leave the site.
+func (s *Core) SiteURL(r *http.Request) string {
+	if s.BaseURL != "" {
+		return strings.TrimRight(s.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil || (s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// TimeNow is the services' clock, by which pages say what is today and what
+// has started.
+func (s *Core) TimeNow() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// StartOfDay is midnight of t's day in loc.
+func StartOfDay(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// DefaultZone is where times without a station are shown.
+var DefaultZone = guli.Zone(guli.DefaultTimezone)
