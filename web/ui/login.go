@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"time"
 
 	"guli"
 	"guli/web/core"
@@ -39,7 +38,7 @@ func (h *Handlers) LoginPost(w http.ResponseWriter, r *http.Request) error {
 // signIn sets the cookies of a new session: the session, and the device
 // that a later login from this browser is known by.
 func (h *Handlers) signIn(w http.ResponseWriter, sess *guli.Session) {
-	h.setCookie(w, core.SessionCookie, sess.Token, time.Until(sess.ExpiresAt))
+	h.setCookie(w, core.SessionCookie, sess.Token, sess.ExpiresAt.Sub(h.TimeNow()))
 	if sess.DeviceToken != "" {
 		h.setCookie(w, core.DeviceCookie, sess.DeviceToken, guli.DeviceLifetime)
 	}
