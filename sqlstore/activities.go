@@ -305,7 +305,10 @@ func (s *Activities) list(ctx context.Context, f guli.ActivityFilter, opts guli.
 		args = append(args, at, id)
 	}
 	if f.StationID != 0 {
-		where, args = append(where, "a.station_id = ?"), append(args, f.StationID)
+		// Naming the station on both sides of the join lets SQLite walk
+		// the (station, start) index in order and stop at the page's end,
+		// instead of sorting the whole range.
+		where, args = append(where, "a.station_id = ? AND s.id = ?"), append(args, f.StationID, f.StationID)
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "a.start_at >= ?"), append(args, ms(f.From))
