@@ -142,6 +142,16 @@ func (h *Handlers) JSON(a action) http.HandlerFunc {
 	}
 }
 
+// view turns the result of one service call into its view; an error
+// passes through.
+func view[T, V any](v T, err error, viewOf func(T) V) (V, error) {
+	if err != nil {
+		var none V
+		return none, err
+	}
+	return viewOf(v), nil
+}
+
 // created and ok answer the result of one service call with 201 or 200.
 func created[T any](v T, err error) (int, any, error) { return result(http.StatusCreated, v, err) }
 func ok[T any](v T, err error) (int, any, error)      { return result(http.StatusOK, v, err) }
