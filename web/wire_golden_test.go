@@ -191,4 +191,17 @@ func TestWireFormat(t *testing.T) {
 	send("cancel-activity", "DELETE", "/api/v1/activities/"+activity, staff, nil)
 	send("notifications", "GET", "/api/v1/me/notifications", newcomerToken, nil)
 	send("mark-read", "POST", "/api/v1/me/notifications/read", newcomerToken, map[string]any{"ids": []string{}})
+
+	// Answers without a body, and the bodies of requests whose success has none.
+	send("cancel-registration", "DELETE", "/api/v1/activities/"+activity+"/registrations/me", staff, nil)
+	send("remove-closure", "DELETE", "/api/v1/stations/"+st+"/closures/"+closed, staff, nil)
+	send("set-roles-bad-station", "PUT", "/api/v1/users/"+newcomer+"/roles", admin, map[string]any{"roles": []string{"staff"}, "station_ids": []any{true}})
+	send("sms-code", "POST", "/api/v1/auth/sms-code", "", map[string]any{"phone": "13912345678"})
+	send("change-password-wrong", "PUT", "/api/v1/me/password", newcomerToken, map[string]any{"current_password": "wrong", "new_password": "a-new-password-9"})
+	send("change-password", "PUT", "/api/v1/me/password", newcomerToken, map[string]any{"current_password": "password-13912345678", "new_password": "a-new-password-9"})
+	send("reset-wrong-code", "POST", "/api/v1/auth/reset", "", map[string]any{"phone": "13912345678", "code": "000000", "new_password": "another-password-8"})
+	resetCode := id(srv.Do(t, "POST", "/api/v1/users/"+newcomer+"/password-reset", staff, nil), "code")
+	send("reset", "POST", "/api/v1/auth/reset", "", map[string]any{"phone": "13912345678", "code": resetCode, "new_password": "another-password-8"})
+	send("logout", "POST", "/api/v1/auth/logout", resident, nil)
+	send("logout-all", "POST", "/api/v1/auth/logout-all", talent, nil)
 }
