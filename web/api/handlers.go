@@ -38,14 +38,14 @@ func decode(r *http.Request, v any) error {
 		return guli.Errorf(guli.ECBodyTooLarge)
 	}
 	if err != nil {
-		return guli.Wrap(guli.ECBadJSON, err)
+		return guli.Wrap(core.ECBadJSON, err)
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
 	}
 	if !json.Valid(body) || body[0] != '{' {
-		return guli.Errorf(guli.ECBadJSON)
+		return guli.Errorf(core.ECBadJSON)
 	}
 	if field, bad := core.JSONTextProblem(body); bad {
 		return guli.Invalid(field, guli.FRInvalidText)
