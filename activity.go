@@ -51,7 +51,7 @@ const (
 // AgeRule is the residents' council's rule: people of that age or older
 // need an emergency contact on file to register.
 type AgeRule struct {
-	EmergencyContactFromAge int `json:"emergency_contact_from_age"`
+	EmergencyContactFromAge int
 }
 
 // Activity is one occurrence of a class, event, service slot or meeting.

@@ -8,13 +8,13 @@ import (
 // AuditEntry records a staff action on a person's data: who did what to
 // whose data, and when. Entries are never changed or removed.
 type AuditEntry struct {
-	ID        ID        `json:"id"`
-	ActorID   ID        `json:"actor_id"` // 0 for the command line and demo data
-	ActorName string    `json:"actor_name"`
-	Action    string    `json:"action"` // e.g. user.view, user.roles, user.create
-	SubjectID ID        `json:"subject_id"`
-	Detail    string    `json:"detail"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        ID
+	ActorID   ID // 0 for the command line and demo data
+	ActorName string
+	Action    string // e.g. user.view, user.roles, user.create
+	SubjectID ID
+	Detail    string
+	CreatedAt time.Time
 }
 
 // AuditService reads the audit log, newest first. Admins read anyone's;

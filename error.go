@@ -12,7 +12,6 @@ import (
 // Error codes. Each maps to one HTTP status in the web package and to one
 // message in each language catalogue ("error.<code>").
 const (
-	ECBadJSON            = "bad_json"
 	ECBodyTooLarge       = "body_too_large"
 	ECUnauthenticated    = "unauthenticated"
 	ECInvalidCredentials = "invalid_credentials"

@@ -27,16 +27,16 @@ var (
 
 // Measurement is one health check. Only the person and staff see it.
 type Measurement struct {
-	ID         ID        `json:"id"`
-	UserID     ID        `json:"user_id"`
-	Kind       string    `json:"kind"`
-	Systolic   *int      `json:"systolic,omitempty"`
-	Diastolic  *int      `json:"diastolic,omitempty"`
-	Pulse      *int      `json:"pulse,omitempty"`
-	Celsius    *float64  `json:"celsius,omitempty"`
-	RecordedBy ID        `json:"recorded_by"`
-	StationID  ID        `json:"station_id"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         ID
+	UserID     ID
+	Kind       string
+	Systolic   *int
+	Diastolic  *int
+	Pulse      *int
+	Celsius    *float64
+	RecordedBy ID
+	StationID  ID
+	CreatedAt  time.Time
 }
 
 // SeesHealthHistory reports whether viewer may read all of person's health

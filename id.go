@@ -1,14 +1,12 @@
 package guli
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"strconv"
 	"strings"
 )
 
-// ID identifies any stored thing. It travels as an opaque JSON string.
+// ID identifies any stored thing.
 type ID int64
 
 // NoID is an ID that never names a stored thing: what a malformed ID parses to,
@@ -16,35 +14,6 @@ type ID int64
 const NoID ID = -1
 
 func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
-
-// MarshalJSON writes the ID as a string.
-func (id ID) MarshalJSON() ([]byte, error) {
-	return []byte(`"` + id.String() + `"`), nil
-}
-
-// UnmarshalJSON takes a string (or, leniently, a number). A string that is
-// not an ID becomes NoID; the service then answers as for an unknown ID.
-func (id *ID) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*id = 0
-		return nil
-	}
-	var s string
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-	} else {
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return err
-		}
-		s = n.String()
-	}
-	*id = ParseID(s)
-	return nil
-}
 
 // ParseID parses s; anything but a positive integer gives NoID.
 func ParseID(s string) ID {

@@ -26,10 +26,10 @@ type Notification struct {
 
 // NotificationParams are the facts a notification's message names.
 type NotificationParams struct {
-	ActivityID    ID        `json:"activity_id,omitempty"`
-	ActivityTitle string    `json:"activity_title,omitempty"`
-	Start         time.Time `json:"start,omitzero"`
-	Timezone      string    `json:"timezone,omitempty"`
+	ActivityID    ID
+	ActivityTitle string
+	Start         time.Time
+	Timezone      string
 }
 
 // NotificationService lists and marks the acting user's notifications.

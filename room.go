@@ -10,15 +10,15 @@ import (
 
 // Booking holds a room for a time.
 type Booking struct {
-	ID         ID        `json:"id"`
-	RoomID     ID        `json:"room_id"`
-	UserID     ID        `json:"user_id"`
-	Start      time.Time `json:"start"`
-	End        time.Time `json:"end"`
-	Purpose    string    `json:"purpose"`
-	CreatedAt  time.Time `json:"created_at"`
-	StationID  ID        `json:"-"`
-	BookerName string    `json:"-"` // shown to staff on pages only
+	ID         ID
+	RoomID     ID
+	UserID     ID
+	Start      time.Time
+	End        time.Time
+	Purpose    string
+	CreatedAt  time.Time
+	StationID  ID
+	BookerName string // shown to staff on pages only
 }
 
 // BookingInput books a room.
@@ -52,9 +52,9 @@ const (
 // long, and how many future bookings one person may hold at a station.
 // Staff are exempt: they book for classes and for residents.
 type BookingRules struct {
-	MaxDaysAhead      int `json:"max_days_ahead"`
-	MaxMinutes        int `json:"max_minutes"`
-	MaxFutureBookings int `json:"max_future_bookings"`
+	MaxDaysAhead      int
+	MaxMinutes        int
+	MaxFutureBookings int
 }
 
 // DefaultBookingRules hold for a station until its staff change them.
@@ -107,9 +107,9 @@ func SeesBookingPurpose(viewer *User, b *Booking) bool {
 // Closure is a day a station is closed although its hours say open:
 // holidays, repairs, bad weather.
 type Closure struct {
-	StationID ID     `json:"station_id"`
-	Date      Date   `json:"date"`
-	Reason    string `json:"reason"`
+	StationID ID
+	Date      Date
+	Reason    string
 }
 
 // ClosureInput closes a station for a day.

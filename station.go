@@ -2,7 +2,6 @@ package guli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,21 +51,6 @@ func (s Span) String() string {
 func (s Span) FromClock() string { return s.String()[:5] }
 func (s Span) ToClock() string   { return s.String()[6:] }
 
-func (s Span) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-
-func (s *Span) UnmarshalJSON(b []byte) error {
-	var str string
-	if err := json.Unmarshal(b, &str); err != nil {
-		return err
-	}
-	sp, ok := ParseSpan(str)
-	if !ok {
-		return fmt.Errorf("bad span %q", str)
-	}
-	*s = sp
-	return nil
-}
-
 // Weekdays are the keys of opening hours, Monday first.
 var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
@@ -112,21 +96,6 @@ func (oh OpeningHours) Map() map[string][]string {
 		}
 	}
 	return m
-}
-
-func (oh OpeningHours) MarshalJSON() ([]byte, error) { return json.Marshal(oh.Map()) }
-
-func (oh *OpeningHours) UnmarshalJSON(b []byte) error {
-	var raw map[string][]string
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	parsed, err := ParseOpeningHours("opening_hours", raw)
-	if err != nil {
-		return err
-	}
-	*oh = parsed
-	return nil
 }
 
 // On returns the open spans of the weekday of t (t in the station's zone).
@@ -181,15 +150,15 @@ func DateOf(t time.Time) Date { return Date(t.Format(time.DateOnly)) }
 
 // Station is one community service station.
 type Station struct {
-	ID           ID           `json:"id"`
-	Name         string       `json:"name"`
-	Address      string       `json:"address"`
-	Timezone     string       `json:"timezone"`
-	OpeningHours OpeningHours `json:"opening_hours"`
-	OpenedOn     Date         `json:"opened_on"`
-	BookingRules BookingRules `json:"booking_rules"`
-	Areas        []*Area      `json:"areas,omitempty"`
-	Rooms        []*Room      `json:"rooms,omitempty"`
+	ID           ID
+	Name         string
+	Address      string
+	Timezone     string
+	OpeningHours OpeningHours
+	OpenedOn     Date
+	BookingRules BookingRules
+	Areas        []*Area
+	Rooms        []*Room
 }
 
 // Location returns the station's time zone.
@@ -219,11 +188,11 @@ const DefaultTimezone = "Asia/Shanghai"
 
 // StationInput creates a station.
 type StationInput struct {
-	Name         string              `json:"name"`
-	Address      string              `json:"address"`
-	Timezone     string              `json:"timezone"`
-	OpeningHours map[string][]string `json:"opening_hours"`
-	OpenedOn     string              `json:"opened_on"`
+	Name         string
+	Address      string
+	Timezone     string
+	OpeningHours map[string][]string
+	OpenedOn     string
 }
 
 // Validate checks the input and returns the station it describes.
@@ -264,16 +233,16 @@ func (in StationInput) Validate(now time.Time) (*Station, error) {
 // Area is a residential area (居民区) a station serves, with its residents'
 // committee (居委会).
 type Area struct {
-	ID        ID     `json:"id"`
-	Name      string `json:"name"`
-	Committee string `json:"committee"`
-	StationID ID     `json:"station_id"`
+	ID        ID
+	Name      string
+	Committee string
+	StationID ID
 }
 
 // AreaInput creates an area.
 type AreaInput struct {
-	Name      string `json:"name"`
-	Committee string `json:"committee"`
+	Name      string
+	Committee string
 }
 
 // Validate trims and checks the input.
@@ -290,16 +259,16 @@ func (in *AreaInput) Validate() error {
 
 // Room is a room of a station that activities and bookings hold.
 type Room struct {
-	ID        ID     `json:"id"`
-	StationID ID     `json:"station_id"`
-	Name      string `json:"name"`
-	Capacity  int    `json:"capacity"`
+	ID        ID
+	StationID ID
+	Name      string
+	Capacity  int
 }
 
 // RoomInput creates a room.
 type RoomInput struct {
-	Name     string `json:"name"`
-	Capacity int    `json:"capacity"`
+	Name     string
+	Capacity int
 }
 
 // Validate trims and checks the input.

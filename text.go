@@ -18,7 +18,7 @@ const FRInvalidText = "invalid_text"
 // made of stay), line and paragraph separators, the Hangul fillers that
 // look blank, and noncharacters.
 // Every piece of text is checked once, where it enters (HTTP forms, queries,
-// paths and JSON; the command line), so the services and both database
+// paths and request bodies; the command line), so the services and both database
 // engines only ever see clean strings.
 func ValidText(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -49,8 +49,8 @@ func SortRoles(roles []Role) []Role {
 // EmergencyContact is who to call for a resident; the station's residents'
 // council asked for one for everyone over 70 who joins activities.
 type EmergencyContact struct {
-	Name  string `json:"name"`
-	Phone string `json:"phone"`
+	Name  string
+	Phone string
 }
 
 // User is an account. Phone is empty for accounts staff keep for residents
@@ -192,13 +192,13 @@ func checkBirthYear(p Problems, field string, year int, now time.Time) {
 // RegisterInput is what a resident fills in to sign up. SMSCode is the
 // code texted to Phone, needed when the deployment sends text messages.
 type RegisterInput struct {
-	Name       string `json:"name"`
-	Phone      string `json:"phone"`
-	Password   string `json:"password"`
-	AreaID     ID     `json:"area_id"`
-	BirthYear  int    `json:"birth_year"`
-	SMSCode    string `json:"sms_code"`
-	ClientAddr string `json:"-"` // for throttling refused registrations
+	Name       string
+	Phone      string
+	Password   string
+	AreaID     ID
+	BirthYear  int
+	SMSCode    string
+	ClientAddr string // for throttling refused registrations
 }
 
 // Normalize trims what people type by accident.
@@ -230,21 +230,21 @@ func (in *RegisterInput) Validate(now time.Time) error {
 // staff, takes the only station of a deployment that has one. Only an admin
 // changes where someone works.
 type RolesInput struct {
-	Roles      []Role `json:"roles"`
-	StationIDs []ID   `json:"station_ids"`
+	Roles      []Role
+	StationIDs []ID
 }
 
 // NewUserInput creates an account on someone's behalf: staff for a resident
 // without a smartphone (phone and password optional), or the command line.
 type NewUserInput struct {
-	Name      string `json:"name"`
-	Phone     string `json:"phone"`
-	Password  string `json:"password"`
-	AreaID    ID     `json:"area_id"`
-	BirthYear int    `json:"birth_year"`
-	Roles     []Role `json:"-"` // empty means resident
+	Name      string
+	Phone     string
+	Password  string
+	AreaID    ID
+	BirthYear int
+	Roles     []Role // empty means resident
 	// StationIDs are where a new staff member works (see StaffStationsFor).
-	StationIDs []ID `json:"-"`
+	StationIDs []ID
 }
 
 // Normalize trims what people type by accident.
@@ -313,17 +313,17 @@ var HelpCategories = []string{"errand", "repair", "companion", "tech", "care", "
 
 // VolunteerProfile says what a volunteer can do, where and when.
 type VolunteerProfile struct {
-	UserID       ID           `json:"user_id"`
-	Skills       []string     `json:"skills"`
-	AreaIDs      []ID         `json:"area_ids"`
-	Availability OpeningHours `json:"availability"`
+	UserID       ID
+	Skills       []string
+	AreaIDs      []ID
+	Availability OpeningHours
 }
 
 // VolunteerProfileInput is the API form of a volunteer profile.
 type VolunteerProfileInput struct {
-	Skills       []string            `json:"skills"`
-	AreaIDs      []ID                `json:"area_ids"`
-	Availability map[string][]string `json:"availability"`
+	Skills       []string
+	AreaIDs      []ID
+	Availability map[string][]string
 }
 
 // Validate checks the input and returns the profile it describes (areas are
@@ -379,11 +379,11 @@ const (
 // handed out: with it, the owner's right password is never refused for
 // someone else's wrong guesses.
 type LoginInput struct {
-	Phone       string      `json:"phone"`
-	Password    string      `json:"password"`
-	DeviceToken string      `json:"device_token"`
-	ClientAddr  string      `json:"-"`
-	Kind        SessionKind `json:"-"`
+	Phone       string
+	Password    string
+	DeviceToken string
+	ClientAddr  string
+	Kind        SessionKind
 }
 
 // Error codes of the password life cycle.
@@ -404,17 +404,17 @@ const (
 // ChangePasswordInput changes one's own password. Keep is the session that
 // asked, which stays signed in; every other session ends.
 type ChangePasswordInput struct {
-	Current    string `json:"current_password"`
-	New        string `json:"new_password"`
-	Keep       string `json:"-"`
-	ClientAddr string `json:"-"`
+	Current    string
+	New        string
+	Keep       string
+	ClientAddr string
 }
 
 // ResetCode is a one-time code staff give a resident who forgot their
 // password, at the desk or on the phone.
 type ResetCode struct {
-	Code      string    `json:"code"`
-	ExpiresAt time.Time `json:"expires_at"`
+	Code      string
+	ExpiresAt time.Time
 }
 
 // ResetCodeLifetime is how long a reset code works.
@@ -422,16 +422,16 @@ const ResetCodeLifetime = 30 * time.Minute
 
 // ResetInput sets a new password with a reset code.
 type ResetInput struct {
-	Phone       string `json:"phone"`
-	Code        string `json:"code"`
-	NewPassword string `json:"new_password"`
-	ClientAddr  string `json:"-"`
+	Phone       string
+	Code        string
+	NewPassword string
+	ClientAddr  string
 }
 
 // SMSCodeInput asks for a verification code by text message.
 type SMSCodeInput struct {
-	Phone      string `json:"phone"`
-	ClientAddr string `json:"-"`
+	Phone      string
+	ClientAddr string
 }
 
 // SMSSender sends a verification code by text message. With none

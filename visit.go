@@ -12,20 +12,20 @@ var VisitPurposes = []string{"activity", "health_check", "consultation", "smartp
 // Visit counts people who came to the station: walk-ins counted at the desk
 // (named or not) and residents who checked in with the door's QR code.
 type Visit struct {
-	ID        ID        `json:"id"`
-	StationID ID        `json:"station_id"`
-	UserID    ID        `json:"user_id,omitempty"`
-	Count     int       `json:"count"`
-	Purpose   string    `json:"purpose"`
-	Day       Date      `json:"day"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        ID
+	StationID ID
+	UserID    ID
+	Count     int
+	Purpose   string
+	Day       Date
+	CreatedAt time.Time
 }
 
 // VisitInput records walk-in visitors.
 type VisitInput struct {
-	Count   *int   `json:"count"`
-	UserID  ID     `json:"user_id"`
-	Purpose string `json:"purpose"`
+	Count   *int
+	UserID  ID
+	Purpose string
 }
 
 // Validate checks the input and fills the defaults: one visitor, "other".
@@ -52,9 +52,9 @@ func (in *VisitInput) Validate() error {
 // CheckinCode is the station's code of the day: six digits to type, and a
 // long token that the door's QR code carries, which nobody can guess.
 type CheckinCode struct {
-	Code      string    `json:"code"`
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
+	Code      string
+	Token     string
+	ExpiresAt time.Time
 }
 
 // VisitTally is the day's count at the desk, by purpose.

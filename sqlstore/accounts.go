@@ -658,8 +658,7 @@ func (s *Accounts) SetVolunteerProfile(ctx context.Context, in guli.VolunteerPro
 	}
 	vp.UserID = me.ID
 	skills, _ := json.Marshal(vp.Skills)
-	areas, _ := json.Marshal(vp.AreaIDs)
-	avail, _ := json.Marshal(vp.Availability)
+	areas, avail := idsColumn(vp.AreaIDs), hoursColumn(vp.Availability)
 	err = s.db.tx(ctx, func(q runner) error {
 		for _, a := range vp.AreaIDs {
 			ok, err := q.exists(ctx, "SELECT 1 FROM areas WHERE id = ?", a)
@@ -674,7 +673,7 @@ func (s *Accounts) SetVolunteerProfile(ctx context.Context, in guli.VolunteerPro
 			VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET skills = excluded.skills, area_ids = excluded.area_ids,
 				availability = excluded.availability, updated_at = excluded.updated_at`,
-			me.ID, string(skills), string(areas), string(avail), ms(s.db.now()))
+			me.ID, string(skills), areas, avail, ms(s.db.now()))
 		return err
 	})
 	if err != nil {
@@ -698,10 +697,12 @@ func (s *Accounts) VolunteerProfile(ctx context.Context, userID guli.ID) (*guli.
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	if err := errors.Join(json.Unmarshal([]byte(skills), &vp.Skills), json.Unmarshal([]byte(areas), &vp.AreaIDs),
-		json.Unmarshal([]byte(avail), &vp.Availability)); err != nil {
+	areaIDs, areasErr := parseIDsColumn(areas)
+	hours, hoursErr := parseHoursColumn(avail)
+	if err := errors.Join(json.Unmarshal([]byte(skills), &vp.Skills), areasErr, hoursErr); err != nil {
 		return nil, s.db.mapErr(err)
 	}
+	vp.AreaIDs, vp.Availability = areaIDs, hours
 	return vp, nil
 }
 

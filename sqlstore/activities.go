@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strconv"
@@ -552,12 +551,12 @@ func paramsOf(a *guli.Activity) guli.NotificationParams {
 
 // notify leaves an in-app notification, in the transaction of what it tells.
 func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind string, p guli.NotificationParams) error {
-	params, err := json.Marshal(p)
+	params, err := storeParams(p)
 	if err != nil {
 		return err
 	}
 	_, err = q.exec(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
-		userID, kind, string(params), ms(now))
+		userID, kind, params, ms(now))
 	return err
 }
 

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"guli"
@@ -46,9 +45,11 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 			return nil, err
 		}
 		n.ID, n.UserID, n.CreatedAt, n.Read = guli.ID(id), me.ID, fromMS(created).In(loc), read
-		if err := json.Unmarshal([]byte(params), &n.Params); err != nil {
+		p, err := parseParams(params)
+		if err != nil {
 			return nil, err
 		}
+		n.Params = p
 		if n.Params.Timezone != "" && !n.Params.Start.IsZero() {
 			n.Params.Start = n.Params.Start.In(guli.Zone(n.Params.Timezone))
 		}

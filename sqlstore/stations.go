@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 
 	"guli"
@@ -58,9 +57,11 @@ func scanStation(row interface{ Scan(...any) error }) (*guli.Station, error) {
 		return nil, err
 	}
 	st.ID, st.OpenedOn = guli.ID(id), guli.Date(on)
-	if err := json.Unmarshal([]byte(hours), &st.OpeningHours); err != nil {
+	oh, err := parseHoursColumn(hours)
+	if err != nil {
 		return nil, err
 	}
+	st.OpeningHours = oh
 	return &st, nil
 }
 
@@ -73,7 +74,7 @@ func (s *Stations) CreateStation(ctx context.Context, in guli.StationInput) (*gu
 	if err != nil {
 		return nil, err
 	}
-	hours, _ := json.Marshal(st.OpeningHours)
+	hours := hoursColumn(st.OpeningHours)
 	err = s.db.tx(ctx, func(q runner) error {
 		st.BookingRules = guli.DefaultBookingRules
 		br := st.BookingRules
@@ -180,8 +181,7 @@ func (s *Stations) SetOpeningHours(ctx context.Context, id guli.ID, raw map[stri
 	if err != nil {
 		return nil, err
 	}
-	hours, _ := json.Marshal(oh)
-	return s.update(ctx, id, "opening_hours = ?", string(hours))
+	return s.update(ctx, id, "opening_hours = ?", hoursColumn(oh))
 }
 
 // update sets columns of a station and returns it; not_found when there is

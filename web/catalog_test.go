@@ -142,6 +142,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	}
 	keys["error.method_not_allowed"] = "ECMethodNotAllowed"
 	keys["error.bad_request"] = "ECBadRequest"
+	keys["error.bad_json"] = "ECBadJSON"
 	keys["error.rate_limited."+guli.NoteBusy] = "NoteBusy"
 	keys["errorpage.invalid_text.body"] = "refuseText"
 	if len(keys) < 60 {

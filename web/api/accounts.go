@@ -11,22 +11,29 @@ import (
 
 // meView is a person's own account, phone and all.
 type meView struct {
-	ID               guli.ID                `json:"id"`
-	Name             string                 `json:"name"`
-	Phone            *string                `json:"phone"`
-	Roles            []guli.Role            `json:"roles"`
-	AreaID           *guli.ID               `json:"area_id"`
-	BirthYear        *int                   `json:"birth_year"`
-	EmergencyContact *guli.EmergencyContact `json:"emergency_contact"`
+	ID               core.WireID       `json:"id"`
+	Name             string            `json:"name"`
+	Phone            *string           `json:"phone"`
+	Roles            []guli.Role       `json:"roles"`
+	AreaID           *core.WireID      `json:"area_id"`
+	BirthYear        *int              `json:"birth_year"`
+	EmergencyContact *emergencyContact `json:"emergency_contact"`
+}
+
+// emergencyContact is who to call for a resident, alike in answers and in
+// the bodies that set it.
+type emergencyContact struct {
+	Name  string `json:"name"`
+	Phone string `json:"phone"`
 }
 
 func viewMe(u *guli.User) meView {
-	v := meView{ID: u.ID, Name: u.Name, Roles: u.Roles, EmergencyContact: u.EmergencyContact}
+	v := meView{ID: core.WireID(u.ID), Name: u.Name, Roles: u.Roles, AreaID: core.OptionalWireID(u.AreaID)}
+	if ec := u.EmergencyContact; ec != nil {
+		v.EmergencyContact = &emergencyContact{Name: ec.Name, Phone: ec.Phone}
+	}
 	if u.Phone != "" {
 		v.Phone = &u.Phone
-	}
-	if u.AreaID != 0 {
-		v.AreaID = &u.AreaID
 	}
 	if u.BirthYear != 0 {
 		v.BirthYear = &u.BirthYear
@@ -38,19 +45,19 @@ func viewMe(u *guli.User) meView {
 // staff of the person's stations also see the area and the phone (masked in
 // lists), and, of a staff member, where they work.
 type userView struct {
-	ID         guli.ID     `json:"id"`
-	Name       string      `json:"name"`
-	Roles      []guli.Role `json:"roles"`
-	Phone      *string     `json:"phone,omitempty"`
-	AreaID     *guli.ID    `json:"area_id,omitempty"`
-	BirthYear  *int        `json:"birth_year,omitempty"`
-	StationIDs []guli.ID   `json:"station_ids,omitempty"`
+	ID         core.WireID   `json:"id"`
+	Name       string        `json:"name"`
+	Roles      []guli.Role   `json:"roles"`
+	Phone      *string       `json:"phone,omitempty"`
+	AreaID     *core.WireID  `json:"area_id,omitempty"`
+	BirthYear  *int          `json:"birth_year,omitempty"`
+	StationIDs []core.WireID `json:"station_ids,omitempty"`
 }
 
 func viewUser(viewer, u *guli.User, inList bool) userView {
-	v := userView{ID: u.ID, Name: u.Name, Roles: u.Roles}
+	v := userView{ID: core.WireID(u.ID), Name: u.Name, Roles: u.Roles}
 	if viewer.IsStaff() && u.Has(guli.RoleStaff) {
-		v.StationIDs = u.StaffStations
+		v.StationIDs = core.WireIDs(u.StaffStations)
 	}
 	if !viewer.SeesPrivateDataOf(u) {
 		return v
@@ -60,7 +67,7 @@ func viewUser(viewer, u *guli.User, inList bool) userView {
 		phone = guli.MaskPhone(phone)
 	}
 	v.Phone = &phone
-	area := u.AreaID
+	area := core.WireID(u.AreaID)
 	v.AreaID = &area
 	if u.BirthYear != 0 {
 		v.BirthYear = &u.BirthYear
@@ -68,12 +75,23 @@ func viewUser(viewer, u *guli.User, inList bool) userView {
 	return v
 }
 
+// registerBody is a resident signing up, as clients send it.
+type registerBody struct {
+	Name      string      `json:"name"`
+	Phone     string      `json:"phone"`
+	Password  string      `json:"password"`
+	AreaID    core.WireID `json:"area_id"`
+	BirthYear int         `json:"birth_year"`
+	SMSCode   string      `json:"sms_code"`
+}
+
 func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.RegisterInput
-	if err := decode(r, &in); err != nil {
+	var b registerBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = h.ClientAddr(r)
+	in := guli.RegisterInput{Name: b.Name, Phone: b.Phone, Password: b.Password, AreaID: guli.ID(b.AreaID),
+		BirthYear: b.BirthYear, SMSCode: b.SMSCode, ClientAddr: h.ClientAddr(r)}
 	u, err := h.Accounts.Register(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -85,10 +103,15 @@ func (h *Handlers) Register(w http.ResponseWriter, r *http.Request) (int, any, e
 // token: a client that sends it with later logins (as device_token, or the
 // cookie pages get) is never refused for strangers' wrong guesses.
 func (h *Handlers) Login(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.LoginInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Phone       string `json:"phone"`
+		Password    string `json:"password"`
+		DeviceToken string `json:"device_token"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
+	in := guli.LoginInput{Phone: body.Phone, Password: body.Password, DeviceToken: body.DeviceToken}
 	if in.DeviceToken == "" {
 		in.DeviceToken = core.DeviceToken(r)
 	}
@@ -140,10 +163,11 @@ func (h *Handlers) UpdateMe(w http.ResponseWriter, r *http.Request) (int, any, e
 	case bytes.Equal(ec, []byte("null")):
 		in.ClearEmergencyContact = true
 	default:
-		in.EmergencyContact = &guli.EmergencyContact{}
-		if err := json.Unmarshal(ec, in.EmergencyContact); err != nil {
+		var contact emergencyContact
+		if err := json.Unmarshal(ec, &contact); err != nil {
 			return 0, nil, guli.Invalid("emergency_contact", guli.FRWrongType)
 		}
+		in.EmergencyContact = &guli.EmergencyContact{Name: contact.Name, Phone: contact.Phone}
 	}
 	u, err := h.Accounts.UpdateMe(r.Context(), in)
 	if err != nil {
@@ -152,11 +176,21 @@ func (h *Handlers) UpdateMe(w http.ResponseWriter, r *http.Request) (int, any, e
 	return http.StatusOK, viewMe(u), nil
 }
 
+// newUserBody is an account staff create for someone, as clients send it.
+type newUserBody struct {
+	Name      string      `json:"name"`
+	Phone     string      `json:"phone"`
+	Password  string      `json:"password"`
+	AreaID    core.WireID `json:"area_id"`
+	BirthYear int         `json:"birth_year"`
+}
+
 func (h *Handlers) CreateUser(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.NewUserInput
-	if err := decode(r, &in); err != nil {
+	var b newUserBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
+	in := guli.NewUserInput{Name: b.Name, Phone: b.Phone, Password: b.Password, AreaID: guli.ID(b.AreaID), BirthYear: b.BirthYear}
 	u, err := h.Accounts.CreateUser(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -183,13 +217,17 @@ func (h *Handlers) User(w http.ResponseWriter, r *http.Request) (int, any, error
 }
 
 func (h *Handlers) SetRoles(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.RolesInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Roles      []guli.Role   `json:"roles"`
+		StationIDs []core.WireID `json:"station_ids"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	if in.Roles == nil {
+	if body.Roles == nil {
 		return 0, nil, guli.Invalid("roles", guli.FRRequired)
 	}
+	in := guli.RolesInput{Roles: body.Roles, StationIDs: core.DomainIDs(body.StationIDs)}
 	u, err := h.Accounts.SetRoles(r.Context(), core.PathID(r, "id"), in)
 	if err != nil {
 		return 0, nil, err
@@ -197,10 +235,27 @@ func (h *Handlers) SetRoles(w http.ResponseWriter, r *http.Request) (int, any, e
 	return http.StatusOK, viewUser(guli.UserFromContext(r.Context()), u, false), nil
 }
 
+// volunteerProfileView is what a volunteer can do, where and when.
+type volunteerProfileView struct {
+	UserID       core.WireID         `json:"user_id"`
+	Skills       []string            `json:"skills"`
+	AreaIDs      []core.WireID       `json:"area_ids"`
+	Availability map[string][]string `json:"availability"`
+}
+
 func (h *Handlers) SetVolunteerProfile(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.VolunteerProfileInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Skills       []string            `json:"skills"`
+		AreaIDs      []core.WireID       `json:"area_ids"`
+		Availability map[string][]string `json:"availability"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	return ok(h.Accounts.SetVolunteerProfile(r.Context(), in))
+	in := guli.VolunteerProfileInput{Skills: body.Skills, AreaIDs: core.DomainIDs(body.AreaIDs), Availability: body.Availability}
+	vp, err := h.Accounts.SetVolunteerProfile(r.Context(), in)
+	return ok(view(vp, err, func(vp *guli.VolunteerProfile) volunteerProfileView {
+		return volunteerProfileView{UserID: core.WireID(vp.UserID), Skills: vp.Skills, AreaIDs: core.WireIDs(vp.AreaIDs),
+			Availability: vp.Availability.Map()}
+	}))
 }

@@ -10,24 +10,44 @@ import (
 
 // activityView is an activity in the API.
 type activityView struct {
-	ID             guli.ID       `json:"id"`
-	StationID      guli.ID       `json:"station_id"`
-	SeriesID       *guli.ID      `json:"series_id"`
-	Title          string        `json:"title"`
-	Description    string        `json:"description"`
-	Category       string        `json:"category"`
-	Start          time.Time     `json:"start"`
-	End            time.Time     `json:"end"`
-	Capacity       int           `json:"capacity"`
-	RoomID         *guli.ID      `json:"room_id"`
-	RoomName       string        `json:"room_name,omitempty"`
-	HostID         *guli.ID      `json:"host_id"`
-	HostName       string        `json:"host_name,omitempty"`
-	AgeRule        *guli.AgeRule `json:"age_rule"`
-	Status         string        `json:"status"`
-	ConfirmedCount int           `json:"confirmed_count"`
-	WaitlistCount  int           `json:"waitlist_count"`
-	PlacesLeft     *int          `json:"places_left"` // null: unlimited
+	ID             core.WireID  `json:"id"`
+	StationID      core.WireID  `json:"station_id"`
+	SeriesID       *core.WireID `json:"series_id"`
+	Title          string       `json:"title"`
+	Description    string       `json:"description"`
+	Category       string       `json:"category"`
+	Start          time.Time    `json:"start"`
+	End            time.Time    `json:"end"`
+	Capacity       int          `json:"capacity"`
+	RoomID         *core.WireID `json:"room_id"`
+	RoomName       string       `json:"room_name,omitempty"`
+	HostID         *core.WireID `json:"host_id"`
+	HostName       string       `json:"host_name,omitempty"`
+	AgeRule        *ageRule     `json:"age_rule"`
+	Status         string       `json:"status"`
+	ConfirmedCount int          `json:"confirmed_count"`
+	WaitlistCount  int          `json:"waitlist_count"`
+	PlacesLeft     *int         `json:"places_left"` // null: unlimited
+}
+
+// ageRule is an activity's age rule, alike in answers and in the bodies
+// that set it.
+type ageRule struct {
+	EmergencyContactFromAge int `json:"emergency_contact_from_age"`
+}
+
+func viewAgeRule(r *guli.AgeRule) *ageRule {
+	if r == nil {
+		return nil
+	}
+	return &ageRule{EmergencyContactFromAge: r.EmergencyContactFromAge}
+}
+
+func (r *ageRule) domain() *guli.AgeRule {
+	if r == nil {
+		return nil
+	}
+	return &guli.AgeRule{EmergencyContactFromAge: r.EmergencyContactFromAge}
 }
 
 // activityDetail adds the signed-in reader's registration (null when none).
@@ -41,18 +61,11 @@ type registrationView struct {
 	Position int    `json:"position,omitempty"`
 }
 
-func optionalID(id guli.ID) *guli.ID {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
 func viewActivity(a *guli.Activity) activityView {
-	v := activityView{ID: a.ID, StationID: a.StationID, SeriesID: optionalID(a.SeriesID), Title: a.Title,
+	v := activityView{ID: core.WireID(a.ID), StationID: core.WireID(a.StationID), SeriesID: core.OptionalWireID(a.SeriesID), Title: a.Title,
 		Description: a.Description, Category: a.Category, Start: a.Start, End: a.End, Capacity: a.Capacity,
-		RoomID: optionalID(a.RoomID), RoomName: a.RoomName, HostID: optionalID(a.HostID), HostName: a.HostName,
-		AgeRule: a.AgeRule, Status: a.Status, ConfirmedCount: a.ConfirmedCount, WaitlistCount: a.WaitlistCount}
+		RoomID: core.OptionalWireID(a.RoomID), RoomName: a.RoomName, HostID: core.OptionalWireID(a.HostID), HostName: a.HostName,
+		AgeRule: viewAgeRule(a.AgeRule), Status: a.Status, ConfirmedCount: a.ConfirmedCount, WaitlistCount: a.WaitlistCount}
 	if left := a.PlacesLeft(); left >= 0 {
 		v.PlacesLeft = &left
 	}
@@ -68,16 +81,16 @@ func viewRegistration(r *guli.Registration) *registrationView {
 
 // activityBody is an activity, or a weekly series, as clients send it.
 type activityBody struct {
-	StationID   guli.ID       `json:"station_id"`
-	Title       string        `json:"title"`
-	Description string        `json:"description"`
-	Category    string        `json:"category"`
-	Start       string        `json:"start"`
-	End         string        `json:"end"`
-	Capacity    int           `json:"capacity"`
-	RoomID      guli.ID       `json:"room_id"`
-	HostID      guli.ID       `json:"host_id"`
-	AgeRule     *guli.AgeRule `json:"age_rule"`
+	StationID   core.WireID `json:"station_id"`
+	Title       string      `json:"title"`
+	Description string      `json:"description"`
+	Category    string      `json:"category"`
+	Start       string      `json:"start"`
+	End         string      `json:"end"`
+	Capacity    int         `json:"capacity"`
+	RoomID      core.WireID `json:"room_id"`
+	HostID      core.WireID `json:"host_id"`
+	AgeRule     *ageRule    `json:"age_rule"`
 	Repeat      *struct {
 		WeeklyCount int `json:"weekly_count"`
 	} `json:"repeat"`
@@ -85,9 +98,9 @@ type activityBody struct {
 
 func (b *activityBody) input() (guli.ActivityInput, error) {
 	p := guli.Problems{}
-	in := guli.ActivityInput{StationID: b.StationID, Title: b.Title, Description: b.Description, Category: b.Category,
-		Start: wireTime(p, "start", b.Start), End: wireTime(p, "end", b.End), Capacity: b.Capacity, RoomID: b.RoomID,
-		HostID: b.HostID, AgeRule: b.AgeRule}
+	in := guli.ActivityInput{StationID: guli.ID(b.StationID), Title: b.Title, Description: b.Description, Category: b.Category,
+		Start: wireTime(p, "start", b.Start), End: wireTime(p, "end", b.End), Capacity: b.Capacity, RoomID: guli.ID(b.RoomID),
+		HostID: guli.ID(b.HostID), AgeRule: b.AgeRule.domain()}
 	if b.Repeat != nil {
 		in.Repeat = &guli.Repeat{WeeklyCount: b.Repeat.WeeklyCount}
 	}
@@ -175,12 +188,12 @@ func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) (int, any, e
 
 func (h *Handlers) RegisterForActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		UserID guli.ID `json:"user_id"`
+		UserID core.WireID `json:"user_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), body.UserID)
+	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), guli.ID(body.UserID))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -202,17 +215,17 @@ func (h *Handlers) CancelRegistration(w http.ResponseWriter, r *http.Request) (i
 
 // registrationItem is a line of an activity's roster.
 type registrationItem struct {
-	UserID    guli.ID `json:"user_id"`
-	Name      string  `json:"name"`
-	Status    string  `json:"status"`
-	Position  *int    `json:"position"`
-	CheckedIn bool    `json:"checked_in"`
+	UserID    core.WireID `json:"user_id"`
+	Name      string      `json:"name"`
+	Status    string      `json:"status"`
+	Position  *int        `json:"position"`
+	CheckedIn bool        `json:"checked_in"`
 }
 
 func (h *Handlers) ListRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	regs, err := h.Activities.Registrations(r.Context(), core.PathID(r, "id"))
 	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
-		it := registrationItem{UserID: g.UserID, Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
+		it := registrationItem{UserID: core.WireID(g.UserID), Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
 		if g.Status == guli.RegWaitlisted {
 			it.Position = &g.Position
 		}
@@ -222,16 +235,16 @@ func (h *Handlers) ListRegistrations(w http.ResponseWriter, r *http.Request) (in
 
 func (h *Handlers) Attendance(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		UserID guli.ID `json:"user_id"`
+		UserID core.WireID `json:"user_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
 	id := core.PathID(r, "id")
-	if err := h.Activities.CheckIn(r.Context(), id, body.UserID); err != nil {
+	if err := h.Activities.CheckIn(r.Context(), id, guli.ID(body.UserID)); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, map[string]any{"activity_id": id, "user_id": body.UserID, "checked_in": true}, nil
+	return http.StatusCreated, map[string]any{"activity_id": core.WireID(id), "user_id": body.UserID, "checked_in": true}, nil
 }
 
 func (h *Handlers) CancelActivity(w http.ResponseWriter, r *http.Request) (int, any, error) {

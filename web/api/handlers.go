@@ -38,14 +38,14 @@ func decode(r *http.Request, v any) error {
 		return guli.Errorf(guli.ECBodyTooLarge)
 	}
 	if err != nil {
-		return guli.Wrap(guli.ECBadJSON, err)
+		return guli.Wrap(core.ECBadJSON, err)
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
 	}
 	if !json.Valid(body) || body[0] != '{' {
-		return guli.Errorf(guli.ECBadJSON)
+		return guli.Errorf(core.ECBadJSON)
 	}
 	if field, bad := core.JSONTextProblem(body); bad {
 		return guli.Invalid(field, guli.FRInvalidText)
@@ -140,6 +140,16 @@ func (h *Handlers) JSON(a action) http.HandlerFunc {
 			core.WriteJSON(w, status, body)
 		}
 	}
+}
+
+// view turns the result of one service call into its view; an error
+// passes through.
+func view[T, V any](v T, err error, viewOf func(T) V) (V, error) {
+	if err != nil {
+		var none V
+		return none, err
+	}
+	return viewOf(v), nil
 }
 
 // created and ok answer the result of one service call with 201 or 200.

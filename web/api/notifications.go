@@ -19,12 +19,12 @@ func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) (in
 
 func (h *Handlers) MarkRead(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		IDs []guli.ID `json:"ids"`
+		IDs []core.WireID `json:"ids"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	if err := h.Notifications.MarkRead(r.Context(), body.IDs); err != nil {
+	if err := h.Notifications.MarkRead(r.Context(), core.DomainIDs(body.IDs)); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"guli"
 	"guli/web/core"
@@ -12,11 +13,13 @@ import (
 // give at the desk.
 
 func (h *Handlers) SMSCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.SMSCodeInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = h.ClientAddr(r)
+	in := guli.SMSCodeInput{Phone: body.Phone, ClientAddr: h.ClientAddr(r)}
 	if err := h.Accounts.SendSMSCode(r.Context(), in); err != nil {
 		return 0, nil, err
 	}
@@ -37,15 +40,25 @@ func (h *Handlers) ChangePassword(w http.ResponseWriter, r *http.Request) (int, 
 	if _, err := guli.RequireUser(r.Context()); err != nil {
 		return 0, nil, err
 	}
-	var in guli.ChangePasswordInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in.Keep, in.ClientAddr = core.Info(r).Token, h.ClientAddr(r)
+	in := guli.ChangePasswordInput{Current: body.Current, New: body.New, Keep: core.Info(r).Token, ClientAddr: h.ClientAddr(r)}
 	if err := h.Accounts.ChangePassword(r.Context(), in); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusNoContent, nil, nil
+}
+
+// resetCodeView is a reset code for staff to hand over; its expiry is in
+// China's zone.
+type resetCodeView struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 func (h *Handlers) IssueResetCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -53,16 +66,19 @@ func (h *Handlers) IssueResetCode(w http.ResponseWriter, r *http.Request) (int, 
 	if err != nil {
 		return 0, nil, err
 	}
-	rc.ExpiresAt = rc.ExpiresAt.In(core.DefaultZone)
-	return http.StatusCreated, rc, nil
+	return http.StatusCreated, resetCodeView{Code: rc.Code, ExpiresAt: rc.ExpiresAt.In(core.DefaultZone)}, nil
 }
 
 func (h *Handlers) ResetPassword(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.ResetInput
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Phone       string `json:"phone"`
+		Code        string `json:"code"`
+		NewPassword string `json:"new_password"`
+	}
+	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in.ClientAddr = h.ClientAddr(r)
+	in := guli.ResetInput{Phone: body.Phone, Code: body.Code, NewPassword: body.NewPassword, ClientAddr: h.ClientAddr(r)}
 	if err := h.Accounts.ResetPassword(r.Context(), in); err != nil {
 		return 0, nil, err
 	}

@@ -12,19 +12,20 @@ import (
 // bookingView is a booking; who booked it and why are shown to them and to
 // staff only. Everyone else sees that the room is booked then.
 type bookingView struct {
-	ID        guli.ID   `json:"id"`
-	RoomID    guli.ID   `json:"room_id"`
-	UserID    *guli.ID  `json:"user_id,omitempty"`
-	Start     time.Time `json:"start"`
-	End       time.Time `json:"end"`
-	Purpose   *string   `json:"purpose,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        core.WireID  `json:"id"`
+	RoomID    core.WireID  `json:"room_id"`
+	UserID    *core.WireID `json:"user_id,omitempty"`
+	Start     time.Time    `json:"start"`
+	End       time.Time    `json:"end"`
+	Purpose   *string      `json:"purpose,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
 }
 
 func viewBooking(viewer *guli.User, b *guli.Booking) bookingView {
-	v := bookingView{ID: b.ID, RoomID: b.RoomID, Start: b.Start, End: b.End, CreatedAt: b.CreatedAt}
+	v := bookingView{ID: core.WireID(b.ID), RoomID: core.WireID(b.RoomID), Start: b.Start, End: b.End, CreatedAt: b.CreatedAt}
 	if guli.SeesBookingPurpose(viewer, b) {
-		v.UserID, v.Purpose = &b.UserID, &b.Purpose
+		user := core.WireID(b.UserID)
+		v.UserID, v.Purpose = &user, &b.Purpose
 	}
 	return v
 }
@@ -88,6 +89,17 @@ func (h *Handlers) CancelBooking(w http.ResponseWriter, r *http.Request) (int, a
 	return http.StatusNoContent, nil, nil
 }
 
+// closureView is a day a station is closed.
+type closureView struct {
+	StationID core.WireID `json:"station_id"`
+	Date      guli.Date   `json:"date"`
+	Reason    string      `json:"reason"`
+}
+
+func viewClosure(c *guli.Closure) closureView {
+	return closureView{StationID: core.WireID(c.StationID), Date: c.Date, Reason: c.Reason}
+}
+
 // closureBody is a closure day as clients send it.
 type closureBody struct {
 	Date   string `json:"date"`
@@ -100,7 +112,8 @@ func (h *Handlers) AddClosure(w http.ResponseWriter, r *http.Request) (int, any,
 		return 0, nil, err
 	}
 	in := guli.ClosureInput{Date: guli.Date(strings.TrimSpace(b.Date)), Reason: b.Reason}
-	return created(h.Rooms.AddClosure(r.Context(), core.PathID(r, "id"), in))
+	c, err := h.Rooms.AddClosure(r.Context(), core.PathID(r, "id"), in)
+	return created(view(c, err, viewClosure))
 }
 
 func (h *Handlers) ListClosures(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -113,7 +126,7 @@ func (h *Handlers) ListClosures(w http.ResponseWriter, r *http.Request) (int, an
 		from = d
 	}
 	items, err := h.Rooms.Closures(r.Context(), core.PathID(r, "id"), from)
-	return listOf(guli.Page[*guli.Closure]{Items: items}, err, func(c *guli.Closure) *guli.Closure { return c })
+	return listOf(guli.Page[*guli.Closure]{Items: items}, err, viewClosure)
 }
 
 func (h *Handlers) RemoveClosure(w http.ResponseWriter, r *http.Request) (int, any, error) {

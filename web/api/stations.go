@@ -9,42 +9,94 @@ import (
 
 // stationView is a station in lists; stationDetail adds its areas and rooms.
 type stationView struct {
-	ID           guli.ID           `json:"id"`
-	Name         string            `json:"name"`
-	Address      string            `json:"address"`
-	Timezone     string            `json:"timezone"`
-	OpeningHours guli.OpeningHours `json:"opening_hours"`
-	OpenedOn     guli.Date         `json:"opened_on"`
-	BookingRules guli.BookingRules `json:"booking_rules"`
+	ID           core.WireID         `json:"id"`
+	Name         string              `json:"name"`
+	Address      string              `json:"address"`
+	Timezone     string              `json:"timezone"`
+	OpeningHours map[string][]string `json:"opening_hours"`
+	OpenedOn     guli.Date           `json:"opened_on"`
+	BookingRules bookingRulesView    `json:"booking_rules"`
+}
+
+type bookingRulesView struct {
+	MaxDaysAhead      int `json:"max_days_ahead"`
+	MaxMinutes        int `json:"max_minutes"`
+	MaxFutureBookings int `json:"max_future_bookings"`
 }
 
 type stationDetail struct {
 	stationView
-	Areas []*guli.Area `json:"areas"`
-	Rooms []*guli.Room `json:"rooms"`
+	Areas []areaView `json:"areas"`
+	Rooms []roomView `json:"rooms"`
+}
+
+type areaView struct {
+	ID        core.WireID `json:"id"`
+	Name      string      `json:"name"`
+	Committee string      `json:"committee"`
+	StationID core.WireID `json:"station_id"`
+}
+
+type roomView struct {
+	ID        core.WireID `json:"id"`
+	StationID core.WireID `json:"station_id"`
+	Name      string      `json:"name"`
+	Capacity  int         `json:"capacity"`
 }
 
 func viewStation(st *guli.Station) stationView {
-	return stationView{ID: st.ID, Name: st.Name, Address: st.Address, Timezone: st.Timezone,
-		OpeningHours: st.OpeningHours, OpenedOn: st.OpenedOn, BookingRules: st.BookingRules}
+	br := st.BookingRules
+	return stationView{ID: core.WireID(st.ID), Name: st.Name, Address: st.Address, Timezone: st.Timezone,
+		OpeningHours: st.OpeningHours.Map(), OpenedOn: st.OpenedOn,
+		BookingRules: bookingRulesView{MaxDaysAhead: br.MaxDaysAhead, MaxMinutes: br.MaxMinutes, MaxFutureBookings: br.MaxFutureBookings}}
 }
 
 func viewStationDetail(st *guli.Station) stationDetail {
-	d := stationDetail{stationView: viewStation(st), Areas: st.Areas, Rooms: st.Rooms}
-	if d.Areas == nil {
-		d.Areas = []*guli.Area{}
+	d := stationDetail{stationView: viewStation(st), Areas: make([]areaView, len(st.Areas)), Rooms: make([]roomView, len(st.Rooms))}
+	for i, a := range st.Areas {
+		d.Areas[i] = viewArea(a)
 	}
-	if d.Rooms == nil {
-		d.Rooms = []*guli.Room{}
+	for i, rm := range st.Rooms {
+		d.Rooms[i] = viewRoom(rm)
 	}
 	return d
 }
 
+func viewArea(a *guli.Area) areaView {
+	return areaView{ID: core.WireID(a.ID), Name: a.Name, Committee: a.Committee, StationID: core.WireID(a.StationID)}
+}
+
+func viewRoom(rm *guli.Room) roomView {
+	return roomView{ID: core.WireID(rm.ID), StationID: core.WireID(rm.StationID), Name: rm.Name, Capacity: rm.Capacity}
+}
+
+// stationBody is a new station as clients send it.
+type stationBody struct {
+	Name         string              `json:"name"`
+	Address      string              `json:"address"`
+	Timezone     string              `json:"timezone"`
+	OpeningHours map[string][]string `json:"opening_hours"`
+	OpenedOn     string              `json:"opened_on"`
+}
+
+// areaBody is a new area as clients send it.
+type areaBody struct {
+	Name      string `json:"name"`
+	Committee string `json:"committee"`
+}
+
+// roomBody is a new room as clients send it.
+type roomBody struct {
+	Name     string `json:"name"`
+	Capacity int    `json:"capacity"`
+}
+
 func (h *Handlers) CreateStation(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.StationInput
-	if err := decode(r, &in); err != nil {
+	var b stationBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
+	in := guli.StationInput{Name: b.Name, Address: b.Address, Timezone: b.Timezone, OpeningHours: b.OpeningHours, OpenedOn: b.OpenedOn}
 	st, err := h.Stations.CreateStation(r.Context(), in)
 	if err != nil {
 		return 0, nil, err
@@ -84,11 +136,12 @@ func (h *Handlers) SetOpeningHours(w http.ResponseWriter, r *http.Request) (int,
 }
 
 func (h *Handlers) CreateArea(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.AreaInput
-	if err := decode(r, &in); err != nil {
+	var b areaBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
-	return created(h.Stations.CreateArea(r.Context(), core.PathID(r, "id"), in))
+	a, err := h.Stations.CreateArea(r.Context(), core.PathID(r, "id"), guli.AreaInput{Name: b.Name, Committee: b.Committee})
+	return created(view(a, err, viewArea))
 }
 
 func (h *Handlers) ListAreas(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -97,15 +150,16 @@ func (h *Handlers) ListAreas(w http.ResponseWriter, r *http.Request) (int, any, 
 		return 0, nil, err
 	}
 	page, err := h.Stations.Areas(r.Context(), opts)
-	return listOf(page, err, func(a *guli.Area) *guli.Area { return a })
+	return listOf(page, err, viewArea)
 }
 
 func (h *Handlers) CreateRoom(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.RoomInput
-	if err := decode(r, &in); err != nil {
+	var b roomBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
-	return created(h.Stations.CreateRoom(r.Context(), core.PathID(r, "id"), in))
+	rm, err := h.Stations.CreateRoom(r.Context(), core.PathID(r, "id"), guli.RoomInput{Name: b.Name, Capacity: b.Capacity})
+	return created(view(rm, err, viewRoom))
 }
 
 // SetBookingRules changes how residents may book the station's rooms.

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -10,16 +11,51 @@ import (
 	"guli/web/core"
 )
 
+// visitView is a visit counted at the desk or at the door; user_id only
+// when the visitor is named.
+type visitView struct {
+	ID        core.WireID `json:"id"`
+	StationID core.WireID `json:"station_id"`
+	UserID    core.WireID `json:"user_id,omitempty"`
+	Count     int         `json:"count"`
+	Purpose   string      `json:"purpose"`
+	Day       guli.Date   `json:"day"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+func viewVisit(v *guli.Visit) visitView {
+	return visitView{ID: core.WireID(v.ID), StationID: core.WireID(v.StationID), UserID: core.WireID(v.UserID),
+		Count: v.Count, Purpose: v.Purpose, Day: v.Day, CreatedAt: v.CreatedAt}
+}
+
+// visitBody is walk-in visitors as the desk sends them.
+type visitBody struct {
+	Count   *int        `json:"count"`
+	UserID  core.WireID `json:"user_id"`
+	Purpose string      `json:"purpose"`
+}
+
 func (h *Handlers) RecordVisit(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var in guli.VisitInput
-	if err := decode(r, &in); err != nil {
+	var b visitBody
+	if err := decode(r, &b); err != nil {
 		return 0, nil, err
 	}
-	return created(h.Visits.RecordVisit(r.Context(), core.PathID(r, "id"), in))
+	v, err := h.Visits.RecordVisit(r.Context(), core.PathID(r, "id"), guli.VisitInput{Count: b.Count, UserID: guli.ID(b.UserID), Purpose: b.Purpose})
+	return created(view(v, err, viewVisit))
+}
+
+// checkinCodeView is the door's code of the day.
+type checkinCodeView struct {
+	Code      string    `json:"code"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 func (h *Handlers) CheckinCode(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	return ok(h.Visits.CheckinCode(r.Context(), core.PathID(r, "id")))
+	code, err := h.Visits.CheckinCode(r.Context(), core.PathID(r, "id"))
+	return ok(view(code, err, func(c *guli.CheckinCode) checkinCodeView {
+		return checkinCodeView{Code: c.Code, Token: c.Token, ExpiresAt: c.ExpiresAt}
+	}))
 }
 
 // checkinURL is what the door's QR code holds: the check-in page with the
@@ -56,5 +92,6 @@ func (h *Handlers) Checkin(w http.ResponseWriter, r *http.Request) (int, any, er
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	return created(h.Visits.CheckIn(r.Context(), core.PathID(r, "id"), body.Code))
+	v, err := h.Visits.CheckIn(r.Context(), core.PathID(r, "id"), body.Code)
+	return created(view(v, err, viewVisit))
 }

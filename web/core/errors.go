@@ -16,7 +16,7 @@ import (
 // place the mapping lives.
 func StatusOf(code string) int {
 	switch code {
-	case guli.ECBadJSON, ECBadRequest:
+	case ECBadJSON, ECBadRequest:
 		return http.StatusBadRequest
 	case guli.ECUnauthenticated, guli.ECInvalidCredentials:
 		return http.StatusUnauthorized

@@ -16,6 +16,9 @@ import (
 // UTF-8 or a control character in the path.
 const ECBadRequest = "bad_request"
 
+// ECBadJSON refuses an API request whose body is not a JSON object.
+const ECBadJSON = "bad_json"
+
 // RefuseText answers 422 naming the field that holds text Guli refuses.
 func (s *Core) RefuseText(w http.ResponseWriter, r *http.Request, field string) {
 	err := guli.Invalid(field, guli.FRInvalidText)

@@ -8,7 +8,7 @@ import (
 
 // NotificationView is a notification in the reader's language.
 type NotificationView struct {
-	ID        guli.ID   `json:"id"`
+	ID        WireID    `json:"id"`
 	Kind      string    `json:"kind"`
 	Title     string    `json:"title"`
 	Body      string    `json:"body"`
@@ -24,7 +24,7 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		when = s.Catalog.T(lang, "format.datetime", int(n.Params.Start.Month()), n.Params.Start.Day(),
 			n.Params.Start.Hour(), n.Params.Start.Minute())
 	}
-	return NotificationView{ID: n.ID, Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read,
+	return NotificationView{ID: WireID(n.ID), Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read,
 		Title: s.Catalog.T(lang, "notify."+n.Kind+".title", n.Params.ActivityTitle),
 		Body:  s.Catalog.T(lang, "notify."+n.Kind+".body", n.Params.ActivityTitle, when)}
 }

@@ -1,0 +1,207 @@
+package web_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+var updateWire = flag.Bool("update", false, "write the wire golden files under testdata/wire")
+
+// Values that differ from run to run, and what each becomes in the golden
+// files. Each placeholder keeps the value's JSON type and the shape that
+// clients read (a time keeps its fraction and zone), so only the value
+// itself is left out of the comparison.
+var (
+	wireTime     = regexp.MustCompile(`"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})"`)
+	wireDate     = regexp.MustCompile(`"\d{4}-\d{2}-\d{2}"`)
+	wireID       = regexp.MustCompile(`"\d{1,9}"`)
+	wireSecret   = regexp.MustCompile(`"(token|device_token|url|next_cursor)":"[^"]*"|"(code)":"\d+"`)
+	wireMonthDay = regexp.MustCompile(`\d{1,2}月\d{1,2}日`)
+	pathDate     = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	pathID       = regexp.MustCompile(`([/=])\d{1,9}\b`)
+)
+
+func normalisePath(path string) string {
+	return pathID.ReplaceAllString(pathDate.ReplaceAllString(path, "<date>"), "$1<id>")
+}
+
+func normaliseWire(body string) string {
+	body = wireSecret.ReplaceAllString(body, `"$1$2":"<$1$2>"`)
+	body = wireTime.ReplaceAllStringFunc(body, func(s string) string {
+		m := wireTime.FindStringSubmatch(s)
+		frac := ""
+		if m[1] != "" {
+			frac = ".frac"
+		}
+		return `"<time` + frac + m[2] + `>"`
+	})
+	body = wireDate.ReplaceAllString(body, `"<date>"`)
+	body = wireID.ReplaceAllString(body, `"<id>"`)
+	return wireMonthDay.ReplaceAllString(body, "M月D日")
+}
+
+// TestWireFormat pins the bytes of every JSON answer of the API, as
+// docs/openapi.yaml promises them, so a change of the types behind them
+// cannot change what clients read. Run with -update to write the golden
+// files after a change of the contract that was meant.
+func TestWireFormat(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	st := srv.Station.ID.String()
+	area := srv.Station.Areas[0].ID.String()
+	room := srv.Station.Rooms[0].ID.String()
+	admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+
+	n := 0
+	send := func(name, method, path, token string, body any) *testserver.Response {
+		t.Helper()
+		n++
+		r := srv.Do(t, method, path, token, body)
+		got := fmt.Sprintf("%s %s\n%d\n%s\n", method, normalisePath(path), r.Status, normaliseWire(string(r.Body)))
+		file := filepath.Join("testdata", "wire", fmt.Sprintf("%02d-%s.txt", n, name))
+		if *updateWire {
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		want, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatalf("%s: %v (run with -update to write it)", name, err)
+		}
+		if got != string(want) {
+			t.Errorf("%s changed on the wire:\n got %s\nwant %s", name, got, want)
+		}
+		return r
+	}
+	id := func(r *testserver.Response, keys ...string) string {
+		t.Helper()
+		m := r.JSON(t)
+		for _, k := range keys[:len(keys)-1] {
+			m = m[k].(map[string]any)
+		}
+		return m[keys[len(keys)-1]].(string)
+	}
+
+	// Accounts.
+	reg := send("register", "POST", "/api/v1/auth/register", "", map[string]any{
+		"name": "金婚纪念", "phone": "13912345678", "password": "password-13912345678", "area_id": area, "birth_year": 1948})
+	newcomer := id(reg, "user", "id")
+	send("register-invalid", "POST", "/api/v1/auth/register", "", map[string]any{"name": "", "area_id": 7})
+	newcomerToken := send("login", "POST", "/api/v1/auth/login", "", map[string]any{"phone": "13912345678", "password": "password-13912345678"}).JSON(t)["token"].(string)
+	send("login-wrong", "POST", "/api/v1/auth/login", "", map[string]any{"phone": "13912345678", "password": "wrong"})
+	send("me", "GET", "/api/v1/me", resident, nil)
+	send("me-unauthenticated", "GET", "/api/v1/me", "", nil)
+	send("update-me", "PATCH", "/api/v1/me", resident, map[string]any{"birth_year": 1950, "emergency_contact": map[string]any{"name": "李芳", "phone": "13900000008"}})
+	send("update-me-bad-type", "PATCH", "/api/v1/me", resident, map[string]any{"emergency_contact": 3})
+	send("volunteer-profile", "PUT", "/api/v1/me/volunteer-profile", talent, map[string]any{
+		"skills": []string{"tech", "companion"}, "area_ids": []string{area}, "availability": map[string][]string{"sat": {"09:00-12:00"}}})
+	kept := id(send("create-user", "POST", "/api/v1/users", staff, map[string]any{"name": "金阿婆", "area_id": area, "birth_year": 1940}), "id")
+	send("find-users", "GET", "/api/v1/users?q=金", staff, nil)
+	send("user-as-staff", "GET", "/api/v1/users/"+newcomer, staff, nil)
+	send("user-as-resident", "GET", "/api/v1/users/"+newcomer, resident, nil)
+	send("user-staff-member", "GET", "/api/v1/users/"+id(srv.Do(t, "GET", "/api/v1/me", staff, nil), "id"), admin, nil)
+	send("set-roles", "PUT", "/api/v1/users/"+newcomer+"/roles", admin, map[string]any{"roles": []string{"resident", "volunteer"}})
+	send("reset-code", "POST", "/api/v1/users/"+newcomer+"/password-reset", staff, nil)
+	send("audit", "GET", "/api/v1/audit?limit=3&user_id="+newcomer, admin, nil)
+	send("audit-forbidden", "GET", "/api/v1/audit", staff, nil)
+
+	// Stations, areas, rooms.
+	other := send("create-station", "POST", "/api/v1/stations", admin, map[string]any{"name": "顾里二站", "address": "顾里路 2 号",
+		"opening_hours": map[string][]string{"sat": {"09:00-12:00", "13:30-17:00"}}, "opened_on": "2024-05-01"})
+	send("stations", "GET", "/api/v1/stations", "", nil)
+	send("station", "GET", "/api/v1/stations/"+st, "", nil)
+	send("station-empty", "GET", "/api/v1/stations/"+id(other, "id"), "", nil)
+	send("station-not-found", "GET", "/api/v1/stations/99999", "", nil)
+	send("opening-hours", "PUT", "/api/v1/stations/"+st+"/opening-hours", staff, map[string]any{"opening_hours": map[string][]string{
+		"mon": {"09:00-17:00"}, "tue": {"09:00-17:00"}, "wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}})
+	send("booking-rules", "PUT", "/api/v1/stations/"+st+"/booking-rules", staff, map[string]any{"max_days_ahead": 60, "max_minutes": 240, "max_future_bookings": 20})
+	send("create-area", "POST", "/api/v1/stations/"+st+"/areas", admin, map[string]any{"name": "新小区", "committee": "新小区居委会"})
+	send("areas", "GET", "/api/v1/areas", "", nil)
+	send("create-room", "POST", "/api/v1/stations/"+st+"/rooms", staff, map[string]any{"name": "阅览室", "capacity": 8})
+	closed := nextOpen(time.Sunday, "00:00").AddDate(0, 0, 7).Format("2006-01-02")
+	send("add-closure", "POST", "/api/v1/stations/"+st+"/closures", staff, map[string]any{"date": closed, "reason": "设备检修"})
+	send("closures", "GET", "/api/v1/stations/"+st+"/closures", "", nil)
+
+	// Visits and the door check-in.
+	send("record-visit", "POST", "/api/v1/stations/"+st+"/visits", staff, map[string]any{"count": 2, "purpose": "health_check"})
+	send("record-named-visit", "POST", "/api/v1/stations/"+st+"/visits", staff, map[string]any{"user_id": newcomer, "purpose": "consultation"})
+	code := send("checkin-code", "GET", "/api/v1/stations/"+st+"/checkin-code", staff, nil).JSON(t)["code"].(string)
+	send("checkin", "POST", "/api/v1/stations/"+st+"/checkin", resident, map[string]any{"code": code})
+	send("checkin-bad-code", "POST", "/api/v1/stations/"+st+"/checkin", resident, map[string]any{"code": "not-a-code"})
+
+	// Activities.
+	talentID := id(srv.Do(t, "GET", "/api/v1/me", talent, nil), "id")
+	act := send("create-activity", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "title": "金婚纪念合唱", "description": "老歌新唱",
+		"category": "class", "start": rfc(nextOpen(time.Saturday, "09:30")), "end": rfc(nextOpen(time.Saturday, "11:00")), "capacity": 1,
+		"room_id": room, "host_id": talentID, "age_rule": map[string]any{"emergency_contact_from_age": 90}})
+	activity := act.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+	send("create-series", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "title": "金婚纪念讲座",
+		"category": "event", "start": rfc(nextOpen(time.Sunday, "14:00")), "end": rfc(nextOpen(time.Sunday, "15:00")), "repeat": map[string]any{"weekly_count": 2}})
+	send("create-activity-wrong-type", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "capacity": "many"})
+	send("create-activity-invalid", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "start": "tomorrow", "category": "party"})
+	send("activities", "GET", "/api/v1/activities?q=金婚纪念", "", nil)
+	send("activities-page", "GET", "/api/v1/activities?q=金婚纪念&limit=1", "", nil)
+	send("register-for-activity", "POST", "/api/v1/activities/"+activity+"/registrations", newcomerToken, nil)
+	send("register-waitlisted", "POST", "/api/v1/activities/"+activity+"/registrations", staff, nil)
+	// An id may come as a number.
+	send("register-for-someone", "POST", "/api/v1/activities/"+activity+"/registrations", staff, map[string]any{"user_id": json.Number(kept)})
+	send("activity-anonymous", "GET", "/api/v1/activities/"+activity, "", nil)
+	send("activity-signed-in", "GET", "/api/v1/activities/"+activity, newcomerToken, nil)
+	send("activity-waitlisted", "GET", "/api/v1/activities/"+activity, staff, nil)
+	send("activity-not-registered", "GET", "/api/v1/activities/"+activity, admin, nil)
+	send("registrations", "GET", "/api/v1/activities/"+activity+"/registrations", staff, nil)
+	send("attendance", "POST", "/api/v1/activities/"+activity+"/attendance", staff, map[string]any{"user_id": newcomer})
+	send("my-activities", "GET", "/api/v1/me/activities", newcomerToken, nil)
+	send("my-activities-waitlisted", "GET", "/api/v1/me/activities", staff, nil)
+	send("calendar-feed", "GET", "/api/v1/me/calendar", resident, nil)
+	send("calendar-feed-new", "POST", "/api/v1/me/calendar", resident, nil)
+
+	// Room bookings.
+	start := nextOpen(time.Thursday, "13:00")
+	booking := send("book", "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"})
+	send("book-invalid", "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": "soon", "purpose": 3})
+	window := "?from=" + start.Format("2006-01-02") + "&to=" + start.AddDate(0, 0, 1).Format("2006-01-02")
+	send("bookings-anonymous", "GET", "/api/v1/rooms/"+room+"/bookings"+window, "", nil)
+	send("bookings-booker", "GET", "/api/v1/rooms/"+room+"/bookings"+window, resident, nil)
+	send("bookings-staff", "GET", "/api/v1/rooms/"+room+"/bookings"+window, staff, nil)
+	send("cancel-booking", "DELETE", "/api/v1/bookings/"+id(booking, "id"), resident, nil)
+
+	// Health checks.
+	send("measure-temperature", "POST", "/api/v1/health-measurements", staff, map[string]any{"user_id": newcomer, "kind": "temperature", "celsius": 36.6})
+	send("measure-pressure", "POST", "/api/v1/health-measurements", staff, map[string]any{"user_id": newcomer, "kind": "blood_pressure",
+		"systolic": 130, "diastolic": 85, "pulse": 72, "station_id": st})
+	send("measurements", "GET", "/api/v1/users/"+newcomer+"/health-measurements", newcomerToken, nil)
+
+	// Notifications: cancelling the activity tells those registered.
+	send("cancel-activity", "DELETE", "/api/v1/activities/"+activity, staff, nil)
+	send("notifications", "GET", "/api/v1/me/notifications", newcomerToken, nil)
+	send("mark-read", "POST", "/api/v1/me/notifications/read", newcomerToken, map[string]any{"ids": []string{}})
+
+	// Answers without a body, and the bodies of requests whose success has none.
+	send("cancel-registration", "DELETE", "/api/v1/activities/"+activity+"/registrations/me", staff, nil)
+	send("remove-closure", "DELETE", "/api/v1/stations/"+st+"/closures/"+closed, staff, nil)
+	send("set-roles-bad-station", "PUT", "/api/v1/users/"+newcomer+"/roles", admin, map[string]any{"roles": []string{"staff"}, "station_ids": []any{true}})
+	send("sms-code", "POST", "/api/v1/auth/sms-code", "", map[string]any{"phone": "13912345678"})
+	send("change-password-wrong", "PUT", "/api/v1/me/password", newcomerToken, map[string]any{"current_password": "wrong", "new_password": "a-new-password-9"})
+	send("change-password", "PUT", "/api/v1/me/password", newcomerToken, map[string]any{"current_password": "password-13912345678", "new_password": "a-new-password-9"})
+	send("reset-wrong-code", "POST", "/api/v1/auth/reset", "", map[string]any{"phone": "13912345678", "code": "000000", "new_password": "another-password-8"})
+	resetCode := id(srv.Do(t, "POST", "/api/v1/users/"+newcomer+"/password-reset", staff, nil), "code")
+	send("reset", "POST", "/api/v1/auth/reset", "", map[string]any{"phone": "13912345678", "code": resetCode, "new_password": "another-password-8"})
+	send("logout", "POST", "/api/v1/auth/logout", resident, nil)
+	send("logout-all", "POST", "/api/v1/auth/logout-all", talent, nil)
+}
