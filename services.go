@@ -13,6 +13,7 @@ type Services struct {
 	Visits        VisitService
 	Health        HealthService
 	Notifications NotificationService
+	Help          HelpService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

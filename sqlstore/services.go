@@ -27,6 +27,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Visits:        NewVisits(db),
 		Health:        NewHealth(db),
 		Notifications: NewNotifications(db),
+		Help:          NewHelp(db),
 		Now:           db.Now,
 	}
 }

@@ -1,0 +1,211 @@
+package guli
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Mutual aid (邻里互助): a resident asks for help, a volunteer claims the
+// request, does it and says how long it took, and the resident confirms;
+// the time bank then credits the volunteer the minutes, once.
+//
+//	open → claimed → done → confirmed
+//	open, claimed → cancelled
+//	claimed → open (released)
+
+// The states of a help request.
+const (
+	HelpOpen      = "open"
+	HelpClaimed   = "claimed"
+	HelpDone      = "done"
+	HelpConfirmed = "confirmed"
+	HelpCancelled = "cancelled"
+)
+
+// Error codes of mutual aid.
+const (
+	ECNotOpen        = "not_open"
+	ECOwnRequest     = "own_request"
+	ECNotDone        = "not_done"
+	ECNotCancellable = "not_cancellable"
+)
+
+// HelpOverdue is how long a request may stay open without a volunteer
+// before staff are shown it.
+const HelpOverdue = 48 * time.Hour
+
+// The bounds of a service's length, in minutes: a day at most.
+const (
+	MinServiceMinutes = 1
+	MaxServiceMinutes = 24 * 60
+)
+
+// HelpRequest is a resident's request for help.
+type HelpRequest struct {
+	ID          ID
+	StationID   ID // the requester's home station; staff of it look after the request
+	RequesterID ID
+	Requester   string // the requester's name
+	AreaID      ID     // the requester's area, 0 when they have none
+	Title       string
+	Description string
+	Category    string
+	NeededBy    time.Time // zero: whenever someone can
+	Status      string
+	VolunteerID ID // the claimer, 0 while nobody has claimed it
+	Volunteer   string
+	Minutes     int // how long the service took, once done
+	Rating      int // 1..5, 0 when none was given
+	Comment     string
+	FiledBy     ID // staff who filed it on the requester's behalf, 0 for the requester
+	CreatedAt   time.Time
+	ClaimedAt   time.Time
+	DoneAt      time.Time
+	ConfirmedAt time.Time
+}
+
+// HelpRequestInput asks for help. OnBehalfOf is the resident staff file it
+// for; 0 for oneself.
+type HelpRequestInput struct {
+	Title       string
+	Description string
+	Category    string
+	NeededBy    time.Time
+	OnBehalfOf  ID
+}
+
+// Validate checks what needs no database.
+func (in *HelpRequestInput) Validate(now time.Time) error {
+	p := Problems{}
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	switch {
+	case in.Title == "":
+		p.Add("title", FRRequired)
+	case utf8.RuneCountInString(in.Title) > 100:
+		p.Add("title", FRTooLong)
+	}
+	if utf8.RuneCountInString(in.Description) > 2000 {
+		p.Add("description", FRTooLong)
+	}
+	switch {
+	case in.Category == "":
+		p.Add("category", FRRequired)
+	case !slices.Contains(HelpCategories, in.Category):
+		p.Add("category", FRInvalid)
+	}
+	if !in.NeededBy.IsZero() && (!PlausibleTime(in.NeededBy) || in.NeededBy.Before(now.Add(-24*time.Hour))) {
+		p.Add("needed_by", FROutOfRange)
+	}
+	return p.Err()
+}
+
+// CheckClaim says whether actor may claim the request: volunteers, not
+// their own, only while it is open.
+func (h *HelpRequest) CheckClaim(actor *User) error {
+	switch {
+	case actor == nil:
+		return Errorf(ECUnauthenticated)
+	case !actor.Has(RoleVolunteer):
+		return Errorf(ECForbidden)
+	case actor.ID == h.RequesterID:
+		return Errorf(ECOwnRequest)
+	case h.Status != HelpOpen:
+		return Errorf(ECNotOpen)
+	}
+	return nil
+}
+
+// CheckRelease says whether actor may give the request back: its claimer,
+// while it is claimed.
+func (h *HelpRequest) CheckRelease(actor *User) error {
+	switch {
+	case actor == nil:
+		return Errorf(ECUnauthenticated)
+	case h.VolunteerID != actor.ID:
+		return Errorf(ECForbidden)
+	case h.Status != HelpClaimed:
+		return Errorf(ECNotOpen)
+	}
+	return nil
+}
+
+// CheckDone says whether actor may mark the request done after minutes of
+// service: its claimer, while it is claimed.
+func (h *HelpRequest) CheckDone(actor *User, minutes int) error {
+	if err := h.CheckRelease(actor); err != nil {
+		return err
+	}
+	if minutes < MinServiceMinutes || minutes > MaxServiceMinutes {
+		return Invalid("minutes", FROutOfRange)
+	}
+	return nil
+}
+
+// CheckConfirm says whether actor may confirm the service: the requester,
+// or staff of the request's station, once it is done.
+func (h *HelpRequest) CheckConfirm(actor *User, rating int) error {
+	switch {
+	case actor == nil:
+		return Errorf(ECUnauthenticated)
+	case actor.ID != h.RequesterID && !actor.WorksAt(h.StationID):
+		return Errorf(ECForbidden)
+	case rating < 0 || rating > 5:
+		return Invalid("rating", FROutOfRange)
+	case h.Status != HelpDone:
+		return Errorf(ECNotDone)
+	}
+	return nil
+}
+
+// CheckCancel says whether actor may withdraw the request: the requester,
+// or staff of its station, before it is done.
+func (h *HelpRequest) CheckCancel(actor *User) error {
+	switch {
+	case actor == nil:
+		return Errorf(ECUnauthenticated)
+	case actor.ID != h.RequesterID && !actor.WorksAt(h.StationID):
+		return Errorf(ECForbidden)
+	case h.Status != HelpOpen && h.Status != HelpClaimed:
+		return Errorf(ECNotCancellable)
+	}
+	return nil
+}
+
+// SeesRequesterContact reports whether viewer may see the requester's
+// phone and exact address: the requester, the claimer, and staff of the
+// request's station.
+func (h *HelpRequest) SeesRequesterContact(viewer *User) bool {
+	if viewer == nil || viewer.ID == 0 {
+		return false
+	}
+	return viewer.ID == h.RequesterID || (h.VolunteerID != 0 && viewer.ID == h.VolunteerID) || viewer.WorksAt(h.StationID)
+}
+
+// Overdue reports whether the request has waited too long for a volunteer.
+func (h *HelpRequest) Overdue(now time.Time) bool {
+	return h.Status == HelpOpen && now.Sub(h.CreatedAt) > HelpOverdue
+}
+
+// HelpFilter narrows a list of help requests.
+type HelpFilter struct {
+	Status string // one of the states, or "" for all
+	Mine   bool   // asked by or claimed by the reader
+}
+
+// HelpService runs mutual aid. Invariant: a request is claimed by at most
+// one volunteer at a time, and a confirmed service credits its volunteer
+// once.
+type HelpService interface {
+	AskForHelp(ctx context.Context, in HelpRequestInput) (*HelpRequest, error)
+	HelpRequest(ctx context.Context, id ID) (*HelpRequest, error)
+	HelpRequests(ctx context.Context, f HelpFilter, opts ListOptions) (Page[*HelpRequest], error)
+	Claim(ctx context.Context, id ID) (*HelpRequest, error)
+	Release(ctx context.Context, id ID) (*HelpRequest, error)
+	Done(ctx context.Context, id ID, minutes int) (*HelpRequest, error)
+	Confirm(ctx context.Context, id ID, rating int, comment string) (*HelpRequest, error)
+	CancelHelp(ctx context.Context, id ID) (*HelpRequest, error)
+}

@@ -1,0 +1,117 @@
+package guli_test
+
+import (
+	"testing"
+	"time"
+
+	"guli"
+)
+
+func TestHelpRequestFlow(t *testing.T) {
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
+	volunteer := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	other := &guli.User{ID: 10, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
+	req := func(status string, volunteer guli.ID) *guli.HelpRequest {
+		return &guli.HelpRequest{ID: 5, StationID: 1, RequesterID: 8, Status: status, VolunteerID: volunteer}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"a volunteer claims an open request", req(guli.HelpOpen, 0).CheckClaim(volunteer), ""},
+		{"a resident who is no volunteer", req(guli.HelpOpen, 0).CheckClaim(resident), guli.ECForbidden},
+		{"a volunteer claims their own", (&guli.HelpRequest{RequesterID: 9, Status: guli.HelpOpen}).CheckClaim(volunteer), guli.ECOwnRequest},
+		{"a second claim", req(guli.HelpClaimed, 9).CheckClaim(other), guli.ECNotOpen},
+		{"nobody signed in", req(guli.HelpOpen, 0).CheckClaim(nil), guli.ECUnauthenticated},
+		{"the claimer releases", req(guli.HelpClaimed, 9).CheckRelease(volunteer), ""},
+		{"someone else releases", req(guli.HelpClaimed, 9).CheckRelease(other), guli.ECForbidden},
+		{"the claimer is done", req(guli.HelpClaimed, 9).CheckDone(volunteer, 90), ""},
+		{"no minutes", req(guli.HelpClaimed, 9).CheckDone(volunteer, 0), guli.ECValidation},
+		{"more than a day", req(guli.HelpClaimed, 9).CheckDone(volunteer, 1441), guli.ECValidation},
+		{"done twice", req(guli.HelpDone, 9).CheckDone(volunteer, 30), guli.ECNotOpen},
+		{"the requester confirms", req(guli.HelpDone, 9).CheckConfirm(resident, 5), ""},
+		{"staff of the station confirm", req(guli.HelpDone, 9).CheckConfirm(staff, 0), ""},
+		{"staff of another station", req(guli.HelpDone, 9).CheckConfirm(elsewhere, 0), guli.ECForbidden},
+		{"the volunteer confirms their own work", req(guli.HelpDone, 9).CheckConfirm(volunteer, 5), guli.ECForbidden},
+		{"confirmed before it is done", req(guli.HelpClaimed, 9).CheckConfirm(resident, 5), guli.ECNotDone},
+		{"confirmed twice", req(guli.HelpConfirmed, 9).CheckConfirm(resident, 5), guli.ECNotDone},
+		{"a rating of six", req(guli.HelpDone, 9).CheckConfirm(resident, 6), guli.ECValidation},
+		{"the requester cancels a claimed one", req(guli.HelpClaimed, 9).CheckCancel(resident), ""},
+		{"cancelled once done", req(guli.HelpDone, 9).CheckCancel(resident), guli.ECNotCancellable},
+		{"a volunteer cancels", req(guli.HelpOpen, 0).CheckCancel(volunteer), guli.ECForbidden},
+	}
+	for _, tt := range tests {
+		if got := codeOf(tt.err); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestWhoSeesTheRequestersContact(t *testing.T) {
+	h := &guli.HelpRequest{StationID: 1, RequesterID: 8, VolunteerID: 9}
+	for _, tt := range []struct {
+		name   string
+		viewer *guli.User
+		want   bool
+	}{
+		{"the requester", &guli.User{ID: 8}, true},
+		{"the claimer", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleVolunteer}}, true},
+		{"another volunteer", &guli.User{ID: 10, Roles: []guli.Role{guli.RoleVolunteer}}, false},
+		{"staff of the station", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}, true},
+		{"staff elsewhere", &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false},
+		{"nobody", nil, false},
+	} {
+		if got := h.SeesRequesterContact(tt.viewer); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if (&guli.HelpRequest{VolunteerID: 0}).SeesRequesterContact(&guli.User{ID: 0}) {
+		t.Error("an unclaimed request shows the contact to a user without id")
+	}
+}
+
+func TestHelpRequestInputAndOverdue(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		in   guli.HelpRequestInput
+		want string
+	}{
+		{"valid", guli.HelpRequestInput{Title: " 帮忙取药 ", Category: "errand", NeededBy: now.Add(3 * time.Hour)}, ""},
+		{"empty", guli.HelpRequestInput{}, "category:required title:required"},
+		{"an unknown category", guli.HelpRequestInput{Title: "修水管", Category: "plumbing"}, "category:invalid"},
+		{"needed long ago", guli.HelpRequestInput{Title: "修水管", Category: "repair", NeededBy: now.AddDate(0, 0, -3)}, "needed_by:out_of_range"},
+	} {
+		if got := fieldsOf(tt.in.Validate(now)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	open := &guli.HelpRequest{Status: guli.HelpOpen, CreatedAt: now.Add(-49 * time.Hour)}
+	claimed := &guli.HelpRequest{Status: guli.HelpClaimed, CreatedAt: now.Add(-49 * time.Hour)}
+	fresh := &guli.HelpRequest{Status: guli.HelpOpen, CreatedAt: now.Add(-47 * time.Hour)}
+	if !open.Overdue(now) || claimed.Overdue(now) || fresh.Overdue(now) {
+		t.Error("overdue: open 49 h should be, claimed or 47 h not")
+	}
+}
+
+func TestCheckWithdrawal(t *testing.T) {
+	for _, tt := range []struct {
+		name             string
+		balance, minutes int
+		fund             bool
+		want             string
+	}{
+		{"within the balance", 60, 60, false, ""},
+		{"more than the balance", 59, 60, false, guli.ECInsufficientBalance},
+		{"the fund goes below zero", 0, 120, true, ""},
+		{"nothing", 60, 0, false, guli.ECValidation},
+		{"negative", 60, -5, false, guli.ECValidation},
+	} {
+		if got := codeOf(guli.CheckWithdrawal(tt.balance, tt.minutes, tt.fund)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,282 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"guli"
+)
+
+// Help implements guli.HelpService. Every change of a request locks its
+// row first, so the state it decides on is the state it writes: two
+// volunteers claiming at once find one of them first, and a service
+// confirmed twice at once is credited once (and the ledger's unique
+// help_id refuses a second credit even so).
+type Help struct {
+	db *DB
+}
+
+// NewHelp returns the mutual-aid service of db.
+func NewHelp(db *DB) *Help { return &Help{db: db} }
+
+var _ guli.HelpService = (*Help)(nil)
+
+const helpColumns = `h.id, h.station_id, h.requester_id, r.name, COALESCE(r.area_id, 0), h.title, h.description, h.category,
+	h.needed_by, h.status, COALESCE(h.volunteer_id, 0), COALESCE(v.name, ''), h.minutes, h.rating, h.comment,
+	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone`
+
+const helpFrom = `
+	FROM help_requests h
+	JOIN users r ON r.id = h.requester_id
+	JOIN stations s ON s.id = h.station_id
+	LEFT JOIN users v ON v.id = h.volunteer_id`
+
+func scanHelp(row interface{ Scan(...any) error }) (*guli.HelpRequest, error) {
+	var h guli.HelpRequest
+	var id, station, requester, area, volunteer, filed, created int64
+	var neededBy, claimed, done, confirmed sql.NullInt64
+	var tz string
+	err := row.Scan(&id, &station, &requester, &h.Requester, &area, &h.Title, &h.Description, &h.Category,
+		&neededBy, &h.Status, &volunteer, &h.Volunteer, &h.Minutes, &h.Rating, &h.Comment,
+		&filed, &created, &claimed, &done, &confirmed, &tz)
+	if err != nil {
+		return nil, err
+	}
+	loc := guli.Zone(tz)
+	at := func(v sql.NullInt64) time.Time {
+		if !v.Valid {
+			return time.Time{}
+		}
+		return fromMS(v.Int64).In(loc)
+	}
+	h.ID, h.StationID, h.RequesterID, h.AreaID = guli.ID(id), guli.ID(station), guli.ID(requester), guli.ID(area)
+	h.VolunteerID, h.FiledBy, h.CreatedAt = guli.ID(volunteer), guli.ID(filed), fromMS(created).In(loc)
+	h.NeededBy, h.ClaimedAt, h.DoneAt, h.ConfirmedAt = at(neededBy), at(claimed), at(done), at(confirmed)
+	return &h, nil
+}
+
+// AskForHelp posts a request, for oneself or, by staff, for a resident of
+// their stations (audited).
+func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.HelpRequest, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.db.now()
+	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	requester := actor.ID
+	if in.OnBehalfOf != 0 && in.OnBehalfOf != actor.ID {
+		if !actor.IsStaff() {
+			return nil, guli.Errorf(guli.ECForbidden)
+		}
+		requester = in.OnBehalfOf
+	}
+	var id guli.ID
+	err = s.db.tx(ctx, func(q runner) error {
+		person, err := personIn(ctx, q, requester)
+		if isNotFound(err) && requester != actor.ID {
+			return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
+		}
+		if err != nil {
+			return err
+		}
+		station := person.HomeStation
+		if requester != actor.ID {
+			if !actor.SeesPrivateDataOf(person) {
+				return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
+			}
+			if station == 0 || !actor.WorksAt(station) {
+				station = firstOf(actor.StaffStations)
+			}
+		}
+		if station == 0 {
+			// Someone with no area: the first station looks after them.
+			if err := q.row(ctx, "SELECT MIN(id) FROM stations").Scan(&station); err != nil {
+				return err
+			}
+		}
+		var neededBy sql.NullInt64
+		if !in.NeededBy.IsZero() {
+			neededBy = sql.NullInt64{Int64: ms(in.NeededBy), Valid: true}
+		}
+		filed := guli.ID(0)
+		if requester != actor.ID {
+			filed = actor.ID
+		}
+		id, err = q.insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, station, requester, in.Title, in.Description, in.Category, neededBy, guli.HelpOpen, nullID(filed), ms(now))
+		if err != nil {
+			return err
+		}
+		if filed != 0 {
+			return audit(ctx, q, now, actor, "help.file_on_behalf", requester, id.String())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.load(ctx, s.db.read(), id)
+}
+
+// firstOf is the first id of a list, 0 when it is empty.
+func firstOf(ids []guli.ID) guli.ID {
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[0]
+}
+
+func (s *Help) load(ctx context.Context, q runner, id guli.ID) (*guli.HelpRequest, error) {
+	h, err := scanHelp(q.row(ctx, "SELECT "+helpColumns+helpFrom+" WHERE h.id = ?", id))
+	return h, s.db.mapErr(notFound(err))
+}
+
+// HelpRequest returns one request; anyone signed in reads it.
+func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
+	if _, err := guli.RequireUser(ctx); err != nil {
+		return nil, err
+	}
+	return s.load(ctx, s.db.read(), id)
+}
+
+// HelpRequests lists requests, newest first: all of them, by status, or
+// the reader's own (asked or claimed).
+func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.ListOptions) (guli.Page[*guli.HelpRequest], error) {
+	var page guli.Page[*guli.HelpRequest]
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return page, err
+	}
+	before, err := newestFirst(opts.Cursor)
+	if err != nil {
+		return page, err
+	}
+	where, args := []string{"h.id < ?"}, []any{before}
+	if f.Status != "" {
+		switch f.Status {
+		case guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled:
+		default:
+			return page, guli.Invalid("status", guli.FRInvalid)
+		}
+		where, args = append(where, "h.status = ?"), append(args, f.Status)
+	}
+	if f.Mine {
+		where, args = append(where, "(h.requester_id = ? OR h.volunteer_id = ?)"), append(args, me.ID, me.ID)
+	}
+	limit := opts.PageSize()
+	page.Items, err = list(ctx, s.db.read(), scanHelp,
+		"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
+}
+
+// change locks a request, lets decide check it against the actor and
+// write the change, and returns the request as it then is.
+func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *guli.HelpRequest
+	err = s.db.tx(ctx, func(q runner) error {
+		var locked int64
+		if err := q.row(ctx, "SELECT id FROM help_requests WHERE id = ?"+q.d.forUpdate(), id).Scan(&locked); err != nil {
+			return notFound(err)
+		}
+		h, err := s.load(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if err := decide(q, h, actor, s.db.now()); err != nil {
+			return err
+		}
+		out, err = s.load(ctx, q, id)
+		return err
+	})
+	return out, err
+}
+
+// Claim takes an open request: one volunteer at a time.
+func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
+	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if err := h.CheckClaim(actor); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id)
+		return err
+	})
+}
+
+// Release gives a claimed request back to the open list.
+func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
+	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if err := h.CheckRelease(actor); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id)
+		return err
+	})
+}
+
+// Done records that the claimer did the service, and how long it took.
+func (s *Help) Done(ctx context.Context, id guli.ID, minutes int) (*guli.HelpRequest, error) {
+	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if err := h.CheckDone(actor, minutes); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, minutes = ?, done_at = ? WHERE id = ?", guli.HelpDone, minutes, ms(now), id)
+		return err
+	})
+}
+
+// Confirm closes a done request, by the requester or staff of its station,
+// and credits the volunteer its minutes from the station's fund, once.
+func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment string) (*guli.HelpRequest, error) {
+	comment = strings.TrimSpace(comment)
+	if len([]rune(comment)) > 500 {
+		return nil, guli.Invalid("comment", guli.FRTooLong)
+	}
+	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if err := h.CheckConfirm(actor, rating); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, rating = ?, comment = ?, confirmed_at = ? WHERE id = ?",
+			guli.HelpConfirmed, rating, comment, ms(now), id); err != nil {
+			return err
+		}
+		fund, err := stationFund(ctx, q, h.StationID)
+		if err != nil {
+			return err
+		}
+		volunteer, err := personalAccount(ctx, q, h.VolunteerID)
+		if err != nil {
+			return err
+		}
+		if err := move(ctx, q, now, movement{from: fund, to: volunteer, minutes: h.Minutes, fromKind: guli.EntryIssued,
+			toKind: guli.EntryEarned, memo: h.Title, help: h.ID}); err != nil {
+			return err
+		}
+		if actor.ID != h.RequesterID {
+			return audit(ctx, q, now, actor, "help.confirm_on_behalf", h.RequesterID, h.ID.String())
+		}
+		return nil
+	})
+}
+
+// CancelHelp withdraws a request that is not done yet.
+func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
+	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if err := h.CheckCancel(actor); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id)
+		return err
+	})
+}

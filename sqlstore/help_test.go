@@ -1,0 +1,125 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"guli"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+)
+
+// Invariants 3 and 4: a request is claimed by one volunteer at a time,
+// and a confirmed service is credited once, however many ask at once; the
+// ledger's entries sum to zero and every balance is the sum of its
+// entries.
+func TestHelpRequestsUnderConcurrency(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		resident := f.register(t, "王阿姨", "13911112001")
+		var volunteers []*guli.User
+		for i := range 20 {
+			volunteers = append(volunteers, f.user(t, "志愿者", fmt.Sprintf("139111130%02d", i), guli.RoleResident, guli.RoleVolunteer))
+		}
+		h, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: "帮忙去药房取药", Category: "errand"})
+		if err != nil || h.Status != guli.HelpOpen || h.StationID != f.station.ID || h.RequesterID != resident.ID {
+			t.Fatalf("ask: %+v %v", h, err)
+		}
+
+		got := outcomes(len(volunteers), func(i int) error {
+			_, err := help.Claim(as(volunteers[i]), h.ID)
+			return err
+		})
+		if got[""] != 1 || got[guli.ECNotOpen] != len(volunteers)-1 {
+			t.Fatalf("claims at once: %v", got)
+		}
+		h, _ = help.HelpRequest(as(resident), h.ID)
+		var claimer *guli.User
+		for _, v := range volunteers {
+			if v.ID == h.VolunteerID {
+				claimer = v
+			}
+		}
+		if h.Status != guli.HelpClaimed || claimer == nil {
+			t.Fatalf("after the claims: %+v", h)
+		}
+		if _, err := help.Confirm(as(resident), h.ID, 5, ""); code(err) != guli.ECNotDone {
+			t.Fatalf("confirmed before done: %v", err)
+		}
+		if _, err := help.Done(as(claimer), h.ID, 45); err != nil {
+			t.Fatal(err)
+		}
+		got = outcomes(10, func(i int) error {
+			_, err := help.Confirm(as(resident), h.ID, 5, "谢谢小伙子")
+			return err
+		})
+		if got[""] != 1 || got[guli.ECNotDone] != 9 {
+			t.Fatalf("confirms at once: %v", got)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := help.CancelHelp(as(resident), h.ID); code(err) != guli.ECNotCancellable {
+			t.Fatalf("cancelled once confirmed: %v", err)
+		}
+	})
+}
+
+// The status flow, and who may move it, as API.md lays it out.
+func TestHelpRequestFlowInTheStore(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		resident := f.register(t, "李伯伯", "13911112002")
+		volunteer := f.user(t, "小张", "13911112003", guli.RoleResident, guli.RoleVolunteer)
+		plain := f.register(t, "邻居", "13911112004")
+		staff := f.user(t, "社工", "13911112005", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+
+		needed := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+		h, err := help.AskForHelp(as(staff), guli.HelpRequestInput{Title: "修门锁", Category: "repair", NeededBy: needed, OnBehalfOf: resident.ID})
+		if err != nil || h.RequesterID != resident.ID || h.FiledBy != staff.ID || !h.NeededBy.Equal(needed) {
+			t.Fatalf("filed on behalf: %+v %v", h, err)
+		}
+		if _, err := help.AskForHelp(as(plain), guli.HelpRequestInput{Title: "修门锁", Category: "repair", OnBehalfOf: resident.ID}); code(err) != guli.ECForbidden {
+			t.Fatalf("a resident filing for another: %v", err)
+		}
+		steps := []struct {
+			name string
+			do   func() error
+			want string
+		}{
+			{"a resident who is no volunteer claims", func() error { _, err := help.Claim(as(plain), h.ID); return err }, guli.ECForbidden},
+			{"the volunteer claims", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
+			{"someone else says it is done", func() error { _, err := help.Done(as(plain), h.ID, 30); return err }, guli.ECForbidden},
+			{"the volunteer releases it", func() error { _, err := help.Release(as(volunteer), h.ID); return err }, ""},
+			{"done while open", func() error { _, err := help.Done(as(volunteer), h.ID, 30); return err }, guli.ECForbidden},
+			{"claimed again", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
+			{"done in no time", func() error { _, err := help.Done(as(volunteer), h.ID, 0); return err }, guli.ECValidation},
+			{"done", func() error { _, err := help.Done(as(volunteer), h.ID, 60); return err }, ""},
+			{"the volunteer confirms their own work", func() error { _, err := help.Confirm(as(volunteer), h.ID, 5, ""); return err }, guli.ECForbidden},
+			{"staff confirm for the resident", func() error { _, err := help.Confirm(as(staff), h.ID, 4, "已上门"); return err }, ""},
+		}
+		for _, s := range steps {
+			if got := code(s.do()); got != s.want {
+				t.Fatalf("%s: %q, want %q", s.name, got, s.want)
+			}
+		}
+		h, _ = help.HelpRequest(as(resident), h.ID)
+		if h.Status != guli.HelpConfirmed || h.Minutes != 60 || h.Rating != 4 || h.Comment != "已上门" {
+			t.Fatalf("confirmed: %+v", h)
+		}
+		mine, err := help.HelpRequests(as(volunteer), guli.HelpFilter{Mine: true}, guli.ListOptions{})
+		if err != nil || len(mine.Items) != 1 || mine.Items[0].ID != h.ID {
+			t.Fatalf("the volunteer's own: %v %v", mine.Items, err)
+		}
+		if _, err := help.HelpRequests(as(volunteer), guli.HelpFilter{Status: "lost"}, guli.ListOptions{}); code(err) != guli.ECValidation {
+			t.Fatalf("an unknown status: %v", err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
