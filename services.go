@@ -14,6 +14,7 @@ type Services struct {
 	Health        HealthService
 	Notifications NotificationService
 	Help          HelpService
+	TimeBank      TimeBankService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

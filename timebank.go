@@ -1,5 +1,12 @@
 package guli
 
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
 // The time bank (时间银行) keeps hours of service as minutes in a
 // double-entry ledger: every movement writes entries that sum to zero.
 // Each station has a fund account, the issuer of minutes and the only
@@ -28,4 +35,73 @@ func CheckWithdrawal(balance, minutes int, fund bool) error {
 		return Errorf(ECInsufficientBalance)
 	}
 	return nil
+}
+
+// Entry is one line of a person's time-bank statement.
+type Entry struct {
+	ID        ID
+	Minutes   int // + in, - out
+	Kind      string
+	Memo      string
+	CreatedAt time.Time
+}
+
+// Statement is a person's time bank: what they hold, what they earned by
+// service, and their newest entries.
+type Statement struct {
+	BalanceMinutes int
+	EarnedMinutes  int
+	Entries        []*Entry
+}
+
+// TransferInput gives minutes to someone, a family member say. Key is the
+// client's Idempotency-Key: the same key again applies once.
+type TransferInput struct {
+	ToUserID ID
+	Minutes  int
+	Memo     string
+	Key      string
+}
+
+// Validate checks what needs no database; from is the sender.
+func (in *TransferInput) Validate(from ID) error {
+	p := Problems{}
+	in.Memo = strings.TrimSpace(in.Memo)
+	switch {
+	case in.ToUserID == 0:
+		p.Add("to_user_id", FRRequired)
+	case in.ToUserID == from:
+		p.Add("to_user_id", FRInvalid)
+	}
+	if in.Minutes <= 0 || in.Minutes > MaxTransferMinutes {
+		p.Add("minutes", FROutOfRange)
+	}
+	if utf8.RuneCountInString(in.Memo) > 200 {
+		p.Add("memo", FRTooLong)
+	}
+	if len(in.Key) > 200 {
+		p.Add("Idempotency-Key", FRTooLong)
+	}
+	return p.Err()
+}
+
+// MaxTransferMinutes bounds one movement: a thousand days of service.
+const MaxTransferMinutes = 1000 * 24 * 60
+
+// Transfer is a movement's answer: its id and the sender's balance after.
+type Transfer struct {
+	ID             ID
+	BalanceMinutes int
+}
+
+// TimeBankService keeps the time bank. Invariant: double entry, and no
+// person's balance below zero.
+type TimeBankService interface {
+	// MyTimeBank is the acting user's statement, newest entries first.
+	MyTimeBank(ctx context.Context) (*Statement, error)
+	// Transfer moves minutes from the acting user to someone.
+	Transfer(ctx context.Context, in TransferInput) (*Transfer, error)
+	// Credit gives a volunteer minutes from the fund of a station the
+	// acting staff member works at: hours volunteered at activities.
+	Credit(ctx context.Context, userID ID, minutes int, memo string) (*Transfer, error)
 }

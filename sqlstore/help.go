@@ -259,7 +259,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment stri
 		if err != nil {
 			return err
 		}
-		if err := move(ctx, q, now, movement{from: fund, to: volunteer, minutes: h.Minutes, fromKind: guli.EntryIssued,
+		if _, err := move(ctx, q, now, movement{from: fund, to: volunteer, minutes: h.Minutes, fromKind: guli.EntryIssued,
 			toKind: guli.EntryEarned, memo: h.Title, help: h.ID}); err != nil {
 			return err
 		}

@@ -54,36 +54,37 @@ type movement struct {
 }
 
 // move writes a movement: two entries that sum to zero, and both balances.
-func move(ctx context.Context, q runner, now time.Time, m movement) error {
+// It returns the movement's id.
+func move(ctx context.Context, q runner, now time.Time, m movement) (guli.ID, error) {
 	if err := guli.CheckWithdrawal(m.from.balance, m.minutes, m.from.fund); err != nil {
-		return err
+		return 0, err
 	}
 	at := ms(now)
 	out, err := q.insert(ctx, `INSERT INTO timebank_entries (movement, account_id, minutes, kind, memo, created_at) VALUES (0, ?, ?, ?, ?, ?)`,
 		m.from.id, -m.minutes, m.fromKind, m.memo, at)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := q.exec(ctx, "UPDATE timebank_entries SET movement = id WHERE id = ?", out); err != nil {
-		return err
+		return 0, err
 	}
 	_, err = q.exec(ctx, `INSERT INTO timebank_entries (movement, account_id, minutes, kind, memo, help_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		out, m.to.id, m.minutes, m.toKind, m.memo, nullID(m.help), at)
 	if isUnique(err, "help") {
-		return guli.Errorf(guli.ECNotDone) // credited already
+		return 0, guli.Errorf(guli.ECNotDone) // credited already
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := q.exec(ctx, "UPDATE timebank_accounts SET balance = balance - ? WHERE id = ?", m.minutes, m.from.id); err != nil {
-		return err
+		return 0, err
 	}
 	earned := 0
 	if m.toKind == guli.EntryEarned {
 		earned = m.minutes
 	}
 	_, err = q.exec(ctx, "UPDATE timebank_accounts SET balance = balance + ?, earned = earned + ? WHERE id = ?", m.minutes, earned, m.to.id)
-	return err
+	return out, err
 }
 
 // CheckLedger recomputes every balance from the entries and reports the

@@ -28,6 +28,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Health:        NewHealth(db),
 		Notifications: NewNotifications(db),
 		Help:          NewHelp(db),
+		TimeBank:      NewTimeBank(db),
 		Now:           db.Now,
 	}
 }

@@ -59,13 +59,13 @@ type fixture struct {
 	areas    []*guli.Area
 }
 
-func newFixture(t *testing.T, e dbtest.Engine) *fixture {
+func newFixture(t testing.TB, e dbtest.Engine) *fixture {
 	t.Helper()
 	return newFixtureWith(t, e, sqlstore.Options{})
 }
 
 // newFixtureWith is newFixture on a database opened with opts.
-func newFixtureWith(t *testing.T, e dbtest.Engine, opts sqlstore.Options) *fixture {
+func newFixtureWith(t testing.TB, e dbtest.Engine, opts sqlstore.Options) *fixture {
 	t.Helper()
 	dsn := e.DSN(t)
 	db := dbtest.OpenWith(t, dsn, opts)
@@ -95,7 +95,7 @@ func system() context.Context {
 
 func as(u *guli.User) context.Context { return guli.NewContextWithUser(context.Background(), u) }
 
-func (f *fixture) register(t *testing.T, name, phone string) *guli.User {
+func (f *fixture) register(t testing.TB, name, phone string) *guli.User {
 	t.Helper()
 	u, err := f.accounts.Register(context.Background(), guli.RegisterInput{
 		Name: name, Phone: phone, Password: "secret-123", AreaID: f.areas[0].ID, BirthYear: 1950,
@@ -106,7 +106,7 @@ func (f *fixture) register(t *testing.T, name, phone string) *guli.User {
 	return u
 }
 
-func (f *fixture) user(t *testing.T, name, phone string, roles ...guli.Role) *guli.User {
+func (f *fixture) user(t testing.TB, name, phone string, roles ...guli.Role) *guli.User {
 	t.Helper()
 	u, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: name, Phone: phone, Password: "secret-123", Roles: roles})
 	if err != nil {

@@ -47,6 +47,7 @@ Commands:
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
+  guli ledger check [--db ...]
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db.
 `
@@ -70,6 +71,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userAdd(ctx, args[2:], getenv, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, args[1:], getenv, stdout, stderr)
+	case "ledger":
+		if len(args) < 2 || args[1] != "check" {
+			fmt.Fprint(stderr, usage)
+			return errors.New(`unknown command: try "guli ledger check"`)
+		}
+		return ledgerCheck(ctx, args[2:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -312,6 +319,26 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer db.Close()
 	fmt.Fprintf(stdout, "Migrated %s database.\n", db.Engine())
+	return nil
+}
+
+// ledgerCheck recomputes every time-bank balance from the ledger's entries
+// and fails on the first mismatch.
+func ledgerCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("ledger check", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckLedger(ctx); err != nil {
+		return fmt.Errorf("the time bank's ledger is wrong: %w", err)
+	}
+	fmt.Fprintln(stdout, "The time bank's ledger holds: its entries sum to zero, every balance is the sum of its entries, and nobody's is below zero.")
 	return nil
 }
 

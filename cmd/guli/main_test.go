@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,8 @@ import (
 	"time"
 
 	"guli/internal/dbtest"
+
+	_ "modernc.org/sqlite"
 )
 
 // bin is the guli binary built from this package for the tests.
@@ -221,6 +224,21 @@ func TestMigrateAndUserAdd(t *testing.T) {
 	}
 	if _, _, err := runGuli(t, nil, "fly"); err == nil {
 		t.Error("an unknown command succeeded")
+	}
+	if out, errOut, err := runGuli(t, nil, "ledger", "check", "--db", db); err != nil || !strings.Contains(out, "holds") {
+		t.Errorf("ledger check of a sound ledger: %v %s %s", err, out, errOut)
+	}
+	// A balance changed behind the ledger's back is found.
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("INSERT INTO timebank_accounts (user_id, balance) VALUES (?, 30)", id); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if _, errOut, err := runGuli(t, nil, "ledger", "check", "--db", db); err == nil || !strings.Contains(errOut, "holds 30 minutes") {
+		t.Errorf("ledger check of a balance with no entries: %v %s", err, errOut)
 	}
 
 	p := serve(t, nil, "--db", db)

@@ -49,3 +49,14 @@ CREATE TABLE timebank_entries (
 );
 CREATE INDEX timebank_entries_account ON timebank_entries (account_id, id);
 CREATE INDEX timebank_entries_movement ON timebank_entries (movement);
+
+-- A transfer asked with an Idempotency-Key: the same key from the same
+-- person again gets the same answer, and moves nothing.
+CREATE TABLE timebank_transfers (
+    user_id    BIGINT  NOT NULL REFERENCES users (id),
+    key        TEXT    NOT NULL,
+    movement   BIGINT  NOT NULL,
+    balance    INTEGER NOT NULL, -- the sender's balance after it
+    created_at BIGINT  NOT NULL,
+    PRIMARY KEY (user_id, key)
+);

@@ -1,0 +1,180 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"guli"
+)
+
+// TimeBank implements guli.TimeBankService over the ledger (ledger.go).
+type TimeBank struct {
+	db *DB
+}
+
+// NewTimeBank returns the time-bank service of db.
+func NewTimeBank(db *DB) *TimeBank { return &TimeBank{db: db} }
+
+var _ guli.TimeBankService = (*TimeBank)(nil)
+
+// statementEntries is how many entries a statement shows.
+const statementEntries = 100
+
+// MyTimeBank is the acting user's statement.
+func (s *TimeBank) MyTimeBank(ctx context.Context) (*guli.Statement, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.read()
+	st := &guli.Statement{Entries: []*guli.Entry{}}
+	err = q.row(ctx, "SELECT balance, earned FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&st.BalanceMinutes, &st.EarnedMinutes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil // no account yet: nothing moved
+	}
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	loc := guli.Zone(guli.DefaultTimezone)
+	st.Entries, err = list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Entry, error) {
+		var e guli.Entry
+		var id, created int64
+		if err := row.Scan(&id, &e.Minutes, &e.Kind, &e.Memo, &created); err != nil {
+			return nil, err
+		}
+		e.ID, e.CreatedAt = guli.ID(id), fromMS(created).In(loc)
+		return &e, nil
+	}, `SELECT e.id, e.minutes, e.kind, e.memo, e.created_at FROM timebank_entries e
+		JOIN timebank_accounts a ON a.id = e.account_id WHERE a.user_id = ? ORDER BY e.id DESC LIMIT ?`, me.ID, statementEntries)
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return st, nil
+}
+
+// Transfer moves minutes from the acting user to someone, once a key.
+func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.Transfer, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.Validate(me.ID); err != nil {
+		return nil, err
+	}
+	var out *guli.Transfer
+	err = s.db.tx(ctx, func(q runner) error {
+		out = nil
+		if in.Key != "" {
+			// The same key again: the answer it had, nothing moved. Two
+			// requests with one key at once wait for each other here.
+			if err := q.lock(ctx, "guli:transfer:"+me.ID.String()+":"+in.Key); err != nil {
+				return err
+			}
+			var movement int64
+			var balance int
+			err := q.row(ctx, "SELECT movement, balance FROM timebank_transfers WHERE user_id = ? AND key = ?", me.ID, in.Key).Scan(&movement, &balance)
+			if err == nil {
+				out = &guli.Transfer{ID: guli.ID(movement), BalanceMinutes: balance}
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.ToUserID); err != nil || !ok {
+			return errors.Join(err, guli.Invalid("to_user_id", guli.FRUnknownUser))
+		}
+		// Locked in the order of their owners' ids, so two people giving
+		// to each other at once wait rather than deadlock.
+		var from, to account
+		if me.ID < in.ToUserID {
+			if from, err = personalAccount(ctx, q, me.ID); err == nil {
+				to, err = personalAccount(ctx, q, in.ToUserID)
+			}
+		} else {
+			if to, err = personalAccount(ctx, q, in.ToUserID); err == nil {
+				from, err = personalAccount(ctx, q, me.ID)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		id, err := move(ctx, q, now, movement{from: from, to: to, minutes: in.Minutes, fromKind: guli.EntryTransferOut,
+			toKind: guli.EntryTransferIn, memo: in.Memo})
+		if err != nil {
+			return err
+		}
+		out = &guli.Transfer{ID: id, BalanceMinutes: from.balance - in.Minutes}
+		if in.Key != "" {
+			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, created_at) VALUES (?, ?, ?, ?, ?)",
+				me.ID, in.Key, id, out.BalanceMinutes, ms(now))
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Credit gives a volunteer minutes from the fund of the acting staff
+// member's station (the volunteer's home station when they work there).
+func (s *TimeBank) Credit(ctx context.Context, userID guli.ID, minutes int, memo string) (*guli.Transfer, error) {
+	actor, err := guli.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	memo = strings.TrimSpace(memo)
+	p := guli.Problems{}
+	if minutes <= 0 || minutes > guli.MaxTransferMinutes {
+		p.Add("minutes", guli.FROutOfRange)
+	}
+	if utf8.RuneCountInString(memo) > 200 {
+		p.Add("memo", guli.FRTooLong)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var out *guli.Transfer
+	err = s.db.tx(ctx, func(q runner) error {
+		person, err := personIn(ctx, q, userID)
+		if isNotFound(err) || (err == nil && !actor.SeesPrivateDataOf(person)) {
+			return guli.Invalid("user_id", guli.FRUnknownUser)
+		}
+		if err != nil {
+			return err
+		}
+		station := person.HomeStation
+		if station == 0 || !actor.WorksAt(station) {
+			station = firstOf(actor.StaffStations)
+		}
+		if station == 0 {
+			if err := q.row(ctx, "SELECT MIN(id) FROM stations").Scan(&station); err != nil {
+				return err
+			}
+		}
+		fund, err := stationFund(ctx, q, station)
+		if err != nil {
+			return err
+		}
+		to, err := personalAccount(ctx, q, userID)
+		if err != nil {
+			return err
+		}
+		now := s.db.now()
+		id, err := move(ctx, q, now, movement{from: fund, to: to, minutes: minutes, fromKind: guli.EntryIssued, toKind: guli.EntryEarned, memo: memo})
+		if err != nil {
+			return err
+		}
+		out = &guli.Transfer{ID: id, BalanceMinutes: to.balance + minutes}
+		return audit(ctx, q, now, actor, "timebank.credit", userID, memo)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,119 @@
+package sqlstore_test
+
+import (
+	"fmt"
+	"testing"
+
+	"guli"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+)
+
+// Invariant 4 under a rush: transfers against one balance never take it
+// below zero, and one Idempotency-Key moves minutes once however often it
+// is sent at once.
+func TestTimeBankUnderConcurrency(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911114001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		giver := f.register(t, "志愿者小王", "13911114002")
+		taker := f.register(t, "王奶奶", "13911114003")
+		if _, err := bank.Credit(as(staff), giver.ID, 100, "重阳节活动帮忙"); err != nil {
+			t.Fatal(err)
+		}
+		got := outcomes(30, func(i int) error {
+			_, err := bank.Transfer(as(giver), guli.TransferInput{ToUserID: taker.ID, Minutes: 10})
+			return err
+		})
+		if got[""] != 10 || got[guli.ECInsufficientBalance] != 20 {
+			t.Fatalf("30 transfers of 10 from 100: %v", got)
+		}
+		answers := make(chan *guli.Transfer, 10)
+		got = outcomes(10, func(i int) error {
+			tr, err := bank.Transfer(as(taker), guli.TransferInput{ToUserID: giver.ID, Minutes: 5, Key: "转给小王-1"})
+			answers <- tr
+			return err
+		})
+		close(answers)
+		var first *guli.Transfer
+		for a := range answers {
+			if first == nil {
+				first = a
+			}
+			if a == nil || *a != *first {
+				t.Fatalf("one key, different answers: %+v %+v", a, first)
+			}
+		}
+		if got[""] != 10 || first.BalanceMinutes != 95 {
+			t.Fatalf("one key sent ten times: %v, %+v", got, first)
+		}
+		for _, who := range []struct {
+			u    *guli.User
+			want int
+		}{{giver, 5}, {taker, 95}} {
+			st, err := bank.MyTimeBank(as(who.u))
+			if err != nil || st.BalanceMinutes != who.want {
+				t.Fatalf("%s holds %+v (%v), want %d", who.u.Name, st, err, who.want)
+			}
+		}
+		st, _ := bank.MyTimeBank(as(giver))
+		if st.EarnedMinutes != 100 || len(st.Entries) != 12 || st.Entries[0].Kind != guli.EntryTransferIn {
+			t.Fatalf("the giver's statement: earned %d, %d entries, newest %+v", st.EarnedMinutes, len(st.Entries), st.Entries[0])
+		}
+		for _, bad := range []struct {
+			name string
+			in   guli.TransferInput
+			want string
+		}{
+			{"to oneself", guli.TransferInput{ToUserID: giver.ID, Minutes: 1}, guli.ECValidation},
+			{"nothing", guli.TransferInput{ToUserID: taker.ID, Minutes: 0}, guli.ECValidation},
+			{"to nobody", guli.TransferInput{ToUserID: 987654, Minutes: 1}, guli.ECValidation},
+			{"more than held", guli.TransferInput{ToUserID: taker.ID, Minutes: 6}, guli.ECInsufficientBalance},
+		} {
+			if _, err := bank.Transfer(as(giver), bad.in); code(err) != bad.want {
+				t.Errorf("%s: %v, want %s", bad.name, err, bad.want)
+			}
+		}
+		if _, err := bank.Credit(as(giver), taker.ID, 10, ""); code(err) != guli.ECForbidden {
+			t.Errorf("a resident credits minutes: %v", err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// FuzzLedger runs random sequences of credits and transfers among a few
+// people: whatever is refused, the entries sum to zero, every balance is
+// the sum of its entries, and nobody's goes below zero.
+func FuzzLedger(f *testing.F) {
+	fx := newFixture(f, dbtest.Engines(f)[0])
+	bank := sqlstore.NewTimeBank(fx.db)
+	staff := fx.user(f, "社工", "13911115000", guli.RoleStaff)
+	staff.StaffStations = []guli.ID{fx.station.ID}
+	var people []*guli.User
+	for i := range 4 {
+		people = append(people, fx.register(f, fmt.Sprintf("居民%d", i), fmt.Sprintf("1391111510%d", i)))
+	}
+	f.Add([]byte{0, 0, 0, 60, 1, 0, 1, 30, 1, 1, 2, 40, 1, 0, 0, 5})
+	f.Add([]byte{1, 3, 2, 255, 0, 3, 3, 1, 1, 3, 0, 2})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		for i := 0; i+3 < len(ops) && i < 120; i += 4 {
+			from, to, minutes := people[int(ops[i+1])%len(people)], people[int(ops[i+2])%len(people)], int(ops[i+3])-8
+			var err error
+			if ops[i]%2 == 0 {
+				_, err = bank.Credit(as(staff), to.ID, minutes, "")
+			} else {
+				_, err = bank.Transfer(as(from), guli.TransferInput{ToUserID: to.ID, Minutes: minutes})
+			}
+			if c := code(err); c != "" && c != guli.ECValidation && c != guli.ECInsufficientBalance {
+				t.Fatalf("op %d: %v", i/4, err)
+			}
+		}
+		if err := fx.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
