@@ -97,6 +97,23 @@ func TestHelpRequestInputAndOverdue(t *testing.T) {
 	}
 }
 
+func TestTransferInputValidate(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		in   guli.TransferInput
+		want string
+	}{
+		{"valid", guli.TransferInput{ToUserID: 2, Minutes: 30, Key: "a-1"}, ""},
+		{"to oneself", guli.TransferInput{ToUserID: 1, Minutes: 30}, "to_user_id:invalid"},
+		{"to nobody, nothing", guli.TransferInput{}, "minutes:out_of_range to_user_id:required"},
+		{"a key of stray bytes", guli.TransferInput{ToUserID: 2, Minutes: 1, Key: "\xff\x00"}, "Idempotency-Key:invalid_text"},
+	} {
+		if got := fieldsOf(tt.in.Validate(1)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestCheckWithdrawal(t *testing.T) {
 	for _, tt := range []struct {
 		name             string

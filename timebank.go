@@ -79,8 +79,12 @@ func (in *TransferInput) Validate(from ID) error {
 	if utf8.RuneCountInString(in.Memo) > 200 {
 		p.Add("memo", FRTooLong)
 	}
-	if len(in.Key) > 200 {
+	switch {
+	case len(in.Key) > 200:
 		p.Add("Idempotency-Key", FRTooLong)
+	case !ValidText(in.Key):
+		// A header may carry any byte; the key is stored as text.
+		p.Add("Idempotency-Key", FRInvalidText)
 	}
 	return p.Err()
 }
