@@ -49,25 +49,26 @@ type HelpRequest struct {
 	StationID   ID // the requester's home station; staff of it look after the request
 	RequesterID ID
 	Requester   string // the requester's name
+	AreaID      ID     // the requester's area, 0 when they have none
+	Title       string
+	Description string
+	Category    string
+	NeededBy    time.Time // zero: whenever someone can
+	Status      string
+	VolunteerID ID // the claimer, 0 while nobody has claimed it
+	Volunteer   string
+	Minutes     int // how long the service took, once done
+	Rating      int // 1..5, 0 when none was given
+	Comment     string
+	FiledBy     ID // staff who filed it on the requester's behalf, 0 for the requester
+	CreatedAt   time.Time
+	ClaimedAt   time.Time
+	DoneAt      time.Time
+	ConfirmedAt time.Time
+
 	// RequesterPhone is the requester's phone, "" when they have none;
 	// only those SeesRequesterContact allows are shown it.
 	RequesterPhone string
-	AreaID         ID // the requester's area, 0 when they have none
-	Title          string
-	Description    string
-	Category       string
-	NeededBy       time.Time // zero: whenever someone can
-	Status         string
-	VolunteerID    ID // the claimer, 0 while nobody has claimed it
-	Volunteer      string
-	Minutes        int // how long the service took, once done
-	Rating         int // 1..5, 0 when none was given
-	Comment        string
-	FiledBy        ID // staff who filed it on the requester's behalf, 0 for the requester
-	CreatedAt      time.Time
-	ClaimedAt      time.Time
-	DoneAt         time.Time
-	ConfirmedAt    time.Time
 }
 
 // HelpRequestInput asks for help. OnBehalfOf is the resident staff file it
