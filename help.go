@@ -65,6 +65,10 @@ type HelpRequest struct {
 	ClaimedAt   time.Time
 	DoneAt      time.Time
 	ConfirmedAt time.Time
+
+	// RequesterPhone is the requester's phone, "" when they have none;
+	// only those SeesRequesterContact allows are shown it.
+	RequesterPhone string
 }
 
 // HelpRequestInput asks for help. OnBehalfOf is the resident staff file it

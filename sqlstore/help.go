@@ -23,7 +23,7 @@ func NewHelp(db *DB) *Help { return &Help{db: db} }
 
 var _ guli.HelpService = (*Help)(nil)
 
-const helpColumns = `h.id, h.station_id, h.requester_id, r.name, COALESCE(r.area_id, 0), h.title, h.description, h.category,
+const helpColumns = `h.id, h.station_id, h.requester_id, r.name, COALESCE(r.phone, ''), COALESCE(r.area_id, 0), h.title, h.description, h.category,
 	h.needed_by, h.status, COALESCE(h.volunteer_id, 0), COALESCE(v.name, ''), h.minutes, h.rating, h.comment,
 	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone`
 
@@ -38,7 +38,7 @@ func scanHelp(row interface{ Scan(...any) error }) (*guli.HelpRequest, error) {
 	var id, station, requester, area, volunteer, filed, created int64
 	var neededBy, claimed, done, confirmed sql.NullInt64
 	var tz string
-	err := row.Scan(&id, &station, &requester, &h.Requester, &area, &h.Title, &h.Description, &h.Category,
+	err := row.Scan(&id, &station, &requester, &h.Requester, &h.RequesterPhone, &area, &h.Title, &h.Description, &h.Category,
 		&neededBy, &h.Status, &volunteer, &h.Volunteer, &h.Minutes, &h.Rating, &h.Comment,
 		&filed, &created, &claimed, &done, &confirmed, &tz)
 	if err != nil {

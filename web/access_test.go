@@ -56,6 +56,33 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		friday := nextOpen(time.Friday, "09:00").Format("2006-01-02")
 
+		// Mutual aid: the resident's requests, one for each role to act on
+		// where acting changes them; the talent, a volunteer, claims them.
+		talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		help := func(steps ...string) string {
+			r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙取药", "category": "errand"})
+			if r.Status != 201 {
+				t.Fatalf("ask for help: %d %s", r.Status, r.Body)
+			}
+			id := r.JSON(t)["id"].(string)
+			for _, step := range steps {
+				if r := srv.Do(t, "POST", "/api/v1/help-requests/"+id+"/"+step, talent, map[string]any{"minutes": 30}); r.Status != 200 {
+					t.Fatalf("%s: %d %s", step, r.Status, r.Body)
+				}
+			}
+			return id
+		}
+		openHelp, claimedHelp := help(), help("claim")
+		var doneHelps, cancellable []string
+		for range roles {
+			doneHelps, cancellable = append(doneHelps, help("claim", "done")), append(cancellable, help())
+		}
+		// The resident holds minutes to give; staff and admin hold none.
+		if r := srv.Do(t, "POST", "/api/v1/timebank/credits", srv.Login(t, testserver.StaffPhone, testserver.Password),
+			map[string]any{"user_id": residentID, "minutes": 60, "memo": "活动志愿"}); r.Status != 201 {
+			t.Fatalf("credit: %d %s", r.Status, r.Body)
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -124,6 +151,22 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/users/{id}/health-measurements", "/api/v1/users/" + residentID + "/health-measurements", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /api/v1/me/notifications", "/api/v1/me/notifications", nil, nil, [4]int{401, 200, 200, 200}},
 			{"POST /api/v1/me/notifications/read", "/api/v1/me/notifications/read", map[string]any{"ids": []string{}}, nil, [4]int{401, 204, 204, 204}},
+
+			// Only volunteers claim, only the claimer releases or finishes;
+			// the requester and staff of the station confirm and cancel.
+			{"POST /api/v1/help-requests", "/api/v1/help-requests", map[string]any{"title": "修水龙头", "category": "repair"}, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/help-requests", "/api/v1/help-requests?status=open", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/help-requests/{id}", "/api/v1/help-requests/" + openHelp, nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/help-requests/{id}/claim", "/api/v1/help-requests/" + openHelp + "/claim", nil, nil, [4]int{401, 403, 403, 403}},
+			{"POST /api/v1/help-requests/{id}/release", "/api/v1/help-requests/" + claimedHelp + "/release", nil, nil, [4]int{401, 403, 403, 403}},
+			{"POST /api/v1/help-requests/{id}/done", "/api/v1/help-requests/" + claimedHelp + "/done", map[string]any{"minutes": 30}, nil, [4]int{401, 403, 403, 403}},
+			{"POST /api/v1/help-requests/{id}/confirm", func(i int) string { return "/api/v1/help-requests/" + doneHelps[i] + "/confirm" },
+				map[string]any{"rating": 5, "comment": "谢谢"}, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/help-requests/{id}/cancel", func(i int) string { return "/api/v1/help-requests/" + cancellable[i] + "/cancel" }, nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/me/timebank", "/api/v1/me/timebank", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/timebank/transfers", "/api/v1/timebank/transfers", map[string]any{"to_user_id": target, "minutes": 10},
+				map[string]string{"Idempotency-Key": "access-table"}, [4]int{401, 201, 422, 422}},
+			{"POST /api/v1/timebank/credits", "/api/v1/timebank/credits", map[string]any{"user_id": residentID, "minutes": 30, "memo": "活动志愿"}, nil, [4]int{401, 403, 201, 201}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -71,6 +71,7 @@ var queries = map[string][]string{
 	"/api/v1/stations/{id}/closures":         {"from"},
 	"/api/v1/users/{id}/health-measurements": {"limit", "cursor"},
 	"/api/v1/me/notifications":               {"limit", "cursor"},
+	"/api/v1/help-requests":                  {"status", "mine", "limit", "cursor"},
 	"/api/v1/calendar.ics":                   {"station_id"},
 	"/calendar.ics":                          {"station_id"},
 	"/activities":                            {"from", "category", "q"},
@@ -96,8 +97,9 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		room := srv.Station.Rooms[0].ID.String()
 		start := nextOpen(time.Thursday, "15:00")
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
+		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
-			"stations": srv.Station.ID.String(), "residents": residentID}
+			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -234,6 +236,10 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/rooms/" + room + "/bookings", []string{"start", "end", "purpose"}},
 				{"POST", "/api/v1/health-measurements", []string{"user_id", "kind", "taken_at"}},
 				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
+				{"POST", "/api/v1/help-requests", []string{"title", "description", "category", "needed_by", "on_behalf_of"}},
+				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
+				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "memo"}},
+				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

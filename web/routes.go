@@ -88,6 +88,21 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /api/v1/me/notifications", a.JSON(a.ListNotifications)},
 		{"POST /api/v1/me/notifications/read", a.JSON(a.MarkRead)},
 
+		// Mutual aid.
+		{"POST /api/v1/help-requests", a.JSON(a.AskForHelp)},
+		{"GET /api/v1/help-requests", a.JSON(a.ListHelpRequests)},
+		{"GET /api/v1/help-requests/{id}", a.JSON(a.HelpRequest)},
+		{"POST /api/v1/help-requests/{id}/claim", a.JSON(a.ClaimHelp)},
+		{"POST /api/v1/help-requests/{id}/release", a.JSON(a.ReleaseHelp)},
+		{"POST /api/v1/help-requests/{id}/done", a.JSON(a.HelpDone)},
+		{"POST /api/v1/help-requests/{id}/confirm", a.JSON(a.ConfirmHelp)},
+		{"POST /api/v1/help-requests/{id}/cancel", a.JSON(a.CancelHelp)},
+
+		// Time bank.
+		{"GET /api/v1/me/timebank", a.JSON(a.MyTimeBank)},
+		{"POST /api/v1/timebank/transfers", a.JSON(a.Transfer)},
+		{"POST /api/v1/timebank/credits", a.JSON(a.Credit)},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},

@@ -13,13 +13,15 @@ import (
 
 // place is one station with what its staff act on: a resident of its own,
 // an activity the resident joined, a room with the resident's booking, a
-// health check, a closure day.
+// health check, a closure day, the resident's help requests (one done, one
+// open).
 type place struct {
 	station, area, room  string
 	staff                string // a token of the staff member who works there
 	resident, residentTk string
 	activity, booking    string
 	closed               string // a date the station is closed
+	helpDone, helpOpen   string
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -57,6 +59,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 		// Staff do not say where staff work; the admin does.
 		wantError(t, srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", one.staff, map[string]any{"roles": []string{"staff"}, "station_ids": []string{one.station}}), 404, "not_found", "")
 
+		volunteer := srv.Login(t, testserver.TalentPhone, testserver.Password)
 		for i, p := range []*place{one, two} {
 			phone := fmt.Sprintf("1391111000%d", i)
 			r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": fmt.Sprintf("居民%d", i), "phone": phone, "password": "password-" + phone, "area_id": p.area})
@@ -87,6 +90,18 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			if r := srv.Do(t, "POST", "/api/v1/stations/"+p.station+"/closures", p.staff, map[string]any{"date": p.closed, "reason": "检修"}); r.Status != 201 {
 				t.Fatalf("closure %d: %d %s", i, r.Status, r.Body)
 			}
+			for _, id := range []*string{&p.helpDone, &p.helpOpen} {
+				r := srv.Do(t, "POST", "/api/v1/help-requests", p.residentTk, map[string]any{"title": "陪同就医", "category": "companion"})
+				if r.Status != 201 {
+					t.Fatalf("help request %d: %d %s", i, r.Status, r.Body)
+				}
+				*id = r.JSON(t)["id"].(string)
+			}
+			for _, step := range []string{"claim", "done"} {
+				if r := srv.Do(t, "POST", "/api/v1/help-requests/"+p.helpDone+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
+					t.Fatalf("help request %d, %s: %d %s", i, step, r.Status, r.Body)
+				}
+			}
 		}
 
 		// Each row is sent by the staff of a station to their own station's
@@ -101,7 +116,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 		pathOf := func(tmpl string) func(p *place) string {
 			return func(p *place) string {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
-					"{resident}", p.resident, "{closed}", p.closed).Replace(tmpl)
+					"{resident}", p.resident, "{closed}", p.closed,
+					"{help-done}", p.helpDone, "{help-open}", p.helpOpen).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -137,6 +153,13 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"cancel an activity", "DELETE", "/api/v1/activities/{activity}", none, nil, 204, 404},
 			{"the roster page", "GET", "/desk/activities/{activity}", none, nil, 200, 404},
 			{"the reset page", "POST", "/desk/residents/{resident}/password-reset", func(*place) any { return "" }, form, 201, 404},
+			// A help request is public, but only its station's staff act on
+			// it for the requester; to others it is someone else's (403).
+			{"confirm a resident's help", "POST", "/api/v1/help-requests/{help-done}/confirm", func(*place) any { return map[string]any{"rating": 4} }, nil, 200, 403},
+			{"cancel a resident's help request", "POST", "/api/v1/help-requests/{help-open}/cancel", none, nil, 200, 403},
+			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
+				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
+			}, nil, 201, 422},
 		}
 		for _, rw := range rows {
 			for _, dir := range []struct {
@@ -171,6 +194,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 						t.Errorf("a search for %q finds another station's resident", q)
 					}
 				}
+			}
+			if h := srv.Do(t, "GET", "/api/v1/help-requests/"+p.to.helpOpen, p.from.staff, nil).JSON(t); h["requester_phone"] != nil {
+				t.Errorf("another station's help request, as staff see it: %v", h)
+			}
+			if h := srv.Do(t, "GET", "/api/v1/help-requests/"+p.from.helpOpen, p.from.staff, nil).JSON(t); h["requester_phone"] == nil {
+				t.Errorf("their own station's help request, as staff see it: %v", h)
 			}
 			bookings := items(t, srv.Do(t, "GET", "/api/v1/rooms/"+p.to.room+"/bookings", p.from.staff, nil))
 			for _, b := range bookings {

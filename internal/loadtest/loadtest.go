@@ -27,6 +27,7 @@ type Env struct {
 	Client *http.Client
 
 	Station, Area, Room, Activity  string
+	HelpRequest                    string // the resident's request for help, for the reads
 	Staff, Admin, Talent, Resident string // bearer tokens
 	ResidentID, TalentID           string
 	Feed                           string // the resident's calendar feed path
@@ -237,6 +238,13 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.Activity = made.Items[0].ID
+	var help struct {
+		ID string `json:"id"`
+	}
+	if err := e.Call("POST", "/api/v1/help-requests", e.Resident, map[string]string{"title": "压测：帮忙买菜", "category": "errand"}, 201, &help); err != nil {
+		return nil, err
+	}
+	e.HelpRequest = help.ID
 	var feed struct {
 		URL string `json:"url"`
 	}

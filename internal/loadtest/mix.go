@@ -166,6 +166,41 @@ func (e *Env) newPass(w int) string {
 	return fmt.Sprintf("压测新密码-%d-%d", w, e.seq())
 }
 
+// askForHelp has client w's resident ask for help and the talent, a
+// volunteer, take the request through steps (claim, done); it returns
+// the request's id.
+func (e *Env) askForHelp(w int, steps ...string) (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := e.Call("POST", "/api/v1/help-requests", e.Workers[w].Token, map[string]string{"title": "压测：帮忙修灯", "category": "repair"}, 201, &out); err != nil {
+		return "", err
+	}
+	for _, step := range steps {
+		if err := e.Call("POST", "/api/v1/help-requests/"+out.ID+"/"+step, e.Talent, map[string]int{"minutes": 30}, 200, nil); err != nil {
+			return "", err
+		}
+	}
+	return out.ID, nil
+}
+
+// helpStep is a row that acts as token on a request of client w's made
+// ready by steps.
+func helpStep(action string, token func(e *Env, w int) string, body any, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		id, err := e.askForHelp(w, steps...)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/api/v1/help-requests/"+id+"/"+action, token(e, w), body)
+	}
+}
+
+// credit has staff credit client w's resident minutes of volunteering.
+func (e *Env) credit(w, minutes int) error {
+	return e.Call("POST", "/api/v1/timebank/credits", e.Staff, map[string]any{"user_id": e.Workers[w].ID, "minutes": minutes, "memo": "压测"}, 201, nil)
+}
+
 // Mix is every route of Guli, as the people who use each would.
 var Mix = []Row{
 	// Operations.
@@ -375,6 +410,31 @@ var Mix = []Row{
 	{"elder mode", "POST /prefs/elder", 303, send("POST", atW("/prefs/elder"), anonymous, form("elder=1&next=/")), nil},
 	{"language", "POST /prefs/lang", 303, send("POST", atW("/prefs/lang"), anonymous, form("lang=en&next=/")), nil},
 	{"choose a station", "POST /stations", 303, send("POST", atW("/stations"), anonymous, func(e *Env, _ int) any { return "station_id=" + e.Station }), nil},
+
+	// Mutual aid and the time bank: each client acts on requests of its
+	// own resident's, asked for (and claimed, done) untimed just before.
+	{"help requests", "GET /api/v1/help-requests", 200, get(at("/api/v1/help-requests?status=open"), resident), nil},
+	{"a help request", "GET /api/v1/help-requests/{id}", 200, get(func(e *Env) string { return "/api/v1/help-requests/" + e.HelpRequest }, resident), nil},
+	{"ask for help", "POST /api/v1/help-requests", 201, send("POST", atW("/api/v1/help-requests"), worker, jsonBody(map[string]string{"title": "压测：陪同散步", "category": "companion"})), nil},
+	{"claim a help request", "POST /api/v1/help-requests/{id}/claim", 200, helpStep("claim", talent, nil), nil},
+	{"give a help request back", "POST /api/v1/help-requests/{id}/release", 200, helpStep("release", talent, nil, "claim"), nil},
+	{"say a service is done", "POST /api/v1/help-requests/{id}/done", 200, helpStep("done", talent, map[string]int{"minutes": 30}, "claim"), nil},
+	{"confirm a service", "POST /api/v1/help-requests/{id}/confirm", 200, helpStep("confirm", worker, map[string]any{"rating": 5, "comment": "谢谢"}, "claim", "done"), nil},
+	{"withdraw a help request", "POST /api/v1/help-requests/{id}/cancel", 200, helpStep("cancel", worker, nil), nil},
+	{"my time bank", "GET /api/v1/me/timebank", 200, get(at("/api/v1/me/timebank"), talent), nil},
+	{"credit hours (staff)", "POST /api/v1/timebank/credits", 201, send("POST", atW("/api/v1/timebank/credits"), staff, func(e *Env, w int) any {
+		return map[string]any{"user_id": e.Workers[w].ID, "minutes": 60, "memo": "压测"}
+	}), nil},
+	{"give minutes", "POST /api/v1/timebank/transfers", 201, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.credit(w, 1); err != nil {
+			return nil, err
+		}
+		req, err := e.request("POST", "/api/v1/timebank/transfers", e.Workers[w].Token, map[string]any{"to_user_id": e.ResidentID, "minutes": 1, "memo": "压测"})
+		if err == nil {
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d-%d", e.run, e.seq()))
+		}
+		return req, err
+	}, nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.
 	{"sign in (JSON)", "POST /api/v1/auth/login", 200, send("POST", atW("/api/v1/auth/login"), anonymous, func(e *Env, w int) any {
