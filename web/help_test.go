@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -105,4 +107,73 @@ func TestMutualAidOverTheAPI(t *testing.T) {
 			t.Fatalf("credit: %d %s", r.Status, r.Body)
 		}
 	})
+}
+
+// Invariants 3 and 4 over HTTP, on a real server: volunteers claiming one
+// request at once, the requester confirming over and over at once, and a
+// rush of transfers against one balance.
+func TestMutualAidRacesOverHTTP(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		var volunteers []string
+		for i := range 12 {
+			id, token := srv.Register(t, fmt.Sprintf("志愿者%d", i), fmt.Sprintf("139222200%02d", i))
+			if r := srv.Do(t, "PUT", "/api/v1/users/"+id+"/roles", staff, map[string]any{"roles": []string{"resident", "volunteer"}}); r.Status != 200 {
+				t.Fatalf("volunteer role: %d %s", r.Status, r.Body)
+			}
+			volunteers = append(volunteers, token)
+		}
+		id := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "陪我去医院", "category": "companion"}).JSON(t)["id"].(string)
+		statuses := parallel(len(volunteers), func(i int) int {
+			return srv.Do(t, "POST", "/api/v1/help-requests/"+id+"/claim", volunteers[i], nil).Status
+		})
+		claimer := -1
+		for i, s := range statuses {
+			switch {
+			case s == 200 && claimer < 0:
+				claimer = i
+			case s != 409:
+				t.Fatalf("claims at once: %v", statuses)
+			}
+		}
+		if claimer < 0 {
+			t.Fatalf("nobody claimed: %v", statuses)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/help-requests/"+id+"/done", volunteers[claimer], map[string]any{"minutes": 90}); r.Status != 200 {
+			t.Fatalf("done: %d %s", r.Status, r.Body)
+		}
+		statuses = parallel(8, func(int) int {
+			return srv.Do(t, "POST", "/api/v1/help-requests/"+id+"/confirm", resident, map[string]any{"rating": 5}).Status
+		})
+		if ok := countOf(statuses, 200); ok != 1 || countOf(statuses, 409) != 7 {
+			t.Fatalf("confirms at once: %v", statuses)
+		}
+		// The claimer holds 90 minutes; twenty transfers of 10 at once move nine.
+		statuses = parallel(20, func(int) int {
+			return srv.Do(t, "POST", "/api/v1/timebank/transfers", volunteers[claimer], map[string]any{"to_user_id": myID(t, srv, resident), "minutes": 10}).Status
+		})
+		if countOf(statuses, 201) != 9 || countOf(statuses, 422) != 11 {
+			t.Fatalf("transfers at once: %v", statuses)
+		}
+		mine := srv.Do(t, "GET", "/api/v1/me/timebank", volunteers[claimer], nil).JSON(t)
+		if mine["balance_minutes"] != float64(0) || mine["earned_minutes"] != float64(90) {
+			t.Fatalf("the claimer's time bank: %v", mine)
+		}
+		if err := srv.DB.CheckLedger(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// countOf counts want in statuses.
+func countOf(statuses []int, want int) int {
+	n := 0
+	for _, s := range statuses {
+		if s == want {
+			n++
+		}
+	}
+	return n
 }
