@@ -1,6 +1,7 @@
 package guli_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,24 @@ func TestTransferInputValidate(t *testing.T) {
 		{"a key of stray bytes", guli.TransferInput{ToUserID: 2, Minutes: 1, Key: "\xff\x00"}, "Idempotency-Key:invalid_text"},
 	} {
 		if got := fieldsOf(tt.in.Validate(1)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCheckCredit(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		minutes int
+		memo    string
+		want    string
+	}{
+		{"an afternoon", 240, "重阳节活动", ""},
+		{"nothing", 0, "", "minutes:out_of_range"},
+		{"more than a thousand days", guli.MaxTransferMinutes + 1, "", "minutes:out_of_range"},
+		{"a long memo", 60, strings.Repeat("谢", 201), "memo:too_long"},
+	} {
+		if got := fieldsOf(guli.CheckCredit(tt.minutes, tt.memo)); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}

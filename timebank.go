@@ -73,12 +73,7 @@ func (in *TransferInput) Validate(from ID) error {
 	case in.ToUserID == from:
 		p.Add("to_user_id", FRInvalid)
 	}
-	if in.Minutes <= 0 || in.Minutes > MaxTransferMinutes {
-		p.Add("minutes", FROutOfRange)
-	}
-	if utf8.RuneCountInString(in.Memo) > 200 {
-		p.Add("memo", FRTooLong)
-	}
+	checkMinutesAndMemo(p, in.Minutes, in.Memo)
 	switch {
 	case len(in.Key) > 200:
 		p.Add("Idempotency-Key", FRTooLong)
@@ -87,6 +82,24 @@ func (in *TransferInput) Validate(from ID) error {
 		p.Add("Idempotency-Key", FRInvalidText)
 	}
 	return p.Err()
+}
+
+// CheckCredit checks minutes staff credit a volunteer, and their memo
+// (trimmed first).
+func CheckCredit(minutes int, memo string) error {
+	p := Problems{}
+	checkMinutesAndMemo(p, minutes, memo)
+	return p.Err()
+}
+
+// checkMinutesAndMemo adds the problems of a movement's minutes and memo.
+func checkMinutesAndMemo(p Problems, minutes int, memo string) {
+	if minutes <= 0 || minutes > MaxTransferMinutes {
+		p.Add("minutes", FROutOfRange)
+	}
+	if utf8.RuneCountInString(memo) > 200 {
+		p.Add("memo", FRTooLong)
+	}
 }
 
 // MaxTransferMinutes bounds one movement: a thousand days of service.

@@ -124,6 +124,20 @@ func (viewer *User) SeesPrivateDataOf(subject *User) bool {
 	return slices.ContainsFunc(subject.Stations, viewer.WorksAt)
 }
 
+// StationLookingAfter is the station whose staff look after what staff
+// (actor) do for person (a help request filed for them, minutes credited):
+// the person's home station when the actor works there, else the actor's
+// own first one; 0 when there is neither (see the store's fallback).
+func (actor *User) StationLookingAfter(person *User) ID {
+	if person != nil && person.HomeStation != 0 && actor.WorksAt(person.HomeStation) {
+		return person.HomeStation
+	}
+	if actor == nil || len(actor.StaffStations) == 0 {
+		return 0
+	}
+	return actor.StaffStations[0]
+}
+
 // StewardOf reports whether actor may act on subject's account (a reset
 // code, their roles): an admin, and staff of the subject's home station;
 // for someone with no area, staff of a station they belong to. Seeing a

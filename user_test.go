@@ -140,3 +140,23 @@ func TestStaffStationsFor(t *testing.T) {
 		}
 	}
 }
+
+func TestStationLookingAfter(t *testing.T) {
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2, 3}}
+	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin}}
+	for _, tt := range []struct {
+		name          string
+		actor, person *guli.User
+		want          guli.ID
+	}{
+		{"a resident of one's own second station", staff, &guli.User{ID: 8, HomeStation: 3}, 3},
+		{"a resident of another station", staff, &guli.User{ID: 8, HomeStation: 5}, 2},
+		{"someone with no area", staff, &guli.User{ID: 8}, 2},
+		{"the admin, for anyone", admin, &guli.User{ID: 8, HomeStation: 5}, 5},
+		{"the admin, for someone with no area", admin, &guli.User{ID: 8}, 0},
+	} {
+		if got := tt.actor.StationLookingAfter(tt.person); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

@@ -84,20 +84,17 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if err != nil {
 			return err
 		}
+		if requester != actor.ID && !actor.SeesPrivateDataOf(person) {
+			return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
+		}
+		// One's own request is one's home station's; one filed by staff,
+		// the station they file it for.
 		station := person.HomeStation
 		if requester != actor.ID {
-			if !actor.SeesPrivateDataOf(person) {
-				return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
-			}
-			if station == 0 || !actor.WorksAt(station) {
-				station = firstOf(actor.StaffStations)
-			}
+			station = actor.StationLookingAfter(person)
 		}
-		if station == 0 {
-			// Someone with no area: the first station looks after them.
-			if err := q.row(ctx, "SELECT MIN(id) FROM stations").Scan(&station); err != nil {
-				return err
-			}
+		if station, err = orFirstStation(ctx, q, station); err != nil {
+			return err
 		}
 		var neededBy sql.NullInt64
 		if !in.NeededBy.IsZero() {
@@ -121,14 +118,6 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		return nil, err
 	}
 	return s.load(ctx, s.db.read(), id)
-}
-
-// firstOf is the first id of a list, 0 when it is empty.
-func firstOf(ids []guli.ID) guli.ID {
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[0]
 }
 
 func (s *Help) load(ctx context.Context, q runner, id guli.ID) (*guli.HelpRequest, error) {

@@ -121,6 +121,17 @@ func ids(ctx context.Context, q runner, query string, args ...any) ([]guli.ID, e
 	}, query, args...)
 }
 
+// orFirstStation is station, or the first station when it is 0: someone
+// no station has yet (no area) is looked after by the first one.
+func orFirstStation(ctx context.Context, q runner, station guli.ID) (guli.ID, error) {
+	if station != 0 {
+		return station, nil
+	}
+	var first int64
+	err := q.row(ctx, "SELECT MIN(id) FROM stations").Scan(&first)
+	return guli.ID(first), err
+}
+
 // personIn loads a person with the stations they belong to, for a decision
 // about them; not_found when there is none.
 func personIn(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {

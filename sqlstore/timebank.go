@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"guli"
 )
@@ -129,14 +128,7 @@ func (s *TimeBank) Credit(ctx context.Context, userID guli.ID, minutes int, memo
 		return nil, err
 	}
 	memo = strings.TrimSpace(memo)
-	p := guli.Problems{}
-	if minutes <= 0 || minutes > guli.MaxTransferMinutes {
-		p.Add("minutes", guli.FROutOfRange)
-	}
-	if utf8.RuneCountInString(memo) > 200 {
-		p.Add("memo", guli.FRTooLong)
-	}
-	if err := p.Err(); err != nil {
+	if err := guli.CheckCredit(minutes, memo); err != nil {
 		return nil, err
 	}
 	var out *guli.Transfer
@@ -148,14 +140,9 @@ func (s *TimeBank) Credit(ctx context.Context, userID guli.ID, minutes int, memo
 		if err != nil {
 			return err
 		}
-		station := person.HomeStation
-		if station == 0 || !actor.WorksAt(station) {
-			station = firstOf(actor.StaffStations)
-		}
-		if station == 0 {
-			if err := q.row(ctx, "SELECT MIN(id) FROM stations").Scan(&station); err != nil {
-				return err
-			}
+		station, err := orFirstStation(ctx, q, actor.StationLookingAfter(person))
+		if err != nil {
+			return err
 		}
 		fund, err := stationFund(ctx, q, station)
 		if err != nil {

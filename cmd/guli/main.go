@@ -307,13 +307,19 @@ func printDemo(w io.Writer, res *demo.Result) {
 	}
 }
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("migrate", stderr)
+// openOnly opens (and migrates) the database of a command whose only flag
+// is --db.
+func openOnly(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*sqlstore.DB, error) {
+	fs := newFlags(name, stderr)
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return nil, err
 	}
-	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	return openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	db, err := openOnly(ctx, "migrate", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -325,12 +331,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // ledgerCheck recomputes every time-bank balance from the ledger's entries
 // and fails on the first mismatch.
 func ledgerCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("ledger check", stderr)
-	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	db, err := openOnly(ctx, "ledger check", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
