@@ -212,4 +212,7 @@ type HelpService interface {
 	Done(ctx context.Context, id ID, minutes int) (*HelpRequest, error)
 	Confirm(ctx context.Context, id ID, rating int, comment string) (*HelpRequest, error)
 	CancelHelp(ctx context.Context, id ID) (*HelpRequest, error)
+	// Candidates ranks the volunteers who could help with request id, for
+	// its requester or staff of its station.
+	Candidates(ctx context.Context, id ID) ([]Candidate, error)
 }

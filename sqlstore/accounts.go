@@ -607,6 +607,11 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, in guli.RolesInput)
 		if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
 			return err
 		}
+		if slices.Contains(before, guli.RoleVolunteer) != slices.Contains(roles, guli.RoleVolunteer) {
+			if err := bumpCounter(ctx, q, volunteersCounter); err != nil {
+				return err
+			}
+		}
 		detail := current + " -> " + joinRoles(roles)
 		listed := in.StationIDs
 		if listed == nil && slices.Contains(before, guli.RoleStaff) {
@@ -674,7 +679,10 @@ func (s *Accounts) SetVolunteerProfile(ctx context.Context, in guli.VolunteerPro
 			ON CONFLICT (user_id) DO UPDATE SET skills = excluded.skills, area_ids = excluded.area_ids,
 				availability = excluded.availability, updated_at = excluded.updated_at`,
 			me.ID, string(skills), areas, avail, ms(s.db.now()))
-		return err
+		if err != nil {
+			return err
+		}
+		return bumpCounter(ctx, q, volunteersCounter)
 	})
 	if err != nil {
 		return nil, err

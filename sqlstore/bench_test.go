@@ -314,3 +314,58 @@ func registrationThroughput(b *testing.B, e dbtest.Engine, durability string, pa
 	}
 	b.ReportMetric(float64(b.N)/took.Seconds(), "registrations/s")
 }
+
+// BenchmarkCandidates ranks the volunteers for one request among 100,000
+// volunteers of a station (a district's worth), with a year of services
+// confirmed and a month of claims: one op is one Candidates call, as the
+// API makes it, with what matching keeps in memory already loaded.
+func BenchmarkCandidates(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := dbtest.OpenWith(b, e.DSN(b), sqlstore.Options{})
+			svc := sqlstore.NewServices(db)
+			ctx := system()
+			res, err := demo.Seed(ctx, svc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var areas []guli.ID
+			for _, a := range res.Station.Areas {
+				areas = append(areas, a.ID)
+			}
+			resident, err := svc.Accounts.Register(ctx, guli.RegisterInput{Name: "王阿姨", Phone: "13911115001",
+				Password: "secret-123", AreaID: areas[0], BirthYear: 1948})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := sqlstore.SeedVolunteers(ctx, db, res.Station.ID, areas, resident.ID, 100_000, 1); err != nil {
+				b.Fatal(err)
+			}
+			if err := db.Analyze(ctx); err != nil {
+				b.Fatal(err)
+			}
+			needed := time.Now().AddDate(0, 0, 3)
+			as := guli.NewContextWithUser(ctx, resident)
+			for _, category := range []string{"repair", "tech"} {
+				h, err := svc.Help.AskForHelp(as, guli.HelpRequestInput{Title: "需要帮忙", Category: category, NeededBy: needed})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Run(category, func(b *testing.B) {
+					start := time.Now()
+					if _, err := svc.Help.Candidates(as, h.ID); err != nil { // loads the directory
+						b.Fatal(err)
+					}
+					b.Logf("the first call, loading what matching keeps: %s", time.Since(start))
+					b.ResetTimer()
+					for b.Loop() {
+						cs, err := svc.Help.Candidates(as, h.ID)
+						if err != nil || len(cs) != guli.MaxCandidates {
+							b.Fatalf("%d candidates, %v", len(cs), err)
+						}
+					}
+				})
+			}
+		})
+	}
+}

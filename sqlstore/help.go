@@ -15,11 +15,12 @@ import (
 // confirmed twice at once is credited once (and the ledger's unique
 // help_id refuses a second credit even so).
 type Help struct {
-	db *DB
+	db    *DB
+	match *matching
 }
 
 // NewHelp returns the mutual-aid service of db.
-func NewHelp(db *DB) *Help { return &Help{db: db} }
+func NewHelp(db *DB) *Help { return &Help{db: db, match: &matching{db: db}} }
 
 var _ guli.HelpService = (*Help)(nil)
 
@@ -238,6 +239,9 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment stri
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, rating = ?, comment = ?, confirmed_at = ? WHERE id = ?",
 			guli.HelpConfirmed, rating, comment, ms(now), id); err != nil {
+			return err
+		}
+		if err := bumpCounter(ctx, q, confirmedCounter(h.StationID)); err != nil {
 			return err
 		}
 		fund, err := stationFund(ctx, q, h.StationID)

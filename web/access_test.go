@@ -157,6 +157,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/help-requests", "/api/v1/help-requests", map[string]any{"title": "修水龙头", "category": "repair"}, nil, [4]int{401, 201, 201, 201}},
 			{"GET /api/v1/help-requests", "/api/v1/help-requests?status=open", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /api/v1/help-requests/{id}", "/api/v1/help-requests/" + openHelp, nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/help-requests/{id}/candidates", "/api/v1/help-requests/" + openHelp + "/candidates", nil, nil, [4]int{401, 200, 200, 200}},
 			{"POST /api/v1/help-requests/{id}/claim", "/api/v1/help-requests/" + openHelp + "/claim", nil, nil, [4]int{401, 403, 403, 403}},
 			{"POST /api/v1/help-requests/{id}/release", "/api/v1/help-requests/" + claimedHelp + "/release", nil, nil, [4]int{401, 403, 403, 403}},
 			{"POST /api/v1/help-requests/{id}/done", "/api/v1/help-requests/" + claimedHelp + "/done", map[string]any{"minutes": 30}, nil, [4]int{401, 403, 403, 403}},

@@ -109,6 +109,9 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, k := range []string{guli.NotifyPromoted, guli.NotifyActivityCancelled, guli.NotifyRegisteredByStaff} {
 		keys["notify."+k+".title"], keys["notify."+k+".body"] = "notifications", "notifications"
 	}
+	for _, code := range guli.AllReasons.Codes() {
+		keys["match.reason."+code] = "candidates"
+	}
 	for _, e := range []string{"notfound", "forbidden", "method", "too_large", "rate_limited", "bad_request", "server"} {
 		keys["errorpage."+e+".title"], keys["errorpage."+e+".body"] = "renderError", "renderError"
 	}

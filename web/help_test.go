@@ -177,3 +177,50 @@ func countOf(statuses []int, want int) int {
 	}
 	return n
 }
+
+// Who could help: ranked from the volunteers' profiles, with reasons in
+// the reader's language, for the requester and staff only.
+func TestCandidatesOverTheAPI(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		handy := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		other := srv.Login(t, "13800000007", testserver.Password)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		area := srv.Do(t, "GET", "/api/v1/me", resident, nil).JSON(t)["area_id"]
+		for token, skills := range map[string][]string{handy: {"repair"}, other: {"companion"}} {
+			r := srv.Do(t, "PUT", "/api/v1/me/volunteer-profile", token, map[string]any{"skills": skills, "area_ids": []any{area}})
+			if r.Status != 200 {
+				t.Fatalf("profile: %d %s", r.Status, r.Body)
+			}
+		}
+		r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "修水龙头", "category": "repair"})
+		if r.Status != 201 {
+			t.Fatalf("ask: %d %s", r.Status, r.Body)
+		}
+		path := "/api/v1/help-requests/" + r.JSON(t)["id"].(string) + "/candidates"
+		ask := func(token, lang string) []map[string]any {
+			t.Helper()
+			return items(t, srv.Send(t, testserver.Request{Method: "GET", Path: path, Token: token, Header: map[string]string{"Accept-Language": lang}}))
+		}
+		for _, tt := range []struct{ lang, reason string }{{"zh-CN", "会做这类事"}, {"en", "can do this kind of help"}} {
+			got := ask(resident, tt.lang)
+			if len(got) != 2 || got[0]["user_id"] != myID(t, srv, handy) || got[1]["user_id"] != myID(t, srv, other) {
+				t.Fatalf("%s: %v", tt.lang, got)
+			}
+			if reasons := got[0]["reasons"].([]any); len(reasons) == 0 || reasons[0] != tt.reason {
+				t.Errorf("%s: reasons %v, want %q first", tt.lang, reasons, tt.reason)
+			}
+			if codes := fmt.Sprint(got[0]["reason_codes"]); codes != "[skill area free rested]" {
+				t.Errorf("reason codes %s", codes)
+			}
+			if got[0]["score"].(float64) <= got[1]["score"].(float64) {
+				t.Errorf("scores out of order: %v", got)
+			}
+		}
+		if got := ask(staff, "zh-CN"); len(got) != 2 {
+			t.Errorf("staff see %d candidates", len(got))
+		}
+		wantError(t, srv.Do(t, "GET", path, handy, nil), 403, "forbidden", "")
+	})
+}

@@ -97,6 +97,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/help-requests/{id}/done", a.JSON(a.HelpDone)},
 		{"POST /api/v1/help-requests/{id}/confirm", a.JSON(a.ConfirmHelp)},
 		{"POST /api/v1/help-requests/{id}/cancel", a.JSON(a.CancelHelp)},
+		{"GET /api/v1/help-requests/{id}/candidates", a.JSON(a.HelpCandidates)},
 
 		// Time bank.
 		{"GET /api/v1/me/timebank", a.JSON(a.MyTimeBank)},

@@ -156,6 +156,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			// A help request is public, but only its station's staff act on
 			// it for the requester; to others it is someone else's (403).
 			{"confirm a resident's help", "POST", "/api/v1/help-requests/{help-done}/confirm", func(*place) any { return map[string]any{"rating": 4} }, nil, 200, 403},
+			{"who could help a resident", "GET", "/api/v1/help-requests/{help-open}/candidates", none, nil, 200, 403},
 			{"cancel a resident's help request", "POST", "/api/v1/help-requests/{help-open}/cancel", none, nil, 200, 403},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}

@@ -141,3 +141,9 @@ func (h *Handlers) CancelHelp(w http.ResponseWriter, r *http.Request) (int, any,
 	req, err := h.Help.CancelHelp(r.Context(), core.PathID(r, "id"))
 	return h.helpDetail(r.Context(), req, err)
 }
+
+func (h *Handlers) HelpCandidates(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	cs, err := h.Help.Candidates(r.Context(), core.PathID(r, "id"))
+	lang := core.Info(r).Lang
+	return listOf(guli.Page[guli.Candidate]{Items: cs}, err, func(c guli.Candidate) core.CandidateView { return h.ViewCandidate(lang, c) })
+}

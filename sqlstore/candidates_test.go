@@ -1,0 +1,116 @@
+package sqlstore_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"guli"
+	"guli/internal/dbtest"
+	"guli/sqlstore"
+)
+
+// names lists the candidates as "name(reason+reason)".
+func names(cs []guli.Candidate) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Name+"("+strings.Join(c.Reasons.Codes(), "+")+")")
+	}
+	return strings.Join(out, " ")
+}
+
+// Matching reads profiles, claims and records from the database, keeps
+// what changes rarely, and sees every change at once: its own, and
+// another process's on the same database.
+func TestCandidatesInTheStore(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		other := sqlstore.NewHelp(dbtest.OpenWith(t, f.dsn, sqlstore.Options{})) // another process
+		near, far := f.areas[0].ID, f.areas[1].ID
+		resident := f.register(t, "王阿姨", "13911114001") // lives near
+		volunteer := func(name, phone string, area guli.ID, skills []string, areas []guli.ID, free map[string][]string) *guli.User {
+			t.Helper()
+			u, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: name, Phone: phone, Password: "secret-123",
+				AreaID: area, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.accounts.SetVolunteerProfile(as(u), guli.VolunteerProfileInput{Skills: skills, AreaIDs: areas, Availability: free}); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		handy := volunteer("修理工老陈", "13911114002", far, []string{"repair"}, []guli.ID{near}, nil)
+		volunteer("小李", "13911114003", far, []string{"repair", "errand"}, nil, map[string][]string{"sat": {"09:00-12:00"}})
+		neighbour := volunteer("邻居张阿姨", "13911114004", near, []string{"companion"}, nil, nil)
+		volunteer("远处的小赵", "13911114005", far, []string{"companion"}, nil, nil) // fits in nothing
+		// A volunteer without a profile has not said what they can do.
+		f.user(t, "没填资料的志愿者", "13911114006", guli.RoleResident, guli.RoleVolunteer)
+
+		saturday := time.Now().In(guli.Zone("Asia/Shanghai")).AddDate(0, 0, 7)
+		for saturday.Weekday() != time.Saturday {
+			saturday = saturday.AddDate(0, 0, 1)
+		}
+		saturday = time.Date(saturday.Year(), saturday.Month(), saturday.Day(), 10, 0, 0, 0, saturday.Location())
+		h, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: "厨房水管漏水", Category: "repair", NeededBy: saturday})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := func(svc *sqlstore.Help, who *guli.User, expect string) {
+			t.Helper()
+			cs, err := svc.Candidates(as(who), h.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := names(cs); got != expect {
+				t.Errorf("got  %s\nwant %s", got, expect)
+			}
+		}
+		want(help, resident, "修理工老陈(skill+area+free+rested) 小李(skill+available+free+rested) 邻居张阿姨(area+free+rested)")
+		want(other, resident, "修理工老陈(skill+area+free+rested) 小李(skill+available+free+rested) 邻居张阿姨(area+free+rested)")
+
+		// 老陈 takes another request in hand: one in hand, one claim lately.
+		elsewhere, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: "换灯泡", Category: "repair"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := help.Claim(as(handy), elsewhere.ID); err != nil {
+			t.Fatal(err)
+		}
+		want(other, resident, "修理工老陈(skill+area) 小李(skill+available+free+rested) 邻居张阿姨(area+free+rested)")
+
+		// 张阿姨 says she can repair too, through the other process.
+		if _, err := sqlstore.NewAccounts(dbtest.OpenWith(t, f.dsn, sqlstore.Options{}), nil).SetVolunteerProfile(as(neighbour),
+			guli.VolunteerProfileInput{Skills: []string{"companion", "repair"}}); err != nil {
+			t.Fatal(err)
+		}
+		want(help, resident, "邻居张阿姨(skill+area+free+rested) 修理工老陈(skill+area) 小李(skill+available+free+rested)")
+
+		// 老陈 finishes and is confirmed: he has a record now.
+		if _, err := help.Done(as(handy), elsewhere.ID, 30); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := other.Confirm(as(resident), elsewhere.ID, 5, ""); err != nil {
+			t.Fatal(err)
+		}
+		want(help, resident, "邻居张阿姨(skill+area+free+rested) 修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
+
+		// 张阿姨 is no longer a volunteer.
+		if _, err := f.accounts.SetRoles(system(), neighbour.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident}}); err != nil {
+			t.Fatal(err)
+		}
+		want(other, resident, "修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
+
+		// Only the requester and staff of the station ask who could help.
+		staff := f.user(t, "社工", "13911114007", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		want(help, staff, "修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
+		if _, err := help.Candidates(as(handy), h.ID); code(err) != guli.ECForbidden {
+			t.Errorf("a volunteer asked who else could help: %v", err)
+		}
+		if _, err := help.Candidates(as(resident), 999_999); code(err) != guli.ECNotFound {
+			t.Errorf("no such request: %v", err)
+		}
+	})
+}

@@ -1,0 +1,105 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"guli"
+)
+
+// SeedVolunteers writes n volunteers living in areas, with profiles drawn
+// from seed, straight into the database in batches (a hundred thousand
+// through the services would take many minutes), and a history at the
+// station: services confirmed, claims of the last weeks, requests in hand,
+// all asked by requester. For benchmarks of matching.
+func SeedVolunteers(ctx context.Context, db *DB, station guli.ID, areas []guli.ID, requester guli.ID, n int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	now := ms(db.now())
+	const batch = 400
+	return db.tx(ctx, func(q runner) error {
+		for from := 0; from < n; from += batch {
+			to := min(from+batch, n)
+			var rows []string
+			var args []any
+			for i := from; i < to; i++ {
+				rows = append(rows, "(?, ?, '', 'resident,volunteer', ?, 1960, ?)")
+				args = append(args, fmt.Sprintf("志愿者%d", i), fmt.Sprintf("199%08d", i), areas[rng.IntN(len(areas))], now)
+			}
+			if _, err := q.exec(ctx, "INSERT INTO users (name, phone, password_hash, roles, area_id, birth_year, created_at) VALUES "+
+				strings.Join(rows, ", "), args...); err != nil {
+				return err
+			}
+		}
+		ids, err := countBy(ctx, q, "SELECT id, 0 FROM users WHERE phone LIKE '199%'")
+		if err != nil {
+			return err
+		}
+		var rows []string
+		var args []any
+		flush := func() error {
+			if len(rows) == 0 {
+				return nil
+			}
+			_, err := q.exec(ctx, "INSERT INTO volunteer_profiles (user_id, skills, area_ids, availability, updated_at) VALUES "+
+				strings.Join(rows, ", "), args...)
+			rows, args = rows[:0], args[:0]
+			return err
+		}
+		var volunteers []guli.ID
+		for id := range ids {
+			volunteers = append(volunteers, id)
+		}
+		for _, id := range volunteers {
+			var skills []string
+			for _, s := range guli.HelpCategories {
+				if rng.IntN(7) < 2 {
+					skills = append(skills, s)
+				}
+			}
+			var helpIn []guli.ID
+			if rng.IntN(3) == 0 {
+				helpIn = append(helpIn, areas[rng.IntN(len(areas))])
+			}
+			free := map[string][]string{}
+			for _, d := range guli.Weekdays {
+				if rng.IntN(3) == 0 {
+					free[d] = []string{"09:00-12:00"}
+				}
+			}
+			hours, err := guli.ParseOpeningHours("availability", free)
+			if err != nil {
+				return err
+			}
+			sk, _ := json.Marshal(append([]string{}, skills...)) // never null
+			rows = append(rows, "(?, ?, ?, ?, ?)")
+			args = append(args, id, string(sk), idsColumn(helpIn), hoursColumn(hours), now)
+			if len(rows) == batch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		// History: a year of services confirmed, a month's claims, some in hand.
+		for i := range 3000 {
+			status, claimed := guli.HelpConfirmed, now-int64(rng.IntN(365))*86_400_000
+			switch {
+			case i < 100:
+				status = guli.HelpClaimed
+			case i < 400:
+				claimed = now - int64(rng.IntN(30))*86_400_000
+			}
+			v := volunteers[rng.IntN(len(volunteers))]
+			if _, err := q.exec(ctx, `INSERT INTO help_requests (station_id, requester_id, title, category, status, volunteer_id, minutes, created_at, claimed_at)
+				VALUES (?, ?, '往日的求助', 'errand', ?, ?, 30, ?, ?)`, station, requester, status, v, claimed, claimed); err != nil {
+				return err
+			}
+		}
+		return bumpCounter(ctx, q, volunteersCounter)
+	})
+}
