@@ -11,7 +11,37 @@ const (
 	NotifyPromoted          = "waitlist_promoted"
 	NotifyActivityCancelled = "activity_cancelled"
 	NotifyRegisteredByStaff = "registered_by_staff"
+
+	// Mutual aid: the requester hears when their request is claimed,
+	// given back and done; the volunteer when it is confirmed or
+	// withdrawn; volunteers who fit a new request hear of it.
+	NotifyHelpClaimed   = "help_claimed"
+	NotifyHelpReleased  = "help_released"
+	NotifyHelpDone      = "help_done"
+	NotifyHelpConfirmed = "help_confirmed"
+	NotifyHelpCancelled = "help_cancelled"
+	NotifyHelpFits      = "help_fits"
 )
+
+// NotifyKinds lists every kind of notification.
+var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
+	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits}
+
+// A new request is told to the best TellFitting of the volunteers who
+// fit it, and a volunteer hears of at most FitsPerDay new requests a day,
+// so that nobody is flooded.
+const (
+	TellFitting = 5
+	FitsPerDay  = 3
+	fitsWindow  = 24 * time.Hour
+)
+
+// FitsSince is the start of the window in which FitsPerDay counts.
+func FitsSince(now time.Time) time.Time { return now.Add(-fitsWindow) }
+
+// MayTellFit reports whether a volunteer told of told new requests since
+// FitsSince may be told of another.
+func MayTellFit(told int) bool { return told < FitsPerDay }
 
 // Notification tells a person something happened. Params fill the
 // catalogue's message in the reader's language.
@@ -30,6 +60,11 @@ type NotificationParams struct {
 	ActivityTitle string
 	Start         time.Time
 	Timezone      string
+
+	HelpID    ID
+	HelpTitle string
+	Person    string // who did it: the volunteer, or the requester
+	Minutes   int    // of the service
 }
 
 // NotificationService lists and marks the acting user's notifications.

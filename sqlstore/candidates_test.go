@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,87 @@ func TestCandidatesInTheStore(t *testing.T) {
 		}
 		if _, err := help.Candidates(as(resident), 999_999); code(err) != guli.ECNotFound {
 			t.Errorf("no such request: %v", err)
+		}
+	})
+}
+
+// kinds lists the kinds of u's notifications, oldest first.
+func kinds(t *testing.T, db *sqlstore.DB, u *guli.User) []string {
+	t.Helper()
+	page, err := sqlstore.NewNotifications(db).Notifications(as(u), guli.ListOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := len(page.Items) - 1; i >= 0; i-- {
+		n := page.Items[i]
+		out = append(out, fmt.Sprintf("%s:%s:%d", n.Kind, n.Params.Person, n.Params.Minutes))
+	}
+	return out
+}
+
+// Who hears what: the requester of a claim, a release and a service done;
+// the volunteer of a confirm and a withdrawal; the volunteers who fit a
+// new request, at most three requests a day each.
+func TestHelpNotifications(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		resident := f.register(t, "王阿姨", "13911116001")
+		var volunteers []*guli.User
+		for i, name := range []string{"小李", "小张"} {
+			u, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: name, Phone: fmt.Sprintf("1391111610%d", i),
+				Password: "secret-123", AreaID: f.areas[0].ID, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.accounts.SetVolunteerProfile(as(u), guli.VolunteerProfileInput{Skills: []string{"repair"}}); err != nil {
+				t.Fatal(err)
+			}
+			volunteers = append(volunteers, u)
+		}
+		li, zhang := volunteers[0], volunteers[1]
+		var asked []*guli.HelpRequest
+		for i := range 4 {
+			h, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: fmt.Sprintf("修理 %d", i), Category: "repair"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			asked = append(asked, h)
+		}
+		fits := "help_fits:王阿姨:0"
+		for _, v := range volunteers {
+			if got := strings.Join(kinds(t, f.db, v), " "); got != strings.Repeat(fits+" ", guli.FitsPerDay-1)+fits {
+				t.Errorf("%s heard of new requests: %s", v.Name, got)
+			}
+		}
+
+		h := asked[0]
+		steps := []func() (*guli.HelpRequest, error){
+			func() (*guli.HelpRequest, error) { return help.Claim(as(li), h.ID) },
+			func() (*guli.HelpRequest, error) { return help.Release(as(li), h.ID) },
+			func() (*guli.HelpRequest, error) { return help.Claim(as(li), h.ID) },
+			func() (*guli.HelpRequest, error) { return help.Done(as(li), h.ID, 30) },
+			func() (*guli.HelpRequest, error) { return help.Confirm(as(resident), h.ID, 5, "") },
+			func() (*guli.HelpRequest, error) { return help.Claim(as(zhang), asked[1].ID) },
+			func() (*guli.HelpRequest, error) { return help.CancelHelp(as(resident), asked[1].ID) },
+		}
+		for i, step := range steps {
+			if _, err := step(); err != nil {
+				t.Fatalf("step %d: %v", i, err)
+			}
+		}
+		for _, tt := range []struct {
+			who  *guli.User
+			want string
+		}{
+			{resident, "help_claimed:小李:0 help_released:小李:0 help_claimed:小李:0 help_done:小李:30 help_claimed:小张:0"},
+			{li, strings.Repeat(fits+" ", guli.FitsPerDay) + "help_confirmed:王阿姨:30"},
+			{zhang, strings.Repeat(fits+" ", guli.FitsPerDay) + "help_cancelled:王阿姨:0"},
+		} {
+			if got := strings.Join(kinds(t, f.db, tt.who), " "); got != tt.want {
+				t.Errorf("%s heard\n %s\nwant\n %s", tt.who.Name, got, tt.want)
+			}
 		}
 	})
 }

@@ -57,12 +57,20 @@ type paramsColumn struct {
 	ActivityTitle string    `json:"activity_title,omitempty"`
 	Start         time.Time `json:"start,omitzero"`
 	Timezone      string    `json:"timezone,omitempty"`
+	HelpID        string    `json:"help_id,omitempty"`
+	HelpTitle     string    `json:"help_title,omitempty"`
+	Person        string    `json:"person,omitempty"`
+	Minutes       int       `json:"minutes,omitempty"`
 }
 
 func storeParams(p guli.NotificationParams) (string, error) {
-	c := paramsColumn{ActivityTitle: p.ActivityTitle, Start: p.Start, Timezone: p.Timezone}
+	c := paramsColumn{ActivityTitle: p.ActivityTitle, Start: p.Start, Timezone: p.Timezone,
+		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes}
 	if p.ActivityID != 0 {
 		c.ActivityID = p.ActivityID.String()
+	}
+	if p.HelpID != 0 {
+		c.HelpID = p.HelpID.String()
 	}
 	b, err := json.Marshal(c)
 	return string(b), err
@@ -73,9 +81,13 @@ func parseParams(s string) (guli.NotificationParams, error) {
 	if err := json.Unmarshal([]byte(s), &c); err != nil {
 		return guli.NotificationParams{}, err
 	}
-	p := guli.NotificationParams{ActivityTitle: c.ActivityTitle, Start: c.Start, Timezone: c.Timezone}
+	p := guli.NotificationParams{ActivityTitle: c.ActivityTitle, Start: c.Start, Timezone: c.Timezone,
+		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes}
 	if c.ActivityID != "" {
 		p.ActivityID = guli.ParseID(c.ActivityID)
+	}
+	if c.HelpID != "" {
+		p.HelpID = guli.ParseID(c.HelpID)
 	}
 	return p, nil
 }

@@ -21,6 +21,8 @@ func TestColumnForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	none, _ := storeParams(guli.NotificationParams{})
+	helped := guli.NotificationParams{HelpID: 9, HelpTitle: "修水管", Person: "小李", Minutes: 45}
+	storedHelp, _ := storeParams(helped)
 	for _, tt := range []struct{ got, want string }{
 		{hoursColumn(oh), `{"sat":["09:00-12:00","13:30-17:00"],"wed":["09:00-17:00"]}`},
 		{hoursColumn(guli.OpeningHours{}), `{}`},
@@ -29,6 +31,7 @@ func TestColumnForms(t *testing.T) {
 		{idsColumn(nil), `null`},
 		{stored, `{"activity_id":"7","activity_title":"书法","start":"2026-05-02T09:30:00+08:00","timezone":"Asia/Shanghai"}`},
 		{none, `{}`},
+		{storedHelp, `{"help_id":"9","help_title":"修水管","person":"小李","minutes":45}`},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("stored %s, want %s", tt.got, tt.want)
@@ -44,6 +47,9 @@ func TestColumnForms(t *testing.T) {
 	back, err := parseParams(stored)
 	if err != nil || back.ActivityID != 7 || back.ActivityTitle != "书法" || !back.Start.Equal(start) || back.Timezone != guli.DefaultTimezone {
 		t.Errorf("params read back as %+v, %v", back, err)
+	}
+	if back, err := parseParams(storedHelp); err != nil || back != helped {
+		t.Errorf("help params read back as %+v, %v", back, err)
 	}
 	if back, err := parseParams(`{}`); err != nil || back != (guli.NotificationParams{}) {
 		t.Errorf("empty params read back as %+v, %v", back, err)

@@ -110,6 +110,13 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if err != nil {
 			return err
 		}
+		h, err := s.load(ctx, q, id)
+		if err != nil {
+			return err
+		}
+		if err := s.tellFitting(ctx, q, h, now); err != nil {
+			return err
+		}
 		if filed != 0 {
 			return audit(ctx, q, now, actor, "help.file_on_behalf", requester, id.String())
 		}
@@ -199,8 +206,10 @@ func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error)
 		if err := h.CheckClaim(actor); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id)
-		return err
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id); err != nil {
+			return err
+		}
+		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpClaimed, h, actor.Name)
 	})
 }
 
@@ -210,8 +219,10 @@ func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, erro
 		if err := h.CheckRelease(actor); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id)
-		return err
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id); err != nil {
+			return err
+		}
+		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpReleased, h, h.Volunteer)
 	})
 }
 
@@ -221,8 +232,11 @@ func (s *Help) Done(ctx context.Context, id guli.ID, minutes int) (*guli.HelpReq
 		if err := h.CheckDone(actor, minutes); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "UPDATE help_requests SET status = ?, minutes = ?, done_at = ? WHERE id = ?", guli.HelpDone, minutes, ms(now), id)
-		return err
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, minutes = ?, done_at = ? WHERE id = ?", guli.HelpDone, minutes, ms(now), id); err != nil {
+			return err
+		}
+		h.Minutes = minutes
+		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpDone, h, h.Volunteer)
 	})
 }
 
@@ -256,6 +270,9 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment stri
 			toKind: guli.EntryEarned, memo: h.Title, help: h.ID}); err != nil {
 			return err
 		}
+		if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpConfirmed, h, h.Requester); err != nil {
+			return err
+		}
 		if actor.ID != h.RequesterID {
 			return audit(ctx, q, now, actor, "help.confirm_on_behalf", h.RequesterID, h.ID.String())
 		}
@@ -269,7 +286,45 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id)
-		return err
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id); err != nil {
+			return err
+		}
+		if h.VolunteerID == 0 {
+			return nil
+		}
+		return notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpCancelled, h, h.Requester)
 	})
+}
+
+// notifyHelp tells userID of a change of h that person made.
+func notifyHelp(ctx context.Context, q runner, now time.Time, userID guli.ID, kind string, h *guli.HelpRequest, person string) error {
+	return notify(ctx, q, now, userID, kind, guli.NotificationParams{HelpID: h.ID, HelpTitle: h.Title, Person: person, Minutes: h.Minutes})
+}
+
+// tellFitting tells the volunteers who fit a new request best of it, each
+// at most guli.FitsPerDay times a day.
+func (s *Help) tellFitting(ctx context.Context, q runner, h *guli.HelpRequest, now time.Time) error {
+	best, err := s.match.rank(ctx, q, h, h.CreatedAt.Location(), now)
+	if err != nil {
+		return err
+	}
+	told := 0
+	for _, c := range best {
+		if told == guli.TellFitting {
+			break
+		}
+		var n int
+		if err := q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = ? AND created_at >= ?",
+			c.UserID, guli.NotifyHelpFits, ms(guli.FitsSince(now))).Scan(&n); err != nil {
+			return err
+		}
+		if !guli.MayTellFit(n) {
+			continue
+		}
+		if err := notifyHelp(ctx, q, now, c.UserID, guli.NotifyHelpFits, h, h.Requester); err != nil {
+			return err
+		}
+		told++
+	}
+	return nil
 }

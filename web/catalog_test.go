@@ -106,7 +106,7 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, k := range []string{guli.BloodPressure, guli.Temperature} {
 		keys["health.kind_"+k] = "health kinds"
 	}
-	for _, k := range []string{guli.NotifyPromoted, guli.NotifyActivityCancelled, guli.NotifyRegisteredByStaff} {
+	for _, k := range guli.NotifyKinds {
 		keys["notify."+k+".title"], keys["notify."+k+".body"] = "notifications", "notifications"
 	}
 	for _, code := range guli.AllReasons.Codes() {

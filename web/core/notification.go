@@ -14,6 +14,8 @@ type NotificationView struct {
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
 	Read      bool      `json:"read"`
+	// Link is the page the notification is about, for the pages.
+	Link string `json:"-"`
 }
 
 // ViewNotification fills the catalogue's message for the notification's
@@ -24,7 +26,20 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		when = s.Catalog.T(lang, "format.datetime", int(n.Params.Start.Month()), n.Params.Start.Day(),
 			n.Params.Start.Hour(), n.Params.Start.Minute())
 	}
-	return NotificationView{ID: WireID(n.ID), Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read,
-		Title: s.Catalog.T(lang, "notify."+n.Kind+".title", n.Params.ActivityTitle),
-		Body:  s.Catalog.T(lang, "notify."+n.Kind+".body", n.Params.ActivityTitle, when)}
+	v := NotificationView{ID: WireID(n.ID), Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read}
+	title, body := "notify."+n.Kind+".title", "notify."+n.Kind+".body" // each kind's, a test checks
+	if p := n.Params; p.HelpID != 0 {
+		// Help messages pick what they name by index: %[1]s the person,
+		// %[2]s the request, %[3]d its minutes.
+		v.Title = s.Catalog.T(lang, title, p.Person, p.HelpTitle, p.Minutes)
+		v.Body = s.Catalog.T(lang, body, p.Person, p.HelpTitle, p.Minutes)
+		v.Link = "/help/" + p.HelpID.String()
+		return v
+	}
+	v.Title = s.Catalog.T(lang, title, n.Params.ActivityTitle)
+	v.Body = s.Catalog.T(lang, body, n.Params.ActivityTitle, when)
+	if n.Params.ActivityID != 0 {
+		v.Link = "/activities/" + n.Params.ActivityID.String()
+	}
+	return v
 }
