@@ -149,16 +149,39 @@ func (h *HelpRequest) CheckDone(actor *User, minutes int) error {
 	return nil
 }
 
+// ConfirmInput closes a service: a rating of 1..5 (0 for none), a word
+// of thanks, and whether the requester pays the minutes from their own
+// balance rather than the station's fund.
+type ConfirmInput struct {
+	Rating         int
+	Comment        string
+	PayFromBalance bool
+}
+
+// Validate checks what needs no database.
+func (in *ConfirmInput) Validate() error {
+	p := Problems{}
+	in.Comment = strings.TrimSpace(in.Comment)
+	if in.Rating < 0 || in.Rating > 5 {
+		p.Add("rating", FROutOfRange)
+	}
+	if utf8.RuneCountInString(in.Comment) > 500 {
+		p.Add("comment", FRTooLong)
+	}
+	return p.Err()
+}
+
 // CheckConfirm says whether actor may confirm the service: the requester,
-// or staff of the request's station, once it is done.
-func (h *HelpRequest) CheckConfirm(actor *User, rating int) error {
+// or staff of the request's station, once it is done. Only the requester
+// spends their own minutes on it.
+func (h *HelpRequest) CheckConfirm(actor *User, in ConfirmInput) error {
 	switch {
 	case actor == nil:
 		return Errorf(ECUnauthenticated)
 	case actor.ID != h.RequesterID && !actor.WorksAt(h.StationID):
 		return Errorf(ECForbidden)
-	case rating < 0 || rating > 5:
-		return Invalid("rating", FROutOfRange)
+	case in.PayFromBalance && actor.ID != h.RequesterID:
+		return Errorf(ECForbidden)
 	case h.Status != HelpDone:
 		return Errorf(ECNotDone)
 	}
@@ -210,7 +233,7 @@ type HelpService interface {
 	Claim(ctx context.Context, id ID) (*HelpRequest, error)
 	Release(ctx context.Context, id ID) (*HelpRequest, error)
 	Done(ctx context.Context, id ID, minutes int) (*HelpRequest, error)
-	Confirm(ctx context.Context, id ID, rating int, comment string) (*HelpRequest, error)
+	Confirm(ctx context.Context, id ID, in ConfirmInput) (*HelpRequest, error)
 	CancelHelp(ctx context.Context, id ID) (*HelpRequest, error)
 	// Candidates ranks the volunteers who could help with request id, for
 	// its requester or staff of its station.

@@ -92,7 +92,7 @@ func TestCandidatesInTheStore(t *testing.T) {
 		if _, err := help.Done(as(handy), elsewhere.ID, 30); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := other.Confirm(as(resident), elsewhere.ID, 5, ""); err != nil {
+		if _, err := other.Confirm(as(resident), elsewhere.ID, guli.ConfirmInput{Rating: 5, Comment: ""}); err != nil {
 			t.Fatal(err)
 		}
 		want(help, resident, "邻居张阿姨(skill+area+free+rested) 修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
@@ -173,7 +173,7 @@ func TestHelpNotifications(t *testing.T) {
 			func() (*guli.HelpRequest, error) { return help.Release(as(li), h.ID) },
 			func() (*guli.HelpRequest, error) { return help.Claim(as(li), h.ID) },
 			func() (*guli.HelpRequest, error) { return help.Done(as(li), h.ID, 30) },
-			func() (*guli.HelpRequest, error) { return help.Confirm(as(resident), h.ID, 5, "") },
+			func() (*guli.HelpRequest, error) { return help.Confirm(as(resident), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""}) },
 			func() (*guli.HelpRequest, error) { return help.Claim(as(zhang), asked[1].ID) },
 			func() (*guli.HelpRequest, error) { return help.CancelHelp(as(resident), asked[1].ID) },
 		}

@@ -241,33 +241,35 @@ func (s *Help) Done(ctx context.Context, id guli.ID, minutes int) (*guli.HelpReq
 }
 
 // Confirm closes a done request, by the requester or staff of its station,
-// and credits the volunteer its minutes from the station's fund, once.
-func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment string) (*guli.HelpRequest, error) {
-	comment = strings.TrimSpace(comment)
-	if len([]rune(comment)) > 500 {
-		return nil, guli.Invalid("comment", guli.FRTooLong)
+// and credits the volunteer its minutes, once: from the station's fund, or
+// from the requester's own balance when they choose to pay.
+func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*guli.HelpRequest, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
-		if err := h.CheckConfirm(actor, rating); err != nil {
+		if err := h.CheckConfirm(actor, in); err != nil {
 			return err
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, rating = ?, comment = ?, confirmed_at = ? WHERE id = ?",
-			guli.HelpConfirmed, rating, comment, ms(now), id); err != nil {
+			guli.HelpConfirmed, in.Rating, in.Comment, ms(now), id); err != nil {
 			return err
 		}
 		if err := bumpCounter(ctx, q, confirmedCounter(h.StationID)); err != nil {
 			return err
 		}
-		fund, err := stationFund(ctx, q, h.StationID)
+		pay := movement{minutes: h.Minutes, fromKind: guli.EntryIssued, toKind: guli.EntryEarned, memo: h.Title, help: h.ID}
+		var err error
+		if in.PayFromBalance {
+			pay.fromKind = guli.EntryTransferOut
+			pay.from, pay.to, err = personalAccounts(ctx, q, h.RequesterID, h.VolunteerID)
+		} else if pay.from, err = stationFund(ctx, q, h.StationID); err == nil {
+			pay.to, err = personalAccount(ctx, q, h.VolunteerID)
+		}
 		if err != nil {
 			return err
 		}
-		volunteer, err := personalAccount(ctx, q, h.VolunteerID)
-		if err != nil {
-			return err
-		}
-		if _, err := move(ctx, q, now, movement{from: fund, to: volunteer, minutes: h.Minutes, fromKind: guli.EntryIssued,
-			toKind: guli.EntryEarned, memo: h.Title, help: h.ID}); err != nil {
+		if _, err := move(ctx, q, now, pay); err != nil {
 			return err
 		}
 		if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpConfirmed, h, h.Requester); err != nil {

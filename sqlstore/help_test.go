@@ -45,14 +45,14 @@ func TestHelpRequestsUnderConcurrency(t *testing.T) {
 		if h.Status != guli.HelpClaimed || claimer == nil {
 			t.Fatalf("after the claims: %+v", h)
 		}
-		if _, err := help.Confirm(as(resident), h.ID, 5, ""); code(err) != guli.ECNotDone {
+		if _, err := help.Confirm(as(resident), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""}); code(err) != guli.ECNotDone {
 			t.Fatalf("confirmed before done: %v", err)
 		}
 		if _, err := help.Done(as(claimer), h.ID, 45); err != nil {
 			t.Fatal(err)
 		}
 		got = outcomes(10, func(i int) error {
-			_, err := help.Confirm(as(resident), h.ID, 5, "谢谢小伙子")
+			_, err := help.Confirm(as(resident), h.ID, guli.ConfirmInput{Rating: 5, Comment: "谢谢小伙子"})
 			return err
 		})
 		if got[""] != 1 || got[guli.ECNotDone] != 9 {
@@ -99,8 +99,8 @@ func TestHelpRequestFlowInTheStore(t *testing.T) {
 			{"claimed again", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
 			{"done in no time", func() error { _, err := help.Done(as(volunteer), h.ID, 0); return err }, guli.ECValidation},
 			{"done", func() error { _, err := help.Done(as(volunteer), h.ID, 60); return err }, ""},
-			{"the volunteer confirms their own work", func() error { _, err := help.Confirm(as(volunteer), h.ID, 5, ""); return err }, guli.ECForbidden},
-			{"staff confirm for the resident", func() error { _, err := help.Confirm(as(staff), h.ID, 4, "已上门"); return err }, ""},
+			{"the volunteer confirms their own work", func() error { _, err := help.Confirm(as(volunteer), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""}); return err }, guli.ECForbidden},
+			{"staff confirm for the resident", func() error { _, err := help.Confirm(as(staff), h.ID, guli.ConfirmInput{Rating: 4, Comment: "已上门"}); return err }, ""},
 		}
 		for _, s := range steps {
 			if got := code(s.do()); got != s.want {
@@ -117,6 +117,76 @@ func TestHelpRequestFlowInTheStore(t *testing.T) {
 		}
 		if _, err := help.HelpRequests(as(volunteer), guli.HelpFilter{Status: "lost"}, guli.ListOptions{}); code(err) != guli.ECValidation {
 			t.Fatalf("an unknown status: %v", err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A requester with minutes may pay a service from them: two services
+// confirmed at once against a balance that pays for one pay for one, and
+// the other stays done, to be paid by the fund instead.
+func TestConfirmPaidFromTheRequestersBalance(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help, bank := sqlstore.NewHelp(f.db), sqlstore.NewTimeBank(f.db)
+		resident := f.register(t, "赵阿姨", "13911117001")
+		staff := f.user(t, "社工", "13911117002", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		var volunteers []*guli.User
+		var done []guli.ID
+		for i := range 2 {
+			v := f.user(t, "志愿者", fmt.Sprintf("1391111710%d", i), guli.RoleResident, guli.RoleVolunteer)
+			volunteers = append(volunteers, v)
+			h, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: "陪我去医院", Category: "companion"})
+			if err == nil {
+				_, err = help.Claim(as(v), h.ID)
+			}
+			if err == nil {
+				_, err = help.Done(as(v), h.ID, 60)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			done = append(done, h.ID)
+		}
+		if _, err := bank.Credit(as(staff), resident.ID, 90, "以前的志愿服务"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := help.Confirm(as(staff), done[0], guli.ConfirmInput{PayFromBalance: true}); code(err) != guli.ECForbidden {
+			t.Fatalf("staff spent the resident's minutes: %v", err)
+		}
+		got := outcomes(2, func(i int) error {
+			_, err := help.Confirm(as(resident), done[i], guli.ConfirmInput{Rating: 5, PayFromBalance: true})
+			return err
+		})
+		if got[""] != 1 || got[guli.ECInsufficientBalance] != 1 {
+			t.Fatalf("two paid confirms against one service's minutes: %v", got)
+		}
+		balance := func(u *guli.User) int {
+			st, err := bank.MyTimeBank(as(u))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st.BalanceMinutes
+		}
+		if b := balance(resident); b != 30 {
+			t.Errorf("the resident holds %d minutes, want 30", b)
+		}
+		if b0, b1 := balance(volunteers[0]), balance(volunteers[1]); b0+b1 != 60 {
+			t.Errorf("the volunteers hold %d and %d minutes, want 60 between them", b0, b1)
+		}
+		// The one refused is still done; the fund pays it.
+		for _, id := range done {
+			if h, _ := help.HelpRequest(as(resident), id); h.Status == guli.HelpDone {
+				if _, err := help.Confirm(as(resident), id, guli.ConfirmInput{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if b0, b1 := balance(volunteers[0]), balance(volunteers[1]); b0 != 60 || b1 != 60 {
+			t.Errorf("the volunteers hold %d and %d minutes, want 60 each", b0, b1)
 		}
 		if err := f.db.CheckLedger(system()); err != nil {
 			t.Fatal(err)

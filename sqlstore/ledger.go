@@ -33,6 +33,21 @@ func personalAccount(ctx context.Context, q runner, user guli.ID) (account, erro
 	return lockAccount(ctx, q, "user_id", user, false)
 }
 
+// personalAccounts locks two people's accounts in the order of their ids,
+// so that two movements between them at once wait rather than deadlock.
+func personalAccounts(ctx context.Context, q runner, from, to guli.ID) (a, b account, err error) {
+	if from < to {
+		if a, err = personalAccount(ctx, q, from); err == nil {
+			b, err = personalAccount(ctx, q, to)
+		}
+		return a, b, err
+	}
+	if b, err = personalAccount(ctx, q, to); err == nil {
+		a, err = personalAccount(ctx, q, from)
+	}
+	return a, b, err
+}
+
 func lockAccount(ctx context.Context, q runner, column string, owner guli.ID, fund bool) (account, error) {
 	a := account{fund: fund}
 	if _, err := q.exec(ctx, "INSERT INTO timebank_accounts ("+column+") VALUES (?) ON CONFLICT ("+column+") DO NOTHING", owner); err != nil {

@@ -127,13 +127,14 @@ func (h *Handlers) HelpDone(w http.ResponseWriter, r *http.Request) (int, any, e
 
 func (h *Handlers) ConfirmHelp(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		Rating  int    `json:"rating"`
-		Comment string `json:"comment"`
+		Rating         int    `json:"rating"`
+		Comment        string `json:"comment"`
+		PayFromBalance bool   `json:"pay_from_balance"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	req, err := h.Help.Confirm(r.Context(), core.PathID(r, "id"), body.Rating, body.Comment)
+	req, err := h.Help.Confirm(r.Context(), core.PathID(r, "id"), guli.ConfirmInput{Rating: body.Rating, Comment: body.Comment, PayFromBalance: body.PayFromBalance})
 	return h.helpDetail(r.Context(), req, err)
 }
 
