@@ -102,6 +102,72 @@ func checkMinutesAndMemo(p Problems, minutes int, memo string) {
 	}
 }
 
+// Crediting an activity's helpers: staff of its station give the people
+// who came to help (checked in on its roster) the same minutes each, in
+// one step, once per person and activity.
+
+// ECNotStarted refuses crediting hours for an activity that has not begun.
+const ECNotStarted = "not_started"
+
+// FRNotAttended says someone named was not checked in at the activity.
+const FRNotAttended = "not_attended"
+
+// MaxRosterCredit bounds how many people one roster credit names.
+const MaxRosterCredit = 500
+
+// RosterCreditInput credits people who helped at an activity; no UserIDs
+// means everyone checked in.
+type RosterCreditInput struct {
+	UserIDs []ID
+	Minutes int
+	Memo    string
+}
+
+// Validate checks what needs no database.
+func (in *RosterCreditInput) Validate() error {
+	p := Problems{}
+	in.Memo = strings.TrimSpace(in.Memo)
+	checkMinutesAndMemo(p, in.Minutes, in.Memo)
+	if len(in.UserIDs) > MaxRosterCredit {
+		p.Add("user_ids", FRTooLong)
+	}
+	for _, id := range in.UserIDs {
+		if id <= 0 {
+			p.Add("user_ids", FRUnknownUser)
+		}
+	}
+	return p.Err()
+}
+
+// CheckCreditRoster says whether actor may credit the helpers of a: staff
+// of its station (a host may not issue minutes), once it has begun and
+// unless it was cancelled.
+func CheckCreditRoster(actor *User, a *Activity, now time.Time) error {
+	switch {
+	case actor == nil:
+		return Errorf(ECUnauthenticated)
+	case !actor.WorksAt(a.StationID):
+		if actor.IsStaff() {
+			return Errorf(ECNotFound) // another station's: as if there were none
+		}
+		return Errorf(ECForbidden)
+	case a.Status == ActivityCancelled:
+		return Errorf(ECActivityCancelled)
+	case now.Before(a.Start):
+		return Errorf(ECNotStarted)
+	}
+	return nil
+}
+
+// RosterCredit is what a roster credit did for one person: credited, or
+// passed over because they were credited for the activity already.
+type RosterCredit struct {
+	UserID         ID
+	Name           string
+	Credited       bool
+	BalanceMinutes int
+}
+
 // MaxTransferMinutes bounds one movement: a thousand days of service.
 const MaxTransferMinutes = 1000 * 24 * 60
 
@@ -121,4 +187,7 @@ type TimeBankService interface {
 	// Credit gives a volunteer minutes from the fund of a station the
 	// acting staff member works at: hours volunteered at activities.
 	Credit(ctx context.Context, userID ID, minutes int, memo string) (*Transfer, error)
+	// CreditRoster credits the people checked in at an activity, each
+	// once; staff of its station.
+	CreditRoster(ctx context.Context, activityID ID, in RosterCreditInput) ([]RosterCredit, error)
 }

@@ -31,6 +31,13 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		residentID := srv.Do(t, "GET", "/api/v1/me", resident, nil).JSON(t)["id"].(string)
 		activity := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
 		doomed := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
+		// A class two weeks ago, where the resident came to help.
+		helped := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), map[string]any{
+			"start": rfc(nextOpen(time.Saturday, "09:30").AddDate(0, 0, -14)), "end": rfc(nextOpen(time.Saturday, "11:00").AddDate(0, 0, -14))})["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/activities/"+helped+"/attendance", srv.Login(t, testserver.StaffPhone, testserver.Password),
+			map[string]any{"user_id": residentID}); r.Status != 201 {
+			t.Fatalf("check in: %d %s", r.Status, r.Body)
+		}
 		room := srv.Station.Rooms[0].ID.String()
 		slot := func(i int) map[string]any { // a free hour for each role
 			start := nextOpen(time.Wednesday, "09:00").Add(time.Duration(i) * time.Hour)
@@ -167,6 +174,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/me/timebank", "/api/v1/me/timebank", nil, nil, [4]int{401, 200, 200, 200}},
 			{"POST /api/v1/timebank/transfers", "/api/v1/timebank/transfers", map[string]any{"to_user_id": target, "minutes": 10},
 				map[string]string{"Idempotency-Key": "access-table"}, [4]int{401, 201, 422, 422}},
+			{"POST /api/v1/activities/{id}/credits", "/api/v1/activities/" + helped + "/credits", map[string]any{"minutes": 90, "memo": "书法班助教"}, nil, [4]int{401, 403, 201, 201}},
 			{"POST /api/v1/timebank/credits", "/api/v1/timebank/credits", map[string]any{"user_id": residentID, "minutes": 30, "memo": "活动志愿"}, nil, [4]int{401, 403, 201, 201}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},

@@ -103,6 +103,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /api/v1/me/timebank", a.JSON(a.MyTimeBank)},
 		{"POST /api/v1/timebank/transfers", a.JSON(a.Transfer)},
 		{"POST /api/v1/timebank/credits", a.JSON(a.Credit)},
+		{"POST /api/v1/activities/{id}/credits", a.JSON(a.CreditRoster)},
 
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},

@@ -158,6 +158,9 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"confirm a resident's help", "POST", "/api/v1/help-requests/{help-done}/confirm", func(*place) any { return map[string]any{"rating": 4} }, nil, 200, 403},
 			{"who could help a resident", "GET", "/api/v1/help-requests/{help-open}/candidates", none, nil, 200, 403},
 			{"cancel a resident's help request", "POST", "/api/v1/help-requests/{help-open}/cancel", none, nil, 200, 403},
+			// Staff of the station are told it has not begun yet; others
+			// that there is no such activity.
+			{"credit an activity's helpers", "POST", "/api/v1/activities/{activity}/credits", func(*place) any { return map[string]any{"minutes": 60} }, nil, 422, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},

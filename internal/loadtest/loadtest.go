@@ -28,6 +28,7 @@ type Env struct {
 
 	Station, Area, Room, Activity  string
 	HelpRequest                    string // the resident's request for help, for the reads
+	Helped                         string // a past activity the talent came to help at, for crediting hours
 	Staff, Admin, Talent, Resident string // bearer tokens
 	ResidentID, TalentID           string
 	Feed                           string // the resident's calendar feed path
@@ -238,6 +239,17 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.Activity = made.Items[0].ID
+	// A week ago the talent helped at a talk: crediting its helpers finds
+	// them credited after the first time and moves nothing more.
+	past := time.Now().AddDate(0, 0, -7).Truncate(time.Hour)
+	if err := e.Call("POST", "/api/v1/activities", e.Staff, map[string]any{"station_id": e.Station, "title": "压力测试：上周的讲座",
+		"category": "event", "start": past.Format(time.RFC3339), "end": past.Add(time.Hour).Format(time.RFC3339)}, 201, &made); err != nil {
+		return nil, err
+	}
+	e.Helped = made.Items[0].ID
+	if err := e.Call("POST", "/api/v1/activities/"+e.Helped+"/attendance", e.Staff, map[string]string{"user_id": e.TalentID}, 201, nil); err != nil {
+		return nil, err
+	}
 	var help struct {
 		ID string `json:"id"`
 	}

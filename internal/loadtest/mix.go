@@ -416,6 +416,8 @@ var Mix = []Row{
 	{"help requests", "GET /api/v1/help-requests", 200, get(at("/api/v1/help-requests?status=open"), resident), nil},
 	{"a help request", "GET /api/v1/help-requests/{id}", 200, get(func(e *Env) string { return "/api/v1/help-requests/" + e.HelpRequest }, resident), nil},
 	{"who could help", "GET /api/v1/help-requests/{id}/candidates", 200, get(func(e *Env) string { return "/api/v1/help-requests/" + e.HelpRequest + "/candidates" }, resident), nil},
+	{"credit an activity's helpers", "POST /api/v1/activities/{id}/credits", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/activities/" + e.Helped + "/credits" },
+		staff, jsonBody(map[string]any{"minutes": 60, "memo": "压测：讲座志愿"})), nil},
 	{"ask for help", "POST /api/v1/help-requests", 201, send("POST", atW("/api/v1/help-requests"), worker, jsonBody(map[string]string{"title": "压测：陪同散步", "category": "companion"})), nil},
 	{"claim a help request", "POST /api/v1/help-requests/{id}/claim", 200, helpStep("claim", talent, nil), nil},
 	{"give a help request back", "POST /api/v1/help-requests/{id}/release", 200, helpStep("release", talent, nil, "claim"), nil},

@@ -10,3 +10,11 @@ CREATE TABLE counters (
 
 -- Who was asked lately at a station: claims in the last weeks.
 CREATE INDEX help_requests_station_claimed ON help_requests (station_id, claimed_at, volunteer_id);
+
+-- Hours credited to the people who helped at an activity: once a person.
+CREATE TABLE activity_credits (
+    activity_id BIGINT NOT NULL REFERENCES activities (id),
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    movement    BIGINT NOT NULL,
+    PRIMARY KEY (activity_id, user_id)
+);

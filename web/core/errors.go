@@ -33,7 +33,8 @@ func StatusOf(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
 		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
-		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance:
+		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance,
+		guli.ECNotStarted:
 		return http.StatusUnprocessableEntity
 	case guli.ECRateLimited:
 		return http.StatusTooManyRequests
