@@ -173,7 +173,9 @@ func TestHelpNotifications(t *testing.T) {
 			func() (*guli.HelpRequest, error) { return help.Release(as(li), h.ID) },
 			func() (*guli.HelpRequest, error) { return help.Claim(as(li), h.ID) },
 			func() (*guli.HelpRequest, error) { return help.Done(as(li), h.ID, 30) },
-			func() (*guli.HelpRequest, error) { return help.Confirm(as(resident), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""}) },
+			func() (*guli.HelpRequest, error) {
+				return help.Confirm(as(resident), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""})
+			},
 			func() (*guli.HelpRequest, error) { return help.Claim(as(zhang), asked[1].ID) },
 			func() (*guli.HelpRequest, error) { return help.CancelHelp(as(resident), asked[1].ID) },
 		}

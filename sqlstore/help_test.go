@@ -99,8 +99,14 @@ func TestHelpRequestFlowInTheStore(t *testing.T) {
 			{"claimed again", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
 			{"done in no time", func() error { _, err := help.Done(as(volunteer), h.ID, 0); return err }, guli.ECValidation},
 			{"done", func() error { _, err := help.Done(as(volunteer), h.ID, 60); return err }, ""},
-			{"the volunteer confirms their own work", func() error { _, err := help.Confirm(as(volunteer), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""}); return err }, guli.ECForbidden},
-			{"staff confirm for the resident", func() error { _, err := help.Confirm(as(staff), h.ID, guli.ConfirmInput{Rating: 4, Comment: "已上门"}); return err }, ""},
+			{"the volunteer confirms their own work", func() error {
+				_, err := help.Confirm(as(volunteer), h.ID, guli.ConfirmInput{Rating: 5, Comment: ""})
+				return err
+			}, guli.ECForbidden},
+			{"staff confirm for the resident", func() error {
+				_, err := help.Confirm(as(staff), h.ID, guli.ConfirmInput{Rating: 4, Comment: "已上门"})
+				return err
+			}, ""},
 		}
 		for _, s := range steps {
 			if got := code(s.do()); got != s.want {
