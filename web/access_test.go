@@ -222,6 +222,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/activities/{id}/register", "/desk/activities/" + activity + "/register", func(i int) any {
 				return "user_id=" + []string{residentID, residentID, residentID, target}[i]
 			}, form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/activities/{id}/credits", "/desk/activities/" + helped + "/credits", "user_id=" + residentID + "&hours=1.5&memo=助教", form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/activities/{id}/cancel", "/desk/activities/" + doomed + "/cancel", "", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/residents", "/desk/residents?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/residents/{id}/password-reset", "/desk/residents/" + target + "/password-reset", "", form, [4]int{303, 403, 201, 201}},

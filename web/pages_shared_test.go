@@ -188,3 +188,49 @@ func TestHealthPagesKeepDataPrivate(t *testing.T) {
 		t.Fatal("the new reading is not on the person's page")
 	}
 }
+
+// Staff tick the volunteers who helped at a past activity and credit their
+// hours from the roster; the form is not there before it begins.
+func TestRosterCreditsHelpersHours(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	residentID := myID(t, srv, resident)
+	soon := createActivity(t, srv, staff, nil)["id"].(string)
+	// An activity about to begin: the resident signs up to help, and it
+	// begins (the server keeps the real time).
+	begins := time.Now().Add(2 * time.Second).Truncate(time.Second)
+	past := createActivity(t, srv, staff, map[string]any{"title": "重阳节敬老活动",
+		"start": rfc(begins), "end": rfc(begins.Add(2 * time.Hour))})["id"].(string)
+	for _, id := range []string{soon, past} {
+		if r := srv.Do(t, "POST", "/api/v1/activities/"+id+"/registrations", resident, nil); r.Status != 201 {
+			t.Fatalf("register: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, staff, "POST", "/desk/activities/"+id+"/attendance", "user_id="+residentID); r.Status != 303 {
+			t.Fatalf("check in: %d", r.Status)
+		}
+	}
+	time.Sleep(time.Until(begins) + 50*time.Millisecond)
+	if page := string(asPage(t, srv, staff, "GET", "/desk/activities/"+soon, "").Body); strings.Contains(page, "/credits") {
+		t.Error("hours can be credited before the activity begins")
+	}
+	page := string(asPage(t, srv, staff, "GET", "/desk/activities/"+past, "").Body)
+	if !strings.Contains(page, `action="/desk/activities/`+past+`/credits"`) || !strings.Contains(page, `name="user_id" type="checkbox" value="`+residentID+`"`) {
+		t.Fatal("the roster of a past activity has no form to credit its helpers")
+	}
+	if r := asPage(t, srv, staff, "POST", "/desk/activities/"+past+"/credits", "hours=2"); r.Status != 422 || !strings.Contains(string(r.Body), `id="f-helpers-error"`) {
+		t.Fatalf("nobody ticked: %d", r.Status)
+	}
+	if r := asPage(t, srv, staff, "POST", "/desk/activities/"+past+"/credits", "user_id="+residentID+"&hours=abc"); r.Status != 422 || !strings.Contains(string(r.Body), `id="f-hours-error"`) {
+		t.Fatalf("hours not a number: %d", r.Status)
+	}
+	for range 2 { // the second press credits nobody twice
+		if r := asPage(t, srv, staff, "POST", "/desk/activities/"+past+"/credits", "user_id="+residentID+"&hours=1.5&memo="+url.QueryEscape("帮忙搬椅子")); r.Status != 303 {
+			t.Fatalf("credit: %d %.300s", r.Status, r.Body)
+		}
+	}
+	bank := srv.Do(t, "GET", "/api/v1/me/timebank", resident, nil).JSON(t)
+	if bank["balance_minutes"] != float64(90) {
+		t.Errorf("the resident holds %v minutes, want 90", bank["balance_minutes"])
+	}
+}

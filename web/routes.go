@@ -147,6 +147,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /desk/activities/{id}", p.Page(p.Roster)},
 		{"POST /desk/activities/{id}/attendance", p.Page(p.RosterCheckIn)},
 		{"POST /desk/activities/{id}/register", p.Page(p.RosterRegister)},
+		{"POST /desk/activities/{id}/credits", p.Page(p.RosterCredit)},
 		{"POST /desk/activities/{id}/cancel", p.Page(p.CancelActivity)},
 		{"GET /desk/residents", p.Page(p.DeskResidents)},
 		{"POST /desk/residents/{id}/password-reset", p.Page(p.DeskResetCode)},

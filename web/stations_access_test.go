@@ -161,6 +161,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			// Staff of the station are told it has not begun yet; others
 			// that there is no such activity.
 			{"credit an activity's helpers", "POST", "/api/v1/activities/{activity}/credits", func(*place) any { return map[string]any{"minutes": 60} }, nil, 422, 404},
+			{"credit helpers at the desk", "POST", "/desk/activities/{activity}/credits", func(p *place) any { return "user_id=" + p.resident + "&hours=1" }, form, 422, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},

@@ -300,6 +300,8 @@ var Mix = []Row{
 		staff, func(e *Env, _ int) any { return map[string]string{"user_id": e.ResidentID} }), nil},
 	{"attendance (desk)", "POST /desk/activities/{id}/attendance", 303, send("POST", func(e *Env, _ int) string { return "/desk/activities/" + e.Activity + "/attendance" },
 		staff, func(e *Env, _ int) any { return "user_id=" + e.ResidentID }), nil},
+	{"credit helpers (desk)", "POST /desk/activities/{id}/credits", 303, send("POST", func(e *Env, _ int) string { return "/desk/activities/" + e.Helped + "/credits" },
+		staff, func(e *Env, _ int) any { return "user_id=" + e.TalentID + "&hours=1&memo=压测" }), nil},
 
 	// Rooms.
 	{"book a room (JSON)", "POST /api/v1/rooms/{id}/bookings", 201, func(e *Env, w, i int) (*http.Request, error) {

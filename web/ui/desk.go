@@ -103,6 +103,10 @@ type rosterData struct {
 	Roster   []*guli.Registration
 	Query    string
 	Found    []*guli.User
+	// CanCredit shows the form that credits helpers' hours: the domain's
+	// rule, as the service will apply it.
+	CanCredit bool
+	Present   int // people on the roster checked in
 }
 
 // Roster is an activity's roster at the desk: check people in, and
@@ -128,13 +132,23 @@ func (h *Handlers) renderRoster(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	v := h.NewView(r, "desk.roster", "desk")
-	d := rosterData{Activity: a, Roster: roster, Query: strings.TrimSpace(r.URL.Query().Get("q"))}
+	d := rosterData{Activity: a, Roster: roster, Query: strings.TrimSpace(r.URL.Query().Get("q")),
+		CanCredit: guli.CheckCreditRoster(v.User, a, h.TimeNow()) == nil}
+	for _, reg := range roster {
+		if reg.CheckedIn {
+			d.Present++
+		}
+	}
 	v.Form["q"] = d.Query
+	if _, ok := v.Form["hours"]; !ok {
+		v.Form["hours"] = "2"
+	}
 	if v.User.IsStaff() {
 		d.Found = h.findResidents(r, v, d.Query)
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
+		v.RenameErrors(map[string]string{"minutes": "hours", "user_ids": "helpers"})
 	}
 	v.Data = d
 	h.Render(w, r, status, "roster", v)
@@ -157,6 +171,31 @@ func (h *Handlers) RosterRegister(w http.ResponseWriter, r *http.Request) error 
 	if _, ok := h.requireStaff(w, r); ok {
 		h.rosterAction(w, r, register, "registered_for")
 	}
+	return nil
+}
+
+// RosterCredit credits the hours of the people ticked as having helped,
+// from the station's fund, once each.
+func (h *Handlers) RosterCredit(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok || !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	in := guli.RosterCreditInput{Minutes: formMinutes(r.PostForm.Get("hours")), Memo: r.PostForm.Get("memo")}
+	for _, s := range r.PostForm["user_id"] {
+		in.UserIDs = append(in.UserIDs, guli.ParseID(s))
+	}
+	if len(in.UserIDs) == 0 {
+		// The form credits those ticked; the API's "everyone checked in"
+		// would credit the class's pupils too.
+		h.renderRoster(w, r, 0, guli.Invalid("user_ids", guli.FRRequired))
+		return nil
+	}
+	if _, err := h.TimeBank.CreditRoster(r.Context(), id, in); err != nil {
+		h.renderRoster(w, r, 0, err)
+		return nil
+	}
+	back(w, r, "/desk/activities/"+id.String(), "hours_credited")
 	return nil
 }
 
