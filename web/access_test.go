@@ -189,6 +189,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /reset", "/reset", nil, nil, [4]int{200, 200, 200, 200}},
 			{"POST /reset", "/reset", "phone=&code=&new_password=", form, [4]int{422, 422, 422, 422}},
 			{"POST /logout-all", "/logout-all", "", form, [4]int{303, 303, 303, 303}},
+			{"GET /me/volunteer", "/me/volunteer", nil, nil, [4]int{303, 403, 403, 403}},
+			{"POST /me/volunteer", "/me/volunteer", "skill=errand", form, [4]int{303, 403, 403, 403}},
 			{"GET /me/password", "/me/password", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},

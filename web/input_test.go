@@ -53,6 +53,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/desk/activities/{id}/attendance":    {"user_id"},
 		"/desk/activities/{id}/register":      {"user_id"},
 		"/desk/activities/{id}/credits":       {"user_id", "hours", "memo"},
+		"/me/volunteer":                       {"skill", "area", "free"},
 		"/desk/activities/{id}/cancel":        {"x"},
 		"/desk/residents/{id}/password-reset": {"x"},
 		"/desk/booking-rules":                 {"max_days_ahead", "max_hours", "max_future_bookings"},

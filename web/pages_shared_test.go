@@ -234,3 +234,38 @@ func TestRosterCreditsHelpersHours(t *testing.T) {
 		t.Errorf("the resident holds %v minutes, want 90", bank["balance_minutes"])
 	}
 }
+
+// A volunteer says what they can do, where and when, with a few ticks;
+// the form shows what was saved, and matching suggests them from it.
+func TestVolunteerProfilePage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	area := srv.Station.Areas[0].ID.String()
+	if r := asPage(t, srv, resident, "GET", "/me/volunteer", ""); r.Status != 403 {
+		t.Errorf("a resident who is no volunteer: %d", r.Status)
+	}
+	if r := asPage(t, srv, talent, "POST", "/me/volunteer", "skill=magic"); r.Status != 422 {
+		t.Errorf("an unknown skill: %d", r.Status)
+	}
+	if r := asPage(t, srv, talent, "POST", "/me/volunteer", "skill=repair&skill=tech&area="+area+"&free=sat-morning&free=nope"); r.Status != 303 {
+		t.Fatalf("save: %d %.300s", r.Status, r.Body)
+	}
+	page := string(asPage(t, srv, talent, "GET", "/me/volunteer?saved=1", "").Body)
+	for _, want := range []string{`value="repair" checked`, `value="tech" checked`, `value="` + area + `" checked`, `value="sat-morning" checked`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the saved form lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `value="errand" checked`) || strings.Contains(page, `value="sun-morning" checked`) {
+		t.Error("the form ticks what was not chosen")
+	}
+	r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "教我用手机挂号", "category": "tech"})
+	if r.Status != 201 {
+		t.Fatalf("ask: %d %s", r.Status, r.Body)
+	}
+	got := items(t, srv.Do(t, "GET", "/api/v1/help-requests/"+r.JSON(t)["id"].(string)+"/candidates", resident, nil))
+	if len(got) == 0 || got[0]["user_id"] != myID(t, srv, talent) {
+		t.Errorf("the volunteer is not suggested first: %v", got)
+	}
+}

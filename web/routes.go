@@ -120,6 +120,8 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /logout-all", p.Page(p.LogoutAll)},
 		{"GET /me", p.Page(p.Me)},
 		{"POST /me", p.Page(p.MePost)},
+		{"GET /me/volunteer", p.Page(p.VolunteerProfile)},
+		{"POST /me/volunteer", p.Page(p.VolunteerProfilePost)},
 		{"GET /me/password", p.Page(p.Password)},
 		{"POST /me/password", p.Page(p.PasswordPost)},
 		{"POST /prefs/elder", p.Page(p.Elder)},

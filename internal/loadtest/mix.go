@@ -262,6 +262,8 @@ var Mix = []Row{
 	{"door", "GET /desk/door", 200, get(at("/desk/door"), staff), nil},
 	{"desk health", "GET /desk/health", 200, get(func(e *Env) string { return "/desk/health?user_id=" + e.ResidentID }, staff), nil},
 	{"new activity page", "GET /desk/activities/new", 200, get(at("/desk/activities/new"), staff), nil},
+	{"volunteer profile page", "GET /me/volunteer", 200, get(at("/me/volunteer"), talent), nil},
+	{"save the volunteer profile (page)", "POST /me/volunteer", 303, send("POST", atW("/me/volunteer"), talent, jsonBody("skill=errand&skill=tech&free=sat-morning")), nil},
 	{"roster page", "GET /desk/activities/{id}", 200, get(func(e *Env) string { return "/desk/activities/" + e.Activity }, staff), nil},
 	{"residents page", "GET /desk/residents", 200, get(at("/desk/residents?q="+url.QueryEscape("李")), staff), nil},
 	{"booking rules page", "GET /desk/booking-rules", 200, get(at("/desk/booking-rules"), staff), nil},

@@ -129,6 +129,9 @@ func (v *View) Past(t time.Time) bool { return !v.now.Before(t) }
 // IsStaff reports whether the reader is staff.
 func (v *View) IsStaff() bool { return v.User.IsStaff() }
 
+// IsVolunteer reports whether the reader volunteers.
+func (v *View) IsVolunteer() bool { return v.User != nil && v.User.Has(guli.RoleVolunteer) }
+
 // T translates a catalogue key in the page's language.
 func (v *View) T(key string, args ...any) string { return v.cat.T(v.Lang, key, args...) }
 
