@@ -238,7 +238,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
 				{"POST", "/api/v1/help-requests", []string{"title", "description", "category", "needed_by", "on_behalf_of"}},
 				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
-				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "memo"}},
+				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "to_phone", "memo"}},
 				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
 			}
 			for _, b := range bodies {
