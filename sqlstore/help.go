@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -157,6 +158,21 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	if f.Mine {
 		where, args = append(where, "(h.requester_id = ? OR h.volunteer_id = ?)"), append(args, me.ID, me.ID)
 	}
+	if f.StationID != 0 {
+		where, args = append(where, "h.station_id = ?"), append(args, f.StationID)
+	}
+	if f.Category != "" {
+		if !slices.Contains(guli.HelpCategories, f.Category) {
+			return page, guli.Invalid("category", guli.FRInvalid)
+		}
+		where, args = append(where, "h.category = ?"), append(args, f.Category)
+	}
+	if f.AreaID != 0 {
+		where, args = append(where, "r.area_id = ?"), append(args, f.AreaID)
+	}
+	if !f.CreatedBefore.IsZero() {
+		where, args = append(where, "h.created_at < ?"), append(args, ms(f.CreatedBefore))
+	}
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, s.db.read(), scanHelp,
 		"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
@@ -259,13 +275,19 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, rating int, comment stri
 	})
 }
 
-// CancelHelp withdraws a request that is not done yet.
+// CancelHelp withdraws a request that is not done yet; staff who withdraw
+// someone's request are audited.
 func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
 	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}
-		_, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id)
-		return err
+		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id); err != nil {
+			return err
+		}
+		if actor.ID != h.RequesterID {
+			return audit(ctx, q, now, actor, "help.cancel_on_behalf", h.RequesterID, h.ID.String())
+		}
+		return nil
 	})
 }
