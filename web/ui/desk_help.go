@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"guli"
+)
+
+// deskHelpCard is a request as the desk sees it: with the requester's
+// phone, and what staff may do for the requester from the list.
+type deskHelpCard struct {
+	helpCard
+	Phone           string
+	Confirm, Cancel bool
+}
+
+type deskHelpData struct {
+	Overdue []deskHelpCard // open for too long, whatever the filter: first
+	Cards   []deskHelpCard
+	Chips   []chip // the statuses
+	Status  string
+	Query   string
+	Found   []*guli.User
+	More    bool // there are older ones than the list shows
+	Shown   int
+}
+
+// deskHelpMost is how many requests the desk lists under a filter.
+const deskHelpMost = 100
+
+// helpStatuses are a request's states, in the order of its life.
+var helpStatuses = []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled}
+
+// DeskHelp is the staff's view of their station's requests: those waiting
+// too long for a volunteer first, then all of them or those of a status;
+// confirming or withdrawing for a requester, and asking for help for a
+// resident found by name or phone.
+func (h *Handlers) DeskHelp(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	v := h.NewView(r, "deskhelp.title", "desk")
+	if v.Station == nil {
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil
+	}
+	q := r.URL.Query()
+	d := deskHelpData{Query: strings.TrimSpace(q.Get("q")), Shown: deskHelpMost}
+	if s := q.Get("status"); slices.Contains(helpStatuses, s) {
+		d.Status = s
+	}
+	v.Form["q"] = d.Query
+	d.Chips = append(d.Chips, chip{Href: "/desk/help", Label: v.T("category.all"), Current: d.Status == ""})
+	for _, s := range helpStatuses {
+		d.Chips = append(d.Chips, chip{Href: "/desk/help?status=" + s, Label: v.T("helpstatus." + s), Current: s == d.Status})
+	}
+	names, now := areaNames(v.Station), h.TimeNow()
+	cards := func(items []*guli.HelpRequest) []deskHelpCard {
+		out := make([]deskHelpCard, 0, len(items))
+		for _, c := range h.helpCards(v, items, names) {
+			dc := deskHelpCard{helpCard: c, Confirm: c.CheckConfirm(v.User, 0) == nil, Cancel: c.CheckCancel(v.User) == nil}
+			if c.SeesRequesterContact(v.User) {
+				dc.Phone = c.RequesterPhone
+			}
+			out = append(out, dc)
+		}
+		return out
+	}
+	overdue, err := h.Help.HelpRequests(r.Context(), guli.HelpFilter{StationID: v.Station.ID, Status: guli.HelpOpen,
+		CreatedBefore: guli.OverdueSince(now)}, guli.ListOptions{Limit: deskHelpMost})
+	if err != nil {
+		return err
+	}
+	d.Overdue = cards(overdue.Items)
+	page, err := h.Help.HelpRequests(r.Context(), guli.HelpFilter{StationID: v.Station.ID, Status: d.Status}, guli.ListOptions{Limit: deskHelpMost})
+	if err != nil {
+		return err
+	}
+	d.More = page.NextCursor != ""
+	// The overdue ones are shown once, at the top.
+	d.Cards = cards(slices.DeleteFunc(page.Items, func(req *guli.HelpRequest) bool { return req.Overdue(now) }))
+	d.Found = h.findResidents(r, v, d.Query)
+	v.Data = d
+	h.Render(w, r, http.StatusOK, "desk_help", v)
+	return nil
+}
