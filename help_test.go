@@ -139,7 +139,7 @@ func TestTransferRecipientIsNotTheSender(t *testing.T) {
 		{"someone else, by id", byID, 2, 1, ""},
 		{"oneself, by id", byID, 1, 1, "to_user_id:invalid"},
 		{"someone else, by phone", byPhone, 2, 3, ""},
-		{"one's own phone", byPhone, 3, 3, "to_phone:invalid"},
+		{"one's own phone", byPhone, 3, 3, "to_phone:own_phone"},
 	} {
 		if got := fieldsOf(tt.in.CheckRecipient(tt.from, tt.to)); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)

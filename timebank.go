@@ -73,6 +73,9 @@ const FRUnknownPhone = "unknown_phone"
 // FROneOf refuses a second way of naming what one field already names.
 const FROneOf = "one_of"
 
+// FROwnPhone refuses giving minutes to one's own number.
+const FROwnPhone = "own_phone"
+
 // Validate checks what needs no database, and normalizes the phone; from
 // is the sender.
 func (in *TransferInput) Validate(from ID) error {
@@ -109,7 +112,7 @@ func (in *TransferInput) CheckRecipient(from, to ID) error {
 		return nil
 	}
 	if in.ToPhone != "" {
-		return Invalid("to_phone", FRInvalid)
+		return Invalid("to_phone", FROwnPhone)
 	}
 	return Invalid("to_user_id", FRInvalid)
 }

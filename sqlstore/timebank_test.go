@@ -116,7 +116,7 @@ func TestTransferByPhone(t *testing.T) {
 			reason      string
 		}{
 			{"a number nobody has", "13911115999", guli.FRUnknownPhone},
-			{"one's own number", "13911115002", guli.FRInvalid},
+			{"one's own number", "13911115002", guli.FROwnPhone},
 			{"not a mobile number", "12345", guli.FRInvalidPhone},
 		} {
 			_, err := bank.Transfer(as(son), guli.TransferInput{ToPhone: bad.phone, Minutes: 1})
