@@ -100,6 +100,23 @@ func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 	return v.kept.get(v.version, strings.Join(parts, "\x1f"), render)
 }
 
+// Part renders the part named name with data and keeps it (see
+// fragmentCache) under the name, the language, the data version and key.
+// Data must be what a row of the database shows at that version, and key
+// all else the part shows: of the reader, and of the clock. Cards in long
+// lists are worth it: each costs a template's walk.
+func (v *View) Part(name string, data any, key string) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		err := v.page.ExecuteTemplate(&buf, name, data)
+		return template.HTML(buf.String()), err
+	}
+	if v.kept == nil || v.page == nil {
+		return render()
+	}
+	return v.kept.get(v.version, name+"\x1f"+v.Lang+"\x1f"+key, render)
+}
+
 // Chrome renders the header and the menu, kept by all they show: the
 // page, its place in the menu, the switches, who is reading (by kind, not
 // by name) and their count of unread notices.

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -14,6 +15,8 @@ type deskHelpCard struct {
 	helpCard
 	Phone           string
 	Confirm, Cancel bool
+	Took            string // how long the service took, once done
+	Next            string // where its forms come back to
 }
 
 type deskHelpData struct {
@@ -28,7 +31,7 @@ type deskHelpData struct {
 }
 
 // deskHelpMost is how many requests the desk lists under a filter.
-const deskHelpMost = 100
+const deskHelpMost = 50
 
 // helpStatuses are a request's states, in the order of its life.
 var helpStatuses = []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled}
@@ -60,10 +63,14 @@ func (h *Handlers) DeskHelp(w http.ResponseWriter, r *http.Request) error {
 	cards := func(items []*guli.HelpRequest) []deskHelpCard {
 		out := make([]deskHelpCard, 0, len(items))
 		for _, c := range h.helpCards(v, items, names) {
-			dc := deskHelpCard{helpCard: c, Confirm: c.CheckConfirm(v.User, 0) == nil, Cancel: c.CheckCancel(v.User) == nil}
+			dc := deskHelpCard{helpCard: c, Confirm: c.CheckConfirm(v.User, 0) == nil, Cancel: c.CheckCancel(v.User) == nil, Next: v.Here}
 			if c.SeesRequesterContact(v.User) {
 				dc.Phone = c.RequesterPhone
 			}
+			if c.Minutes > 0 {
+				dc.Took = v.Duration(c.Minutes)
+			}
+			dc.Key = strings.Join([]string{c.Key, dc.Phone, strconv.FormatBool(dc.Confirm), strconv.FormatBool(dc.Cancel), dc.Next}, "\x1f")
 			out = append(out, dc)
 		}
 		return out

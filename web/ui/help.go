@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -16,12 +17,17 @@ import (
 // volunteer's services. What may be done is what the domain says
 // (HelpRequest.CheckClaim and the rest), the same rules the API answers by.
 
-// helpCard is one request in a list.
+// helpCard is one request in a list, with its words made here rather
+// than in the template: a long list is kept card by card (View.Part)
+// under Key, all the card shows beside the request's row.
 type helpCard struct {
 	*guli.HelpRequest
 	Area     string // the requester's area, "" when unknown
 	Overdue  bool
 	CanClaim bool
+	Ago      string // how long ago it was asked
+	Needed   string // by when it is needed, "" for whenever
+	Key      string
 }
 
 // areaNames maps a station's areas to their names.
@@ -40,7 +46,13 @@ func (h *Handlers) helpCards(v *core.View, items []*guli.HelpRequest, names map[
 	now := h.TimeNow()
 	cards := make([]helpCard, len(items))
 	for i, req := range items {
-		cards[i] = helpCard{HelpRequest: req, Area: names[req.AreaID], Overdue: req.Overdue(now), CanClaim: req.CheckClaim(v.User) == nil}
+		c := helpCard{HelpRequest: req, Area: names[req.AreaID], Overdue: req.Overdue(now), CanClaim: req.CheckClaim(v.User) == nil,
+			Ago: v.T("help.asked_ago", v.Ago(req.CreatedAt))}
+		if !req.NeededBy.IsZero() {
+			c.Needed = v.T("help.needed_by", v.DateTime(req.NeededBy))
+		}
+		c.Key = strings.Join([]string{req.ID.String(), c.Area, strconv.FormatBool(c.Overdue), strconv.FormatBool(c.CanClaim), c.Ago}, "\x1f")
+		cards[i] = c
 	}
 	return cards
 }
@@ -375,7 +387,13 @@ type myServicesData struct {
 	Asked  []helpCard // requests the reader asked
 	// Volunteer is whether the reader volunteers: only they have services.
 	Volunteer bool
+	More      bool // there are older ones than the page shows
+	Shown     int
 }
+
+// myServicesMost is how many of their newest requests a person's page
+// lists, those they took and those they asked together.
+const myServicesMost = 50
 
 // MyServices is a person's part in mutual aid, from one list: the
 // requests they took on as a volunteer, and those they asked.
@@ -385,11 +403,11 @@ func (h *Handlers) MyServices(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := h.NewView(r, "services.title", "me")
-	page, err := h.Help.HelpRequests(r.Context(), guli.HelpFilter{Mine: true}, guli.ListOptions{Limit: guli.MaxLimit})
+	page, err := h.Help.HelpRequests(r.Context(), guli.HelpFilter{Mine: true}, guli.ListOptions{Limit: myServicesMost})
 	if err != nil {
 		return err
 	}
-	d := myServicesData{Volunteer: u.Has(guli.RoleVolunteer)}
+	d := myServicesData{Volunteer: u.Has(guli.RoleVolunteer), More: page.NextCursor != "", Shown: myServicesMost}
 	for _, c := range h.helpCards(v, page.Items, areaNames(v.Station)) {
 		if c.VolunteerID == u.ID {
 			d.Served = append(d.Served, c)
