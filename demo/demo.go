@@ -136,7 +136,7 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	if err := seedShared(ctx, svc, res.Station, ids, time.Now()); err != nil {
 		return nil, err
 	}
-	if err := seedHelp(ctx, svc, users, time.Now()); err != nil {
+	if err := seedHelp(ctx, svc, res.Station, users, time.Now()); err != nil {
 		return nil, err
 	}
 	return res, nil

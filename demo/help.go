@@ -22,7 +22,8 @@ const helpVolunteer = "汪雅琴"
 // in minutes, confirmed with a rating and comment, or cancelled.
 type demoRequest struct {
 	who, title, desc, category string
-	neededIn                   time.Duration // from now; 0: whenever
+	neededIn                   int    // days from today; 0: whenever
+	neededAt                   string // the time of that day, "HH:MM"
 	volunteer                  string
 	minutes                    int
 	confirm                    bool
@@ -40,16 +41,17 @@ var requests = []demoRequest{
 	{who: "陆建平", title: "教用智能手机挂号", desc: "想学会用手机预约挂号、看化验报告。", category: "tech",
 		volunteer: "谢墨林", minutes: 45},
 	{who: "张阿婆", title: "陪同去医院复查", desc: "下周二上午去华山医院北院复查，需要有人陪着去。", category: "companion",
-		neededIn: 5 * 24 * time.Hour, volunteer: helpVolunteer},
+		neededIn: 5, neededAt: "09:00", volunteer: helpVolunteer},
 	{who: "孙巧云", title: "厨房水管漏水", desc: "水槽下面的水管一直在滴水，地上都湿了。", category: "repair"},
 	{who: "陈美娣", title: "帮忙买菜", desc: "想买点青菜和豆腐，这几天下雨不方便下楼。", category: "errand",
-		neededIn: 20 * time.Hour},
+		neededIn: 1, neededAt: "10:00"},
 }
 
 // seedHelp asks the demo's requests and takes each as far as it went, as
 // the people involved would, through the services; staff file 张阿婆's,
 // who has no phone, and confirm it for her.
-func seedHelp(ctx context.Context, svc guli.Services, users map[string]*guli.User, now time.Time) error {
+func seedHelp(ctx context.Context, svc guli.Services, st *guli.Station, users map[string]*guli.User, now time.Time) error {
+	loc := st.Location()
 	as := func(name string) context.Context { return guli.NewContextWithUser(ctx, users[name]) }
 	vol := users[helpVolunteer]
 	if _, err := svc.Accounts.SetVolunteerProfile(as(helpVolunteer), guli.VolunteerProfileInput{
@@ -62,7 +64,8 @@ func seedHelp(ctx context.Context, svc guli.Services, users map[string]*guli.Use
 	for _, d := range requests {
 		in := guli.HelpRequestInput{Title: d.title, Description: d.desc, Category: d.category}
 		if d.neededIn > 0 {
-			in.NeededBy = now.Add(d.neededIn).Truncate(time.Hour)
+			day := now.In(loc).AddDate(0, 0, d.neededIn)
+			in.NeededBy = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc).Add(clockOf(d.neededAt))
 		}
 		asker := as(d.who)
 		if users[d.who].Phone == "" {
