@@ -15,12 +15,31 @@ import (
 // volunteers claiming at once find one of them first, and a service
 // confirmed twice at once is credited once (and the ledger's unique
 // help_id refuses a second credit even so).
+//
+// Requests and lists of them are read far more than they change: they are
+// kept while the data version holds (memo.go), lists of one's own per
+// reader. Callers must not change what they get.
 type Help struct {
-	db *DB
+	db       *DB
+	requests memo[guli.ID, *guli.HelpRequest]
+	lists    memo[helpListKey, guli.Page[*guli.HelpRequest]]
+}
+
+// helpListKey is everything a list of requests depends on.
+type helpListKey struct {
+	reader           guli.ID // the reader, for a list of their own; 0 for all
+	status, category string
+	station, area    guli.ID
+	before           int64
+	cursor           string
+	limit            int
 }
 
 // NewHelp returns the mutual-aid service of db.
-func NewHelp(db *DB) *Help { return &Help{db: db} }
+func NewHelp(db *DB) *Help {
+	return &Help{db: db, requests: memo[guli.ID, *guli.HelpRequest]{max: 10000},
+		lists: memo[helpListKey, guli.Page[*guli.HelpRequest]]{max: 1000}}
+}
 
 var _ guli.HelpService = (*Help)(nil)
 
@@ -131,7 +150,7 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 	if _, err := guli.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.db.read(), id)
+	return s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 }
 
 // HelpRequests lists requests, newest first: all of them, by status, or
@@ -174,12 +193,23 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 		where, args = append(where, "h.created_at < ?"), append(args, ms(f.CreatedBefore))
 	}
 	limit := opts.PageSize()
-	page.Items, err = list(ctx, s.db.read(), scanHelp,
-		"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
-	if err != nil {
-		return page, s.db.mapErr(err)
+	key := helpListKey{status: f.Status, category: f.Category, station: f.StationID, area: f.AreaID, cursor: opts.Cursor, limit: limit}
+	if f.Mine {
+		key.reader = me.ID
 	}
-	return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
+	if !f.CreatedBefore.IsZero() {
+		key.before = ms(f.CreatedBefore)
+	}
+	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.HelpRequest], error) {
+		var page guli.Page[*guli.HelpRequest]
+		var err error
+		page.Items, err = list(ctx, s.db.read(), scanHelp,
+			"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
+	})
 }
 
 // change locks a request, lets decide check it against the actor and

@@ -10,27 +10,36 @@ import (
 )
 
 // TimeBank implements guli.TimeBankService over the ledger (ledger.go).
+// A person's statement is kept while the data version holds (memo.go).
 type TimeBank struct {
-	db *DB
+	db         *DB
+	statements memo[guli.ID, *guli.Statement]
 }
 
 // NewTimeBank returns the time-bank service of db.
-func NewTimeBank(db *DB) *TimeBank { return &TimeBank{db: db} }
+func NewTimeBank(db *DB) *TimeBank {
+	return &TimeBank{db: db, statements: memo[guli.ID, *guli.Statement]{max: 10000}}
+}
 
 var _ guli.TimeBankService = (*TimeBank)(nil)
 
 // statementEntries is how many entries a statement shows.
 const statementEntries = 100
 
-// MyTimeBank is the acting user's statement.
+// MyTimeBank is the acting user's statement. Callers must not change it.
 func (s *TimeBank) MyTimeBank(ctx context.Context) (*guli.Statement, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return s.statements.get(ctx, s.db, me.ID, func() (*guli.Statement, error) { return s.statement(ctx, me) })
+}
+
+// statement reads a person's statement.
+func (s *TimeBank) statement(ctx context.Context, me *guli.User) (*guli.Statement, error) {
 	q := s.db.read()
 	st := &guli.Statement{Entries: []*guli.Entry{}}
-	err = q.row(ctx, "SELECT balance, earned FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&st.BalanceMinutes, &st.EarnedMinutes)
+	err := q.row(ctx, "SELECT balance, earned FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&st.BalanceMinutes, &st.EarnedMinutes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil // no account yet: nothing moved
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"guli"
 )
@@ -31,7 +32,7 @@ type deskHelpData struct {
 }
 
 // deskHelpMost is how many requests the desk lists under a filter.
-const deskHelpMost = 50
+const deskHelpMost = 30
 
 // helpStatuses are a request's states, in the order of its life.
 var helpStatuses = []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled}
@@ -59,10 +60,12 @@ func (h *Handlers) DeskHelp(w http.ResponseWriter, r *http.Request) error {
 	for _, s := range helpStatuses {
 		d.Chips = append(d.Chips, chip{Href: "/desk/help?status=" + s, Label: v.T("helpstatus." + s), Current: s == d.Status})
 	}
-	names, now := areaNames(v.Station), h.TimeNow()
+	// Overdue by the minute, so that readers in the same minute ask the
+	// same (kept) question; the list and the cards say it by the same now.
+	names, now := areaNames(v.Station), h.TimeNow().Truncate(time.Minute)
 	cards := func(items []*guli.HelpRequest) []deskHelpCard {
 		out := make([]deskHelpCard, 0, len(items))
-		for _, c := range h.helpCards(v, items, names) {
+		for _, c := range h.helpCardsAt(v, items, names, now) {
 			dc := deskHelpCard{helpCard: c, Confirm: c.CheckConfirm(v.User, 0) == nil, Cancel: c.CheckCancel(v.User) == nil, Next: v.Here}
 			if c.SeesRequesterContact(v.User) {
 				dc.Phone = c.RequesterPhone
@@ -86,8 +89,15 @@ func (h *Handlers) DeskHelp(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.More = page.NextCursor != ""
-	// The overdue ones are shown once, at the top.
-	d.Cards = cards(slices.DeleteFunc(page.Items, func(req *guli.HelpRequest) bool { return req.Overdue(now) }))
+	// The overdue ones are shown once, at the top. (The list is the
+	// store's kept answer: filtered into a copy.)
+	var rest []*guli.HelpRequest
+	for _, req := range page.Items {
+		if !req.Overdue(now) {
+			rest = append(rest, req)
+		}
+	}
+	d.Cards = cards(rest)
 	d.Found = h.findResidents(r, v, d.Query)
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "desk_help", v)

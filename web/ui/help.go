@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"guli"
 	"guli/web/core"
@@ -43,7 +44,11 @@ func areaNames(st *guli.Station) map[guli.ID]string {
 
 // helpCards makes the cards of a list, all from the one query's rows.
 func (h *Handlers) helpCards(v *core.View, items []*guli.HelpRequest, names map[guli.ID]string) []helpCard {
-	now := h.TimeNow()
+	return h.helpCardsAt(v, items, names, h.TimeNow())
+}
+
+// helpCardsAt is helpCards saying what is overdue at now.
+func (h *Handlers) helpCardsAt(v *core.View, items []*guli.HelpRequest, names map[guli.ID]string, now time.Time) []helpCard {
 	cards := make([]helpCard, len(items))
 	for i, req := range items {
 		c := helpCard{HelpRequest: req, Area: names[req.AreaID], Overdue: req.Overdue(now), CanClaim: req.CheckClaim(v.User) == nil,
@@ -175,6 +180,9 @@ func (h *Handlers) NewHelpPost(w http.ResponseWriter, r *http.Request) error {
 		v.Form[f] = r.PostForm.Get(f)
 	}
 	in := guli.HelpRequestInput{Title: v.Form["title"], Description: v.Form["description"], Category: v.Form["category"]}
+	if !slices.Contains(guli.HelpCategories, in.Category) {
+		v.Form["category"] = "" // none of the choices to mark, nor to keep the choices by
+	}
 	if v.Form["on_behalf_of"] != "" {
 		if !u.IsStaff() {
 			h.RenderError(w, r, http.StatusForbidden)
