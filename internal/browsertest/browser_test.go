@@ -727,7 +727,7 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	}
 	check(resident, "/help/new")
 	// Without a title, the error is said next to the field.
-	do(t, resident, "choose repairs", chromedp.Click(chromedp.CSS(`label.choice:has(input[value="repair"])`)))
+	do(t, resident, "choose repairs", chromedp.Click(chromedp.CSS(`label.kind:has(input[value="repair"])`)))
 	if _, code := submit(t, resident, `form[action="/help/new"] button[type="submit"]`); code != 422 {
 		t.Fatalf("asking without a title: %d", code)
 	}
