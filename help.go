@@ -214,13 +214,21 @@ func (h *HelpRequest) SeesRequesterContact(viewer *User) bool {
 
 // Overdue reports whether the request has waited too long for a volunteer.
 func (h *HelpRequest) Overdue(now time.Time) bool {
-	return h.Status == HelpOpen && now.Sub(h.CreatedAt) > HelpOverdue
+	return h.Status == HelpOpen && h.CreatedAt.Before(OverdueSince(now))
 }
+
+// OverdueSince is when a request still open at now must have been asked
+// to be overdue: a list of the overdue ones is the open ones asked before.
+func OverdueSince(now time.Time) time.Time { return now.Add(-HelpOverdue) }
 
 // HelpFilter narrows a list of help requests.
 type HelpFilter struct {
-	Status string // one of the states, or "" for all
-	Mine   bool   // asked by or claimed by the reader
+	Status        string    // one of the states, or "" for all
+	Mine          bool      // asked by or claimed by the reader
+	StationID     ID        // of this station only, 0 for all
+	Category      string    // one of HelpCategories, or "" for all
+	AreaID        ID        // asked by residents of this area, 0 for all
+	CreatedBefore time.Time // asked before this time; zero for any time
 }
 
 // HelpService runs mutual aid. Invariant: a request is claimed by at most

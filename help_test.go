@@ -113,8 +113,40 @@ func TestTransferInputValidate(t *testing.T) {
 		{"to oneself", guli.TransferInput{ToUserID: 1, Minutes: 30}, "to_user_id:invalid"},
 		{"to nobody, nothing", guli.TransferInput{}, "minutes:out_of_range to_user_id:required"},
 		{"a key of stray bytes", guli.TransferInput{ToUserID: 2, Minutes: 1, Key: "\xff\x00"}, "Idempotency-Key:invalid_text"},
+		{"by phone", guli.TransferInput{ToPhone: "138 0000 0008", Minutes: 30}, ""},
+		{"by a full-width phone", guli.TransferInput{ToPhone: "１３８００００００１０", Minutes: 30}, ""},
+		{"by a phone that is not one", guli.TransferInput{ToPhone: "1380000", Minutes: 30}, "to_phone:invalid_phone"},
+		{"by a landline", guli.TransferInput{ToPhone: "02156781234", Minutes: 30}, "to_phone:invalid_phone"},
+		{"by id and phone at once", guli.TransferInput{ToUserID: 2, ToPhone: "13800000008", Minutes: 30}, "to_phone:one_of"},
+		{"a blank phone and no id", guli.TransferInput{ToPhone: "  ", Minutes: 30}, "to_user_id:required"},
 	} {
 		if got := fieldsOf(tt.in.Validate(1)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestTransferInputNormalizesThePhone(t *testing.T) {
+	in := guli.TransferInput{ToPhone: " 138-0000-0008 ", Minutes: 1}
+	if err := in.Validate(1); err != nil || in.ToPhone != "13800000008" {
+		t.Fatalf("%v, phone %q", err, in.ToPhone)
+	}
+}
+
+func TestTransferRecipientIsNotTheSender(t *testing.T) {
+	byID, byPhone := guli.TransferInput{ToUserID: 1}, guli.TransferInput{ToPhone: "13800000008"}
+	for _, tt := range []struct {
+		name     string
+		in       guli.TransferInput
+		from, to guli.ID
+		want     string
+	}{
+		{"someone else, by id", byID, 2, 1, ""},
+		{"oneself, by id", byID, 1, 1, "to_user_id:invalid"},
+		{"someone else, by phone", byPhone, 2, 3, ""},
+		{"one's own phone", byPhone, 3, 3, "to_phone:own_phone"},
+	} {
+		if got := fieldsOf(tt.in.CheckRecipient(tt.from, tt.to)); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
 	}

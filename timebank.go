@@ -54,20 +54,40 @@ type Statement struct {
 	Entries        []*Entry
 }
 
-// TransferInput gives minutes to someone, a family member say. Key is the
+// TransferInput gives minutes to someone, a family member say, named by
+// their id or by their mobile number (as Shanghai's 时光汇 time bank finds
+// family members): exactly one of ToUserID and ToPhone. Key is the
 // client's Idempotency-Key: the same key again applies once.
 type TransferInput struct {
 	ToUserID ID
+	ToPhone  string
 	Minutes  int
 	Memo     string
 	Key      string
 }
 
-// Validate checks what needs no database; from is the sender.
+// FRUnknownPhone refuses a number no account has. It says no more than
+// that: not whose it was, nor whether it once was someone's.
+const FRUnknownPhone = "unknown_phone"
+
+// FROneOf refuses a second way of naming what one field already names.
+const FROneOf = "one_of"
+
+// FROwnPhone refuses giving minutes to one's own number.
+const FROwnPhone = "own_phone"
+
+// Validate checks what needs no database, and normalizes the phone; from
+// is the sender.
 func (in *TransferInput) Validate(from ID) error {
 	p := Problems{}
 	in.Memo = strings.TrimSpace(in.Memo)
+	in.ToPhone = NormalizePhone(strings.TrimSpace(in.ToPhone))
 	switch {
+	case in.ToUserID != 0 && in.ToPhone != "":
+		p.Add("to_phone", FROneOf)
+	case in.ToPhone != "" && !ValidPhone(in.ToPhone):
+		p.Add("to_phone", FRInvalidPhone)
+	case in.ToPhone != "":
 	case in.ToUserID == 0:
 		p.Add("to_user_id", FRRequired)
 	case in.ToUserID == from:
@@ -82,6 +102,19 @@ func (in *TransferInput) Validate(from ID) error {
 		p.Add("Idempotency-Key", FRInvalidText)
 	}
 	return p.Err()
+}
+
+// CheckRecipient checks the person the transfer was found to go to: not
+// the sender, whether named by id or found by their phone (the field at
+// fault is the one the sender filled in).
+func (in *TransferInput) CheckRecipient(from, to ID) error {
+	if to != from {
+		return nil
+	}
+	if in.ToPhone != "" {
+		return Invalid("to_phone", FROwnPhone)
+	}
+	return Invalid("to_user_id", FRInvalid)
 }
 
 // CheckCredit checks minutes staff credit a volunteer, and their memo

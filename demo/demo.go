@@ -109,6 +109,7 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	}
 	res := &Result{Created: true}
 	ids := map[string]guli.ID{}
+	users := map[string]*guli.User{}
 	for _, p := range people {
 		u, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: p.name, Phone: p.phone, Password: Password,
 			AreaID: areaIDs[p.area], BirthYear: p.birthYear, Roles: p.roles})
@@ -121,16 +122,21 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 			}
 		}
 		res.Accounts = append(res.Accounts, Account{Roles: p.roles, Name: p.name, Phone: p.phone})
-		ids[p.name] = u.ID
+		ids[p.name], users[p.name] = u.ID, u
 	}
 	// 张阿婆 has no smartphone: the social workers keep her account.
-	if _, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: "张阿婆", AreaID: areaIDs[0], BirthYear: 1943}); err != nil {
+	zhang, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: "张阿婆", AreaID: areaIDs[0], BirthYear: 1943})
+	if err != nil {
 		return nil, err
 	}
+	users[zhang.Name] = zhang
 	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
 		return nil, err
 	}
 	if err := seedShared(ctx, svc, res.Station, ids, time.Now()); err != nil {
+		return nil, err
+	}
+	if err := seedHelp(ctx, svc, res.Station, users, time.Now()); err != nil {
 		return nil, err
 	}
 	return res, nil

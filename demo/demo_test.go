@@ -73,3 +73,53 @@ func TestSyntheticActivitiesAndRegistrations(t *testing.T) {
 		}
 	})
 }
+
+// The demo station's mutual aid is not empty: requests in every state,
+// and a volunteer with a profile and the minutes her confirmed services
+// earned, in a ledger that adds up.
+func TestDemoMutualAid(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		db := e.Open(t)
+		svc := sqlstore.NewServices(db)
+		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
+		if _, err := demo.Seed(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		page, err := svc.Help.HelpRequests(ctx, guli.HelpFilter{}, guli.ListOptions{Limit: guli.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[string]int{}
+		var volunteerID guli.ID
+		for _, h := range page.Items {
+			states[h.Status]++
+			if h.Volunteer == "汪雅琴" {
+				volunteerID = h.VolunteerID
+			}
+		}
+		for _, s := range []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled} {
+			if states[s] == 0 {
+				t.Errorf("no demo request is %s: %v", s, states)
+			}
+		}
+		if volunteerID == 0 {
+			t.Fatal("汪雅琴 took no demo request")
+		}
+		volunteer, err := svc.Accounts.User(ctx, volunteerID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as := guli.NewContextWithUser(context.Background(), volunteer)
+		bank, err := svc.TimeBank.MyTimeBank(as)
+		if err != nil || bank.BalanceMinutes != 70 || bank.EarnedMinutes != 70 {
+			t.Fatalf("汪雅琴's time bank: %+v %v, want 70 minutes earned", bank, err)
+		}
+		vp, err := svc.Accounts.VolunteerProfile(ctx, volunteerID)
+		if err != nil || len(vp.Skills) == 0 || len(vp.AreaIDs) == 0 || len(vp.Availability.On(time.Saturday)) == 0 {
+			t.Fatalf("汪雅琴's volunteer profile: %+v %v", vp, err)
+		}
+		if err := db.CheckLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

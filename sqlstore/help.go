@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,13 +15,32 @@ import (
 // volunteers claiming at once find one of them first, and a service
 // confirmed twice at once is credited once (and the ledger's unique
 // help_id refuses a second credit even so).
+//
+// Requests and lists of them are read far more than they change: they are
+// kept while the data version holds (memo.go), lists of one's own per
+// reader. Callers must not change what they get.
 type Help struct {
-	db    *DB
-	match *matching
+	db       *DB
+	match    *matching
+	requests memo[guli.ID, *guli.HelpRequest]
+	lists    memo[helpListKey, guli.Page[*guli.HelpRequest]]
+}
+
+// helpListKey is everything a list of requests depends on.
+type helpListKey struct {
+	reader           guli.ID // the reader, for a list of their own; 0 for all
+	status, category string
+	station, area    guli.ID
+	before           int64
+	cursor           string
+	limit            int
 }
 
 // NewHelp returns the mutual-aid service of db.
-func NewHelp(db *DB) *Help { return &Help{db: db, match: &matching{db: db}} }
+func NewHelp(db *DB) *Help {
+	return &Help{db: db, match: &matching{db: db}, requests: memo[guli.ID, *guli.HelpRequest]{max: 10000},
+		lists: memo[helpListKey, guli.Page[*guli.HelpRequest]]{max: 1000}}
+}
 
 var _ guli.HelpService = (*Help)(nil)
 
@@ -138,7 +158,7 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 	if _, err := guli.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.db.read(), id)
+	return s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 }
 
 // HelpRequests lists requests, newest first: all of them, by status, or
@@ -165,13 +185,39 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	if f.Mine {
 		where, args = append(where, "(h.requester_id = ? OR h.volunteer_id = ?)"), append(args, me.ID, me.ID)
 	}
-	limit := opts.PageSize()
-	page.Items, err = list(ctx, s.db.read(), scanHelp,
-		"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
-	if err != nil {
-		return page, s.db.mapErr(err)
+	if f.StationID != 0 {
+		where, args = append(where, "h.station_id = ?"), append(args, f.StationID)
 	}
-	return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
+	if f.Category != "" {
+		if !slices.Contains(guli.HelpCategories, f.Category) {
+			return page, guli.Invalid("category", guli.FRInvalid)
+		}
+		where, args = append(where, "h.category = ?"), append(args, f.Category)
+	}
+	if f.AreaID != 0 {
+		where, args = append(where, "r.area_id = ?"), append(args, f.AreaID)
+	}
+	if !f.CreatedBefore.IsZero() {
+		where, args = append(where, "h.created_at < ?"), append(args, ms(f.CreatedBefore))
+	}
+	limit := opts.PageSize()
+	key := helpListKey{status: f.Status, category: f.Category, station: f.StationID, area: f.AreaID, cursor: opts.Cursor, limit: limit}
+	if f.Mine {
+		key.reader = me.ID
+	}
+	if !f.CreatedBefore.IsZero() {
+		key.before = ms(f.CreatedBefore)
+	}
+	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.HelpRequest], error) {
+		var page guli.Page[*guli.HelpRequest]
+		var err error
+		page.Items, err = list(ctx, s.db.read(), scanHelp,
+			"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
+	})
 }
 
 // change locks a request, lets decide check it against the actor and
@@ -282,7 +328,8 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 	})
 }
 
-// CancelHelp withdraws a request that is not done yet.
+// CancelHelp withdraws a request that is not done yet; staff who withdraw
+// someone's request are audited.
 func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
 	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckCancel(actor); err != nil {
@@ -291,10 +338,15 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id); err != nil {
 			return err
 		}
-		if h.VolunteerID == 0 {
-			return nil
+		if h.VolunteerID != 0 {
+			if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpCancelled, h, h.Requester); err != nil {
+				return err
+			}
 		}
-		return notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpCancelled, h, h.Requester)
+		if actor.ID != h.RequesterID {
+			return audit(ctx, q, now, actor, "help.cancel_on_behalf", h.RequesterID, h.ID.String())
+		}
+		return nil
 	})
 }
 

@@ -1,7 +1,10 @@
 package sqlstore_test
 
 import (
+	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,6 +199,105 @@ func TestConfirmPaidFromTheRequestersBalance(t *testing.T) {
 		}
 		if err := f.db.CheckLedger(system()); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// A list narrows by station, category, the requester's area and age, in
+// one query, and staff's acts for a requester go to the audit log.
+func TestHelpRequestFiltersAndAudit(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		near := f.register(t, "近邻", "13911116001")
+		far, err := f.accounts.Register(context.Background(), guli.RegisterInput{Name: "远邻", Phone: "13911116002", Password: "secret-123", AreaID: f.areas[1].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff := f.user(t, "社工", "13911116003", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		ask := func(u *guli.User, title, category string) *guli.HelpRequest {
+			t.Helper()
+			h, err := help.AskForHelp(as(u), guli.HelpRequestInput{Title: title, Category: category})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		groceries, pipe, phone := ask(near, "买菜", "errand"), ask(near, "修水管", "repair"), ask(far, "教用智能手机", "tech")
+		titles := func(fl guli.HelpFilter) string {
+			t.Helper()
+			page, err := help.HelpRequests(as(near), fl, guli.ListOptions{Limit: guli.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, h := range page.Items {
+				out = append(out, h.Title)
+			}
+			return strings.Join(out, ",")
+		}
+		for _, tt := range []struct {
+			name string
+			f    guli.HelpFilter
+			want string
+		}{
+			{"all of the station", guli.HelpFilter{StationID: f.station.ID}, "教用智能手机,修水管,买菜"},
+			{"of another station", guli.HelpFilter{StationID: f.station.ID + 1000}, ""},
+			{"by category", guli.HelpFilter{StationID: f.station.ID, Category: "repair"}, "修水管"},
+			{"by area", guli.HelpFilter{AreaID: f.areas[1].ID}, "教用智能手机"},
+			{"open and old", guli.HelpFilter{Status: guli.HelpOpen, CreatedBefore: time.Now().Add(-time.Hour)}, ""},
+			{"open and asked before now", guli.HelpFilter{Status: guli.HelpOpen, CreatedBefore: time.Now().Add(time.Hour), Category: "errand"}, "买菜"},
+		} {
+			if got := titles(tt.f); got != tt.want {
+				t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+			}
+		}
+		if _, err := help.HelpRequests(as(near), guli.HelpFilter{Category: "magic"}, guli.ListOptions{}); code(err) != guli.ECValidation {
+			t.Errorf("an unknown category: %v", err)
+		}
+
+		// Staff file, confirm and withdraw for residents: each audited.
+		volunteer := f.user(t, "小张", "13911116004", guli.RoleResident, guli.RoleVolunteer)
+		filed, err := help.AskForHelp(as(staff), guli.HelpRequestInput{Title: "陪同就医", Category: "companion", OnBehalfOf: far.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range []func() error{
+			func() error { _, err := help.Claim(as(volunteer), groceries.ID); return err },
+			func() error { _, err := help.Done(as(volunteer), groceries.ID, 40); return err },
+			func() error {
+				_, err := help.Confirm(as(staff), groceries.ID, guli.ConfirmInput{Rating: 0, Comment: ""})
+				return err
+			},
+			func() error { _, err := help.CancelHelp(as(staff), pipe.ID); return err },
+			func() error { _, err := help.CancelHelp(as(far), phone.ID); return err },
+		} {
+			if err := step(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		actions := func(u *guli.User) []string {
+			t.Helper()
+			log, err := sqlstore.NewAudit(f.db).AuditLog(system(), u.ID, guli.ListOptions{Limit: guli.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range log.Items {
+				if strings.HasPrefix(e.Action, "help.") {
+					out = append(out, e.Action+":"+e.Detail)
+				}
+			}
+			slices.Sort(out)
+			return out
+		}
+		if got, want := actions(near), []string{"help.cancel_on_behalf:" + pipe.ID.String(), "help.confirm_on_behalf:" + groceries.ID.String()}; !slices.Equal(got, want) {
+			t.Errorf("the audit of %s: %v, want %v", near.Name, got, want)
+		}
+		// Their own withdrawal is not audited; staff's filing is.
+		if got, want := actions(far), []string{"help.file_on_behalf:" + filed.ID.String()}; !slices.Equal(got, want) {
+			t.Errorf("the audit of %s: %v, want %v", far.Name, got, want)
 		}
 	})
 }

@@ -10,27 +10,36 @@ import (
 )
 
 // TimeBank implements guli.TimeBankService over the ledger (ledger.go).
+// A person's statement is kept while the data version holds (memo.go).
 type TimeBank struct {
-	db *DB
+	db         *DB
+	statements memo[guli.ID, *guli.Statement]
 }
 
 // NewTimeBank returns the time-bank service of db.
-func NewTimeBank(db *DB) *TimeBank { return &TimeBank{db: db} }
+func NewTimeBank(db *DB) *TimeBank {
+	return &TimeBank{db: db, statements: memo[guli.ID, *guli.Statement]{max: 10000}}
+}
 
 var _ guli.TimeBankService = (*TimeBank)(nil)
 
 // statementEntries is how many entries a statement shows.
 const statementEntries = 100
 
-// MyTimeBank is the acting user's statement.
+// MyTimeBank is the acting user's statement. Callers must not change it.
 func (s *TimeBank) MyTimeBank(ctx context.Context) (*guli.Statement, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return s.statements.get(ctx, s.db, me.ID, func() (*guli.Statement, error) { return s.statement(ctx, me) })
+}
+
+// statement reads a person's statement.
+func (s *TimeBank) statement(ctx context.Context, me *guli.User) (*guli.Statement, error) {
 	q := s.db.read()
 	st := &guli.Statement{Entries: []*guli.Entry{}}
-	err = q.row(ctx, "SELECT balance, earned FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&st.BalanceMinutes, &st.EarnedMinutes)
+	err := q.row(ctx, "SELECT balance, earned FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&st.BalanceMinutes, &st.EarnedMinutes)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil // no account yet: nothing moved
 	}
@@ -83,18 +92,22 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 				return err
 			}
 		}
-		if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.ToUserID); err != nil || !ok {
-			return errors.Join(err, guli.Invalid("to_user_id", guli.FRUnknownUser))
+		recipient, err := s.recipient(ctx, q, in)
+		if err != nil {
+			return err
+		}
+		if err := in.CheckRecipient(me.ID, recipient); err != nil {
+			return err
 		}
 		// Locked in the order of their owners' ids, so two people giving
 		// to each other at once wait rather than deadlock.
 		var from, to account
-		if me.ID < in.ToUserID {
+		if me.ID < recipient {
 			if from, err = personalAccount(ctx, q, me.ID); err == nil {
-				to, err = personalAccount(ctx, q, in.ToUserID)
+				to, err = personalAccount(ctx, q, recipient)
 			}
 		} else {
-			if to, err = personalAccount(ctx, q, in.ToUserID); err == nil {
+			if to, err = personalAccount(ctx, q, recipient); err == nil {
 				from, err = personalAccount(ctx, q, me.ID)
 			}
 		}
@@ -118,6 +131,23 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		return nil, err
 	}
 	return out, nil
+}
+
+// recipient finds whom a transfer goes to: the account of its id, or the
+// one its phone belongs to. An unknown number says only that.
+func (s *TimeBank) recipient(ctx context.Context, q runner, in guli.TransferInput) (guli.ID, error) {
+	if in.ToPhone != "" {
+		var id int64
+		err := q.row(ctx, "SELECT id FROM users WHERE phone = ?", in.ToPhone).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, guli.Invalid("to_phone", guli.FRUnknownPhone)
+		}
+		return guli.ID(id), err
+	}
+	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.ToUserID); err != nil || !ok {
+		return 0, errors.Join(err, guli.Invalid("to_user_id", guli.FRUnknownUser))
+	}
+	return in.ToUserID, nil
 }
 
 // Credit gives a volunteer minutes from the fund of the acting staff

@@ -85,6 +85,51 @@ func TestTimeBankUnderConcurrency(t *testing.T) {
 	})
 }
 
+// A transfer finds its recipient by their phone inside its transaction;
+// an unknown number, or one's own, is refused naming to_phone, and a
+// repeated key answers as before without looking the phone up again.
+func TestTransferByPhone(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911115001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		son := f.register(t, "儿子", "13911115002")
+		mother := f.register(t, "妈妈", "13911115003")
+		if _, err := bank.Credit(as(staff), son.ID, 60, "陪同就医"); err != nil {
+			t.Fatal(err)
+		}
+		in := guli.TransferInput{ToPhone: "139 1111 5003", Minutes: 25, Memo: "给妈妈", Key: "给妈妈-1"}
+		tr, err := bank.Transfer(as(son), in)
+		if err != nil || tr.BalanceMinutes != 35 {
+			t.Fatalf("by phone: %+v %v", tr, err)
+		}
+		again, err := bank.Transfer(as(son), in)
+		if err != nil || *again != *tr {
+			t.Fatalf("the same key again: %+v %v, want %+v", again, err, tr)
+		}
+		if st, err := bank.MyTimeBank(as(mother)); err != nil || st.BalanceMinutes != 25 || st.Entries[0].Kind != guli.EntryTransferIn || st.Entries[0].Memo != "给妈妈" {
+			t.Fatalf("the mother's statement: %+v %v", st, err)
+		}
+		for _, bad := range []struct {
+			name, phone string
+			reason      string
+		}{
+			{"a number nobody has", "13911115999", guli.FRUnknownPhone},
+			{"one's own number", "13911115002", guli.FROwnPhone},
+			{"not a mobile number", "12345", guli.FRInvalidPhone},
+		} {
+			_, err := bank.Transfer(as(son), guli.TransferInput{ToPhone: bad.phone, Minutes: 1})
+			if e := guli.AsError(err); e == nil || e.Code != guli.ECValidation || e.Fields["to_phone"] != bad.reason {
+				t.Errorf("%s: %v, want to_phone %s", bad.name, err, bad.reason)
+			}
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 // FuzzLedger runs random sequences of credits and transfers among a few
 // people: whatever is refused, the entries sum to zero, every balance is
 // the sum of its entries, and nobody's goes below zero.

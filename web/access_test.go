@@ -80,9 +80,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			return id
 		}
 		openHelp, claimedHelp := help(), help("claim")
-		var doneHelps, cancellable []string
+		var doneHelps, cancellable, pageDone, pageCancellable []string
 		for range roles {
 			doneHelps, cancellable = append(doneHelps, help("claim", "done")), append(cancellable, help())
+			pageDone, pageCancellable = append(pageDone, help("claim", "done")), append(pageCancellable, help())
 		}
 		// The resident holds minutes to give; staff and admin hold none.
 		if r := srv.Do(t, "POST", "/api/v1/timebank/credits", srv.Login(t, testserver.StaffPhone, testserver.Password),
@@ -231,6 +232,22 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /desk/booking-rules", "/desk/booking-rules", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/booking-rules", "/desk/booking-rules", "max_days_ahead=60&max_hours=4&max_future_bookings=20", form, [4]int{303, 403, 303, 303}},
 			{"GET /help", "/help", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /help/new", "/help/new", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /help/new", "/help/new", "category=repair&title=修水龙头", form, [4]int{303, 303, 303, 303}},
+			{"GET /help/{id}", "/help/" + openHelp, nil, nil, [4]int{303, 200, 200, 200}},
+			// As over the API: only volunteers claim, only the claimer
+			// releases or finishes; the requester and staff of the station
+			// confirm and cancel.
+			{"POST /help/{id}/claim", "/help/" + openHelp + "/claim", "", form, [4]int{303, 403, 403, 403}},
+			{"POST /help/{id}/release", "/help/" + claimedHelp + "/release", "", form, [4]int{303, 403, 403, 403}},
+			{"POST /help/{id}/done", "/help/" + claimedHelp + "/done", "minutes=30", form, [4]int{303, 403, 403, 403}},
+			{"POST /help/{id}/confirm", func(i int) string { return "/help/" + pageDone[i] + "/confirm" }, "rating=5&comment=谢谢", form, [4]int{303, 303, 303, 303}},
+			{"POST /help/{id}/cancel", func(i int) string { return "/help/" + pageCancellable[i] + "/cancel" }, "", form, [4]int{303, 303, 303, 303}},
+			{"GET /my/services", "/my/services", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /timebank", "/timebank", nil, nil, [4]int{303, 200, 200, 200}},
+			// The resident holds minutes; staff and the admin hold none.
+			{"POST /timebank/transfer", "/timebank/transfer", "to_phone=13912340000&minutes=10&key=access-table", form, [4]int{303, 303, 422, 422}},
+			{"GET /desk/help", "/desk/help?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},

@@ -16,7 +16,23 @@ import (
 func BenchmarkPages(b *testing.B) {
 	srv := testserver.New(b, dbtest.Engines(b)[0])
 	resident := srv.Login(b, testserver.ResidentPhone, testserver.Password)
+	volunteer := srv.Login(b, testserver.TalentPhone, testserver.Password)
+	staff := srv.Login(b, testserver.StaffPhone, testserver.Password)
+	// A busy station's requests: the desk lists a page of them.
+	var request string
+	for i := range 60 {
+		r := srv.Do(b, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙买菜", "category": "errand"})
+		request = r.JSON(b)["id"].(string)
+		if i%2 == 0 {
+			srv.Do(b, "POST", "/api/v1/help-requests/"+request+"/claim", volunteer, nil)
+		}
+	}
 	for _, page := range []struct{ name, path, token string }{
+		{"help/volunteer", "/help", volunteer},
+		{"help-request/requester", "/help/" + request, resident},
+		{"my-services/volunteer", "/my/services", volunteer},
+		{"timebank/volunteer", "/timebank", volunteer},
+		{"desk-help/staff", "/desk/help", staff},
 		{"home/anonymous", "/", ""},
 		{"home/signed-in", "/", resident},
 		{"timetable/anonymous", "/activities", ""},

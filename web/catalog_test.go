@@ -103,6 +103,15 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, p := range guli.VisitPurposes {
 		keys["purpose."+p] = "purposes"
 	}
+	for _, c := range guli.HelpCategories {
+		keys["helpcat."+c], keys["helpcat."+c+".desc"] = "help categories", "help categories"
+	}
+	for _, s := range []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled} {
+		keys["helpstatus."+s] = "help statuses"
+	}
+	for _, k := range []string{guli.EntryEarned, guli.EntryTransferIn, guli.EntryTransferOut, guli.EntryAdjustment, guli.EntryIssued} {
+		keys["entry."+k] = "time-bank entries"
+	}
 	for _, k := range []string{guli.BloodPressure, guli.Temperature} {
 		keys["health.kind_"+k] = "health kinds"
 	}

@@ -204,8 +204,10 @@ func TestCandidatesOverTheAPI(t *testing.T) {
 			return items(t, srv.Send(t, testserver.Request{Method: "GET", Path: path, Token: token, Header: map[string]string{"Accept-Language": lang}}))
 		}
 		for _, tt := range []struct{ lang, reason string }{{"zh-CN", "会做这类事"}, {"en", "can do this kind of help"}} {
+			// The demo's own volunteers may follow; these two come in this order.
 			got := ask(resident, tt.lang)
-			if len(got) != 2 || got[0]["user_id"] != myID(t, srv, handy) || got[1]["user_id"] != myID(t, srv, other) {
+			last := got[len(got)-1]
+			if len(got) < 2 || got[0]["user_id"] != myID(t, srv, handy) || last["user_id"] != myID(t, srv, other) {
 				t.Fatalf("%s: %v", tt.lang, got)
 			}
 			if reasons := got[0]["reasons"].([]any); len(reasons) == 0 || reasons[0] != tt.reason {
@@ -214,11 +216,13 @@ func TestCandidatesOverTheAPI(t *testing.T) {
 			if codes := fmt.Sprint(got[0]["reason_codes"]); codes != "[skill area free rested]" {
 				t.Errorf("reason codes %s", codes)
 			}
-			if got[0]["score"].(float64) <= got[1]["score"].(float64) {
-				t.Errorf("scores out of order: %v", got)
+			for i := 1; i < len(got); i++ {
+				if got[i-1]["score"].(float64) < got[i]["score"].(float64) {
+					t.Errorf("scores out of order: %v", got)
+				}
 			}
 		}
-		if got := ask(staff, "zh-CN"); len(got) != 2 {
+		if got := ask(staff, "zh-CN"); len(got) < 2 {
 			t.Errorf("staff see %d candidates", len(got))
 		}
 		wantError(t, srv.Do(t, "GET", path, handy, nil), 403, "forbidden", "")

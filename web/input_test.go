@@ -57,6 +57,13 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/desk/activities/{id}/cancel":        {"x"},
 		"/desk/residents/{id}/password-reset": {"x"},
 		"/desk/booking-rules":                 {"max_days_ahead", "max_hours", "max_future_bookings"},
+		"/help/new":                           {"category", "title", "description", "needed_date", "needed_time", "on_behalf_of"},
+		"/help/{id}/claim":                    {"next"},
+		"/help/{id}/release":                  {"next"},
+		"/help/{id}/done":                     {"minutes", "next"},
+		"/help/{id}/confirm":                  {"rating", "comment", "next"},
+		"/help/{id}/cancel":                   {"next"},
+		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
 	}
 }
 
@@ -84,6 +91,9 @@ var queries = map[string][]string{
 	"/desk/residents":                        {"q"},
 	"/desk/activities/{id}":                  {"q"},
 	"/desk/health":                           {"user_id", "q"},
+	"/help":                                  {"category", "area"},
+	"/help/new":                              {"for"},
+	"/desk/help":                             {"status", "q"},
 	"/":                                      {"welcome", "notice"},
 }
 
@@ -101,7 +111,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
-			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help}
+			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -185,6 +195,33 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 			wantError(t, srv.Do(t, "GET", "/api/v1/areas?%FF=1", "", nil), 422, "validation_failed", "query")
 		})
 
+		// Numbers no form expects, in every field of every form and every
+		// query parameter: refused or ignored, never a 5xx.
+		t.Run("numbers", func(t *testing.T) {
+			numbers := []string{"-1", "0", "-9223372036854775809", "99999999999999999999999999", "1e308", "-1e308", "NaN", "0x10", "１２"}
+			for route, fields := range pageForms(ids) {
+				staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+				for _, field := range fields {
+					for _, n := range numbers {
+						form := url.Values{field: {n}}
+						if r := srv.Send(t, testserver.Request{Method: "POST", Path: fill(route), Token: staff, Body: form.Encode(), Header: formHeader}); r.Status >= 500 {
+							t.Errorf("POST %s with %s in %s: %d", route, n, field, r.Status)
+						}
+					}
+				}
+			}
+			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+			for path, params := range queries {
+				for _, param := range params {
+					for _, n := range numbers {
+						if r := srv.Do(t, "GET", fill(path)+"?"+param+"="+url.QueryEscape(n), staff, nil); r.Status >= 500 {
+							t.Errorf("GET %s with %s in ?%s: %d", path, n, param, r.Status)
+						}
+					}
+				}
+			}
+		})
+
 		t.Run("paths", func(t *testing.T) {
 			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
 			for _, p := range served {
@@ -240,7 +277,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
 				{"POST", "/api/v1/help-requests", []string{"title", "description", "category", "needed_by", "on_behalf_of"}},
 				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
-				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "memo"}},
+				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "to_phone", "memo"}},
 				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
 			}
 			for _, b := range bodies {

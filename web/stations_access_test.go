@@ -22,6 +22,7 @@ type place struct {
 	activity, booking    string
 	closed               string // a date the station is closed
 	helpDone, helpOpen   string
+	pageDone, pageOpen   string // the same, for the pages to act on
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -90,16 +91,18 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			if r := srv.Do(t, "POST", "/api/v1/stations/"+p.station+"/closures", p.staff, map[string]any{"date": p.closed, "reason": "检修"}); r.Status != 201 {
 				t.Fatalf("closure %d: %d %s", i, r.Status, r.Body)
 			}
-			for _, id := range []*string{&p.helpDone, &p.helpOpen} {
+			for _, id := range []*string{&p.helpDone, &p.helpOpen, &p.pageDone, &p.pageOpen} {
 				r := srv.Do(t, "POST", "/api/v1/help-requests", p.residentTk, map[string]any{"title": "陪同就医", "category": "companion"})
 				if r.Status != 201 {
 					t.Fatalf("help request %d: %d %s", i, r.Status, r.Body)
 				}
 				*id = r.JSON(t)["id"].(string)
 			}
-			for _, step := range []string{"claim", "done"} {
-				if r := srv.Do(t, "POST", "/api/v1/help-requests/"+p.helpDone+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
-					t.Fatalf("help request %d, %s: %d %s", i, step, r.Status, r.Body)
+			for _, done := range []string{p.helpDone, p.pageDone} {
+				for _, step := range []string{"claim", "done"} {
+					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
+						t.Fatalf("help request %d, %s: %d %s", i, step, r.Status, r.Body)
+					}
 				}
 			}
 		}
@@ -117,7 +120,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			return func(p *place) string {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
-					"{help-done}", p.helpDone, "{help-open}", p.helpOpen).Replace(tmpl)
+					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -162,6 +165,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			// that there is no such activity.
 			{"credit an activity's helpers", "POST", "/api/v1/activities/{activity}/credits", func(*place) any { return map[string]any{"minutes": 60} }, nil, 422, 404},
 			{"credit helpers at the desk", "POST", "/desk/activities/{activity}/credits", func(p *place) any { return "user_id=" + p.resident + "&hours=1" }, form, 422, 404},
+			{"confirm a resident's help on the page", "POST", "/help/{page-done}/confirm", func(*place) any { return "rating=4" }, form, 303, 403},
+			{"cancel a resident's help request on the page", "POST", "/help/{page-open}/cancel", func(*place) any { return "" }, form, 303, 403},
+			{"the form to ask for a resident", "GET", "/help/new?for={resident}", none, nil, 200, 404},
+			{"ask for a resident", "POST", "/help/new", func(p *place) any {
+				return url.Values{"on_behalf_of": {p.resident}, "category": {"errand"}, "title": {"帮忙买米"}}.Encode()
+			}, form, 303, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},
@@ -205,6 +214,28 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 			if h := srv.Do(t, "GET", "/api/v1/help-requests/"+p.from.helpOpen, p.from.staff, nil).JSON(t); h["requester_phone"] == nil {
 				t.Errorf("their own station's help request, as staff see it: %v", h)
+			}
+			// The pages say the same: the phone on one's own station's
+			// request only, no buttons on the other's, and the desk's list
+			// of one's own station only, whichever station was chosen.
+			own := string(asPage(t, srv, p.from.staff, "GET", "/help/"+p.from.helpOpen, "").Body)
+			other := string(asPage(t, srv, p.from.staff, "GET", "/help/"+p.to.helpOpen, "").Body)
+			if !strings.Contains(own, `href="tel:`) || strings.Contains(other, `href="tel:`) {
+				t.Errorf("the phone on the request pages of station %s's staff: own %v, other %v", p.from.station,
+					strings.Contains(own, `href="tel:`), strings.Contains(other, `href="tel:`))
+			}
+			ask := func(q *place) string {
+				return srv.Do(t, "POST", "/api/v1/help-requests", q.residentTk, map[string]any{"title": "修水管", "category": "repair"}).JSON(t)["id"].(string)
+			}
+			ownOpen, otherOpen := ask(p.from), ask(p.to)
+			own = string(asPage(t, srv, p.from.staff, "GET", "/help/"+ownOpen, "").Body)
+			other = string(asPage(t, srv, p.from.staff, "GET", "/help/"+otherOpen, "").Body)
+			if !strings.Contains(own, `action="/help/`+ownOpen+`/cancel"`) || strings.Contains(other, `action="/help/`+otherOpen+`/cancel"`) {
+				t.Errorf("station %s's staff are offered to cancel the wrong requests", p.from.station)
+			}
+			desk := string(asPage(t, srv, p.from.staff, "GET", "/desk/help", "", "Cookie", "guli_station="+p.to.station).Body)
+			if !strings.Contains(desk, `href="/help/`+p.from.helpOpen+`"`) || strings.Contains(desk, `href="/help/`+p.to.helpOpen+`"`) {
+				t.Errorf("the desk's help list of station %s's staff shows the wrong station's requests", p.from.station)
 			}
 			bookings := items(t, srv.Do(t, "GET", "/api/v1/rooms/"+p.to.room+"/bookings", p.from.staff, nil))
 			for _, b := range bookings {

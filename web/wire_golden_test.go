@@ -199,4 +199,13 @@ func TestWireFormat(t *testing.T) {
 	send("reset", "POST", "/api/v1/auth/reset", "", map[string]any{"phone": "13912345678", "code": resetCode, "new_password": "another-password-8"})
 	send("logout", "POST", "/api/v1/auth/logout", resident, nil)
 	send("logout-all", "POST", "/api/v1/auth/logout-all", talent, nil)
+
+	// The time bank: minutes given to a family member found by phone.
+	// (After the rest, so that the files above keep their numbers.)
+	giver := srv.Login(t, "13912345678", "another-password-8")
+	if r := srv.Do(t, "POST", "/api/v1/timebank/credits", staff, map[string]any{"user_id": newcomer, "minutes": 60, "memo": "重阳节活动"}); r.Status != 201 {
+		t.Fatalf("credit: %d %s", r.Status, r.Body)
+	}
+	send("transfer-by-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "138 0000 0008", "minutes": 15, "memo": "给邻居"})
+	send("transfer-unknown-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "13912349999", "minutes": 15})
 }

@@ -688,3 +688,148 @@ func TestForgottenPasswordAtTheDesk(t *testing.T) {
 	open(t, phone, srv, "/activities")
 	screenshot(t, phone, "timetable")
 }
+
+// TestMutualAidInTheBrowser: a resident asks for help on /help/new, a
+// volunteer takes it from /help and says it is done with its minutes, the
+// resident confirms with a rating, and the minutes are in the volunteer's
+// time bank. Every page of mutual aid passes axe at a phone's width, in
+// normal and elder mode, and none is wider than the phone.
+func TestMutualAidInTheBrowser(t *testing.T) {
+	cat := i18n.MustLoad()
+	const (
+		title   = "阳台晾衣架坏了"
+		minutes = 45
+		zh      = i18n.Chinese
+	)
+	resident, volunteer, desk := tab(t), tab(t), tab(t) // first: skips before the database is made when there is no browser
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	if got := srv.Do(t, "GET", "/api/v1/me/timebank", srv.Login(t, testserver.TalentPhone, testserver.Password), nil).JSON(t)["balance_minutes"]; got != 0.0 {
+		t.Fatalf("the volunteer holds %v minutes before the test, want none", got)
+	}
+	fits := func(ctx context.Context, page string) {
+		t.Helper()
+		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+			t.Errorf("%s is %dpx wide on a 390px phone", page, w)
+		}
+	}
+	check := func(ctx context.Context, page string) {
+		t.Helper()
+		checkAxe(t, ctx, page)
+		fits(ctx, page)
+	}
+
+	// The resident asks, from the big button on /help.
+	login(t, resident, srv, testserver.ResidentPhone)
+	open(t, resident, srv, "/help")
+	check(resident, "/help as a resident")
+	if path, code := submit(t, resident, `a.button[href="/help/new"]`); path != "/help/new" || code != 200 {
+		t.Fatalf("the ask button: %s %d", path, code)
+	}
+	check(resident, "/help/new")
+	// Without a title, the error is said next to the field.
+	do(t, resident, "choose repairs", chromedp.Click(chromedp.CSS(`label.kind:has(input[value="repair"])`)))
+	if _, code := submit(t, resident, `form[action="/help/new"] button[type="submit"]`); code != 422 {
+		t.Fatalf("asking without a title: %d", code)
+	}
+	if got, want := text(t, resident, "#f-title-error"), cat.T(zh, "field.required"); got != want {
+		t.Errorf("#f-title-error says %q, want %q", got, want)
+	}
+	if !eval[bool](t, resident, `document.querySelector('input[name="category"][value="repair"]').checked`) {
+		t.Error("the kind of help chosen was lost with the error")
+	}
+	check(resident, "/help/new with an error")
+	fill(t, resident, [][2]string{{"#f-title", title}, {"#f-description", "3号楼2楼，下午在家"}})
+	path, code := submit(t, resident, `form[action="/help/new"] button[type="submit"]`)
+	m := regexp.MustCompile(`^/help/(\d+)\?notice=help_asked$`).FindStringSubmatch(path)
+	if m == nil || code != 200 {
+		t.Fatalf("asking: landed on %s with %d", path, code)
+	}
+	page := "/help/" + m[1]
+	if got, want := text(t, resident, "p.notice"), cat.T(zh, "notice.help_asked"); got != want {
+		t.Errorf("the notice after asking says %q, want %q", got, want)
+	}
+	check(resident, "/help/{id} as its requester")
+
+	// The volunteer finds it on /help and takes it.
+	login(t, volunteer, srv, testserver.TalentPhone)
+	open(t, volunteer, srv, "/help")
+	check(volunteer, "/help as a volunteer")
+	screenshot(t, volunteer, "help")
+	claim := fmt.Sprintf(`article.help-card:has(a[href="%s"]) form[action="%s/claim"] button`, page, page)
+	if path, code := submit(t, volunteer, claim); path != page+"?notice=help_claimed" || code != 200 {
+		t.Fatalf("claim: landed on %s with %d", path, code)
+	}
+	if got := get(t, volunteer, "the requester's phone", chromedp.AttributeValue(chromedp.CSS(`.facts a[href^="tel:"]`), "href")).Value; got != "tel:"+testserver.ResidentPhone {
+		t.Errorf("the volunteer who took it calls %q", got)
+	}
+	check(volunteer, "/help/{id} taken")
+	fill(t, volunteer, [][2]string{{"#f-minutes", strconv.Itoa(minutes)}})
+	if path, code := submit(t, volunteer, fmt.Sprintf(`form[action="%s/done"] button`, page)); path != page+"?notice=help_done" || code != 200 {
+		t.Fatalf("done: landed on %s with %d", path, code)
+	}
+	check(volunteer, "/help/{id} done")
+
+	// The resident confirms, five stars and a word of thanks.
+	open(t, resident, srv, page)
+	do(t, resident, "five stars", chromedp.Click(chromedp.CSS(`input[name="rating"][value="5"]`)))
+	fill(t, resident, [][2]string{{"#f-comment", "修好了，谢谢小程"}})
+	if path, code := submit(t, resident, fmt.Sprintf(`form[action="%s/confirm"] button`, page)); path != page+"?notice=help_confirmed" || code != 200 {
+		t.Fatalf("confirm: landed on %s with %d", path, code)
+	}
+	story := text(t, resident, "ol.timeline")
+	for _, want := range []string{cat.T(zh, "help.story_done", "程秀英", cat.T(zh, "duration.m", minutes)), cat.T(zh, "help.rated", 5), "修好了，谢谢小程"} {
+		if !strings.Contains(story, want) {
+			t.Errorf("the story of the request %q lacks %q", story, want)
+		}
+	}
+	check(resident, "/help/{id} confirmed")
+	screenshot(t, resident, "help-request")
+	open(t, resident, srv, "/my/services")
+	check(resident, "/my/services as a resident")
+
+	// The minutes are in the volunteer's time bank.
+	open(t, volunteer, srv, "/timebank")
+	if got, want := text(t, volunteer, ".big-balance"), cat.T(zh, "duration.m", minutes); got != want {
+		t.Errorf("the volunteer's balance reads %q, want %q", got, want)
+	}
+	check(volunteer, "/timebank")
+	screenshot(t, volunteer, "timebank")
+	open(t, volunteer, srv, "/my/services")
+	check(volunteer, "/my/services as a volunteer")
+
+	// The desk, and every page again in elder mode.
+	login(t, desk, srv, testserver.StaffPhone)
+	open(t, desk, srv, "/desk/help?q="+url.QueryEscape("张阿婆"))
+	check(desk, "/desk/help")
+	for _, tb := range []struct {
+		ctx   context.Context
+		pages []string
+	}{
+		{resident, []string{"/help", "/help/new", page, "/my/services", "/timebank"}},
+		{volunteer, []string{"/help", page, "/timebank"}},
+		{desk, []string{"/desk/help?q=" + url.QueryEscape("张阿婆"), "/help/new?for=" + personID(t, srv, "张阿婆"), page}},
+	} {
+		open(t, tb.ctx, srv, "/")
+		if path, _ := submit(t, tb.ctx, `form[action="/prefs/elder"] button`); path != "/" {
+			t.Fatalf("elder switch: landed on %s", path)
+		}
+		for _, p := range tb.pages {
+			open(t, tb.ctx, srv, p)
+			if class, _ := elderState(t, tb.ctx); !class {
+				t.Fatalf("%s is not in elder mode", p)
+			}
+			check(tb.ctx, p+" in elder mode")
+		}
+	}
+}
+
+// personID finds the id of the one person of that name, as staff search.
+func personID(t *testing.T, srv *testserver.Server, name string) string {
+	t.Helper()
+	r := srv.Do(t, "GET", "/api/v1/users?q="+url.QueryEscape(name), srv.Login(t, testserver.StaffPhone, testserver.Password), nil)
+	items, _ := r.JSON(t)["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("%d people named %s", len(items), name)
+	}
+	return items[0].(map[string]any)["id"].(string)
+}

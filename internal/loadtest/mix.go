@@ -166,10 +166,37 @@ func (e *Env) newPass(w int) string {
 	return fmt.Sprintf("压测新密码-%d-%d", w, e.seq())
 }
 
+// unask withdraws client w's resident's requests that are still open or
+// taken, the measured requests' too, whose ids only the server knows:
+// otherwise the station's list of open requests grows with every run.
+func (e *Env) unask(w int) error {
+	var mine struct {
+		Items []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"items"`
+	}
+	if err := e.Call("GET", "/api/v1/help-requests?mine=true&limit=200", e.Workers[w].Token, nil, 200, &mine); err != nil {
+		return err
+	}
+	for _, h := range mine.Items {
+		if h.Status == "open" || h.Status == "claimed" {
+			if err := e.Call("POST", "/api/v1/help-requests/"+h.ID+"/cancel", e.Workers[w].Token, nil, 200, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // askForHelp has client w's resident ask for help and the talent, a
 // volunteer, take the request through steps (claim, done); it returns
-// the request's id.
+// the request's id. What the resident asked before and is still open is
+// withdrawn first.
 func (e *Env) askForHelp(w int, steps ...string) (string, error) {
+	if err := e.unask(w); err != nil {
+		return "", err
+	}
 	var out struct {
 		ID string `json:"id"`
 	}
@@ -193,6 +220,18 @@ func helpStep(action string, token func(e *Env, w int) string, body any, steps .
 			return nil, err
 		}
 		return e.request("POST", "/api/v1/help-requests/"+id+"/"+action, token(e, w), body)
+	}
+}
+
+// helpPageStep is helpStep on the pages: a form posted to the request's
+// page.
+func helpPageStep(action string, token func(e *Env, w int) string, form string, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		id, err := e.askForHelp(w, steps...)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/help/"+id+"/"+action, token(e, w), form)
 	}
 }
 
@@ -249,7 +288,12 @@ var Mix = []Row{
 	{"notifications page", "GET /notifications", 200, get(at("/notifications"), resident), nil},
 	{"calendar address", "GET /api/v1/me/calendar", 200, get(at("/api/v1/me/calendar"), resident), nil},
 	{"check-in page", "GET /checkin", 200, get(func(e *Env) string { return "/checkin?station=" + e.Station }, resident), nil},
-	{"help (to come)", "GET /help", 200, get(at("/help"), anonymous), nil},
+	{"mutual aid, anonymous", "GET /help", 200, get(at("/help"), anonymous), nil},
+	{"mutual aid, a volunteer", "GET /help", 200, get(at("/help"), talent), nil},
+	{"ask-for-help page", "GET /help/new", 200, get(at("/help/new"), resident), nil},
+	{"a help request's page", "GET /help/{id}", 200, get(func(e *Env) string { return "/help/" + e.HelpRequest }, resident), nil},
+	{"my services page", "GET /my/services", 200, get(at("/my/services"), talent), nil},
+	{"time bank page", "GET /timebank", 200, get(at("/timebank"), talent), nil},
 	{"teams (to come)", "GET /teams", 200, get(at("/teams"), anonymous), nil},
 	{"notices (to come)", "GET /notices", 200, get(at("/notices"), anonymous), nil},
 	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous), nil},
@@ -267,6 +311,7 @@ var Mix = []Row{
 	{"roster page", "GET /desk/activities/{id}", 200, get(func(e *Env) string { return "/desk/activities/" + e.Activity }, staff), nil},
 	{"residents page", "GET /desk/residents", 200, get(at("/desk/residents?q="+url.QueryEscape("李")), staff), nil},
 	{"booking rules page", "GET /desk/booking-rules", 200, get(at("/desk/booking-rules"), staff), nil},
+	{"desk's mutual aid page", "GET /desk/help", 200, get(at("/desk/help"), staff), nil},
 	{"roster (JSON)", "GET /api/v1/activities/{id}/registrations", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity + "/registrations" }, staff), nil},
 	{"find residents", "GET /api/v1/users", 200, get(at("/api/v1/users?q="+url.QueryEscape("李")), staff), nil},
 	{"a resident", "GET /api/v1/users/{id}", 200, get(func(e *Env) string { return "/api/v1/users/" + e.ResidentID }, staff), nil},
@@ -422,7 +467,23 @@ var Mix = []Row{
 	{"who could help", "GET /api/v1/help-requests/{id}/candidates", 200, get(func(e *Env) string { return "/api/v1/help-requests/" + e.HelpRequest + "/candidates" }, resident), nil},
 	{"credit an activity's helpers", "POST /api/v1/activities/{id}/credits", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/activities/" + e.Helped + "/credits" },
 		staff, jsonBody(map[string]any{"minutes": 60, "memo": "压测：讲座志愿"})), nil},
-	{"ask for help", "POST /api/v1/help-requests", 201, send("POST", atW("/api/v1/help-requests"), worker, jsonBody(map[string]string{"title": "压测：陪同散步", "category": "companion"})), nil},
+	{"ask for help", "POST /api/v1/help-requests", 201, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.unask(w); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/api/v1/help-requests", e.Workers[w].Token, map[string]string{"title": "压测：陪同散步", "category": "companion"})
+	}, nil},
+	{"ask for help (page)", "POST /help/new", 303, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.unask(w); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/help/new", e.Workers[w].Token, "category=companion&title=压测：陪同散步&description=")
+	}, nil},
+	{"claim a help request (page)", "POST /help/{id}/claim", 303, helpPageStep("claim", talent, ""), nil},
+	{"give a help request back (page)", "POST /help/{id}/release", 303, helpPageStep("release", talent, "", "claim"), nil},
+	{"say a service is done (page)", "POST /help/{id}/done", 303, helpPageStep("done", talent, "minutes=30", "claim"), nil},
+	{"confirm a service (page)", "POST /help/{id}/confirm", 303, helpPageStep("confirm", worker, "rating=5&comment=谢谢", "claim", "done"), nil},
+	{"withdraw a help request (page)", "POST /help/{id}/cancel", 303, helpPageStep("cancel", worker, ""), nil},
 	{"claim a help request", "POST /api/v1/help-requests/{id}/claim", 200, helpStep("claim", talent, nil), nil},
 	{"give a help request back", "POST /api/v1/help-requests/{id}/release", 200, helpStep("release", talent, nil, "claim"), nil},
 	{"say a service is done", "POST /api/v1/help-requests/{id}/done", 200, helpStep("done", talent, map[string]int{"minutes": 30}, "claim"), nil},
@@ -441,6 +502,13 @@ var Mix = []Row{
 			req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d-%d", e.run, e.seq()))
 		}
 		return req, err
+	}, nil},
+	{"give minutes by phone (page)", "POST /timebank/transfer", 303, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.credit(w, 1); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/timebank/transfer", e.Workers[w].Token, url.Values{"to_phone": {e.Phone}, "minutes": {"1"}, "memo": {"压测"},
+			"key": {fmt.Sprintf("load-page-%d-%d", e.run, e.seq())}}.Encode())
 	}, nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"guli"
 	"guli/demo"
@@ -56,6 +57,9 @@ type Options struct {
 	SMS guli.SMSSender
 	// TrustProxy takes client addresses from X-Forwarded-For.
 	TrustProxy bool
+	// Now is the services' clock, for a test that moves it; the real
+	// one when nil.
+	Now func() time.Time
 }
 
 // New starts a server on a fresh database of engine e.
@@ -67,7 +71,13 @@ func New(t testing.TB, e dbtest.Engine, opts ...Options) *Server {
 // NewOnDSN starts a server on the database at dsn, seeding it if empty.
 func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	t.Helper()
-	db := dbtest.OpenDSN(t, dsn)
+	var dbOpts sqlstore.Options
+	for _, o := range opts {
+		if o.Now != nil {
+			dbOpts.Now = o.Now
+		}
+	}
+	db := dbtest.OpenWith(t, dsn, dbOpts)
 	s := &Server{DB: db, t: t}
 	var svcOpts []sqlstore.Option
 	for _, o := range opts {

@@ -46,18 +46,20 @@ func (h *Handlers) MyTimeBank(w http.ResponseWriter, r *http.Request) (int, any,
 	return ok(view(s, err, viewStatement))
 }
 
-// Transfer gives minutes to someone; the Idempotency-Key header makes a
-// retried request apply once.
+// Transfer gives minutes to someone, named by id or by phone; the
+// Idempotency-Key header makes a retried request apply once.
 func (h *Handlers) Transfer(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
 		ToUserID core.WireID `json:"to_user_id"`
+		ToPhone  string      `json:"to_phone"`
 		Minutes  int         `json:"minutes"`
 		Memo     string      `json:"memo"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in := guli.TransferInput{ToUserID: guli.ID(body.ToUserID), Minutes: body.Minutes, Memo: body.Memo, Key: r.Header.Get("Idempotency-Key")}
+	in := guli.TransferInput{ToUserID: guli.ID(body.ToUserID), ToPhone: body.ToPhone, Minutes: body.Minutes, Memo: body.Memo,
+		Key: r.Header.Get("Idempotency-Key")}
 	t, err := h.TimeBank.Transfer(r.Context(), in)
 	return created(view(t, err, viewTransfer))
 }

@@ -100,6 +100,23 @@ func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 	return v.kept.get(v.version, strings.Join(parts, "\x1f"), render)
 }
 
+// Part renders the part named name with data and keeps it (see
+// fragmentCache) under the name, the language, the data version and key.
+// Data must be what a row of the database shows at that version, and key
+// all else the part shows: of the reader, and of the clock. Cards in long
+// lists are worth it: each costs a template's walk.
+func (v *View) Part(name string, data any, key string) (template.HTML, error) {
+	render := func() (template.HTML, error) {
+		var buf bytes.Buffer
+		err := v.page.ExecuteTemplate(&buf, name, data)
+		return template.HTML(buf.String()), err
+	}
+	if v.kept == nil || v.page == nil {
+		return render()
+	}
+	return v.kept.get(v.version, name+"\x1f"+v.Lang+"\x1f"+key, render)
+}
+
 // Chrome renders the header and the menu, kept by all they show: the
 // page, its place in the menu, the switches, who is reading (by kind, not
 // by name) and their count of unread notices.
@@ -121,6 +138,37 @@ func (v *View) Day(t time.Time) string {
 
 // DateTime is a day and a time: 12月2日 星期三 09:30.
 func (v *View) DateTime(t time.Time) string { return v.Day(t) + " " + v.Clock(t) }
+
+// Ago says how long before the page t was, as people say it: 刚刚,
+// 5分钟前, 3小时前, 2天前.
+func (v *View) Ago(t time.Time) string {
+	d := v.now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return v.T("ago.just_now")
+	case d < time.Hour:
+		return v.T("ago.minutes", int(d/time.Minute))
+	case d < 24*time.Hour:
+		return v.T("ago.hours", int(d/time.Hour))
+	}
+	return v.T("ago.days", int(d/(24*time.Hour)))
+}
+
+// Duration says minutes of service in hours and minutes: 1小时30分钟.
+func (v *View) Duration(minutes int) string {
+	sign := ""
+	if minutes < 0 {
+		sign, minutes = "-", -minutes
+	}
+	h, m := minutes/60, minutes%60
+	switch {
+	case h == 0:
+		return sign + v.T("duration.m", m)
+	case m == 0:
+		return sign + v.T("duration.h", h)
+	}
+	return sign + v.T("duration.hm", h, m)
+}
 
 // Past reports whether t has come: an activity that started takes no
 // more sign-ups.
@@ -160,7 +208,7 @@ func parsePages(cat *i18n.Catalog) (map[string]map[string]*template.Template, er
 	}
 	sets := map[string]map[string]*template.Template{}
 	for _, lang := range i18n.Languages {
-		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone,
+		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone, "tel": telURL,
 			"T": func(key string, args ...any) string { return cat.T(lang, key, args...) }}
 		layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 		if err != nil {
@@ -237,6 +285,15 @@ func translateBranch(b *parse.BranchNode, t func(key string) string) {
 	translateConstants(b.Pipe, t)
 	translateConstants(b.List, t)
 	translateConstants(b.ElseList, t)
+}
+
+// telURL is a link that calls a mobile number; html/template would
+// refuse the tel: scheme, so only a number that is one gets it.
+func telURL(phone string) template.URL {
+	if !guli.ValidPhone(phone) {
+		return ""
+	}
+	return template.URL("tel:" + phone)
 }
 
 // dict builds a map for passing several values to a sub-template.
