@@ -212,6 +212,14 @@ func (h *HelpRequest) SeesRequesterContact(viewer *User) bool {
 	return viewer.ID == h.RequesterID || (h.VolunteerID != 0 && viewer.ID == h.VolunteerID) || viewer.WorksAt(h.StationID)
 }
 
+// StaffSeesContact reports whether viewer is shown the requester's phone
+// only because they are staff of the station, not as the requester or
+// the claimer: such a look at a resident's data is audited.
+func (h *HelpRequest) StaffSeesContact(viewer *User) bool {
+	return h.RequesterPhone != "" && h.SeesRequesterContact(viewer) &&
+		viewer.ID != h.RequesterID && viewer.ID != h.VolunteerID
+}
+
 // Overdue reports whether the request has waited too long for a volunteer.
 func (h *HelpRequest) Overdue(now time.Time) bool {
 	return h.Status == HelpOpen && h.CreatedAt.Before(OverdueSince(now))

@@ -153,16 +153,29 @@ func (s *Help) load(ctx context.Context, q runner, id guli.ID) (*guli.HelpReques
 	return h, s.db.mapErr(notFound(err))
 }
 
-// HelpRequest returns one request; anyone signed in reads it.
+// HelpRequest returns one request; anyone signed in reads it. Staff who
+// are shown a resident's phone on it, as staff (not as its requester or
+// claimer), are audited.
 func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	if _, err := guli.RequireUser(ctx); err != nil {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
 		return nil, err
 	}
-	return s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
+	h, err := s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
+	if err != nil {
+		return nil, err
+	}
+	if h.StaffSeesContact(actor) {
+		err = s.db.tx(ctx, func(q runner) error {
+			return audit(ctx, q, s.db.now(), actor, "help.view_contact", h.RequesterID, h.ID.String())
+		})
+	}
+	return h, err
 }
 
 // HelpRequests lists requests, newest first: all of them, by status, or
-// the reader's own (asked or claimed).
+// the reader's own (asked or claimed). Lists hold no phone: it is read on
+// the request itself, where staff reading it are audited.
 func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.ListOptions) (guli.Page[*guli.HelpRequest], error) {
 	var page guli.Page[*guli.HelpRequest]
 	me, err := guli.RequireUser(ctx)
@@ -215,6 +228,9 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 			"SELECT "+helpColumns+helpFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY h.id DESC LIMIT ?", append(args, limit+1)...)
 		if err != nil {
 			return page, s.db.mapErr(err)
+		}
+		for _, h := range page.Items {
+			h.RequesterPhone = ""
 		}
 		return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
 	})

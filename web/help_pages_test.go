@@ -226,7 +226,9 @@ func TestDeskHelpPage(t *testing.T) {
 		if r.Status != 200 || overdue < 0 || list < 0 || overdue > list || strings.Count(body, `href="/help/`+old+`"`) != 1 {
 			t.Fatalf("/desk/help: %d; the overdue request at %d, the list at %d", r.Status, overdue, list)
 		}
-		pageHas(t, "/desk/help", r, "等了两天多还没人接（1个）", "帮忙买菜", "陪同去医院复查", "教用智能手机挂号", `href="tel:`+testserver.ResidentPhone+`"`)
+		pageHas(t, "/desk/help", r, "等了两天多还没人接（1个）", "帮忙买菜", "陪同去医院复查", "教用智能手机挂号")
+		// The list holds no phone; staff read it on the request, audited.
+		pageLacks(t, "/desk/help", r, `href="tel:`)
 		r = asPage(t, srv, staff, "GET", "/desk/help?status=done", "")
 		pageHas(t, "/desk/help?status=done", r, "教用智能手机挂号", "替陆建平确认完成")
 		pageLacks(t, "/desk/help?status=done", r, "帮忙买菜")
@@ -285,4 +287,44 @@ func TestDeskHelpPage(t *testing.T) {
 			t.Errorf("a resident at the desk: %d", r.Status)
 		}
 	})
+}
+
+// The request's page names the volunteers who could help, for the
+// requester and staff; a requester with minutes may pay from them.
+func TestHelpPageCandidatesAndPayingFromOnesMinutes(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	if r := srv.Do(t, "PUT", "/api/v1/me/volunteer-profile", talent, map[string]any{"skills": []string{"repair"}}); r.Status != 200 {
+		t.Fatalf("profile: %d %s", r.Status, r.Body)
+	}
+	name := srv.Do(t, "GET", "/api/v1/me", talent, nil).JSON(t)["name"].(string)
+	r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "修水龙头", "category": "repair"})
+	if r.Status != 201 {
+		t.Fatalf("ask: %d %s", r.Status, r.Body)
+	}
+	id := r.JSON(t)["id"].(string)
+	page := "/help/" + id
+	pageHas(t, "the requester's page", asPage(t, srv, resident, "GET", page, ""), "谁可能来帮忙", name, "会做这类事")
+	pageHas(t, "staff's page", asPage(t, srv, staff, "GET", page, ""), "谁可能来帮忙", "可以打电话请他们帮忙")
+	pageLacks(t, "a volunteer's page", asPage(t, srv, talent, "GET", page, ""), "谁可能来帮忙")
+
+	residentID := myID(t, srv, resident)
+	if r := srv.Do(t, "POST", "/api/v1/timebank/credits", staff, map[string]any{"user_id": residentID, "minutes": 100, "memo": "重阳节活动"}); r.Status != 201 {
+		t.Fatalf("credit: %d %s", r.Status, r.Body)
+	}
+	for _, step := range []string{"claim", "done"} {
+		if r := srv.Do(t, "POST", "/api/v1/help-requests/"+id+"/"+step, talent, map[string]any{"minutes": 40}); r.Status != 200 {
+			t.Fatalf("%s: %d %s", step, r.Status, r.Body)
+		}
+	}
+	pageHas(t, "the confirm form", asPage(t, srv, resident, "GET", page, ""), `name="pay" value="1"`)
+	pageLacks(t, "staff's confirm form", asPage(t, srv, staff, "GET", page, ""), `name="pay"`)
+	if r := asPage(t, srv, resident, "POST", page+"/confirm", "rating=5&pay=1"); r.Status != 303 {
+		t.Fatalf("confirm: %d %.300s", r.Status, r.Body)
+	}
+	if b := srv.Do(t, "GET", "/api/v1/me/timebank", resident, nil).JSON(t)["balance_minutes"]; b != float64(60) {
+		t.Errorf("the resident holds %v minutes after paying 40 of 100", b)
+	}
 }

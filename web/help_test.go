@@ -60,9 +60,32 @@ func TestMutualAidOverTheAPI(t *testing.T) {
 				t.Errorf("another volunteer sees the phone in the list: %v", it)
 			}
 		}
+		// Lists hold no phone: it is read on the request itself.
 		mine := items(t, srv.Do(t, "GET", "/api/v1/help-requests?mine=true", volunteer, nil))
-		if len(mine) != 1 || mine[0]["id"] != id || mine[0]["requester_phone"] != testserver.ResidentPhone {
+		if len(mine) != 1 || mine[0]["id"] != id || mine[0]["requester_phone"] != nil {
 			t.Errorf("the volunteer's own: %v", mine)
+		}
+		for _, it := range items(t, srv.Do(t, "GET", "/api/v1/help-requests?status=claimed", staff, nil)) {
+			if it["requester_phone"] != nil {
+				t.Errorf("staff see a phone in the list: %v", it)
+			}
+		}
+		// Staff reading it on the request are audited; the claimer is not.
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		views := func() int {
+			n := 0
+			for _, e := range items(t, srv.Do(t, "GET", "/api/v1/audit?user_id="+residentID, admin, nil)) {
+				if e["action"] == "help.view_contact" && e["detail"] == id {
+					n++
+				}
+			}
+			return n
+		}
+		before := views()
+		phone(volunteer)
+		phone(staff)
+		if got := views() - before; got != 1 {
+			t.Errorf("%d audited reads of the phone, want staff's one", got)
 		}
 		wantError(t, srv.Do(t, "GET", "/api/v1/help-requests?status=lost", resident, nil), 422, "validation_failed", "status")
 

@@ -61,7 +61,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/claim":                    {"next"},
 		"/help/{id}/release":                  {"next"},
 		"/help/{id}/done":                     {"minutes", "next"},
-		"/help/{id}/confirm":                  {"rating", "comment", "next"},
+		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
 	}

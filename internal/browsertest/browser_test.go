@@ -718,6 +718,16 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 		fits(ctx, page)
 	}
 
+	// The volunteer says what they can help with, in a few ticks.
+	login(t, volunteer, srv, testserver.TalentPhone)
+	open(t, volunteer, srv, "/me/volunteer")
+	check(volunteer, "/me/volunteer")
+	do(t, volunteer, "tick repairs", chromedp.Click(chromedp.CSS(`#f-skill-repair`)))
+	if path, code := submit(t, volunteer, `form[action="/me/volunteer"] button[type="submit"]`); path != "/me/volunteer?saved=1" || code != 200 {
+		t.Fatalf("saving the volunteer's profile: landed on %s with %d", path, code)
+	}
+	check(volunteer, "/me/volunteer saved")
+
 	// The resident asks, from the big button on /help.
 	login(t, resident, srv, testserver.ResidentPhone)
 	open(t, resident, srv, "/help")
@@ -747,6 +757,9 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	page := "/help/" + m[1]
 	if got, want := text(t, resident, "p.notice"), cat.T(zh, "notice.help_asked"); got != want {
 		t.Errorf("the notice after asking says %q, want %q", got, want)
+	}
+	if got := text(t, resident, "ol.candidates"); !strings.Contains(got, "程秀英") || !strings.Contains(got, cat.T(zh, "match.reason.skill")) {
+		t.Errorf("who could help reads %q, want 程秀英, who can repair", got)
 	}
 	check(resident, "/help/{id} as its requester")
 
@@ -806,7 +819,7 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 		pages []string
 	}{
 		{resident, []string{"/help", "/help/new", page, "/my/services", "/timebank"}},
-		{volunteer, []string{"/help", page, "/timebank"}},
+		{volunteer, []string{"/help", page, "/timebank", "/me/volunteer"}},
 		{desk, []string{"/desk/help?q=" + url.QueryEscape("张阿婆"), "/help/new?for=" + personID(t, srv, "张阿婆"), page}},
 	} {
 		open(t, tb.ctx, srv, "/")

@@ -10,11 +10,11 @@ import (
 	"guli"
 )
 
-// deskHelpCard is a request as the desk sees it: with the requester's
-// phone, and what staff may do for the requester from the list.
+// deskHelpCard is a request as the desk sees it, with what staff may do
+// for the requester from the list. Lists carry no phone: staff open the
+// request to call, and that read is audited.
 type deskHelpCard struct {
 	helpCard
-	Phone           string
 	Confirm, Cancel bool
 	Took            string // how long the service took, once done
 	Next            string // where its forms come back to
@@ -67,13 +67,10 @@ func (h *Handlers) DeskHelp(w http.ResponseWriter, r *http.Request) error {
 		out := make([]deskHelpCard, 0, len(items))
 		for _, c := range h.helpCardsAt(v, items, names, now) {
 			dc := deskHelpCard{helpCard: c, Confirm: c.CheckConfirm(v.User, guli.ConfirmInput{}) == nil, Cancel: c.CheckCancel(v.User) == nil, Next: v.Here}
-			if c.SeesRequesterContact(v.User) {
-				dc.Phone = c.RequesterPhone
-			}
 			if c.Minutes > 0 {
 				dc.Took = v.Duration(c.Minutes)
 			}
-			dc.Key = strings.Join([]string{c.Key, dc.Phone, strconv.FormatBool(dc.Confirm), strconv.FormatBool(dc.Cancel), dc.Next}, "\x1f")
+			dc.Key = strings.Join([]string{c.Key, strconv.FormatBool(dc.Confirm), strconv.FormatBool(dc.Cancel), dc.Next}, "\x1f")
 			out = append(out, dc)
 		}
 		return out

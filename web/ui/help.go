@@ -272,9 +272,15 @@ type helpPageData struct {
 	Actions helpActions
 	Overdue bool
 	// Staff is whether the reader looks after the request's station: the
-	// staff part of the page (and, to come, the volunteers who could help).
+	// staff part of the page.
 	Staff   bool
 	Ratings []int
+	// Candidates are the volunteers who could help an open request, for
+	// its requester and staff of its station.
+	Candidates []core.CandidateView
+	// Balance is the requester's own minutes when they could pay the
+	// service from them; 0 when they cannot.
+	Balance int
 }
 
 // HelpRequestPage is a request's page: what is asked, its story so far, the
@@ -305,7 +311,19 @@ func (h *Handlers) renderHelpRequest(w http.ResponseWriter, r *http.Request, sta
 	if st, err := h.Stations.Station(r.Context(), req.StationID); err == nil {
 		d.Area = areaNames(st)[req.AreaID]
 	}
-	for _, f := range []string{"minutes", "rating", "comment"} {
+	if req.Status == guli.HelpOpen && req.CheckSeeCandidates(v.User) == nil {
+		if cs, err := h.Help.Candidates(r.Context(), req.ID); err == nil {
+			for _, c := range cs {
+				d.Candidates = append(d.Candidates, h.ViewCandidate(v.Lang, c))
+			}
+		}
+	}
+	if req.CheckConfirm(v.User, guli.ConfirmInput{PayFromBalance: true}) == nil {
+		if st, err := h.TimeBank.MyTimeBank(r.Context()); err == nil && st.BalanceMinutes >= req.Minutes {
+			d.Balance = st.BalanceMinutes
+		}
+	}
+	for _, f := range []string{"minutes", "rating", "comment", "pay"} {
 		v.Form[f] = r.PostFormValue(f)
 	}
 	if failure != nil {
@@ -375,7 +393,7 @@ func (h *Handlers) ConfirmHelp(w http.ResponseWriter, r *http.Request) error {
 			rating = formInt(s)
 		}
 		_, err := h.Help.Confirm(ctx, id, guli.ConfirmInput{Rating: rating, Comment: r.PostForm.Get("comment"),
-			PayFromBalance: r.PostForm.Get("pay") == "balance"})
+			PayFromBalance: r.PostForm.Get("pay") == "1"})
 		return err
 	}
 	if h.helpAction(w, r, confirm) {
