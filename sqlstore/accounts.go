@@ -30,6 +30,7 @@ type Accounts struct {
 	db       *DB
 	sms      guli.SMSSender // nil: registration needs no texted code
 	sessions memo[string, keptSession]
+	profiles memo[guli.ID, *guli.VolunteerProfile]
 }
 
 // keptSession is a live session's user and when the session ends.
@@ -40,7 +41,8 @@ type keptSession struct {
 
 // NewAccounts returns the account service of db; sms may be nil.
 func NewAccounts(db *DB, sms guli.SMSSender) *Accounts {
-	return &Accounts{db: db, sms: sms, sessions: memo[string, keptSession]{max: 10000}}
+	return &Accounts{db: db, sms: sms, sessions: memo[string, keptSession]{max: 10000},
+		profiles: memo[guli.ID, *guli.VolunteerProfile]{max: 10000}}
 }
 
 var _ guli.AccountService = (*Accounts)(nil)
@@ -690,11 +692,16 @@ func (s *Accounts) SetVolunteerProfile(ctx context.Context, in guli.VolunteerPro
 	return vp, nil
 }
 
-// VolunteerProfile returns a volunteer's profile; an empty one if none saved.
+// VolunteerProfile returns a volunteer's profile; an empty one if none
+// saved. It is kept while nothing is written: callers must not change it.
 func (s *Accounts) VolunteerProfile(ctx context.Context, userID guli.ID) (*guli.VolunteerProfile, error) {
 	if _, err := guli.RequireUser(ctx); err != nil {
 		return nil, err
 	}
+	return s.profiles.get(ctx, s.db, userID, func() (*guli.VolunteerProfile, error) { return s.volunteerProfile(ctx, userID) })
+}
+
+func (s *Accounts) volunteerProfile(ctx context.Context, userID guli.ID) (*guli.VolunteerProfile, error) {
 	vp := &guli.VolunteerProfile{UserID: userID, Skills: []string{}, AreaIDs: []guli.ID{}}
 	var skills, areas, avail string
 	err := s.db.read().row(ctx, "SELECT skills, area_ids, availability FROM volunteer_profiles WHERE user_id = ?", userID).

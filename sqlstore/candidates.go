@@ -370,16 +370,28 @@ func (s *Help) Candidates(ctx context.Context, id guli.ID) ([]guli.Candidate, er
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.read()
-	h, err := s.load(ctx, q, id)
+	h, err := s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 	if err != nil {
 		return nil, err
 	}
 	if err := h.CheckSeeCandidates(actor); err != nil {
 		return nil, err
 	}
-	cs, err := s.match.rank(ctx, q, h, h.CreatedAt.Location(), s.db.now())
-	return cs, s.db.mapErr(err)
+	// Kept while nothing is written, and for an hour at most: the window
+	// of "asked lately" moves with the clock.
+	now := s.db.now()
+	key := rankingKey{request: id, hour: now.Unix() / 3600}
+	cs, err := s.rankings.get(ctx, s.db, key, func() ([]guli.Candidate, error) {
+		cs, err := s.match.rank(ctx, s.db.read(), h, h.CreatedAt.Location(), now)
+		return cs, s.db.mapErr(err)
+	})
+	return cs, err
+}
+
+// rankingKey names a kept ranking: a request's, in an hour.
+type rankingKey struct {
+	request guli.ID
+	hour    int64
 }
 
 // placeholders returns "?, ?, …" for n values.

@@ -24,6 +24,7 @@ type Help struct {
 	match    *matching
 	requests memo[guli.ID, *guli.HelpRequest]
 	lists    memo[helpListKey, guli.Page[*guli.HelpRequest]]
+	rankings memo[rankingKey, []guli.Candidate]
 }
 
 // helpListKey is everything a list of requests depends on.
@@ -39,7 +40,7 @@ type helpListKey struct {
 // NewHelp returns the mutual-aid service of db.
 func NewHelp(db *DB) *Help {
 	return &Help{db: db, match: &matching{db: db}, requests: memo[guli.ID, *guli.HelpRequest]{max: 10000},
-		lists: memo[helpListKey, guli.Page[*guli.HelpRequest]]{max: 1000}}
+		lists: memo[helpListKey, guli.Page[*guli.HelpRequest]]{max: 1000}, rankings: memo[rankingKey, []guli.Candidate]{max: 1000}}
 }
 
 var _ guli.HelpService = (*Help)(nil)
