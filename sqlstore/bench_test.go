@@ -369,3 +369,86 @@ func BenchmarkCandidates(b *testing.B) {
 		})
 	}
 }
+
+// transferPeople is the number of residents the transfer benchmark moves
+// minutes between: enough that parallel goroutines seldom share one.
+const transferPeople = 64
+
+var transferFixtures = map[string]*throughputFixture{}
+
+// BenchmarkTransferThroughput gives minutes between residents from
+// parallel goroutines, each transfer one transaction with an
+// Idempotency-Key, as the time bank's page sends it: one op is one
+// Transfer call. On SQLite with synchronous=FULL and NORMAL, as
+// BenchmarkRegistrationThroughput.
+func BenchmarkTransferThroughput(b *testing.B) {
+	for _, e := range dbtest.Engines(b) {
+		durabilities := []string{""}
+		if e.Name == "sqlite" {
+			durabilities = []string{"full", "normal"}
+		}
+		for _, durability := range durabilities {
+			for _, par := range []int{1, 8} {
+				name := fmt.Sprintf("%s/par=%d", e.Name, par)
+				if durability != "" {
+					name = fmt.Sprintf("%s-%s/par=%d", e.Name, durability, par)
+				}
+				b.Run(name, func(b *testing.B) { transferThroughput(b, e, durability, par) })
+			}
+		}
+	}
+}
+
+func transferThroughput(b *testing.B, e dbtest.Engine, durability string, par int) {
+	b.StopTimer()
+	ctx := system()
+	f := transferFixtures[e.Name+durability]
+	if f == nil {
+		svc := sqlstore.NewServices(dbtest.OpenWith(suiteTB{b}, e.DSN(suiteTB{b}), sqlstore.Options{Synchronous: durability}))
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		people, err := demo.Residents(ctx, svc, res.Station.ID, transferPeople, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range people {
+			if _, err := svc.TimeBank.Credit(ctx, p, guli.MaxTransferMinutes, "压测"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		f = &throughputFixture{svc: svc, station: res.Station.ID, residents: people}
+		transferFixtures[e.Name+durability] = f
+	}
+	var (
+		failed   atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+	)
+	b.SetParallelism(par)
+	b.StartTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			k := atomic.AddInt64(&f.next, 1)
+			from, to := f.residents[k%transferPeople], f.residents[(k+1)%transferPeople]
+			as := guli.NewContextWithUser(ctx, &guli.User{ID: from, Roles: []guli.Role{guli.RoleResident}})
+			if _, err := f.svc.TimeBank.Transfer(as, guli.TransferInput{ToUserID: to, Minutes: 1, Key: fmt.Sprintf("bench-%d", k)}); err != nil {
+				if failed.Add(1) == 1 {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+				}
+			}
+		}
+	})
+	took := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		mu.Lock()
+		defer mu.Unlock()
+		b.Fatalf("%d of %d transfers failed, one with %v", n, b.N, firstErr)
+	}
+	b.ReportMetric(float64(b.N)/took.Seconds(), "transfers/s")
+}
