@@ -33,6 +33,8 @@ func BenchmarkPages(b *testing.B) {
 		{"my-services/volunteer", "/my/services", volunteer},
 		{"timebank/volunteer", "/timebank", volunteer},
 		{"desk-help/staff", "/desk/help", staff},
+		{"ask/resident", "/help/new", resident},
+		{"volunteer-profile/volunteer", "/me/volunteer", volunteer},
 		{"home/anonymous", "/", ""},
 		{"home/signed-in", "/", resident},
 		{"timetable/anonymous", "/activities", ""},

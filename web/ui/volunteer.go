@@ -31,6 +31,15 @@ type volunteerData struct {
 	Days          []volunteerDay
 }
 
+// volunteerPage is the page's data: the form's ticks and errors. Key, set
+// when nothing went wrong, keeps the form (View.Part) by its owner and the
+// station whose areas it offers; the data version covers the profile.
+type volunteerPage struct {
+	D      volunteerData
+	Errors map[string]string
+	Key    string
+}
+
 type volunteerDay struct {
 	Label string
 	Parts []choice
@@ -75,7 +84,11 @@ func (h *Handlers) VolunteerProfile(w http.ResponseWriter, r *http.Request) erro
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = v.T("volunteer.saved")
 	}
-	v.Data = h.volunteerForm(r, vp, v.T, v.Station)
+	var station guli.ID
+	if v.Station != nil {
+		station = v.Station.ID
+	}
+	v.Data = volunteerPage{D: h.volunteerForm(r, vp, v.T, v.Station), Key: u.ID.String() + "@" + station.String()}
 	h.Render(w, r, http.StatusOK, "volunteer", v)
 	return nil
 }
@@ -105,7 +118,7 @@ func (h *Handlers) VolunteerProfilePost(w http.ResponseWriter, r *http.Request) 
 			vp = &guli.VolunteerProfile{}
 		}
 		vp.UserID = u.ID
-		v.Data = h.volunteerForm(r, vp, v.T, v.Station)
+		v.Data = volunteerPage{D: h.volunteerForm(r, vp, v.T, v.Station), Errors: v.Errors}
 		h.Render(w, r, status, "volunteer", v)
 		return nil
 	}
