@@ -162,3 +162,61 @@ func FuzzLedger(f *testing.F) {
 		}
 	})
 }
+
+// A station's fund issues every minute it credits, so over the years it
+// runs far below zero, and a busy volunteer's balance far above: past two
+// billion minutes (1,491 of the largest credits) neither stops the time
+// bank, on either engine.
+func TestBalancesBeyondTwoBillionMinutes(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911116001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		volunteer := f.register(t, "志愿者老周", "13911116002")
+		family := f.register(t, "老周的女儿", "13911116003")
+		if _, err := bank.Credit(as(staff), volunteer.ID, 1, "第一次"); err != nil {
+			t.Fatal(err)
+		}
+		// As if 1,491 credits of a thousand days each had been made: both
+		// balances and both entries moved alike, so the ledger holds.
+		const issued = 1491 * guli.MaxTransferMinutes
+		ctx := system()
+		for _, s := range []struct {
+			query string
+			args  []any
+		}{
+			{"UPDATE timebank_accounts SET balance = balance + ?, earned = earned + ? WHERE user_id = ?", []any{issued, issued, volunteer.ID}},
+			{"UPDATE timebank_accounts SET balance = balance - ? WHERE station_id = ?", []any{issued, f.station.ID}},
+			{"UPDATE timebank_entries SET minutes = minutes + ? WHERE account_id = (SELECT id FROM timebank_accounts WHERE user_id = ?)", []any{issued, volunteer.ID}},
+			{"UPDATE timebank_entries SET minutes = minutes - ? WHERE account_id = (SELECT id FROM timebank_accounts WHERE station_id = ?)", []any{issued, f.station.ID}},
+		} {
+			if err := sqlstore.Exec(ctx, f.db, s.query, s.args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.db.CheckLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := bank.Credit(as(staff), volunteer.ID, guli.MaxTransferMinutes, "又一千天")
+		if err != nil || tr.BalanceMinutes != 1+issued+guli.MaxTransferMinutes {
+			t.Fatalf("a credit past two billion minutes: %+v %v", tr, err)
+		}
+		in := guli.TransferInput{ToUserID: family.ID, Minutes: 60, Key: "给女儿-1"}
+		tr, err = bank.Transfer(as(volunteer), in)
+		want := 1 + issued + guli.MaxTransferMinutes - 60
+		if err != nil || tr.BalanceMinutes != want {
+			t.Fatalf("a transfer from more than two billion minutes: %+v %v, want %d", tr, err, want)
+		}
+		if again, err := bank.Transfer(as(volunteer), in); err != nil || *again != *tr {
+			t.Fatalf("the same key again: %+v %v, want %+v", again, err, tr)
+		}
+		st, err := bank.MyTimeBank(as(volunteer))
+		if err != nil || st.BalanceMinutes != want || st.EarnedMinutes != 1+issued+guli.MaxTransferMinutes {
+			t.Fatalf("the statement: %+v %v", st, err)
+		}
+		if err := f.db.CheckLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
