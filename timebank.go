@@ -57,13 +57,16 @@ type Statement struct {
 // TransferInput gives minutes to someone, a family member say, named by
 // their id or by their mobile number (as Shanghai's 时光汇 time bank finds
 // family members): exactly one of ToUserID and ToPhone. Key is the
-// client's Idempotency-Key: the same key again applies once.
+// client's Idempotency-Key: the same key again applies once. ClientAddr
+// is the address it came from: numbers nobody has count against it as
+// refused registrations do (ThrottleRegisterAddr).
 type TransferInput struct {
-	ToUserID ID
-	ToPhone  string
-	Minutes  int
-	Memo     string
-	Key      string
+	ToUserID   ID
+	ToPhone    string
+	Minutes    int
+	Memo       string
+	Key        string
+	ClientAddr string
 }
 
 // FRUnknownPhone refuses a number no account has. It says no more than

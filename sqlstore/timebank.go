@@ -92,7 +92,46 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 				return err
 			}
 		}
+		var probe *limited
+		if in.ToPhone != "" {
+			// Whether the number has an account is told no more often than
+			// a registration would tell it: the address waits as for
+			// refused registrations, decided under a lock on it so that
+			// parallel tries learn no more; a sender without the minutes
+			// is told so before the number is looked up.
+			probe = &limited{guli.ThrottleRegisterAddr, in.ClientAddr}
+			if probe.key != "" {
+				if err := q.lock(ctx, probe.lockKey()); err != nil {
+					return err
+				}
+				if err := waitFor(ctx, q, *probe, s.db.now()); err != nil {
+					return err
+				}
+			}
+			var held int
+			err := q.row(ctx, "SELECT balance FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&held)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := guli.CheckWithdrawal(held, in.Minutes, false); err != nil {
+				return err
+			}
+		}
+		// A refusal that followed looking the number up tells something:
+		// it counts against the address, and is committed so.
+		told := func(refusal error) error {
+			if probe == nil || probe.key == "" {
+				return refusal
+			}
+			if _, err := fail(ctx, q, *probe, s.db.now()); err != nil {
+				return err
+			}
+			return commitAnd(refusal)
+		}
 		recipient, err := s.recipient(ctx, q, in)
+		if guli.ErrorCode(err) == guli.ECValidation {
+			return told(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -117,6 +156,9 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		now := s.db.now()
 		id, err := move(ctx, q, now, movement{from: from, to: to, minutes: in.Minutes, fromKind: guli.EntryTransferOut,
 			toKind: guli.EntryTransferIn, memo: in.Memo})
+		if guli.ErrorCode(err) == guli.ECInsufficientBalance {
+			return told(err) // spent meanwhile: refused after the lookup
+		}
 		if err != nil {
 			return err
 		}

@@ -220,3 +220,48 @@ func TestBalancesBeyondTwoBillionMinutes(t *testing.T) {
 		}
 	})
 }
+
+// Whether a number has an account is told by a transfer no more often than
+// a registration would tell it: a sender without the minutes learns nothing
+// of the number, and numbers nobody has count against the address as
+// refused registrations do, however many are tried at once.
+func TestTransfersByPhoneTellNoMoreThanRegistration(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911117001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		prober := f.register(t, "陌生人", "13911117002")
+		known := f.register(t, "王奶奶", "13911117003")
+		const addr = "203.0.113.7"
+		for _, phone := range []string{"13911117003", "13911117999"} {
+			_, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: phone, Minutes: 1, ClientAddr: addr})
+			if code(err) != guli.ECInsufficientBalance {
+				t.Errorf("to %s without minutes: %v, want %s whoever has the number", phone, err, guli.ECInsufficientBalance)
+			}
+		}
+		if _, err := bank.Credit(as(staff), prober.ID, 30, "帮忙"); err != nil {
+			t.Fatal(err)
+		}
+		got := outcomes(30, func(i int) error {
+			_, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: fmt.Sprintf("139222%05d", i), Minutes: 1, ClientAddr: addr})
+			return err
+		})
+		free := guli.ThrottleRegisterAddr.Free
+		if got[guli.ECValidation] != free || got[guli.ECRateLimited] != 30-free {
+			t.Fatalf("30 numbers nobody has at once: %v, want %d told and the rest to wait", got, free)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: "13911117003", Minutes: 1, ClientAddr: addr}); code(err) != guli.ECRateLimited {
+			t.Errorf("a number with an account from the address that must wait: %v", err)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToUserID: known.ID, Minutes: 1, ClientAddr: addr}); err != nil {
+			t.Errorf("a transfer by id from the address that must wait: %v", err)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: "13911117003", Minutes: 1, ClientAddr: "198.51.100.9"}); err != nil {
+			t.Errorf("a number with an account from another address: %v", err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -66,7 +66,7 @@ func (h *Handlers) TimeBankTransfer(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostForm
 	_, err := h.TimeBank.Transfer(r.Context(), guli.TransferInput{ToPhone: f.Get("to_phone"), Minutes: formInt(f.Get("minutes")),
-		Memo: f.Get("memo"), Key: f.Get("key")})
+		Memo: f.Get("memo"), Key: f.Get("key"), ClientAddr: h.ClientAddr(r)})
 	if err != nil {
 		return h.renderTimeBank(w, r, 0, err)
 	}
