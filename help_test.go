@@ -188,3 +188,36 @@ func TestCheckWithdrawal(t *testing.T) {
 		}
 	}
 }
+
+// An Idempotency-Key is one transfer: sent again with the same recipient,
+// minutes and memo it is that transfer; with anything else it is refused,
+// so a form sent back with other minutes is not taken for the first.
+func TestTransferKeyIsOneTransfer(t *testing.T) {
+	first := guli.TransferInput{ToPhone: "138 0000 0008", Minutes: 30, Memo: " 给妈妈 ", Key: "k-1"}
+	if err := first.Validate(1); err != nil {
+		t.Fatal(err)
+	}
+	asked := first.Request()
+	for _, tt := range []struct {
+		name string
+		in   guli.TransferInput
+		want string
+	}{
+		{"the same, written otherwise", guli.TransferInput{ToPhone: "13800000008", Minutes: 30, Memo: "给妈妈", Key: "k-1"}, ""},
+		{"other minutes", guli.TransferInput{ToPhone: "13800000008", Minutes: 60, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"another number", guli.TransferInput{ToPhone: "13800000009", Minutes: 30, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"another memo", guli.TransferInput{ToPhone: "13800000008", Minutes: 30, Memo: "给爸爸", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"named by id", guli.TransferInput{ToUserID: 9, Minutes: 30, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+	} {
+		if err := tt.in.Validate(1); err != nil {
+			t.Fatal(err)
+		}
+		if got := fieldsOf(tt.in.CheckReplay(asked)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// A key kept before what it asked was kept answers as before.
+	if err := (&guli.TransferInput{ToUserID: 9, Minutes: 5}).CheckReplay(""); err != nil {
+		t.Errorf("a key kept without its request: %v", err)
+	}
+}

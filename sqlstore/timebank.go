@@ -76,15 +76,21 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 	err = s.db.tx(ctx, func(q runner) error {
 		out = nil
 		if in.Key != "" {
-			// The same key again: the answer it had, nothing moved. Two
-			// requests with one key at once wait for each other here.
+			// The same key again: the answer it had, nothing moved; with
+			// another transfer, refused. Two requests with one key at once
+			// wait for each other here.
 			if err := q.lock(ctx, "guli:transfer:"+me.ID.String()+":"+in.Key); err != nil {
 				return err
 			}
 			var movement int64
 			var balance int
-			err := q.row(ctx, "SELECT movement, balance FROM timebank_transfers WHERE user_id = ? AND key = ?", me.ID, in.Key).Scan(&movement, &balance)
+			var request string
+			err := q.row(ctx, "SELECT movement, balance, request FROM timebank_transfers WHERE user_id = ? AND key = ?", me.ID, in.Key).
+				Scan(&movement, &balance, &request)
 			if err == nil {
+				if err := in.CheckReplay(request); err != nil {
+					return err
+				}
 				out = &guli.Transfer{ID: guli.ID(movement), BalanceMinutes: balance}
 				return nil
 			}
@@ -164,8 +170,8 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		}
 		out = &guli.Transfer{ID: id, BalanceMinutes: from.balance - in.Minutes}
 		if in.Key != "" {
-			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, created_at) VALUES (?, ?, ?, ?, ?)",
-				me.ID, in.Key, id, out.BalanceMinutes, ms(now))
+			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, request, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				me.ID, in.Key, id, out.BalanceMinutes, in.Request(), ms(now))
 		}
 		return err
 	})

@@ -265,3 +265,56 @@ func TestTransfersByPhoneTellNoMoreThanRegistration(t *testing.T) {
 		}
 	})
 }
+
+// One Idempotency-Key is one transfer: sent again as it was, it answers as
+// before; sent with other minutes or to someone else, at once or later, it
+// is refused and moves nothing.
+func TestAKeySentWithAnotherTransferIsRefused(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911119001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		son := f.register(t, "儿子", "13911119002")
+		mother := f.register(t, "妈妈", "13911119003")
+		father := f.register(t, "爸爸", "13911119004")
+		if _, err := bank.Credit(as(staff), son.ID, 100, "陪同就医"); err != nil {
+			t.Fatal(err)
+		}
+		first := guli.TransferInput{ToPhone: "13911119003", Minutes: 25, Memo: "给妈妈", Key: "表单-1"}
+		tr, err := bank.Transfer(as(son), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, other := range []guli.TransferInput{
+			{ToPhone: "13911119003", Minutes: 60, Memo: "给妈妈", Key: "表单-1"},
+			{ToPhone: "13911119004", Minutes: 25, Memo: "给妈妈", Key: "表单-1"},
+			{ToUserID: father.ID, Minutes: 25, Memo: "给妈妈", Key: "表单-1"},
+		} {
+			_, err := bank.Transfer(as(son), other)
+			if e := guli.AsError(err); e == nil || e.Code != guli.ECValidation || e.Fields["Idempotency-Key"] != guli.FRKeyReused {
+				t.Errorf("%+v with the key of another transfer: %v", other, err)
+			}
+		}
+		if again, err := bank.Transfer(as(son), first); err != nil || *again != *tr {
+			t.Fatalf("the first again: %+v %v, want %+v", again, err, tr)
+		}
+		got := outcomes(10, func(i int) error {
+			_, err := bank.Transfer(as(son), guli.TransferInput{ToUserID: mother.ID, Minutes: 1 + i, Key: "表单-2"})
+			return err
+		})
+		if got[""] != 1 || got[guli.ECValidation] != 9 {
+			t.Fatalf("ten transfers with one key at once: %v", got)
+		}
+		// 75 after the first, less the one of the ten that was made.
+		if st, err := bank.MyTimeBank(as(son)); err != nil || st.BalanceMinutes < 65 || st.BalanceMinutes > 74 {
+			t.Errorf("the son holds %+v (%v)", st, err)
+		}
+		if st, err := bank.MyTimeBank(as(father)); err != nil || st.BalanceMinutes != 0 {
+			t.Errorf("the father holds %+v (%v)", st, err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -153,6 +153,16 @@ func TestMutualAidPages(t *testing.T) {
 		if again := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(r.Body)); again == nil || again[1] == key[1] {
 			t.Errorf("the form after a transfer has the same key")
 		}
+		// Gone back to the sent form and sent with other minutes, the
+		// form is refused, says so, and offers a new key to send it with.
+		back := url.Values{"to_phone": {"138 0000 0008"}, "minutes": {"10"}, "memo": {"给李伯伯"}, "key": {key[1]}}.Encode()
+		r = asPage(t, srv, volunteer, "POST", "/timebank/transfer", back)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `role="alert">这张表已经提交过`) {
+			t.Errorf("the sent form sent back with other minutes: %d %s", r.Status, r.Body)
+		}
+		if fresh := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(r.Body)); fresh == nil || fresh[1] == key[1] {
+			t.Errorf("the refused form keeps the sent form's key")
+		}
 		r = asPage(t, srv, resident, "GET", "/timebank", "")
 		pageHas(t, "the family member's time bank", r, `<p class="big-balance">20分钟</p>`, "别人转来")
 		for _, bad := range []struct {

@@ -48,6 +48,11 @@ func (h *Handlers) renderTimeBank(w http.ResponseWriter, r *http.Request, status
 		if v.Errors["Idempotency-Key"] != "" {
 			v.Form["key"] = rand.Text() // a key nobody could have sent: start afresh
 		}
+		if guli.AsError(failure).Fields["Idempotency-Key"] == guli.FRKeyReused {
+			// The form was sent before, with other minutes or to someone
+			// else (gone back to it): say the first went through.
+			v.Alert = v.Errors["Idempotency-Key"]
+		}
 		if v.Alert == "" && v.Errors["to_phone"] == "" && v.Errors["minutes"] == "" && v.Errors["memo"] == "" {
 			v.Alert = v.T("error.validation_failed")
 		}
