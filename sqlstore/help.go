@@ -262,11 +262,21 @@ func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *
 	return out, err
 }
 
-// Claim takes an open request: one volunteer at a time.
+// reclaim is the throttle of a volunteer taking back a request they gave
+// back: every claim and release tells the requester.
+func reclaim(volunteer, request guli.ID) limited {
+	return limited{guli.ThrottleReclaim, volunteer.String() + ":" + request.String()}
+}
+
+// Claim takes an open request: one volunteer at a time, and one who gave
+// it back often waits before taking it again.
 func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
 	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckClaim(actor); err != nil {
 			return err
+		}
+		if err := waitFor(ctx, q, reclaim(actor.ID, id), now); err != nil {
+			return err // the request's row is locked: its claims wait for each other
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id); err != nil {
 			return err
@@ -282,6 +292,9 @@ func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, erro
 			return err
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id); err != nil {
+			return err
+		}
+		if _, err := fail(ctx, q, reclaim(actor.ID, id), now); err != nil {
 			return err
 		}
 		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpReleased, h, h.Volunteer)
