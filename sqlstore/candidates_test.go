@@ -247,3 +247,40 @@ func TestTakingARequestBackOverAndOverFloodsNobody(t *testing.T) {
 		}
 	})
 }
+
+// Many asking for help at the same moment, as the first to ask since the
+// process started, are all answered at once: the volunteers' directory is
+// loaded before a request's transaction holds a connection, so the load is
+// never left waiting for one (PostgreSQL's pool held by twenty asks waited
+// a minute, and every request with them).
+func TestManyAskAtOnceOnAFreshProcess(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		var volunteers []*guli.User
+		for i := range 3 {
+			u, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: fmt.Sprintf("志愿者%d", i), Phone: fmt.Sprintf("1391111630%d", i),
+				Password: "secret-123", AreaID: f.areas[0].ID, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.accounts.SetVolunteerProfile(as(u), guli.VolunteerProfileInput{Skills: []string{"tech"}}); err != nil {
+				t.Fatal(err)
+			}
+			volunteers = append(volunteers, u)
+		}
+		var residents []*guli.User
+		for i := range 20 {
+			residents = append(residents, f.register(t, "居民", fmt.Sprintf("139111164%02d", i)))
+		}
+		start := time.Now()
+		got := outcomes(len(residents), func(i int) error {
+			_, err := help.AskForHelp(as(residents[i]), guli.HelpRequestInput{Title: "教我用手机挂号", Category: "tech"})
+			return err
+		})
+		if got[""] != len(residents) || time.Since(start) > 10*time.Second {
+			t.Fatalf("asked at once: %v in %v", got, time.Since(start))
+		}
+		_ = volunteers
+	})
+}

@@ -96,6 +96,11 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		}
 		requester = in.OnBehalfOf
 	}
+	// Who to tell is ranked in the transaction, on volunteers kept in
+	// memory: loaded first if need be, while no connection is held.
+	if err := s.match.warm(ctx); err != nil {
+		return nil, s.db.mapErr(err)
+	}
 	var id guli.ID
 	err = s.db.tx(ctx, func(q runner) error {
 		person, err := personIn(ctx, q, requester)
