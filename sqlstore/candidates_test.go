@@ -252,7 +252,8 @@ func TestTakingARequestBackOverAndOverFloodsNobody(t *testing.T) {
 // process started, are all answered at once: the volunteers' directory is
 // loaded before a request's transaction holds a connection, so the load is
 // never left waiting for one (PostgreSQL's pool held by twenty asks waited
-// a minute, and every request with them).
+// a minute, and every request with them). Volunteers who fit hear of at
+// most guli.FitsPerDay of them.
 func TestManyAskAtOnceOnAFreshProcess(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
@@ -281,6 +282,10 @@ func TestManyAskAtOnceOnAFreshProcess(t *testing.T) {
 		if got[""] != len(residents) || time.Since(start) > 10*time.Second {
 			t.Fatalf("asked at once: %v in %v", got, time.Since(start))
 		}
-		_ = volunteers
+		for _, v := range volunteers {
+			if n := len(kinds(t, f.db, v)); n != guli.FitsPerDay {
+				t.Errorf("%s heard of %d new requests asked at once, want %d", v.Name, n, guli.FitsPerDay)
+			}
+		}
 	})
 }

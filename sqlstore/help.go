@@ -396,6 +396,19 @@ func (s *Help) tellFitting(ctx context.Context, q runner, h *guli.HelpRequest, n
 	if err != nil {
 		return err
 	}
+	// What each was told today is counted under a lock on them, taken in
+	// the order of their ids, so requests asked at once wait for each
+	// other rather than each counting the same.
+	ids := make([]guli.ID, len(best))
+	for i, c := range best {
+		ids[i] = c.UserID
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := q.lock(ctx, "guli:fits:"+id.String()); err != nil {
+			return err
+		}
+	}
 	told := 0
 	for _, c := range best {
 		if told == guli.TellFitting {
