@@ -221,3 +221,45 @@ func TestTransferKeyIsOneTransfer(t *testing.T) {
 		t.Errorf("a key kept without its request: %v", err)
 	}
 }
+
+func TestAnActionAskedAgainFindsItDone(t *testing.T) {
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
+	volunteer := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	other := &guli.User{ID: 10, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
+	req := func(status string, volunteer guli.ID) *guli.HelpRequest {
+		return &guli.HelpRequest{ID: 5, StationID: 1, RequesterID: 8, Status: status, VolunteerID: volunteer}
+	}
+	for _, tt := range []struct {
+		name   string
+		h      *guli.HelpRequest
+		action string
+		actor  *guli.User
+		want   bool
+	}{
+		{"claimed by them", req(guli.HelpClaimed, 9), "claim", volunteer, true},
+		{"claimed by another", req(guli.HelpClaimed, 10), "claim", volunteer, false},
+		{"given back", req(guli.HelpOpen, 0), "release", volunteer, true},
+		{"given back, to its requester", req(guli.HelpOpen, 0), "release", resident, false},
+		{"taken by another meanwhile", req(guli.HelpClaimed, 10), "release", volunteer, false},
+		{"done by them", req(guli.HelpDone, 9), "done", volunteer, true},
+		{"done and confirmed", req(guli.HelpConfirmed, 9), "done", volunteer, true},
+		{"done by another", req(guli.HelpDone, 10), "done", volunteer, false},
+		{"still claimed", req(guli.HelpClaimed, 9), "done", volunteer, false},
+		{"confirmed, to its requester", req(guli.HelpConfirmed, 9), "confirm", resident, true},
+		{"confirmed, to staff of the station", req(guli.HelpConfirmed, 9), "confirm", staff, true},
+		{"confirmed, to staff of another", req(guli.HelpConfirmed, 9), "confirm", elsewhere, false},
+		{"confirmed, to another volunteer", req(guli.HelpConfirmed, 9), "confirm", other, false},
+		{"only done", req(guli.HelpDone, 9), "confirm", resident, false},
+		{"withdrawn, to its requester", req(guli.HelpCancelled, 0), "cancel", resident, true},
+		{"withdrawn, to a stranger", req(guli.HelpCancelled, 0), "cancel", other, false},
+		{"confirmed, withdrawn again", req(guli.HelpConfirmed, 9), "cancel", resident, false},
+		{"nobody signed in", req(guli.HelpCancelled, 0), "cancel", nil, false},
+		{"no such action", req(guli.HelpClaimed, 9), "fly", volunteer, false},
+	} {
+		if got := tt.h.Already(tt.action, tt.actor); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
