@@ -202,6 +202,32 @@ func (h *HelpRequest) CheckCancel(actor *User) error {
 	return nil
 }
 
+// Already reports whether the request stands as actor's action ("claim",
+// "release", "done", "confirm" or "cancel") would leave it, so that the
+// action asked again (a double tap, a form sent twice) is told it went
+// through rather than refused with words that say something else happened:
+// claimed or done by them, back on the open list, confirmed or withdrawn
+// where they may confirm or withdraw. Nothing is done again.
+func (h *HelpRequest) Already(action string, actor *User) bool {
+	if actor == nil || actor.ID == 0 {
+		return false
+	}
+	mayClose := actor.ID == h.RequesterID || actor.WorksAt(h.StationID)
+	switch action {
+	case "claim":
+		return h.Status == HelpClaimed && h.VolunteerID == actor.ID
+	case "release":
+		return h.Status == HelpOpen && actor.Has(RoleVolunteer) && actor.ID != h.RequesterID
+	case "done":
+		return (h.Status == HelpDone || h.Status == HelpConfirmed) && h.VolunteerID == actor.ID
+	case "confirm":
+		return h.Status == HelpConfirmed && mayClose
+	case "cancel":
+		return h.Status == HelpCancelled && mayClose
+	}
+	return false
+}
+
 // SeesRequesterContact reports whether viewer may see the requester's
 // phone and exact address: the requester, the claimer, and staff of the
 // request's station.

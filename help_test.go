@@ -188,3 +188,78 @@ func TestCheckWithdrawal(t *testing.T) {
 		}
 	}
 }
+
+// An Idempotency-Key is one transfer: sent again with the same recipient,
+// minutes and memo it is that transfer; with anything else it is refused,
+// so a form sent back with other minutes is not taken for the first.
+func TestTransferKeyIsOneTransfer(t *testing.T) {
+	first := guli.TransferInput{ToPhone: "138 0000 0008", Minutes: 30, Memo: " 给妈妈 ", Key: "k-1"}
+	if err := first.Validate(1); err != nil {
+		t.Fatal(err)
+	}
+	asked := first.Request()
+	for _, tt := range []struct {
+		name string
+		in   guli.TransferInput
+		want string
+	}{
+		{"the same, written otherwise", guli.TransferInput{ToPhone: "13800000008", Minutes: 30, Memo: "给妈妈", Key: "k-1"}, ""},
+		{"other minutes", guli.TransferInput{ToPhone: "13800000008", Minutes: 60, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"another number", guli.TransferInput{ToPhone: "13800000009", Minutes: 30, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"another memo", guli.TransferInput{ToPhone: "13800000008", Minutes: 30, Memo: "给爸爸", Key: "k-1"}, "Idempotency-Key:key_reused"},
+		{"named by id", guli.TransferInput{ToUserID: 9, Minutes: 30, Memo: "给妈妈", Key: "k-1"}, "Idempotency-Key:key_reused"},
+	} {
+		if err := tt.in.Validate(1); err != nil {
+			t.Fatal(err)
+		}
+		if got := fieldsOf(tt.in.CheckReplay(asked)); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	// A key kept before what it asked was kept answers as before.
+	if err := (&guli.TransferInput{ToUserID: 9, Minutes: 5}).CheckReplay(""); err != nil {
+		t.Errorf("a key kept without its request: %v", err)
+	}
+}
+
+func TestAnActionAskedAgainFindsItDone(t *testing.T) {
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}
+	volunteer := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	other := &guli.User{ID: 10, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
+	req := func(status string, volunteer guli.ID) *guli.HelpRequest {
+		return &guli.HelpRequest{ID: 5, StationID: 1, RequesterID: 8, Status: status, VolunteerID: volunteer}
+	}
+	for _, tt := range []struct {
+		name   string
+		h      *guli.HelpRequest
+		action string
+		actor  *guli.User
+		want   bool
+	}{
+		{"claimed by them", req(guli.HelpClaimed, 9), "claim", volunteer, true},
+		{"claimed by another", req(guli.HelpClaimed, 10), "claim", volunteer, false},
+		{"given back", req(guli.HelpOpen, 0), "release", volunteer, true},
+		{"given back, to its requester", req(guli.HelpOpen, 0), "release", resident, false},
+		{"taken by another meanwhile", req(guli.HelpClaimed, 10), "release", volunteer, false},
+		{"done by them", req(guli.HelpDone, 9), "done", volunteer, true},
+		{"done and confirmed", req(guli.HelpConfirmed, 9), "done", volunteer, true},
+		{"done by another", req(guli.HelpDone, 10), "done", volunteer, false},
+		{"still claimed", req(guli.HelpClaimed, 9), "done", volunteer, false},
+		{"confirmed, to its requester", req(guli.HelpConfirmed, 9), "confirm", resident, true},
+		{"confirmed, to staff of the station", req(guli.HelpConfirmed, 9), "confirm", staff, true},
+		{"confirmed, to staff of another", req(guli.HelpConfirmed, 9), "confirm", elsewhere, false},
+		{"confirmed, to another volunteer", req(guli.HelpConfirmed, 9), "confirm", other, false},
+		{"only done", req(guli.HelpDone, 9), "confirm", resident, false},
+		{"withdrawn, to its requester", req(guli.HelpCancelled, 0), "cancel", resident, true},
+		{"withdrawn, to a stranger", req(guli.HelpCancelled, 0), "cancel", other, false},
+		{"confirmed, withdrawn again", req(guli.HelpConfirmed, 9), "cancel", resident, false},
+		{"nobody signed in", req(guli.HelpCancelled, 0), "cancel", nil, false},
+		{"no such action", req(guli.HelpClaimed, 9), "fly", volunteer, false},
+	} {
+		if got := tt.h.Already(tt.action, tt.actor); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -56,6 +56,10 @@ var (
 	// signed in is no way to guess it. Counted per person, apart from
 	// logins, so strangers' wrong logins never stop the owner changing it.
 	ThrottleChangePassword = ThrottleRule{Scope: "change-password", Free: 5, First: 30 * time.Second, Max: 15 * time.Minute, Window: 24 * time.Hour}
+	// A volunteer giving back a request they took, counted per volunteer
+	// and request: each claim and each release tells the requester, so
+	// taking it back again waits once it was given back twice.
+	ThrottleReclaim = ThrottleRule{Scope: "help-reclaim", Free: 2, First: time.Hour, Max: 24 * time.Hour, Window: 24 * time.Hour}
 	// Wrong check-in codes of one person.
 	ThrottleCheckinUser = ThrottleRule{Scope: "checkin-user", Free: 10, First: 30 * time.Second, Max: 15 * time.Minute, Window: time.Hour}
 	// Wrong check-in codes at one station, from everyone: many accounts

@@ -2,6 +2,7 @@ package guli
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,13 +58,16 @@ type Statement struct {
 // TransferInput gives minutes to someone, a family member say, named by
 // their id or by their mobile number (as Shanghai's 时光汇 time bank finds
 // family members): exactly one of ToUserID and ToPhone. Key is the
-// client's Idempotency-Key: the same key again applies once.
+// client's Idempotency-Key: the same key again applies once. ClientAddr
+// is the address it came from: numbers nobody has count against it as
+// refused registrations do (ThrottleRegisterAddr).
 type TransferInput struct {
-	ToUserID ID
-	ToPhone  string
-	Minutes  int
-	Memo     string
-	Key      string
+	ToUserID   ID
+	ToPhone    string
+	Minutes    int
+	Memo       string
+	Key        string
+	ClientAddr string
 }
 
 // FRUnknownPhone refuses a number no account has. It says no more than
@@ -102,6 +106,27 @@ func (in *TransferInput) Validate(from ID) error {
 		p.Add("Idempotency-Key", FRInvalidText)
 	}
 	return p.Err()
+}
+
+// FRKeyReused refuses an Idempotency-Key sent again with another transfer
+// than its first: that one stands, and this one is not made.
+const FRKeyReused = "key_reused"
+
+// Request is what the transfer asks, as its Idempotency-Key remembers it
+// (after Validate): whom, how many minutes, and the memo.
+func (in *TransferInput) Request() string {
+	return strings.Join([]string{in.ToUserID.String(), in.ToPhone, strconv.Itoa(in.Minutes), in.Memo}, "\n")
+}
+
+// CheckReplay says whether the transfer, sent with the key of an earlier
+// one that asked request, is that one again, to be answered as it was: a
+// form sent back with other minutes, or to someone else, is not. A key
+// kept before its request was ("") answers as before.
+func (in *TransferInput) CheckReplay(request string) error {
+	if request != "" && request != in.Request() {
+		return Invalid("Idempotency-Key", FRKeyReused)
+	}
+	return nil
 }
 
 // CheckRecipient checks the person the transfer was found to go to: not

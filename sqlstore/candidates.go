@@ -134,6 +134,26 @@ func (m *matching) directory(ctx context.Context, version int64) (*directory, er
 	return m.dir, nil
 }
 
+// warm loads a directory if none is kept yet, before a transaction asks
+// for one: the load needs a connection of its own, and a transaction that
+// waited for it would hold one, so enough of them at once (PostgreSQL's
+// pool is shared) would leave the load none until they all gave up. Once
+// one is kept, a caller waits at most staleWait for a newer one.
+func (m *matching) warm(ctx context.Context) error {
+	m.mu.Lock()
+	kept := m.dir != nil
+	m.mu.Unlock()
+	if kept {
+		return nil
+	}
+	versions, err := counters(ctx, m.db.read(), volunteersCounter)
+	if err != nil {
+		return err
+	}
+	_, err = m.directory(ctx, versions[volunteersCounter])
+	return err
+}
+
 // load reads the directory and keeps it, unless a newer one is kept.
 func (m *matching) load(ctx context.Context, version int64, done chan struct{}) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)

@@ -206,3 +206,94 @@ func TestHelpNotifications(t *testing.T) {
 		}
 	})
 }
+
+// A volunteer who gives a request back and takes it again, over and over,
+// floods nobody: after giving it back guli.ThrottleReclaim.Free times they
+// wait before taking it again, longer each time, and the requester hears
+// no more of it meanwhile; anyone else may take it at once.
+func TestTakingARequestBackOverAndOverFloodsNobody(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		c := newClock()
+		f := newFixtureWith(t, e, sqlstore.Options{Now: c.Now})
+		help := sqlstore.NewHelp(f.db)
+		resident := f.register(t, "王阿姨", "13911116201")
+		li := f.user(t, "小李", "13911116202", guli.RoleResident, guli.RoleVolunteer)
+		zhang := f.user(t, "小张", "13911116203", guli.RoleResident, guli.RoleVolunteer)
+		h, err := help.AskForHelp(as(resident), guli.HelpRequestInput{Title: "修水管", Category: "repair"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rule := guli.ThrottleReclaim
+		for i := range rule.Free {
+			if _, err := help.Claim(as(li), h.ID); err != nil {
+				t.Fatalf("claim %d: %v", i, err)
+			}
+			if _, err := help.Release(as(li), h.ID); err != nil {
+				t.Fatalf("release %d: %v", i, err)
+			}
+		}
+		_, err = help.Claim(as(li), h.ID)
+		if e := guli.AsError(err); e == nil || e.Code != guli.ECRateLimited || e.RetryAfter <= rule.First-time.Second || e.RetryAfter > rule.First {
+			t.Fatalf("taken again after giving it back %d times: %v", rule.Free, err)
+		}
+		got := outcomes(50, func(int) error { _, err := help.Claim(as(li), h.ID); return err })
+		if got[guli.ECRateLimited] != 50 {
+			t.Fatalf("50 more at once: %v", got)
+		}
+		if n := len(kinds(t, f.db, resident)); n != 2*rule.Free {
+			t.Errorf("the requester heard %d times, want %d", n, 2*rule.Free)
+		}
+		if _, err := help.Claim(as(zhang), h.ID); err != nil {
+			t.Fatalf("another volunteer: %v", err)
+		}
+		if _, err := help.Release(as(zhang), h.ID); err != nil {
+			t.Fatal(err)
+		}
+		c.Add(rule.First)
+		if _, err := help.Claim(as(li), h.ID); err != nil {
+			t.Fatalf("after the wait: %v", err)
+		}
+	})
+}
+
+// Many asking for help at the same moment, as the first to ask since the
+// process started, are all answered at once: the volunteers' directory is
+// loaded before a request's transaction holds a connection, so the load is
+// never left waiting for one (PostgreSQL's pool held by twenty asks waited
+// a minute, and every request with them). Volunteers who fit hear of at
+// most guli.FitsPerDay of them.
+func TestManyAskAtOnceOnAFreshProcess(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		help := sqlstore.NewHelp(f.db)
+		var volunteers []*guli.User
+		for i := range 3 {
+			u, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: fmt.Sprintf("志愿者%d", i), Phone: fmt.Sprintf("1391111630%d", i),
+				Password: "secret-123", AreaID: f.areas[0].ID, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.accounts.SetVolunteerProfile(as(u), guli.VolunteerProfileInput{Skills: []string{"tech"}}); err != nil {
+				t.Fatal(err)
+			}
+			volunteers = append(volunteers, u)
+		}
+		var residents []*guli.User
+		for i := range 20 {
+			residents = append(residents, f.register(t, "居民", fmt.Sprintf("139111164%02d", i)))
+		}
+		start := time.Now()
+		got := outcomes(len(residents), func(i int) error {
+			_, err := help.AskForHelp(as(residents[i]), guli.HelpRequestInput{Title: "教我用手机挂号", Category: "tech"})
+			return err
+		})
+		if got[""] != len(residents) || time.Since(start) > 10*time.Second {
+			t.Fatalf("asked at once: %v in %v", got, time.Since(start))
+		}
+		for _, v := range volunteers {
+			if n := len(kinds(t, f.db, v)); n != guli.FitsPerDay {
+				t.Errorf("%s heard of %d new requests asked at once, want %d", v.Name, n, guli.FitsPerDay)
+			}
+		}
+	})
+}

@@ -103,3 +103,12 @@ func SeedVolunteers(ctx context.Context, db *DB, station guli.ID, areas []guli.I
 		return bumpCounter(ctx, q, volunteersCounter)
 	})
 }
+
+// Exec runs one statement in a transaction of its own, for tests that set
+// up what no service would write in reasonable time.
+func Exec(ctx context.Context, db *DB, query string, args ...any) error {
+	return db.tx(ctx, func(q runner) error {
+		_, err := q.exec(ctx, query, args...)
+		return err
+	})
+}

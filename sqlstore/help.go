@@ -97,6 +97,11 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		}
 		requester = in.OnBehalfOf
 	}
+	// Who to tell is ranked in the transaction, on volunteers kept in
+	// memory: loaded first if need be, while no connection is held.
+	if err := s.match.warm(ctx); err != nil {
+		return nil, s.db.mapErr(err)
+	}
 	var id guli.ID
 	err = s.db.tx(ctx, func(q runner) error {
 		person, err := personIn(ctx, q, requester)
@@ -263,11 +268,21 @@ func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *
 	return out, err
 }
 
-// Claim takes an open request: one volunteer at a time.
+// reclaim is the throttle of a volunteer taking back a request they gave
+// back: every claim and release tells the requester.
+func reclaim(volunteer, request guli.ID) limited {
+	return limited{guli.ThrottleReclaim, volunteer.String() + ":" + request.String()}
+}
+
+// Claim takes an open request: one volunteer at a time, and one who gave
+// it back often waits before taking it again.
 func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
 	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckClaim(actor); err != nil {
 			return err
+		}
+		if err := waitFor(ctx, q, reclaim(actor.ID, id), now); err != nil {
+			return err // the request's row is locked: its claims wait for each other
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id); err != nil {
 			return err
@@ -283,6 +298,9 @@ func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, erro
 			return err
 		}
 		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id); err != nil {
+			return err
+		}
+		if _, err := fail(ctx, q, reclaim(actor.ID, id), now); err != nil {
 			return err
 		}
 		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpReleased, h, h.Volunteer)
@@ -378,6 +396,19 @@ func (s *Help) tellFitting(ctx context.Context, q runner, h *guli.HelpRequest, n
 	best, err := s.match.rank(ctx, q, h, h.CreatedAt.Location(), now)
 	if err != nil {
 		return err
+	}
+	// What each was told today is counted under a lock on them, taken in
+	// the order of their ids, so requests asked at once wait for each
+	// other rather than each counting the same.
+	ids := make([]guli.ID, len(best))
+	for i, c := range best {
+		ids[i] = c.UserID
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := q.lock(ctx, "guli:fits:"+id.String()); err != nil {
+			return err
+		}
 	}
 	told := 0
 	for _, c := range best {

@@ -76,15 +76,21 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 	err = s.db.tx(ctx, func(q runner) error {
 		out = nil
 		if in.Key != "" {
-			// The same key again: the answer it had, nothing moved. Two
-			// requests with one key at once wait for each other here.
+			// The same key again: the answer it had, nothing moved; with
+			// another transfer, refused. Two requests with one key at once
+			// wait for each other here.
 			if err := q.lock(ctx, "guli:transfer:"+me.ID.String()+":"+in.Key); err != nil {
 				return err
 			}
 			var movement int64
 			var balance int
-			err := q.row(ctx, "SELECT movement, balance FROM timebank_transfers WHERE user_id = ? AND key = ?", me.ID, in.Key).Scan(&movement, &balance)
+			var request string
+			err := q.row(ctx, "SELECT movement, balance, request FROM timebank_transfers WHERE user_id = ? AND key = ?", me.ID, in.Key).
+				Scan(&movement, &balance, &request)
 			if err == nil {
+				if err := in.CheckReplay(request); err != nil {
+					return err
+				}
 				out = &guli.Transfer{ID: guli.ID(movement), BalanceMinutes: balance}
 				return nil
 			}
@@ -92,7 +98,46 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 				return err
 			}
 		}
+		var probe *limited
+		if in.ToPhone != "" {
+			// Whether the number has an account is told no more often than
+			// a registration would tell it: the address waits as for
+			// refused registrations, decided under a lock on it so that
+			// parallel tries learn no more; a sender without the minutes
+			// is told so before the number is looked up.
+			probe = &limited{guli.ThrottleRegisterAddr, in.ClientAddr}
+			if probe.key != "" {
+				if err := q.lock(ctx, probe.lockKey()); err != nil {
+					return err
+				}
+				if err := waitFor(ctx, q, *probe, s.db.now()); err != nil {
+					return err
+				}
+			}
+			var held int
+			err := q.row(ctx, "SELECT balance FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&held)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := guli.CheckWithdrawal(held, in.Minutes, false); err != nil {
+				return err
+			}
+		}
+		// A refusal that followed looking the number up tells something:
+		// it counts against the address, and is committed so.
+		told := func(refusal error) error {
+			if probe == nil || probe.key == "" {
+				return refusal
+			}
+			if _, err := fail(ctx, q, *probe, s.db.now()); err != nil {
+				return err
+			}
+			return commitAnd(refusal)
+		}
 		recipient, err := s.recipient(ctx, q, in)
+		if guli.ErrorCode(err) == guli.ECValidation {
+			return told(err)
+		}
 		if err != nil {
 			return err
 		}
@@ -117,13 +162,16 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		now := s.db.now()
 		id, err := move(ctx, q, now, movement{from: from, to: to, minutes: in.Minutes, fromKind: guli.EntryTransferOut,
 			toKind: guli.EntryTransferIn, memo: in.Memo})
+		if guli.ErrorCode(err) == guli.ECInsufficientBalance {
+			return told(err) // spent meanwhile: refused after the lookup
+		}
 		if err != nil {
 			return err
 		}
 		out = &guli.Transfer{ID: id, BalanceMinutes: from.balance - in.Minutes}
 		if in.Key != "" {
-			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, created_at) VALUES (?, ?, ?, ?, ?)",
-				me.ID, in.Key, id, out.BalanceMinutes, ms(now))
+			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, request, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+				me.ID, in.Key, id, out.BalanceMinutes, in.Request(), ms(now))
 		}
 		return err
 	})

@@ -162,3 +162,159 @@ func FuzzLedger(f *testing.F) {
 		}
 	})
 }
+
+// A station's fund issues every minute it credits, so over the years it
+// runs far below zero, and a busy volunteer's balance far above: past two
+// billion minutes (1,491 of the largest credits) neither stops the time
+// bank, on either engine.
+func TestBalancesBeyondTwoBillionMinutes(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911116001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		volunteer := f.register(t, "志愿者老周", "13911116002")
+		family := f.register(t, "老周的女儿", "13911116003")
+		if _, err := bank.Credit(as(staff), volunteer.ID, 1, "第一次"); err != nil {
+			t.Fatal(err)
+		}
+		// As if 1,491 credits of a thousand days each had been made: both
+		// balances and both entries moved alike, so the ledger holds.
+		const issued = 1491 * guli.MaxTransferMinutes
+		ctx := system()
+		for _, s := range []struct {
+			query string
+			args  []any
+		}{
+			{"UPDATE timebank_accounts SET balance = balance + ?, earned = earned + ? WHERE user_id = ?", []any{issued, issued, volunteer.ID}},
+			{"UPDATE timebank_accounts SET balance = balance - ? WHERE station_id = ?", []any{issued, f.station.ID}},
+			{"UPDATE timebank_entries SET minutes = minutes + ? WHERE account_id = (SELECT id FROM timebank_accounts WHERE user_id = ?)", []any{issued, volunteer.ID}},
+			{"UPDATE timebank_entries SET minutes = minutes - ? WHERE account_id = (SELECT id FROM timebank_accounts WHERE station_id = ?)", []any{issued, f.station.ID}},
+		} {
+			if err := sqlstore.Exec(ctx, f.db, s.query, s.args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.db.CheckLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+		tr, err := bank.Credit(as(staff), volunteer.ID, guli.MaxTransferMinutes, "又一千天")
+		if err != nil || tr.BalanceMinutes != 1+issued+guli.MaxTransferMinutes {
+			t.Fatalf("a credit past two billion minutes: %+v %v", tr, err)
+		}
+		in := guli.TransferInput{ToUserID: family.ID, Minutes: 60, Key: "给女儿-1"}
+		tr, err = bank.Transfer(as(volunteer), in)
+		want := 1 + issued + guli.MaxTransferMinutes - 60
+		if err != nil || tr.BalanceMinutes != want {
+			t.Fatalf("a transfer from more than two billion minutes: %+v %v, want %d", tr, err, want)
+		}
+		if again, err := bank.Transfer(as(volunteer), in); err != nil || *again != *tr {
+			t.Fatalf("the same key again: %+v %v, want %+v", again, err, tr)
+		}
+		st, err := bank.MyTimeBank(as(volunteer))
+		if err != nil || st.BalanceMinutes != want || st.EarnedMinutes != 1+issued+guli.MaxTransferMinutes {
+			t.Fatalf("the statement: %+v %v", st, err)
+		}
+		if err := f.db.CheckLedger(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// Whether a number has an account is told by a transfer no more often than
+// a registration would tell it: a sender without the minutes learns nothing
+// of the number, and numbers nobody has count against the address as
+// refused registrations do, however many are tried at once.
+func TestTransfersByPhoneTellNoMoreThanRegistration(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911117001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		prober := f.register(t, "陌生人", "13911117002")
+		known := f.register(t, "王奶奶", "13911117003")
+		const addr = "203.0.113.7"
+		for _, phone := range []string{"13911117003", "13911117999"} {
+			_, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: phone, Minutes: 1, ClientAddr: addr})
+			if code(err) != guli.ECInsufficientBalance {
+				t.Errorf("to %s without minutes: %v, want %s whoever has the number", phone, err, guli.ECInsufficientBalance)
+			}
+		}
+		if _, err := bank.Credit(as(staff), prober.ID, 30, "帮忙"); err != nil {
+			t.Fatal(err)
+		}
+		got := outcomes(30, func(i int) error {
+			_, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: fmt.Sprintf("139222%05d", i), Minutes: 1, ClientAddr: addr})
+			return err
+		})
+		free := guli.ThrottleRegisterAddr.Free
+		if got[guli.ECValidation] != free || got[guli.ECRateLimited] != 30-free {
+			t.Fatalf("30 numbers nobody has at once: %v, want %d told and the rest to wait", got, free)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: "13911117003", Minutes: 1, ClientAddr: addr}); code(err) != guli.ECRateLimited {
+			t.Errorf("a number with an account from the address that must wait: %v", err)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToUserID: known.ID, Minutes: 1, ClientAddr: addr}); err != nil {
+			t.Errorf("a transfer by id from the address that must wait: %v", err)
+		}
+		if _, err := bank.Transfer(as(prober), guli.TransferInput{ToPhone: "13911117003", Minutes: 1, ClientAddr: "198.51.100.9"}); err != nil {
+			t.Errorf("a number with an account from another address: %v", err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// One Idempotency-Key is one transfer: sent again as it was, it answers as
+// before; sent with other minutes or to someone else, at once or later, it
+// is refused and moves nothing.
+func TestAKeySentWithAnotherTransferIsRefused(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		bank := sqlstore.NewTimeBank(f.db)
+		staff := f.user(t, "社工", "13911119001", guli.RoleStaff)
+		staff.StaffStations = []guli.ID{f.station.ID}
+		son := f.register(t, "儿子", "13911119002")
+		mother := f.register(t, "妈妈", "13911119003")
+		father := f.register(t, "爸爸", "13911119004")
+		if _, err := bank.Credit(as(staff), son.ID, 100, "陪同就医"); err != nil {
+			t.Fatal(err)
+		}
+		first := guli.TransferInput{ToPhone: "13911119003", Minutes: 25, Memo: "给妈妈", Key: "表单-1"}
+		tr, err := bank.Transfer(as(son), first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, other := range []guli.TransferInput{
+			{ToPhone: "13911119003", Minutes: 60, Memo: "给妈妈", Key: "表单-1"},
+			{ToPhone: "13911119004", Minutes: 25, Memo: "给妈妈", Key: "表单-1"},
+			{ToUserID: father.ID, Minutes: 25, Memo: "给妈妈", Key: "表单-1"},
+		} {
+			_, err := bank.Transfer(as(son), other)
+			if e := guli.AsError(err); e == nil || e.Code != guli.ECValidation || e.Fields["Idempotency-Key"] != guli.FRKeyReused {
+				t.Errorf("%+v with the key of another transfer: %v", other, err)
+			}
+		}
+		if again, err := bank.Transfer(as(son), first); err != nil || *again != *tr {
+			t.Fatalf("the first again: %+v %v, want %+v", again, err, tr)
+		}
+		got := outcomes(10, func(i int) error {
+			_, err := bank.Transfer(as(son), guli.TransferInput{ToUserID: mother.ID, Minutes: 1 + i, Key: "表单-2"})
+			return err
+		})
+		if got[""] != 1 || got[guli.ECValidation] != 9 {
+			t.Fatalf("ten transfers with one key at once: %v", got)
+		}
+		// 75 after the first, less the one of the ten that was made.
+		if st, err := bank.MyTimeBank(as(son)); err != nil || st.BalanceMinutes < 65 || st.BalanceMinutes > 74 {
+			t.Errorf("the son holds %+v (%v)", st, err)
+		}
+		if st, err := bank.MyTimeBank(as(father)); err != nil || st.BalanceMinutes != 0 {
+			t.Errorf("the father holds %+v (%v)", st, err)
+		}
+		if err := f.db.CheckLedger(system()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -246,7 +246,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /my/services", "/my/services", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /timebank", "/timebank", nil, nil, [4]int{303, 200, 200, 200}},
 			// The resident holds minutes; staff and the admin hold none.
-			{"POST /timebank/transfer", "/timebank/transfer", "to_phone=13912340000&minutes=10&key=access-table", form, [4]int{303, 303, 422, 422}},
+			{"POST /timebank/transfer", "/timebank/transfer", "to_phone=13912340000&minutes=10&key=access-table-page", form, [4]int{303, 303, 422, 422}},
 			{"GET /desk/help", "/desk/help?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},

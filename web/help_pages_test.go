@@ -153,6 +153,16 @@ func TestMutualAidPages(t *testing.T) {
 		if again := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(r.Body)); again == nil || again[1] == key[1] {
 			t.Errorf("the form after a transfer has the same key")
 		}
+		// Gone back to the sent form and sent with other minutes, the
+		// form is refused, says so, and offers a new key to send it with.
+		back := url.Values{"to_phone": {"138 0000 0008"}, "minutes": {"10"}, "memo": {"给李伯伯"}, "key": {key[1]}}.Encode()
+		r = asPage(t, srv, volunteer, "POST", "/timebank/transfer", back)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `role="alert">这张表已经提交过`) {
+			t.Errorf("the sent form sent back with other minutes: %d %s", r.Status, r.Body)
+		}
+		if fresh := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(string(r.Body)); fresh == nil || fresh[1] == key[1] {
+			t.Errorf("the refused form keeps the sent form's key")
+		}
 		r = asPage(t, srv, resident, "GET", "/timebank", "")
 		pageHas(t, "the family member's time bank", r, `<p class="big-balance">20分钟</p>`, "别人转来")
 		for _, bad := range []struct {
@@ -327,4 +337,53 @@ func TestHelpPageCandidatesAndPayingFromOnesMinutes(t *testing.T) {
 	if b := srv.Do(t, "GET", "/api/v1/me/timebank", resident, nil).JSON(t)["balance_minutes"]; b != float64(60) {
 		t.Errorf("the resident holds %v minutes after paying 40 of 100", b)
 	}
+}
+
+// A button pressed twice (a double tap, a form sent again) is told it went
+// through, not refused with words that say something else happened ("someone
+// has taken it", "not finished yet"); nothing is done twice.
+func TestHelpButtonsPressedTwice(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		volunteer := srv.Login(t, "13800000007", testserver.Password) // 周晨
+		ask := func(title string) string {
+			t.Helper()
+			return srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": title, "category": "errand"}).JSON(t)["id"].(string)
+		}
+		twice := func(who, page, action, form, notice string) {
+			t.Helper()
+			for i := range 2 {
+				r := asPage(t, srv, who, "POST", page+"/"+action, form)
+				if r.Status != 303 || r.Header.Get("Location") != page+"?notice="+notice {
+					t.Errorf("%s, press %d: %d to %q: %s", action, i+1, r.Status, r.Header.Get("Location"), alertOf(r))
+				}
+			}
+		}
+		page := "/help/" + ask("帮忙取快递")
+		twice(volunteer, page, "claim", "", "help_claimed")
+		twice(volunteer, page, "release", "", "help_released")
+		twice(volunteer, page, "claim", "", "help_claimed")
+		twice(volunteer, page, "done", "minutes=40", "help_done")
+		twice(resident, page, "confirm", "rating=5", "help_confirmed")
+		st := srv.Do(t, "GET", "/api/v1/me/timebank", volunteer, nil).JSON(t)
+		if st["earned_minutes"] != 40.0 {
+			t.Errorf("the volunteer earned %v, want 40 once", st["earned_minutes"])
+		}
+		twice(resident, "/help/"+ask("帮忙买药"), "cancel", "", "help_cancelled")
+
+		// A refusal that is not a second press still says why.
+		other := "/help/" + ask("帮忙修门")
+		if r := asPage(t, srv, resident, "POST", other+"/confirm", "rating=5"); r.Status != 409 {
+			t.Errorf("confirming what nobody did: %d", r.Status)
+		}
+	})
+}
+
+// alertOf is the alert a page shows, for messages of failed tests.
+func alertOf(r *testserver.Response) string {
+	if m := regexp.MustCompile(`role="alert">([^<]*)`).FindSubmatch(r.Body); m != nil {
+		return string(m[1])
+	}
+	return ""
 }

@@ -59,7 +59,7 @@ func (h *Handlers) Transfer(w http.ResponseWriter, r *http.Request) (int, any, e
 		return 0, nil, err
 	}
 	in := guli.TransferInput{ToUserID: guli.ID(body.ToUserID), ToPhone: body.ToPhone, Minutes: body.Minutes, Memo: body.Memo,
-		Key: r.Header.Get("Idempotency-Key")}
+		Key: r.Header.Get("Idempotency-Key"), ClientAddr: h.ClientAddr(r)}
 	t, err := h.TimeBank.Transfer(r.Context(), in)
 	return created(view(t, err, viewTransfer))
 }

@@ -333,21 +333,32 @@ func (h *Handlers) renderHelpRequest(w http.ResponseWriter, r *http.Request, sta
 	h.Render(w, r, status, "help_request", v)
 }
 
-// helpAction does one thing to the request of the path for the reader,
-// and reports whether it went well; if not, it has answered with the
-// request's page and what went wrong.
-func (h *Handlers) helpAction(w http.ResponseWriter, r *http.Request, do func(ctx context.Context, id guli.ID) error) bool {
-	if _, ok := h.requireLogin(w, r); !ok {
+// helpAction does one thing (action) to the request of the path for the
+// reader, and reports whether it went well; if not, it has answered with
+// the request's page and what went wrong. Refused because it was done
+// already, by the reader's press a moment ago (a double tap, the form sent
+// again), it went well.
+func (h *Handlers) helpAction(w http.ResponseWriter, r *http.Request, action string, do func(ctx context.Context, id guli.ID) error) bool {
+	u, ok := h.requireLogin(w, r)
+	if !ok {
 		return false
 	}
 	if !h.parseForm(w, r) {
 		return false
 	}
-	if err := do(r.Context(), core.PathID(r, "id")); err != nil {
-		h.renderHelpRequest(w, r, 0, err)
-		return false
+	id := core.PathID(r, "id")
+	err := do(r.Context(), id)
+	if err == nil {
+		return true
 	}
-	return true
+	switch guli.ErrorCode(err) {
+	case guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECForbidden:
+		if req, rerr := h.Help.HelpRequest(r.Context(), id); rerr == nil && req.Already(action, u) {
+			return true
+		}
+	}
+	h.renderHelpRequest(w, r, 0, err)
+	return false
 }
 
 // helpNext is where an action on a request goes back to: the page the
@@ -360,14 +371,14 @@ func helpNext(r *http.Request) string {
 }
 
 func (h *Handlers) ClaimHelp(w http.ResponseWriter, r *http.Request) error {
-	if h.helpAction(w, r, func(ctx context.Context, id guli.ID) error { _, err := h.Help.Claim(ctx, id); return err }) {
+	if h.helpAction(w, r, "claim", func(ctx context.Context, id guli.ID) error { _, err := h.Help.Claim(ctx, id); return err }) {
 		back(w, r, helpNext(r), "help_claimed")
 	}
 	return nil
 }
 
 func (h *Handlers) ReleaseHelp(w http.ResponseWriter, r *http.Request) error {
-	if h.helpAction(w, r, func(ctx context.Context, id guli.ID) error { _, err := h.Help.Release(ctx, id); return err }) {
+	if h.helpAction(w, r, "release", func(ctx context.Context, id guli.ID) error { _, err := h.Help.Release(ctx, id); return err }) {
 		back(w, r, helpNext(r), "help_released")
 	}
 	return nil
@@ -379,7 +390,7 @@ func (h *Handlers) HelpDone(w http.ResponseWriter, r *http.Request) error {
 		_, err := h.Help.Done(ctx, id, formInt(r.PostForm.Get("minutes")))
 		return err
 	}
-	if h.helpAction(w, r, done) {
+	if h.helpAction(w, r, "done", done) {
 		back(w, r, helpNext(r), "help_done")
 	}
 	return nil
@@ -396,14 +407,14 @@ func (h *Handlers) ConfirmHelp(w http.ResponseWriter, r *http.Request) error {
 			PayFromBalance: r.PostForm.Get("pay") == "1"})
 		return err
 	}
-	if h.helpAction(w, r, confirm) {
+	if h.helpAction(w, r, "confirm", confirm) {
 		back(w, r, helpNext(r), "help_confirmed")
 	}
 	return nil
 }
 
 func (h *Handlers) CancelHelp(w http.ResponseWriter, r *http.Request) error {
-	if h.helpAction(w, r, func(ctx context.Context, id guli.ID) error { _, err := h.Help.CancelHelp(ctx, id); return err }) {
+	if h.helpAction(w, r, "cancel", func(ctx context.Context, id guli.ID) error { _, err := h.Help.CancelHelp(ctx, id); return err }) {
 		back(w, r, helpNext(r), "help_cancelled")
 	}
 	return nil

@@ -48,6 +48,11 @@ func (h *Handlers) renderTimeBank(w http.ResponseWriter, r *http.Request, status
 		if v.Errors["Idempotency-Key"] != "" {
 			v.Form["key"] = rand.Text() // a key nobody could have sent: start afresh
 		}
+		if guli.AsError(failure).Fields["Idempotency-Key"] == guli.FRKeyReused {
+			// The form was sent before, with other minutes or to someone
+			// else (gone back to it): say the first went through.
+			v.Alert = v.Errors["Idempotency-Key"]
+		}
 		if v.Alert == "" && v.Errors["to_phone"] == "" && v.Errors["minutes"] == "" && v.Errors["memo"] == "" {
 			v.Alert = v.T("error.validation_failed")
 		}
@@ -66,7 +71,7 @@ func (h *Handlers) TimeBankTransfer(w http.ResponseWriter, r *http.Request) erro
 	}
 	f := r.PostForm
 	_, err := h.TimeBank.Transfer(r.Context(), guli.TransferInput{ToPhone: f.Get("to_phone"), Minutes: formInt(f.Get("minutes")),
-		Memo: f.Get("memo"), Key: f.Get("key")})
+		Memo: f.Get("memo"), Key: f.Get("key"), ClientAddr: h.ClientAddr(r)})
 	if err != nil {
 		return h.renderTimeBank(w, r, 0, err)
 	}
