@@ -228,6 +228,42 @@ func (h *HelpRequest) Already(action string, actor *User) bool {
 	return false
 }
 
+// VisibleTo reports whether viewer may read the request at all: its
+// requester and claimer, staff of its station, and volunteers, whose role
+// staff grant. A resident who merely signed up reads only their own: a
+// list of who needs help when is not for strangers.
+func (h *HelpRequest) VisibleTo(viewer *User) bool {
+	if viewer == nil || viewer.ID == 0 {
+		return false
+	}
+	return viewer.ID == h.RequesterID || (h.VolunteerID != 0 && viewer.ID == h.VolunteerID) ||
+		viewer.WorksAt(h.StationID) || viewer.Has(RoleVolunteer)
+}
+
+// HelpListScope is what of the requests a reader's lists may hold.
+type HelpListScope int
+
+const (
+	// ListOwn: only requests one asked or claimed.
+	ListOwn HelpListScope = iota
+	// ListStaffStations: one's own, and those of the stations one works at.
+	ListStaffStations
+	// ListAll: every request (volunteers and the district's admin).
+	ListAll
+)
+
+// HelpListScopeOf says which requests viewer's lists may hold, as
+// VisibleTo decides for one.
+func HelpListScopeOf(viewer *User) HelpListScope {
+	switch {
+	case viewer.IsAdmin() || viewer.Has(RoleVolunteer):
+		return ListAll
+	case viewer.IsStaff():
+		return ListStaffStations
+	}
+	return ListOwn
+}
+
 // SeesRequesterContact reports whether viewer may see the requester's
 // phone and exact address: the requester, the claimer, and staff of the
 // request's station.

@@ -263,3 +263,30 @@ func TestAnActionAskedAgainFindsItDone(t *testing.T) {
 		}
 	}
 }
+
+func TestWhoReadsAHelpRequest(t *testing.T) {
+	h := &guli.HelpRequest{StationID: 1, RequesterID: 8, VolunteerID: 9}
+	tests := []struct {
+		name   string
+		viewer *guli.User
+		reads  bool
+		scope  guli.HelpListScope
+	}{
+		{"the requester", &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}}, true, guli.ListOwn},
+		{"the claimer", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}, true, guli.ListAll},
+		{"another volunteer", &guli.User{ID: 10, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}}, true, guli.ListAll},
+		{"a resident who signed up", &guli.User{ID: 11, Roles: []guli.Role{guli.RoleResident}}, false, guli.ListOwn},
+		{"staff of the station", &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}, true, guli.ListStaffStations},
+		{"staff of another station", &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false, guli.ListStaffStations},
+		{"the district's admin", &guli.User{ID: 3, Roles: []guli.Role{guli.RoleAdmin}}, true, guli.ListAll},
+		{"nobody", nil, false, guli.ListOwn},
+	}
+	for _, tt := range tests {
+		if got := h.VisibleTo(tt.viewer); got != tt.reads {
+			t.Errorf("%s reads it: %v, want %v", tt.name, got, tt.reads)
+		}
+		if got := guli.HelpListScopeOf(tt.viewer); got != tt.scope {
+			t.Errorf("%s lists %v, want %v", tt.name, got, tt.scope)
+		}
+	}
+}

@@ -394,6 +394,9 @@ func (s *Help) Candidates(ctx context.Context, id guli.ID) ([]guli.Candidate, er
 	if err != nil {
 		return nil, err
 	}
+	if !h.VisibleTo(actor) {
+		return nil, hidden()
+	}
 	if err := h.CheckSeeCandidates(actor); err != nil {
 		return nil, err
 	}

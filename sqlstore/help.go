@@ -29,7 +29,8 @@ type Help struct {
 
 // helpListKey is everything a list of requests depends on.
 type helpListKey struct {
-	reader           guli.ID // the reader, for a list of their own; 0 for all
+	reader           guli.ID // the reader, for a list of their own or of their stations; 0 for all
+	mine             bool
 	status, category string
 	station, area    guli.ID
 	before           int64
@@ -159,7 +160,8 @@ func (s *Help) load(ctx context.Context, q runner, id guli.ID) (*guli.HelpReques
 	return h, s.db.mapErr(notFound(err))
 }
 
-// HelpRequest returns one request; anyone signed in reads it. Staff who
+// HelpRequest returns one request to those it is visible to
+// (HelpRequest.VisibleTo); to anyone else it does not exist. Staff who
 // are shown a resident's phone on it, as staff (not as its requester or
 // claimer), are audited.
 func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
@@ -170,6 +172,9 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 	h, err := s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 	if err != nil {
 		return nil, err
+	}
+	if !h.VisibleTo(actor) {
+		return nil, hidden()
 	}
 	if h.StaffSeesContact(actor) {
 		err = s.db.tx(ctx, func(q runner) error {
@@ -201,8 +206,20 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 		}
 		where, args = append(where, "h.status = ?"), append(args, f.Status)
 	}
-	if f.Mine {
+	scope := guli.HelpListScopeOf(me)
+	switch {
+	case f.Mine || scope == guli.ListOwn:
 		where, args = append(where, "(h.requester_id = ? OR h.volunteer_id = ?)"), append(args, me.ID, me.ID)
+	case scope == guli.ListStaffStations:
+		ids := []any{me.ID, me.ID}
+		for _, st := range me.StaffStations {
+			ids = append(ids, st)
+		}
+		where = append(where, "(h.requester_id = ? OR h.volunteer_id = ? OR h.station_id IN ("+placeholders(len(ids)-2)+"))")
+		if len(me.StaffStations) == 0 {
+			where[len(where)-1] = "(h.requester_id = ? OR h.volunteer_id = ?)"
+		}
+		args = append(args, ids...)
 	}
 	if f.StationID != 0 {
 		where, args = append(where, "h.station_id = ?"), append(args, f.StationID)
@@ -220,9 +237,9 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 		where, args = append(where, "h.created_at < ?"), append(args, ms(f.CreatedBefore))
 	}
 	limit := opts.PageSize()
-	key := helpListKey{status: f.Status, category: f.Category, station: f.StationID, area: f.AreaID, cursor: opts.Cursor, limit: limit}
-	if f.Mine {
-		key.reader = me.ID
+	key := helpListKey{status: f.Status, category: f.Category, station: f.StationID, area: f.AreaID, cursor: opts.Cursor, limit: limit, mine: f.Mine}
+	if f.Mine || scope != guli.ListAll {
+		key.reader = me.ID // a list of one's own, or of one's stations
 	}
 	if !f.CreatedBefore.IsZero() {
 		key.before = ms(f.CreatedBefore)
@@ -258,6 +275,9 @@ func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *
 		h, err := s.load(ctx, q, id)
 		if err != nil {
 			return err
+		}
+		if !h.VisibleTo(actor) {
+			return hidden() // not theirs to know of, let alone act on
 		}
 		if err := decide(q, h, actor, s.db.now()); err != nil {
 			return err

@@ -94,9 +94,11 @@ func TestHelpRequestFlowInTheStore(t *testing.T) {
 			do   func() error
 			want string
 		}{
-			{"a resident who is no volunteer claims", func() error { _, err := help.Claim(as(plain), h.ID); return err }, guli.ECForbidden},
+			// Not theirs to know of: a neighbour's request is not shown to
+			// residents who are no volunteers.
+			{"a resident who is no volunteer claims", func() error { _, err := help.Claim(as(plain), h.ID); return err }, guli.ECNotFound},
 			{"the volunteer claims", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
-			{"someone else says it is done", func() error { _, err := help.Done(as(plain), h.ID, 30); return err }, guli.ECForbidden},
+			{"someone else says it is done", func() error { _, err := help.Done(as(plain), h.ID, 30); return err }, guli.ECNotFound},
 			{"the volunteer releases it", func() error { _, err := help.Release(as(volunteer), h.ID); return err }, ""},
 			{"done while open", func() error { _, err := help.Done(as(volunteer), h.ID, 30); return err }, guli.ECForbidden},
 			{"claimed again", func() error { _, err := help.Claim(as(volunteer), h.ID); return err }, ""},
@@ -227,7 +229,7 @@ func TestHelpRequestFiltersAndAudit(t *testing.T) {
 		groceries, pipe, phone := ask(near, "买菜", "errand"), ask(near, "修水管", "repair"), ask(far, "教用智能手机", "tech")
 		titles := func(fl guli.HelpFilter) string {
 			t.Helper()
-			page, err := help.HelpRequests(as(near), fl, guli.ListOptions{Limit: guli.MaxLimit})
+			page, err := help.HelpRequests(as(staff), fl, guli.ListOptions{Limit: guli.MaxLimit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,6 +254,13 @@ func TestHelpRequestFiltersAndAudit(t *testing.T) {
 			if got := titles(tt.f); got != tt.want {
 				t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 			}
+		}
+		// A resident who is no volunteer lists only their own.
+		if page, err := help.HelpRequests(as(near), guli.HelpFilter{StationID: f.station.ID}, guli.ListOptions{}); err != nil || len(page.Items) != 2 {
+			t.Errorf("the resident lists %d requests, want their 2: %v", len(page.Items), err)
+		}
+		if _, err := help.HelpRequest(as(near), phone.ID); code(err) != guli.ECNotFound {
+			t.Errorf("a resident reads a neighbour's request: %v", err)
 		}
 		if _, err := help.HelpRequests(as(near), guli.HelpFilter{Category: "magic"}, guli.ListOptions{}); code(err) != guli.ECValidation {
 			t.Errorf("an unknown category: %v", err)

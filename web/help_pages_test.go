@@ -59,15 +59,20 @@ func TestMutualAidPages(t *testing.T) {
 		pageHas(t, "/help to a visitor", r, "邻里互助：", `href="/login?next=/help"`)
 		pageLacks(t, "/help to a visitor", r, "帮忙买菜", `href="/help/new"`)
 
-		// The resident sees the station's open requests of the demo, and
-		// the button to ask; no button to take them.
+		// A resident who is no volunteer sees the button to ask and their
+		// own requests, not who else needs help when: that is for the
+		// volunteers staff made, and staff.
 		r = asPage(t, srv, resident, "GET", "/help", "")
-		pageHas(t, "/help to a resident", r, `href="/help/new"`, "帮忙买菜", "厨房水管漏水", "请到小站找社工登记成为志愿者")
-		pageLacks(t, "/help to a resident", r, "/claim", "陪同去医院复查") // taken already
-		r = asPage(t, srv, resident, "GET", "/help?category=repair", "")
+		pageHas(t, "/help to a resident", r, `href="/help/new"`, "请到小站找社工登记成为志愿者")
+		pageLacks(t, "/help to a resident", r, "/claim", "帮忙买菜", "厨房水管漏水")
+		// A volunteer sees the station's open requests, by kind.
+		r = asPage(t, srv, other, "GET", "/help", "")
+		pageHas(t, "/help to a volunteer", r, "帮忙买菜", "厨房水管漏水", "/claim")
+		pageLacks(t, "/help to a volunteer", r, "陪同去医院复查") // taken already
+		r = asPage(t, srv, other, "GET", "/help?category=repair", "")
 		pageHas(t, "/help of repairs", r, "厨房水管漏水")
 		pageLacks(t, "/help of repairs", r, "帮忙买菜")
-		r = asPage(t, srv, resident, "GET", "/help?category=magic&area=99999", "")
+		r = asPage(t, srv, other, "GET", "/help?category=magic&area=99999", "")
 		pageHas(t, "/help with choices that are none", r, "帮忙买菜", "厨房水管漏水")
 
 		// Asking: what is missing or wrong is said next to its field, and
