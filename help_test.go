@@ -290,3 +290,10 @@ func TestWhoReadsAHelpRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestNobodyCreditsThemselves(t *testing.T) {
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	if guli.MayCreditTo(staff, staff.ID) || !guli.MayCreditTo(staff, 2) || guli.MayCreditTo(nil, 2) {
+		t.Error("staff may credit themselves, or others may not be credited")
+	}
+}

@@ -150,6 +150,12 @@ func CheckCredit(minutes int, memo string) error {
 	return p.Err()
 }
 
+// MayCreditTo reports whether actor may give userID minutes from a fund:
+// never themselves, so that nobody mints their own time.
+func MayCreditTo(actor *User, userID ID) bool {
+	return actor != nil && actor.ID != userID
+}
+
 // checkMinutesAndMemo adds the problems of a movement's minutes and memo.
 func checkMinutesAndMemo(p Problems, minutes int, memo string) {
 	if minutes <= 0 || minutes > MaxTransferMinutes {

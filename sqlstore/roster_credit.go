@@ -63,7 +63,17 @@ func (s *TimeBank) CreditRoster(ctx context.Context, activityID guli.ID, in guli
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		chosen := came
+		// Staff never credit themselves: when everyone checked in is
+		// credited they are passed over, and naming themselves is refused.
+		var chosen []person
+		for _, p := range came {
+			if guli.MayCreditTo(actor, p.id) {
+				chosen = append(chosen, p)
+			}
+		}
+		if slices.ContainsFunc(in.UserIDs, func(id guli.ID) bool { return !guli.MayCreditTo(actor, id) }) {
+			return guli.Errorf(guli.ECForbidden)
+		}
 		if len(in.UserIDs) > 0 {
 			chosen = nil
 			for _, p := range came {

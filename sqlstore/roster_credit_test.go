@@ -65,6 +65,17 @@ func TestCreditRoster(t *testing.T) {
 			}
 		}
 
+		// Staff never credit themselves, by name or among everyone.
+		if err := acts.CheckIn(as(staff[0]), past, staff[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bank.CreditRoster(as(staff[1]), past, guli.RosterCreditInput{Minutes: 60, UserIDs: []guli.ID{staff[1].ID}}); code(err) != guli.ECForbidden {
+			t.Errorf("staff credited themselves: %v", err)
+		}
+		if _, err := bank.Credit(as(staff[1]), staff[1].ID, 60, ""); code(err) != guli.ECForbidden {
+			t.Errorf("staff credited themselves directly: %v", err)
+		}
+
 		// Two named first, then everyone, by four staff at once.
 		got, err := bank.CreditRoster(as(staff[0]), past, guli.RosterCreditInput{Minutes: 120, UserIDs: []guli.ID{helpers[1].ID, helpers[0].ID}})
 		if err != nil || len(got) != 2 || !got[0].Credited || got[0].UserID != helpers[0].ID || got[0].BalanceMinutes != 120 {
@@ -86,8 +97,10 @@ func TestCreditRoster(t *testing.T) {
 		for _, n := range credited {
 			total += n
 		}
-		if total != 2 {
-			t.Errorf("the four at once credited %d people, want the 2 not yet credited", total)
+		// The 2 helpers not yet credited, and staff[1], checked in, by
+		// the three others.
+		if total != 3 {
+			t.Errorf("the four at once credited %d people, want the 2 helpers not yet credited and staff[1]", total)
 		}
 		for i, u := range helpers {
 			st, err := bank.MyTimeBank(as(u))

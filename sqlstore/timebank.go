@@ -209,6 +209,9 @@ func (s *TimeBank) Credit(ctx context.Context, userID guli.ID, minutes int, memo
 	if err := guli.CheckCredit(minutes, memo); err != nil {
 		return nil, err
 	}
+	if !guli.MayCreditTo(actor, userID) {
+		return nil, guli.Errorf(guli.ECForbidden)
+	}
 	var out *guli.Transfer
 	err = s.db.tx(ctx, func(q runner) error {
 		person, err := personIn(ctx, q, userID)
