@@ -31,6 +31,12 @@ type Activities struct {
 	db    *DB
 	lists memo[activityListKey, guli.Page[*guli.Activity]]
 	mine  memo[myRegistrationsKey, map[guli.ID]*guli.Registration]
+	// rosters are activities' registrations, kept while nothing is
+	// written; only those who may run an activity are given one.
+	rosters memo[guli.ID, []*guli.Registration]
+	// ones are single activities as a reader sees them (0: anyone, and
+	// the check of who may see a roster), copied out.
+	ones memo[[2]guli.ID, *guli.Activity]
 }
 
 // myRegistrationsKey is a reader and a window of starts.
@@ -51,7 +57,8 @@ type activityListKey struct {
 // NewActivities returns the activity service of db.
 func NewActivities(db *DB) *Activities {
 	return &Activities{db: db, lists: memo[activityListKey, guli.Page[*guli.Activity]]{max: 200},
-		mine: memo[myRegistrationsKey, map[guli.ID]*guli.Registration]{max: 10000}}
+		mine: memo[myRegistrationsKey, map[guli.ID]*guli.Registration]{max: 10000}, rosters: memo[guli.ID, []*guli.Registration]{max: 1000},
+		ones: memo[[2]guli.ID, *guli.Activity]{max: 10000}}
 }
 
 var _ guli.ActivityService = (*Activities)(nil)
@@ -353,15 +360,29 @@ func (s *Activities) list(ctx context.Context, f guli.ActivityFilter, opts guli.
 // Activity returns one activity and, when signed in, the acting user's
 // registration, read together in one statement.
 func (s *Activities) Activity(ctx context.Context, id guli.ID) (*guli.Activity, error) {
+	var reader guli.ID
+	if u := guli.UserFromContext(ctx); u != nil {
+		reader = u.ID
+	}
+	a, err := s.ones.get(ctx, s.db, [2]guli.ID{reader, id}, func() (*guli.Activity, error) { return s.activityFor(ctx, reader, id) })
+	if err != nil {
+		return nil, err
+	}
+	var c guli.Activity
+	copyActivity(&c, a)
+	return &c, nil
+}
+
+// activityFor reads an activity with reader's place on it (none for 0).
+func (s *Activities) activityFor(ctx context.Context, reader, id guli.ID) (*guli.Activity, error) {
 	q := s.db.read()
-	u := guli.UserFromContext(ctx)
-	if u == nil || u.ID == 0 {
+	if reader == 0 {
 		a, err := s.activity(ctx, q, id)
 		return a, s.db.mapErr(err)
 	}
-	a, err := s.scanMine(u.ID)(q.row(ctx, `SELECT `+activityColumns+registrationColumns+activityFrom+`
+	a, err := s.scanMine(reader)(q.row(ctx, `SELECT `+activityColumns+registrationColumns+activityFrom+`
 		LEFT JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
-		WHERE a.id = ?`, u.ID, id))
+		WHERE a.id = ?`, reader, id))
 	return a, s.db.mapErr(notFound(err))
 }
 
@@ -579,14 +600,19 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.read()
-	a, err := s.activity(ctx, q, activityID)
+	a, err := s.ones.get(ctx, s.db, [2]guli.ID{0, activityID}, func() (*guli.Activity, error) { return s.activityFor(ctx, 0, activityID) })
 	if err != nil {
-		return nil, s.db.mapErr(err)
+		return nil, err
 	}
 	if err := mayRun(actor, a); err != nil {
 		return nil, err
 	}
+	return s.rosters.get(ctx, s.db, activityID, func() ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
+}
+
+// roster reads an activity's registrations, confirmed first, then the
+// waitlist in order.
+func (s *Activities) roster(ctx context.Context, q runner, activityID guli.ID) ([]*guli.Registration, error) {
 	regs, err := list(ctx, q, scanRegistration, `SELECT r.activity_id, r.user_id, u.name, r.status, r.created_at,
 			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END
 		FROM registrations r JOIN users u ON u.id = r.user_id

@@ -23,8 +23,9 @@ func NewTimeBank(db *DB) *TimeBank {
 
 var _ guli.TimeBankService = (*TimeBank)(nil)
 
-// statementEntries is how many entries a statement shows.
-const statementEntries = 100
+// statementEntries is how many entries a statement shows: the newest
+// fifty, a season of a busy volunteer's services.
+const statementEntries = 50
 
 // MyTimeBank is the acting user's statement. Callers must not change it.
 func (s *TimeBank) MyTimeBank(ctx context.Context) (*guli.Statement, error) {
