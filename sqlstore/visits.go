@@ -32,7 +32,9 @@ type tallyKey struct {
 }
 
 // NewVisits returns the visit service of db.
-func NewVisits(db *DB) *Visits { return &Visits{db: db, tallies: memo[tallyKey, *guli.VisitTally]{max: 1000}} }
+func NewVisits(db *DB) *Visits {
+	return &Visits{db: db, tallies: memo[tallyKey, *guli.VisitTally]{max: 1000}}
+}
 
 var _ guli.VisitService = (*Visits)(nil)
 
