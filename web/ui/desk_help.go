@@ -31,8 +31,9 @@ type deskHelpData struct {
 	Shown   int
 }
 
-// deskHelpMost is how many requests the desk lists under a filter.
-const deskHelpMost = 30
+// deskHelpMost is how many requests the desk lists under a filter: a
+// screenful or two on a tablet; the status chips narrow it.
+const deskHelpMost = 20
 
 // helpStatuses are a request's states, in the order of its life.
 var helpStatuses = []string{guli.HelpOpen, guli.HelpClaimed, guli.HelpDone, guli.HelpConfirmed, guli.HelpCancelled}
