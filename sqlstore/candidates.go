@@ -97,8 +97,10 @@ type matching struct {
 const staleWait = 100 * time.Millisecond
 
 // directory returns the directory of the given version, or, while that is
-// loading, the one before it.
-func (m *matching) directory(ctx context.Context, version int64) (*directory, error) {
+// loading, the one before it after waiting patience for the new one. A
+// transaction asks with no patience: it holds a connection, and on SQLite
+// the one writer, while it waits.
+func (m *matching) directory(ctx context.Context, version int64, patience time.Duration) (*directory, error) {
 	m.mu.Lock()
 	if m.dir != nil && m.dir.version == version {
 		d := m.dir
@@ -115,7 +117,10 @@ func (m *matching) directory(ctx context.Context, version int64) (*directory, er
 	m.mu.Unlock()
 	var wait <-chan time.Time
 	if before != nil {
-		timer := time.NewTimer(staleWait)
+		if patience <= 0 {
+			return before, nil
+		}
+		timer := time.NewTimer(patience)
 		defer timer.Stop()
 		wait = timer.C
 	}
@@ -134,23 +139,18 @@ func (m *matching) directory(ctx context.Context, version int64) (*directory, er
 	return m.dir, nil
 }
 
-// warm loads a directory if none is kept yet, before a transaction asks
-// for one: the load needs a connection of its own, and a transaction that
-// waited for it would hold one, so enough of them at once (PostgreSQL's
-// pool is shared) would leave the load none until they all gave up. Once
-// one is kept, a caller waits at most staleWait for a newer one.
+// warm brings the directory up to date before a transaction asks for it:
+// the load needs a connection of its own, and a transaction that waited
+// for it would hold one, so enough of them at once (PostgreSQL's pool is
+// shared) would leave the load none until they all gave up. Before the
+// transaction a caller waits for the first directory, and at most
+// staleWait for a newer one; inside it, not at all.
 func (m *matching) warm(ctx context.Context) error {
-	m.mu.Lock()
-	kept := m.dir != nil
-	m.mu.Unlock()
-	if kept {
-		return nil
-	}
 	versions, err := counters(ctx, m.db.read(), volunteersCounter)
 	if err != nil {
 		return err
 	}
-	_, err = m.directory(ctx, versions[volunteersCounter])
+	_, err = m.directory(ctx, versions[volunteersCounter], staleWait)
 	return err
 }
 
@@ -249,13 +249,13 @@ func loadDirectory(ctx context.Context, q runner, version int64) (*directory, er
 
 // current returns the directory and the station's records as the
 // counters say they are, loading what moved.
-func (m *matching) current(ctx context.Context, q runner, station guli.ID) (*directory, map[guli.ID]int, error) {
+func (m *matching) current(ctx context.Context, q runner, station guli.ID, patience time.Duration) (*directory, map[guli.ID]int, error) {
 	confirmed := confirmedCounter(station)
 	versions, err := counters(ctx, q, volunteersCounter, confirmed)
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, err := m.directory(ctx, versions[volunteersCounter])
+	dir, err := m.directory(ctx, versions[volunteersCounter], patience)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -301,8 +301,8 @@ func countBy(ctx context.Context, q runner, query string, args ...any) (map[guli
 }
 
 // rank ranks the volunteers who could help with h, as of now.
-func (m *matching) rank(ctx context.Context, q runner, h *guli.HelpRequest, loc *time.Location, now time.Time) ([]guli.Candidate, error) {
-	dir, services, err := m.current(ctx, q, h.StationID)
+func (m *matching) rank(ctx context.Context, q runner, h *guli.HelpRequest, loc *time.Location, now time.Time, patience time.Duration) ([]guli.Candidate, error) {
+	dir, services, err := m.current(ctx, q, h.StationID, patience)
 	if err != nil {
 		return nil, err
 	}
@@ -405,7 +405,7 @@ func (s *Help) Candidates(ctx context.Context, id guli.ID) ([]guli.Candidate, er
 	now := s.db.now()
 	key := rankingKey{request: id, hour: now.Unix() / 3600}
 	cs, err := s.rankings.get(ctx, s.db, key, func() ([]guli.Candidate, error) {
-		cs, err := s.match.rank(ctx, s.db.read(), h, h.CreatedAt.Location(), now)
+		cs, err := s.match.rank(ctx, s.db.read(), h, h.CreatedAt.Location(), now, staleWait)
 		return cs, s.db.mapErr(err)
 	})
 	return cs, err

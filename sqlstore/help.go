@@ -413,7 +413,7 @@ func notifyHelp(ctx context.Context, q runner, now time.Time, userID guli.ID, ki
 // tellFitting tells the volunteers who fit a new request best of it, each
 // at most guli.FitsPerDay times a day.
 func (s *Help) tellFitting(ctx context.Context, q runner, h *guli.HelpRequest, now time.Time) error {
-	best, err := s.match.rank(ctx, q, h, h.CreatedAt.Location(), now)
+	best, err := s.match.rank(ctx, q, h, h.CreatedAt.Location(), now, 0) // warmed before the transaction
 	if err != nil {
 		return err
 	}
