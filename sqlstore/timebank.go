@@ -147,16 +147,7 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		}
 		// Locked in the order of their owners' ids, so two people giving
 		// to each other at once wait rather than deadlock.
-		var from, to account
-		if me.ID < recipient {
-			if from, err = personalAccount(ctx, q, me.ID); err == nil {
-				to, err = personalAccount(ctx, q, recipient)
-			}
-		} else {
-			if to, err = personalAccount(ctx, q, recipient); err == nil {
-				from, err = personalAccount(ctx, q, me.ID)
-			}
-		}
+		from, to, err := personalAccounts(ctx, q, me.ID, recipient)
 		if err != nil {
 			return err
 		}
