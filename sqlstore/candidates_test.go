@@ -112,8 +112,7 @@ func TestCandidatesInTheStore(t *testing.T) {
 		want(other, resident, "修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
 
 		// Only the requester and staff of the station ask who could help.
-		staff := f.user(t, "社工", "13911114007", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911114007")
 		want(help, staff, "修理工老陈(skill+area+free+record) 小李(skill+available+free+rested)")
 		if _, err := help.Candidates(as(handy), h.ID); code(err) != guli.ECForbidden {
 			t.Errorf("a volunteer asked who else could help: %v", err)

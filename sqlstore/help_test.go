@@ -78,8 +78,7 @@ func TestHelpRequestFlowInTheStore(t *testing.T) {
 		resident := f.register(t, "李伯伯", "13911112002")
 		volunteer := f.user(t, "小张", "13911112003", guli.RoleResident, guli.RoleVolunteer)
 		plain := f.register(t, "邻居", "13911112004")
-		staff := f.user(t, "社工", "13911112005", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911112005")
 
 		needed := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
 		h, err := help.AskForHelp(as(staff), guli.HelpRequestInput{Title: "修门锁", Category: "repair", NeededBy: needed, OnBehalfOf: resident.ID})
@@ -143,8 +142,7 @@ func TestConfirmPaidFromTheRequestersBalance(t *testing.T) {
 		f := newFixture(t, e)
 		help, bank := sqlstore.NewHelp(f.db), sqlstore.NewTimeBank(f.db)
 		resident := f.register(t, "赵阿姨", "13911117001")
-		staff := f.user(t, "社工", "13911117002", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911117002")
 		var volunteers []*guli.User
 		var done []guli.ID
 		for i := range 2 {
@@ -216,8 +214,7 @@ func TestHelpRequestFiltersAndAudit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		staff := f.user(t, "社工", "13911116003", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911116003")
 		ask := func(u *guli.User, title, category string) *guli.HelpRequest {
 			t.Helper()
 			h, err := help.AskForHelp(as(u), guli.HelpRequestInput{Title: title, Category: category})

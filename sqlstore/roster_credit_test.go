@@ -19,9 +19,7 @@ func TestCreditRoster(t *testing.T) {
 		acts, bank := sqlstore.NewActivities(f.db), sqlstore.NewTimeBank(f.db)
 		var staff []*guli.User
 		for i := range 4 {
-			s := f.user(t, "社工", fmt.Sprintf("1391111800%d", i), guli.RoleStaff)
-			s.StaffStations = []guli.ID{f.station.ID}
-			staff = append(staff, s)
+			staff = append(staff, f.staff(t, "社工", fmt.Sprintf("1391111800%d", i)))
 		}
 		host := f.user(t, "谢老师", "13911118010", guli.RoleResident, guli.RoleTalent)
 		elsewhere := &guli.User{ID: staff[0].ID + 1000, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{f.station.ID + 1}}

@@ -115,6 +115,15 @@ func (f *fixture) user(t testing.TB, name, phone string, roles ...guli.Role) *gu
 	return u
 }
 
+// staff makes a social worker of the fixture's station, as their sessions
+// know them.
+func (f *fixture) staff(t testing.TB, name, phone string) *guli.User {
+	t.Helper()
+	u := f.user(t, name, phone, guli.RoleStaff)
+	u.StaffStations = []guli.ID{f.station.ID}
+	return u
+}
+
 // outcomes runs f(i) for i in [0, n) at once and counts the error codes
 // ("" for success).
 func outcomes(n int, f func(i int) error) map[string]int {

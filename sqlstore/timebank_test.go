@@ -16,8 +16,7 @@ func TestTimeBankUnderConcurrency(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		bank := sqlstore.NewTimeBank(f.db)
-		staff := f.user(t, "社工", "13911114001", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911114001")
 		giver := f.register(t, "志愿者小王", "13911114002")
 		taker := f.register(t, "王奶奶", "13911114003")
 		if _, err := bank.Credit(as(staff), giver.ID, 100, "重阳节活动帮忙"); err != nil {
@@ -92,8 +91,7 @@ func TestTransferByPhone(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		bank := sqlstore.NewTimeBank(f.db)
-		staff := f.user(t, "社工", "13911115001", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911115001")
 		son := f.register(t, "儿子", "13911115002")
 		mother := f.register(t, "妈妈", "13911115003")
 		if _, err := bank.Credit(as(staff), son.ID, 60, "陪同就医"); err != nil {
@@ -171,8 +169,7 @@ func TestBalancesBeyondTwoBillionMinutes(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		bank := sqlstore.NewTimeBank(f.db)
-		staff := f.user(t, "社工", "13911116001", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911116001")
 		volunteer := f.register(t, "志愿者老周", "13911116002")
 		family := f.register(t, "老周的女儿", "13911116003")
 		if _, err := bank.Credit(as(staff), volunteer.ID, 1, "第一次"); err != nil {
@@ -229,8 +226,7 @@ func TestTransfersByPhoneTellNoMoreThanRegistration(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		bank := sqlstore.NewTimeBank(f.db)
-		staff := f.user(t, "社工", "13911117001", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911117001")
 		prober := f.register(t, "陌生人", "13911117002")
 		known := f.register(t, "王奶奶", "13911117003")
 		const addr = "203.0.113.7"
@@ -273,8 +269,7 @@ func TestAKeySentWithAnotherTransferIsRefused(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
 		bank := sqlstore.NewTimeBank(f.db)
-		staff := f.user(t, "社工", "13911119001", guli.RoleStaff)
-		staff.StaffStations = []guli.ID{f.station.ID}
+		staff := f.staff(t, "社工", "13911119001")
 		son := f.register(t, "儿子", "13911119002")
 		mother := f.register(t, "妈妈", "13911119003")
 		father := f.register(t, "爸爸", "13911119004")
