@@ -248,6 +248,12 @@ func throughput(b *testing.B, e dbtest.Engine, durability string, n int) *throug
 // crash of the process only), to show what the durability costs. Ask for a
 // few thousand ops (-benchtime 3000x or 5s): a handful measures little.
 func BenchmarkRegistrationThroughput(b *testing.B) {
+	eachDurability(b, registrationThroughput)
+}
+
+// eachDurability runs bench on each engine, on SQLite with synchronous
+// FULL and NORMAL, with GOMAXPROCS×1 and ×8 goroutines.
+func eachDurability(b *testing.B, bench func(b *testing.B, e dbtest.Engine, durability string, par int)) {
 	for _, e := range dbtest.Engines(b) {
 		durabilities := []string{""}
 		if e.Name == "sqlite" {
@@ -259,10 +265,41 @@ func BenchmarkRegistrationThroughput(b *testing.B) {
 				if durability != "" {
 					name = fmt.Sprintf("%s-%s/par=%d", e.Name, durability, par)
 				}
-				b.Run(name, func(b *testing.B) { registrationThroughput(b, e, durability, par) })
+				b.Run(name, func(b *testing.B) { bench(b, e, durability, par) })
 			}
 		}
 	}
+}
+
+// timedParallel runs op b.N times from par×GOMAXPROCS goroutines with the
+// timer on, fails the benchmark if any op failed, and reports ops a second
+// in unit (the timer is stopped on return).
+func timedParallel(b *testing.B, par int, unit string, op func() error) {
+	var (
+		failed   atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+	)
+	b.SetParallelism(par)
+	b.StartTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := op(); err != nil && failed.Add(1) == 1 {
+				mu.Lock()
+				firstErr = err
+				mu.Unlock()
+			}
+		}
+	})
+	took := time.Since(start)
+	b.StopTimer()
+	if n := failed.Load(); n > 0 {
+		mu.Lock()
+		defer mu.Unlock()
+		b.Fatalf("%d of %d %s failed, one with %v", n, b.N, unit, firstErr)
+	}
+	b.ReportMetric(float64(b.N)/took.Seconds(), unit+"/s")
 }
 
 func registrationThroughput(b *testing.B, e dbtest.Engine, durability string, par int) {
@@ -284,35 +321,11 @@ func registrationThroughput(b *testing.B, e dbtest.Engine, durability string, pa
 		})
 	}
 	warm.Wait()
-	var (
-		failed   atomic.Int64
-		mu       sync.Mutex
-		firstErr error
-	)
-	b.SetParallelism(par)
-	b.StartTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			k := atomic.AddInt64(&f.next, 1) - 1
-			a, u := f.activities[k%throughputActivities], f.residents[k/throughputActivities]
-			if _, err := f.svc.Activities.Register(ctx, a, u); err != nil {
-				if failed.Add(1) == 1 {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-				}
-			}
-		}
+	timedParallel(b, par, "registrations", func() error {
+		k := atomic.AddInt64(&f.next, 1) - 1
+		_, err := f.svc.Activities.Register(ctx, f.activities[k%throughputActivities], f.residents[k/throughputActivities])
+		return err
 	})
-	took := time.Since(start)
-	b.StopTimer()
-	if n := failed.Load(); n > 0 {
-		mu.Lock()
-		defer mu.Unlock()
-		b.Fatalf("%d of %d registrations failed, one with %v", n, b.N, firstErr)
-	}
-	b.ReportMetric(float64(b.N)/took.Seconds(), "registrations/s")
 }
 
 // BenchmarkCandidates ranks the volunteers for one request among 100,000
@@ -382,21 +395,7 @@ var transferFixtures = map[string]*throughputFixture{}
 // Transfer call. On SQLite with synchronous=FULL and NORMAL, as
 // BenchmarkRegistrationThroughput.
 func BenchmarkTransferThroughput(b *testing.B) {
-	for _, e := range dbtest.Engines(b) {
-		durabilities := []string{""}
-		if e.Name == "sqlite" {
-			durabilities = []string{"full", "normal"}
-		}
-		for _, durability := range durabilities {
-			for _, par := range []int{1, 8} {
-				name := fmt.Sprintf("%s/par=%d", e.Name, par)
-				if durability != "" {
-					name = fmt.Sprintf("%s-%s/par=%d", e.Name, durability, par)
-				}
-				b.Run(name, func(b *testing.B) { transferThroughput(b, e, durability, par) })
-			}
-		}
-	}
+	eachDurability(b, transferThroughput)
 }
 
 func transferThroughput(b *testing.B, e dbtest.Engine, durability string, par int) {
@@ -421,34 +420,11 @@ func transferThroughput(b *testing.B, e dbtest.Engine, durability string, par in
 		f = &throughputFixture{svc: svc, station: res.Station.ID, residents: people}
 		transferFixtures[e.Name+durability] = f
 	}
-	var (
-		failed   atomic.Int64
-		mu       sync.Mutex
-		firstErr error
-	)
-	b.SetParallelism(par)
-	b.StartTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			k := atomic.AddInt64(&f.next, 1)
-			from, to := f.residents[k%transferPeople], f.residents[(k+1)%transferPeople]
-			as := guli.NewContextWithUser(ctx, &guli.User{ID: from, Roles: []guli.Role{guli.RoleResident}})
-			if _, err := f.svc.TimeBank.Transfer(as, guli.TransferInput{ToUserID: to, Minutes: 1, Key: fmt.Sprintf("bench-%d", k)}); err != nil {
-				if failed.Add(1) == 1 {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-				}
-			}
-		}
+	timedParallel(b, par, "transfers", func() error {
+		k := atomic.AddInt64(&f.next, 1)
+		from, to := f.residents[k%transferPeople], f.residents[(k+1)%transferPeople]
+		as := guli.NewContextWithUser(ctx, &guli.User{ID: from, Roles: []guli.Role{guli.RoleResident}})
+		_, err := f.svc.TimeBank.Transfer(as, guli.TransferInput{ToUserID: to, Minutes: 1, Key: fmt.Sprintf("bench-%d", k)})
+		return err
 	})
-	took := time.Since(start)
-	b.StopTimer()
-	if n := failed.Load(); n > 0 {
-		mu.Lock()
-		defer mu.Unlock()
-		b.Fatalf("%d of %d transfers failed, one with %v", n, b.N, firstErr)
-	}
-	b.ReportMetric(float64(b.N)/took.Seconds(), "transfers/s")
 }
