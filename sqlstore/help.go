@@ -103,7 +103,7 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 	if err := s.match.warm(ctx); err != nil {
 		return nil, s.db.mapErr(err)
 	}
-	var id guli.ID
+	var asked *guli.HelpRequest // as committed
 	err = s.db.tx(ctx, func(q runner) error {
 		person, err := personIn(ctx, q, requester)
 		if isNotFound(err) && requester != actor.ID {
@@ -132,16 +132,15 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if requester != actor.ID {
 			filed = actor.ID
 		}
-		id, err = q.insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
+		id, err := q.insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, station, requester, in.Title, in.Description, in.Category, neededBy, guli.HelpOpen, nullID(filed), ms(now))
 		if err != nil {
 			return err
 		}
-		h, err := s.load(ctx, q, id)
-		if err != nil {
+		if asked, err = s.load(ctx, q, id); err != nil {
 			return err
 		}
-		if err := s.tellFitting(ctx, q, h, now); err != nil {
+		if err := s.tellFitting(ctx, q, asked, now); err != nil {
 			return err
 		}
 		if filed != 0 {
@@ -152,7 +151,7 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 	if err != nil {
 		return nil, err
 	}
-	return s.load(ctx, s.db.read(), id)
+	return asked, nil
 }
 
 func (s *Help) load(ctx context.Context, q runner, id guli.ID) (*guli.HelpRequest, error) {
@@ -211,15 +210,12 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	case f.Mine || scope == guli.ListOwn:
 		where, args = append(where, "(h.requester_id = ? OR h.volunteer_id = ?)"), append(args, me.ID, me.ID)
 	case scope == guli.ListStaffStations:
-		ids := []any{me.ID, me.ID}
-		for _, st := range me.StaffStations {
-			ids = append(ids, st)
+		cond, more := "h.requester_id = ? OR h.volunteer_id = ?", []any{me.ID, me.ID}
+		if len(me.StaffStations) > 0 {
+			cond += " OR h.station_id IN (" + placeholders(len(me.StaffStations)) + ")"
+			more = append(more, anys(me.StaffStations)...)
 		}
-		where = append(where, "(h.requester_id = ? OR h.volunteer_id = ? OR h.station_id IN ("+placeholders(len(ids)-2)+"))")
-		if len(me.StaffStations) == 0 {
-			where[len(where)-1] = "(h.requester_id = ? OR h.volunteer_id = ?)"
-		}
-		args = append(args, ids...)
+		where, args = append(where, "("+cond+")"), append(args, more...)
 	}
 	if f.StationID != 0 {
 		where, args = append(where, "h.station_id = ?"), append(args, f.StationID)

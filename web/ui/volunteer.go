@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"guli"
+	"guli/web/core"
 )
 
 // The volunteer's profile (我能帮什么): what they can help with, where and
@@ -45,7 +46,10 @@ type volunteerDay struct {
 	Parts []choice
 }
 
-func (h *Handlers) volunteerForm(r *http.Request, vp *guli.VolunteerProfile, lang func(key string, args ...any) string, station *guli.Station) volunteerData {
+// volunteerForm is the form's ticks for vp, in v's language, with the areas
+// of v's station.
+func volunteerForm(vp *guli.VolunteerProfile, v *core.View) volunteerData {
+	lang, station := v.T, v.Station
 	var d volunteerData
 	for _, s := range guli.HelpCategories {
 		d.Skills = append(d.Skills, choice{"skill", s, lang("helpcat." + s), slices.Contains(vp.Skills, s)})
@@ -88,7 +92,7 @@ func (h *Handlers) VolunteerProfile(w http.ResponseWriter, r *http.Request) erro
 	if v.Station != nil {
 		station = v.Station.ID
 	}
-	v.Data = volunteerPage{D: h.volunteerForm(r, vp, v.T, v.Station), Key: u.ID.String() + "@" + station.String()}
+	v.Data = volunteerPage{D: volunteerForm(vp, v), Key: u.ID.String() + "@" + station.String()}
 	h.Render(w, r, http.StatusOK, "volunteer", v)
 	return nil
 }
@@ -118,7 +122,7 @@ func (h *Handlers) VolunteerProfilePost(w http.ResponseWriter, r *http.Request) 
 			vp = &guli.VolunteerProfile{}
 		}
 		vp.UserID = u.ID
-		v.Data = volunteerPage{D: h.volunteerForm(r, vp, v.T, v.Station), Errors: v.Errors}
+		v.Data = volunteerPage{D: volunteerForm(vp, v), Errors: v.Errors}
 		h.Render(w, r, status, "volunteer", v)
 		return nil
 	}
