@@ -21,11 +21,15 @@ const (
 	NotifyHelpConfirmed = "help_confirmed"
 	NotifyHelpCancelled = "help_cancelled"
 	NotifyHelpFits      = "help_fits"
+
+	// The notice board: a safety alert is told to every resident of its
+	// station.
+	NotifySafetyAlert = "safety_alert"
 )
 
 // NotifyKinds lists every kind of notification.
 var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
-	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits}
+	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits, NotifySafetyAlert}
 
 // A new request is told to the best TellFitting of the volunteers who
 // fit it, and a volunteer hears of at most FitsPerDay new requests a day,
@@ -65,6 +69,9 @@ type NotificationParams struct {
 	HelpTitle string
 	Person    string // who did it: the volunteer, or the requester
 	Minutes   int    // of the service
+
+	PostID    ID
+	PostTitle string
 }
 
 // NotificationService lists and marks the acting user's notifications.

@@ -139,6 +139,9 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	if err := seedHelp(ctx, svc, res.Station, users, time.Now()); err != nil {
 		return nil, err
 	}
+	if err := seedPosts(ctx, svc, res.Station, users); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

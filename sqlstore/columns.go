@@ -61,11 +61,16 @@ type paramsColumn struct {
 	HelpTitle     string    `json:"help_title,omitempty"`
 	Person        string    `json:"person,omitempty"`
 	Minutes       int       `json:"minutes,omitempty"`
+	PostID        string    `json:"post_id,omitempty"`
+	PostTitle     string    `json:"post_title,omitempty"`
 }
 
 func storeParams(p guli.NotificationParams) (string, error) {
 	c := paramsColumn{ActivityTitle: p.ActivityTitle, Start: p.Start, Timezone: p.Timezone,
-		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes}
+		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes, PostTitle: p.PostTitle}
+	if p.PostID != 0 {
+		c.PostID = p.PostID.String()
+	}
 	if p.ActivityID != 0 {
 		c.ActivityID = p.ActivityID.String()
 	}
@@ -82,7 +87,10 @@ func parseParams(s string) (guli.NotificationParams, error) {
 		return guli.NotificationParams{}, err
 	}
 	p := guli.NotificationParams{ActivityTitle: c.ActivityTitle, Start: c.Start, Timezone: c.Timezone,
-		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes}
+		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes, PostTitle: c.PostTitle}
+	if c.PostID != "" {
+		p.PostID = guli.ParseID(c.PostID)
+	}
 	if c.ActivityID != "" {
 		p.ActivityID = guli.ParseID(c.ActivityID)
 	}

@@ -91,6 +91,37 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			t.Fatalf("credit: %d %s", r.Status, r.Body)
 		}
 
+		// The notice board: the talent's tip everyone reads, one of theirs
+		// for each role to report, and the station's own for each role to
+		// take down, hide, and restore once hidden.
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		post := func(as, kind string) string {
+			r := srv.Do(t, "POST", "/api/v1/posts", as, map[string]any{"station_id": st, "kind": kind, "title": "雨天路滑", "body": "出门**慢行**"})
+			if r.Status != 201 {
+				t.Fatalf("post: %d %s", r.Status, r.Body)
+			}
+			return r.JSON(t)["id"].(string)
+		}
+		tip := post(talent, "tip")
+		_, neighbour := srv.Register(t, "发帖的邻居", "13912340001")
+		var reportable, deletable, hideable, restorable []string
+		var pageReportable, pageDeletable, pageHideable, pageRestorable []string
+		for i := range roles {
+			pageReportable = append(pageReportable, post(neighbour, "tip"))
+			pageDeletable, pageHideable, pageRestorable = append(pageDeletable, post(staff, "notice")), append(pageHideable, post(staff, "notice")), append(pageRestorable, post(staff, "notice"))
+			if r := srv.Do(t, "POST", "/api/v1/posts/"+pageRestorable[i]+"/hide", staff, nil); r.Status != 200 {
+				t.Fatalf("hide: %d %s", r.Status, r.Body)
+			}
+			reportable = append(reportable, tip) // nobody signed in reports it
+			if i > 0 {
+				reportable[i] = post(talent, "tip")
+			}
+			deletable, hideable, restorable = append(deletable, post(staff, "notice")), append(hideable, post(staff, "notice")), append(restorable, post(staff, "notice"))
+			if r := srv.Do(t, "POST", "/api/v1/posts/"+restorable[i]+"/hide", staff, nil); r.Status != 200 {
+				t.Fatalf("hide: %d %s", r.Status, r.Body)
+			}
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -178,6 +209,20 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/activities/{id}/credits", "/api/v1/activities/" + helped + "/credits", map[string]any{"minutes": 90, "memo": "书法班助教"}, nil, [4]int{401, 403, 201, 201}},
 			{"POST /api/v1/timebank/credits", "/api/v1/timebank/credits", map[string]any{"user_id": residentID, "minutes": 30, "memo": "活动志愿"}, nil, [4]int{401, 403, 201, 201}},
 
+			// Anyone signed in shares tips; the author and the station's
+			// staff take posts down, and only staff moderate.
+			{"POST /api/v1/posts", "/api/v1/posts", map[string]any{"station_id": st, "kind": "tip", "title": "门口修路", "body": "绕行东门"}, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/posts", "/api/v1/posts?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/posts/{id}", "/api/v1/posts/" + tip, nil, nil, [4]int{200, 200, 200, 200}},
+			{"DELETE /api/v1/posts/{id}", func(i int) string { return "/api/v1/posts/" + deletable[i] }, nil, nil, [4]int{401, 403, 204, 204}},
+			{"GET /api/v1/posts/{id}/comments", "/api/v1/posts/" + tip + "/comments", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/posts/{id}/comments", "/api/v1/posts/" + tip + "/comments", map[string]any{"body": "谢谢提醒"}, nil, [4]int{401, 201, 201, 201}},
+			{"POST /api/v1/posts/{id}/reports", func(i int) string { return "/api/v1/posts/" + reportable[i] + "/reports" },
+				map[string]any{"reason": "不实信息"}, nil, [4]int{401, 201, 201, 201}},
+			{"POST /api/v1/posts/{id}/hide", func(i int) string { return "/api/v1/posts/" + hideable[i] + "/hide" }, nil, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/posts/{id}/restore", func(i int) string { return "/api/v1/posts/" + restorable[i] + "/restore" }, nil, nil, [4]int{401, 404, 200, 200}},
+			{"GET /api/v1/stations/{id}/moderation", "/api/v1/stations/" + st + "/moderation", nil, nil, [4]int{401, 403, 200, 200}},
+
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},
 			{"POST /stations", "/stations", "station_id=" + st, form, [4]int{303, 303, 303, 303}},
@@ -250,6 +295,16 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /desk/help", "/desk/help?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /notices/week", "/notices/week", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /notices/new", "/notices/new", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /notices/new", "/notices/new", "kind=tip&title=门口修路&body=绕行东门", form, [4]int{303, 303, 303, 303}},
+			{"GET /notices/{id}", "/notices/" + tip, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /notices/{id}/comments", "/notices/" + tip + "/comments", "body=谢谢提醒", form, [4]int{303, 303, 303, 303}},
+			{"POST /notices/{id}/reports", func(i int) string { return "/notices/" + pageReportable[i] + "/reports" }, "reason=广告", form, [4]int{303, 303, 303, 303}},
+			{"POST /notices/{id}/delete", func(i int) string { return "/notices/" + pageDeletable[i] + "/delete" }, "", form, [4]int{303, 403, 303, 303}},
+			{"POST /notices/{id}/hide", func(i int) string { return "/notices/" + pageHideable[i] + "/hide" }, "", form, [4]int{303, 403, 303, 303}},
+			{"POST /notices/{id}/restore", func(i int) string { return "/notices/" + pageRestorable[i] + "/restore" }, "", form, [4]int{303, 404, 303, 303}},
+			{"GET /desk/moderation", "/desk/moderation", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /static/", "/static/style.css", nil, nil, [4]int{200, 200, 200, 200}},

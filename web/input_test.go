@@ -64,6 +64,12 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
+		"/notices/new":                        {"kind", "title", "body"},
+		"/notices/{id}/comments":              {"body"},
+		"/notices/{id}/reports":               {"reason"},
+		"/notices/{id}/delete":                {"next"},
+		"/notices/{id}/hide":                  {"next"},
+		"/notices/{id}/restore":               {"next"},
 	}
 }
 
@@ -81,6 +87,9 @@ var queries = map[string][]string{
 	"/api/v1/users/{id}/health-measurements": {"limit", "cursor"},
 	"/api/v1/me/notifications":               {"limit", "cursor"},
 	"/api/v1/help-requests":                  {"status", "mine", "limit", "cursor"},
+	"/api/v1/posts":                          {"station_id", "kind", "limit", "cursor"},
+	"/api/v1/posts/{id}/comments":            {"limit", "cursor"},
+	"/api/v1/stations/{id}/moderation":       {"limit", "cursor"},
 	"/api/v1/calendar.ics":                   {"station_id"},
 	"/calendar.ics":                          {"station_id"},
 	"/activities":                            {"from", "category", "q"},
@@ -95,6 +104,8 @@ var queries = map[string][]string{
 	"/help/new":                              {"for"},
 	"/desk/help":                             {"status", "q"},
 	"/":                                      {"welcome", "notice"},
+	"/notices":                               {"kind", "cursor"},
+	"/notices/new":                           {"kind"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -110,8 +121,9 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		start := nextOpen(time.Thursday, "15:00")
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
+		post := srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "tip", "title": "雨天路滑", "body": "慢行"}).JSON(t)["id"].(string)
 		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
-			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help}
+			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -279,12 +291,15 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
 				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "to_phone", "memo"}},
 				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
+				{"POST", "/api/v1/posts", []string{"station_id", "kind", "title", "body", "photo_ids"}},
+				{"POST", "/api/v1/posts/" + post + "/comments", []string{"body"}},
+				{"POST", "/api/v1/posts/" + post + "/reports", []string{"reason"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {
 					for _, bad := range []struct{ name, json string }{{"invalid UTF-8", "\"书\xff\xfe\""}, {"NUL", `"书\u0000法"`}, {"a control character", `"\u0007"`}} {
 						body := nest(field, bad.json)
-						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || strings.HasPrefix(field, "opening_hours") {
+						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || strings.HasPrefix(field, "opening_hours") {
 							body = nest(field, "["+bad.json+"]")
 						}
 						r := srv.Send(t, testserver.Request{Method: b.method, Path: b.path, Token: staff, Body: body})

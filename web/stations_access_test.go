@@ -23,6 +23,8 @@ type place struct {
 	closed               string // a date the station is closed
 	helpDone, helpOpen   string
 	pageDone, pageOpen   string // the same, for the pages to act on
+	postDelete, postHide string // the resident's tips on the board
+	postHidden           string // one the station's staff hid
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -98,6 +100,16 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				}
 				*id = r.JSON(t)["id"].(string)
 			}
+			for _, id := range []*string{&p.postDelete, &p.postHide, &p.postHidden} {
+				r := srv.Do(t, "POST", "/api/v1/posts", p.residentTk, map[string]any{"station_id": p.station, "kind": "tip", "title": "菜场搬家", "body": "新址在东门"})
+				if r.Status != 201 {
+					t.Fatalf("post %d: %d %s", i, r.Status, r.Body)
+				}
+				*id = r.JSON(t)["id"].(string)
+			}
+			if r := srv.Do(t, "POST", "/api/v1/posts/"+p.postHidden+"/hide", p.staff, nil); r.Status != 200 {
+				t.Fatalf("hide %d: %d %s", i, r.Status, r.Body)
+			}
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -120,7 +132,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			return func(p *place) string {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
-					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen).Replace(tmpl)
+					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
+					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -171,6 +184,18 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"ask for a resident", "POST", "/help/new", func(p *place) any {
 				return url.Values{"on_behalf_of": {p.resident}, "category": {"errand"}, "title": {"帮忙买米"}}.Encode()
 			}, form, 303, 404},
+			// The board: staff speak for their own station and moderate
+			// its posts; another station's hidden post does not exist.
+			{"post a notice", "POST", "/api/v1/posts", func(p *place) any {
+				return map[string]any{"station_id": p.station, "kind": "notice", "title": "停水通知", "body": "周三上午停水"}
+			}, nil, 201, 403},
+			{"read a hidden post", "GET", "/api/v1/posts/{post-hidden}", none, nil, 200, 404},
+			{"take down a resident's post", "DELETE", "/api/v1/posts/{post-delete}", none, nil, 204, 404},
+			{"hide a resident's post", "POST", "/api/v1/posts/{post-hide}/hide", none, nil, 200, 404},
+			{"restore a hidden post", "POST", "/api/v1/posts/{post-hidden}/restore", none, nil, 200, 404},
+			{"the moderation queue", "GET", "/api/v1/stations/{station}/moderation", none, nil, 200, 404},
+			{"hide a post on the page", "POST", "/notices/{post-hide}/hide", func(*place) any { return "" }, form, 303, 404},
+			{"a hidden post's page", "GET", "/notices/{post-hide}", none, nil, 200, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},

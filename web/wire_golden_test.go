@@ -208,4 +208,24 @@ func TestWireFormat(t *testing.T) {
 	}
 	send("transfer-by-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "138 0000 0008", "minutes": 15, "memo": "给邻居"})
 	send("transfer-unknown-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "13912349999", "minutes": 15})
+
+	// The notice board.
+	send("post-safety-alert", "POST", "/api/v1/posts", staff, map[string]any{"station_id": st, "kind": "safety_alert", "title": "燃气安全提醒", "body": "出门前**关好燃气阀门**。"})
+	send("safety-alert-notification", "GET", "/api/v1/me/notifications?limit=1", giver, nil)
+	send("post-notice-forbidden", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "notice", "title": "停水", "body": "周三停水"})
+	send("post-invalid", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "rumour", "title": ""})
+	tip := id(send("post-tip", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "tip", "title": "菜场搬家",
+		"body": "新址在[东门](https://example.org/map)<script>alert(1)</script>"}), "id")
+	send("posts-anonymous", "GET", "/api/v1/posts?station_id="+st, "", nil)
+	send("posts-staff-tips", "GET", "/api/v1/posts?kind=tip&station_id="+st, staff, nil)
+	send("post", "GET", "/api/v1/posts/"+tip, giver, nil)
+	send("comment", "POST", "/api/v1/posts/"+tip+"/comments", staff, map[string]any{"body": "谢谢提醒"})
+	send("comments", "GET", "/api/v1/posts/"+tip+"/comments", "", nil)
+	send("report", "POST", "/api/v1/posts/"+tip+"/reports", admin, map[string]any{"reason": "地址不对"})
+	send("report-again", "POST", "/api/v1/posts/"+tip+"/reports", admin, map[string]any{"reason": "地址不对"})
+	send("moderation", "GET", "/api/v1/stations/"+st+"/moderation", staff, nil)
+	send("hide-post", "POST", "/api/v1/posts/"+tip+"/hide", staff, nil)
+	send("restore-post", "POST", "/api/v1/posts/"+tip+"/restore", staff, nil)
+	send("delete-post", "DELETE", "/api/v1/posts/"+tip, giver, nil)
+	send("deleted-post", "GET", "/api/v1/posts/"+tip, giver, nil)
 }

@@ -28,6 +28,7 @@ type Env struct {
 
 	Station, Area, Room, Activity  string
 	HelpRequest                    string // the resident's request for help, for the reads
+	Post                           string // the resident's tip on the board, for the reads
 	Helped                         string // a past activity the talent came to help at, for crediting hours
 	Staff, Admin, Talent, Resident string // bearer tokens
 	ResidentID, TalentID           string
@@ -257,6 +258,11 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.HelpRequest = help.ID
+	if err := e.Call("POST", "/api/v1/posts", e.Resident, map[string]string{"station_id": e.Station, "kind": "tip", "title": "压测：菜场搬到东门",
+		"body": "周三起**菜场**搬到东门，出门请带好购物袋。"}, 201, &help); err != nil {
+		return nil, err
+	}
+	e.Post = help.ID
 	var feed struct {
 		URL string `json:"url"`
 	}

@@ -223,6 +223,49 @@ func helpStep(action string, token func(e *Env, w int) string, body any, steps .
 	}
 }
 
+// scratchPost has the admin put a notice on the scratch station's board.
+func (e *Env) scratchPost() (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	err := e.Call("POST", "/api/v1/posts", e.Admin, map[string]string{"station_id": e.Scratch, "kind": "notice", "title": "压测：通知", "body": "内容"}, 201, &out)
+	return out.ID, err
+}
+
+// postStep is a row that acts as token on a fresh post of the scratch
+// station, after the admin took the steps on it, untimed.
+func postStep(action string, token func(e *Env, w int) string, body any, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		id, err := e.scratchPost()
+		if err != nil {
+			return nil, err
+		}
+		for _, step := range steps {
+			if err := e.Call("POST", "/api/v1/posts/"+id+"/"+step, e.Admin, nil, 200, nil); err != nil {
+				return nil, err
+			}
+		}
+		return e.request("POST", "/api/v1/posts/"+id+"/"+action, token(e, w), body)
+	}
+}
+
+// pagePostStep is postStep on the pages: a form posted to the post's
+// page as token.
+func pagePostStep(action string, token func(e *Env, w int) string, form string, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		id, err := e.scratchPost()
+		if err != nil {
+			return nil, err
+		}
+		for _, step := range steps {
+			if err := e.Call("POST", "/api/v1/posts/"+id+"/"+step, e.Admin, nil, 200, nil); err != nil {
+				return nil, err
+			}
+		}
+		return e.request("POST", "/notices/"+id+"/"+action, token(e, w), form)
+	}
+}
+
 // helpPageStep is helpStep on the pages: a form posted to the request's
 // page.
 func helpPageStep(action string, token func(e *Env, w int) string, form string, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
@@ -509,6 +552,45 @@ var Mix = []Row{
 		}
 		return e.request("POST", "/timebank/transfer", e.Workers[w].Token, url.Values{"to_phone": {e.Phone}, "minutes": {"1"}, "memo": {"压测"},
 			"key": {fmt.Sprintf("load-page-%d-%d", e.run, e.seq())}}.Encode())
+	}, nil},
+
+	// The notice board: reads of the demo station's; writes on posts the
+	// admin puts on the scratch station's board just before, untimed.
+	{"the board (JSON)", "GET /api/v1/posts", 200, get(func(e *Env) string { return "/api/v1/posts?station_id=" + e.Station }, anonymous), nil},
+	{"a post (JSON)", "GET /api/v1/posts/{id}", 200, get(func(e *Env) string { return "/api/v1/posts/" + e.Post }, resident), nil},
+	{"a post's comments (JSON)", "GET /api/v1/posts/{id}/comments", 200, get(func(e *Env) string { return "/api/v1/posts/" + e.Post + "/comments" }, anonymous), nil},
+	{"moderation queue (JSON)", "GET /api/v1/stations/{id}/moderation", 200, get(stationPath("/moderation"), staff), nil},
+	{"post a notice", "POST /api/v1/posts", 201, send("POST", atW("/api/v1/posts"), admin, func(e *Env, _ int) any {
+		return map[string]string{"station_id": e.Scratch, "kind": "notice", "title": "压测：停水通知", "body": "周三上午**停水**。"}
+	}), nil},
+	{"comment on a post", "POST /api/v1/posts/{id}/comments", 201, postStep("comments", admin, map[string]string{"body": "收到，谢谢"}), nil},
+	{"report a post", "POST /api/v1/posts/{id}/reports", 201, postStep("reports", worker, map[string]string{"reason": "压测"}), nil},
+	{"hide a post", "POST /api/v1/posts/{id}/hide", 200, postStep("hide", admin, nil), nil},
+	{"restore a post", "POST /api/v1/posts/{id}/restore", 200, postStep("restore", admin, nil, "hide"), nil},
+	{"the board", "GET /notices", 200, get(at("/notices"), anonymous), nil},
+	{"the board, signed in", "GET /notices", 200, get(at("/notices"), resident), nil},
+	{"the week on the board", "GET /notices/week", 200, get(at("/notices/week"), anonymous), nil},
+	{"a post's page", "GET /notices/{id}", 200, get(func(e *Env) string { return "/notices/" + e.Post }, resident), nil},
+	{"write-a-post page", "GET /notices/new", 200, get(at("/notices/new"), resident), nil},
+	{"moderation queue", "GET /desk/moderation", 200, get(at("/desk/moderation"), staff), nil},
+	{"post a notice (page)", "POST /notices/new", 303, func(e *Env, w, i int) (*http.Request, error) {
+		req, err := e.request("POST", "/notices/new", e.Admin, "kind=notice&title=压测：停电通知&body=周四下午停电")
+		if err == nil {
+			req.AddCookie(&http.Cookie{Name: "guli_station", Value: e.Scratch})
+		}
+		return req, err
+	}, nil},
+	{"comment on a post (page)", "POST /notices/{id}/comments", 303, pagePostStep("comments", admin, "body=收到"), nil},
+	{"report a post (page)", "POST /notices/{id}/reports", 303, pagePostStep("reports", worker, "reason=压测"), nil},
+	{"take a post down (page)", "POST /notices/{id}/delete", 303, pagePostStep("delete", admin, ""), nil},
+	{"hide a post (page)", "POST /notices/{id}/hide", 303, pagePostStep("hide", admin, ""), nil},
+	{"restore a post (page)", "POST /notices/{id}/restore", 303, pagePostStep("restore", admin, "", "hide"), nil},
+	{"take a post down", "DELETE /api/v1/posts/{id}", 204, func(e *Env, w, i int) (*http.Request, error) {
+		id, err := e.scratchPost()
+		if err != nil {
+			return nil, err
+		}
+		return e.request("DELETE", "/api/v1/posts/"+id, e.Admin, nil)
 	}, nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.

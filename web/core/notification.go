@@ -36,6 +36,12 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		v.Link = "/help/" + p.HelpID.String()
 		return v
 	}
+	if p := n.Params; p.PostID != 0 {
+		v.Title = s.Catalog.T(lang, title, p.PostTitle)
+		v.Body = s.Catalog.T(lang, body, p.PostTitle)
+		v.Link = "/notices/" + p.PostID.String()
+		return v
+	}
 	v.Title = s.Catalog.T(lang, title, n.Params.ActivityTitle)
 	v.Body = s.Catalog.T(lang, body, n.Params.ActivityTitle, when)
 	if n.Params.ActivityID != 0 {

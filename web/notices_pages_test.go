@@ -1,0 +1,117 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"testing"
+	"time"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+var noticeID = regexp.MustCompile(`^/notices/(\d+)\?notice=post_created$`)
+
+// TestNoticeBoardPages walks the board's pages: a resident writes a tip,
+// neighbours comment and report it until it is held, staff restore it
+// from the queue, and the week's page gathers what is on.
+func TestNoticeBoardPages(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password) // 李建华
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+
+		// Residents are offered tips and highlights; staff notices and alerts too.
+		r := asPage(t, srv, resident, "GET", "/notices/new", "")
+		pageHas(t, "the resident's form", r, `value="tip" checked`, `value="highlight"`)
+		pageLacks(t, "the resident's form", r, `value="notice"`, `value="safety_alert"`)
+		pageHas(t, "the staff's form", asPage(t, srv, staff, "GET", "/notices/new?kind=safety_alert", ""), `value="notice"`, `value="safety_alert" checked`)
+
+		// A form with nothing in it says what is missing, and keeps the rest.
+		r = asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"tip"}, "title": {""}, "body": {"还记得吗"}}.Encode())
+		if r.Status != 422 {
+			t.Fatalf("an empty title: %d", r.Status)
+		}
+		pageHas(t, "the refused form", r, "这一项必须填写", "还记得吗")
+		r = asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"notice"}, "title": {"冒充通知"}, "body": {"x"}}.Encode())
+		if r.Status != 403 {
+			t.Errorf("a resident's notice: %d", r.Status)
+		}
+
+		body := "周三**太极拳**改到东门\n<script>alert(1)</script>[地图](javascript:alert(2))"
+		r = asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"tip"}, "title": {"太极拳换地方"}, "body": {body}}.Encode())
+		m := noticeID.FindStringSubmatch(r.Header.Get("Location"))
+		if r.Status != 303 || m == nil {
+			t.Fatalf("post: %d %q", r.Status, r.Header.Get("Location"))
+		}
+		id := m[1]
+		r = follow(t, srv, resident, r, "/notices/"+id+"?notice=post_created")
+		pageHas(t, "the new post", r, "已发布", "<strong>太极拳</strong>", "李建华")
+		pageLacks(t, "the new post", r, "<script>alert", "javascript:")
+
+		// The board, to a passer-by: the tip, its author masked.
+		r = srv.Do(t, "GET", "/notices", "", nil)
+		pageHas(t, "the board to a passer-by", r, `href="/notices/`+id+`"`, "李**", `href="/login?next=/notices/new"`)
+		pageLacks(t, "the board to a passer-by", r, "李建华")
+		pageHas(t, "the board's tips", srv.Do(t, "GET", "/notices?kind=tip", "", nil), `href="/notices/`+id+`"`)
+		pageLacks(t, "the board's notices", srv.Do(t, "GET", "/notices?kind=notice", "", nil), `href="/notices/`+id+`"`)
+
+		// Neighbours comment, then report it until it is held.
+		var neighbours []string
+		for i, phone := range []string{"13944440001", "13944440002", "13944440003"} {
+			_, tk := srv.Register(t, "邻居"+string(rune('甲'+i)), phone)
+			neighbours = append(neighbours, tk)
+		}
+		r = asPage(t, srv, neighbours[0], "POST", "/notices/"+id+"/comments", "body="+url.QueryEscape("谢谢告知"))
+		r = follow(t, srv, neighbours[0], r, "/notices/"+id+"#comments")
+		pageHas(t, "the post after a comment", r, "谢谢告知", "邻居甲")
+		r = asPage(t, srv, neighbours[0], "POST", "/notices/"+id+"/comments", "body=")
+		if r.Status != 422 {
+			t.Errorf("an empty comment: %d", r.Status)
+		}
+		pageLacks(t, "the author's own post", asPage(t, srv, resident, "GET", "/notices/"+id, ""), `action="/notices/`+id+`/reports"`)
+		for i, tk := range neighbours {
+			pageHas(t, "a neighbour's view", asPage(t, srv, tk, "GET", "/notices/"+id, ""), `action="/notices/`+id+`/reports"`)
+			r := asPage(t, srv, tk, "POST", "/notices/"+id+"/reports", "reason="+url.QueryEscape("地址写错了"))
+			if r.Status != 303 || r.Header.Get("Location") != "/notices?notice=post_reported" {
+				t.Fatalf("report %d: %d %q", i, r.Status, r.Header.Get("Location"))
+			}
+		}
+		pageLacks(t, "the board after the reports", srv.Do(t, "GET", "/notices", "", nil), `href="/notices/`+id+`"`)
+		if r := asPage(t, srv, neighbours[0], "GET", "/notices/"+id, ""); r.Status != 404 {
+			t.Errorf("a held post to a neighbour: %d", r.Status)
+		}
+		pageHas(t, "the held post to its author", asPage(t, srv, resident, "GET", "/notices/"+id, ""), "已暂时隐藏")
+
+		// Staff see it in the queue with why, and restore it.
+		r = asPage(t, srv, staff, "GET", "/desk/moderation", "")
+		pageHas(t, "the queue", r, "太极拳换地方", "地址写错了", "举报后暂时隐藏", `action="/notices/`+id+`/restore"`)
+		r = asPage(t, srv, staff, "POST", "/notices/"+id+"/restore", "next=/desk/moderation")
+		r = follow(t, srv, staff, r, "/desk/moderation?notice=post_restored")
+		pageLacks(t, "the queue after", r, "太极拳换地方")
+		pageHas(t, "the board after", srv.Do(t, "GET", "/notices", "", nil), `href="/notices/`+id+`"`)
+		if r := asPage(t, srv, resident, "GET", "/desk/moderation", ""); r.Status != 403 {
+			t.Errorf("the queue to a resident: %d", r.Status)
+		}
+
+		// The week: a class this week and the station's notice.
+		createActivity(t, srv, staff, map[string]any{"title": "重阳节包饺子", "start": rfc(nextOpen(time.Saturday, "09:30")), "end": rfc(nextOpen(time.Saturday, "11:00"))})
+		if r := srv.Do(t, "POST", "/api/v1/posts", staff, map[string]any{"station_id": srv.Station.ID.String(), "kind": "notice", "title": "周三停水", "body": "上午九点到十二点"}); r.Status != 201 {
+			t.Fatalf("notice: %d %s", r.Status, r.Body)
+		}
+		r = srv.Do(t, "GET", "/notices/week", "", nil)
+		pageHas(t, "the week", r, "重阳节包饺子", "周三停水")
+		pageLacks(t, "the week", r, "太极拳换地方") // tips are for the board
+
+		// Taken down by its author, it is gone.
+		r = asPage(t, srv, resident, "POST", "/notices/"+id+"/delete", "")
+		follow(t, srv, resident, r, "/notices?notice=post_deleted")
+		if r := srv.Do(t, "GET", "/notices/"+id, "", nil); r.Status != 404 {
+			t.Errorf("a deleted post: %d", r.Status)
+		}
+
+		// In English.
+		pageHas(t, "the board in English", srv.Send(t, testserver.Request{Method: "GET", Path: "/notices", Header: map[string]string{"Accept-Language": "en"}}),
+			"Notice board", "From the station")
+	})
+}

@@ -1,0 +1,363 @@
+package ui
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"guli"
+	"guli/web/core"
+)
+
+// Pages of the notice board (公告栏): the station's board by kind, a
+// post with its comments and what the reader may do about it, the form to
+// write one, and the staff's moderation queue. What may be done is what
+// the domain says (CheckPost, Post.CheckComment and the rest), the rules
+// the API answers by.
+
+// noticeCard is one post as a page shows it.
+type noticeCard struct {
+	*guli.Post
+	Author string // as the reader is shown it
+	Ago    string
+}
+
+// Body is the post's text, rendered and sanitised when it was written.
+func (c noticeCard) Body() template.HTML { return template.HTML(c.BodyHTML) }
+
+func noticeCards(v *core.View, posts []*guli.Post) []noticeCard {
+	cards := make([]noticeCard, len(posts))
+	for i, p := range posts {
+		cards[i] = noticeCard{Post: p, Author: p.AuthorShownTo(v.User), Ago: v.Ago(p.CreatedAt)}
+	}
+	return cards
+}
+
+type boardData struct {
+	Cards   []noticeCard
+	Chips   []chip // the kinds
+	Kind    string
+	CanPost bool
+	Staff   bool   // the reader moderates the station's board
+	Older   string // the link to older posts, "" on the last page
+}
+
+// boardMost is how many posts a page of the board shows.
+const boardMost = 20
+
+// Board is the station's notice board, newest first, of one kind or all.
+func (h *Handlers) Board(w http.ResponseWriter, r *http.Request) error {
+	v := h.NewView(r, "part.notices", "notices")
+	d := &boardData{}
+	v.Data = d
+	if v.Station == nil {
+		h.Render(w, r, http.StatusOK, "notices", v)
+		return nil
+	}
+	q := r.URL.Query()
+	if k := q.Get("kind"); slices.Contains(guli.PostKinds, k) {
+		d.Kind = k
+	}
+	link := func(kind string) string {
+		if kind == "" {
+			return "/notices"
+		}
+		return "/notices?kind=" + kind
+	}
+	d.Chips = append(d.Chips, chip{Href: link(""), Label: v.T("category.all"), Current: d.Kind == ""})
+	for _, k := range guli.PostKinds {
+		d.Chips = append(d.Chips, chip{Href: link(k), Label: v.T("postkind." + k), Current: k == d.Kind})
+	}
+	d.CanPost, d.Staff = v.User != nil, v.User.WorksAt(v.Station.ID)
+	page, err := h.Posts.Posts(r.Context(), guli.PostFilter{StationID: v.Station.ID, Kind: d.Kind,
+		ListOptions: guli.ListOptions{Limit: boardMost, Cursor: q.Get("cursor")}})
+	if err != nil {
+		h.FormError(v, err)
+	}
+	d.Cards = noticeCards(v, page.Items)
+	if page.NextCursor != "" {
+		d.Older = link(d.Kind)
+		if strings.Contains(d.Older, "?") {
+			d.Older += "&cursor=" + page.NextCursor
+		} else {
+			d.Older += "?cursor=" + page.NextCursor
+		}
+	}
+	h.Render(w, r, http.StatusOK, "notices", v)
+	return nil
+}
+
+// postActions are what the reader may do on a post's page.
+type postActions struct {
+	Comment, Report, Delete, Moderate bool
+}
+
+type noticePageData struct {
+	Card     noticeCard
+	Comments []*guli.Comment
+	More     bool // more comments than the page shows
+	Actions  postActions
+	Reports  []*guli.PostReport // for staff
+	Held     bool               // held or hidden: the author and staff are told why they still see it
+}
+
+// noticeComments is how many comments a post's page shows.
+const noticeComments = guli.MaxLimit
+
+// Notice is one post with its comments and the reader's buttons.
+func (h *Handlers) Notice(w http.ResponseWriter, r *http.Request) error {
+	h.renderNotice(w, r, http.StatusOK, nil)
+	return nil
+}
+
+// renderNotice shows a post's page as it now is, with the error of a
+// failed action above it or next to its field.
+func (h *Handlers) renderNotice(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	p, err := h.Posts.Post(r.Context(), core.PathID(r, "id"))
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return
+	}
+	v := h.NewView(r, "board.post_title", "notices")
+	d := &noticePageData{Card: noticeCards(v, []*guli.Post{p})[0], Held: p.Status != guli.PostVisible,
+		Actions: postActions{
+			Comment:  p.CheckComment(v.User) == nil,
+			Report:   p.CheckReport(v.User, p.ReportedByMe) == nil,
+			Delete:   p.CheckDelete(v.User) == nil,
+			Moderate: p.CheckModerate(v.User) == nil,
+		}}
+	if comments, err := h.Posts.Comments(r.Context(), p.ID, guli.ListOptions{Limit: noticeComments}); err == nil {
+		d.Comments, d.More = comments.Items, comments.NextCursor != ""
+	}
+	if d.Actions.Moderate && p.Reports > 0 {
+		d.Reports, _ = h.Posts.Reports(r.Context(), p.ID)
+	}
+	for _, f := range []string{"body", "reason"} {
+		v.Form[f] = r.PostFormValue(f)
+	}
+	if failure != nil {
+		status = h.FormError(v, failure)
+	}
+	v.Data = d
+	h.Render(w, r, status, "notice", v)
+}
+
+// noticeAction does one thing to the post of the path for the signed-in
+// reader and reports whether it went well; if not, it has answered with
+// the post's page and what went wrong.
+func (h *Handlers) noticeAction(w http.ResponseWriter, r *http.Request, do func(ctx context.Context, id guli.ID) error) bool {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return false
+	}
+	if !h.parseForm(w, r) {
+		return false
+	}
+	if err := do(r.Context(), core.PathID(r, "id")); err != nil {
+		h.renderNotice(w, r, 0, err)
+		return false
+	}
+	return true
+}
+
+// noticeNext is where an action on a post goes back to: the page the form
+// names (the moderation queue), else the post's page.
+func noticeNext(r *http.Request) string {
+	if next := r.PostForm.Get("next"); next != "" {
+		return localPath(next)
+	}
+	return "/notices/" + core.PathID(r, "id").String()
+}
+
+func (h *Handlers) CommentNotice(w http.ResponseWriter, r *http.Request) error {
+	comment := func(ctx context.Context, id guli.ID) error {
+		_, err := h.Posts.AddComment(ctx, id, guli.CommentInput{Body: r.PostForm.Get("body")})
+		return err
+	}
+	if h.noticeAction(w, r, comment) {
+		back(w, r, noticeNext(r)+"#comments", "")
+	}
+	return nil
+}
+
+func (h *Handlers) ReportNotice(w http.ResponseWriter, r *http.Request) error {
+	report := func(ctx context.Context, id guli.ID) error {
+		err := h.Posts.Report(ctx, id, guli.ReportInput{Reason: r.PostForm.Get("reason")})
+		if guli.ErrorCode(err) == guli.ECAlreadyReported {
+			return nil // a second press of the same button
+		}
+		return err
+	}
+	if h.noticeAction(w, r, report) {
+		// The report may have held the post: the board is where to go on.
+		back(w, r, "/notices", "post_reported")
+	}
+	return nil
+}
+
+func (h *Handlers) DeleteNotice(w http.ResponseWriter, r *http.Request) error {
+	if h.noticeAction(w, r, h.Posts.DeletePost) {
+		next := "/notices"
+		if n := r.PostForm.Get("next"); n != "" {
+			next = localPath(n)
+		}
+		back(w, r, next, "post_deleted")
+	}
+	return nil
+}
+
+func (h *Handlers) HideNotice(w http.ResponseWriter, r *http.Request) error {
+	hide := func(ctx context.Context, id guli.ID) error { _, err := h.Posts.Hide(ctx, id); return err }
+	if h.noticeAction(w, r, hide) {
+		back(w, r, noticeNext(r), "post_hidden")
+	}
+	return nil
+}
+
+func (h *Handlers) RestoreNotice(w http.ResponseWriter, r *http.Request) error {
+	restore := func(ctx context.Context, id guli.ID) error { _, err := h.Posts.Restore(ctx, id); return err }
+	if h.noticeAction(w, r, restore) {
+		back(w, r, noticeNext(r), "post_restored")
+	}
+	return nil
+}
+
+type newNoticeData struct {
+	Kinds []string // those the reader may post here
+}
+
+// newNoticeView is the write form's view, offering the kinds the reader
+// may post at the station.
+func (h *Handlers) newNoticeView(r *http.Request) *core.View {
+	v := h.NewView(r, "board.new_title", "notices")
+	d := &newNoticeData{}
+	for _, k := range guli.PostKinds {
+		if v.Station != nil && guli.CheckPost(v.User, v.Station.ID, k) == nil {
+			d.Kinds = append(d.Kinds, k)
+		}
+	}
+	v.Data = d
+	return v
+}
+
+// NewNotice is the form to write a post; ?kind= chooses the kind.
+func (h *Handlers) NewNotice(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
+	}
+	v := h.newNoticeView(r)
+	if v.Station == nil {
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil
+	}
+	kinds := v.Data.(*newNoticeData).Kinds
+	v.Form["kind"] = guli.PostTip
+	if k := r.URL.Query().Get("kind"); slices.Contains(kinds, k) {
+		v.Form["kind"] = k
+	}
+	h.Render(w, r, http.StatusOK, "notice_new", v)
+	return nil
+}
+
+func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	v := h.newNoticeView(r)
+	if v.Station == nil {
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil
+	}
+	for _, f := range []string{"kind", "title", "body"} {
+		v.Form[f] = r.PostForm.Get(f)
+	}
+	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"]})
+	if err != nil {
+		h.Render(w, r, h.FormError(v, err), "notice_new", v)
+		return nil
+	}
+	back(w, r, "/notices/"+p.ID.String(), "post_created")
+	return nil
+}
+
+type moderationCard struct {
+	noticeCard
+	Reports []*guli.PostReport
+}
+
+// DeskModeration is the staff's queue: their station's posts held by
+// reports, reported since they last decided, or hidden, each with who
+// reported it and why, and the buttons to hide or restore it.
+func (h *Handlers) DeskModeration(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	v := h.NewView(r, "board.moderation_title", "desk")
+	if v.Station == nil {
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil
+	}
+	page, err := h.Posts.Moderation(r.Context(), v.Station.ID, guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		return err
+	}
+	cards := make([]moderationCard, len(page.Items))
+	for i, c := range noticeCards(v, page.Items) {
+		cards[i] = moderationCard{noticeCard: c}
+		if c.Reports > 0 {
+			if cards[i].Reports, err = h.Posts.Reports(r.Context(), c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	v.Data = cards
+	h.Render(w, r, http.StatusOK, "desk_moderation", v)
+	return nil
+}
+
+type weekData struct {
+	From, To   time.Time
+	Activities []*guli.Activity
+	Posts      []noticeCard // the station's notices and residents' highlights of the last week
+}
+
+// Week is the board's "what's on" summary: the coming week's activities
+// and the last week's notices and highlights, one page to read or print.
+func (h *Handlers) Week(w http.ResponseWriter, r *http.Request) error {
+	v := h.NewView(r, "board.week_title", "notices")
+	if v.Station == nil {
+		h.Render(w, r, http.StatusOK, "notices", v)
+		return nil
+	}
+	now := h.TimeNow()
+	d := &weekData{From: core.StartOfDay(now, v.Station.Location())}
+	d.To = d.From.AddDate(0, 0, 7)
+	v.Data = d
+	acts, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: d.From, To: d.To}, guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		h.FormError(v, err)
+	}
+	d.Activities = acts.Items
+	posts, err := h.Posts.Posts(r.Context(), guli.PostFilter{StationID: v.Station.ID, ListOptions: guli.ListOptions{Limit: weekPosts}})
+	if err != nil {
+		h.FormError(v, err)
+	}
+	since := now.AddDate(0, 0, -7)
+	var recent []*guli.Post
+	for _, p := range posts.Items {
+		if p.CreatedAt.After(since) && p.Kind != guli.PostTip {
+			recent = append(recent, p)
+		}
+	}
+	d.Posts = noticeCards(v, recent)
+	h.Render(w, r, http.StatusOK, "notices_week", v)
+	return nil
+}
+
+// weekPosts is how many of the newest posts the week's page looks through.
+const weekPosts = 50
