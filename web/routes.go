@@ -105,6 +105,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/timebank/credits", a.JSON(a.Credit)},
 		{"POST /api/v1/activities/{id}/credits", a.JSON(a.CreditRoster)},
 
+		// Photos: uploaded through the API, served as files.
+		{"POST /api/v1/photos", a.JSON(a.UploadPhoto)},
+		{"GET /photos/{file}", a.PhotoFile},
+		{"GET /photos/{id}/thumb.jpg", a.PhotoThumb},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
