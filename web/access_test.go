@@ -91,6 +91,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			t.Fatalf("credit: %d %s", r.Status, r.Body)
 		}
 
+		// A photo of the resident's, attached to no post yet.
+		photo := uploadPhoto(t, srv, resident, "")
+		png := map[string]string{"Content-Type": "image/png"}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -177,6 +181,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				map[string]string{"Idempotency-Key": "access-table"}, [4]int{401, 201, 422, 422}},
 			{"POST /api/v1/activities/{id}/credits", "/api/v1/activities/" + helped + "/credits", map[string]any{"minutes": 90, "memo": "书法班助教"}, nil, [4]int{401, 403, 201, 201}},
 			{"POST /api/v1/timebank/credits", "/api/v1/timebank/credits", map[string]any{"user_id": residentID, "minutes": 30, "memo": "活动志愿"}, nil, [4]int{401, 403, 201, 201}},
+
+			// Anyone signed in uploads; an unattached photo is its uploader's
+			// and the station's staff's.
+			{"POST /api/v1/photos", "/api/v1/photos?station_id=" + st, func(int) any { return photoPNG(t, 12, 12) }, png, [4]int{401, 201, 201, 201}},
+			{"GET /photos/{file}", "/photos/" + photo + ".jpg", nil, nil, [4]int{404, 200, 200, 200}},
+			{"GET /photos/{id}/thumb.jpg", "/photos/" + photo + "/thumb.jpg", nil, nil, [4]int{404, 200, 200, 200}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -23,6 +23,7 @@ type place struct {
 	closed               string // a date the station is closed
 	helpDone, helpOpen   string
 	pageDone, pageOpen   string // the same, for the pages to act on
+	photo                string // the resident's photo, attached to no post
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -98,6 +99,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				}
 				*id = r.JSON(t)["id"].(string)
 			}
+			p.photo = uploadPhoto(t, srv, p.residentTk, "")
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -120,7 +122,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			return func(p *place) string {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
-					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen).Replace(tmpl)
+					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen, "{photo}", p.photo).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -171,6 +173,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"ask for a resident", "POST", "/help/new", func(p *place) any {
 				return url.Values{"on_behalf_of": {p.resident}, "category": {"errand"}, "title": {"帮忙买米"}}.Encode()
 			}, form, 303, 404},
+			// A photo not yet on a post is its uploader's and the station's
+			// staff's; staff upload for their own station only.
+			{"a resident's photo", "GET", "/photos/{photo}.jpg", none, nil, 200, 404},
+			{"a resident's photo's thumbnail", "GET", "/photos/{photo}/thumb.jpg", none, nil, 200, 404},
+			{"upload a photo for the station", "POST", "/api/v1/photos?station_id={station}", func(*place) any { return photoPNG(t, 8, 8) },
+				map[string]string{"Content-Type": "image/png"}, 201, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},
