@@ -16,6 +16,7 @@ type Services struct {
 	Help          HelpService
 	TimeBank      TimeBankService
 	Posts         PostService
+	Photos        PhotoService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

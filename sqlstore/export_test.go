@@ -112,3 +112,21 @@ func Exec(ctx context.Context, db *DB, query string, args ...any) error {
 		return err
 	})
 }
+
+// AttachPhotosNow runs AttachPhotos in a transaction of its own, as a
+// post's would.
+func AttachPhotosNow(ctx context.Context, db *DB, postID, stationID, uploaderID guli.ID, ids []guli.ID) error {
+	return db.tx(ctx, func(q runner) error { return AttachPhotos(ctx, q, postID, stationID, uploaderID, ids) })
+}
+
+// DetachPhotosNow runs DetachPhotos in a transaction of its own.
+func DetachPhotosNow(ctx context.Context, db *DB, postID guli.ID) error {
+	return db.tx(ctx, func(q runner) error { return DetachPhotos(ctx, q, postID) })
+}
+
+// QueryInt runs a query of one integer on the reader pool.
+func QueryInt(ctx context.Context, db *DB, query string, args ...any) (int, error) {
+	var n int
+	err := db.read().row(ctx, query, args...).Scan(&n)
+	return n, err
+}

@@ -121,6 +121,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				t.Fatalf("hide: %d %s", r.Status, r.Body)
 			}
 		}
+		// A photo of the resident's, attached to no post yet.
+		photo := uploadPhoto(t, srv, resident, "")
+		png := map[string]string{"Content-Type": "image/png"}
 
 		tests := []struct {
 			pattern string
@@ -222,6 +225,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/posts/{id}/hide", func(i int) string { return "/api/v1/posts/" + hideable[i] + "/hide" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/posts/{id}/restore", func(i int) string { return "/api/v1/posts/" + restorable[i] + "/restore" }, nil, nil, [4]int{401, 404, 200, 200}},
 			{"GET /api/v1/stations/{id}/moderation", "/api/v1/stations/" + st + "/moderation", nil, nil, [4]int{401, 403, 200, 200}},
+			// Anyone signed in uploads; an unattached photo is its uploader's
+			// and the station's staff's.
+			{"POST /api/v1/photos", "/api/v1/photos?station_id=" + st, func(int) any { return photoPNG(t, 12, 12) }, png, [4]int{401, 201, 201, 201}},
+			{"GET /photos/{file}", "/photos/" + photo + ".jpg", nil, nil, [4]int{404, 200, 200, 200}},
+			{"GET /photos/{id}/thumb.jpg", "/photos/" + photo + "/thumb.jpg", nil, nil, [4]int{404, 200, 200, 200}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -25,7 +25,24 @@ const (
 	bodyArrival   = 10 * time.Second
 )
 
-// limitBodies holds a large request until its body fits the budget.
+// A photo upload may be larger than other bodies, and take longer to come
+// from a phone: ten megabytes at a few megabits a second.
+const (
+	photoBody    = guli.MaxPhotoBytes + 64<<10 // the photo and the form around it
+	photoArrival = time.Minute
+)
+
+// bodyLimit is how large r's body may be and how soon it must arrive once
+// in the budget.
+func bodyLimit(r *http.Request) (size int64, arrival time.Duration) {
+	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/photos" {
+		return photoBody, photoArrival
+	}
+	return maxBody, bodyArrival
+}
+
+// limitBodies holds a large request until its body fits the budget. A
+// body that says it is larger than its route takes is refused unread.
 func (s *Server) limitBodies(next http.Handler) http.Handler {
 	budget := semaphore.NewWeighted(bodyBudget)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,8 +51,14 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if size < 0 || size > maxBody {
-			size = maxBody // unknown length: as much as may be read
+		limit, arrival := bodyLimit(r)
+		if size > limit && limit == photoBody {
+			w.Header().Set("Connection", "close")
+			s.Fail(w, r, http.StatusRequestEntityTooLarge, &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NotePhoto})
+			return
+		}
+		if size < 0 || size > limit {
+			size = limit // unknown length: as much as may be read
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), bodyPatience)
 		err := budget.Acquire(ctx, size)
@@ -54,7 +77,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		defer budget.Release(size)
 		// A body in the budget must arrive briskly: a slow sender may not
 		// hold its share for the minute a request may otherwise take.
-		http.NewResponseController(w).SetReadDeadline(time.Now().Add(bodyArrival))
+		http.NewResponseController(w).SetReadDeadline(time.Now().Add(arrival))
 		next.ServeHTTP(w, r)
 	})
 }

@@ -1,7 +1,13 @@
 package web_test
 
 import (
+	"bytes"
 	"fmt"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -9,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"guli"
+	"guli/i18n"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -377,4 +385,108 @@ func nest(path, value string) string {
 		s = fmt.Sprintf(`{%q: %s}`, parts[i], s)
 	}
 	return s
+}
+
+// TestPhotoUploadsRefused is the table of uploads that must be refused,
+// each with its code, never a 5xx.
+func TestPhotoUploadsRefused(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		other := srv.Do(t, "POST", "/api/v1/stations", admin, map[string]any{"name": "菊泉小站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}).JSON(t)["id"].(string)
+		image := map[string]string{"Content-Type": "image/jpeg"}
+		script, scriptHeader := photoForm(t, nil, "photo.jpg", []byte("<script>alert(document.cookie)</script>"))
+		noPhoto, noPhotoHeader := photoForm(t, map[string]string{"title": "没有照片"}, "", nil)
+		garbageStation, garbageStationHeader := photoForm(t, map[string]string{"station_id": "abc"}, "a.png", photoPNG(t, 4, 4))
+		good := photoPNG(t, 40, 30)
+		huge := strings.Repeat("x", guli.MaxPhotoBytes+200<<10)
+		tests := []struct {
+			name   string
+			path   string
+			token  string
+			body   any
+			header map[string]string
+			status int
+			code   string
+		}{
+			{"anonymous", "/api/v1/photos", "", good, image, 401, "unauthenticated"},
+			{"a script named .jpg", "/api/v1/photos", resident, script, scriptHeader, 415, "unsupported_image"},
+			{"a script sent as an image", "/api/v1/photos", resident, "<script>alert(1)</script>", image, 415, "unsupported_image"},
+			{"JSON", "/api/v1/photos", resident, map[string]any{"photo": "aGVsbG8="}, nil, 415, "unsupported_image"},
+			{"a form without a file", "/api/v1/photos", resident, "photo=abc", formHeader, 415, "unsupported_image"},
+			{"no content type", "/api/v1/photos", resident, good, map[string]string{"Content-Type": ""}, 415, "unsupported_image"},
+			{"an empty body", "/api/v1/photos", resident, "", image, 422, "validation_failed"},
+			{"a multipart form without a photo", "/api/v1/photos", resident, noPhoto, noPhotoHeader, 422, "validation_failed"},
+			{"multipart garbage", "/api/v1/photos", resident, "--x\r\ngarbage\xff\x00", map[string]string{"Content-Type": "multipart/form-data; boundary=x"}, 422, "validation_failed"},
+			{"multipart without a boundary", "/api/v1/photos", resident, "garbage", map[string]string{"Content-Type": "multipart/form-data"}, 422, "validation_failed"},
+			{"a truncated JPEG", "/api/v1/photos", resident, jpegHead(t), image, 415, "unsupported_image"},
+			{"a decompression bomb", "/api/v1/photos", resident, bombPNG(), map[string]string{"Content-Type": "image/png"}, 422, "image_too_large"},
+			{"a station that is not a number", "/api/v1/photos?station_id=abc", resident, good, image, 422, "validation_failed"},
+			{"a station number too large", "/api/v1/photos?station_id=99999999999999999999", resident, good, image, 422, "validation_failed"},
+			{"a garbage station in the form", "/api/v1/photos", resident, garbageStation, garbageStationHeader, 422, "validation_failed"},
+			{"no such station", "/api/v1/photos?station_id=999999", resident, good, image, 404, "not_found"},
+			{"another station", "/api/v1/photos?station_id=" + other, resident, good, image, 404, "not_found"},
+			{"over 10 MB", "/api/v1/photos", resident, huge, image, 413, "body_too_large"},
+		}
+		for _, tt := range tests {
+			r := srv.Send(t, testserver.Request{Method: "POST", Path: tt.path, Token: tt.token, Body: tt.body, Header: tt.header})
+			if r.Status != tt.status || r.ErrorCode() != tt.code {
+				t.Errorf("%s: %d %q, want %d %q: %.300s", tt.name, r.Status, r.ErrorCode(), tt.status, tt.code, r.Body)
+			}
+		}
+
+		// Over the limit, the message says the photo's limit, not the API's,
+		// in each language; and a body of unknown length is cut off there.
+		for _, lang := range []string{"zh-CN", "en"} {
+			r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/photos", Token: resident, Body: huge,
+				Header: map[string]string{"Content-Type": "image/jpeg", "Accept-Language": lang}})
+			want := i18n.MustLoad().T(lang, "error.body_too_large.photo")
+			if msg := r.JSON(t)["error"].(map[string]any)["message"]; msg != want || !strings.Contains(want, "10") {
+				t.Errorf("%s: %q, want %q", lang, msg, want)
+			}
+		}
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/photos", &endlessReader{})
+		req.Header.Set("Content-Type", "image/jpeg")
+		req.Header.Set("Authorization", "Bearer "+resident)
+		resp, err := srv.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 413 {
+			t.Errorf("an endless body: %d, want 413", resp.StatusCode)
+		}
+	})
+}
+
+// endlessReader sends bytes for ever, of no stated length.
+type endlessReader struct{}
+
+func (endlessReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// jpegHead is the first half of a real JPEG.
+func jpegHead(t testing.TB) []byte {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 64, 64)), nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()[:buf.Len()/2]
+}
+
+// bombPNG is a PNG of a few bytes whose header claims 100000 × 100000.
+func bombPNG() []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 1, 1)))
+	b := buf.Bytes()
+	// IHDR's width and height, then its checksum made right again.
+	copy(b[16:24], []byte{0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0})
+	crc := crc32.ChecksumIEEE(b[12:29])
+	copy(b[29:33], []byte{byte(crc >> 24), byte(crc >> 16), byte(crc >> 8), byte(crc)})
+	return b
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // maxBody is the largest request body accepted: 1 MiB, else 413
-// body_too_large (docs/openapi.yaml).
+// body_too_large (docs/openapi.yaml); a photo upload may take more (see
+// bodyLimit).
 const maxBody = 1 << 20
 
 // statusWriter remembers the status code written.
@@ -77,7 +78,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			ri.Elder = true
 		}
 		r = r.WithContext(core.WithInfo(r.Context(), ri))
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		limit, _ := bodyLimit(r)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			elapsed := time.Since(start)

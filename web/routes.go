@@ -116,6 +116,10 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/posts/{id}/hide", a.JSON(a.HidePost)},
 		{"POST /api/v1/posts/{id}/restore", a.JSON(a.RestorePost)},
 		{"GET /api/v1/stations/{id}/moderation", a.JSON(a.Moderation)},
+		// Photos: uploaded through the API, served as files.
+		{"POST /api/v1/photos", a.JSON(a.UploadPhoto)},
+		{"GET /photos/{file}", a.PhotoFile},
+		{"GET /photos/{id}/thumb.jpg", a.PhotoThumb},
 
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},

@@ -25,6 +25,7 @@ type place struct {
 	pageDone, pageOpen   string // the same, for the pages to act on
 	postDelete, postHide string // the resident's tips on the board
 	postHidden           string // one the station's staff hid
+	photo                string // the resident's photo, attached to no post
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -110,6 +111,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			if r := srv.Do(t, "POST", "/api/v1/posts/"+p.postHidden+"/hide", p.staff, nil); r.Status != 200 {
 				t.Fatalf("hide %d: %d %s", i, r.Status, r.Body)
 			}
+			p.photo = uploadPhoto(t, srv, p.residentTk, "")
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -133,7 +135,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
 					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
-					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden).Replace(tmpl)
+					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -196,6 +198,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"the moderation queue", "GET", "/api/v1/stations/{station}/moderation", none, nil, 200, 404},
 			{"hide a post on the page", "POST", "/notices/{post-hide}/hide", func(*place) any { return "" }, form, 303, 404},
 			{"a hidden post's page", "GET", "/notices/{post-hide}", none, nil, 200, 404},
+			// A photo not yet on a post is its uploader's and the station's
+			// staff's; staff upload for their own station only.
+			{"a resident's photo", "GET", "/photos/{photo}.jpg", none, nil, 200, 404},
+			{"a resident's photo's thumbnail", "GET", "/photos/{photo}/thumb.jpg", none, nil, 200, 404},
+			{"upload a photo for the station", "POST", "/api/v1/photos?station_id={station}", func(*place) any { return photoPNG(t, 8, 8) },
+				map[string]string{"Content-Type": "image/png"}, 201, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},

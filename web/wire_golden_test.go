@@ -59,11 +59,11 @@ func TestWireFormat(t *testing.T) {
 	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
 
 	n := 0
-	send := func(name, method, path, token string, body any) *testserver.Response {
+	sendRequest := func(name string, req testserver.Request) *testserver.Response {
 		t.Helper()
 		n++
-		r := srv.Do(t, method, path, token, body)
-		got := fmt.Sprintf("%s %s\n%d\n%s\n", method, normalisePath(path), r.Status, normaliseWire(string(r.Body)))
+		r := srv.Send(t, req)
+		got := fmt.Sprintf("%s %s\n%d\n%s\n", req.Method, normalisePath(req.Path), r.Status, normaliseWire(string(r.Body)))
 		file := filepath.Join("testdata", "wire", fmt.Sprintf("%02d-%s.txt", n, name))
 		if *updateWire {
 			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
@@ -82,6 +82,10 @@ func TestWireFormat(t *testing.T) {
 			t.Errorf("%s changed on the wire:\n got %s\nwant %s", name, got, want)
 		}
 		return r
+	}
+	send := func(name, method, path, token string, body any) *testserver.Response {
+		t.Helper()
+		return sendRequest(name, testserver.Request{Method: method, Path: path, Token: token, Body: body})
 	}
 	id := func(r *testserver.Response, keys ...string) string {
 		t.Helper()
@@ -228,4 +232,11 @@ func TestWireFormat(t *testing.T) {
 	send("restore-post", "POST", "/api/v1/posts/"+tip+"/restore", staff, nil)
 	send("delete-post", "DELETE", "/api/v1/posts/"+tip, giver, nil)
 	send("deleted-post", "GET", "/api/v1/posts/"+tip, giver, nil)
+	// Photos: a picture uploaded as a form, and refusals of the kinds only
+	// uploads have.
+	form, header := photoForm(t, nil, "IMG_0001.png", photoPNG(t, 64, 48))
+	sendRequest("upload-photo", testserver.Request{Method: "POST", Path: "/api/v1/photos?station_id=" + st, Token: giver, Body: form, Header: header})
+	sendRequest("upload-not-an-image", testserver.Request{Method: "POST", Path: "/api/v1/photos", Token: giver, Body: "<script>alert(1)</script>",
+		Header: map[string]string{"Content-Type": "image/jpeg"}})
+	sendRequest("upload-bomb", testserver.Request{Method: "POST", Path: "/api/v1/photos", Token: giver, Body: bombPNG(), Header: map[string]string{"Content-Type": "image/png"}})
 }

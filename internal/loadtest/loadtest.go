@@ -11,6 +11,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"net"
 	"net/http"
@@ -44,6 +46,8 @@ type Env struct {
 	// (rooms, areas, activities, closures, bookings) add them, so the demo
 	// station's pages stay the size they were.
 	Scratch, ScratchRoom, ScratchArea string
+	// Photo is a photo a spare resident uploaded, which staff may see.
+	Photo string
 
 	mu   sync.Mutex
 	next int   // for unique names and dates
@@ -168,6 +172,55 @@ func (e *Env) request(method, path, token string, body any) (*http.Request, erro
 	return req, nil
 }
 
+// samplePhoto is a picture of a phone's lower resolution, made once.
+var samplePhoto = sync.OnceValue(func() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 1280, 960))
+	for y := range 960 {
+		for x := range 1280 {
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = uint8(x/5), uint8(y/4), uint8((x+y)/9), 255
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90})
+	return buf.Bytes()
+})
+
+// photoRequest uploads the sample photo as token.
+func (e *Env) photoRequest(token string) (*http.Request, error) {
+	req, err := http.NewRequest("POST", e.Base+"/api/v1/photos", bytes.NewReader(samplePhoto()))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "image/jpeg")
+	req.Header.Set("Authorization", "Bearer "+token)
+	return req, nil
+}
+
+// uploadPhoto uploads the sample photo as token and returns its id.
+func (e *Env) uploadPhoto(token string) (string, error) {
+	req, err := e.photoRequest(token)
+	if err != nil {
+		return "", err
+	}
+	resp, err := e.Client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID string `json:"id"`
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("upload a photo: %d: %.200s", resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, &out); err != nil || out.ID == "" {
+		return "", errors.Join(err, fmt.Errorf("upload a photo: no id in %.200s", b))
+	}
+	return out.ID, nil
+}
+
 // NewClient is an HTTP client that keeps a connection for each of n
 // clients.
 func NewClient(n int) *http.Client {
@@ -283,6 +336,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		}
 	}
 	if err := e.setupScratch(); err != nil {
+		return nil, err
+	}
+	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {
 		return nil, err
 	}
 	var code struct {

@@ -343,6 +343,9 @@ var Mix = []Row{
 	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
 	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},
 	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous), nil},
+	// A photo no post shows yet, as the station's staff see it.
+	{"a photo", "GET /photos/{file}", 200, get(func(e *Env) string { return "/photos/" + e.Photo + ".jpg" }, staff), nil},
+	{"a photo's thumbnail", "GET /photos/{id}/thumb.jpg", 200, get(func(e *Env) string { return "/photos/" + e.Photo + "/thumb.jpg" }, staff), nil},
 
 	// The desk.
 	{"desk", "GET /desk", 200, get(at("/desk"), staff), nil},
@@ -501,6 +504,12 @@ var Mix = []Row{
 	{"new calendar address", "POST /api/v1/me/calendar", 200, send("POST", atW("/api/v1/me/calendar"), worker, noBody), nil},
 	{"elder mode", "POST /prefs/elder", 303, send("POST", atW("/prefs/elder"), anonymous, form("elder=1&next=/")), nil},
 	{"language", "POST /prefs/lang", 303, send("POST", atW("/prefs/lang"), anonymous, form("lang=en&next=/")), nil},
+	// A 1280 × 960 photo, each client as its own resident: past twenty an
+	// hour a person, the throttle answers 429, as it should; the first
+	// twenty measure the decode.
+	{"upload a photo", "POST /api/v1/photos", 201, func(e *Env, w, i int) (*http.Request, error) {
+		return e.photoRequest(e.Workers[w].Token)
+	}, nil},
 	{"choose a station", "POST /stations", 303, send("POST", atW("/stations"), anonymous, func(e *Env, _ int) any { return "station_id=" + e.Station }), nil},
 
 	// Mutual aid and the time bank: each client acts on requests of its

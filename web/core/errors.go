@@ -31,10 +31,12 @@ func StatusOf(code string) int {
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
+	case guli.ECUnsupportedImage:
+		return http.StatusUnsupportedMediaType
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
 		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
 		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance,
-		guli.ECNotStarted:
+		guli.ECNotStarted, guli.ECImageTooLarge:
 		return http.StatusUnprocessableEntity
 	case guli.ECRateLimited:
 		return http.StatusTooManyRequests

@@ -1,0 +1,175 @@
+package sqlstore
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"guli"
+	"guli/photo"
+)
+
+// Photos implements guli.PhotoService. The bytes live in the database, so
+// every process on one PostgreSQL serves every photo; a photo is a few
+// hundred kilobytes once re-encoded, and is read by id only.
+//
+// An upload is checked (who, where, the throttle) before its body is read,
+// and processed outside any transaction: no connection waits on a decode.
+type Photos struct {
+	db   *DB
+	proc *photo.Processor
+}
+
+// Photos decoded at once, and how long an upload waits for a turn.
+const (
+	photoDecodes   = 2
+	photoTurnWait  = 2 * time.Second
+	photoUnclaimed = 7 * 24 * time.Hour // how long an unattached photo is kept
+)
+
+// NewPhotos returns the photo service of db.
+func NewPhotos(db *DB) *Photos {
+	return &Photos{db: db, proc: photo.NewProcessor(photoDecodes, photoTurnWait)}
+}
+
+var _ guli.PhotoService = (*Photos)(nil)
+
+// photoLimit is the upload throttle of a person; none for the system.
+func photoLimit(user guli.ID) limited {
+	if user == 0 {
+		return limited{rule: guli.ThrottlePhotoUpload}
+	}
+	return limited{rule: guli.ThrottlePhotoUpload, key: user.String()}
+}
+
+// Upload processes r and keeps the photo, for the acting user to attach.
+func (s *Photos) Upload(ctx context.Context, stationID guli.ID, r io.Reader) (*guli.Photo, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	person := actor
+	if actor.ID != 0 {
+		if person, err = personIn(ctx, s.db.read(), actor.ID); err != nil {
+			return nil, s.db.mapErr(err)
+		}
+	}
+	station, err := guli.PhotoStation(person, stationID)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := s.db.read().exists(ctx, "SELECT 1 FROM stations WHERE id = ?", station); err != nil || !ok {
+		if err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		return nil, hidden()
+	}
+	if err := guli.MayUploadPhoto(person, station); err != nil {
+		return nil, err
+	}
+	// Every upload that gets as far as a decode counts, refused or not,
+	// charged under a lock so that uploads sent at once cannot pass the
+	// limit together; one turned away because the server was busy is
+	// given back.
+	limit := photoLimit(actor.ID)
+	charged, err := s.db.reserve(ctx, []limited{limit}, limit)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.proc.Process(ctx, r)
+	if err != nil {
+		if e := guli.AsError(err); e.Code == guli.ECRateLimited && e.Note == guli.NoteBusy {
+			if err := s.db.forgiveNow(ctx, charged); err != nil {
+				return nil, err
+			}
+		}
+		return nil, err
+	}
+	p := &guli.Photo{StationID: station, UploaderID: actor.ID, ContentType: guli.PhotoContentType,
+		Width: res.Width, Height: res.Height, ThumbWidth: res.ThumbWidth, ThumbHeight: res.ThumbHeight, Size: len(res.JPEG)}
+	err = s.db.tx(ctx, func(q runner) error {
+		q.moved = nil    // an unattached photo is in nothing readers see
+		var uploader any // NULL for the system
+		if actor.ID != 0 {
+			uploader = actor.ID
+		}
+		p.CreatedAt = s.db.now()
+		var err error
+		p.ID, err = q.insert(ctx, `INSERT INTO photos (station_id, uploader_id, content_type, width, height, thumb_width, thumb_height, bytes, thumb, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			station, uploader, p.ContentType, p.Width, p.Height, p.ThumbWidth, p.ThumbHeight, res.JPEG, res.Thumb, ms(p.CreatedAt))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+const photoColumns = `id, station_id, COALESCE(uploader_id, 0), COALESCE(post_id, 0), content_type, width, height, thumb_width, thumb_height, created_at`
+
+func scanPhoto(row interface{ Scan(...any) error }, more ...any) (*guli.Photo, error) {
+	var p guli.Photo
+	var id, station, uploader, post, created int64
+	err := row.Scan(append([]any{&id, &station, &uploader, &post, &p.ContentType, &p.Width, &p.Height, &p.ThumbWidth, &p.ThumbHeight, &created}, more...)...)
+	p.ID, p.StationID, p.UploaderID, p.PostID, p.CreatedAt = guli.ID(id), guli.ID(station), guli.ID(uploader), guli.ID(post), fromMS(created)
+	return &p, notFound(err)
+}
+
+// Photo returns a photo's bytes, or its thumbnail's, to one who may see it.
+func (s *Photos) Photo(ctx context.Context, id guli.ID, thumb bool) ([]byte, string, error) {
+	column := "bytes"
+	if thumb {
+		column = "thumb"
+	}
+	var data []byte
+	p, err := scanPhoto(s.db.read().row(ctx, "SELECT "+photoColumns+", "+column+" FROM photos WHERE id = ?", id), &data)
+	if err != nil {
+		return nil, "", s.db.mapErr(err)
+	}
+	if !guli.MaySeePhoto(guli.UserFromContext(ctx), p) {
+		return nil, "", hidden()
+	}
+	return data, p.ContentType, nil
+}
+
+// AttachPhotos shows photos on a post, in the post's transaction q: each
+// must be uploaderID's own, of stationID, attached to no post yet
+// (guli.MayAttachPhoto); otherwise nothing is attached and the answer is
+// validation_failed naming photo_ids. Once attached a photo is public.
+func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID guli.ID, ids []guli.ID) error {
+	if err := guli.CheckPhotoIDs(ids); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), id))
+		if isNotFound(err) {
+			return guli.Invalid("photo_ids", guli.FRInvalid)
+		}
+		if err != nil {
+			return err
+		}
+		if err := guli.MayAttachPhoto(p, uploaderID, stationID); err != nil {
+			return err
+		}
+		if _, err := q.exec(ctx, "UPDATE photos SET post_id = ? WHERE id = ?", postID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DetachPhotos takes a post's photos off it, in the post's transaction
+// (a post deleted): they are their uploader's own again, seen by them and
+// the station's staff only, and swept with the other unattached ones.
+func DetachPhotos(ctx context.Context, q runner, postID guli.ID) error {
+	_, err := q.exec(ctx, "UPDATE photos SET post_id = NULL WHERE post_id = ?", postID)
+	return err
+}
+
+// PostPhotos lists the photos a post shows, in the order they were
+// uploaded, for a post's view.
+func PostPhotos(ctx context.Context, q runner, postID guli.ID) ([]*guli.Photo, error) {
+	return list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.Photo, error) { return scanPhoto(row) },
+		"SELECT "+photoColumns+" FROM photos WHERE post_id = ? ORDER BY id", postID)
+}
