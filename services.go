@@ -15,6 +15,7 @@ type Services struct {
 	Notifications NotificationService
 	Help          HelpService
 	TimeBank      TimeBankService
+	Deliveries    DeliveryService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -29,6 +29,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Notifications: NewNotifications(db),
 		Help:          NewHelp(db),
 		TimeBank:      NewTimeBank(db),
+		Deliveries:    NewDeliveries(db),
 		Now:           db.Now,
 	}
 }
