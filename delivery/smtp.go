@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/tls"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"mime"
 	"mime/quotedprintable"
@@ -121,6 +120,3 @@ func domainOf(addr string) string {
 	}
 	return "localhost"
 }
-
-// ErrNoSMTP is Config's answer to a mail server named without a sender.
-var ErrNoSMTP = errors.New("--smtp-addr needs --smtp-from")
