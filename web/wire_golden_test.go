@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
+	"guli/sqlstore"
 )
 
 var updateWire = flag.Bool("update", false, "write the wire golden files under testdata/wire")
@@ -208,4 +211,18 @@ func TestWireFormat(t *testing.T) {
 	}
 	send("transfer-by-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "138 0000 0008", "minutes": 15, "memo": "给邻居"})
 	send("transfer-unknown-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "13912349999", "minutes": 15})
+
+	// Delivery: the station's robot, shown masked, its log, and an e-mail
+	// address on one's account.
+	send("set-wecom-webhook", "PUT", "/api/v1/stations/"+st+"/wecom-webhook", staff, map[string]any{"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa"})
+	send("wecom-webhook", "GET", "/api/v1/stations/"+st+"/wecom-webhook", staff, nil)
+	send("set-wecom-webhook-invalid", "PUT", "/api/v1/stations/"+st+"/wecom-webhook", staff, map[string]any{"url": "ftp://qyapi.weixin.qq.com/x"})
+	if err := sqlstore.NewDeliveries(srv.DB).RecordDelivery(context.Background(), &guli.Delivery{JobID: 1, StationID: srv.Station.ID,
+		Channel: guli.ChannelWeCom, Target: "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…5aaa", Status: guli.DeliveryFailed,
+		Error: "the robot answered 500 Internal Server Error", Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	send("deliveries", "GET", "/api/v1/stations/"+st+"/deliveries", staff, nil)
+	send("update-me-email", "PATCH", "/api/v1/me", giver, map[string]any{"email": "JinHun@Example.CN", "email_on": true})
+	send("update-me-email-invalid", "PATCH", "/api/v1/me", giver, map[string]any{"email": "jinhun at example"})
 }
