@@ -447,3 +447,65 @@ func TestNotificationsAreEmailed(t *testing.T) {
 		}
 	})
 }
+
+// Activities created at once by many requests, with four workers running
+// on the one queue: each activity's message reaches the robot exactly once.
+func TestConcurrentNewsIsPostedOnceEach(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		s, _, _ := setup(t, e, nil)
+		rb := &robot{answers: []int{200}}
+		hs := httptest.NewServer(rb)
+		defer hs.Close()
+		staff := s.Login(t, testserver.StaffPhone, testserver.Password)
+		if r := s.Do(t, "PUT", "/api/v1/stations/"+s.Station.ID.String()+"/wecom-webhook", staff, map[string]string{"url": hs.URL + "/hook"}); r.Status != 200 {
+			t.Fatalf("set the robot: %d %s", r.Status, r.Body)
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		var running sync.WaitGroup
+		for range 4 {
+			d := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(s.DB)})
+			w := worker.New(sqlstore.NewJobs(s.DB), d.Handlers(), worker.Options{Poll: 10 * time.Millisecond})
+			running.Add(1)
+			go func() { defer running.Done(); w.Run(ctx) }()
+		}
+		const n = 24
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+				r := s.Do(t, "POST", "/api/v1/activities", staff, map[string]any{"station_id": s.Station.ID.String(), "title": fmt.Sprintf("同时发布的活动%02d", i),
+					"category": "event", "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)})
+				if r.Status != 201 {
+					t.Errorf("new activity %d: %d %s", i, r.Status, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		deadline := time.Now().Add(30 * time.Second)
+		for len(rb.received()) < n && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		stop()
+		running.Wait()
+		seen := map[string]int{}
+		for _, b := range rb.received() {
+			var msg weComBody
+			json.Unmarshal(b, &msg)
+			for i := range n {
+				if strings.Contains(msg.Markdown.Content, fmt.Sprintf("同时发布的活动%02d", i)) {
+					seen[fmt.Sprint(i)]++
+				}
+			}
+		}
+		if len(rb.received()) != n || len(seen) != n {
+			t.Fatalf("%d messages for %d activities, %d distinct", len(rb.received()), n, len(seen))
+		}
+		for i, c := range seen {
+			if c != 1 {
+				t.Errorf("activity %s posted %d times", i, c)
+			}
+		}
+	})
+}
