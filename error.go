@@ -39,6 +39,7 @@ const (
 	FRHours        = "invalid_hours"
 	FRDate         = "invalid_date"
 	FRPhoneTaken   = "phone_taken"
+	FRInvalidEmail = "invalid_email"
 )
 
 // Error is the one error type that crosses layers. Code is machine-readable;

@@ -82,8 +82,9 @@ type PostInput struct {
 	PhotoIDs  []ID
 }
 
-// MaxPostPhotos is how many photos a post carries.
-const MaxPostPhotos = 9
+// MaxFormPhotos is how many photos the board's write form takes at once,
+// all in one request (MaxPhotosPerPost bounds a post).
+const MaxFormPhotos = 4
 
 // Validate checks what needs no database.
 func (in *PostInput) Validate() error {
@@ -104,7 +105,7 @@ func (in *PostInput) Validate() error {
 	}
 	checkText(p, "title", in.Title, MaxPostTitle, true)
 	checkText(p, "body", in.Body, MaxPostBody, in.Kind != PostHighlight || len(in.PhotoIDs) == 0)
-	if len(in.PhotoIDs) > MaxPostPhotos {
+	if len(in.PhotoIDs) > MaxPhotosPerPost {
 		p.Add("photo_ids", FRTooLong)
 	}
 	if len(in.PhotoIDs) > 0 && in.Kind != PostHighlight && in.Kind != PostTip {

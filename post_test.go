@@ -134,7 +134,7 @@ func TestPostInput(t *testing.T) {
 			in.Kind, in.Body, in.PhotoIDs = guli.PostHighlight, "", []guli.ID{4}
 		}), ""},
 		{"too many photos", with(func(in *guli.PostInput) {
-			in.Kind, in.PhotoIDs = guli.PostHighlight, make([]guli.ID, guli.MaxPostPhotos+1)
+			in.Kind, in.PhotoIDs = guli.PostHighlight, make([]guli.ID, guli.MaxPhotosPerPost+1)
 		}), "photo_ids"},
 		{"photos on a notice", with(func(in *guli.PostInput) { in.Kind, in.PhotoIDs = guli.PostNotice, []guli.ID{4} }), "photo_ids"},
 	}

@@ -17,6 +17,7 @@ type Services struct {
 	TimeBank      TimeBankService
 	Posts         PostService
 	Photos        PhotoService
+	Deliveries    DeliveryService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -80,3 +80,12 @@ func FoldWidth(s string) string {
 }
 
 func isFullWidth(r rune) bool { return r >= 0xff01 && r <= 0xff5e || r == '\u3000' }
+
+// Excerpt is s cut to at most n characters, at a rune boundary, with an
+// ellipsis when anything was cut.
+func Excerpt(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

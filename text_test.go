@@ -63,3 +63,20 @@ func TestFoldWidth(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"防范电信诈骗", 10, "防范电信诈骗"},
+		{"防范电信诈骗", 4, "防范电信…"},
+		{"", 3, ""},
+	}
+	for _, tt := range tests {
+		if got := guli.Excerpt(tt.in, tt.n); got != tt.want {
+			t.Errorf("Excerpt(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}

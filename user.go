@@ -63,8 +63,12 @@ type User struct {
 	AreaID           ID // 0 when none
 	BirthYear        int
 	EmergencyContact *EmergencyContact
-	HasPassword      bool
-	CreatedAt        time.Time
+	// Email is an optional address; notifications are e-mailed to it
+	// unless EmailOff. Private like the phone number.
+	Email       string
+	EmailOff    bool
+	HasPassword bool
+	CreatedAt   time.Time
 	// StaffStations are the stations a staff member works at. An admin
 	// works everywhere, whatever it holds.
 	StaffStations []ID
@@ -295,6 +299,8 @@ type UpdateMeInput struct {
 	BirthYear             *int
 	EmergencyContact      *EmergencyContact
 	ClearEmergencyContact bool
+	Email                 *string // "" removes the address
+	EmailOn               *bool   // whether notifications are e-mailed too
 }
 
 // Validate checks and normalizes the input.
@@ -306,6 +312,13 @@ func (in *UpdateMeInput) Validate(now time.Time) error {
 	}
 	if in.BirthYear != nil {
 		checkBirthYear(p, "birth_year", *in.BirthYear, now)
+	}
+	if in.Email != nil {
+		e, err := NormalizeEmail("email", *in.Email)
+		if err != nil {
+			p.Add("email", AsError(err).Fields["email"])
+		}
+		*in.Email = e
 	}
 	if c := in.EmergencyContact; c != nil {
 		c.Name = strings.TrimSpace(c.Name)

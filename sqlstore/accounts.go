@@ -47,7 +47,7 @@ func NewAccounts(db *DB, sms guli.SMSSender) *Accounts {
 
 var _ guli.AccountService = (*Accounts)(nil)
 
-const userColumns = `id, name, phone, password_hash <> '', roles, area_id, birth_year, ec_name, ec_phone, created_at`
+const userColumns = `id, name, phone, password_hash <> '', roles, area_id, birth_year, ec_name, ec_phone, created_at, email, email_off`
 
 func scanUser(row interface{ Scan(...any) error }) (*guli.User, error) {
 	var (
@@ -59,10 +59,12 @@ func scanUser(row interface{ Scan(...any) error }) (*guli.User, error) {
 		created         int64
 		hasPassword     bool
 		id              int64
+		emailOff        int
 	)
-	if err := row.Scan(&id, &u.Name, &phone, &hasPassword, &roles, &area, &u.BirthYear, &ecName, &ecPhone, &created); err != nil {
+	if err := row.Scan(&id, &u.Name, &phone, &hasPassword, &roles, &area, &u.BirthYear, &ecName, &ecPhone, &created, &u.Email, &emailOff); err != nil {
 		return nil, err
 	}
+	u.EmailOff = emailOff != 0
 	u.ID = guli.ID(id)
 	u.Phone = phone.String
 	u.HasPassword = hasPassword
@@ -487,6 +489,20 @@ func (s *Accounts) UpdateMe(ctx context.Context, in guli.UpdateMeInput) (*guli.U
 			}
 		} else if in.ClearEmergencyContact {
 			if _, err := q.exec(ctx, "UPDATE users SET ec_name = '', ec_phone = '' WHERE id = ?", me.ID); err != nil {
+				return err
+			}
+		}
+		if in.Email != nil {
+			if _, err := q.exec(ctx, "UPDATE users SET email = ? WHERE id = ?", *in.Email, me.ID); err != nil {
+				return err
+			}
+		}
+		if in.EmailOn != nil {
+			off := 1
+			if *in.EmailOn {
+				off = 0
+			}
+			if _, err := q.exec(ctx, "UPDATE users SET email_off = ? WHERE id = ?", off, me.ID); err != nil {
 				return err
 			}
 		}

@@ -210,7 +210,15 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 			args[i] = id
 		}
 		out, err = list(ctx, q, s.scan, activitySelect+" WHERE a.id IN (?"+strings.Repeat(", ?", len(ids)-1)+") ORDER BY a.start_at, a.id", args...)
-		return err
+		if err != nil {
+			return err
+		}
+		// The station's group hears of it once, a weekly series included.
+		first := start.In(loc).Format("2006-01-02 15:04")
+		if weeks > 1 {
+			return enqueueWeComMessage(ctx, q, now, st.ID, "wecom.series_created", in.Title, first, strconv.Itoa(weeks), st.Name)
+		}
+		return enqueueWeComMessage(ctx, q, now, st.ID, "wecom.activity_created", in.Title, first, st.Name)
 	})
 	if err != nil {
 		return nil, err
@@ -576,8 +584,11 @@ func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind s
 	if err != nil {
 		return err
 	}
-	_, err = q.exec(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
+	id, err := q.insert(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
 		userID, kind, params, ms(now))
+	if err == nil && q.st != nil {
+		q.st.notified = append(q.st.notified, id)
+	}
 	return err
 }
 

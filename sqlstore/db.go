@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -42,6 +43,9 @@ type Options struct {
 	// cheaper commits. PostgreSQL ignores it (it is always durable).
 	Synchronous string
 	Logger      *slog.Logger
+	// Email makes every transaction that notifies people also enqueue
+	// one e-mail job for them (an SMTP server is configured).
+	Email bool
 }
 
 // DB is an open database. On SQLite it holds one writer connection (SQLite
@@ -64,6 +68,10 @@ type DB struct {
 	readStmts *stmtCache
 	changes   changes
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
+	email     bool
+	// enqueued is called after a transaction that enqueued jobs commits,
+	// to wake a worker.
+	enqueued atomic.Pointer[func()]
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -74,7 +82,7 @@ func IsPostgres(dsn string) bool {
 // Open opens the database named by dsn: a postgres:// URL or a SQLite file path.
 // It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger}
+	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger, email: opts.Email}
 	db.changes.self = rand.Text()
 	if db.now == nil {
 		db.now = time.Now
@@ -228,7 +236,11 @@ func (db *DB) Engine() string { return db.dialect.String() }
 func (db *DB) Now() time.Time { return db.now() }
 
 // read returns a query runner on the reader pool.
-func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts, nil, nil} }
+func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts, nil, nil, nil} }
+
+// OnEnqueue calls fn after every commit of a transaction that enqueued a
+// job, so that a worker need not wait for its next poll.
+func (db *DB) OnEnqueue(fn func()) { db.enqueued.Store(&fn) }
 
 // tx runs fn in a write transaction and commits when fn returns nil. Lost
 // races the database detects (serialization failures, deadlocks, busy) are
@@ -260,10 +272,17 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		}
 	}()
 	var wrote, moved bool
-	refusal := fn(runner{tx, db.dialect, nil, &wrote, &moved})
+	var st txState
+	q := runner{tx, db.dialect, nil, &wrote, &moved, &st}
+	refusal := fn(q)
 	var c *committed
 	if refusal != nil && !errors.As(refusal, &c) {
 		return refusal
+	}
+	if db.email && len(st.notified) > 0 {
+		if err := enqueueEmail(ctx, q, db.now(), st.notified); err != nil {
+			return err
+		}
 	}
 	if db.dialect == postgres && moved {
 		// Other processes learn of the commit (see changes.go).
@@ -279,6 +298,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		return err
 	}
 	db.committed(ctx, wrote, moved, before)
+	if fn := db.enqueued.Load(); st.enqueued && fn != nil {
+		(*fn)()
+	}
 	if c != nil {
 		return c.err
 	}
@@ -359,6 +381,15 @@ type runner struct {
 	// that it ran something that may change what readers see: anything
 	// but the audit log (see audit).
 	wrote, moved *bool
+	st           *txState // nil outside a transaction
+}
+
+// txState is what a transaction collects for its commit: the
+// notifications it made (one e-mail job covers them all) and whether it
+// enqueued a job.
+type txState struct {
+	notified []guli.ID
+	enqueued bool
 }
 
 // touch records that the transaction ran a statement.

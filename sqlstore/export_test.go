@@ -113,15 +113,21 @@ func Exec(ctx context.Context, db *DB, query string, args ...any) error {
 	})
 }
 
-// AttachPhotosNow runs AttachPhotos in a transaction of its own, as a
-// post's would.
-func AttachPhotosNow(ctx context.Context, db *DB, postID, stationID, uploaderID guli.ID, ids []guli.ID) error {
-	return db.tx(ctx, func(q runner) error { return AttachPhotos(ctx, q, postID, stationID, uploaderID, ids) })
-}
-
-// DetachPhotosNow runs DetachPhotos in a transaction of its own.
-func DetachPhotosNow(ctx context.Context, db *DB, postID guli.ID) error {
-	return db.tx(ctx, func(q runner) error { return DetachPhotos(ctx, q, postID) })
+// AttachPhotosNow puts photos on a new visible post of the uploader's, in
+// a transaction of its own, as a post being written at stationID does,
+// and returns the post.
+func AttachPhotosNow(ctx context.Context, db *DB, stationID, uploaderID guli.ID, ids []guli.ID) (guli.ID, error) {
+	var post guli.ID
+	err := db.tx(ctx, func(q runner) error {
+		var err error
+		post, err = q.insert(ctx, `INSERT INTO posts (station_id, author_id, kind, title, body, body_html, created_at)
+			VALUES ((SELECT MIN(id) FROM stations), ?, ?, ?, '', '', ?)`, uploaderID, guli.PostHighlight, "照片", ms(db.now()))
+		if err != nil {
+			return err
+		}
+		return AttachPhotos(ctx, q, post, stationID, uploaderID, ids)
+	})
+	return post, err
 }
 
 // QueryInt runs a query of one integer on the reader pool.

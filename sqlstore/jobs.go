@@ -35,6 +35,9 @@ func enqueue(ctx context.Context, q runner, now time.Time, kind, payload string,
 		runAt = now
 	}
 	q.moved = nil // a job is not what readers see
+	if q.st != nil {
+		q.st.enqueued = true
+	}
 	return q.insert(ctx, "INSERT INTO jobs (kind, payload, run_at, created_at) VALUES (?, ?, ?, ?)", kind, payload, ms(runAt), ms(now))
 }
 

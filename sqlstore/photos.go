@@ -123,9 +123,16 @@ func (s *Photos) Photo(ctx context.Context, id guli.ID, thumb bool) ([]byte, str
 		column = "thumb"
 	}
 	var data []byte
-	p, err := scanPhoto(s.db.read().row(ctx, "SELECT "+photoColumns+", "+column+" FROM photos WHERE id = ?", id), &data)
+	var status string
+	p, err := scanPhoto(s.db.read().row(ctx, "SELECT "+photoColumns+", "+column+
+		", COALESCE((SELECT status FROM posts WHERE posts.id = photos.post_id), '') FROM photos WHERE id = ?", id), &data, &status)
 	if err != nil {
 		return nil, "", s.db.mapErr(err)
+	}
+	if status != guli.PostVisible {
+		// A post held, hidden or taken down shows its photos to nobody
+		// but those who may still read it: as if attached to none.
+		p.PostID = 0
 	}
 	if !guli.MaySeePhoto(guli.UserFromContext(ctx), p) {
 		return nil, "", hidden()
@@ -136,7 +143,8 @@ func (s *Photos) Photo(ctx context.Context, id guli.ID, thumb bool) ([]byte, str
 // AttachPhotos shows photos on a post, in the post's transaction q: each
 // must be uploaderID's own, of stationID, attached to no post yet
 // (guli.MayAttachPhoto); otherwise nothing is attached and the answer is
-// validation_failed naming photo_ids. Once attached a photo is public.
+// validation_failed naming photo_ids. A photo is public while its post is
+// visible (Photos.Photo).
 func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID guli.ID, ids []guli.ID) error {
 	if err := guli.CheckPhotoIDs(ids); err != nil {
 		return err
@@ -157,14 +165,6 @@ func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID g
 		}
 	}
 	return nil
-}
-
-// DetachPhotos takes a post's photos off it, in the post's transaction
-// (a post deleted): they are their uploader's own again, seen by them and
-// the station's staff only, and swept with the other unattached ones.
-func DetachPhotos(ctx context.Context, q runner, postID guli.ID) error {
-	_, err := q.exec(ctx, "UPDATE photos SET post_id = NULL WHERE post_id = ?", postID)
-	return err
 }
 
 // PostPhotos lists the photos a post shows, in the order they were

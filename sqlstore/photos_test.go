@@ -118,7 +118,8 @@ func TestPhotoUploadAndWhoSeesIt(t *testing.T) {
 		// Attached to a post, it is everyone's to see, from any process
 		// on the database.
 		ctx := context.Background()
-		if err := sqlstore.AttachPhotosNow(ctx, f.db, 77, f.station.ID, resident.ID, []guli.ID{p.ID}); err != nil {
+		post, err := sqlstore.AttachPhotosNow(ctx, f.db, f.station.ID, resident.ID, []guli.ID{p.ID})
+		if err != nil {
 			t.Fatal(err)
 		}
 		check("attached", true)
@@ -126,8 +127,8 @@ func TestPhotoUploadAndWhoSeesIt(t *testing.T) {
 		if data, _, err := sqlstore.NewPhotos(again).Photo(ctx, p.ID, false); err != nil || len(data) != p.Size {
 			t.Errorf("read by another process: %d bytes, %v; want %d", len(data), err, p.Size)
 		}
-		// Taken off the post (deleted), it is the uploader's own again.
-		if err := sqlstore.DetachPhotosNow(ctx, f.db, 77); err != nil {
+		// Its post taken down, it is the uploader's own again.
+		if err := sqlstore.NewPosts(f.db).DeletePost(as(resident), post); err != nil {
 			t.Fatal(err)
 		}
 		check("detached", false)
@@ -163,8 +164,8 @@ func TestAttachPhotos(t *testing.T) {
 			{"attached already", f.station.ID, []guli.ID{mine2, mine}, guli.ECValidation},
 			{"none", f.station.ID, nil, ""},
 		}
-		for i, tt := range tests {
-			err := sqlstore.AttachPhotosNow(ctx, f.db, guli.ID(100+i), tt.station, resident.ID, tt.ids)
+		for _, tt := range tests {
+			_, err := sqlstore.AttachPhotosNow(ctx, f.db, tt.station, resident.ID, tt.ids)
 			if code(err) != tt.want {
 				t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 			}
@@ -237,7 +238,7 @@ func TestSweepDeletesUnattachedPhotos(t *testing.T) {
 			ids = append(ids, p.ID)
 		}
 		ctx := context.Background()
-		if err := sqlstore.AttachPhotosNow(ctx, f.db, 5, f.station.ID, resident.ID, ids[:1]); err != nil {
+		if _, err := sqlstore.AttachPhotosNow(ctx, f.db, f.station.ID, resident.ID, ids[:1]); err != nil {
 			t.Fatal(err)
 		}
 		clk.Add(6 * 24 * time.Hour)

@@ -77,7 +77,37 @@ func scanPost(row interface{ Scan(...any) error }) (*guli.Post, error) {
 
 func (s *Posts) load(ctx context.Context, q runner, id guli.ID) (*guli.Post, error) {
 	p, err := scanPost(q.row(ctx, "SELECT "+postColumns+postFrom+" WHERE p.id = ?", id))
-	return p, s.db.mapErr(notFound(err))
+	if err != nil {
+		return nil, s.db.mapErr(notFound(err))
+	}
+	return p, s.db.mapErr(withPhotos(ctx, q, p))
+}
+
+// withPhotos fills in the photos of posts, with one query for them all.
+func withPhotos(ctx context.Context, q runner, posts ...*guli.Post) error {
+	if len(posts) == 0 {
+		return nil
+	}
+	byID := make(map[guli.ID]*guli.Post, len(posts))
+	args := make([]any, len(posts))
+	for i, p := range posts {
+		byID[p.ID], args[i] = p, p.ID
+	}
+	rows, err := q.query(ctx, "SELECT id, post_id FROM photos WHERE post_id IN ("+placeholders(len(posts))+") ORDER BY id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var photo, post int64
+		if err := rows.Scan(&photo, &post); err != nil {
+			return err
+		}
+		if p := byID[guli.ID(post)]; p != nil {
+			p.PhotoIDs = append(p.PhotoIDs, guli.ID(photo))
+		}
+	}
+	return rows.Err()
 }
 
 // posting is the throttle of one person's posts; commenting of their
@@ -116,8 +146,12 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 	html := s.md.HTML(in.Body)
 	var out *guli.Post
 	err = s.db.tx(ctx, func(q runner) error {
-		if ok, err := q.exists(ctx, "SELECT 1 FROM stations WHERE id = ?", in.StationID); err != nil || !ok {
-			return orInvalid(err, "station_id", guli.FRUnknownStation)
+		var stationName string
+		if err := q.row(ctx, "SELECT name FROM stations WHERE id = ?", in.StationID).Scan(&stationName); err != nil {
+			if isNotFound(err) {
+				return guli.Invalid("station_id", guli.FRUnknownStation)
+			}
+			return err
 		}
 		now := s.db.now()
 		staff := actor.WorksAt(in.StationID)
@@ -131,8 +165,19 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 		if err != nil {
 			return err
 		}
+		if len(in.PhotoIDs) > 0 {
+			if err := AttachPhotos(ctx, q, id, in.StationID, actor.ID, in.PhotoIDs); err != nil {
+				return err
+			}
+		}
 		if in.Kind == guli.PostSafetyAlert {
 			if err := alertResidents(ctx, q, now, in.StationID, id, in.Title); err != nil {
+				return err
+			}
+		}
+		if guli.StaffOnlyPost(in.Kind) {
+			// The station's group robot hears of its notices and alerts.
+			if err := enqueueWeComMessage(ctx, q, now, in.StationID, "wecom."+in.Kind+"_posted", in.Title, guli.Excerpt(in.Body, wecomExcerpt), stationName); err != nil {
 				return err
 			}
 		}
@@ -145,16 +190,30 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 	return out, nil
 }
 
+// wecomExcerpt is how much of a post's words its robot message carries:
+// the group reads the rest on the board.
+const wecomExcerpt = 600
+
 // alertResidents tells every resident of a station of a safety alert: one
-// INSERT … SELECT, however many they are.
+// INSERT … SELECT, however many they are. Those of them who take e-mail
+// are e-mailed it too, by the job the transaction's notifications make.
 func alertResidents(ctx context.Context, q runner, now time.Time, station, post guli.ID, title string) error {
 	params, err := storeParams(guli.NotificationParams{PostID: post, PostTitle: title})
 	if err != nil {
 		return err
 	}
-	_, err = q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at)
+	if _, err = q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at)
 		SELECT u.id, ?, ?, ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?`,
-		guli.NotifySafetyAlert, params, ms(now), station)
+		guli.NotifySafetyAlert, params, ms(now), station); err != nil {
+		return err
+	}
+	if q.st == nil {
+		return nil
+	}
+	mailed, err := ids(ctx, q, `SELECT n.id FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE n.kind = ? AND n.params = ? AND n.created_at = ? AND u.email <> '' AND u.email_off = 0`,
+		guli.NotifySafetyAlert, params, ms(now))
+	q.st.notified = append(q.st.notified, mailed...)
 	return err
 }
 
@@ -198,6 +257,9 @@ func (s *Posts) Posts(ctx context.Context, f guli.PostFilter) (guli.Page[*guli.P
 		var err error
 		page.Items, err = list(ctx, s.db.read(), scanPost,
 			"SELECT "+postColumns+postFrom+" WHERE "+strings.Join(where, " AND ")+" ORDER BY p.id DESC LIMIT ?", append(args, limit+1)...)
+		if err == nil {
+			err = withPhotos(ctx, s.db.read(), page.Items...)
+		}
 		if err != nil {
 			return page, s.db.mapErr(err)
 		}
@@ -383,6 +445,9 @@ func (s *Posts) Moderation(ctx context.Context, stationID guli.ID, opts guli.Lis
 	page.Items, err = list(ctx, s.db.read(), scanPost, "SELECT "+postColumns+postFrom+
 		` WHERE p.station_id = ? AND p.id < ? AND (p.status IN (?, ?) OR (p.status = ? AND p.unreviewed > 0))
 		ORDER BY p.id DESC LIMIT ?`, stationID, before, guli.PostHeld, guli.PostHidden, guli.PostVisible, limit+1)
+	if err == nil {
+		err = withPhotos(ctx, s.db.read(), page.Items...)
+	}
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}

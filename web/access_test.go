@@ -164,6 +164,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/stations/{id}/closures", "/api/v1/stations/" + st + "/closures", nil, nil, [4]int{200, 200, 200, 200}},
 			// Staff reopen the day; for the admin after them it is open already.
 			{"DELETE /api/v1/stations/{id}/closures/{date}", "/api/v1/stations/" + st + "/closures/" + closed, nil, nil, [4]int{401, 403, 204, 404}},
+			{"GET /api/v1/stations/{id}/wecom-webhook", "/api/v1/stations/" + st + "/wecom-webhook", nil, nil, [4]int{401, 403, 200, 200}},
+			{"PUT /api/v1/stations/{id}/wecom-webhook", "/api/v1/stations/" + st + "/wecom-webhook", map[string]any{"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa"}, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/stations/{id}/deliveries", "/api/v1/stations/" + st + "/deliveries", nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/stations/{id}/visits", "/api/v1/stations/" + st + "/visits", map[string]any{"count": 2, "purpose": "health_check"}, nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/stations/{id}/checkin-code", "/api/v1/stations/" + st + "/checkin-code", nil, nil, [4]int{401, 403, 200, 200}},
 			{"GET /api/v1/stations/{id}/checkin-code.png", "/api/v1/stations/" + st + "/checkin-code.png", nil, nil, [4]int{401, 403, 200, 200}},
@@ -284,6 +287,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/residents/{id}/password-reset", "/desk/residents/" + target + "/password-reset", "", form, [4]int{303, 403, 201, 201}},
 			{"GET /desk/booking-rules", "/desk/booking-rules", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/booking-rules", "/desk/booking-rules", "max_days_ahead=60&max_hours=4&max_future_bookings=20", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/deliveries", "/desk/deliveries", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/wecom-webhook", "/desk/wecom-webhook", "url=https%3A%2F%2Fqyapi.weixin.qq.com%2Fcgi-bin%2Fwebhook%2Fsend%3Fkey%3Dabcdef123456", form, [4]int{303, 403, 303, 303}},
 			{"GET /help", "/help", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /help/new", "/help/new", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /help/new", "/help/new", "category=repair&title=修水龙头", form, [4]int{303, 303, 303, 303}},

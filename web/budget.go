@@ -30,6 +30,9 @@ const (
 const (
 	photoBody    = guli.MaxPhotoBytes + 64<<10 // the photo and the form around it
 	photoArrival = time.Minute
+	// The board's write form takes a few photos with the words.
+	noticeBody    = guli.MaxFormPhotos*guli.MaxPhotoBytes + 64<<10
+	noticeArrival = 2 * time.Minute
 )
 
 // bodyLimit is how large r's body may be and how soon it must arrive once
@@ -37,6 +40,9 @@ const (
 func bodyLimit(r *http.Request) (size int64, arrival time.Duration) {
 	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/photos" {
 		return photoBody, photoArrival
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/notices/new" {
+		return noticeBody, noticeArrival
 	}
 	return maxBody, bodyArrival
 }
@@ -52,7 +58,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			return
 		}
 		limit, arrival := bodyLimit(r)
-		if size > limit && limit == photoBody {
+		if size > limit && limit > maxBody {
 			w.Header().Set("Connection", "close")
 			s.Fail(w, r, http.StatusRequestEntityTooLarge, &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NotePhoto})
 			return

@@ -115,3 +115,63 @@ func TestNoticeBoardPages(t *testing.T) {
 			"Notice board", "From the station")
 	})
 }
+
+// TestNoticeBoardPhotos: a highlight posted from the page with a photo
+// shows it to everyone; a script dressed as a photo is refused next to the
+// field; once the post is hidden, its photo is no one's but the author's
+// and staff's; a photo of someone else's cannot be put on one's post.
+func TestNoticeBoardPhotos(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		neighbour := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		page := func(token string, fields map[string]string, name string, data []byte) *testserver.Response {
+			body, header := photoForm(t, fields, name, data)
+			header["Authorization"] = "Bearer " + token
+			return srv.Send(t, testserver.Request{Method: "POST", Path: "/notices/new", Body: body, Header: header})
+		}
+
+		r := page(resident, map[string]string{"kind": "highlight", "title": "假照片", "body": ""}, "IMG_1.jpg", []byte("<script>alert(1)</script>"))
+		if r.Status != 422 {
+			t.Fatalf("a script as a photo: %d", r.Status)
+		}
+		pageHas(t, "the refused form", r, `id="f-photo-error"`, "假照片")
+
+		r = page(resident, map[string]string{"kind": "highlight", "title": "合唱队排练", "body": "大家唱得真好"}, "IMG_2.png", photoPNG(t, 40, 30))
+		m := noticeID.FindStringSubmatch(r.Header.Get("Location"))
+		if r.Status != 303 || m == nil {
+			t.Fatalf("a highlight with a photo: %d %q %.300s", r.Status, r.Header.Get("Location"), r.Body)
+		}
+		post := srv.Do(t, "GET", "/api/v1/posts/"+m[1], "", nil).JSON(t)
+		photos, _ := post["photos"].([]any)
+		if len(photos) != 1 {
+			t.Fatalf("the highlight's photos: %v", post)
+		}
+		thumb := photos[0].(map[string]any)["thumb_url"].(string)
+		full := photos[0].(map[string]any)["url"].(string)
+		pageHas(t, "the highlight's page", srv.Do(t, "GET", "/notices/"+m[1], "", nil), `src="`+thumb+`"`, `href="`+full+`"`)
+		if r := srv.Do(t, "GET", full, "", nil); r.Status != 200 || r.Header.Get("Content-Type") != "image/jpeg" {
+			t.Errorf("the photo to a passer-by: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+
+		// Hidden, the post takes its photo with it.
+		if r := srv.Do(t, "POST", "/api/v1/posts/"+m[1]+"/hide", staff, nil); r.Status != 200 {
+			t.Fatalf("hide: %d %s", r.Status, r.Body)
+		}
+		for who, want := range map[string]int{"": 404, neighbour: 404, resident: 200, staff: 200} {
+			if r := srv.Do(t, "GET", thumb, who, nil); r.Status != want {
+				t.Errorf("a hidden post's photo: %d, want %d", r.Status, want)
+			}
+		}
+
+		// Someone else's photo, or one already shown, is refused.
+		theirs := uploadPhoto(t, srv, neighbour, "")
+		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
+			"title": "借用照片", "body": "", "photo_ids": []string{theirs}}), 422, "validation_failed", "photo_ids")
+		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
+			"title": "再用一次", "body": "", "photo_ids": []string{photos[0].(map[string]any)["id"].(string)}}), 422, "validation_failed", "photo_ids")
+		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
+			"title": "没有照片", "body": ""}), 422, "validation_failed", "body")
+	})
+}

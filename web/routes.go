@@ -52,6 +52,9 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/stations/{id}/closures", a.JSON(a.AddClosure)},
 		{"GET /api/v1/stations/{id}/closures", s.Public(a.JSON(a.ListClosures))},
 		{"DELETE /api/v1/stations/{id}/closures/{date}", a.JSON(a.RemoveClosure)},
+		{"GET /api/v1/stations/{id}/wecom-webhook", a.JSON(a.WeComWebhook)},
+		{"PUT /api/v1/stations/{id}/wecom-webhook", a.JSON(a.SetWeComWebhook)},
+		{"GET /api/v1/stations/{id}/deliveries", a.JSON(a.ListDeliveries)},
 
 		// Visits and the door check-in.
 		{"POST /api/v1/stations/{id}/visits", a.JSON(a.RecordVisit)},
@@ -169,6 +172,8 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /desk/activities/{id}/cancel", p.Page(p.CancelActivity)},
 		{"GET /desk/residents", p.Page(p.DeskResidents)},
 		{"POST /desk/residents/{id}/password-reset", p.Page(p.DeskResetCode)},
+		{"GET /desk/deliveries", p.Page(p.DeskDeliveries)},
+		{"POST /desk/wecom-webhook", p.Page(p.DeskWeComPost)},
 		{"GET /desk/booking-rules", p.Page(p.BookingRules)},
 		{"POST /desk/booking-rules", p.Page(p.BookingRulesPost)},
 		{"GET /help", s.Public(p.Page(p.HelpHome))},

@@ -165,6 +165,11 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				return map[string]any{"date": nextOpen(time.Saturday, "10:00").AddDate(0, 0, 35).Format("2006-01-02"), "reason": "停电"}
 			}, nil, 201, 404},
 			{"open a closed day", "DELETE", "/api/v1/stations/{station}/closures/{closed}", none, nil, 204, 404},
+			{"the group robot", "GET", "/api/v1/stations/{station}/wecom-webhook", none, nil, 200, 404},
+			{"set the group robot", "PUT", "/api/v1/stations/{station}/wecom-webhook", func(*place) any {
+				return map[string]any{"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa-4bc4"}
+			}, nil, 200, 404},
+			{"the delivery log", "GET", "/api/v1/stations/{station}/deliveries", none, nil, 200, 404},
 			{"count visitors", "POST", "/api/v1/stations/{station}/visits", func(*place) any { return map[string]any{"count": 2} }, nil, 201, 404},
 			{"the check-in code", "GET", "/api/v1/stations/{station}/checkin-code", none, nil, 200, 404},
 			{"the check-in QR code", "GET", "/api/v1/stations/{station}/checkin-code.png", none, nil, 200, 404},

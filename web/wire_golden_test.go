@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
+	"guli/sqlstore"
 )
 
 var updateWire = flag.Bool("update", false, "write the wire golden files under testdata/wire")
@@ -235,8 +238,23 @@ func TestWireFormat(t *testing.T) {
 	// Photos: a picture uploaded as a form, and refusals of the kinds only
 	// uploads have.
 	form, header := photoForm(t, nil, "IMG_0001.png", photoPNG(t, 64, 48))
-	sendRequest("upload-photo", testserver.Request{Method: "POST", Path: "/api/v1/photos?station_id=" + st, Token: giver, Body: form, Header: header})
+	uploaded := sendRequest("upload-photo", testserver.Request{Method: "POST", Path: "/api/v1/photos?station_id=" + st, Token: giver, Body: form, Header: header})
 	sendRequest("upload-not-an-image", testserver.Request{Method: "POST", Path: "/api/v1/photos", Token: giver, Body: "<script>alert(1)</script>",
 		Header: map[string]string{"Content-Type": "image/jpeg"}})
+	send("post-highlight-with-photo", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "highlight", "title": "合唱队排练",
+		"body": "", "photo_ids": []string{id(uploaded, "id")}})
 	sendRequest("upload-bomb", testserver.Request{Method: "POST", Path: "/api/v1/photos", Token: giver, Body: bombPNG(), Header: map[string]string{"Content-Type": "image/png"}})
+	// Delivery: the station's robot, shown masked, its log, and an e-mail
+	// address on one's account.
+	send("set-wecom-webhook", "PUT", "/api/v1/stations/"+st+"/wecom-webhook", staff, map[string]any{"url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa"})
+	send("wecom-webhook", "GET", "/api/v1/stations/"+st+"/wecom-webhook", staff, nil)
+	send("set-wecom-webhook-invalid", "PUT", "/api/v1/stations/"+st+"/wecom-webhook", staff, map[string]any{"url": "ftp://qyapi.weixin.qq.com/x"})
+	if err := sqlstore.NewDeliveries(srv.DB).RecordDelivery(context.Background(), &guli.Delivery{JobID: 1, StationID: srv.Station.ID,
+		Channel: guli.ChannelWeCom, Target: "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…5aaa", Status: guli.DeliveryFailed,
+		Error: "the robot answered 500 Internal Server Error", Attempt: 1}); err != nil {
+		t.Fatal(err)
+	}
+	send("deliveries", "GET", "/api/v1/stations/"+st+"/deliveries", staff, nil)
+	send("update-me-email", "PATCH", "/api/v1/me", giver, map[string]any{"email": "JinHun@Example.CN", "email_on": true})
+	send("update-me-email-invalid", "PATCH", "/api/v1/me", giver, map[string]any{"email": "jinhun at example"})
 }

@@ -22,11 +22,13 @@ import (
 	_ "time/tzdata" // station time zones work on machines without a zone database
 
 	"guli"
+	"guli/delivery"
 	"guli/demo"
 	"guli/i18n"
 	"guli/sms"
 	"guli/sqlstore"
 	"guli/web"
+	"guli/worker"
 )
 
 func main() {
@@ -44,12 +46,14 @@ const usage = `guli runs a community service station.
 
 Commands:
   guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo] [--metrics-addr HOST:PORT] [--sms log|tencent]
+             [--worker=false] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
   guli ledger check [--db ...]
 
-Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db.
+Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db;
+GULI_SMTP_PASSWORD is the SMTP password (never a flag: flags show in ps).
 `
 
 // run is the whole program; main only wires the process to it.
@@ -126,7 +130,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	metricsAddr := fs.String("metrics-addr", getenv("GULI_METRICS_ADDR"), "also serve /metrics without sign-in on this address (keep it internal)")
 	synchronous := fs.String("sqlite-synchronous", orDefault(getenv("GULI_SQLITE_SYNCHRONOUS"), "full"), "SQLite durability: full (survives power cuts) or normal (faster commits)")
 	smsKind := fs.String("sms", getenv("GULI_SMS"), "text registration codes with: tencent, log (development: codes go to the log), or nothing (registration needs no code)")
+	runJobs := fs.Bool("worker", getenv("GULI_WORKER") != "false", "run the job worker (WeCom messages, e-mail) in this process")
+	smtpAddr := fs.String("smtp-addr", getenv("GULI_SMTP_ADDR"), "e-mail notifications through this SMTP server (host:port); none: no e-mail")
+	smtpFrom := fs.String("smtp-from", getenv("GULI_SMTP_FROM"), "the sender address of e-mail notifications")
+	smtpUser := fs.String("smtp-user", getenv("GULI_SMTP_USER"), "SMTP user name, if the server wants one (the password is GULI_SMTP_PASSWORD)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	mailer, err := smtpMailer(*smtpAddr, *smtpFrom, *smtpUser, getenv("GULI_SMTP_PASSWORD"))
+	if err != nil {
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
@@ -137,7 +149,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	db, err := openDBWith(ctx, *dsn, sqlstore.Options{Logger: logger, Synchronous: *synchronous})
+	db, err := openDBWith(ctx, *dsn, sqlstore.Options{Logger: logger, Synchronous: *synchronous, Email: mailer != nil})
 	if err != nil {
 		return err
 	}
@@ -157,13 +169,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		printDemo(stdout, res)
 	}
 	go sweep(ctx, db, logger)
+	catalog := i18n.MustLoad()
+	jobsDone := make(chan struct{})
+	if *runJobs {
+		deliverer := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(db), Catalog: catalog, Mail: mailer,
+			BaseURL: *baseURL, Now: db.Now, Logger: logger})
+		w := worker.New(sqlstore.NewJobs(db), deliverer.Handlers(), worker.Options{Logger: logger})
+		db.OnEnqueue(w.Wake)
+		go func() { w.Run(ctx); close(jobsDone) }()
+	} else {
+		close(jobsDone)
+		logger.Warn("no job worker in this process (--worker=false): WeCom messages and e-mail wait for one")
+	}
 
 	srv, err := web.New(web.Config{
 		Services:      services,
 		DB:            db,
 		Changes:       db,
 		Logger:        logger,
-		Catalog:       i18n.MustLoad(),
+		Catalog:       catalog,
 		SecureCookies: *secure,
 		TrustProxy:    *trustProxy,
 		BaseURL:       *baseURL,
@@ -214,6 +238,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := httpServer.Shutdown(shutdownCtx); err != nil {
 		return err
 	}
+	select { // the worker finishes the job in hand
+	case <-jobsDone:
+	case <-shutdownCtx.Done():
+	}
 	fmt.Fprintln(stdout, "Guli stopped.")
 	return nil
 }
@@ -262,6 +290,24 @@ func sweep(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
 		case <-tick.C:
 		}
 	}
+}
+
+// smtpMailer builds the e-mail sender the flags name; nil for none.
+func smtpMailer(addr, from, user, password string) (*delivery.SMTP, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, fmt.Errorf("--smtp-addr must be host:port: %w", err)
+	}
+	if from == "" {
+		return nil, errors.New("--smtp-addr needs --smtp-from, the sender's address")
+	}
+	clean, err := guli.NormalizeEmail("smtp-from", from)
+	if err != nil {
+		return nil, fmt.Errorf("--smtp-from %q is not an e-mail address", from)
+	}
+	return &delivery.SMTP{Addr: addr, From: clean, User: user, Password: password, Timeout: 30 * time.Second}, nil
 }
 
 // smsSender builds the text-message sender --sms names; nil for none.

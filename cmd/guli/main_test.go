@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -624,5 +625,79 @@ func TestHugeHeadersAreRefused(t *testing.T) {
 	}
 	if s, _ := call(t, "GET", p.url+"/healthz", "", nil); s != 200 {
 		t.Fatalf("healthz after: %d", s)
+	}
+}
+
+// TestJobEnqueuedBeforeKill9IsDeliveredAfterRestart: a WeCom message is
+// enqueued by a process whose worker is off, the process is killed with
+// SIGKILL, and the restarted process's worker delivers it.
+func TestJobEnqueuedBeforeKill9IsDeliveredAfterRestart(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		var mu sync.Mutex
+		var got []string
+		robot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			b, _ := io.ReadAll(r.Body)
+			mu.Lock()
+			got = append(got, string(b))
+			mu.Unlock()
+			io.WriteString(w, `{"errcode":0,"errmsg":"ok"}`)
+		}))
+		defer robot.Close()
+		received := func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(got)
+		}
+
+		dsn := e.DSN(t)
+		p := serve(t, nil, "--db", dsn, "--demo", "--worker=false")
+		_, token := login(t, p.url, "13800000001", "guli-demo-2023")
+		if s, body := call(t, "PUT", p.url+"/api/v1/stations/1/wecom-webhook", token, map[string]string{"url": robot.URL + "/send?key=kill-nine-secret-key"}); s != 200 {
+			t.Fatalf("set the robot: %d %v", s, body)
+		}
+		start := time.Now().Add(48 * time.Hour).UTC()
+		if s, body := call(t, "POST", p.url+"/api/v1/activities", token, map[string]any{"station_id": "1", "title": "杀不掉的消息",
+			"category": "event", "start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339)}); s != 201 {
+			t.Fatalf("new activity: %d %v", s, body)
+		}
+		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		<-p.done
+		p.done <- nil
+		if n := len(received()); n != 0 {
+			t.Fatalf("the robot was called %d times by a process without a worker", n)
+		}
+
+		q := serve(t, nil, "--db", dsn)
+		deadline := time.Now().Add(30 * time.Second)
+		for len(received()) == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		msgs := received()
+		if len(msgs) != 1 || !strings.Contains(msgs[0], "杀不掉的消息") || !strings.Contains(msgs[0], `"msgtype":"markdown"`) {
+			t.Fatalf("after the restart the robot got %q", msgs)
+		}
+		if strings.Contains(q.stderr.String()+p.stderr.String(), "kill-nine-secret-key") {
+			t.Error("the robot's key is in the log")
+		}
+	})
+}
+
+// TestSMTPFlagsAreChecked: a mail server needs a sender, and both must be
+// what they say.
+func TestSMTPFlagsAreChecked(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--smtp-addr", "127.0.0.1:25"}, "--smtp-from"},
+		{[]string{"--smtp-addr", "nohostport", "--smtp-from", "a@b.cn"}, "host:port"},
+		{[]string{"--smtp-addr", "127.0.0.1:25", "--smtp-from", "not an address"}, "not an e-mail address"},
+	} {
+		args := append([]string{"serve", "--db", filepath.Join(t.TempDir(), "x.db")}, tt.args...)
+		if _, errOut, err := runGuli(t, nil, args...); err == nil || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: %v %s, want it to mention %q", tt.args, err, errOut, tt.want)
+		}
 	}
 }

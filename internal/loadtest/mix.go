@@ -357,6 +357,9 @@ var Mix = []Row{
 	{"roster page", "GET /desk/activities/{id}", 200, get(func(e *Env) string { return "/desk/activities/" + e.Activity }, staff), nil},
 	{"residents page", "GET /desk/residents", 200, get(at("/desk/residents?q="+url.QueryEscape("李")), staff), nil},
 	{"booking rules page", "GET /desk/booking-rules", 200, get(at("/desk/booking-rules"), staff), nil},
+	{"the group robot", "GET /api/v1/stations/{id}/wecom-webhook", 200, get(stationPath("/wecom-webhook"), staff), nil},
+	{"the delivery log", "GET /api/v1/stations/{id}/deliveries", 200, get(stationPath("/deliveries"), staff), nil},
+	{"delivery page", "GET /desk/deliveries", 200, get(at("/desk/deliveries"), staff), nil},
 	{"desk's mutual aid page", "GET /desk/help", 200, get(at("/desk/help"), staff), nil},
 	{"roster (JSON)", "GET /api/v1/activities/{id}/registrations", 200, get(func(e *Env) string { return "/api/v1/activities/" + e.Activity + "/registrations" }, staff), nil},
 	{"find residents", "GET /api/v1/users", 200, get(at("/api/v1/users?q="+url.QueryEscape("李")), staff), nil},
@@ -486,6 +489,9 @@ var Mix = []Row{
 	{"opening hours", "PUT /api/v1/stations/{id}/opening-hours", 200, send("PUT", stationPathW("/opening-hours"), staff, jsonBody(map[string]any{"opening_hours": map[string][]string{
 		"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}, "sun": {"09:00-17:00"}}})), nil},
 	{"booking rules (JSON)", "PUT /api/v1/stations/{id}/booking-rules", 200, send("PUT", stationPathW("/booking-rules"), staff, jsonBody(map[string]int{"max_days_ahead": 366, "max_minutes": 1440, "max_future_bookings": 100})), nil},
+	// The robot turned off: a load run must not post to anyone's group.
+	{"group robot (JSON)", "PUT /api/v1/stations/{id}/wecom-webhook", 200, send("PUT", func(e *Env, _ int) string { return "/api/v1/stations/" + e.Scratch + "/wecom-webhook" }, admin, jsonBody(map[string]string{"url": ""})), nil},
+	{"group robot (desk)", "POST /desk/wecom-webhook", 303, send("POST", atW("/desk/wecom-webhook"), staff, form("url=")), nil},
 	{"booking rules (desk)", "POST /desk/booking-rules", 303, send("POST", atW("/desk/booking-rules"), staff, form("max_days_ahead=366&max_hours=24&max_future_bookings=100")), nil},
 	{"create a station (admin)", "POST /api/v1/stations", 201, send("POST", atW("/api/v1/stations"), admin, jsonBody(map[string]any{"name": "压测分站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}})), nil},
 	{"keep an account for a resident", "POST /api/v1/users", 201, send("POST", atW("/api/v1/users"), staff, func(e *Env, _ int) any {

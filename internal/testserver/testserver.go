@@ -60,6 +60,8 @@ type Options struct {
 	// Now is the services' clock, for a test that moves it; the real
 	// one when nil.
 	Now func() time.Time
+	// Email makes notifying transactions enqueue e-mail jobs.
+	Email bool
 }
 
 // New starts a server on a fresh database of engine e.
@@ -76,6 +78,7 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 		if o.Now != nil {
 			dbOpts.Now = o.Now
 		}
+		dbOpts.Email = dbOpts.Email || o.Email
 	}
 	db := dbtest.OpenWith(t, dsn, dbOpts)
 	s := &Server{DB: db, t: t}

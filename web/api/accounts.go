@@ -18,6 +18,8 @@ type meView struct {
 	AreaID           *core.WireID      `json:"area_id"`
 	BirthYear        *int              `json:"birth_year"`
 	EmergencyContact *emergencyContact `json:"emergency_contact"`
+	Email            *string           `json:"email"`
+	EmailOn          bool              `json:"email_on"`
 }
 
 // emergencyContact is who to call for a resident, alike in answers and in
@@ -38,6 +40,10 @@ func viewMe(u *guli.User) meView {
 	if u.BirthYear != 0 {
 		v.BirthYear = &u.BirthYear
 	}
+	if u.Email != "" {
+		v.Email = &u.Email
+	}
+	v.EmailOn = u.Email != "" && !u.EmailOff
 	return v
 }
 
@@ -51,6 +57,7 @@ type userView struct {
 	Phone      *string       `json:"phone,omitempty"`
 	AreaID     *core.WireID  `json:"area_id,omitempty"`
 	BirthYear  *int          `json:"birth_year,omitempty"`
+	Email      *string       `json:"email,omitempty"`
 	StationIDs []core.WireID `json:"station_ids,omitempty"`
 }
 
@@ -67,6 +74,12 @@ func viewUser(viewer, u *guli.User, inList bool) userView {
 		phone = guli.MaskPhone(phone)
 	}
 	v.Phone = &phone
+	if email := u.Email; email != "" {
+		if inList {
+			email = guli.MaskEmail(email)
+		}
+		v.Email = &email
+	}
 	area := core.WireID(u.AreaID)
 	v.AreaID = &area
 	if u.BirthYear != 0 {
@@ -153,11 +166,13 @@ func (h *Handlers) UpdateMe(w http.ResponseWriter, r *http.Request) (int, any, e
 		Name             *string         `json:"name"`
 		BirthYear        *int            `json:"birth_year"`
 		EmergencyContact json.RawMessage `json:"emergency_contact"`
+		Email            *string         `json:"email"`
+		EmailOn          *bool           `json:"email_on"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in := guli.UpdateMeInput{Name: body.Name, BirthYear: body.BirthYear}
+	in := guli.UpdateMeInput{Name: body.Name, BirthYear: body.BirthYear, Email: body.Email, EmailOn: body.EmailOn}
 	switch ec := bytes.TrimSpace(body.EmergencyContact); {
 	case len(ec) == 0:
 	case bytes.Equal(ec, []byte("null")):

@@ -23,15 +23,27 @@ type postView struct {
 	Status       string        `json:"status"`
 	Comments     int           `json:"comment_count"`
 	PhotoIDs     []core.WireID `json:"photo_ids"`
+	Photos       []postPhoto   `json:"photos"`
 	CreatedAt    time.Time     `json:"created_at"`
 	ReportedByMe bool          `json:"reported_by_me,omitempty"`
 	Reports      *int          `json:"report_count,omitempty"` // for the station's staff
+}
+
+// postPhoto is where a post's photo is read.
+type postPhoto struct {
+	ID       core.WireID `json:"id"`
+	URL      string      `json:"url"`
+	ThumbURL string      `json:"thumb_url"`
 }
 
 func viewPost(p *guli.Post, viewer *guli.User) postView {
 	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Title: p.Title, Body: p.Body,
 		BodyHTML: p.BodyHTML, AuthorName: p.AuthorShownTo(viewer), FromStation: p.AuthorStaff, Status: p.Status,
 		Comments: p.Comments, PhotoIDs: append([]core.WireID{}, core.WireIDs(p.PhotoIDs)...), CreatedAt: p.CreatedAt, ReportedByMe: p.ReportedByMe}
+	v.Photos = make([]postPhoto, len(p.PhotoIDs))
+	for i, id := range p.PhotoIDs {
+		v.Photos[i] = postPhoto{ID: core.WireID(id), URL: PhotoURL(id), ThumbURL: ThumbURL(id)}
+	}
 	if viewer != nil {
 		v.AuthorID = core.OptionalWireID(p.AuthorID)
 	}

@@ -208,7 +208,7 @@ func parsePages(cat *i18n.Catalog) (map[string]map[string]*template.Template, er
 	}
 	sets := map[string]map[string]*template.Template{}
 	for _, lang := range i18n.Languages {
-		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone, "tel": telURL,
+		funcs := template.FuncMap{"dict": dict, "mask": guli.MaskPhone, "tel": telURL, "inc": func(i int) int { return i + 1 },
 			"T": func(key string, args ...any) string { return cat.T(lang, key, args...) }}
 		layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 		if err != nil {

@@ -27,6 +27,10 @@ func (h *Handlers) Me(w http.ResponseWriter, r *http.Request) error {
 	if c := u.EmergencyContact; c != nil {
 		v.Form["ec_name"], v.Form["ec_phone"] = c.Name, c.Phone
 	}
+	v.Form["email"] = u.Email
+	if u.Email == "" || !u.EmailOff {
+		v.Form["email_on"] = "1"
+	}
 	if r.URL.Query().Get("saved") == "1" {
 		v.Notice = v.T("me.saved")
 	}
@@ -49,6 +53,13 @@ func (h *Handlers) MePost(w http.ResponseWriter, r *http.Request) error {
 		in.ClearEmergencyContact = true
 	} else {
 		in.EmergencyContact = &guli.EmergencyContact{Name: v.Form["ec_name"], Phone: v.Form["ec_phone"]}
+	}
+	// The e-mail fields come with the form that has them: a form of the
+	// contact alone leaves the address as it is.
+	if r.PostForm.Has("email_form") {
+		email, on := r.PostForm.Get("email"), r.PostForm.Get("email_on") == "1"
+		v.Form["email"], v.Form["email_on"] = email, r.PostForm.Get("email_on")
+		in.Email, in.EmailOn = &email, &on
 	}
 	if _, err := h.Accounts.UpdateMe(r.Context(), in); err != nil {
 		status := h.FormError(v, err)

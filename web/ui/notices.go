@@ -2,7 +2,10 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"html/template"
+	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -261,11 +264,10 @@ func (h *Handlers) NewNotice(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// NewNoticePost posts the write form: URL-encoded, or, with photos, a
+// multipart form whose photos are uploaded as they arrive.
 func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
-		return nil
-	}
-	if !h.parseForm(w, r) {
 		return nil
 	}
 	v := h.newNoticeView(r)
@@ -273,16 +275,99 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 		h.RenderError(w, r, http.StatusNotFound)
 		return nil
 	}
-	for _, f := range []string{"kind", "title", "body"} {
-		v.Form[f] = r.PostForm.Get(f)
+	var photos []guli.ID
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		var err error
+		var field string
+		if photos, field, err = h.readNoticeForm(r, v); field != "" {
+			h.RefuseText(w, r, field)
+			return nil
+		} else if err != nil {
+			h.Render(w, r, h.FormError(v, err), "notice_new", v)
+			return nil
+		}
+	} else {
+		if !h.parseForm(w, r) {
+			return nil
+		}
+		for _, f := range []string{"kind", "title", "body"} {
+			v.Form[f] = r.PostForm.Get(f)
+		}
 	}
-	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"]})
+	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"],
+		Body: v.Form["body"], PhotoIDs: photos})
 	if err != nil {
+		v.RenameErrors(map[string]string{"photo_ids": "photo"})
 		h.Render(w, r, h.FormError(v, err), "notice_new", v)
 		return nil
 	}
 	back(w, r, "/notices/"+p.ID.String(), "post_created")
 	return nil
+}
+
+// noticeFormParts bounds the parts of the write form read: its three
+// fields, its photos, and a few a browser may add.
+const noticeFormParts = 3 + guli.MaxFormPhotos + 4
+
+// readNoticeForm reads the multipart write form into v.Form, uploading
+// each photo chosen as it comes. A field of text that is not text is
+// named by field; a photo refused, or a form that cannot be read, is err
+// (naming "photo").
+func (h *Handlers) readNoticeForm(r *http.Request, v *core.View) (photos []guli.ID, field string, err error) {
+	form, err := r.MultipartReader()
+	if err != nil {
+		return nil, "", guli.Invalid("photo", guli.FRInvalid)
+	}
+	for range noticeFormParts {
+		part, err := form.NextPart()
+		if errors.Is(err, io.EOF) {
+			return photos, "", nil
+		}
+		if err != nil {
+			return photos, "", formReadError(err)
+		}
+		switch name := part.FormName(); name {
+		case "kind", "title", "body":
+			b, err := io.ReadAll(io.LimitReader(part, noticeFieldBytes))
+			if err != nil {
+				return photos, "", formReadError(err)
+			}
+			if !guli.ValidText(string(b)) {
+				return photos, name, nil
+			}
+			v.Form[name] = string(b)
+		case "photo":
+			if part.FileName() == "" {
+				continue // the field left empty
+			}
+			if len(photos) == guli.MaxFormPhotos {
+				return photos, "", guli.Invalid("photo", guli.FRTooLong)
+			}
+			p, err := h.Photos.Upload(r.Context(), v.Station.ID, part)
+			if err != nil {
+				if e := guli.AsError(err); e.Code == guli.ECUnsupportedImage || e.Code == guli.ECImageTooLarge || e.Code == guli.ECBodyTooLarge {
+					return photos, "", &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"photo": e.Code}, Err: err}
+				}
+				return photos, "", err
+			}
+			photos = append(photos, p.ID)
+		}
+	}
+	return photos, "", guli.Invalid("photo", guli.FRTooLong)
+}
+
+// noticeFieldBytes bounds a field of the write form: the body's 5,000
+// characters, at up to four bytes each.
+const noticeFieldBytes = 4*guli.MaxPostBody + 1
+
+// formReadError tells a form that could not be read whole: too large, or
+// not a form.
+func formReadError(err error) error {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NotePhoto, Err: err}
+	}
+	return guli.Invalid("photo", guli.FRInvalid)
 }
 
 type moderationCard struct {
