@@ -15,6 +15,8 @@ type Services struct {
 	Notifications NotificationService
 	Help          HelpService
 	TimeBank      TimeBankService
+	Live          LiveService
+	Reminders     ReminderService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -578,6 +578,7 @@ func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind s
 	}
 	_, err = q.exec(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
 		userID, kind, params, ms(now))
+	q.notified(userID)
 	return err
 }
 

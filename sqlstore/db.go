@@ -42,6 +42,9 @@ type Options struct {
 	// cheaper commits. PostgreSQL ignores it (it is always durable).
 	Synchronous string
 	Logger      *slog.Logger
+	// MaxListeners bounds the open pages this process follows live
+	// (guli.LiveService); 0 means 10,000.
+	MaxListeners int
 }
 
 // DB is an open database. On SQLite it holds one writer connection (SQLite
@@ -63,6 +66,7 @@ type DB struct {
 	// would wait for ever.)
 	readStmts *stmtCache
 	changes   changes
+	hub       *hub      // open pages to wake when their people are told something
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
 }
 
@@ -76,6 +80,10 @@ func IsPostgres(dsn string) bool {
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger}
 	db.changes.self = rand.Text()
+	if opts.MaxListeners <= 0 {
+		opts.MaxListeners = maxListeners
+	}
+	db.hub = newHub(listenersPerUser, opts.MaxListeners)
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -228,7 +236,7 @@ func (db *DB) Engine() string { return db.dialect.String() }
 func (db *DB) Now() time.Time { return db.now() }
 
 // read returns a query runner on the reader pool.
-func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts, nil, nil} }
+func (db *DB) read() runner { return runner{x: db.r, d: db.dialect, stmts: db.readStmts} }
 
 // tx runs fn in a write transaction and commits when fn returns nil. Lost
 // races the database detects (serialization failures, deadlocks, busy) are
@@ -260,14 +268,20 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		}
 	}()
 	var wrote, moved bool
-	refusal := fn(runner{tx, db.dialect, nil, &wrote, &moved})
+	told := &told{}
+	refusal := fn(runner{x: tx, d: db.dialect, wrote: &wrote, moved: &moved, told: told})
 	var c *committed
 	if refusal != nil && !errors.As(refusal, &c) {
 		return refusal
 	}
 	if db.dialect == postgres && moved {
-		// Other processes learn of the commit (see changes.go).
-		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", db.changes.channel, db.changes.self); err != nil {
+		// Other processes learn of the commit, and whom it told (see
+		// changes.go, live.go).
+		payload := db.changes.self
+		if marks := told.encode(maxToldPayload); marks != "" {
+			payload += " " + marks
+		}
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", db.changes.channel, payload); err != nil {
 			return err
 		}
 	}
@@ -279,6 +293,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		return err
 	}
 	db.committed(ctx, wrote, moved, before)
+	db.hub.publish(told) // after the version moved: a woken page reads the new count
 	if c != nil {
 		return c.err
 	}
@@ -359,6 +374,8 @@ type runner struct {
 	// that it ran something that may change what readers see: anything
 	// but the audit log (see audit).
 	wrote, moved *bool
+	// told collects whom the transaction's notifications went to (live.go).
+	told *told
 }
 
 // touch records that the transaction ran a statement.

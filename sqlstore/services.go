@@ -29,6 +29,8 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Notifications: NewNotifications(db),
 		Help:          NewHelp(db),
 		TimeBank:      NewTimeBank(db),
+		Live:          NewLive(db),
+		Reminders:     NewReminders(db),
 		Now:           db.Now,
 	}
 }
