@@ -66,7 +66,7 @@ type DB struct {
 	// would wait for ever.)
 	readStmts *stmtCache
 	changes   changes
-	hub       *hub      // open pages to wake when their people are told something
+	hub       *hub    // open pages to wake when their people are told something
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
 }
 
