@@ -208,4 +208,7 @@ func TestWireFormat(t *testing.T) {
 	}
 	send("transfer-by-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "138 0000 0008", "minutes": 15, "memo": "给邻居"})
 	send("transfer-unknown-phone", "POST", "/api/v1/timebank/transfers", giver, map[string]any{"to_phone": "13912349999", "minutes": 15})
+
+	// The live stream's first event: the count of unread notices now.
+	send("events", "GET", "/events", giver, nil)
 }

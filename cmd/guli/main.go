@@ -157,6 +157,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		printDemo(stdout, res)
 	}
 	go sweep(ctx, db, logger)
+	go remind(ctx, services.Reminders, logger)
 
 	srv, err := web.New(web.Config{
 		Services:      services,
@@ -186,6 +187,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// Live streams never end by themselves: a shutdown ends them.
+	httpServer.RegisterOnShutdown(srv.CloseStreams)
 	errc := make(chan error, 2)
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
@@ -255,6 +258,27 @@ func sweep(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
 			logger.Warn("sweep failed", "err", err)
 		} else if err == nil {
 			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// remind sends the reminders that are due, every minute. Several
+// processes may run it at once: each reminder goes out once.
+func remind(ctx context.Context, reminders guli.ReminderService, logger *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		sent, err := reminders.SendDueReminders(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("reminders failed", "err", err)
+		} else if sent != (guli.Reminded{}) {
+			logger.Info("reminded", "activities", sent.Activities, "registrants", sent.Registrants,
+				"help_requests", sent.HelpRequests, "staff", sent.StaffNotified)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,59 @@
+// Live notices: the page listens to /events (server-sent events) and,
+// when the reader's unread count changes, updates the badge in the menu,
+// shows and says the new notice's title, and on the notices page loads
+// the list again. Without this script, or without EventSource, the page
+// is as the server drew it.
+(function () {
+  "use strict";
+  if (!window.EventSource) return;
+  var badge = document.getElementById("unread-badge");
+  var note = document.getElementById("live-note");
+  var news = document.getElementById("live-news");
+  var onList = location.pathname === "/notifications";
+  var shown = badge ? parseInt(badge.textContent, 10) || 0 : 0;
+
+  function setBadge(n) {
+    if (!badge) return;
+    badge.textContent = String(n);
+    badge.hidden = n === 0;
+    if (badge.dataset.label) badge.setAttribute("aria-label", badge.dataset.label.replace("%d", n));
+  }
+
+  function announce(title) {
+    if (!title) return;
+    var text = (news && news.dataset.say ? news.dataset.say : "%s").replace("%s", title);
+    if (note) {
+      note.firstElementChild.textContent = text;
+      note.hidden = false;
+    }
+    if (news) news.textContent = text;
+  }
+
+  // The notices page draws its list again from the server, so that
+  // what it shows and its "mark read" form stay one.
+  function reloadList() {
+    fetch("/notifications", { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
+        var main = document.getElementById("main");
+        if (fresh && main) main.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () {});
+  }
+
+  var source = new EventSource("/events");
+  source.addEventListener("unread", function (e) {
+    var data;
+    try { data = JSON.parse(e.data); } catch (err) { return; }
+    var n = data.unread | 0;
+    var more = n > shown;
+    setBadge(n);
+    if (more) announce(data.title);
+    if (onList && n !== shown) reloadList();
+    shown = n;
+  });
+  // A closed page closes its stream at once rather than when the server
+  // next writes.
+  window.addEventListener("pagehide", function () { source.close(); });
+})();
