@@ -43,6 +43,9 @@
   }
 
   var source = new EventSource("/events");
+  // Marked on the page, so that a test (or a curious person) can see the
+  // page is live.
+  source.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
   source.addEventListener("unread", function (e) {
     var data;
     try { data = JSON.parse(e.data); } catch (err) { return; }
