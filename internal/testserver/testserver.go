@@ -110,6 +110,7 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	s.URL = hs.URL
 	s.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() {
+		w.CloseStreams() // open pages' streams would hold Close for ever
 		hs.Close()
 		s.mu.Lock()
 		defer s.mu.Unlock()

@@ -6,13 +6,14 @@
 (function () {
   "use strict";
   if (!window.EventSource) return;
-  var badge = document.getElementById("unread-badge");
-  var note = document.getElementById("live-note");
-  var news = document.getElementById("live-news");
+  // Looked up each time: a page that swaps its main part (htmx) brings
+  // new ones.
+  function el(id) { return document.getElementById(id); }
   var onList = location.pathname === "/notifications";
-  var shown = badge ? parseInt(badge.textContent, 10) || 0 : 0;
+  var shown = el("unread-badge") ? parseInt(el("unread-badge").textContent, 10) || 0 : 0;
 
   function setBadge(n) {
+    var badge = el("unread-badge");
     if (!badge) return;
     badge.textContent = String(n);
     badge.hidden = n === 0;
@@ -20,6 +21,7 @@
   }
 
   function announce(title) {
+    var note = el("live-note"), news = el("live-news");
     if (!title) return;
     var text = (news && news.dataset.say ? news.dataset.say : "%s").replace("%s", title);
     if (note) {
@@ -36,8 +38,15 @@
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("main");
-        var main = document.getElementById("main");
-        if (fresh && main) main.innerHTML = fresh.innerHTML;
+        var main = el("main");
+        if (!fresh || !main) return;
+        // The notice just said stays, not the fresh page's empty one.
+        var keep = [el("live-note"), el("live-news")];
+        main.innerHTML = fresh.innerHTML;
+        keep.forEach(function (k) {
+          var blank = k && el(k.id);
+          if (blank) blank.replaceWith(k);
+        });
       })
       .catch(function () {});
   }
