@@ -25,11 +25,18 @@ const (
 	// The notice board: a safety alert is told to every resident of its
 	// station.
 	NotifySafetyAlert = "safety_alert"
+
+	// Reminders (reminder.go): those confirmed for an activity, the
+	// evening before; a station's staff, of a request needed soon that
+	// nobody has taken.
+	NotifyActivityReminder = "activity_reminder"
+	NotifyHelpNearing      = "help_nearing"
 )
 
 // NotifyKinds lists every kind of notification.
 var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
-	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits, NotifySafetyAlert}
+	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits,
+	NotifySafetyAlert, NotifyActivityReminder, NotifyHelpNearing}
 
 // A new request is told to the best TellFitting of the volunteers who
 // fit it, and a volunteer hears of at most FitsPerDay new requests a day,
@@ -81,4 +88,15 @@ type NotificationService interface {
 	// else's are ignored.
 	MarkRead(ctx context.Context, ids []ID) error
 	UnreadCount(ctx context.Context) (int, error)
+}
+
+// LiveService tells open pages when the acting user's notifications may
+// have changed, in this process or another, so that a page can show the
+// new count without being reloaded.
+type LiveService interface {
+	// Listen returns a channel that receives, without blocking the sender
+	// (several changes may come as one), when the acting user's
+	// notifications may have changed; it stops when ctx ends. It refuses
+	// with ECRateLimited when the user or the process holds too many.
+	Listen(ctx context.Context) (<-chan struct{}, error)
 }

@@ -18,6 +18,8 @@ type Services struct {
 	Posts         PostService
 	Photos        PhotoService
 	Deliveries    DeliveryService
+	Live          LiveService
+	Reminders     ReminderService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

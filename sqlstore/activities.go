@@ -589,6 +589,7 @@ func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind s
 	if err == nil && q.st != nil {
 		q.st.notified = append(q.st.notified, id)
 	}
+	q.notified(userID)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,13 +132,18 @@ func (db *DB) listenPostgres(dsn string) {
 			if err == nil {
 				if _, err = conn.Exec(ctx, "LISTEN "+pgx.Identifier{db.changes.channel}.Sanitize()); err == nil {
 					db.changes.bump()
+					// Whatever was told while no one listened is unknown:
+					// every open page looks again.
+					db.hub.publish(&told{all: true})
 					for {
 						n, err := conn.WaitForNotification(ctx)
 						if err != nil {
 							break
 						}
-						if n.Payload != db.changes.self { // its own commits it counted
+						from, marks, _ := strings.Cut(n.Payload, " ")
+						if from != db.changes.self { // its own commits it counted, and woke its own pages
 							db.changes.bump()
+							db.hub.publish(decodeTold(marks))
 						}
 					}
 				}

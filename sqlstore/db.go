@@ -46,6 +46,9 @@ type Options struct {
 	// Email makes every transaction that notifies people also enqueue
 	// one e-mail job for them (an SMTP server is configured).
 	Email bool
+	// MaxListeners bounds the open pages this process follows live
+	// (guli.LiveService); 0 means 10,000.
+	MaxListeners int
 }
 
 // DB is an open database. On SQLite it holds one writer connection (SQLite
@@ -67,6 +70,7 @@ type DB struct {
 	// would wait for ever.)
 	readStmts *stmtCache
 	changes   changes
+	hub       *hub    // open pages to wake when their people are told something
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
 	email     bool
 	// enqueued is called after a transaction that enqueued jobs commits,
@@ -84,6 +88,10 @@ func IsPostgres(dsn string) bool {
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db := &DB{now: opts.Now, pw: opts.Password, log: opts.Logger, email: opts.Email}
 	db.changes.self = rand.Text()
+	if opts.MaxListeners <= 0 {
+		opts.MaxListeners = maxListeners
+	}
+	db.hub = newHub(listenersPerUser, opts.MaxListeners)
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -236,7 +244,7 @@ func (db *DB) Engine() string { return db.dialect.String() }
 func (db *DB) Now() time.Time { return db.now() }
 
 // read returns a query runner on the reader pool.
-func (db *DB) read() runner { return runner{db.r, db.dialect, db.readStmts, nil, nil, nil} }
+func (db *DB) read() runner { return runner{x: db.r, d: db.dialect, stmts: db.readStmts} }
 
 // OnEnqueue calls fn after every commit of a transaction that enqueued a
 // job, so that a worker need not wait for its next poll.
@@ -273,7 +281,8 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	}()
 	var wrote, moved bool
 	var st txState
-	q := runner{tx, db.dialect, nil, &wrote, &moved, &st}
+	told := &told{}
+	q := runner{x: tx, d: db.dialect, wrote: &wrote, moved: &moved, st: &st, told: told}
 	refusal := fn(q)
 	var c *committed
 	if refusal != nil && !errors.As(refusal, &c) {
@@ -285,8 +294,13 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		}
 	}
 	if db.dialect == postgres && moved {
-		// Other processes learn of the commit (see changes.go).
-		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", db.changes.channel, db.changes.self); err != nil {
+		// Other processes learn of the commit, and whom it told (see
+		// changes.go, live.go).
+		payload := db.changes.self
+		if marks := told.encode(maxToldPayload); marks != "" {
+			payload += " " + marks
+		}
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", db.changes.channel, payload); err != nil {
 			return err
 		}
 	}
@@ -298,6 +312,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		return err
 	}
 	db.committed(ctx, wrote, moved, before)
+	db.hub.publish(told) // after the version moved: a woken page reads the new count
 	if fn := db.enqueued.Load(); st.enqueued && fn != nil {
 		(*fn)()
 	}
@@ -382,6 +397,8 @@ type runner struct {
 	// but the audit log (see audit).
 	wrote, moved *bool
 	st           *txState // nil outside a transaction
+	// told collects whom the transaction's notifications went to (live.go).
+	told *told
 }
 
 // txState is what a transaction collects for its commit: the

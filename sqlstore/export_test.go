@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"guli"
@@ -136,3 +137,47 @@ func QueryInt(ctx context.Context, db *DB, query string, args ...any) (int, erro
 	err := db.read().row(ctx, query, args...).Scan(&n)
 	return n, err
 }
+
+// TellStation leaves a notice for every resident of a station in one
+// set-based insert, marked as one message for the station, as a safety
+// alert to thousands of residents is sent.
+func TellStation(ctx context.Context, db *DB, station guli.ID) error {
+	return db.tx(ctx, func(q runner) error {
+		_, err := q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at)
+			SELECT u.id, ?, '{}', ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?`,
+			guli.NotifyActivityCancelled, ms(db.now()), station)
+		q.notifiedStation(station)
+		return err
+	})
+}
+
+// EncodeTold writes the marks of a NOTIFY payload for these users and
+// stations, within max bytes; DecodeTold reads them back, all reporting
+// "everyone".
+func EncodeTold(users, stations []guli.ID, max int) string {
+	t := &told{}
+	q := runner{told: t}
+	for _, u := range users {
+		q.notified(u)
+	}
+	for _, s := range stations {
+		q.notifiedStation(s)
+	}
+	return t.encode(max)
+}
+
+func DecodeTold(s string) (users, stations []guli.ID, all bool) {
+	t := decodeTold(s)
+	for u := range t.users {
+		users = append(users, u)
+	}
+	for s := range t.stations {
+		stations = append(stations, s)
+	}
+	slices.Sort(users)
+	slices.Sort(stations)
+	return users, stations, t.all
+}
+
+// Listeners counts the open pages db follows.
+func Listeners(db *DB) int { return db.hub.listeners() }

@@ -79,9 +79,15 @@ func (s *Notifications) MarkRead(ctx context.Context, ids []guli.ID) error {
 		args = append(args, id)
 	}
 	return s.db.tx(ctx, func(q runner) error {
-		_, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (?`+
+		res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (?`+
 			strings.Repeat(", ?", len(ids)-1)+`)`, args...)
-		return err
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			q.notified(me.ID) // the count on their other pages goes down
+		}
+		return nil
 	})
 }
 

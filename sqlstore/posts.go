@@ -207,6 +207,7 @@ func alertResidents(ctx context.Context, q runner, now time.Time, station, post 
 		guli.NotifySafetyAlert, params, ms(now), station); err != nil {
 		return err
 	}
+	q.notifiedStation(station) // open pages of them all hear of it at once
 	if q.st == nil {
 		return nil
 	}

@@ -32,6 +32,8 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Posts:         NewPosts(db),
 		Photos:        NewPhotos(db),
 		Deliveries:    NewDeliveries(db),
+		Live:          NewLive(db),
+		Reminders:     NewReminders(db),
 		Now:           db.Now,
 	}
 }

@@ -269,6 +269,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /health", "/health", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /notifications", "/notifications", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /notifications/read", "/notifications/read", "", form, [4]int{303, 303, 303, 303}},
+			{"GET /events", "/events", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /desk", "/desk", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/visits", "/desk/visits", "purpose=other&count=1", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/door", "/desk/door", nil, nil, [4]int{303, 403, 200, 200}},

@@ -80,12 +80,13 @@ func openAPIOperations(t *testing.T) map[string][]string {
 }
 
 // isAPIRoute tells the routes docs/openapi.yaml describes: the JSON API, the
-// calendar feeds (/calendar.ics and /calendar/{file}), the photo files and
-// the operations endpoints, not the HTML pages.
+// calendar feeds (/calendar.ics and /calendar/{file}), the photo files,
+// the operations endpoints and the live stream (/events), not the HTML
+// pages.
 func isAPIRoute(pattern string) bool {
 	_, path, _ := strings.Cut(pattern, " ")
 	return strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/calendar") || strings.HasPrefix(path, "/photos/") ||
-		path == "/healthz" || path == "/readyz" || path == "/metrics"
+		path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/events"
 }
 
 func TestOpenAPIDescribesEveryServedRoute(t *testing.T) {

@@ -158,6 +158,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /health", p.Page(p.MyHealth)},
 		{"GET /notifications", p.Page(p.ListNotifications)},
 		{"POST /notifications/read", p.Page(p.NotificationsRead)},
+		{"GET /events", p.Page(p.Events)}, // the live stream of open pages
 		{"GET /desk", p.Page(p.Desk)},
 		{"POST /desk/visits", p.Page(p.DeskVisit)},
 		{"GET /desk/door", p.Page(p.Door)},

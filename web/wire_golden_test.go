@@ -257,4 +257,6 @@ func TestWireFormat(t *testing.T) {
 	send("deliveries", "GET", "/api/v1/stations/"+st+"/deliveries", staff, nil)
 	send("update-me-email", "PATCH", "/api/v1/me", giver, map[string]any{"email": "JinHun@Example.CN", "email_on": true})
 	send("update-me-email-invalid", "PATCH", "/api/v1/me", giver, map[string]any{"email": "jinhun at example"})
+	// The live stream's first event: the count of unread notices now.
+	send("events", "GET", "/events", giver, nil)
 }

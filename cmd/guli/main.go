@@ -181,6 +181,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		close(jobsDone)
 		logger.Warn("no job worker in this process (--worker=false): WeCom messages and e-mail wait for one")
 	}
+	go remind(ctx, services.Reminders, logger)
 
 	srv, err := web.New(web.Config{
 		Services:      services,
@@ -210,6 +211,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// Live streams never end by themselves: a shutdown ends them.
+	httpServer.RegisterOnShutdown(srv.CloseStreams)
 	errc := make(chan error, 2)
 	if *metricsAddr != "" {
 		mln, err := net.Listen("tcp", *metricsAddr)
@@ -308,6 +311,27 @@ func smtpMailer(addr, from, user, password string) (*delivery.SMTP, error) {
 		return nil, fmt.Errorf("--smtp-from %q is not an e-mail address", from)
 	}
 	return &delivery.SMTP{Addr: addr, From: clean, User: user, Password: password, Timeout: 30 * time.Second}, nil
+}
+
+// remind sends the reminders that are due, every minute. Several
+// processes may run it at once: each reminder goes out once.
+func remind(ctx context.Context, reminders guli.ReminderService, logger *slog.Logger) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		sent, err := reminders.SendDueReminders(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("reminders failed", "err", err)
+		} else if sent != (guli.Reminded{}) {
+			logger.Info("reminded", "activities", sent.Activities, "registrants", sent.Registrants,
+				"help_requests", sent.HelpRequests, "staff", sent.StaffNotified)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // smsSender builds the text-message sender --sms names; nil for none.

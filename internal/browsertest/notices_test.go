@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -102,4 +103,62 @@ func TestNoticeBoardInTheBrowser(t *testing.T) {
 			check(tb.ctx, p+" in elder mode")
 		}
 	}
+}
+
+// A safety alert reaches a resident's open page without a reload: staff
+// post it (on PostgreSQL through another server on the same database, as
+// another process would), and the resident's board shows the count go up
+// and says the alert's title; the alert's page offers 朗读. axe-clean.
+func TestASafetyAlertReachesAnOpenPage(t *testing.T) {
+	cat := i18n.MustLoad()
+	const title = "台风天请勿外出"
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		ctx := tab(t)
+		dsn := e.DSN(t)
+		srv := testserver.NewOnDSN(t, dsn)
+		actor := srv
+		if e.Name == "postgres" {
+			actor = testserver.NewOnDSN(t, dsn)
+		}
+		staff := actor.Login(t, testserver.StaffPhone, testserver.Password)
+
+		login(t, ctx, srv, testserver.ResidentPhone)
+		open(t, ctx, srv, "/notices")
+		before := eval[string](t, ctx, `document.getElementById('unread-badge').textContent.trim()`)
+		for deadline := time.Now().Add(10 * time.Second); !eval[bool](t, ctx, `document.documentElement.dataset.live === 'open'`); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the board did not open its live stream")
+			}
+		}
+		eval[string](t, ctx, `(window.__page = 'not reloaded', window.__page)`)
+
+		r := actor.Do(t, "POST", "/api/v1/posts", staff, map[string]any{"station_id": srv.Station.ID.String(), "kind": "safety_alert",
+			"title": title, "body": "关好门窗，**不要**去河边。"})
+		if r.Status != 201 {
+			t.Fatalf("the alert: %d %s", r.Status, r.Body)
+		}
+		id := r.JSON(t)["id"].(string)
+		want := cat.T(i18n.Chinese, "live.new", cat.T(i18n.Chinese, "notify.safety_alert.title", title))
+		for deadline := time.Now().Add(10 * time.Second); text(t, ctx, "#live-note") != want; time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the open board says %q, want %q", text(t, ctx, "#live-note"), want)
+			}
+		}
+		if got := eval[string](t, ctx, `window.__page || ''`); got != "not reloaded" {
+			t.Fatal("the board was reloaded")
+		}
+		if got := eval[string](t, ctx, `document.getElementById('unread-badge').textContent.trim()`); got == before {
+			t.Errorf("the badge still says %s", got)
+		}
+		checkAxe(t, ctx, "/notices with a live alert")
+
+		open(t, ctx, srv, "/notices/"+id)
+		if got := text(t, ctx, "h1"); got != title {
+			t.Errorf("the alert's page is titled %q", got)
+		}
+		if eval[bool](t, ctx, `'speechSynthesis' in window`) == eval[bool](t, ctx, `document.querySelector('button.read-aloud').hidden`) {
+			t.Error("the read-aloud button is shown where the browser cannot speak, or hidden where it can")
+		}
+		checkAxe(t, ctx, "/notices/{id} of an alert")
+	})
 }

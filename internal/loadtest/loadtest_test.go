@@ -23,6 +23,9 @@ func TestTheMixCoversEveryRoute(t *testing.T) {
 		for _, row := range loadtest.Mix {
 			covered[row.Pattern] = true
 		}
+		for _, p := range loadtest.Streams {
+			covered[p] = true
+		}
 		for _, p := range srv.Web.Patterns() {
 			if !covered[p] {
 				t.Errorf("route %q is not in the load mix", p)

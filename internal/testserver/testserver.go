@@ -113,6 +113,7 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	s.URL = hs.URL
 	s.Client = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t.Cleanup(func() {
+		w.CloseStreams() // open pages' streams would hold Close for ever
 		hs.Close()
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -228,7 +229,13 @@ func (s *Server) Send(t testing.TB, req Request) *Response {
 		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	var b []byte
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		// A stream does not end: its first event is its answer.
+		b, err = FirstEvent(resp.Body)
+	} else {
+		b, err = io.ReadAll(resp.Body)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,6 +243,21 @@ func (s *Server) Send(t testing.TB, req Request) *Response {
 		t.Errorf("%s %s answered %d (a 5xx is a bug): %s", req.Method, req.Path, resp.StatusCode, b)
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// FirstEvent reads a server-sent event stream up to the end of its first
+// event (a blank line).
+func FirstEvent(r io.Reader) ([]byte, error) {
+	var b []byte
+	buf := make([]byte, 512)
+	for !bytes.Contains(b, []byte("\n\n")) {
+		n, err := r.Read(buf)
+		b = append(b, buf[:n]...)
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // Do sends method path with an optional token and JSON body.

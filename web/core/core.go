@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 
 	"guli"
@@ -52,7 +53,17 @@ type Core struct {
 	pages   map[string]map[string]*template.Template // by language, then page
 	answers answerCache
 	kept    fragmentCache // rendered parts of pages
+	// closing ends the live streams of open pages (CloseStreams).
+	closing   chan struct{}
+	closeOnce sync.Once
 }
+
+// CloseStreams ends every live stream, for a shutdown: a stream never
+// finishes on its own, and a server shutting down waits for requests to.
+func (s *Core) CloseStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// Closing is closed when the live streams are to end.
+func (s *Core) Closing() <-chan struct{} { return s.closing }
 
 //go:embed templates
 var templateFiles embed.FS
@@ -69,7 +80,7 @@ func New(cfg Config) (*Core, error) {
 		}
 		cfg.Catalog = c
 	}
-	s := &Core{Config: cfg}
+	s := &Core{Config: cfg, closing: make(chan struct{})}
 	var err error
 	if s.pages, err = parsePages(cfg.Catalog); err != nil {
 		return nil, err

@@ -482,6 +482,8 @@ func (s *Core) renderErrorMessage(w http.ResponseWriter, r *http.Request, status
 // errorPageKey names the error page of a status in the catalogues.
 func errorPageKey(status int) string {
 	switch {
+	case status == http.StatusUnauthorized:
+		return "unauthorized"
 	case status == http.StatusForbidden:
 		return "forbidden"
 	case status == http.StatusMethodNotAllowed:
