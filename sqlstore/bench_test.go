@@ -428,3 +428,59 @@ func transferThroughput(b *testing.B, e dbtest.Engine, durability string, par in
 		return err
 	})
 }
+
+// BenchmarkSafetyAlert posts a safety alert to a station of 10,000
+// residents (and the demo's): one op is one CreatePost, which tells every
+// one of them in its own transaction with one INSERT … SELECT.
+func BenchmarkSafetyAlert(b *testing.B) {
+	const residents = 10_000
+	for _, e := range dbtest.Engines(b) {
+		b.Run(e.Name, func(b *testing.B) {
+			db := dbtest.OpenWith(b, e.DSN(b), sqlstore.Options{})
+			svc := sqlstore.NewServices(db)
+			ctx := system()
+			res, err := demo.Seed(ctx, svc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var areas []guli.ID
+			for _, a := range res.Station.Areas {
+				areas = append(areas, a.ID)
+			}
+			requester, err := sqlstore.QueryInt(ctx, db, "SELECT id FROM users WHERE phone = ?", "13800000008")
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := sqlstore.SeedVolunteers(ctx, db, res.Station.ID, areas, guli.ID(requester), residents, 1); err != nil {
+				b.Fatal(err)
+			}
+			if err := db.Analyze(ctx); err != nil {
+				b.Fatal(err)
+			}
+			staffID, err := sqlstore.QueryInt(ctx, db, "SELECT id FROM users WHERE phone = ?", "13800000001")
+			if err != nil {
+				b.Fatal(err)
+			}
+			told, err := sqlstore.QueryInt(ctx, db, "SELECT COUNT(*) FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?", res.Station.ID)
+			if err != nil || told < residents {
+				b.Fatalf("%d residents, %v", told, err)
+			}
+			staff := guli.NewContextWithUser(ctx, &guli.User{ID: guli.ID(staffID), Name: "顾小里", Roles: []guli.Role{guli.RoleStaff},
+				StaffStations: []guli.ID{res.Station.ID}})
+			before, _ := sqlstore.QueryInt(ctx, db, "SELECT COUNT(*) FROM notifications")
+			n := 0
+			for b.Loop() {
+				if _, err := svc.Posts.CreatePost(staff, guli.PostInput{StationID: res.Station.ID, Kind: guli.PostSafetyAlert,
+					Title: "台风天请勿外出", Body: "关好门窗。"}); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			after, _ := sqlstore.QueryInt(ctx, db, "SELECT COUNT(*) FROM notifications")
+			if after-before != n*told {
+				b.Fatalf("%d notifications for %d alerts to %d residents", after-before, n, told)
+			}
+			b.ReportMetric(float64(told), "residents/alert")
+		})
+	}
+}

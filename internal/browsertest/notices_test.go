@@ -69,9 +69,10 @@ func TestNoticeBoardInTheBrowser(t *testing.T) {
 	if got := text(t, neighbour, "#comments .comment:last-of-type p:last-child"); got != "谢谢提醒！" {
 		t.Errorf("the comment reads %q", got)
 	}
+	open(t, neighbour, srv, page)
+	screenshot(t, neighbour, "notice")
 	do(t, neighbour, "open the report form", chromedp.Click(chromedp.CSS(`details summary`)))
 	check(neighbour, "/notices/{id} as a neighbour")
-	screenshot(t, neighbour, "notice")
 
 	login(t, desk, srv, testserver.StaffPhone)
 	open(t, desk, srv, "/notices")

@@ -346,7 +346,6 @@ var Mix = []Row{
 	{"my services page", "GET /my/services", 200, get(at("/my/services"), talent), nil},
 	{"time bank page", "GET /timebank", 200, get(at("/timebank"), talent), nil},
 	{"teams (to come)", "GET /teams", 200, get(at("/teams"), anonymous), nil},
-	{"notices (to come)", "GET /notices", 200, get(at("/notices"), anonymous), nil},
 	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous), nil},
 	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
 	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},

@@ -21,11 +21,15 @@ import (
 // the domain says (CheckPost, Post.CheckComment and the rest), the rules
 // the API answers by.
 
-// noticeCard is one post as a page shows it.
+// noticeCard is one post as a page shows it. A board's cards are kept
+// (View.Part) under Key: the post's row at the data version, and what
+// else the card shows, the author's name as the reader sees it and how
+// long ago it was posted.
 type noticeCard struct {
 	*guli.Post
 	Author string // as the reader is shown it
 	Ago    string
+	Key    string
 }
 
 // Body is the post's text, rendered and sanitised when it was written.
@@ -34,7 +38,9 @@ func (c noticeCard) Body() template.HTML { return template.HTML(c.BodyHTML) }
 func noticeCards(v *core.View, posts []*guli.Post) []noticeCard {
 	cards := make([]noticeCard, len(posts))
 	for i, p := range posts {
-		cards[i] = noticeCard{Post: p, Author: p.AuthorShownTo(v.User), Ago: v.Ago(p.CreatedAt)}
+		c := noticeCard{Post: p, Author: p.AuthorShownTo(v.User), Ago: v.Ago(p.CreatedAt)}
+		c.Key = strings.Join([]string{p.ID.String(), c.Author, c.Ago}, "\x1f")
+		cards[i] = c
 	}
 	return cards
 }
