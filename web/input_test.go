@@ -73,7 +73,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
-		"/notices/new":                        {"kind", "title", "body"},
+		"/notices/new":                        {"kind", "title", "body", "photo_id"},
 		"/notices/{id}/comments":              {"body"},
 		"/notices/{id}/reports":               {"reason"},
 		"/notices/{id}/delete":                {"next"},

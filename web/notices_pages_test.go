@@ -138,7 +138,24 @@ func TestNoticeBoardPhotos(t *testing.T) {
 		}
 		pageHas(t, "the refused form", r, `id="f-photo-error"`, "假照片")
 
-		r = page(resident, map[string]string{"kind": "highlight", "title": "合唱队排练", "body": "大家唱得真好"}, "IMG_2.png", photoPNG(t, 40, 30))
+		// A form refused for its title keeps the photo it uploaded: the
+		// second try sends it back, not the picture again.
+		r = page(resident, map[string]string{"kind": "highlight", "title": "", "body": "大家唱得真好"}, "IMG_2.png", photoPNG(t, 40, 30))
+		if r.Status != 422 {
+			t.Fatalf("a photo without a title: %d", r.Status)
+		}
+		kept := regexp.MustCompile(`name="photo_id" value="(\d+)"`).FindStringSubmatch(string(r.Body))
+		if kept == nil {
+			t.Fatalf("the refused form forgot its photo: %.500s", r.Body)
+		}
+		pageHas(t, "the refused form", r, `src="/photos/`+kept[1]+`/thumb.jpg"`, "大家唱得真好")
+		theirs := uploadPhoto(t, srv, neighbour, "")
+		r = asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"highlight"}, "title": {"借来的照片"}, "body": {""}, "photo_id": {theirs}}.Encode())
+		if r.Status != 422 {
+			t.Fatalf("someone else's photo: %d", r.Status)
+		}
+		pageLacks(t, "the form refusing someone else's photo", r, `value="`+theirs+`"`)
+		r = asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"highlight"}, "title": {"合唱队排练"}, "body": {"大家唱得真好"}, "photo_id": {kept[1]}}.Encode())
 		m := noticeID.FindStringSubmatch(r.Header.Get("Location"))
 		if r.Status != 303 || m == nil {
 			t.Fatalf("a highlight with a photo: %d %q %.300s", r.Status, r.Header.Get("Location"), r.Body)
@@ -166,7 +183,6 @@ func TestNoticeBoardPhotos(t *testing.T) {
 		}
 
 		// Someone else's photo, or one already shown, is refused.
-		theirs := uploadPhoto(t, srv, neighbour, "")
 		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
 			"title": "借用照片", "body": "", "photo_ids": []string{theirs}}), 422, "validation_failed", "photo_ids")
 		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",

@@ -235,6 +235,9 @@ func (h *Handlers) RestoreNotice(w http.ResponseWriter, r *http.Request) error {
 
 type newNoticeData struct {
 	Kinds []string // those the reader may post here
+	// Photos were uploaded with a form that was refused: the form keeps
+	// them, so nobody chooses them again.
+	Photos []guli.ID
 }
 
 // newNoticeView is the write form's view, offering the kinds the reader
@@ -281,14 +284,14 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 		h.RenderError(w, r, http.StatusNotFound)
 		return nil
 	}
-	var photos []guli.ID
+	d := v.Data.(*newNoticeData)
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		var err error
-		var field string
-		if photos, field, err = h.readNoticeForm(r, v); field != "" {
+		field, err := h.readNoticeForm(r, v, d)
+		if field != "" {
 			h.RefuseText(w, r, field)
 			return nil
-		} else if err != nil {
+		}
+		if err != nil {
 			h.Render(w, r, h.FormError(v, err), "notice_new", v)
 			return nil
 		}
@@ -299,11 +302,17 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 		for _, f := range []string{"kind", "title", "body"} {
 			v.Form[f] = r.PostForm.Get(f)
 		}
+		for _, id := range r.PostForm["photo_id"] {
+			d.keepPhoto(id)
+		}
 	}
 	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"],
-		Body: v.Form["body"], PhotoIDs: photos})
+		Body: v.Form["body"], PhotoIDs: d.Photos})
 	if err != nil {
 		v.RenameErrors(map[string]string{"photo_ids": "photo"})
+		if guli.AsError(err).Fields["photo_ids"] != "" {
+			d.Photos = nil // not the reader's to post: offered no more
+		}
 		h.Render(w, r, h.FormError(v, err), "notice_new", v)
 		return nil
 	}
@@ -311,55 +320,69 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// noticeFormParts bounds the parts of the write form read: its three
-// fields, its photos, and a few a browser may add.
-const noticeFormParts = 3 + guli.MaxFormPhotos + 4
+// keepPhoto takes a photo the form kept from a refused try, once; ids
+// that are not ids are left out (whose they are, the post decides).
+func (d *newNoticeData) keepPhoto(s string) {
+	if id := guli.ParseID(s); id > 0 && !slices.Contains(d.Photos, id) && len(d.Photos) < guli.MaxPhotosPerPost {
+		d.Photos = append(d.Photos, id)
+	}
+}
 
-// readNoticeForm reads the multipart write form into v.Form, uploading
-// each photo chosen as it comes. A field of text that is not text is
-// named by field; a photo refused, or a form that cannot be read, is err
-// (naming "photo").
-func (h *Handlers) readNoticeForm(r *http.Request, v *core.View) (photos []guli.ID, field string, err error) {
+// noticeFormParts bounds the parts of the write form read: its three
+// fields, the photos kept from a refused try, the new ones, and a few a
+// browser may add.
+const noticeFormParts = 3 + guli.MaxPhotosPerPost + guli.MaxFormPhotos + 4
+
+// readNoticeForm reads the multipart write form into v.Form and d,
+// uploading each photo chosen as it comes. A field of text that is not
+// text is named by field; a photo refused, or a form that cannot be read,
+// is err (naming "photo"); the photos uploaded before it are kept in d.
+func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeData) (field string, err error) {
 	form, err := r.MultipartReader()
 	if err != nil {
-		return nil, "", guli.Invalid("photo", guli.FRInvalid)
+		return "", guli.Invalid("photo", guli.FRInvalid)
 	}
+	added := 0
 	for range noticeFormParts {
 		part, err := form.NextPart()
 		if errors.Is(err, io.EOF) {
-			return photos, "", nil
+			return "", nil
 		}
 		if err != nil {
-			return photos, "", formReadError(err)
+			return "", formReadError(err)
 		}
 		switch name := part.FormName(); name {
-		case "kind", "title", "body":
+		case "kind", "title", "body", "photo_id":
 			b, err := io.ReadAll(io.LimitReader(part, noticeFieldBytes))
 			if err != nil {
-				return photos, "", formReadError(err)
+				return "", formReadError(err)
 			}
 			if !guli.ValidText(string(b)) {
-				return photos, name, nil
+				return name, nil
+			}
+			if name == "photo_id" {
+				d.keepPhoto(string(b))
+				continue
 			}
 			v.Form[name] = string(b)
 		case "photo":
 			if part.FileName() == "" {
 				continue // the field left empty
 			}
-			if len(photos) == guli.MaxFormPhotos {
-				return photos, "", guli.Invalid("photo", guli.FRTooLong)
+			if added == guli.MaxFormPhotos || len(d.Photos) == guli.MaxPhotosPerPost {
+				return "", guli.Invalid("photo", guli.FRTooLong)
 			}
 			p, err := h.Photos.Upload(r.Context(), v.Station.ID, part)
 			if err != nil {
 				if e := guli.AsError(err); e.Code == guli.ECUnsupportedImage || e.Code == guli.ECImageTooLarge || e.Code == guli.ECBodyTooLarge {
-					return photos, "", &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"photo": e.Code}, Err: err}
+					return "", &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"photo": e.Code}, Err: err}
 				}
-				return photos, "", err
+				return "", err
 			}
-			photos = append(photos, p.ID)
+			d.Photos, added = append(d.Photos, p.ID), added+1
 		}
 	}
-	return photos, "", guli.Invalid("photo", guli.FRTooLong)
+	return "", guli.Invalid("photo", guli.FRTooLong)
 }
 
 // noticeFieldBytes bounds a field of the write form: the body's 5,000
