@@ -822,17 +822,24 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 		{volunteer, []string{"/help", page, "/timebank", "/me/volunteer"}},
 		{desk, []string{"/desk/help?q=" + url.QueryEscape("张阿婆"), "/help/new?for=" + personID(t, srv, "张阿婆"), page}},
 	} {
-		open(t, tb.ctx, srv, "/")
-		if path, _ := submit(t, tb.ctx, `form[action="/prefs/elder"] button`); path != "/" {
-			t.Fatalf("elder switch: landed on %s", path)
+		inElderMode(t, tb.ctx, srv, tb.pages, check)
+	}
+}
+
+// inElderMode switches the tab to elder mode, then opens each of pages
+// and checks it.
+func inElderMode(t *testing.T, ctx context.Context, srv *testserver.Server, pages []string, check func(ctx context.Context, page string)) {
+	t.Helper()
+	open(t, ctx, srv, "/")
+	if path, _ := submit(t, ctx, `form[action="/prefs/elder"] button`); path != "/" {
+		t.Fatalf("elder switch: landed on %s", path)
+	}
+	for _, p := range pages {
+		open(t, ctx, srv, p)
+		if class, _ := elderState(t, ctx); !class {
+			t.Fatalf("%s is not in elder mode", p)
 		}
-		for _, p := range tb.pages {
-			open(t, tb.ctx, srv, p)
-			if class, _ := elderState(t, tb.ctx); !class {
-				t.Fatalf("%s is not in elder mode", p)
-			}
-			check(tb.ctx, p+" in elder mode")
-		}
+		check(ctx, p+" in elder mode")
 	}
 }
 

@@ -92,17 +92,7 @@ func TestNoticeBoardInTheBrowser(t *testing.T) {
 		{resident, []string{"/notices", "/notices/new", page}},
 		{desk, []string{"/notices/week", "/desk/moderation", page}},
 	} {
-		open(t, tb.ctx, srv, "/")
-		if path, _ := submit(t, tb.ctx, `form[action="/prefs/elder"] button`); path != "/" {
-			t.Fatalf("elder switch: landed on %s", path)
-		}
-		for _, p := range tb.pages {
-			open(t, tb.ctx, srv, p)
-			if class, _ := elderState(t, tb.ctx); !class {
-				t.Fatalf("%s is not in elder mode", p)
-			}
-			check(tb.ctx, p+" in elder mode")
-		}
+		inElderMode(t, tb.ctx, srv, tb.pages, check)
 	}
 }
 

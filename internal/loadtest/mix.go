@@ -235,23 +235,16 @@ func (e *Env) scratchPost() (string, error) {
 // postStep is a row that acts as token on a fresh post of the scratch
 // station, after the admin took the steps on it, untimed.
 func postStep(action string, token func(e *Env, w int) string, body any, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
-	return func(e *Env, w, i int) (*http.Request, error) {
-		id, err := e.scratchPost()
-		if err != nil {
-			return nil, err
-		}
-		for _, step := range steps {
-			if err := e.Call("POST", "/api/v1/posts/"+id+"/"+step, e.Admin, nil, 200, nil); err != nil {
-				return nil, err
-			}
-		}
-		return e.request("POST", "/api/v1/posts/"+id+"/"+action, token(e, w), body)
-	}
+	return onPost("/api/v1/posts/", action, token, body, steps...)
 }
 
 // pagePostStep is postStep on the pages: a form posted to the post's
 // page as token.
 func pagePostStep(action string, token func(e *Env, w int) string, form string, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
+	return onPost("/notices/", action, token, form, steps...)
+}
+
+func onPost(prefix, action string, token func(e *Env, w int) string, body any, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
 	return func(e *Env, w, i int) (*http.Request, error) {
 		id, err := e.scratchPost()
 		if err != nil {
@@ -262,7 +255,7 @@ func pagePostStep(action string, token func(e *Env, w int) string, form string, 
 				return nil, err
 			}
 		}
-		return e.request("POST", "/notices/"+id+"/"+action, token(e, w), form)
+		return e.request("POST", prefix+id+"/"+action, token(e, w), body)
 	}
 }
 

@@ -240,33 +240,36 @@ type newNoticeData struct {
 	Photos []guli.ID
 }
 
-// newNoticeView is the write form's view, offering the kinds the reader
-// may post at the station.
-func (h *Handlers) newNoticeView(r *http.Request) *core.View {
-	v := h.NewView(r, "board.new_title", "notices")
-	d := &newNoticeData{}
+// newNoticeView is the write form's view for the signed-in reader,
+// offering the kinds they may post at the station; ok is false when it
+// has answered (to sign in, or that there is no station).
+func (h *Handlers) newNoticeView(w http.ResponseWriter, r *http.Request) (v *core.View, d *newNoticeData, ok bool) {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil, nil, false
+	}
+	v = h.NewView(r, "board.new_title", "notices")
+	if v.Station == nil {
+		h.RenderError(w, r, http.StatusNotFound)
+		return nil, nil, false
+	}
+	d = &newNoticeData{}
 	for _, k := range guli.PostKinds {
-		if v.Station != nil && guli.CheckPost(v.User, v.Station.ID, k) == nil {
+		if guli.CheckPost(v.User, v.Station.ID, k) == nil {
 			d.Kinds = append(d.Kinds, k)
 		}
 	}
 	v.Data = d
-	return v
+	return v, d, true
 }
 
 // NewNotice is the form to write a post; ?kind= chooses the kind.
 func (h *Handlers) NewNotice(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := h.requireLogin(w, r); !ok {
+	v, d, ok := h.newNoticeView(w, r)
+	if !ok {
 		return nil
 	}
-	v := h.newNoticeView(r)
-	if v.Station == nil {
-		h.RenderError(w, r, http.StatusNotFound)
-		return nil
-	}
-	kinds := v.Data.(*newNoticeData).Kinds
 	v.Form["kind"] = guli.PostTip
-	if k := r.URL.Query().Get("kind"); slices.Contains(kinds, k) {
+	if k := r.URL.Query().Get("kind"); slices.Contains(d.Kinds, k) {
 		v.Form["kind"] = k
 	}
 	h.Render(w, r, http.StatusOK, "notice_new", v)
@@ -276,15 +279,10 @@ func (h *Handlers) NewNotice(w http.ResponseWriter, r *http.Request) error {
 // NewNoticePost posts the write form: URL-encoded, or, with photos, a
 // multipart form whose photos are uploaded as they arrive.
 func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := h.requireLogin(w, r); !ok {
+	v, d, ok := h.newNoticeView(w, r)
+	if !ok {
 		return nil
 	}
-	v := h.newNoticeView(r)
-	if v.Station == nil {
-		h.RenderError(w, r, http.StatusNotFound)
-		return nil
-	}
-	d := v.Data.(*newNoticeData)
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
 		field, err := h.readNoticeForm(r, v, d)
 		if field != "" {
