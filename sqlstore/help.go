@@ -256,29 +256,41 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 }
 
 // change locks a request, lets decide check it against the actor and
-// write the change, and returns the request as it then is.
+// write the change, and returns the request as it then is. Someone it is
+// not visible to is answered as if there were none: not theirs to know
+// of, let alone act on.
 func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if !h.VisibleTo(actor) {
+			return hidden()
+		}
+		return decide(q, h, actor, now)
+	})
+}
+
+// lockedChange locks the row id of table for the signed-in actor, loads
+// it, lets decide check and change it, and returns it as it then is: the
+// state a change decides on is the state it writes.
+func lockedChange[T any](ctx context.Context, db *DB, table string, id guli.ID, load func(context.Context, runner, guli.ID) (T, error),
+	decide func(q runner, v T, actor *guli.User, now time.Time) error) (T, error) {
+	var out T
 	actor, err := guli.RequireUser(ctx)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out *guli.HelpRequest
-	err = s.db.tx(ctx, func(q runner) error {
+	err = db.tx(ctx, func(q runner) error {
 		var locked int64
-		if err := q.row(ctx, "SELECT id FROM help_requests WHERE id = ?"+q.d.forUpdate(), id).Scan(&locked); err != nil {
+		if err := q.row(ctx, "SELECT id FROM "+table+" WHERE id = ?"+q.d.forUpdate(), id).Scan(&locked); err != nil {
 			return notFound(err)
 		}
-		h, err := s.load(ctx, q, id)
+		v, err := load(ctx, q, id)
 		if err != nil {
 			return err
 		}
-		if !h.VisibleTo(actor) {
-			return hidden() // not theirs to know of, let alone act on
-		}
-		if err := decide(q, h, actor, s.db.now()); err != nil {
+		if err := decide(q, v, actor, db.now()); err != nil {
 			return err
 		}
-		out, err = s.load(ctx, q, id)
+		out, err = load(ctx, q, id)
 		return err
 	})
 	return out, err

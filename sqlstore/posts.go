@@ -294,27 +294,7 @@ func (s *Posts) Post(ctx context.Context, id guli.ID) (*guli.Post, error) {
 // change locks a post, lets decide check it against the actor and write
 // the change, and returns the post as it then is.
 func (s *Posts) change(ctx context.Context, id guli.ID, decide func(q runner, p *guli.Post, actor *guli.User, now time.Time) error) (*guli.Post, error) {
-	actor, err := guli.RequireUser(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out *guli.Post
-	err = s.db.tx(ctx, func(q runner) error {
-		var locked int64
-		if err := q.row(ctx, "SELECT id FROM posts WHERE id = ?"+q.d.forUpdate(), id).Scan(&locked); err != nil {
-			return notFound(err)
-		}
-		p, err := s.load(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if err := decide(q, p, actor, s.db.now()); err != nil {
-			return err
-		}
-		out, err = s.load(ctx, q, id)
-		return err
-	})
-	return out, err
+	return lockedChange(ctx, s.db, "posts", id, s.load, decide)
 }
 
 // DeletePost takes a post down, by its author or staff of its station;
