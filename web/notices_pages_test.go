@@ -1,11 +1,17 @@
 package web_test
 
 import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"mime/multipart"
 	"net/url"
 	"regexp"
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -173,5 +179,48 @@ func TestNoticeBoardPhotos(t *testing.T) {
 			"title": "再用一次", "body": "", "photo_ids": []string{photos[0].(map[string]any)["id"].(string)}}), 422, "validation_failed", "photo_ids")
 		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
 			"title": "没有照片", "body": ""}), 422, "validation_failed", "body")
+	})
+}
+
+// The write form takes its four photos of up to 10 MB each: read a photo
+// at a time, it holds one photo's worth of the body budget however large
+// it is, so a form of two large photos is posted, not told to come back
+// for ever.
+func TestNoticeFormWithLargePhotos(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		var jpg bytes.Buffer
+		if err := jpeg.Encode(&jpg, image.NewGray(image.Rect(0, 0, 32, 24)), nil); err != nil {
+			t.Fatal(err)
+		}
+		// A phone's large photo: a picture and, after it, what the camera
+		// appended (kept out of what is stored).
+		large := append(jpg.Bytes(), make([]byte, guli.MaxPhotoBytes-jpg.Len()-1024)...)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"kind": "highlight", "title": "重阳登高", "body": "两张大照片"} {
+			mw.WriteField(k, v)
+		}
+		for i := range 2 {
+			fw, err := mw.CreateFormFile("photo", fmt.Sprintf("IMG_%d.jpg", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fw.Write(large)
+		}
+		mw.Close()
+		if body.Len() <= 16<<20 {
+			t.Fatalf("the form is %d bytes: not larger than the body budget", body.Len())
+		}
+		r := srv.Send(t, testserver.Request{Method: "POST", Path: "/notices/new", Body: body.String(),
+			Header: map[string]string{"Content-Type": mw.FormDataContentType(), "Authorization": "Bearer " + resident}})
+		m := noticeID.FindStringSubmatch(r.Header.Get("Location"))
+		if r.Status != 303 || m == nil {
+			t.Fatalf("a form of two large photos: %d %q %.300s", r.Status, r.Header.Get("Location"), r.Body)
+		}
+		if post := srv.Do(t, "GET", "/api/v1/posts/"+m[1], "", nil).JSON(t); len(post["photos"].([]any)) != 2 {
+			t.Errorf("the post's photos: %v", post["photos"])
+		}
 	})
 }
