@@ -541,3 +541,37 @@ func TestConcurrentNewsIsPostedOnceEach(t *testing.T) {
 		}
 	})
 }
+
+// A subject is one header, however long: a safety alert's 100-character
+// Chinese title takes some 1,100 characters once encoded, more than the
+// 998 a line of mail may hold, so its encoded words are folded onto lines
+// of their own; a line break typed into it adds no header.
+func TestLongSubjectsAreFolded(t *testing.T) {
+	mailer := newSMTPServer(t)
+	m := &delivery.SMTP{Addr: mailer.ln.Addr().String(), From: "noreply@guli.example.org", Timeout: 10 * time.Second}
+	subject := "安全提醒：" + strings.Repeat("燃气", 50) + "\r\nBcc: victim@example.com"
+	if err := m.Send(context.Background(), delivery.Message{To: "a@example.com", Subject: subject, Text: "正文", Date: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := mailer.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	header, _, _ := strings.Cut(msgs[0].Data, "\r\n\r\n")
+	for _, line := range strings.Split(header, "\r\n") {
+		if len(line) > 998 {
+			t.Errorf("a header line of %d characters: %.80s…", len(line), line)
+		}
+		if strings.HasPrefix(strings.ToLower(line), "bcc:") {
+			t.Errorf("a header was added: %q", line)
+		}
+	}
+	parsed, err := mail.ReadMessage(strings.NewReader(msgs[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
+	if want := strings.NewReplacer("\r", " ", "\n", " ").Replace(subject); err != nil || got != want {
+		t.Errorf("the subject reads %q (%v), want %q", got, err, want)
+	}
+}
