@@ -224,3 +224,38 @@ func TestNoticeFormWithLargePhotos(t *testing.T) {
 		}
 	})
 }
+
+// The write form's words are checked before its photos are uploaded: a
+// form sent without a title keeps no photo (nor spends one of the hour's
+// uploads), and a kind that takes no photos says so next to the photos.
+func TestNoticeFormChecksItsWordsBeforeUploading(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		send := func(token string, fields map[string]string) *testserver.Response {
+			body, header := photoForm(t, fields, "IMG_1.png", photoPNG(t, 40, 30))
+			header["Authorization"] = "Bearer " + token
+			return srv.Send(t, testserver.Request{Method: "POST", Path: "/notices/new", Body: body, Header: header})
+		}
+		before := uploadPhoto(t, srv, resident, "")
+		for _, fields := range []map[string]string{
+			{"kind": "highlight", "title": "", "body": "忘了写标题"},
+			{"kind": "notice", "title": "居民发的通知", "body": "不行"},
+			{"kind": "tip", "title": "有照片", "body": ""},
+		} {
+			if r := send(resident, fields); r.Status < 400 || r.Status >= 500 {
+				t.Fatalf("%v: %d", fields, r.Status)
+			}
+		}
+		// Ids are handed out in turn: the next upload's follows the last.
+		if after := uploadPhoto(t, srv, resident, ""); guli.ParseID(after) != guli.ParseID(before)+1 {
+			t.Errorf("photos were kept for refused forms: %s, then %s", before, after)
+		}
+		r := send(staff, map[string]string{"kind": "notice", "title": "停水通知", "body": "周三停水"})
+		if r.Status != 422 {
+			t.Fatalf("a notice with a photo: %d", r.Status)
+		}
+		pageHas(t, "the refused notice", r, `id="f-photo-error"`, "停水通知")
+	})
+}

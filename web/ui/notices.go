@@ -283,7 +283,7 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 			h.RefuseText(w, r, field)
 			return nil
 		} else if err != nil {
-			h.Render(w, r, h.FormError(v, err), "notice_new", v)
+			h.renderNoticeForm(w, r, v, err)
 			return nil
 		}
 	} else {
@@ -297,12 +297,19 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"],
 		Body: v.Form["body"], PhotoIDs: photos})
 	if err != nil {
-		v.RenameErrors(map[string]string{"photo_ids": "photo"})
-		h.Render(w, r, h.FormError(v, err), "notice_new", v)
+		h.renderNoticeForm(w, r, v, err)
 		return nil
 	}
 	back(w, r, "/notices/"+p.ID.String(), "post_created")
 	return nil
+}
+
+// renderNoticeForm shows the write form again with what went wrong; the
+// API's photo_ids is the form's photo field.
+func (h *Handlers) renderNoticeForm(w http.ResponseWriter, r *http.Request, v *core.View, err error) {
+	status := h.FormError(v, err)
+	v.RenameErrors(map[string]string{"photo_ids": "photo"})
+	h.Render(w, r, status, "notice_new", v)
 }
 
 // noticeFormParts bounds the parts of the write form read: its three
@@ -340,6 +347,15 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View) (photos []guli.
 			if part.FileName() == "" {
 				continue // the field left empty
 			}
+			if len(photos) == 0 {
+				// The words come before the photos: a post that cannot be
+				// made with them is refused before a photo is uploaded,
+				// so a form sent again and again, a title missing, does
+				// not spend the uploader's photos of the hour.
+				if err := checkBeforePhotos(v); err != nil {
+					return photos, "", err
+				}
+			}
 			if len(photos) == guli.MaxFormPhotos {
 				return photos, "", guli.Invalid("photo", guli.FRTooLong)
 			}
@@ -354,6 +370,16 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View) (photos []guli.
 		}
 	}
 	return photos, "", guli.Invalid("photo", guli.FRTooLong)
+}
+
+// checkBeforePhotos checks the post the form's words make, as if it showed
+// photos, and whether the reader may post it here.
+func checkBeforePhotos(v *core.View) error {
+	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: []guli.ID{0}}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	return guli.CheckPost(v.User, in.StationID, in.Kind)
 }
 
 // noticeFieldBytes bounds a field of the write form: the body's 5,000
