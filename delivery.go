@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -100,6 +101,34 @@ func CheckWebhookURL(raw string) (string, error) {
 		return "", Invalid("url", FRInvalid)
 	}
 	return raw, nil
+}
+
+// nonPublicRanges are addresses that are not the public internet beyond
+// what netip's own tests say: shared address space behind carrier NAT,
+// where some clouds keep their metadata service (Alibaba Cloud's is
+// 100.100.100.200), and "this network".
+var nonPublicRanges = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("0.0.0.0/8"),
+}
+
+// PublicAddress decides whether a robot's address may be called when
+// private networks are not allowed: only a public unicast address, not
+// this machine, the local network, link-local (169.254.169.254 is many
+// clouds' metadata service) or a private range. A staff member who sets
+// the robot's address could otherwise make the server post to, or probe,
+// what only it can reach.
+func PublicAddress(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	if !ip.IsValid() || !ip.IsGlobalUnicast() || ip.IsPrivate() {
+		return false
+	}
+	for _, p := range nonPublicRanges {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskWebhookURL shows enough of a webhook address to recognize it: the

@@ -2,6 +2,7 @@ package guli_test
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -34,6 +35,41 @@ func TestCheckWebhookURL(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("CheckWebhookURL(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestPublicAddress(t *testing.T) {
+	tests := []struct {
+		addr string
+		want bool
+	}{
+		{"101.89.16.1", true}, // a public address
+		{"2408:8000::1", true},
+		{"127.0.0.1", false},
+		{"127.1.2.3", false},
+		{"::1", false},
+		{"::ffff:127.0.0.1", false}, // loopback written as IPv6
+		{"10.1.2.3", false},
+		{"172.16.0.1", false},
+		{"192.168.1.1", false},
+		{"169.254.169.254", false}, // cloud metadata
+		{"100.100.100.200", false}, // Alibaba Cloud's metadata
+		{"100.64.0.1", false},
+		{"0.0.0.0", false},
+		{"0.1.2.3", false},
+		{"::", false},
+		{"fe80::1", false},
+		{"fd00::1", false},
+		{"224.0.0.1", false},
+		{"255.255.255.255", false},
+	}
+	for _, tt := range tests {
+		if got := guli.PublicAddress(netip.MustParseAddr(tt.addr)); got != tt.want {
+			t.Errorf("PublicAddress(%s) = %v, want %v", tt.addr, got, tt.want)
+		}
+	}
+	if guli.PublicAddress(netip.Addr{}) {
+		t.Error("the zero address is public")
 	}
 }
 

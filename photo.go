@@ -29,8 +29,9 @@ const (
 	MaxPhotoBytes  = 10 << 20   // the file as uploaded
 	MaxPhotoPixels = 40_000_000 // a 48-megapixel phone camera shoots 12 by default
 	MaxPhotoSide   = 12000
-	// MaxPhotoMemory bounds the decoded picture: 40 megapixels of 8-bit
-	// colour; a 16-bit PNG of as many pixels would take twice that.
+	// MaxPhotoMemory bounds what decoding holds: 40 megapixels of 8-bit
+	// colour; a 16-bit PNG of as many pixels would take twice that, and a
+	// progressive JPEG holds its coefficients too.
 	MaxPhotoMemory = 160 << 20
 	PhotoLongSide  = 1600 // the long side of the photo kept
 	ThumbLongSide  = 480
@@ -142,8 +143,11 @@ func CheckPhotoIDs(ids []ID) error {
 // CheckPhotoSize decides, from an image's header alone, whether decoding it
 // is safe: a small file may claim a huge picture (a decompression bomb),
 // so the claim is checked before a single pixel is decoded.
-// bytesPerPixel is what the decoder holds a pixel in.
-func CheckPhotoSize(width, height, bytesPerPixel int) error {
+// bytesPerPixel is what the decoder holds a pixel in; working is what it
+// holds besides the picture while decoding (a progressive JPEG keeps every
+// coefficient of the picture, four bytes each, until its last scan, so a
+// 200 KB file could otherwise take 800 MB).
+func CheckPhotoSize(width, height, bytesPerPixel int, working int64) error {
 	if width <= 0 || height <= 0 {
 		return Errorf(ECUnsupportedImage)
 	}
@@ -151,7 +155,8 @@ func CheckPhotoSize(width, height, bytesPerPixel int) error {
 		return Errorf(ECImageTooLarge)
 	}
 	pixels := int64(width) * int64(height)
-	if pixels > MaxPhotoPixels || pixels*int64(max(1, bytesPerPixel)) > MaxPhotoMemory {
+	if pixels > MaxPhotoPixels || working < 0 || working > MaxPhotoMemory ||
+		pixels*int64(max(1, bytesPerPixel))+working > MaxPhotoMemory {
 		return Errorf(ECImageTooLarge)
 	}
 	return nil

@@ -11,22 +11,28 @@ func TestCheckPhotoSize(t *testing.T) {
 		name          string
 		width, height int
 		bpp           int
+		working       int64
 		want          string
 	}{
-		{"a phone photo", 4032, 3024, 4, ""},
-		{"a 40-megapixel photo", 8000, 5000, 4, ""},
-		{"one pixel more", 8000, 5001, 4, guli.ECImageTooLarge},
-		{"a side too long", 12001, 10, 4, guli.ECImageTooLarge},
-		{"the longest side", 12000, 3000, 4, ""},
-		{"a bomb's claim", 100000, 100000, 4, guli.ECImageTooLarge},
-		{"claims that overflow 32 bits", 1 << 30, 1 << 30, 4, guli.ECImageTooLarge},
-		{"16-bit colour at 40 megapixels", 8000, 5000, 8, guli.ECImageTooLarge},
-		{"16-bit colour at 20 megapixels", 5000, 4000, 8, ""},
-		{"no width", 0, 10, 4, guli.ECUnsupportedImage},
-		{"negative", -1, 10, 4, guli.ECUnsupportedImage},
+		{"a phone photo", 4032, 3024, 4, 0, ""},
+		{"a 40-megapixel photo", 8000, 5000, 4, 0, ""},
+		{"one pixel more", 8000, 5001, 4, 0, guli.ECImageTooLarge},
+		{"a side too long", 12001, 10, 4, 0, guli.ECImageTooLarge},
+		{"the longest side", 12000, 3000, 4, 0, ""},
+		{"a bomb's claim", 100000, 100000, 4, 0, guli.ECImageTooLarge},
+		{"claims that overflow 32 bits", 1 << 30, 1 << 30, 4, 0, guli.ECImageTooLarge},
+		{"16-bit colour at 40 megapixels", 8000, 5000, 8, 0, guli.ECImageTooLarge},
+		{"16-bit colour at 20 megapixels", 5000, 4000, 8, 0, ""},
+		{"no width", 0, 10, 4, 0, guli.ECUnsupportedImage},
+		{"negative", -1, 10, 4, 0, guli.ECUnsupportedImage},
+		// A progressive JPEG: 4 bytes a coefficient, 64 a block of 8 × 8.
+		{"a progressive 12-megapixel JPEG, chroma halved", 4000, 3000, 3, 4 * 3 / 2 * 12_000_000, ""},
+		{"a progressive 40-megapixel JPEG", 8000, 5000, 3, 4 * 3 * 40_000_000, guli.ECImageTooLarge},
+		{"a small picture that needs too much besides", 100, 100, 3, guli.MaxPhotoMemory, guli.ECImageTooLarge},
+		{"working memory that overflowed", 100, 100, 3, -1, guli.ECImageTooLarge},
 	}
 	for _, tt := range tests {
-		err := guli.CheckPhotoSize(tt.width, tt.height, tt.bpp)
+		err := guli.CheckPhotoSize(tt.width, tt.height, tt.bpp, tt.working)
 		if got := codeOf(err); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}

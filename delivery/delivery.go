@@ -12,9 +12,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"guli"
@@ -27,8 +30,15 @@ import (
 type Config struct {
 	Store   guli.DeliveryStore
 	Catalog *i18n.Catalog
-	// HTTP calls the robots; nil is a client with a ten-second timeout.
+	// HTTP calls the robots; nil is a client with a ten-second timeout
+	// that connects only to public addresses (guli.PublicAddress) unless
+	// PrivateNetworks is set.
 	HTTP *http.Client
+	// PrivateNetworks lets the robots' addresses be on this machine or a
+	// private network: for tests and a relay on the station's own
+	// network. Off, staff cannot turn the robot into a way to post to, or
+	// probe, what only the server can reach.
+	PrivateNetworks bool
 	// Mail sends e-mail; nil leaves e-mail off.
 	Mail *SMTP
 	// BaseURL starts the links in e-mails (https://guli.example.org).
@@ -46,7 +56,7 @@ type Deliverer struct {
 // New returns a Deliverer for cfg.
 func New(cfg Config) *Deliverer {
 	if cfg.HTTP == nil {
-		cfg.HTTP = &http.Client{Timeout: 10 * time.Second}
+		cfg.HTTP = robotClient(cfg.PrivateNetworks)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -63,6 +73,40 @@ func New(cfg Config) *Deliverer {
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	cfg.HTTP = &client
 	return &Deliverer{cfg: cfg, view: &core.Core{Config: core.Config{Catalog: cfg.Catalog}}}
+}
+
+// errPrivateAddress is the refusal of a robot's address that is not on
+// the public internet.
+var errPrivateAddress = errors.New("the robot's address is not on the public internet")
+
+// robotClient calls robots directly, not through a proxy from the
+// environment. Unless private is set, it refuses every address but a
+// public one when connecting, after the name is resolved, so a name that
+// resolves to 127.0.0.1 (or comes to, between two calls) is refused too.
+func robotClient(private bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !private {
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return errPrivateAddress
+			}
+			ip, err := netip.ParseAddr(host)
+			if err != nil || !guli.PublicAddress(ip) {
+				return errPrivateAddress
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          10,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: 10 * time.Second,
+	}
+	return &http.Client{Timeout: 10 * time.Second, Transport: transport}
 }
 
 // Handlers are the job handlers by kind: the robot's always, e-mail's

@@ -51,7 +51,7 @@ func setup(t *testing.T, e dbtest.Engine, mail *delivery.SMTP) (*testserver.Serv
 	c := &clock{t: time.Now()}
 	s := testserver.New(t, e, testserver.Options{Now: c.Now, Email: mail != nil})
 	d := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(s.DB), Catalog: i18n.MustLoad(), Mail: mail,
-		BaseURL: "https://guli.example.org", Now: c.Now})
+		BaseURL: "https://guli.example.org", Now: c.Now, PrivateNetworks: true}) // the robots are local test servers
 	return s, c, worker.New(sqlstore.NewJobs(s.DB), d.Handlers(), worker.Options{})
 }
 
@@ -218,6 +218,38 @@ func TestWeComMessageArrivesAfterRetries(t *testing.T) {
 		}
 		activity(t, s, staff, "机器人关了以后", 1)
 		runDue(t, w, 0)
+	})
+}
+
+// Unless private networks are allowed, a robot's address on this machine
+// or a private network is refused when the connection is made, a name that
+// resolves to one included: staff cannot make the server post to, or
+// probe, what only it can reach. The log says why, without the key.
+func TestRobotOffThePublicInternetIsRefused(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		s, _, _ := setup(t, e, nil)
+		rb := &robot{answers: []int{200}}
+		hs := httptest.NewServer(rb)
+		defer hs.Close()
+		d := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(s.DB)})
+		w := worker.New(sqlstore.NewJobs(s.DB), d.Handlers(), worker.Options{})
+		staff := s.Login(t, testserver.StaffPhone, testserver.Password)
+		_, port, _ := strings.Cut(strings.TrimPrefix(hs.URL, "http://"), ":")
+		const key = "0ec2b0a4-secret-key-of-the-robot"
+		for i, hook := range []string{hs.URL + "/send?key=" + key, "http://localhost:" + port + "/send?key=" + key} {
+			if r := s.Do(t, "PUT", "/api/v1/stations/"+s.Station.ID.String()+"/wecom-webhook", staff, map[string]string{"url": hook}); r.Status != 200 {
+				t.Fatalf("set the robot: %d %s", r.Status, r.Body)
+			}
+			activity(t, s, staff, fmt.Sprintf("内网机器人%d", i), 1)
+			runDue(t, w, 1)
+			log := deliveries(t, s, staff)
+			if log[0].Status != "failed" || !strings.Contains(log[0].Error, "not on the public internet") || strings.Contains(log[0].Error, key) {
+				t.Fatalf("%s: the log says %+v", hook, log[0])
+			}
+		}
+		if n := len(rb.received()); n != 0 {
+			t.Fatalf("the robot on this machine got %d requests", n)
+		}
 	})
 }
 
@@ -463,7 +495,7 @@ func TestConcurrentNewsIsPostedOnceEach(t *testing.T) {
 		ctx, stop := context.WithCancel(context.Background())
 		var running sync.WaitGroup
 		for range 4 {
-			d := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(s.DB)})
+			d := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(s.DB), PrivateNetworks: true})
 			w := worker.New(sqlstore.NewJobs(s.DB), d.Handlers(), worker.Options{Poll: 10 * time.Millisecond})
 			running.Add(1)
 			go func() { defer running.Done(); w.Run(ctx) }()
@@ -508,4 +540,38 @@ func TestConcurrentNewsIsPostedOnceEach(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A subject is one header, however long: a safety alert's 100-character
+// Chinese title takes some 1,100 characters once encoded, more than the
+// 998 a line of mail may hold, so its encoded words are folded onto lines
+// of their own; a line break typed into it adds no header.
+func TestLongSubjectsAreFolded(t *testing.T) {
+	mailer := newSMTPServer(t)
+	m := &delivery.SMTP{Addr: mailer.ln.Addr().String(), From: "noreply@guli.example.org", Timeout: 10 * time.Second}
+	subject := "安全提醒：" + strings.Repeat("燃气", 50) + "\r\nBcc: victim@example.com"
+	if err := m.Send(context.Background(), delivery.Message{To: "a@example.com", Subject: subject, Text: "正文", Date: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := mailer.messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	header, _, _ := strings.Cut(msgs[0].Data, "\r\n\r\n")
+	for _, line := range strings.Split(header, "\r\n") {
+		if len(line) > 998 {
+			t.Errorf("a header line of %d characters: %.80s…", len(line), line)
+		}
+		if strings.HasPrefix(strings.ToLower(line), "bcc:") {
+			t.Errorf("a header was added: %q", line)
+		}
+	}
+	parsed, err := mail.ReadMessage(strings.NewReader(msgs[0].Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
+	if want := strings.NewReplacer("\r", " ", "\n", " ").Replace(subject); err != nil || got != want {
+		t.Errorf("the subject reads %q (%v), want %q", got, err, want)
+	}
 }

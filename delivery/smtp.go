@@ -87,15 +87,18 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 }
 
 // compose writes the message: UTF-8 text, quoted-printable, the subject
-// Q-encoded; line breaks in a header are flattened so that no text can add
-// a header.
+// Q-encoded and folded; line breaks in a header are flattened so that no
+// text can add a header.
 func compose(from string, m Message) []byte {
 	oneLine := strings.NewReplacer("\r", " ", "\n", " ")
 	var b bytes.Buffer
 	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, oneLine.Replace(v)) }
 	header("From", from)
 	header("To", m.To)
-	header("Subject", mime.QEncoding.Encode("utf-8", oneLine.Replace(m.Subject)))
+	// A long subject is many encoded words; each goes on a line of its
+	// own, as a line of mail holds at most 998 characters.
+	subject := mime.QEncoding.Encode("utf-8", oneLine.Replace(m.Subject))
+	fmt.Fprintf(&b, "Subject: %s\r\n", strings.ReplaceAll(subject, "?= =?", "?=\r\n =?"))
 	header("Date", m.Date.Format(time.RFC1123Z))
 	header("Message-ID", "<"+messageID()+"@"+domainOf(from)+">")
 	header("MIME-Version", "1.0")

@@ -97,7 +97,7 @@ func (p *Processor) Bytes(ctx context.Context, data []byte) (*Result, error) {
 	if err != nil {
 		return nil, guli.Wrap(guli.ECUnsupportedImage, err)
 	}
-	if err := guli.CheckPhotoSize(cfg.Width, cfg.Height, bytesPerPixel(cfg.ColorModel)); err != nil {
+	if err := guli.CheckPhotoSize(cfg.Width, cfg.Height, bytesPerPixel(cfg.ColorModel), jpegCoefficients(data)); err != nil {
 		return nil, err
 	}
 	if err := p.turn(ctx); err != nil {
@@ -151,6 +151,62 @@ func bytesPerPixel(m color.Model) int {
 		return 1
 	}
 	return 4 // RGBA, NRGBA, CMYK
+}
+
+// jpegCoefficients is what decoding a progressive JPEG holds besides the
+// picture: every 8 × 8 block of every component, padded to whole MCUs,
+// as 64 four-byte coefficients, until its last scan. A baseline JPEG, or
+// anything else, holds none. It reads the frame header, which
+// DecodeConfig has already found sound.
+func jpegCoefficients(data []byte) int64 {
+	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
+		return 0
+	}
+	for i := 2; i+4 <= len(data); {
+		if data[i] != 0xFF {
+			return 0
+		}
+		marker := data[i+1]
+		switch {
+		case marker == 0xFF: // fill
+			i++
+			continue
+		case marker == 0x01 || marker >= 0xD0 && marker <= 0xD8: // no length
+			i += 2
+			continue
+		case marker == 0xDA || marker == 0xD9: // a scan, or the end, before any frame
+			return 0
+		}
+		n := int(data[i+2])<<8 | int(data[i+3])
+		seg := data[i+4 : min(len(data), i+2+n)]
+		if marker != 0xC2 { // not a progressive frame: skip the segment
+			if marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
+				return 0 // another frame: baseline or one the decoder refuses
+			}
+			i += 2 + n
+			continue
+		}
+		if len(seg) < 6 {
+			return 0
+		}
+		height, width, comps := int64(seg[1])<<8|int64(seg[2]), int64(seg[3])<<8|int64(seg[4]), int(seg[5])
+		if len(seg) < 6+3*comps {
+			return 0
+		}
+		var hmax, vmax int64 = 1, 1
+		for c := range comps {
+			hv := seg[6+3*c+1]
+			hmax, vmax = max(hmax, int64(hv>>4)), max(vmax, int64(hv&0x0F))
+		}
+		mxx, myy := (width+8*hmax-1)/(8*hmax), (height+8*vmax-1)/(8*vmax)
+		var blocks int64
+		for c := range comps {
+			hv := seg[6+3*c+1]
+			blocks += mxx * myy * int64(hv>>4) * int64(hv&0x0F)
+		}
+		return blocks * 64 * 4
+	}
+	return 0
 }
 
 // scale draws img onto a white opaque canvas at most long on its long

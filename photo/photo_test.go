@@ -121,6 +121,34 @@ func pngClaiming(w, h uint32) []byte {
 	return out.Bytes()
 }
 
+// progressiveJPEG is a well-formed progressive JPEG of w × h with three
+// components at full resolution, whose one scan is the DC one, coded with
+// a single one-bit Huffman code: about one bit for each 8 × 8 block, so a
+// 40-megapixel picture fits in a quarter of a megabyte.
+func progressiveJPEG(w, h int) []byte {
+	var b bytes.Buffer
+	segment := func(marker byte, data []byte) {
+		b.Write([]byte{0xFF, marker})
+		binary.Write(&b, binary.BigEndian, uint16(len(data)+2))
+		b.Write(data)
+	}
+	b.Write([]byte{0xFF, 0xD8})
+	segment(0xDB, append([]byte{0}, bytes.Repeat([]byte{1}, 64)...)) // a quantisation table of ones
+	frame := []byte{8, byte(h >> 8), byte(h), byte(w >> 8), byte(w), 3}
+	scan := []byte{3}
+	for c := byte(1); c <= 3; c++ {
+		frame = append(frame, c, 0x11, 0)
+		scan = append(scan, c, 0x00)
+	}
+	segment(0xC2, frame)
+	segment(0xC4, append(append([]byte{0x00, 1}, make([]byte, 15)...), 0)) // DC table 0: one code, "0", for a difference of 0
+	segment(0xDA, append(scan, 0, 0, 0))                                   // DC only, first pass
+	blocks := (w + 7) / 8 * ((h + 7) / 8) * 3
+	b.Write(make([]byte, (blocks+7)/8))
+	b.Write([]byte{0xFF, 0xD9})
+	return b.Bytes()
+}
+
 // endless is a reader of n zero bytes that counts what was read of it.
 type endless struct{ n, read int64 }
 
@@ -166,6 +194,9 @@ func TestProcessRefusesWhatIsNotASafeImage(t *testing.T) {
 		{"a PNG claiming 12001 × 10", pngClaiming(12001, 10), guli.ECImageTooLarge},
 		{"a PNG claiming 7000 × 7000", pngClaiming(7000, 7000), guli.ECImageTooLarge},
 		{"a PNG whose pixels are missing", pngClaiming(100, 100), guli.ECUnsupportedImage},
+		{"a progressive JPEG", progressiveJPEG(640, 480), ""},
+		// 240 KB that would take 800 MB and seconds of a core to decode.
+		{"a progressive JPEG of 40 megapixels", progressiveJPEG(6320, 6320), guli.ECImageTooLarge},
 		{"an SVG", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), guli.ECUnsupportedImage},
 		{"a PDF", []byte("%PDF-1.7\n"), guli.ECUnsupportedImage},
 		{"a BMP", append([]byte("BM"), make([]byte, 60)...), guli.ECUnsupportedImage},
@@ -311,6 +342,23 @@ func TestBombIsRefusedWithoutDecoding(t *testing.T) {
 		t.Fatalf("%v, want image_too_large", err)
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 1<<20 {
+		t.Errorf("refusing the bomb allocated %d bytes", grew)
+	}
+}
+
+// A progressive JPEG's coefficients count with its pixels: a quarter of a
+// megabyte that claims 40 megapixels is refused before it is decoded.
+func TestProgressiveBombIsRefusedWithoutDecoding(t *testing.T) {
+	p := photo.NewProcessor(2, time.Second)
+	bomb := progressiveJPEG(6320, 6320)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := p.Process(context.Background(), bytes.NewReader(bomb))
+	runtime.ReadMemStats(&after)
+	if code(err) != guli.ECImageTooLarge {
+		t.Fatalf("%v, want image_too_large", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
 		t.Errorf("refusing the bomb allocated %d bytes", grew)
 	}
 }

@@ -35,16 +35,20 @@ const (
 	noticeArrival = 2 * time.Minute
 )
 
-// bodyLimit is how large r's body may be and how soon it must arrive once
-// in the budget.
-func bodyLimit(r *http.Request) (size int64, arrival time.Duration) {
+// bodyLimit is how large r's body may be, how much of it its handler holds
+// at once (its share of the budget), and how soon it must arrive once in
+// the budget. The write form is read part by part, a photo at a time, so
+// it holds one photo's worth however many it carries: charged whole, a
+// form of two large photos would ask for more than the budget and wait
+// for ever.
+func bodyLimit(r *http.Request) (size, held int64, arrival time.Duration) {
 	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/photos" {
-		return photoBody, photoArrival
+		return photoBody, photoBody, photoArrival
 	}
 	if r.Method == http.MethodPost && r.URL.Path == "/notices/new" {
-		return noticeBody, noticeArrival
+		return noticeBody, photoBody, noticeArrival
 	}
-	return maxBody, bodyArrival
+	return maxBody, maxBody, bodyArrival
 }
 
 // limitBodies holds a large request until its body fits the budget. A
@@ -57,7 +61,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		limit, arrival := bodyLimit(r)
+		limit, held, arrival := bodyLimit(r)
 		if size > limit && limit > maxBody {
 			w.Header().Set("Connection", "close")
 			s.Fail(w, r, http.StatusRequestEntityTooLarge, &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NotePhoto})
@@ -66,6 +70,7 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		if size < 0 || size > limit {
 			size = limit // unknown length: as much as may be read
 		}
+		size = min(size, held)
 		ctx, cancel := context.WithTimeout(r.Context(), bodyPatience)
 		err := budget.Acquire(ctx, size)
 		cancel()

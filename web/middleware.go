@@ -78,7 +78,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			ri.Elder = true
 		}
 		r = r.WithContext(core.WithInfo(r.Context(), ri))
-		limit, _ := bodyLimit(r)
+		limit, _, _ := bodyLimit(r)
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {

@@ -1,11 +1,18 @@
 package web_test
 
 import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"mime/multipart"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -189,5 +196,99 @@ func TestNoticeBoardPhotos(t *testing.T) {
 			"title": "再用一次", "body": "", "photo_ids": []string{photos[0].(map[string]any)["id"].(string)}}), 422, "validation_failed", "photo_ids")
 		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
 			"title": "没有照片", "body": ""}), 422, "validation_failed", "body")
+	})
+}
+
+// The write form takes its four photos of up to 10 MB each: read a photo
+// at a time, it holds one photo's worth of the body budget however large
+// it is, so a form of two large photos is posted, not told to come back
+// for ever.
+func TestNoticeFormWithLargePhotos(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		var jpg bytes.Buffer
+		if err := jpeg.Encode(&jpg, image.NewGray(image.Rect(0, 0, 32, 24)), nil); err != nil {
+			t.Fatal(err)
+		}
+		// A phone's large photo: a picture and, after it, what the camera
+		// appended (kept out of what is stored).
+		large := append(jpg.Bytes(), make([]byte, guli.MaxPhotoBytes-jpg.Len()-1024)...)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		for k, v := range map[string]string{"kind": "highlight", "title": "重阳登高", "body": "两张大照片"} {
+			mw.WriteField(k, v)
+		}
+		for i := range 2 {
+			fw, err := mw.CreateFormFile("photo", fmt.Sprintf("IMG_%d.jpg", i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fw.Write(large)
+		}
+		mw.Close()
+		if body.Len() <= 16<<20 {
+			t.Fatalf("the form is %d bytes: not larger than the body budget", body.Len())
+		}
+		r := srv.Send(t, testserver.Request{Method: "POST", Path: "/notices/new", Body: body.String(),
+			Header: map[string]string{"Content-Type": mw.FormDataContentType(), "Authorization": "Bearer " + resident}})
+		m := noticeID.FindStringSubmatch(r.Header.Get("Location"))
+		if r.Status != 303 || m == nil {
+			t.Fatalf("a form of two large photos: %d %q %.300s", r.Status, r.Header.Get("Location"), r.Body)
+		}
+		if post := srv.Do(t, "GET", "/api/v1/posts/"+m[1], "", nil).JSON(t); len(post["photos"].([]any)) != 2 {
+			t.Errorf("the post's photos: %v", post["photos"])
+		}
+	})
+}
+
+// The write form's words are checked before its photos are uploaded: a
+// form sent without a title keeps no photo (nor spends one of the hour's
+// uploads), and a kind that takes no photos says so next to the photos.
+func TestNoticeFormChecksItsWordsBeforeUploading(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		send := func(token string, fields map[string]string) *testserver.Response {
+			body, header := photoForm(t, fields, "IMG_1.png", photoPNG(t, 40, 30))
+			header["Authorization"] = "Bearer " + token
+			return srv.Send(t, testserver.Request{Method: "POST", Path: "/notices/new", Body: body, Header: header})
+		}
+		before := uploadPhoto(t, srv, resident, "")
+		for _, fields := range []map[string]string{
+			{"kind": "notice", "title": "居民发的通知", "body": "不行"},
+			{"kind": "rumour", "title": "不知道什么", "body": "x"},
+		} {
+			if r := send(resident, fields); r.Status < 400 || r.Status >= 500 {
+				t.Fatalf("%v: %d", fields, r.Status)
+			}
+		}
+		// Ids are handed out in turn: the next upload's follows the last.
+		next := uploadPhoto(t, srv, resident, "")
+		if guli.ParseID(next) != guli.ParseID(before)+1 {
+			t.Errorf("photos were kept for forms no typing could mend: %s, then %s", before, next)
+		}
+		// A title forgotten: the photo is uploaded once and kept in the
+		// form; sent again with the title, it is not uploaded again.
+		r := send(resident, map[string]string{"kind": "highlight", "title": "", "body": "忘了写标题"})
+		if r.Status != 422 || !strings.Contains(string(r.Body), `name="photo_id"`) {
+			t.Fatalf("a form without its title: %d", r.Status)
+		}
+		kept := regexp.MustCompile(`name="photo_id" value="(\d+)"`).FindStringSubmatch(string(r.Body))[1]
+		if guli.ParseID(kept) != guli.ParseID(next)+1 {
+			t.Errorf("the kept photo is %s, after %s", kept, next)
+		}
+		if r := asPage(t, srv, resident, "POST", "/notices/new", url.Values{"kind": {"highlight"}, "title": {"补上标题"}, "body": {"忘了写标题"}, "photo_id": {kept}}.Encode()); r.Status != 303 {
+			t.Fatalf("sent again with the title: %d", r.Status)
+		}
+		if after := uploadPhoto(t, srv, resident, ""); guli.ParseID(after) != guli.ParseID(kept)+1 {
+			t.Errorf("the form sent again uploaded more: %s after %s", after, kept)
+		}
+		r = send(staff, map[string]string{"kind": "notice", "title": "停水通知", "body": "周三停水"})
+		if r.Status != 422 {
+			t.Fatalf("a notice with a photo: %d", r.Status)
+		}
+		pageHas(t, "the refused notice", r, `id="f-photo-error"`, "停水通知")
 	})
 }

@@ -46,7 +46,7 @@ const usage = `guli runs a community service station.
 
 Commands:
   guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo] [--metrics-addr HOST:PORT] [--sms log|tencent]
-             [--worker=false] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]]
+             [--worker=false] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]] [--wecom-private-networks]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
@@ -134,6 +134,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	smtpAddr := fs.String("smtp-addr", getenv("GULI_SMTP_ADDR"), "e-mail notifications through this SMTP server (host:port); none: no e-mail")
 	smtpFrom := fs.String("smtp-from", getenv("GULI_SMTP_FROM"), "the sender address of e-mail notifications")
 	smtpUser := fs.String("smtp-user", getenv("GULI_SMTP_USER"), "SMTP user name, if the server wants one (the password is GULI_SMTP_PASSWORD)")
+	wecomPrivate := fs.Bool("wecom-private-networks", getenv("GULI_WECOM_PRIVATE_NETWORKS") == "true",
+		"let WeCom robot addresses be on this machine or a private network (a relay of your own); off, only public addresses are called")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -173,7 +175,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	jobsDone := make(chan struct{})
 	if *runJobs {
 		deliverer := delivery.New(delivery.Config{Store: sqlstore.NewDeliveries(db), Catalog: catalog, Mail: mailer,
-			BaseURL: *baseURL, Now: db.Now, Logger: logger})
+			BaseURL: *baseURL, Now: db.Now, Logger: logger, PrivateNetworks: *wecomPrivate})
 		w := worker.New(sqlstore.NewJobs(db), deliverer.Handlers(), worker.Options{Logger: logger})
 		db.OnEnqueue(w.Wake)
 		go func() { w.Run(ctx); close(jobsDone) }()

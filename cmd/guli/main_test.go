@@ -669,7 +669,7 @@ func TestJobEnqueuedBeforeKill9IsDeliveredAfterRestart(t *testing.T) {
 			t.Fatalf("the robot was called %d times by a process without a worker", n)
 		}
 
-		q := serve(t, nil, "--db", dsn)
+		q := serve(t, nil, "--db", dsn, "--wecom-private-networks") // the robot is on this machine
 		deadline := time.Now().Add(30 * time.Second)
 		for len(received()) == 0 && time.Now().Before(deadline) {
 			time.Sleep(20 * time.Millisecond)

@@ -290,7 +290,7 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		if err != nil {
-			h.Render(w, r, h.FormError(v, err), "notice_new", v)
+			h.renderNoticeForm(w, r, v, err)
 			return nil
 		}
 	} else {
@@ -307,11 +307,10 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"],
 		Body: v.Form["body"], PhotoIDs: d.Photos})
 	if err != nil {
-		v.RenameErrors(map[string]string{"photo_ids": "photo"})
 		if guli.AsError(err).Fields["photo_ids"] != "" {
 			d.Photos = nil // not the reader's to post: offered no more
 		}
-		h.Render(w, r, h.FormError(v, err), "notice_new", v)
+		h.renderNoticeForm(w, r, v, err)
 		return nil
 	}
 	back(w, r, "/notices/"+p.ID.String(), "post_created")
@@ -324,6 +323,14 @@ func (d *newNoticeData) keepPhoto(s string) {
 	if id := guli.ParseID(s); id > 0 && !slices.Contains(d.Photos, id) && len(d.Photos) < guli.MaxPhotosPerPost {
 		d.Photos = append(d.Photos, id)
 	}
+}
+
+// renderNoticeForm shows the write form again with what went wrong; the
+// API's photo_ids is the form's photo field.
+func (h *Handlers) renderNoticeForm(w http.ResponseWriter, r *http.Request, v *core.View, err error) {
+	status := h.FormError(v, err)
+	v.RenameErrors(map[string]string{"photo_ids": "photo"})
+	h.Render(w, r, status, "notice_new", v)
 }
 
 // noticeFormParts bounds the parts of the write form read: its three
@@ -367,6 +374,15 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeDat
 			if part.FileName() == "" {
 				continue // the field left empty
 			}
+			if added == 0 {
+				// The words come before the photos: a post that cannot be
+				// made with them is refused before a photo is uploaded,
+				// so a form sent again and again, a title missing, does
+				// not spend the uploader's photos of the hour.
+				if err := checkBeforePhotos(v); err != nil {
+					return "", err
+				}
+			}
 			if added == guli.MaxFormPhotos || len(d.Photos) == guli.MaxPhotosPerPost {
 				return "", guli.Invalid("photo", guli.FRTooLong)
 			}
@@ -381,6 +397,26 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeDat
 		}
 	}
 	return "", guli.Invalid("photo", guli.FRTooLong)
+}
+
+// checkBeforePhotos refuses, before a photo is uploaded, a form that no
+// typing could make a post of: a kind the reader may not post, or one
+// that takes no photos. A missing title or body is said afterwards, with
+// the photos uploaded and kept in the form, so they are not sent again.
+func checkBeforePhotos(v *core.View) error {
+	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: []guli.ID{0}}
+	if e := guli.AsError(in.Validate()); e.Code == guli.ECValidation {
+		p := guli.Problems{}
+		for field, reason := range e.Fields {
+			if field != "title" && field != "body" {
+				p.Add(field, reason)
+			}
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+	}
+	return guli.CheckPost(v.User, in.StationID, in.Kind)
 }
 
 // noticeFieldBytes bounds a field of the write form: the body's 5,000
