@@ -305,8 +305,8 @@ func TestProcessScalesDownAndKeepsTheShape(t *testing.T) {
 		wantW, wantH   int
 		thumbW, thumbH int
 	}{
-		{"a landscape photo", 4000, 3000, 1600, 1200, 480, 360},
-		{"a portrait photo", 1200, 2400, 800, 1600, 240, 480},
+		{"a landscape photo", 1680, 1260, 1600, 1200, 480, 360},
+		{"a portrait photo", 900, 1800, 800, 1600, 240, 480},
 		{"a small one stays", 300, 200, 300, 200, 300, 200},
 	}
 	for _, tt := range tests {
