@@ -16,6 +16,7 @@ type Services struct {
 	Help          HelpService
 	TimeBank      TimeBankService
 	Posts         PostService
+	Councils      CouncilService
 	Photos        PhotoService
 	Deliveries    DeliveryService
 	Live          LiveService

@@ -30,6 +30,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Help:          NewHelp(db),
 		TimeBank:      NewTimeBank(db),
 		Posts:         NewPosts(db),
+		Councils:      NewCouncils(db),
 		Photos:        NewPhotos(db),
 		Deliveries:    NewDeliveries(db),
 		Live:          NewLive(db),

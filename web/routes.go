@@ -124,6 +124,14 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /photos/{file}", a.PhotoFile},
 		{"GET /photos/{id}/thumb.jpg", a.PhotoThumb},
 
+		// Councils.
+		{"POST /api/v1/councils", a.JSON(a.CreateCouncil)},
+		{"GET /api/v1/councils", s.Public(a.JSON(a.ListCouncils))},
+		{"GET /api/v1/councils/{id}", s.Public(a.JSON(a.Council))},
+		{"POST /api/v1/councils/{id}/members", a.JSON(a.AddCouncilMember)},
+		{"GET /api/v1/councils/{id}/members", a.JSON(a.CouncilMembers)},
+		{"DELETE /api/v1/councils/{id}/members/{user}", a.JSON(a.RemoveCouncilMember)},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
@@ -202,7 +210,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /notices/{id}/hide", p.Page(p.HideNotice)},
 		{"POST /notices/{id}/restore", p.Page(p.RestoreNotice)},
 		{"GET /desk/moderation", p.Page(p.DeskModeration)},
-		{"GET /councils", s.Public(p.Page(p.Soon("councils")))},
+		{"GET /councils", s.Public(p.Page(p.CouncilList))},
+		{"POST /councils/new", p.Page(p.NewCouncil)},
+		{"GET /councils/{id}", s.Public(p.Page(p.CouncilPage))},
+		{"POST /councils/{id}/members", p.Page(p.AddCouncilMember)},
+		{"POST /councils/{id}/members/remove", p.Page(p.RemoveCouncilMember)},
 		{"GET /stats", s.Public(p.Page(p.Soon("stats")))},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},

@@ -1,0 +1,41 @@
+package guli_test
+
+import (
+	"strings"
+	"testing"
+
+	"guli"
+)
+
+func TestCouncilRules(t *testing.T) {
+	c := &guli.Council{ID: 3, StationID: 1}
+	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}}
+	visitor := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{2}}
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
+	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin}}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"staff of the station run it", c.CheckRun(staff), ""},
+		{"an admin runs it", c.CheckRun(admin), ""},
+		{"staff of another station", c.CheckRun(elsewhere), guli.ECNotFound},
+		{"a resident", c.CheckRun(resident), guli.ECForbidden},
+		{"nobody signed in", c.CheckRun(nil), guli.ECUnauthenticated},
+		{"a resident of the station joins", c.CheckMember(resident), ""},
+		{"someone of another station", c.CheckMember(visitor), guli.ECValidation},
+		{"nobody", c.CheckMember(nil), guli.ECValidation},
+		{"a council", (&guli.CouncilInput{StationID: 1, Name: "居民议事会", Kind: guli.CouncilResidents}).Validate(), ""},
+		{"no name", (&guli.CouncilInput{StationID: 1, Name: " ", Kind: guli.CouncilParents}).Validate(), guli.ECValidation},
+		{"a long name", (&guli.CouncilInput{StationID: 1, Name: strings.Repeat("议", 51), Kind: guli.CouncilParents}).Validate(), guli.ECValidation},
+		{"a kind nobody has", (&guli.CouncilInput{StationID: 1, Name: "议事会", Kind: "senate"}).Validate(), guli.ECValidation},
+		{"no station", (&guli.CouncilInput{Name: "议事会", Kind: guli.CouncilParents}).Validate(), guli.ECValidation},
+	}
+	for _, tt := range tests {
+		if got := codeOf(tt.err); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
