@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -125,6 +126,22 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		photo := uploadPhoto(t, srv, resident, "")
 		png := map[string]string{"Content-Type": "image/png"}
 
+		// Councils: one the station's staff set up, with members for each
+		// role to take off, on the API and on the page.
+		council := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": st, "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
+		var leaving, pageLeaving, joining []string
+		for i := range roles {
+			id, _ := srv.Register(t, "新成员", fmt.Sprintf("139123412%d0", i))
+			joining = append(joining, id)
+			for j, list := range []*[]string{&leaving, &pageLeaving} {
+				id, _ := srv.Register(t, "议事会成员", fmt.Sprintf("139123411%d%d", i, j))
+				if r := srv.Do(t, "POST", "/api/v1/councils/"+council+"/members", staff, map[string]any{"user_id": id}); r.Status != 201 {
+					t.Fatalf("member: %d %s", r.Status, r.Body)
+				}
+				*list = append(*list, id)
+			}
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -228,6 +245,16 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/posts/{id}/hide", func(i int) string { return "/api/v1/posts/" + hideable[i] + "/hide" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/posts/{id}/restore", func(i int) string { return "/api/v1/posts/" + restorable[i] + "/restore" }, nil, nil, [4]int{401, 404, 200, 200}},
 			{"GET /api/v1/stations/{id}/moderation", "/api/v1/stations/" + st + "/moderation", nil, nil, [4]int{401, 403, 200, 200}},
+
+			// Staff set councils up and say who their members are; members
+			// and staff see who they are.
+			{"POST /api/v1/councils", "/api/v1/councils", map[string]any{"station_id": st, "name": "家长议事会", "kind": "parents"}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/councils", "/api/v1/councils?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/councils/{id}", "/api/v1/councils/" + council, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/councils/{id}/members", "/api/v1/councils/" + council + "/members", func(i int) any { return map[string]any{"user_id": joining[i]} },
+				nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/councils/{id}/members", "/api/v1/councils/" + council + "/members", nil, nil, [4]int{401, 403, 200, 200}},
+			{"DELETE /api/v1/councils/{id}/members/{user}", func(i int) string { return "/api/v1/councils/" + council + "/members/" + leaving[i] }, nil, nil, [4]int{401, 403, 204, 204}},
 			// Anyone signed in uploads; an unattached photo is its uploader's
 			// and the station's staff's.
 			{"POST /api/v1/photos", "/api/v1/photos?station_id=" + st, func(int) any { return photoPNG(t, 12, 12) }, png, [4]int{401, 201, 201, 201}},
@@ -309,6 +336,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /desk/help", "/desk/help?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /teams", "/teams", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices", "/notices", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /councils/new", "/councils/new", "name=" + url.QueryEscape("家长议事会") + "&kind=parents", form, [4]int{303, 403, 303, 303}},
+			{"GET /councils/{id}", "/councils/" + council, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /councils/{id}/members", "/councils/" + council + "/members", "phone=" + testserver.ResidentPhone, form, [4]int{303, 403, 303, 303}},
+			{"POST /councils/{id}/members/remove", "/councils/" + council + "/members/remove", func(i int) any { return "user_id=" + pageLeaving[i] }, form, [4]int{303, 403, 303, 303}},
 			{"GET /notices/week", "/notices/week", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /notices/new", "/notices/new", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /notices/new", "/notices/new", "kind=tip&title=门口修路&body=绕行东门", form, [4]int{303, 303, 303, 303}},

@@ -74,6 +74,9 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
 		"/notices/new":                        {"kind", "title", "body", "photo_id"},
+		"/councils/new":                       {"name", "kind"},
+		"/councils/{id}/members":              {"phone"},
+		"/councils/{id}/members/remove":       {"user_id"},
 		"/notices/{id}/comments":              {"body"},
 		"/notices/{id}/reports":               {"reason"},
 		"/notices/{id}/delete":                {"next"},
@@ -116,6 +119,7 @@ var queries = map[string][]string{
 	"/desk/help":                             {"status", "q"},
 	"/":                                      {"welcome", "notice"},
 	"/notices":                               {"kind", "cursor"},
+	"/api/v1/councils":                       {"station_id", "limit", "cursor"},
 	"/notices/new":                           {"kind"},
 }
 
@@ -133,7 +137,8 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		post := srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "tip", "title": "雨天路滑", "body": "慢行"}).JSON(t)["id"].(string)
-		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
+		council := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
+		ids := map[string]string{"councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
@@ -306,6 +311,8 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/posts", []string{"station_id", "kind", "title", "body", "photo_ids"}},
 				{"POST", "/api/v1/posts/" + post + "/comments", []string{"body"}},
 				{"POST", "/api/v1/posts/" + post + "/reports", []string{"reason"}},
+				{"POST", "/api/v1/councils", []string{"station_id", "name", "kind"}},
+				{"POST", "/api/v1/councils/" + council + "/members", []string{"user_id"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

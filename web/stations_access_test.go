@@ -25,6 +25,7 @@ type place struct {
 	pageDone, pageOpen   string // the same, for the pages to act on
 	postDelete, postHide string // the resident's tips on the board
 	postHidden           string // one the station's staff hid
+	council              string // the station's residents' council
 	photo                string // the resident's photo, attached to no post
 }
 
@@ -108,6 +109,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				}
 				*id = r.JSON(t)["id"].(string)
 			}
+			p.council = srv.Do(t, "POST", "/api/v1/councils", p.staff, map[string]any{"station_id": p.station, "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
 			if r := srv.Do(t, "POST", "/api/v1/posts/"+p.postHidden+"/hide", p.staff, nil); r.Status != 200 {
 				t.Fatalf("hide %d: %d %s", i, r.Status, r.Body)
 			}
@@ -135,7 +137,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
 					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
-					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo).Replace(tmpl)
+					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo, "{council}", p.council).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -201,6 +203,15 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"hide a resident's post", "POST", "/api/v1/posts/{post-hide}/hide", none, nil, 200, 404},
 			{"restore a hidden post", "POST", "/api/v1/posts/{post-hidden}/restore", none, nil, 200, 404},
 			{"the moderation queue", "GET", "/api/v1/stations/{station}/moderation", none, nil, 200, 404},
+			// A council is its station's: another station's staff neither
+			// set one up there nor touch its members.
+			{"set up a council", "POST", "/api/v1/councils", func(p *place) any {
+				return map[string]any{"station_id": p.station, "name": "家长议事会", "kind": "parents"}
+			}, nil, 201, 422},
+			{"add a council member", "POST", "/api/v1/councils/{council}/members", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
+			{"a council's members", "GET", "/api/v1/councils/{council}/members", none, nil, 200, 404},
+			{"take a member off a council", "DELETE", "/api/v1/councils/{council}/members/{resident}", none, nil, 204, 404},
+			{"take a member off on the page", "POST", "/councils/{council}/members/remove", func(p *place) any { return "user_id=" + p.resident }, form, 404, 404},
 			{"hide a post on the page", "POST", "/notices/{post-hide}/hide", func(*place) any { return "" }, form, 303, 404},
 			{"a hidden post's page", "GET", "/notices/{post-hide}", none, nil, 200, 404},
 			// A photo not yet on a post is its uploader's and the station's

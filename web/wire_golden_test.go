@@ -259,4 +259,15 @@ func TestWireFormat(t *testing.T) {
 	send("update-me-email-invalid", "PATCH", "/api/v1/me", giver, map[string]any{"email": "jinhun at example"})
 	// The live stream's first event: the count of unread notices now.
 	send("events", "GET", "/events", giver, nil)
+
+	// Councils.
+	councilID := id(send("create-council", "POST", "/api/v1/councils", staff, map[string]any{"station_id": st, "name": "居民议事会", "kind": "residents"}), "id")
+	send("create-council-invalid", "POST", "/api/v1/councils", staff, map[string]any{"station_id": st, "name": "", "kind": "senate"})
+	send("add-council-member", "POST", "/api/v1/councils/"+councilID+"/members", staff, map[string]any{"user_id": newcomer})
+	send("add-council-member-again", "POST", "/api/v1/councils/"+councilID+"/members", staff, map[string]any{"user_id": newcomer})
+	send("councils", "GET", "/api/v1/councils?station_id="+st, "", nil)
+	send("council", "GET", "/api/v1/councils/"+councilID, "", nil)
+	send("council-members", "GET", "/api/v1/councils/"+councilID+"/members", staff, nil)
+	send("council-members-admin", "GET", "/api/v1/councils/"+councilID+"/members", admin, nil)
+	send("remove-council-member", "DELETE", "/api/v1/councils/"+councilID+"/members/"+newcomer, staff, nil)
 }

@@ -31,6 +31,7 @@ type Env struct {
 	Station, Area, Room, Activity  string
 	HelpRequest                    string // the resident's request for help, for the reads
 	Post                           string // the resident's tip on the board, for the reads
+	Council                        string // the demo station's council the mix sets up, for the reads
 	Helped                         string // a past activity the talent came to help at, for crediting hours
 	Staff, Admin, Talent, Resident string // bearer tokens
 	ResidentID, TalentID           string
@@ -58,6 +59,10 @@ type Env struct {
 type Person struct {
 	ID, Token, Phone, Pass string
 	Booking                string // the person's booking, if any, for rows that book and cancel
+	// Neighbour is an account the admin keeps for a resident of the
+	// scratch station, and its phone, for the rows that add council
+	// members there.
+	Neighbour, NeighbourPhone string
 	Slot                   string // the start of the booking a measured request made, not yet cancelled
 }
 
@@ -316,6 +321,10 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.Post = help.ID
+	if err := e.Call("POST", "/api/v1/councils", e.Staff, map[string]string{"station_id": e.Station, "name": "压测：居民议事会", "kind": "residents"}, 201, &help); err != nil {
+		return nil, err
+	}
+	e.Council = help.ID
 	var feed struct {
 		URL string `json:"url"`
 	}
@@ -337,6 +346,17 @@ func Setup(base, pass string, workers int) (*Env, error) {
 	}
 	if err := e.setupScratch(); err != nil {
 		return nil, err
+	}
+	for i := range e.Workers {
+		w := &e.Workers[i]
+		w.NeighbourPhone = fmt.Sprintf("16%09d", e.run*1000+int64(e.seq())%1000)
+		var out struct {
+			ID string `json:"id"`
+		}
+		if err := e.Call("POST", "/api/v1/users", e.Admin, map[string]any{"name": "压测邻居", "phone": w.NeighbourPhone, "area_id": e.ScratchArea}, 201, &out); err != nil {
+			return nil, err
+		}
+		w.Neighbour = out.ID
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {
 		return nil, err

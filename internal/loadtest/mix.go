@@ -223,6 +223,25 @@ func helpStep(action string, token func(e *Env, w int) string, body any, steps .
 	}
 }
 
+// scratchCouncil has the admin set a council up at the scratch station.
+func (e *Env) scratchCouncil() (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	err := e.Call("POST", "/api/v1/councils", e.Admin, map[string]string{"station_id": e.Scratch, "name": "压测议事会", "kind": "residents"}, 201, &out)
+	return out.ID, err
+}
+
+// scratchCouncilWith is a scratch council with client w's neighbour as a
+// member.
+func (e *Env) scratchCouncilWith(w int) (string, error) {
+	council, err := e.scratchCouncil()
+	if err == nil {
+		err = e.Call("POST", "/api/v1/councils/"+council+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].Neighbour}, 201, nil)
+	}
+	return council, err
+}
+
 // scratchPost has the admin put a notice on the scratch station's board.
 func (e *Env) scratchPost() (string, error) {
 	var out struct {
@@ -606,6 +625,52 @@ var Mix = []Row{
 			return nil, err
 		}
 		return e.request("DELETE", "/api/v1/posts/"+id, e.Admin, nil)
+	}, nil},
+
+	// Councils: reads of the demo station's; councils and members added
+	// at the scratch station by the admin, each to a person of its own.
+	{"councils (JSON)", "GET /api/v1/councils", 200, get(func(e *Env) string { return "/api/v1/councils?station_id=" + e.Station }, anonymous), nil},
+	{"a council (JSON)", "GET /api/v1/councils/{id}", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.Council }, anonymous), nil},
+	{"a council's members (JSON)", "GET /api/v1/councils/{id}/members", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.Council + "/members" }, staff), nil},
+	{"the councils", "GET /councils", 200, get(at("/councils"), resident), nil},
+	{"a council's page", "GET /councils/{id}", 200, get(func(e *Env) string { return "/councils/" + e.Council }, staff), nil},
+	{"set up a council", "POST /api/v1/councils", 201, send("POST", atW("/api/v1/councils"), admin, func(e *Env, _ int) any {
+		return map[string]string{"station_id": e.Scratch, "name": "压测议事会", "kind": "residents"}
+	}), nil},
+	{"set up a council (page)", "POST /councils/new", 303, func(e *Env, w, i int) (*http.Request, error) {
+		req, err := e.request("POST", "/councils/new", e.Admin, "name=压测议事会&kind=parents")
+		if err == nil {
+			req.AddCookie(&http.Cookie{Name: "guli_station", Value: e.Scratch})
+		}
+		return req, err
+	}, nil},
+	{"add a council member", "POST /api/v1/councils/{id}/members", 201, func(e *Env, w, i int) (*http.Request, error) {
+		council, err := e.scratchCouncil()
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/api/v1/councils/"+council+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].Neighbour})
+	}, nil},
+	{"add a council member (page)", "POST /councils/{id}/members", 303, func(e *Env, w, i int) (*http.Request, error) {
+		council, err := e.scratchCouncil()
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/councils/"+council+"/members", e.Admin, "phone="+e.Workers[w].NeighbourPhone)
+	}, nil},
+	{"take a council member off", "DELETE /api/v1/councils/{id}/members/{user}", 204, func(e *Env, w, i int) (*http.Request, error) {
+		council, err := e.scratchCouncilWith(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("DELETE", "/api/v1/councils/"+council+"/members/"+e.Workers[w].Neighbour, e.Admin, nil)
+	}, nil},
+	{"take a council member off (page)", "POST /councils/{id}/members/remove", 303, func(e *Env, w, i int) (*http.Request, error) {
+		council, err := e.scratchCouncilWith(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/councils/"+council+"/members/remove", e.Admin, "user_id="+e.Workers[w].Neighbour)
 	}, nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.
