@@ -63,7 +63,7 @@ type Person struct {
 	// scratch station, and its phone, for the rows that add council
 	// members there.
 	Neighbour, NeighbourPhone string
-	Slot                   string // the start of the booking a measured request made, not yet cancelled
+	Slot                      string // the start of the booking a measured request made, not yet cancelled
 }
 
 // newResident registers a resident of the demo station's area and signs
