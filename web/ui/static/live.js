@@ -23,7 +23,8 @@
   function announce(title) {
     var note = el("live-note"), news = el("live-news");
     if (!title) return;
-    var text = (news && news.dataset.say ? news.dataset.say : "%s").replace("%s", title);
+    // A function, so that "$&" in a title is not read as a pattern.
+    var text = (news && news.dataset.say ? news.dataset.say : "%s").replace("%s", function () { return title; });
     if (note) {
       note.firstElementChild.textContent = text;
       note.hidden = false;
