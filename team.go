@@ -134,6 +134,7 @@ func CheckCreateTeam(actor *User, station ID) error { return actor.ActsAt(statio
 // MemberInput adds someone to a team.
 type MemberInput struct {
 	UserID ID
+	Phone  string // the pages name people by phone; used when UserID is 0
 	Role   string // member (the default) or leader
 }
 
@@ -143,9 +144,13 @@ func (in *MemberInput) Validate() error {
 	if in.Role == "" {
 		in.Role = TeamMemberRole
 	}
-	if in.UserID == 0 {
+	in.Phone = NormalizePhone(in.Phone)
+	switch {
+	case in.UserID == 0 && in.Phone == "":
 		p.Add("user_id", FRRequired)
-	} else if in.UserID < 0 {
+	case in.UserID == 0 && !ValidPhone(in.Phone):
+		p.Add("phone", FRInvalidPhone)
+	case in.UserID < 0:
 		p.Add("user_id", FRUnknownUser)
 	}
 	if in.Role != TeamMemberRole && in.Role != TeamLeaderRole {
@@ -154,10 +159,10 @@ func (in *MemberInput) Validate() error {
 	return p.Err()
 }
 
-// checkManage is who may touch the team's members: staff of its station
+// CheckManage is who may touch the team's members: staff of its station
 // and its leaders. Staff of another station meet not_found; others are
 // forbidden, since the team itself is public.
-func (t *Team) checkManage(actor *User) error {
+func (t *Team) CheckManage(actor *User) error {
 	switch {
 	case actor == nil:
 		return Errorf(ECUnauthenticated)
@@ -173,7 +178,7 @@ func (t *Team) checkManage(actor *User) error {
 // station add members and leaders; a leader adds members only, so leading
 // is the station's choice. Someone already in the team is not added twice.
 func (t *Team) CheckAddMember(actor *User, user ID, role string) error {
-	if err := t.checkManage(actor); err != nil {
+	if err := t.CheckManage(actor); err != nil {
 		return err
 	}
 	if role == TeamLeaderRole && !actor.WorksAt(t.StationID) {
@@ -188,7 +193,7 @@ func (t *Team) CheckAddMember(actor *User, user ID, role string) error {
 // CheckRemoveMember says whether actor may take user out of the team:
 // staff of the station anyone; a leader members, and themself.
 func (t *Team) CheckRemoveMember(actor *User, user ID) error {
-	if err := t.checkManage(actor); err != nil {
+	if err := t.CheckManage(actor); err != nil {
 		return err
 	}
 	m := t.Member(user)
@@ -250,6 +255,7 @@ type Nomination struct {
 type NominationInput struct {
 	AreaID ID
 	UserID ID
+	Phone  string // the pages name the nominee by phone; used when UserID is 0
 	Skill  string
 	Reason string
 }
@@ -265,9 +271,12 @@ func (in *NominationInput) Validate() error {
 	case in.AreaID < 0:
 		p.Add("area_id", FRUnknownArea)
 	}
+	in.Phone = NormalizePhone(in.Phone)
 	switch {
-	case in.UserID == 0:
+	case in.UserID == 0 && in.Phone == "":
 		p.Add("user_id", FRRequired)
+	case in.UserID == 0 && !ValidPhone(in.Phone):
+		p.Add("phone", FRInvalidPhone)
 	case in.UserID < 0:
 		p.Add("user_id", FRUnknownUser)
 	}

@@ -251,19 +251,21 @@ func (s *Teams) AddMember(ctx context.Context, teamID guli.ID, in guli.MemberInp
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	var added guli.ID
 	t, err := s.change(ctx, teamID, func(q runner, t *guli.Team, actor *guli.User, now time.Time) error {
-		if err := t.CheckAddMember(actor, in.UserID, in.Role); err != nil {
+		if err := t.CheckManage(actor); err != nil {
 			return err
 		}
-		person, err := personIn(ctx, q, in.UserID)
-		if isNotFound(err) {
-			return guli.Invalid("user_id", guli.FRUnknownUser)
-		}
+		person, err := named(ctx, q, in.UserID, in.Phone)
 		if err != nil {
 			return err
 		}
-		if err := guli.CheckJoinStation(person, t.StationID); err != nil {
+		in.UserID, added = person.ID, person.ID
+		if err := t.CheckAddMember(actor, in.UserID, in.Role); err != nil {
 			return err
+		}
+		if err := guli.CheckJoinStation(person, t.StationID); err != nil {
+			return unknownAs(err, in.Phone)
 		}
 		if err := addMember(ctx, q, now, teamID, in.UserID, in.Role); err != nil {
 			return err
@@ -273,7 +275,7 @@ func (s *Teams) AddMember(ctx context.Context, teamID guli.ID, in guli.MemberInp
 	if err != nil {
 		return nil, err
 	}
-	m := t.Member(in.UserID)
+	m := t.Member(added)
 	if m == nil {
 		return nil, guli.Errorf(guli.ECInternal) // the lock held: it must be there
 	}
@@ -376,15 +378,13 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 		if err := guli.CheckNominate(actor, guli.ID(station), sits); err != nil {
 			return err
 		}
-		person, err := personIn(ctx, q, in.UserID)
-		if isNotFound(err) {
-			return guli.Invalid("user_id", guli.FRUnknownUser)
-		}
+		person, err := named(ctx, q, in.UserID, in.Phone)
 		if err != nil {
 			return err
 		}
+		in.UserID = person.ID
 		if err := guli.CheckNominee(person, guli.ID(station)); err != nil {
-			return err
+			return unknownAs(err, in.Phone)
 		}
 		now := s.db.now()
 		id, err := q.insert(ctx, `INSERT INTO nominations (station_id, area_id, nominee_id, skill, reason, filed_by, created_at)
@@ -472,4 +472,33 @@ func (s *Teams) Decline(ctx context.Context, id guli.ID) (*guli.Nomination, erro
 		}
 		return audit(ctx, q, now, actor, "nomination.decline", n.NomineeID, fmt.Sprintf("nomination %d", id))
 	})
+}
+
+// named loads the person an input names, by id or else by phone; one
+// there is none of is unknown, on the field the input used.
+func named(ctx context.Context, q runner, id guli.ID, phone string) (*guli.User, error) {
+	if id == 0 {
+		var found int64
+		if err := q.row(ctx, "SELECT id FROM users WHERE phone = ?", phone).Scan(&found); err != nil {
+			if isNotFound(err) {
+				return nil, guli.Invalid("phone", guli.FRUnknownUser)
+			}
+			return nil, err
+		}
+		id = guli.ID(found)
+	}
+	person, err := personIn(ctx, q, id)
+	if isNotFound(err) {
+		return nil, unknownAs(guli.Invalid("user_id", guli.FRUnknownUser), phone)
+	}
+	return person, err
+}
+
+// unknownAs tells an unknown person on the phone field when the input
+// named them by phone.
+func unknownAs(err error, phone string) error {
+	if phone != "" && guli.AsError(err).Fields["user_id"] != "" {
+		return guli.Invalid("phone", guli.FRUnknownUser)
+	}
+	return err
 }

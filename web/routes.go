@@ -119,6 +119,16 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/posts/{id}/hide", a.JSON(a.HidePost)},
 		{"POST /api/v1/posts/{id}/restore", a.JSON(a.RestorePost)},
 		{"GET /api/v1/stations/{id}/moderation", a.JSON(a.Moderation)},
+		// Teams and studios; nominations of talents.
+		{"POST /api/v1/teams", a.JSON(a.CreateTeam)},
+		{"GET /api/v1/teams", s.Public(a.JSON(a.ListTeams))},
+		{"GET /api/v1/teams/{id}", s.Public(a.JSON(a.Team))},
+		{"POST /api/v1/teams/{id}/members", a.JSON(a.AddTeamMember)},
+		{"DELETE /api/v1/teams/{id}/members/{user_id}", a.JSON(a.RemoveTeamMember)},
+		{"POST /api/v1/nominations", a.JSON(a.Nominate)},
+		{"GET /api/v1/stations/{id}/nominations", a.JSON(a.ListNominations)},
+		{"POST /api/v1/nominations/{id}/approve", a.JSON(a.ApproveNomination)},
+		{"POST /api/v1/nominations/{id}/decline", a.JSON(a.DeclineNomination)},
 		// Photos: uploaded through the API, served as files.
 		{"POST /api/v1/photos", a.JSON(a.UploadPhoto)},
 		{"GET /photos/{file}", a.PhotoFile},
