@@ -109,14 +109,14 @@ func (h *Handlers) sitsOnCommittee(r *http.Request, v *core.View) bool {
 }
 
 type teamPageData struct {
-	Team     *guli.Team
-	Leaders  string
-	Classes  []*guli.Activity
-	Manages  bool // the reader may add and remove members
-	Staff    bool // the reader may name leaders
-	Removes  map[guli.ID]bool
-	Members  []guli.TeamMember
-	Roles    []string // the roles staff may give
+	Team    *guli.Team
+	Leaders string
+	Classes []*guli.Activity
+	Manages bool // the reader may add and remove members
+	Staff   bool // the reader may name leaders
+	Removes map[guli.ID]bool
+	Members []guli.TeamMember
+	Roles   []string // the roles staff may give
 }
 
 // TeamPage is one team: what it is, who leads it, its members by name and
