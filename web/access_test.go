@@ -149,7 +149,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		// Staff add one person, the admin another; then take them out.
 		joiner := func(i int) string { return []string{target, target, target, residentID}[i] }
-		joinerPhone := func(i int) string { return []string{"13912340000", "13912340000", "13912340000", testserver.ResidentPhone}[i] }
+		joinerPhone := func(i int) string {
+			return []string{"13912340000", "13912340000", "13912340000", testserver.ResidentPhone}[i]
+		}
 
 		tests := []struct {
 			pattern string
