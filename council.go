@@ -21,8 +21,7 @@ const (
 // CouncilKinds lists the kinds.
 var CouncilKinds = []string{CouncilResidents, CouncilParents}
 
-// Error codes of councils.
-const ECAlreadyMember = "already_member"
+// A second membership answers ECAlreadyMember (team.go), as a team's does.
 
 // Council is one council of a station.
 type Council struct {

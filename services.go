@@ -21,6 +21,7 @@ type Services struct {
 	Deliveries    DeliveryService
 	Live          LiveService
 	Reminders     ReminderService
+	Teams         TeamService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -583,87 +583,94 @@ func (s *Accounts) SetRoles(ctx context.Context, id guli.ID, in guli.RolesInput)
 	if err != nil {
 		return nil, err
 	}
-	roles := guli.SortRoles(in.Roles)
 	var u *guli.User
 	err = s.db.tx(ctx, func(q runner) error {
-		var current string
-		err := q.row(ctx, "SELECT roles FROM users WHERE id = ?"+s.db.dialect.forUpdate(), id).Scan(&current)
-		if err != nil {
-			return notFound(err)
-		}
-		person, err := personIn(ctx, q, id)
-		if err != nil {
-			return err
-		}
-		if !actor.SeesPrivateDataOf(person) {
-			return hidden()
-		}
-		if !actor.StewardOf(person) {
-			return guli.Errorf(guli.ECForbidden)
-		}
-		before := parseRoles(current)
-		if err := guli.CheckRoleChange(actor, before, roles); err != nil {
-			return err
-		}
-		if len(roles) == 0 {
-			return guli.Invalid("roles", guli.FRRequired)
-		}
-		if slices.Contains(before, guli.RoleAdmin) && !slices.Contains(roles, guli.RoleAdmin) {
-			// Two admins taking the role from each other at once must not
-			// both succeed: count them under one lock.
-			if err := q.lock(ctx, "guli:admins"); err != nil {
-				return err
-			}
-			var admins int
-			if err := q.row(ctx, "SELECT COUNT(*) FROM users WHERE ',' || roles || ',' LIKE '%,admin,%'").Scan(&admins); err != nil {
-				return err
-			}
-			if err := guli.CheckAdminRemains(before, roles, admins); err != nil {
-				return err
-			}
-		}
-		if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
-			return err
-		}
-		if slices.Contains(before, guli.RoleVolunteer) != slices.Contains(roles, guli.RoleVolunteer) {
-			if err := bumpCounter(ctx, q, volunteersCounter); err != nil {
-				return err
-			}
-		}
-		detail := current + " -> " + joinRoles(roles)
-		listed := in.StationIDs
-		if listed == nil && slices.Contains(before, guli.RoleStaff) {
-			listed = person.StaffStations // they keep working where they did
-		}
-		all, err := allStations(ctx, q)
-		if err != nil {
-			return err
-		}
-		stations, err := guli.StaffStationsFor(roles, listed, all)
-		if err != nil {
-			return err
-		}
-		if !slices.Equal(stations, person.StaffStations) && !(len(stations) == 0 && len(person.StaffStations) == 0) {
-			if !actor.IsAdmin() {
-				return guli.Errorf(guli.ECForbidden) // only an admin says where staff work
-			}
-			if err := setStaffStations(ctx, q, id, stations); err != nil {
-				return err
-			}
-			detail += fmt.Sprintf(" at stations %v", stations)
-		}
-		// A reset code was given under the old roles: whoever gave it may
-		// not be allowed to under the new ones.
-		if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id); err != nil {
-			return err
-		}
-		if err := audit(ctx, q, s.db.now(), actor, "user.roles", id, detail); err != nil {
-			return err
-		}
-		u, err = personIn(ctx, q, id)
+		u, err = setRoles(ctx, q, s.db.now(), actor, id, in)
 		return err
 	})
 	return u, err
+}
+
+// setRoles is the one path by which roles change, inside q: it locks the
+// person, applies the grant rules and audits the change. Approving a
+// talent's nomination grants the role through it too.
+func setRoles(ctx context.Context, q runner, now time.Time, actor *guli.User, id guli.ID, in guli.RolesInput) (*guli.User, error) {
+	roles := guli.SortRoles(in.Roles)
+	var current string
+	err := q.row(ctx, "SELECT roles FROM users WHERE id = ?"+q.d.forUpdate(), id).Scan(&current)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	person, err := personIn(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.SeesPrivateDataOf(person) {
+		return nil, hidden()
+	}
+	if !actor.StewardOf(person) {
+		return nil, guli.Errorf(guli.ECForbidden)
+	}
+	before := parseRoles(current)
+	if err := guli.CheckRoleChange(actor, before, roles); err != nil {
+		return nil, err
+	}
+	if len(roles) == 0 {
+		return nil, guli.Invalid("roles", guli.FRRequired)
+	}
+	if slices.Contains(before, guli.RoleAdmin) && !slices.Contains(roles, guli.RoleAdmin) {
+		// Two admins taking the role from each other at once must not
+		// both succeed: count them under one lock.
+		if err := q.lock(ctx, "guli:admins"); err != nil {
+			return nil, err
+		}
+		var admins int
+		if err := q.row(ctx, "SELECT COUNT(*) FROM users WHERE ',' || roles || ',' LIKE '%,admin,%'").Scan(&admins); err != nil {
+			return nil, err
+		}
+		if err := guli.CheckAdminRemains(before, roles, admins); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := q.exec(ctx, "UPDATE users SET roles = ? WHERE id = ?", joinRoles(roles), id); err != nil {
+		return nil, err
+	}
+	if slices.Contains(before, guli.RoleVolunteer) != slices.Contains(roles, guli.RoleVolunteer) {
+		if err := bumpCounter(ctx, q, volunteersCounter); err != nil {
+			return nil, err
+		}
+	}
+	detail := current + " -> " + joinRoles(roles)
+	listed := in.StationIDs
+	if listed == nil && slices.Contains(before, guli.RoleStaff) {
+		listed = person.StaffStations // they keep working where they did
+	}
+	all, err := allStations(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	stations, err := guli.StaffStationsFor(roles, listed, all)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(stations, person.StaffStations) && !(len(stations) == 0 && len(person.StaffStations) == 0) {
+		if !actor.IsAdmin() {
+			return nil, guli.Errorf(guli.ECForbidden) // only an admin says where staff work
+		}
+		if err := setStaffStations(ctx, q, id, stations); err != nil {
+			return nil, err
+		}
+		detail += fmt.Sprintf(" at stations %v", stations)
+	}
+	// A reset code was given under the old roles: whoever gave it may
+	// not be allowed to under the new ones.
+	if _, err := q.exec(ctx, "DELETE FROM reset_codes WHERE user_id = ?", id); err != nil {
+		return nil, err
+	}
+	if err := audit(ctx, q, now, actor, "user.roles", id, detail); err != nil {
+		return nil, err
+	}
+	return personIn(ctx, q, id)
 }
 
 // SetVolunteerProfile saves the acting volunteer's skills, areas and hours.

@@ -35,6 +35,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Deliveries:    NewDeliveries(db),
 		Live:          NewLive(db),
 		Reminders:     NewReminders(db),
+		Teams:         NewTeams(db),
 		Now:           db.Now,
 	}
 }

@@ -142,6 +142,34 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			}
 		}
 
+		// Teams and studios: a team for the API's rows and one for the
+		// pages'; nominations for each role to approve and to decline.
+		newTeam := func() string {
+			r := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "社区合唱队", "kind": "interest_group"})
+			if r.Status != 201 {
+				t.Fatalf("team: %d %s", r.Status, r.Body)
+			}
+			return r.JSON(t)["id"].(string)
+		}
+		apiTeam, pageTeam := newTeam(), newTeam()
+		nominate := func() string {
+			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": "书法", "reason": "墨迹书香"})
+			if r.Status != 201 {
+				t.Fatalf("nominate: %d %s", r.Status, r.Body)
+			}
+			return r.JSON(t)["id"].(string)
+		}
+		var approvable, declinable, pageApprovable, pageDeclinable []string
+		for range roles {
+			approvable, declinable = append(approvable, nominate()), append(declinable, nominate())
+			pageApprovable, pageDeclinable = append(pageApprovable, nominate()), append(pageDeclinable, nominate())
+		}
+		// Staff add one person, the admin another; then take them out.
+		joiner := func(i int) string { return []string{target, target, target, residentID}[i] }
+		joinerPhone := func(i int) string {
+			return []string{"13912340000", "13912340000", "13912340000", testserver.ResidentPhone}[i]
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -260,6 +288,27 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/photos", "/api/v1/photos?station_id=" + st, func(int) any { return photoPNG(t, 12, 12) }, png, [4]int{401, 201, 201, 201}},
 			{"GET /photos/{file}", "/photos/" + photo + ".jpg", nil, nil, [4]int{404, 200, 200, 200}},
 			{"GET /photos/{id}/thumb.jpg", "/photos/" + photo + "/thumb.jpg", nil, nil, [4]int{404, 200, 200, 200}},
+
+			// Teams and studios: staff start them and add members; anyone
+			// reads them; staff decide nominations.
+			{"POST /api/v1/teams", "/api/v1/teams", map[string]any{"station_id": st, "name": "交谊舞队", "kind": "interest_group"}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/teams", "/api/v1/teams?station_id=" + st + "&kind=interest_group", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/teams/{id}", "/api/v1/teams/" + apiTeam, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/teams/{id}/members", "/api/v1/teams/" + apiTeam + "/members", func(i int) any { return map[string]any{"user_id": joiner(i)} }, nil, [4]int{401, 403, 201, 201}},
+			{"DELETE /api/v1/teams/{id}/members/{user_id}", func(i int) string { return "/api/v1/teams/" + apiTeam + "/members/" + joiner(i) }, nil, nil, [4]int{401, 403, 204, 204}},
+			{"POST /api/v1/nominations", "/api/v1/nominations", map[string]any{"area_id": area, "user_id": target, "skill": "结艺", "reason": "生活结艺"}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/stations/{id}/nominations", "/api/v1/stations/" + st + "/nominations?status=pending", nil, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/nominations/{id}/approve", func(i int) string { return "/api/v1/nominations/" + approvable[i] + "/approve" }, nil, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/nominations/{id}/decline", func(i int) string { return "/api/v1/nominations/" + declinable[i] + "/decline" }, nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /teams/{id}", "/teams/" + pageTeam, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /teams/{id}/members", "/teams/" + pageTeam + "/members", func(i int) any { return "phone=" + joinerPhone(i) }, form, [4]int{303, 403, 303, 303}},
+			{"POST /teams/{id}/members/{user_id}/remove", func(i int) string { return "/teams/" + pageTeam + "/members/" + joiner(i) + "/remove" }, "", form, [4]int{303, 403, 303, 303}},
+			{"GET /nominations/new", "/nominations/new", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /nominations/new", "/nominations/new", "area_id=" + area + "&phone=13912340000&skill=交谊舞&reason=舞姿优美", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/teams", "/desk/teams", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/teams", "/desk/teams", "name=社区家长委员会&kind=committee", form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/nominations/{id}/approve", func(i int) string { return "/desk/nominations/" + pageApprovable[i] + "/approve" }, "", form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/nominations/{id}/decline", func(i int) string { return "/desk/nominations/" + pageDeclinable[i] + "/decline" }, "", form, [4]int{303, 403, 303, 303}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

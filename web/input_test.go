@@ -82,6 +82,13 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/notices/{id}/delete":                {"next"},
 		"/notices/{id}/hide":                  {"next"},
 		"/notices/{id}/restore":               {"next"},
+		// Teams and studios.
+		"/teams/{id}/members":                  {"phone", "role"},
+		"/teams/{id}/members/{user_id}/remove": {"x"},
+		"/nominations/new":                     {"area_id", "phone", "skill", "reason"},
+		"/desk/teams":                          {"name", "kind", "description", "phone"},
+		"/desk/nominations/{id}/approve":       {"x"},
+		"/desk/nominations/{id}/decline":       {"x"},
 	}
 }
 
@@ -121,6 +128,10 @@ var queries = map[string][]string{
 	"/notices":                               {"kind", "cursor"},
 	"/api/v1/councils":                       {"station_id", "limit", "cursor"},
 	"/notices/new":                           {"kind"},
+	// Teams and studios.
+	"/api/v1/teams":                     {"station_id", "kind", "limit", "cursor"},
+	"/api/v1/stations/{id}/nominations": {"status", "limit", "cursor"},
+	"/teams":                            {"kind"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -138,8 +149,12 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		post := srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "tip", "title": "雨天路滑", "body": "慢行"}).JSON(t)["id"].(string)
 		council := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
+		team := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "社区合唱队", "kind": "interest_group"}).JSON(t)["id"].(string)
+		nomination := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": srv.Station.Areas[0].ID.String(), "user_id": residentID,
+			"skill": "书法", "reason": "墨迹书香"}).JSON(t)["id"].(string)
 		ids := map[string]string{"councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
-			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post}
+			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
+			"teams": team, "nominations": nomination}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -313,6 +328,10 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/posts/" + post + "/reports", []string{"reason"}},
 				{"POST", "/api/v1/councils", []string{"station_id", "name", "kind"}},
 				{"POST", "/api/v1/councils/" + council + "/members", []string{"user_id"}},
+				// Teams and studios.
+				{"POST", "/api/v1/teams", []string{"station_id", "name", "kind", "description", "leader_user_id"}},
+				{"POST", "/api/v1/teams/" + team + "/members", []string{"user_id", "role"}},
+				{"POST", "/api/v1/nominations", []string{"area_id", "user_id", "skill", "reason"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

@@ -27,6 +27,9 @@ type place struct {
 	postHidden           string // one the station's staff hid
 	council              string // the station's residents' council
 	photo                string // the resident's photo, attached to no post
+	team                 string // a team of the station
+	approve, decline     string // nominations of the resident, as talents
+	pageApprove          string
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -114,6 +117,18 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				t.Fatalf("hide %d: %d %s", i, r.Status, r.Body)
 			}
 			p.photo = uploadPhoto(t, srv, p.residentTk, "")
+			r = srv.Do(t, "POST", "/api/v1/teams", p.staff, map[string]any{"station_id": p.station, "name": "社区能人志愿服务队", "kind": "volunteer_team"})
+			if r.Status != 201 {
+				t.Fatalf("team %d: %d %s", i, r.Status, r.Body)
+			}
+			p.team = r.JSON(t)["id"].(string)
+			for _, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
+				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "结艺", "reason": "手巧"})
+				if r.Status != 201 {
+					t.Fatalf("nomination %d: %d %s", i, r.Status, r.Body)
+				}
+				*id = r.JSON(t)["id"].(string)
+			}
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -137,7 +152,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				return strings.NewReplacer("{station}", p.station, "{room}", p.room, "{activity}", p.activity, "{booking}", p.booking,
 					"{resident}", p.resident, "{closed}", p.closed,
 					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
-					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo, "{council}", p.council).Replace(tmpl)
+					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo, "{council}", p.council,
+					"{team}", p.team, "{approve}", p.approve, "{decline}", p.decline, "{page-approve}", p.pageApprove).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -220,6 +236,20 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"a resident's photo's thumbnail", "GET", "/photos/{photo}/thumb.jpg", none, nil, 200, 404},
 			{"upload a photo for the station", "POST", "/api/v1/photos?station_id={station}", func(*place) any { return photoPNG(t, 8, 8) },
 				map[string]string{"Content-Type": "image/png"}, 201, 404},
+			// Teams and nominations: staff start and staff their own
+			// station's teams and decide its nominations.
+			{"start a team", "POST", "/api/v1/teams", func(p *place) any {
+				return map[string]any{"station_id": p.station, "name": "社区家长委员会", "kind": "committee"}
+			}, nil, 201, 404},
+			{"add a resident to a team", "POST", "/api/v1/teams/{team}/members", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
+			{"take a resident out of a team", "DELETE", "/api/v1/teams/{team}/members/{resident}", none, nil, 204, 404},
+			{"nominate a resident", "POST", "/api/v1/nominations", func(p *place) any {
+				return map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "书法", "reason": "墨迹书香"}
+			}, nil, 201, 404},
+			{"the nominations", "GET", "/api/v1/stations/{station}/nominations", none, nil, 200, 404},
+			{"approve a nomination", "POST", "/api/v1/nominations/{approve}/approve", none, nil, 200, 404},
+			{"decline a nomination", "POST", "/api/v1/nominations/{decline}/decline", none, nil, 200, 404},
+			{"approve a nomination on the page", "POST", "/desk/nominations/{page-approve}/approve", func(*place) any { return "" }, form, 303, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},

@@ -49,6 +49,8 @@ type Env struct {
 	Scratch, ScratchRoom, ScratchArea string
 	// Photo is a photo a spare resident uploaded, which staff may see.
 	Photo string
+	// Team is a team of the station, for the reads of teams.
+	Team string
 
 	mu   sync.Mutex
 	next int   // for unique names and dates
@@ -359,6 +361,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		w.Neighbour = out.ID
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {
+		return nil, err
+	}
+	if e.Team, err = e.newTeam(); err != nil {
 		return nil, err
 	}
 	var code struct {

@@ -251,6 +251,41 @@ func (e *Env) scratchPost() (string, error) {
 	return out.ID, err
 }
 
+// newTeam is a team the admin starts on the station, untimed.
+func (e *Env) newTeam() (string, error) {
+	var out struct {
+		ID string `json:"id"`
+	}
+	err := e.Call("POST", "/api/v1/teams", e.Admin, map[string]string{"station_id": e.Station, "name": "压测队", "kind": "volunteer_team"}, 201, &out)
+	return out.ID, err
+}
+
+// onTeam is a row that acts on a fresh team of the station.
+func onTeam(act func(e *Env, w int, team string) (*http.Request, error)) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		team, err := e.newTeam()
+		if err != nil {
+			return nil, err
+		}
+		return act(e, w, team)
+	}
+}
+
+// onNomination is a row that decides, as staff, a fresh nomination of
+// the worker the admin files just before, untimed.
+func onNomination(prefix, action string, body any) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		var out struct {
+			ID string `json:"id"`
+		}
+		if err := e.Call("POST", "/api/v1/nominations", e.Admin, map[string]string{"area_id": e.Area, "user_id": e.Workers[w].ID,
+			"skill": "交谊舞", "reason": "压测"}, 201, &out); err != nil {
+			return nil, err
+		}
+		return e.request("POST", prefix+out.ID+action, e.Staff, body)
+	}
+}
+
 // postStep is a row that acts as token on a fresh post of the scratch
 // station, after the admin took the steps on it, untimed.
 func postStep(action string, token func(e *Env, w int) string, body any, steps ...string) func(e *Env, w, i int) (*http.Request, error) {
@@ -672,6 +707,47 @@ var Mix = []Row{
 		}
 		return e.request("POST", "/councils/"+council+"/members/remove", e.Admin, "user_id="+e.Workers[w].Neighbour)
 	}, nil},
+	// Teams and studios: reads of a team of the station; writes on teams
+	// and nominations the admin makes just before, untimed.
+	{"teams (JSON)", "GET /api/v1/teams", 200, get(func(e *Env) string { return "/api/v1/teams?station_id=" + e.Station }, anonymous), nil},
+	{"a team (JSON)", "GET /api/v1/teams/{id}", 200, get(func(e *Env) string { return "/api/v1/teams/" + e.Team }, anonymous), nil},
+	{"start a team", "POST /api/v1/teams", 201, send("POST", atW("/api/v1/teams"), admin, func(e *Env, _ int) any {
+		return map[string]string{"station_id": e.Station, "name": "压测合唱队", "kind": "interest_group"}
+	}), nil},
+	{"add a team member", "POST /api/v1/teams/{id}/members", 201, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
+		return e.request("POST", "/api/v1/teams/"+team+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].ID})
+	}), nil},
+	{"take a team member out", "DELETE /api/v1/teams/{id}/members/{user_id}", 204, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
+		if err := e.Call("POST", "/api/v1/teams/"+team+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].ID}, 201, nil); err != nil {
+			return nil, err
+		}
+		return e.request("DELETE", "/api/v1/teams/"+team+"/members/"+e.Workers[w].ID, e.Admin, nil)
+	}), nil},
+	{"nominate a talent", "POST /api/v1/nominations", 201, send("POST", atW("/api/v1/nominations"), admin, func(e *Env, w int) any {
+		return map[string]string{"area_id": e.Area, "user_id": e.Workers[w].ID, "skill": "书法", "reason": "压测"}
+	}), nil},
+	{"nominations (JSON)", "GET /api/v1/stations/{id}/nominations", 200, get(stationPath("/nominations?status=pending"), staff), nil},
+	{"approve a nomination", "POST /api/v1/nominations/{id}/approve", 200, onNomination("/api/v1/nominations/", "/approve", nil), nil},
+	{"decline a nomination", "POST /api/v1/nominations/{id}/decline", 200, onNomination("/api/v1/nominations/", "/decline", nil), nil},
+	{"the teams", "GET /teams", 200, get(at("/teams"), anonymous), nil},
+	{"a team's page", "GET /teams/{id}", 200, get(func(e *Env) string { return "/teams/" + e.Team }, resident), nil},
+	{"add a team member (page)", "POST /teams/{id}/members", 303, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
+		return e.request("POST", "/teams/"+team+"/members", e.Admin, "phone="+e.Workers[w].Phone)
+	}), nil},
+	{"take a team member out (page)", "POST /teams/{id}/members/{user_id}/remove", 303, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
+		if err := e.Call("POST", "/api/v1/teams/"+team+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].ID}, 201, nil); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/teams/"+team+"/members/"+e.Workers[w].ID+"/remove", e.Admin, "")
+	}), nil},
+	{"nominate page", "GET /nominations/new", 200, get(at("/nominations/new"), staff), nil},
+	{"nominate (page)", "POST /nominations/new", 303, send("POST", atW("/nominations/new"), staff, func(e *Env, w int) any {
+		return "area_id=" + e.Area + "&phone=" + e.Workers[w].Phone + "&skill=结艺&reason=压测"
+	}), nil},
+	{"teams desk", "GET /desk/teams", 200, get(at("/desk/teams"), staff), nil},
+	{"start a team (page)", "POST /desk/teams", 303, send("POST", atW("/desk/teams"), staff, form("name=压测志愿队&kind=volunteer_team")), nil},
+	{"approve a nomination (page)", "POST /desk/nominations/{id}/approve", 303, onNomination("/desk/nominations/", "/approve", ""), nil},
+	{"decline a nomination (page)", "POST /desk/nominations/{id}/decline", 303, onNomination("/desk/nominations/", "/decline", ""), nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.
 	{"sign in (JSON)", "POST /api/v1/auth/login", 200, send("POST", atW("/api/v1/auth/login"), anonymous, func(e *Env, w int) any {

@@ -1,0 +1,84 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// TestTeamInvariantsUnderConcurrency: adds of one person to a team at once
+// make one membership, and approvals and declines of one nomination at once
+// decide it once, with one studio at most, on both engines over HTTP.
+func TestTeamInvariantsUnderConcurrency(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		st, area := srv.Station.ID.String(), srv.Station.Areas[0].ID.String()
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		person, _ := srv.Register(t, "程秀英", "13912345001")
+
+		r := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "社区合唱队", "kind": "interest_group"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("team: %d %s", r.Status, r.Body)
+		}
+		team := r.JSON(t)["id"].(string)
+		statuses := parallel(12, func(i int) int {
+			token := staff
+			if i%2 == 1 {
+				token = admin
+			}
+			return srv.Do(t, "POST", "/api/v1/teams/"+team+"/members", token, map[string]any{"user_id": person}).Status
+		})
+		if count(statuses, http.StatusCreated) != 1 || count(statuses, http.StatusConflict) != 11 {
+			t.Fatalf("concurrent adds: %v", statuses)
+		}
+		got := srv.Do(t, "GET", "/api/v1/teams/"+team, "", nil).JSON(t)
+		if got["member_count"].(float64) != 1 || len(got["members"].([]any)) != 1 {
+			t.Errorf("the team after the adds: %v", got)
+		}
+		// The public reads names only.
+		if m := got["members"].([]any)[0].(map[string]any); m["user_id"] != nil || m["name"] != "程秀英" || strings.Contains(string(r.Body), "13912345001") {
+			t.Errorf("a member as the public sees them: %v", m)
+		}
+
+		r = srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": "合唱", "reason": "带领社区合唱队"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("nominate: %d %s", r.Status, r.Body)
+		}
+		nomination := r.JSON(t)["id"].(string)
+		statuses = parallel(12, func(i int) int {
+			action := "/approve"
+			if i%2 == 1 {
+				action = "/decline"
+			}
+			return srv.Do(t, "POST", "/api/v1/nominations/"+nomination+action, staff, nil).Status
+		})
+		if count(statuses, http.StatusOK) != 1 || count(statuses, http.StatusConflict) != 11 {
+			t.Fatalf("concurrent decisions: %v", statuses)
+		}
+		list := items(t, srv.Do(t, "GET", "/api/v1/stations/"+st+"/nominations", staff, nil))
+		studios := items(t, srv.Do(t, "GET", "/api/v1/teams?station_id="+st+"&kind=studio", "", nil))
+		want := map[string]int{"approved": 1, "declined": 0}[list[0]["status"].(string)]
+		if len(list) != 1 || len(studios) != want {
+			t.Errorf("decided %v with %d studios", list[0]["status"], len(studios))
+		}
+		if want == 1 {
+			roles := srv.Do(t, "GET", "/api/v1/users/"+person, staff, nil).JSON(t)["roles"]
+			if !strings.Contains(strings.Join(toStrings(roles), ","), "talent") {
+				t.Errorf("the approved nominee's roles: %v", roles)
+			}
+		}
+	})
+}
+
+func toStrings(v any) []string {
+	var out []string
+	list, _ := v.([]any)
+	for _, s := range list {
+		out = append(out, s.(string))
+	}
+	return out
+}
