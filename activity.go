@@ -53,10 +53,12 @@ const (
 type AgeRule struct {
 	EmergencyContactFromAge int
 	// ResolutionID is the council resolution the rule rests on, 0 when
-	// staff set it themselves; Resolution and CouncilName name it.
+	// staff set it themselves; Resolution and CouncilName name it, and
+	// MeetingID is where it was resolved.
 	ResolutionID ID
 	Resolution   string
 	CouncilName  string
+	MeetingID    ID
 }
 
 // Activity is one occurrence of a class, event, service slot or meeting.

@@ -246,7 +246,8 @@ func (r *Resolution) AgeRule() *AgeRule {
 	if r.Rule == nil || r.Rule.Kind != RuleEmergencyContactFromAge {
 		return nil
 	}
-	return &AgeRule{EmergencyContactFromAge: r.Rule.Age, ResolutionID: r.ID, Resolution: r.Text, CouncilName: r.CouncilName}
+	return &AgeRule{EmergencyContactFromAge: r.Rule.Age, ResolutionID: r.ID, Resolution: r.Text, CouncilName: r.CouncilName,
+		MeetingID: r.MeetingID}
 }
 
 // ActivityAgeRule decides a new activity's age rule: the one staff chose,
@@ -262,9 +263,16 @@ func ActivityAgeRule(chosen *AgeRule, set bool, stationDefault *AgeRule) *AgeRul
 	}
 	out := AgeRule{EmergencyContactFromAge: chosen.EmergencyContactFromAge}
 	if d := stationDefault; d != nil && d.EmergencyContactFromAge == out.EmergencyContactFromAge {
-		out.ResolutionID, out.Resolution, out.CouncilName = d.ResolutionID, d.Resolution, d.CouncilName
+		out.ResolutionID, out.Resolution, out.CouncilName, out.MeetingID = d.ResolutionID, d.Resolution, d.CouncilName, d.MeetingID
 	}
 	return &out
+}
+
+// StationRules are the rules a station's councils resolved and Guli keeps.
+type StationRules struct {
+	// AgeRule is the default of new activities; nil when no resolution
+	// made one.
+	AgeRule *AgeRule
 }
 
 // Proposal is what a resident puts to a council; staff put it on a
@@ -285,6 +293,16 @@ type Proposal struct {
 	Outcome      string // "" until answered
 	Answer       string
 	CreatedAt    time.Time
+}
+
+// AuthorShownTo is the author's name as viewer is shown it: to the
+// author and the station's staff; proposals are public, and who put one
+// forward is not everyone's business.
+func (p *Proposal) AuthorShownTo(viewer *User) string {
+	if viewer != nil && (viewer.ID == p.AuthorID || viewer.WorksAt(p.StationID)) {
+		return p.Author
+	}
+	return ""
 }
 
 // ProposalInput is a new proposal.
@@ -376,9 +394,8 @@ type MeetingService interface {
 	// done first, oldest first.
 	Resolutions(ctx context.Context, councilID ID) ([]*Resolution, error)
 	UpdateResolution(ctx context.Context, id ID, ch ResolutionChange) (*Resolution, error)
-	// StationAgeRule is the age rule a council's resolution made the
-	// station's default for new activities; nil when none did.
-	StationAgeRule(ctx context.Context, stationID ID) (*AgeRule, error)
+	// StationRules are the rules councils' resolutions made the station's.
+	StationRules(ctx context.Context, stationID ID) (*StationRules, error)
 
 	CreateProposal(ctx context.Context, in ProposalInput) (*Proposal, error)
 	Proposal(ctx context.Context, id ID) (*Proposal, error)

@@ -18,7 +18,9 @@ func TestMeetingRules(t *testing.T) {
 	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin}}
 	start := time.Date(2025, 5, 20, 9, 30, 0, 0, time.UTC)
 	resolution := func(status string) *guli.Resolution { return &guli.Resolution{ID: 5, Status: status} }
-	change := func(status, note string) *guli.ResolutionChange { return &guli.ResolutionChange{Status: status, Note: note} }
+	change := func(status, note string) *guli.ResolutionChange {
+		return &guli.ResolutionChange{Status: status, Note: note}
+	}
 	minutes := func(s string) *string { return &s }
 	tests := []struct {
 		name string
@@ -135,7 +137,8 @@ func TestActivityAgeRule(t *testing.T) {
 func TestResolutionAgeRule(t *testing.T) {
 	r := &guli.Resolution{ID: 4, Text: "七十岁以上留紧急联系人", CouncilName: "居民议事会",
 		Rule: &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge, Age: 70}}
-	want := &guli.AgeRule{EmergencyContactFromAge: 70, ResolutionID: 4, Resolution: r.Text, CouncilName: "居民议事会"}
+	r.MeetingID = 2
+	want := &guli.AgeRule{EmergencyContactFromAge: 70, ResolutionID: 4, Resolution: r.Text, CouncilName: "居民议事会", MeetingID: 2}
 	if got := r.AgeRule(); !reflect.DeepEqual(got, want) {
 		t.Errorf("rule %+v, want %+v", got, want)
 	}
