@@ -66,7 +66,7 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 			map[string]any{"text": "70岁以上老人参加活动须留紧急联系人", "rule": map[string]any{"kind": "emergency_contact_from_age", "age": 70}}}}
 		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, resident, record), 403, "forbidden", "")
 		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{map[string]any{"text": "禁烟", "rule": map[string]any{"kind": "no_smoking", "age": 1}}}}), 422, "validation_failed", "resolutions")
-		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{7}}), 422, "validation_failed", "")
+		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{7}}), 422, "validation_failed", "resolutions")
 		for range 2 { // the same record twice adds nothing the second time
 			if r := srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, record); r.Status != 200 {
 				t.Fatalf("record: %d %s", r.Status, r.Body)

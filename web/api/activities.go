@@ -62,7 +62,7 @@ func (f *ageRuleField) UnmarshalJSON(b []byte) error {
 	}
 	f.rule = &ageRule{}
 	if err := json.Unmarshal(b, f.rule); err != nil {
-		return &json.UnmarshalTypeError{Value: "age_rule", Field: "age_rule", Type: reflect.TypeOf(f.rule)}
+		return &json.UnmarshalTypeError{Value: "age_rule", Type: reflect.TypeOf(f.rule)}
 	}
 	return nil
 }

@@ -142,7 +142,7 @@ func (it *resolutionItem) UnmarshalJSON(b []byte) error {
 	type plain resolutionItem
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode((*plain)(it)); err != nil || len(b) == 0 || b[0] != '{' {
-		return &json.UnmarshalTypeError{Value: string(b[:min(len(b), 1)]), Field: "resolutions", Type: reflect.TypeOf("")}
+		return &json.UnmarshalTypeError{Value: string(b[:min(len(b), 1)]), Type: reflect.TypeOf("")}
 	}
 	return nil
 }
