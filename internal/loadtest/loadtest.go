@@ -46,6 +46,9 @@ type Env struct {
 	// (rooms, areas, activities, closures, bookings) add them, so the demo
 	// station's pages stay the size they were.
 	Scratch, ScratchRoom, ScratchArea string
+	// Council is a council of the scratch station with Meeting, whose
+	// Resolution the follow-up rows move (meetings.go).
+	Council, Meeting, Resolution string
 	// Photo is a photo a spare resident uploaded, which staff may see.
 	Photo string
 
@@ -336,6 +339,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		}
 	}
 	if err := e.setupScratch(); err != nil {
+		return nil, err
+	}
+	if err := e.setupCouncil(); err != nil {
 		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {

@@ -285,7 +285,9 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = []Row{
+var Mix = append(baseMix, meetingRows...)
+
+var baseMix = []Row{
 	// Operations.
 	{"healthz", "GET /healthz", 200, get(at("/healthz"), anonymous), nil},
 	{"readyz", "GET /readyz", 200, get(at("/readyz"), anonymous), nil},
