@@ -79,6 +79,13 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/notices/{id}/delete":                {"next"},
 		"/notices/{id}/hide":                  {"next"},
 		"/notices/{id}/restore":               {"next"},
+		"/councils/{id}/meetings":             {"title", "date", "time", "agenda"},
+		"/meetings/{id}":                      {"minutes", "resolutions", "rule_text", "rule_age"},
+		"/meetings/{id}/attendance":           {"user_id"},
+		"/resolutions/{id}":                   {"status", "note", "from"},
+		"/councils/{id}/proposals":            {"title", "body"},
+		"/proposals/{id}/supports":            {"x"},
+		"/proposals/{id}":                     {"meeting_id", "outcome", "answer"},
 	}
 }
 
