@@ -52,6 +52,13 @@ const (
 // need an emergency contact on file to register.
 type AgeRule struct {
 	EmergencyContactFromAge int
+	// ResolutionID is the council resolution the rule rests on, 0 when
+	// staff set it themselves; Resolution and CouncilName name it, and
+	// MeetingID is where it was resolved.
+	ResolutionID ID
+	Resolution   string
+	CouncilName  string
+	MeetingID    ID
 }
 
 // Activity is one occurrence of a class, event, service slot or meeting.
@@ -110,7 +117,10 @@ type ActivityInput struct {
 	RoomID      ID
 	HostID      ID // staff may name the talent who leads it
 	AgeRule     *AgeRule
-	Repeat      *Repeat // nil: once
+	// AgeRuleSet with a nil AgeRule says staff chose no rule; a nil
+	// AgeRule alone gets the station's default (ActivityAgeRule).
+	AgeRuleSet bool
+	Repeat     *Repeat // nil: once
 }
 
 // Repeat makes an activity a weekly series.

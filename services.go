@@ -17,6 +17,7 @@ type Services struct {
 	TimeBank      TimeBankService
 	Posts         PostService
 	Councils      CouncilService
+	Meetings      MeetingService
 	Photos        PhotoService
 	Deliveries    DeliveryService
 	Live          LiveService

@@ -64,14 +64,17 @@ func NewActivities(db *DB) *Activities {
 var _ guli.ActivityService = (*Activities)(nil)
 
 const activityColumns = `a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
-	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from, a.status,
+	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from,
+	a.age_resolution_id, COALESCE(ar.text, ''), COALESCE(ac.name, ''), COALESCE(ar.meeting_id, 0), a.status,
 	a.confirmed_count, a.waitlist_count, s.timezone`
 
 const activityFrom = `
 	FROM activities a
 	JOIN stations s ON s.id = a.station_id
 	LEFT JOIN rooms r ON r.id = a.room_id
-	LEFT JOIN users h ON h.id = a.host_id`
+	LEFT JOIN users h ON h.id = a.host_id
+	LEFT JOIN resolutions ar ON ar.id = a.age_resolution_id
+	LEFT JOIN councils ac ON ac.id = ar.council_id`
 
 const activitySelect = `SELECT ` + activityColumns + activityFrom
 
@@ -110,10 +113,13 @@ func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any)
 		id, station, start, end int64
 		series, room, host      sql.NullInt64
 		ageFrom                 int
+		ageResolution           sql.NullInt64
+		resolution, council     string
+		resolutionMeeting       int64
 		tz                      string
 	)
 	dest := append([]any{&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
-		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz}, extra...)
+		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &ageResolution, &resolution, &council, &resolutionMeeting, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -122,7 +128,8 @@ func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any)
 	a.RoomID, a.HostID = guli.ID(room.Int64), guli.ID(host.Int64)
 	a.Start, a.End = fromMS(start).In(loc), fromMS(end).In(loc)
 	if ageFrom > 0 {
-		a.AgeRule = &guli.AgeRule{EmergencyContactFromAge: ageFrom}
+		a.AgeRule = &guli.AgeRule{EmergencyContactFromAge: ageFrom, ResolutionID: guli.ID(ageResolution.Int64),
+			Resolution: resolution, CouncilName: council, MeetingID: guli.ID(resolutionMeeting)}
 	}
 	return &a, nil
 }
@@ -172,6 +179,11 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 				return errors.Join(err, guli.Invalid("host_id", guli.FRUnknownUser))
 			}
 		}
+		rules, err := stationRules(ctx, q, st.ID)
+		if err != nil {
+			return err
+		}
+		rule := guli.ActivityAgeRule(in.AgeRule, in.AgeRuleSet, rules.AgeRule)
 		loc := st.Location()
 		now := s.db.now()
 		var series guli.ID
@@ -185,10 +197,10 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 				}
 			}
 			id, err := q.insert(ctx, `INSERT INTO activities (station_id, series_id, title, description, category,
-				start_at, end_at, capacity, room_id, host_id, age_from, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				start_at, end_at, capacity, room_id, host_id, age_from, age_resolution_id, created_by, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				st.ID, nullID(series), in.Title, in.Description, in.Category, ms(os), ms(oe), in.Capacity,
-				nullID(in.RoomID), nullID(in.HostID), ageFrom(in.AgeRule), nullID(actor.ID), ms(now))
+				nullID(in.RoomID), nullID(in.HostID), ageFrom(rule), ageResolution(rule), nullID(actor.ID), ms(now))
 			if err != nil {
 				return err
 			}
@@ -224,6 +236,13 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 		return nil, err
 	}
 	return out, nil
+}
+
+func ageResolution(r *guli.AgeRule) sql.NullInt64 {
+	if r == nil {
+		return sql.NullInt64{}
+	}
+	return nullID(r.ResolutionID)
 }
 
 func ageFrom(r *guli.AgeRule) int {

@@ -170,6 +170,30 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			return []string{"13912340000", "13912340000", "13912340000", testserver.ResidentPhone}[i]
 		}
 
+		// Meetings, proposals and resolutions: a council with the resident
+		// as member, a meeting with a resolution, and a proposal of the
+		// resident's for each role to support.
+		deliberating := createCouncil(t, srv, staff, residentID)
+		meeting := createMeeting(t, srv, staff, deliberating)["id"].(string)
+		recorded := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}})
+		if recorded.Status != 200 {
+			t.Fatalf("record: %d %s", recorded.Status, recorded.Body)
+		}
+		resolutionID := recorded.JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
+		propose := func() string {
+			r := srv.Do(t, "POST", "/api/v1/councils/"+deliberating+"/proposals", resident, map[string]any{"title": "增加助餐点"})
+			if r.Status != 201 {
+				t.Fatalf("propose: %d %s", r.Status, r.Body)
+			}
+			return r.JSON(t)["id"].(string)
+		}
+		proposal := propose()
+		var supportable, pageSupportable []string
+		for range roles {
+			supportable, pageSupportable = append(supportable, propose()), append(pageSupportable, propose())
+		}
+		meetingForm := "title=" + "议事会例会" + "&date=" + nextOpen(time.Tuesday, "14:00").Format("2006-01-02") + "&time=14:00&agenda=通报"
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -283,6 +307,20 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/councils/{id}/members", "/api/v1/councils/" + council + "/members", nil, nil, [4]int{401, 403, 200, 200}},
 			{"DELETE /api/v1/councils/{id}/members/{user}", func(i int) string { return "/api/v1/councils/" + council + "/members/" + leaving[i] }, nil, nil, [4]int{401, 403, 204, 204}},
+
+			// Meetings, resolutions and proposals.
+			{"POST /api/v1/councils/{id}/meetings", "/api/v1/councils/" + deliberating + "/meetings", map[string]any{"title": "议事会例会", "start": rfc(nextOpen(time.Tuesday, "14:00"))}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/councils/{id}/meetings", "/api/v1/councils/" + deliberating + "/meetings", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/meetings/{id}", "/api/v1/meetings/" + meeting, nil, nil, [4]int{200, 200, 200, 200}},
+			{"PATCH /api/v1/meetings/{id}", "/api/v1/meetings/" + meeting, map[string]any{"minutes": "到会8人"}, nil, [4]int{401, 403, 200, 200}},
+			{"PUT /api/v1/meetings/{id}/attendance", "/api/v1/meetings/" + meeting + "/attendance", map[string]any{"user_ids": []string{residentID}}, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/councils/{id}/resolutions", "/api/v1/councils/" + deliberating + "/resolutions", nil, nil, [4]int{200, 200, 200, 200}},
+			{"PATCH /api/v1/resolutions/{id}", "/api/v1/resolutions/" + resolutionID, map[string]any{"status": "in_progress", "note": "已报物业"}, nil, [4]int{401, 403, 200, 200}},
+			{"POST /api/v1/councils/{id}/proposals", "/api/v1/councils/" + deliberating + "/proposals", map[string]any{"title": "修路灯"}, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/councils/{id}/proposals", "/api/v1/councils/" + deliberating + "/proposals", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/proposals/{id}", "/api/v1/proposals/" + proposal, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/proposals/{id}/supports", func(i int) string { return "/api/v1/proposals/" + supportable[i] + "/supports" }, nil, nil, [4]int{401, 201, 201, 201}},
+			{"PATCH /api/v1/proposals/{id}", "/api/v1/proposals/" + proposal, map[string]any{"meeting_id": meeting, "outcome": "accepted", "answer": "下月施工"}, nil, [4]int{401, 403, 200, 200}},
 			// Anyone signed in uploads; an unattached photo is its uploader's
 			// and the station's staff's.
 			{"POST /api/v1/photos", "/api/v1/photos?station_id=" + st, func(int) any { return photoPNG(t, 12, 12) }, png, [4]int{401, 201, 201, 201}},
@@ -399,6 +437,16 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /notices/{id}/delete", func(i int) string { return "/notices/" + pageDeletable[i] + "/delete" }, "", form, [4]int{303, 403, 303, 303}},
 			{"POST /notices/{id}/hide", func(i int) string { return "/notices/" + pageHideable[i] + "/hide" }, "", form, [4]int{303, 403, 303, 303}},
 			{"POST /notices/{id}/restore", func(i int) string { return "/notices/" + pageRestorable[i] + "/restore" }, "", form, [4]int{303, 404, 303, 303}},
+			{"GET /councils/{id}/meetings", "/councils/" + deliberating + "/meetings", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /councils/{id}/meetings", "/councils/" + deliberating + "/meetings", meetingForm, form, [4]int{303, 403, 303, 303}},
+			{"GET /meetings/{id}", "/meetings/" + meeting, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /meetings/{id}", "/meetings/" + meeting, "minutes=到会8人&resolutions=修路灯", form, [4]int{303, 403, 303, 303}},
+			{"POST /meetings/{id}/attendance", "/meetings/" + meeting + "/attendance", "user_id=" + residentID, form, [4]int{303, 403, 303, 303}},
+			{"POST /resolutions/{id}", "/resolutions/" + resolutionID, "status=in_progress&note=已报物业", form, [4]int{303, 403, 303, 303}},
+			{"GET /councils/{id}/proposals", "/councils/" + deliberating + "/proposals", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /councils/{id}/proposals", "/councils/" + deliberating + "/proposals", "title=修路灯", form, [4]int{303, 303, 303, 303}},
+			{"POST /proposals/{id}/supports", func(i int) string { return "/proposals/" + pageSupportable[i] + "/supports" }, "", form, [4]int{303, 303, 303, 303}},
+			{"POST /proposals/{id}", "/proposals/" + proposal, "outcome=done&answer=已施工", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/moderation", "/desk/moderation", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},

@@ -89,6 +89,13 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/desk/teams":                          {"name", "kind", "description", "phone"},
 		"/desk/nominations/{id}/approve":       {"x"},
 		"/desk/nominations/{id}/decline":       {"x"},
+		"/councils/{id}/meetings":              {"title", "date", "time", "agenda"},
+		"/meetings/{id}":                       {"minutes", "resolutions", "rule_text", "rule_age"},
+		"/meetings/{id}/attendance":            {"user_id"},
+		"/resolutions/{id}":                    {"status", "note", "from"},
+		"/councils/{id}/proposals":             {"title", "body"},
+		"/proposals/{id}/supports":             {"x"},
+		"/proposals/{id}":                      {"meeting_id", "outcome", "answer"},
 	}
 }
 

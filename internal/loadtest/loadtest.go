@@ -31,7 +31,6 @@ type Env struct {
 	Station, Area, Room, Activity  string
 	HelpRequest                    string // the resident's request for help, for the reads
 	Post                           string // the resident's tip on the board, for the reads
-	Council                        string // the demo station's council the mix sets up, for the reads
 	Helped                         string // a past activity the talent came to help at, for crediting hours
 	Staff, Admin, Talent, Resident string // bearer tokens
 	ResidentID, TalentID           string
@@ -47,6 +46,9 @@ type Env struct {
 	// (rooms, areas, activities, closures, bookings) add them, so the demo
 	// station's pages stay the size they were.
 	Scratch, ScratchRoom, ScratchArea string
+	// Council is a council of the scratch station with Meeting, whose
+	// Resolution the follow-up rows move (meetings.go).
+	Council, Meeting, Resolution string
 	// Photo is a photo a spare resident uploaded, which staff may see.
 	Photo string
 	// Team is a team of the station, for the reads of teams.
@@ -323,10 +325,6 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.Post = help.ID
-	if err := e.Call("POST", "/api/v1/councils", e.Staff, map[string]string{"station_id": e.Station, "name": "压测：居民议事会", "kind": "residents"}, 201, &help); err != nil {
-		return nil, err
-	}
-	e.Council = help.ID
 	var feed struct {
 		URL string `json:"url"`
 	}
@@ -359,6 +357,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 			return nil, err
 		}
 		w.Neighbour = out.ID
+	}
+	if err := e.setupCouncil(); err != nil {
+		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {
 		return nil, err

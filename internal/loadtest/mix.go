@@ -339,7 +339,9 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = []Row{
+var Mix = append(baseMix, meetingRows...)
+
+var baseMix = []Row{
 	// Operations.
 	{"healthz", "GET /healthz", 200, get(at("/healthz"), anonymous), nil},
 	{"readyz", "GET /readyz", 200, get(at("/readyz"), anonymous), nil},
@@ -662,11 +664,12 @@ var Mix = []Row{
 		return e.request("DELETE", "/api/v1/posts/"+id, e.Admin, nil)
 	}, nil},
 
-	// Councils: reads of the demo station's; councils and members added
-	// at the scratch station by the admin, each to a person of its own.
+	// Councils: reads of the scratch station's council (setupCouncil);
+	// councils and members added there by the admin, each to a person of
+	// its own.
 	{"councils (JSON)", "GET /api/v1/councils", 200, get(func(e *Env) string { return "/api/v1/councils?station_id=" + e.Station }, anonymous), nil},
 	{"a council (JSON)", "GET /api/v1/councils/{id}", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.Council }, anonymous), nil},
-	{"a council's members (JSON)", "GET /api/v1/councils/{id}/members", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.Council + "/members" }, staff), nil},
+	{"a council's members (JSON)", "GET /api/v1/councils/{id}/members", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.Council + "/members" }, admin), nil},
 	{"the councils", "GET /councils", 200, get(at("/councils"), resident), nil},
 	{"a council's page", "GET /councils/{id}", 200, get(func(e *Env) string { return "/councils/" + e.Council }, staff), nil},
 	{"set up a council", "POST /api/v1/councils", 201, send("POST", atW("/api/v1/councils"), admin, func(e *Env, _ int) any {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"time"
 
 	"guli"
@@ -34,13 +36,35 @@ type activityView struct {
 // that set it.
 type ageRule struct {
 	EmergencyContactFromAge int `json:"emergency_contact_from_age"`
+	// ResolutionID is the council resolution the rule rests on; answers
+	// only.
+	ResolutionID *core.WireID `json:"resolution_id,omitempty"`
 }
 
 func viewAgeRule(r *guli.AgeRule) *ageRule {
 	if r == nil {
 		return nil
 	}
-	return &ageRule{EmergencyContactFromAge: r.EmergencyContactFromAge}
+	return &ageRule{EmergencyContactFromAge: r.EmergencyContactFromAge, ResolutionID: core.OptionalWireID(r.ResolutionID)}
+}
+
+// ageRuleField tells an age_rule of null (no rule) from one not sent
+// (the station's default).
+type ageRuleField struct {
+	set  bool
+	rule *ageRule
+}
+
+func (f *ageRuleField) UnmarshalJSON(b []byte) error {
+	f.set = true
+	if string(b) == "null" {
+		return nil
+	}
+	f.rule = &ageRule{}
+	if err := json.Unmarshal(b, f.rule); err != nil {
+		return &json.UnmarshalTypeError{Value: "age_rule", Type: reflect.TypeOf(f.rule)}
+	}
+	return nil
 }
 
 func (r *ageRule) domain() *guli.AgeRule {
@@ -81,16 +105,16 @@ func viewRegistration(r *guli.Registration) *registrationView {
 
 // activityBody is an activity, or a weekly series, as clients send it.
 type activityBody struct {
-	StationID   core.WireID `json:"station_id"`
-	Title       string      `json:"title"`
-	Description string      `json:"description"`
-	Category    string      `json:"category"`
-	Start       string      `json:"start"`
-	End         string      `json:"end"`
-	Capacity    int         `json:"capacity"`
-	RoomID      core.WireID `json:"room_id"`
-	HostID      core.WireID `json:"host_id"`
-	AgeRule     *ageRule    `json:"age_rule"`
+	StationID   core.WireID  `json:"station_id"`
+	Title       string       `json:"title"`
+	Description string       `json:"description"`
+	Category    string       `json:"category"`
+	Start       string       `json:"start"`
+	End         string       `json:"end"`
+	Capacity    int          `json:"capacity"`
+	RoomID      core.WireID  `json:"room_id"`
+	HostID      core.WireID  `json:"host_id"`
+	AgeRule     ageRuleField `json:"age_rule"`
 	Repeat      *struct {
 		WeeklyCount int `json:"weekly_count"`
 	} `json:"repeat"`
@@ -100,7 +124,7 @@ func (b *activityBody) input() (guli.ActivityInput, error) {
 	p := guli.Problems{}
 	in := guli.ActivityInput{StationID: guli.ID(b.StationID), Title: b.Title, Description: b.Description, Category: b.Category,
 		Start: wireTime(p, "start", b.Start), End: wireTime(p, "end", b.End), Capacity: b.Capacity, RoomID: guli.ID(b.RoomID),
-		HostID: guli.ID(b.HostID), AgeRule: b.AgeRule.domain()}
+		HostID: guli.ID(b.HostID), AgeRule: b.AgeRule.rule.domain(), AgeRuleSet: b.AgeRule.set}
 	if b.Repeat != nil {
 		in.Repeat = &guli.Repeat{WeeklyCount: b.Repeat.WeeklyCount}
 	}

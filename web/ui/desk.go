@@ -284,7 +284,10 @@ func (h *Handlers) NewActivity(w http.ResponseWriter, r *http.Request) error {
 	v.Form["category"], v.Form["weeks"], v.Form["capacity"] = "class", "1", "20"
 	v.Form["date"] = h.TimeNow().In(core.DefaultZone).AddDate(0, 0, 1).Format(time.DateOnly)
 	v.Form["from"], v.Form["to"] = "09:30", "11:00"
-	v.Data = guli.Categories
+	v.Data = h.newActivityData(r, v)
+	if d := v.Data.(*newActivityData); d.StationRule != nil {
+		v.Form["age_rule"] = "1" // the station's rule by a council's resolution, unless staff untick it
+	}
 	h.Render(w, r, http.StatusOK, "new_activity", v)
 	return nil
 }
@@ -298,7 +301,7 @@ func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	v := h.NewView(r, "newactivity.title", "desk")
-	v.Data = guli.Categories
+	v.Data = h.newActivityData(r, v)
 	for _, f := range []string{"title", "description", "category", "date", "from", "to", "capacity", "room_id", "weeks", "age_rule"} {
 		v.Form[f] = r.PostForm.Get(f)
 	}
@@ -320,8 +323,11 @@ func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) error
 	if weeks := strings.TrimSpace(v.Form["weeks"]); weeks != "" && weeks != "1" {
 		in.Repeat = &guli.Repeat{WeeklyCount: formInt(weeks)}
 	}
+	// The form always says: ticked is the rule (the station's, else the
+	// residents' council's age), unticked is none.
+	in.AgeRuleSet = true
 	if v.Form["age_rule"] == "1" {
-		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
+		in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: v.Data.(*newActivityData).RuleAge()}
 	}
 	items, err := h.Activities.CreateActivities(r.Context(), in)
 	if err != nil {
@@ -332,4 +338,27 @@ func (h *Handlers) NewActivityPost(w http.ResponseWriter, r *http.Request) error
 	}
 	back(w, r, "/activities/"+items[0].ID.String(), "activity_created")
 	return nil
+}
+
+// newActivityData is what the new-activity form offers: the categories,
+// and the age rule a council's resolution made the station's.
+type newActivityData struct {
+	Categories  []string
+	StationRule *guli.AgeRule
+}
+
+// RuleAge is the age the form's rule box stands for.
+func (d *newActivityData) RuleAge() int {
+	if d.StationRule != nil {
+		return d.StationRule.EmergencyContactFromAge
+	}
+	return guli.CouncilEmergencyContactAge
+}
+
+func (h *Handlers) newActivityData(r *http.Request, v *core.View) *newActivityData {
+	d := &newActivityData{Categories: guli.Categories}
+	if v.Station != nil {
+		d.StationRule = h.stationAgeRule(r, v.Station.ID)
+	}
+	return d
 }

@@ -1,0 +1,336 @@
+package ui
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"guli"
+	"guli/web/core"
+)
+
+// Pages of a council's meetings, resolutions and proposals. Staff of the
+// station schedule and record meetings and follow resolutions up; residents
+// propose and support with one button. What may be done is the domain's
+// decision; the pages only offer the forms to whom they concern.
+
+type meetingsData struct {
+	Council     *guli.Council
+	Staff       bool
+	Meetings    []*guli.Meeting
+	Resolutions []*guli.Resolution // the follow-up list: what is left first
+	Statuses    []string
+}
+
+// CouncilMeetings lists a council's meetings, newest first, with the
+// follow-up of their resolutions; staff schedule the next one here.
+func (h *Handlers) CouncilMeetings(w http.ResponseWriter, r *http.Request) error {
+	h.renderMeetings(w, r, http.StatusOK, nil)
+	return nil
+}
+
+func (h *Handlers) renderMeetings(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	c, err := h.Councils.Council(r.Context(), core.PathID(r, "id"))
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return
+	}
+	v := h.NewView(r, "meetings.title", "councils")
+	d := &meetingsData{Council: c, Staff: c.Runs(v.User), Statuses: guli.ResolutionStatuses}
+	page, err := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		h.FormError(v, err)
+	}
+	d.Meetings = page.Items
+	if d.Resolutions, err = h.Meetings.Resolutions(r.Context(), c.ID); err != nil {
+		h.FormError(v, err)
+	}
+	if failure != nil {
+		status = h.FormError(v, failure)
+	} else {
+		v.Form["time"] = "14:00"
+	}
+	v.Data = d
+	h.Render(w, r, status, "meetings", v)
+}
+
+// NewMeeting schedules a meeting from the list's form: one agenda item a
+// line.
+func (h *Handlers) NewMeeting(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	c, err := h.Councils.Council(r.Context(), id)
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return nil
+	}
+	start := formTime(r.PostForm.Get("date"), r.PostForm.Get("time"), c.CreatedAt.Location())
+	m, err := h.Meetings.CreateMeeting(r.Context(), guli.MeetingInput{CouncilID: id, Title: r.PostForm.Get("title"),
+		Start: start, Agenda: strings.Split(r.PostForm.Get("agenda"), "\n")})
+	if err != nil {
+		if e := guli.AsError(err); e.Fields["start"] != "" {
+			e.Fields["date"] = e.Fields["start"]
+		}
+		h.renderMeetings(w, r, 0, err)
+		return nil
+	}
+	back(w, r, "/meetings/"+m.ID.String(), "meeting_created")
+	return nil
+}
+
+type meetingData struct {
+	Meeting   *guli.Meeting
+	Staff     bool
+	Members   []*guli.CouncilMember // to tick who attended; staff only
+	Attended  map[guli.ID]bool
+	Statuses  []string
+	RuleAge   int
+	Proposals []*guli.Proposal
+}
+
+// MeetingPage is one meeting: agenda, proposals on it, minutes,
+// resolutions and attendance; staff record them here.
+func (h *Handlers) MeetingPage(w http.ResponseWriter, r *http.Request) error {
+	h.renderMeeting(w, r, http.StatusOK, nil)
+	return nil
+}
+
+func (h *Handlers) renderMeeting(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	m, err := h.Meetings.Meeting(r.Context(), core.PathID(r, "id"))
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return
+	}
+	v := h.NewView(r, "meeting.title", "councils")
+	d := &meetingData{Meeting: m, Staff: v.User.WorksAt(m.StationID), Attended: map[guli.ID]bool{}, Statuses: guli.ResolutionStatuses,
+		RuleAge: guli.CouncilEmergencyContactAge}
+	for _, a := range m.Attendees {
+		d.Attended[a.UserID] = true
+	}
+	if d.Staff {
+		d.Members, _ = h.Councils.Members(r.Context(), m.CouncilID)
+	}
+	if failure != nil {
+		status = h.FormError(v, failure)
+		for _, f := range []string{"minutes", "resolutions", "rule_text", "rule_age"} {
+			v.Form[f] = r.PostFormValue(f)
+		}
+	} else {
+		v.Form["minutes"], v.Form["rule_age"] = m.Minutes, strconv.Itoa(d.RuleAge)
+	}
+	v.Data = d
+	h.Render(w, r, status, "meeting", v)
+}
+
+// RecordMeeting records minutes and new resolutions, one a line; a
+// resolution typed in the rule's field makes the station's age rule.
+func (h *Handlers) RecordMeeting(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	minutes := r.PostForm.Get("minutes")
+	rec := guli.MeetingRecord{Minutes: &minutes, Resolutions: []guli.ResolutionInput{}}
+	for _, line := range strings.Split(r.PostForm.Get("resolutions"), "\n") {
+		rec.Resolutions = append(rec.Resolutions, guli.ResolutionInput{Text: line})
+	}
+	if text := strings.TrimSpace(r.PostForm.Get("rule_text")); text != "" {
+		rec.Resolutions = append(rec.Resolutions, guli.ResolutionInput{Text: text,
+			Rule: &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge, Age: formInt(r.PostForm.Get("rule_age"))}})
+	}
+	if _, err := h.Meetings.RecordMeeting(r.Context(), id, rec); err != nil {
+		if e := guli.AsError(err); e.Fields["resolutions"] != "" && strings.TrimSpace(r.PostForm.Get("rule_text")) != "" {
+			e.Fields["rule_age"] = e.Fields["resolutions"]
+		}
+		h.renderMeeting(w, r, 0, err)
+		return nil
+	}
+	back(w, r, "/meetings/"+id.String(), "meeting_recorded")
+	return nil
+}
+
+// MeetingAttendance records which members attended, from ticked boxes.
+func (h *Handlers) MeetingAttendance(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	ids := []guli.ID{}
+	for _, s := range r.PostForm["user_id"] {
+		ids = append(ids, guli.ParseID(strings.TrimSpace(s)))
+	}
+	if _, err := h.Meetings.SetAttendance(r.Context(), id, ids); err != nil {
+		h.renderMeeting(w, r, 0, err)
+		return nil
+	}
+	back(w, r, "/meetings/"+id.String(), "attendance_saved")
+	return nil
+}
+
+// UpdateResolution moves a resolution's follow-up on and comes back to
+// where the form was (the meeting, or the council's list).
+func (h *Handlers) UpdateResolution(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	res, err := h.Meetings.UpdateResolution(r.Context(), core.PathID(r, "id"),
+		guli.ResolutionChange{Status: r.PostForm.Get("status"), Note: r.PostForm.Get("note")})
+	if err != nil {
+		code := guli.ErrorCode(err)
+		if code == guli.ECNotFound || code == guli.ECForbidden {
+			h.RenderError(w, r, core.StatusOf(code))
+			return nil
+		}
+		r.SetPathValue("id", core.PathID(r, "id").String())
+		if found, ferr := h.Meetings.Resolution(r.Context(), core.PathID(r, "id")); ferr == nil {
+			r.SetPathValue("id", found.MeetingID.String())
+		}
+		h.renderMeeting(w, r, 0, err)
+		return nil
+	}
+	to := "/meetings/" + res.MeetingID.String()
+	if r.PostForm.Get("from") == "council" {
+		to = "/councils/" + res.CouncilID.String() + "/meetings"
+	}
+	back(w, r, to+"#resolution-"+res.ID.String(), "resolution_updated")
+	return nil
+}
+
+type proposalsData struct {
+	Council   *guli.Council
+	Staff     bool
+	Proposals []*guli.Proposal
+	Meetings  []*guli.Meeting // to put a proposal on; staff only
+	Outcomes  []string
+	Failed    guli.ID // the proposal whose form failed
+}
+
+// CouncilProposals lists a council's proposals, newest first, with a big
+// support button each; signed-in residents propose here, staff answer.
+func (h *Handlers) CouncilProposals(w http.ResponseWriter, r *http.Request) error {
+	h.renderProposals(w, r, http.StatusOK, nil, 0)
+	return nil
+}
+
+func (h *Handlers) renderProposals(w http.ResponseWriter, r *http.Request, status int, failure error, failed guli.ID) {
+	c, err := h.Councils.Council(r.Context(), core.PathID(r, "id"))
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return
+	}
+	v := h.NewView(r, "proposals.title", "councils")
+	d := &proposalsData{Council: c, Staff: c.Runs(v.User), Outcomes: guli.ProposalOutcomes, Failed: failed}
+	page, err := h.Meetings.Proposals(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxLimit})
+	if err != nil {
+		h.FormError(v, err)
+	}
+	d.Proposals = page.Items
+	if d.Staff {
+		ms, _ := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: 20})
+		d.Meetings = ms.Items
+	}
+	if failure != nil {
+		status = h.FormError(v, failure)
+		v.Form["title"], v.Form["body"] = r.PostFormValue("title"), r.PostFormValue("body")
+	}
+	v.Data = d
+	h.Render(w, r, status, "proposals", v)
+}
+
+// NewProposal puts a proposal to the council from its page's form.
+func (h *Handlers) NewProposal(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	p, err := h.Meetings.CreateProposal(r.Context(), guli.ProposalInput{CouncilID: id, Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body")})
+	if err != nil {
+		h.renderProposals(w, r, 0, err, 0)
+		return nil
+	}
+	back(w, r, "/councils/"+id.String()+"/proposals#proposal-"+p.ID.String(), "proposal_created")
+	return nil
+}
+
+// SupportProposal adds the reader's support; a second press is no harm.
+func (h *Handlers) SupportProposal(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	p, err := h.Meetings.Support(r.Context(), id)
+	switch code := guli.ErrorCode(err); {
+	case err == nil:
+	case code == guli.ECAlreadySupported:
+		p, err = h.Meetings.Proposal(r.Context(), id)
+		if err != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+			return nil
+		}
+	default:
+		h.RenderError(w, r, core.StatusOf(code))
+		return nil
+	}
+	back(w, r, "/councils/"+p.CouncilID.String()+"/proposals#proposal-"+p.ID.String(), "proposal_supported")
+	return nil
+}
+
+// AnswerProposal records the council's outcome and answer, and the
+// meeting whose agenda the proposal is on.
+func (h *Handlers) AnswerProposal(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireStaff(w, r); !ok {
+		return nil
+	}
+	if !h.parseForm(w, r) {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	in := guli.ProposalAnswer{Outcome: r.PostForm.Get("outcome"), Answer: r.PostForm.Get("answer")}
+	if m := strings.TrimSpace(r.PostForm.Get("meeting_id")); m != "" {
+		in.MeetingID = guli.ParseID(m)
+	}
+	p, err := h.Meetings.AnswerProposal(r.Context(), id, in)
+	if err != nil {
+		code := guli.ErrorCode(err)
+		found, ferr := h.Meetings.Proposal(r.Context(), id)
+		if code == guli.ECNotFound || code == guli.ECForbidden || ferr != nil {
+			h.RenderError(w, r, core.StatusOf(code))
+			return nil
+		}
+		r.SetPathValue("id", found.CouncilID.String())
+		h.renderProposals(w, r, 0, err, id)
+		return nil
+	}
+	back(w, r, "/councils/"+p.CouncilID.String()+"/proposals#proposal-"+p.ID.String(), "proposal_answered")
+	return nil
+}
+
+// stationAgeRule is the age rule resolutions made the station's, for the
+// new-activity form; nil when none.
+func (h *Handlers) stationAgeRule(r *http.Request, station guli.ID) *guli.AgeRule {
+	rules, err := h.Meetings.StationRules(r.Context(), station)
+	if err != nil {
+		return nil
+	}
+	return rules.AgeRule
+}
