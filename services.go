@@ -17,6 +17,7 @@ type Services struct {
 	TimeBank      TimeBankService
 	Posts         PostService
 	Councils      CouncilService
+	Polls         PollService
 	Photos        PhotoService
 	Deliveries    DeliveryService
 	Live          LiveService

@@ -31,6 +31,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		TimeBank:      NewTimeBank(db),
 		Posts:         NewPosts(db),
 		Councils:      NewCouncils(db),
+		Polls:         NewPolls(db),
 		Photos:        NewPhotos(db),
 		Deliveries:    NewDeliveries(db),
 		Live:          NewLive(db),
