@@ -132,6 +132,13 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /api/v1/councils/{id}/members", a.JSON(a.CouncilMembers)},
 		{"DELETE /api/v1/councils/{id}/members/{user}", a.JSON(a.RemoveCouncilMember)},
 
+		// Polls and elections of councils.
+		{"POST /api/v1/councils/{id}/polls", a.JSON(a.CreatePoll)},
+		{"GET /api/v1/councils/{id}/polls", s.Public(a.JSON(a.CouncilPolls))},
+		{"GET /api/v1/polls/{id}", s.Public(a.JSON(a.Poll))},
+		{"POST /api/v1/polls/{id}/votes", a.JSON(a.Vote)},
+		{"POST /api/v1/polls/{id}/close", a.JSON(a.ClosePoll)},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
@@ -215,6 +222,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /councils/{id}", s.Public(p.Page(p.CouncilPage))},
 		{"POST /councils/{id}/members", p.Page(p.AddCouncilMember)},
 		{"POST /councils/{id}/members/remove", p.Page(p.RemoveCouncilMember)},
+		{"GET /councils/{id}/polls", s.Public(p.Page(p.CouncilPolls))},
+		{"POST /councils/{id}/polls", p.Page(p.NewPoll)},
+		{"GET /polls/{id}", s.Public(p.Page(p.PollPage))},
+		{"POST /polls/{id}/vote", p.Page(p.Vote)},
+		{"POST /polls/{id}/close", p.Page(p.ClosePoll)},
 		{"GET /stats", s.Public(p.Page(p.Soon("stats")))},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},
