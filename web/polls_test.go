@@ -11,11 +11,11 @@ import (
 	"guli/internal/testserver"
 )
 
-// councilWith sets up a council of the demo station, as its staff, with
-// the members given by id.
-func councilWith(t *testing.T, srv *testserver.Server, staff string, members ...string) string {
+// councilWith sets up a council of a station, as its staff, with the
+// members given by id.
+func councilWith(t *testing.T, srv *testserver.Server, station, staff string, members ...string) string {
 	t.Helper()
-	r := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "家长议事会", "kind": "parents"})
+	r := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": station, "name": "家长议事会", "kind": "parents"})
 	if r.Status != 201 {
 		t.Fatalf("council: %d %s", r.Status, r.Body)
 	}
@@ -57,7 +57,7 @@ func TestPollsOverTheAPI(t *testing.T) {
 		residentID := srv.Do(t, "GET", "/api/v1/me", resident, nil).JSON(t)["id"].(string)
 		paperID, _ := srv.Register(t, "没有手机的家长", "13912345001")
 		parentID, parent := srv.Register(t, "家长", "13912345002")
-		council := councilWith(t, srv, staff, residentID, paperID, parentID)
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, residentID, paperID, parentID)
 
 		path := "/api/v1/councils/" + council + "/polls"
 		good := map[string]any{"question": "选举", "options": []string{"甲", "乙"}, "closes_at": rfc(time.Now().Add(time.Hour))}
@@ -140,7 +140,7 @@ func TestOneVotePerMemberAtOnce(t *testing.T) {
 			id, token := srv.Register(t, fmt.Sprintf("家长%d", i), fmt.Sprintf("1391234600%d", i))
 			ids, tokens = append(ids, id), append(tokens, token)
 		}
-		council := councilWith(t, srv, staff, ids...)
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, ids...)
 		poll, opts := openPoll(t, srv, staff, council, map[string]any{"options": []string{"同意", "不同意"}, "max_choices": 2, "secret": true})
 		const each = 8
 		type answer struct {
