@@ -79,6 +79,9 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/notices/{id}/delete":                {"next"},
 		"/notices/{id}/hide":                  {"next"},
 		"/notices/{id}/restore":               {"next"},
+		"/councils/{id}/polls":                {"question", "options", "max_choices", "seats", "secret", "date", "time"},
+		"/polls/{id}/vote":                    {"option_id", "user_id"},
+		"/polls/{id}/close":                   {"x"},
 	}
 }
 
@@ -117,6 +120,7 @@ var queries = map[string][]string{
 	"/":                                      {"welcome", "notice"},
 	"/notices":                               {"kind", "cursor"},
 	"/notices/new":                           {"kind"},
+	"/api/v1/councils/{id}/polls":            {"limit", "cursor"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -133,8 +137,11 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		post := srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "tip", "title": "雨天路滑", "body": "慢行"}).JSON(t)["id"].(string)
+		pollCouncil := councilWith(t, srv, srv.Station.ID.String(), staff, residentID)
+		poll, _ := openPoll(t, srv, staff, pollCouncil, nil)
 		ids := map[string]string{"activities": activity, "rooms": room, "bookings": booking, "users": residentID,
-			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post}
+			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
+			"councils": pollCouncil, "polls": poll}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -306,12 +313,14 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/posts", []string{"station_id", "kind", "title", "body", "photo_ids"}},
 				{"POST", "/api/v1/posts/" + post + "/comments", []string{"body"}},
 				{"POST", "/api/v1/posts/" + post + "/reports", []string{"reason"}},
+				{"POST", "/api/v1/councils/" + pollCouncil + "/polls", []string{"question", "options", "closes_at"}},
+				{"POST", "/api/v1/polls/" + poll + "/votes", []string{"option_ids", "user_id"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {
 					for _, bad := range []struct{ name, json string }{{"invalid UTF-8", "\"书\xff\xfe\""}, {"NUL", `"书\u0000法"`}, {"a control character", `"\u0007"`}} {
 						body := nest(field, bad.json)
-						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || strings.HasPrefix(field, "opening_hours") {
+						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || field == "options" || field == "option_ids" || strings.HasPrefix(field, "opening_hours") {
 							body = nest(field, "["+bad.json+"]")
 						}
 						r := srv.Send(t, testserver.Request{Method: b.method, Path: b.path, Token: staff, Body: body})
