@@ -32,6 +32,7 @@ const (
 	FRTooManyChoices  = "too_many_choices" // more options than the poll allows
 	FRUnknownOption   = "unknown_option"   // an option of another poll, or none
 	FRDuplicateOption = "duplicate_option"
+	FRTooFewOptions   = "too_few_options" // a poll needs two options at least
 )
 
 // States of a poll.
@@ -131,7 +132,7 @@ func (in *PollInput) Validate(now time.Time) error {
 	}
 	switch {
 	case len(in.Options) < MinPollOptions:
-		p.Add("options", FRRequired)
+		p.Add("options", FRTooFewOptions)
 	case len(in.Options) > MaxPollOptions:
 		p.Add("options", FROutOfRange)
 	}

@@ -31,8 +31,8 @@ func TestPollInputValidate(t *testing.T) {
 		{"several choices", in(func(p *guli.PollInput) { p.MaxChoices = 3 }), "", ""},
 		{"no question", in(func(p *guli.PollInput) { p.Question = "  " }), "question", guli.FRRequired},
 		{"a long question", in(func(p *guli.PollInput) { p.Question = strings.Repeat("问", guli.MaxPollQuestion+1) }), "question", guli.FRTooLong},
-		{"one option", in(func(p *guli.PollInput) { p.Options = []string{"同意"} }), "options", guli.FRRequired},
-		{"no options", in(func(p *guli.PollInput) { p.Options = nil }), "options", guli.FRRequired},
+		{"one option", in(func(p *guli.PollInput) { p.Options = []string{"同意"} }), "options", guli.FRTooFewOptions},
+		{"no options", in(func(p *guli.PollInput) { p.Options = nil }), "options", guli.FRTooFewOptions},
 		{"too many options", in(func(p *guli.PollInput) {
 			p.Options = nil
 			for i := range guli.MaxPollOptions + 1 {
