@@ -48,6 +48,10 @@ type Env struct {
 	Scratch, ScratchRoom, ScratchArea string
 	// Photo is a photo a spare resident uploaded, which staff may see.
 	Photo string
+	// Council has the workers as members and Poll, open, for the reads;
+	// polls the rows open, vote in and close are of VoteCouncil, so the
+	// read council's list stays the size it was.
+	Council, VoteCouncil, Poll string
 
 	mu   sync.Mutex
 	next int   // for unique names and dates
@@ -336,6 +340,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		}
 	}
 	if err := e.setupScratch(); err != nil {
+		return nil, err
+	}
+	if err := e.setupPolls(); err != nil {
 		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {
