@@ -18,6 +18,7 @@ type Services struct {
 	Posts         PostService
 	Councils      CouncilService
 	Meetings      MeetingService
+	Polls         PollService
 	Photos        PhotoService
 	Deliveries    DeliveryService
 	Live          LiveService

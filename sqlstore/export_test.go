@@ -181,3 +181,61 @@ func DecodeTold(s string) (users, stations []guli.ID, all bool) {
 
 // Listeners counts the open pages db follows.
 func Listeners(db *DB) int { return db.hub.listeners() }
+
+// Tables lists every table of the schema with its columns, on either
+// engine, for tests that check what the storage can hold.
+func Tables(ctx context.Context, db *DB) (map[string][]string, error) {
+	q := db.read()
+	query := `SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c WHERE m.type = 'table'`
+	if db.dialect == postgres {
+		query = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`
+	}
+	rows, err := q.query(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var table, column string
+		if err := rows.Scan(&table, &column); err != nil {
+			return nil, err
+		}
+		out[table] = append(out[table], column)
+	}
+	return out, rows.Err()
+}
+
+// Dump returns every row of a table, each value as text, for tests that
+// look for what a table should not hold.
+func Dump(ctx context.Context, db *DB, table string) ([][]string, error) {
+	rows, err := db.read().query(ctx, "SELECT * FROM "+table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out [][]string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			row[i] = fmt.Sprint(v)
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}

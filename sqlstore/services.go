@@ -32,6 +32,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Posts:         NewPosts(db),
 		Councils:      NewCouncils(db),
 		Meetings:      NewMeetings(db),
+		Polls:         NewPolls(db),
 		Photos:        NewPhotos(db),
 		Deliveries:    NewDeliveries(db),
 		Live:          NewLive(db),

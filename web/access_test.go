@@ -194,6 +194,40 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		meetingForm := "title=" + "议事会例会" + "&date=" + nextOpen(time.Tuesday, "14:00").Format("2006-01-02") + "&time=14:00&agenda=通报"
 
+		// Polls: a council with the resident and two more members; a poll
+		// each role votes in (staff and the admin enter paper ballots for
+		// the other two), one for each role to close, the same for pages.
+		memberTwo, _ := srv.Register(t, "议事会成员二", "13912340100")
+		memberThree, _ := srv.Register(t, "议事会成员三", "13912340101")
+		pollCouncil := councilWith(t, srv, st, staff, residentID, memberTwo, memberThree)
+		votePoll, voteOptions := openPoll(t, srv, staff, pollCouncil, nil)
+		pageVotePoll, pageVoteOptions := openPoll(t, srv, staff, pollCouncil, nil)
+		ballot := func(options []string) func(int) any {
+			return func(i int) any {
+				b := map[string]any{"option_ids": []string{options[0]}}
+				if i >= 2 {
+					b["user_id"] = []string{"", "", memberTwo, memberThree}[i]
+				}
+				return b
+			}
+		}
+		pageBallot := func(i int) any {
+			b := url.Values{"option_id": {pageVoteOptions[0]}}
+			if i >= 2 {
+				b.Set("user_id", []string{"", "", memberTwo, memberThree}[i])
+			}
+			return b.Encode()
+		}
+		var closable, pageClosable []string
+		for range roles {
+			id, _ := openPoll(t, srv, staff, pollCouncil, nil)
+			closable = append(closable, id)
+			id, _ = openPoll(t, srv, staff, pollCouncil, nil)
+			pageClosable = append(pageClosable, id)
+		}
+		newPollForm := url.Values{"question": {"活动时间"}, "options": {"上午\n下午"}, "max_choices": {"1"},
+			"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}.Encode()
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -450,6 +484,20 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /desk/moderation", "/desk/moderation", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},
+
+			// Polls: staff of the station open and close them; members vote,
+			// and staff enter a member's paper ballot.
+			{"POST /api/v1/councils/{id}/polls", "/api/v1/councils/" + pollCouncil + "/polls", map[string]any{"question": "活动时间",
+				"options": []string{"上午", "下午"}, "closes_at": rfc(time.Now().Add(time.Hour))}, nil, [4]int{401, 403, 201, 201}},
+			{"GET /api/v1/councils/{id}/polls", "/api/v1/councils/" + pollCouncil + "/polls", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /api/v1/polls/{id}", "/api/v1/polls/" + votePoll, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /api/v1/polls/{id}/votes", "/api/v1/polls/" + votePoll + "/votes", ballot(voteOptions), nil, [4]int{401, 201, 201, 201}},
+			{"POST /api/v1/polls/{id}/close", func(i int) string { return "/api/v1/polls/" + closable[i] + "/close" }, nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /councils/{id}/polls", "/councils/" + pollCouncil + "/polls", nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /councils/{id}/polls", "/councils/" + pollCouncil + "/polls", newPollForm, form, [4]int{303, 403, 303, 303}},
+			{"GET /polls/{id}", "/polls/" + pageVotePoll, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /polls/{id}/vote", "/polls/" + pageVotePoll + "/vote", pageBallot, form, [4]int{303, 303, 303, 303}},
+			{"POST /polls/{id}/close", func(i int) string { return "/polls/" + pageClosable[i] + "/close" }, "", form, [4]int{303, 403, 303, 303}},
 			{"GET /static/", "/static/style.css", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /favicon.ico", "/favicon.ico", nil, nil, [4]int{200, 200, 200, 200}},
 		}

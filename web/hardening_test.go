@@ -401,3 +401,52 @@ func TestForwardedAddressesAreCleanText(t *testing.T) {
 		}
 	})
 }
+
+// TestPollInputsOfTheWrongShape: numbers no one expects and values of the
+// wrong type in a poll and a ballot are refused with a 4xx, never a 5xx.
+func TestPollInputsOfTheWrongShape(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, myID(t, srv, resident))
+		poll, _ := openPoll(t, srv, staff, council, nil)
+		closes := `"` + rfc(time.Now().Add(time.Hour)) + `"`
+		weird := []string{`-1`, `0`, `-9223372036854775809`, `99999999999999999999999999`, `1e308`, `-1e308`, `1.5`, `"1"`, `true`, `null`, `[]`, `{}`}
+		var bodies []string
+		for _, w := range weird {
+			for _, field := range []string{"max_choices", "seats"} {
+				bodies = append(bodies, fmt.Sprintf(`{"question": "时间", "options": ["上午", "下午"], "closes_at": %s, %q: %s}`, closes, field, w))
+			}
+			bodies = append(bodies, fmt.Sprintf(`{"question": "时间", "options": ["上午", "下午"], "closes_at": %s}`, w),
+				fmt.Sprintf(`{"question": %s, "options": ["上午", "下午"], "closes_at": %s}`, w, closes),
+				fmt.Sprintf(`{"question": "时间", "options": %s, "closes_at": %s}`, w, closes),
+				fmt.Sprintf(`{"question": "时间", "options": [%s, "下午"], "closes_at": %s}`, w, closes),
+				fmt.Sprintf(`{"question": "时间", "options": ["上午", "下午"], "secret": %s, "closes_at": %s}`, w, closes))
+		}
+		bodies = append(bodies, `{"question": "时间", "options": ["上午", "下午"], "closes_at": "9999-12-31T23:59:59Z"}`,
+			`{"question": "时间", "options": ["上午", "下午"], "closes_at": "0001-01-01T00:00:00Z"}`)
+		for _, b := range bodies {
+			r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/councils/" + council + "/polls", Token: staff, Body: b})
+			if r.Status >= 500 || (r.Status != 201 && r.Status != 422 && r.Status != 400) {
+				t.Errorf("open a poll with %s: %d %s", b, r.Status, r.Body)
+			}
+		}
+		for _, w := range weird {
+			for _, b := range []string{fmt.Sprintf(`{"option_ids": %s}`, w), fmt.Sprintf(`{"option_ids": [%s]}`, w),
+				fmt.Sprintf(`{"option_ids": [], "user_id": %s}`, w)} {
+				for _, token := range []string{resident, staff} {
+					r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/polls/" + poll + "/votes", Token: token, Body: b})
+					if r.Status >= 500 { // ["1"] is a ballot for the poll's first option
+						t.Errorf("vote with %s: %d %s", b, r.Status, r.Body)
+					}
+				}
+			}
+		}
+		many := make([]string, 5000)
+		for i := range many {
+			many[i] = fmt.Sprint(i + 1)
+		}
+		wantError(t, srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", resident, map[string]any{"option_ids": many}), 422, "validation_failed", "option_ids")
+	})
+}

@@ -96,6 +96,9 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/councils/{id}/proposals":             {"title", "body"},
 		"/proposals/{id}/supports":             {"x"},
 		"/proposals/{id}":                      {"meeting_id", "outcome", "answer"},
+		"/councils/{id}/polls":                 {"question", "options", "max_choices", "seats", "secret", "date", "time"},
+		"/polls/{id}/vote":                     {"option_id", "user_id"},
+		"/polls/{id}/close":                    {"x"},
 	}
 }
 
@@ -139,6 +142,7 @@ var queries = map[string][]string{
 	"/api/v1/teams":                     {"station_id", "kind", "limit", "cursor"},
 	"/api/v1/stations/{id}/nominations": {"status", "limit", "cursor"},
 	"/teams":                            {"kind"},
+	"/api/v1/councils/{id}/polls":       {"limit", "cursor"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -159,9 +163,11 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		team := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "社区合唱队", "kind": "interest_group"}).JSON(t)["id"].(string)
 		nomination := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": srv.Station.Areas[0].ID.String(), "user_id": residentID,
 			"skill": "书法", "reason": "墨迹书香"}).JSON(t)["id"].(string)
+		pollCouncil := councilWith(t, srv, srv.Station.ID.String(), staff, residentID)
+		poll, _ := openPoll(t, srv, staff, pollCouncil, nil)
 		ids := map[string]string{"councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
-			"teams": team, "nominations": nomination}
+			"teams": team, "nominations": nomination, "polls": poll}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -339,12 +345,14 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/teams", []string{"station_id", "name", "kind", "description", "leader_user_id"}},
 				{"POST", "/api/v1/teams/" + team + "/members", []string{"user_id", "role"}},
 				{"POST", "/api/v1/nominations", []string{"area_id", "user_id", "skill", "reason"}},
+				{"POST", "/api/v1/councils/" + pollCouncil + "/polls", []string{"question", "options", "closes_at"}},
+				{"POST", "/api/v1/polls/" + poll + "/votes", []string{"option_ids", "user_id"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {
 					for _, bad := range []struct{ name, json string }{{"invalid UTF-8", "\"书\xff\xfe\""}, {"NUL", `"书\u0000法"`}, {"a control character", `"\u0007"`}} {
 						body := nest(field, bad.json)
-						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || strings.HasPrefix(field, "opening_hours") {
+						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || field == "options" || field == "option_ids" || strings.HasPrefix(field, "opening_hours") {
 							body = nest(field, "["+bad.json+"]")
 						}
 						r := srv.Send(t, testserver.Request{Method: b.method, Path: b.path, Token: staff, Body: body})

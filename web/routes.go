@@ -155,6 +155,13 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/proposals/{id}/supports", a.JSON(a.SupportProposal)},
 		{"PATCH /api/v1/proposals/{id}", a.JSON(a.AnswerProposal)},
 
+		// Polls and elections of councils.
+		{"POST /api/v1/councils/{id}/polls", a.JSON(a.CreatePoll)},
+		{"GET /api/v1/councils/{id}/polls", s.Public(a.JSON(a.CouncilPolls))},
+		{"GET /api/v1/polls/{id}", s.Public(a.JSON(a.Poll))},
+		{"POST /api/v1/polls/{id}/votes", a.JSON(a.Vote)},
+		{"POST /api/v1/polls/{id}/close", a.JSON(a.ClosePoll)},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
@@ -257,6 +264,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /councils/{id}/proposals", p.Page(p.NewProposal)},
 		{"POST /proposals/{id}/supports", p.Page(p.SupportProposal)},
 		{"POST /proposals/{id}", p.Page(p.AnswerProposal)},
+		{"GET /councils/{id}/polls", s.Public(p.Page(p.CouncilPolls))},
+		{"POST /councils/{id}/polls", p.Page(p.NewPoll)},
+		{"GET /polls/{id}", s.Public(p.Page(p.PollPage))},
+		{"POST /polls/{id}/vote", p.Page(p.Vote)},
+		{"POST /polls/{id}/close", p.Page(p.ClosePoll)},
 		{"GET /stats", s.Public(p.Page(p.Soon("stats")))},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},

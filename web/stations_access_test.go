@@ -30,6 +30,9 @@ type place struct {
 	team                 string // a team of the station
 	approve, decline     string // nominations of the resident, as talents
 	pageApprove          string
+	// Polls: a council with the resident as member, and two open polls
+	// of it, for the API and for the pages.
+	pollCouncil, poll, pagePoll, pollOption string
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -129,6 +132,11 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				}
 				*id = r.JSON(t)["id"].(string)
 			}
+			p.pollCouncil = councilWith(t, srv, p.station, p.staff, p.resident)
+			var options []string
+			p.poll, options = openPoll(t, srv, p.staff, p.pollCouncil, nil)
+			p.pagePoll, _ = openPoll(t, srv, p.staff, p.pollCouncil, nil)
+			p.pollOption = options[0]
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -153,7 +161,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{resident}", p.resident, "{closed}", p.closed,
 					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
 					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo, "{council}", p.council,
-					"{team}", p.team, "{approve}", p.approve, "{decline}", p.decline, "{page-approve}", p.pageApprove).Replace(tmpl)
+					"{team}", p.team, "{approve}", p.approve, "{decline}", p.decline, "{page-approve}", p.pageApprove,
+					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -250,6 +259,23 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"approve a nomination", "POST", "/api/v1/nominations/{approve}/approve", none, nil, 200, 404},
 			{"decline a nomination", "POST", "/api/v1/nominations/{decline}/decline", none, nil, 200, 404},
 			{"approve a nomination on the page", "POST", "/desk/nominations/{page-approve}/approve", func(*place) any { return "" }, form, 303, 404},
+			// Polls: staff open, enter paper ballots and close in their own
+			// station's councils only.
+			{"open a poll", "POST", "/api/v1/councils/{poll-council}/polls", func(*place) any {
+				return map[string]any{"question": "活动时间", "options": []string{"上午", "下午"}, "closes_at": rfc(time.Now().Add(time.Hour))}
+			}, nil, 201, 404},
+			{"enter a paper ballot", "POST", "/api/v1/polls/{poll}/votes", func(p *place) any {
+				return map[string]any{"user_id": p.resident, "option_ids": []string{p.pollOption}}
+			}, nil, 201, 404},
+			{"close a poll", "POST", "/api/v1/polls/{poll}/close", none, nil, 200, 404},
+			{"open a poll on the page", "POST", "/councils/{poll-council}/polls", func(*place) any {
+				return url.Values{"question": {"活动时间"}, "options": {"上午\n下午"}, "max_choices": {"1"},
+					"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}.Encode()
+			}, form, 303, 404},
+			{"enter a paper ballot on the page", "POST", "/polls/{page-poll}/vote", func(p *place) any {
+				return url.Values{"user_id": {p.resident}, "option_id": {pollOptionOf(t, srv, p.pagePoll)}}.Encode()
+			}, form, 303, 404},
+			{"close a poll on the page", "POST", "/polls/{page-poll}/close", func(*place) any { return "" }, form, 303, 404},
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},
@@ -395,4 +421,10 @@ func createActivityAt(t *testing.T, srv *testserver.Server, p *place) string {
 		t.Fatalf("activity at %s: %d %s", p.station, r.Status, r.Body)
 	}
 	return r.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+}
+
+// pollOptionOf is the first option of a poll.
+func pollOptionOf(t *testing.T, srv *testserver.Server, poll string) string {
+	t.Helper()
+	return srv.Do(t, "GET", "/api/v1/polls/"+poll, "", nil).JSON(t)["options"].([]any)[0].(map[string]any)["id"].(string)
 }

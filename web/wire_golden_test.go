@@ -270,4 +270,27 @@ func TestWireFormat(t *testing.T) {
 	send("council-members", "GET", "/api/v1/councils/"+councilID+"/members", staff, nil)
 	send("council-members-admin", "GET", "/api/v1/councils/"+councilID+"/members", admin, nil)
 	send("remove-council-member", "DELETE", "/api/v1/councils/"+councilID+"/members/"+newcomer, staff, nil)
+	// Polls and elections of a council (issue 10, polls): a secret election
+	// of one, a member's vote, a paper ballot, refusals, and the results
+	// once closed.
+	voter := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	council := councilWith(t, srv, st, staff, id(srv.Do(t, "GET", "/api/v1/me", voter, nil), "id"), newcomer)
+	created := send("create-poll", "POST", "/api/v1/councils/"+council+"/polls", staff, map[string]any{"question": "推选家委会成员",
+		"options": []string{"王芳", "李强", "赵敏"}, "max_choices": 1, "secret": true, "seats": 1, "closes_at": rfc(time.Now().Add(48 * time.Hour))})
+	poll := id(created, "id")
+	var choices []string
+	for _, o := range created.JSON(t)["options"].([]any) {
+		choices = append(choices, o.(map[string]any)["id"].(string))
+	}
+	send("create-poll-invalid", "POST", "/api/v1/councils/"+council+"/polls", staff, map[string]any{"question": "", "options": []string{"只有一个"}, "closes_at": "明天"})
+	send("vote", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[1]}})
+	send("vote-again", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[0]}})
+	send("vote-too-many", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": choices[:2]})
+	send("vote-not-member", "POST", "/api/v1/polls/"+poll+"/votes", admin, map[string]any{"option_ids": []string{choices[0]}})
+	send("paper-ballot", "POST", "/api/v1/polls/"+poll+"/votes", staff, map[string]any{"option_ids": []string{choices[1]}, "user_id": newcomer})
+	send("poll-open", "GET", "/api/v1/polls/"+poll, voter, nil)
+	send("council-polls", "GET", "/api/v1/councils/"+council+"/polls", "", nil)
+	send("close-poll", "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
+	send("poll-closed", "GET", "/api/v1/polls/"+poll, "", nil)
+	send("vote-closed", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[0]}})
 }

@@ -53,6 +53,10 @@ type Env struct {
 	Photo string
 	// Team is a team of the station, for the reads of teams.
 	Team string
+	// PollCouncil has the workers as members and Poll, open, for the reads;
+	// polls the rows open, vote in and close are of VoteCouncil, so the
+	// read council's list stays the size it was.
+	PollCouncil, VoteCouncil, Poll string
 
 	mu   sync.Mutex
 	next int   // for unique names and dates
@@ -359,6 +363,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		w.Neighbour = out.ID
 	}
 	if err := e.setupCouncil(); err != nil {
+		return nil, err
+	}
+	if err := e.setupPolls(); err != nil {
 		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {

@@ -325,6 +325,60 @@ func helpPageStep(action string, token func(e *Env, w int) string, form string, 
 	}
 }
 
+// setupPolls sets up the councils of the poll rows, with every worker a
+// member, and the poll the reads look at.
+func (e *Env) setupPolls() error {
+	for _, council := range []*string{&e.PollCouncil, &e.VoteCouncil} {
+		var out struct {
+			ID string `json:"id"`
+		}
+		if err := e.Call("POST", "/api/v1/councils", e.Admin, map[string]string{"station_id": e.Station, "name": "压测议事会", "kind": "residents"}, 201, &out); err != nil {
+			return err
+		}
+		*council = out.ID
+		for _, p := range e.Workers {
+			if err := e.Call("POST", "/api/v1/councils/"+out.ID+"/members", e.Admin, map[string]string{"user_id": p.ID}, 201, nil); err != nil {
+				return err
+			}
+		}
+	}
+	var err error
+	e.Poll, _, err = e.openPoll(e.PollCouncil)
+	return err
+}
+
+// openPoll has the admin open a poll of two options in a council, for a
+// week; it returns the poll and its first option.
+func (e *Env) openPoll(council string) (id, option string, err error) {
+	var out struct {
+		ID      string `json:"id"`
+		Options []struct {
+			ID string `json:"id"`
+		} `json:"options"`
+	}
+	err = e.Call("POST", "/api/v1/councils/"+council+"/polls", e.Admin, map[string]any{"question": "压测：活动改到周几", "options": []string{"周三", "周六"},
+		"closes_at": time.Now().AddDate(0, 0, 7).Format(time.RFC3339)}, 201, &out)
+	if err == nil && len(out.Options) == 0 {
+		err = fmt.Errorf("a poll without options")
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return out.ID, out.Options[0].ID, nil
+}
+
+// onPoll is a row that acts as token on a fresh poll of the vote council,
+// opened just before, untimed; body is given the poll's first option.
+func onPoll(prefix, action string, token func(e *Env, w int) string, body func(option string) any) func(e *Env, w, i int) (*http.Request, error) {
+	return func(e *Env, w, i int) (*http.Request, error) {
+		id, option, err := e.openPoll(e.VoteCouncil)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", prefix+id+"/"+action, token(e, w), body(option))
+	}
+}
+
 // credit has staff credit client w's resident minutes of volunteering.
 func (e *Env) credit(w, minutes int) error {
 	return e.Call("POST", "/api/v1/timebank/credits", e.Staff, map[string]any{"user_id": e.Workers[w].ID, "minutes": minutes, "memo": "压测"}, 201, nil)
@@ -751,6 +805,34 @@ var baseMix = []Row{
 	{"start a team (page)", "POST /desk/teams", 303, send("POST", atW("/desk/teams"), staff, form("name=压测志愿队&kind=volunteer_team")), nil},
 	{"approve a nomination (page)", "POST /desk/nominations/{id}/approve", 303, onNomination("/desk/nominations/", "/approve", ""), nil},
 	{"decline a nomination (page)", "POST /desk/nominations/{id}/decline", 303, onNomination("/desk/nominations/", "/decline", ""), nil},
+	// Polls: reads of a poll the workers may vote in; each vote, paper
+	// ballot and closing on a poll opened for it just before, untimed.
+	{"a council's polls (JSON)", "GET /api/v1/councils/{id}/polls", 200, get(func(e *Env) string { return "/api/v1/councils/" + e.PollCouncil + "/polls" }, anonymous), nil},
+	{"a poll (JSON)", "GET /api/v1/polls/{id}", 200, get(func(e *Env) string { return "/api/v1/polls/" + e.Poll }, resident), nil},
+	{"open a poll", "POST /api/v1/councils/{id}/polls", 201, send("POST", func(e *Env, _ int) string { return "/api/v1/councils/" + e.VoteCouncil + "/polls" }, admin, func(e *Env, _ int) any {
+		return map[string]any{"question": "压测：推选楼组长", "options": []string{"王芳", "李强", "赵敏"}, "seats": 1, "secret": true,
+			"closes_at": time.Now().AddDate(0, 0, 7).Format(time.RFC3339)}
+	}), nil},
+	{"vote", "POST /api/v1/polls/{id}/votes", 201, onPoll("/api/v1/polls/", "votes", worker, func(o string) any { return map[string]any{"option_ids": []string{o}} }), nil},
+	{"enter a paper ballot", "POST /api/v1/polls/{id}/votes", 201, func(e *Env, w, i int) (*http.Request, error) {
+		id, option, err := e.openPoll(e.VoteCouncil)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/api/v1/polls/"+id+"/votes", e.Admin, map[string]any{"option_ids": []string{option}, "user_id": e.Workers[w].ID})
+	}, nil},
+	{"close a poll", "POST /api/v1/polls/{id}/close", 200, onPoll("/api/v1/polls/", "close", admin, func(string) any { return nil }), nil},
+	{"a council's polls", "GET /councils/{id}/polls", 200, get(func(e *Env) string { return "/councils/" + e.PollCouncil + "/polls" }, anonymous), nil},
+	{"a poll's page", "GET /polls/{id}", 200, get(func(e *Env) string { return "/polls/" + e.Poll }, resident), nil},
+	{"a poll's page, as a member", "GET /polls/{id}", 200, func(e *Env, w, i int) (*http.Request, error) {
+		return e.request("GET", "/polls/"+e.Poll, e.Workers[w].Token, nil)
+	}, nil},
+	{"open a poll (page)", "POST /councils/{id}/polls", 303, send("POST", func(e *Env, _ int) string { return "/councils/" + e.VoteCouncil + "/polls" }, admin, func(e *Env, _ int) any {
+		return url.Values{"question": {"压测：活动时间"}, "options": {"上午\n下午"}, "max_choices": {"1"},
+			"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}.Encode()
+	}), nil},
+	{"vote (page)", "POST /polls/{id}/vote", 303, onPoll("/polls/", "vote", worker, func(o string) any { return "option_id=" + o }), nil},
+	{"close a poll (page)", "POST /polls/{id}/close", 303, onPoll("/polls/", "close", admin, func(string) any { return "" }), nil},
 
 	// Signing in and out, and passwords: argon2id, a few at a time by design.
 	{"sign in (JSON)", "POST /api/v1/auth/login", 200, send("POST", atW("/api/v1/auth/login"), anonymous, func(e *Env, w int) any {

@@ -28,7 +28,7 @@ func StatusOf(code string) int {
 		return http.StatusMethodNotAllowed
 	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin,
 		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided,
-		guli.ECAlreadySupported, guli.ECResolutionDone:
+		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
@@ -37,7 +37,7 @@ func StatusOf(code string) int {
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
 		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
 		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance,
-		guli.ECNotStarted, guli.ECImageTooLarge:
+		guli.ECNotStarted, guli.ECImageTooLarge, guli.ECPollClosed:
 		return http.StatusUnprocessableEntity
 	case guli.ECRateLimited:
 		return http.StatusTooManyRequests

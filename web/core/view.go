@@ -174,6 +174,9 @@ func (v *View) Duration(minutes int) string {
 // more sign-ups.
 func (v *View) Past(t time.Time) bool { return !v.now.Before(t) }
 
+// Now is the services' clock when the page was asked for.
+func (v *View) Now() time.Time { return v.now }
+
 // IsStaff reports whether the reader is staff.
 func (v *View) IsStaff() bool { return v.User.IsStaff() }
 
