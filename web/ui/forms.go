@@ -45,17 +45,23 @@ func (h *Handlers) Page(a pageAction) http.HandlerFunc {
 	}
 }
 
-// back redirects after a form, with good news to show.
+// back redirects after a form, with good news to show. The notice goes
+// in the query, before any fragment: after it, the server never sees it.
 func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 	if notice != "" {
+		base, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		path += sep + "notice=" + url.QueryEscape(notice)
+		path = base + sep + "notice=" + url.QueryEscape(notice)
+		if hasFragment {
+			path += "#" + fragment
+		}
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
+
 
 // formTime joins a form's date ("2006-01-02") and clock ("15:04") into a
 // time in the station's zone; zero if either is malformed, which the
