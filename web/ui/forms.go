@@ -62,7 +62,6 @@ func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
 
-
 // formTime joins a form's date ("2006-01-02") and clock ("15:04") into a
 // time in the station's zone; zero if either is malformed, which the
 // service then reports as missing.
