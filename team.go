@@ -68,6 +68,7 @@ type Team struct {
 	Kind        string
 	Description string
 	LeaderIDs   []ID
+	LeaderNames []string     // in the order of LeaderIDs
 	Members     []TeamMember // leaders first; loaded for one team only
 	MemberCount int
 	CreatedAt   time.Time

@@ -142,6 +142,9 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	if err := seedPosts(ctx, svc, res.Station, users); err != nil {
 		return nil, err
 	}
+	if err := seedTeams(ctx, svc, res.Station, users); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 

@@ -123,3 +123,66 @@ func TestDemoMutualAid(t *testing.T) {
 		}
 	})
 }
+
+// The demo station's incubator is the article's: the choir, the volunteer
+// team, the parents' committee and two talents' studios with their
+// introductions and classes, and a committee's nomination waiting for the
+// desk.
+func TestDemoTeams(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		svc := sqlstore.NewServices(e.Open(t))
+		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := svc.Teams.Teams(ctx, guli.TeamFilter{StationID: res.Station.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName := map[string]*guli.Team{}
+		for _, team := range page.Items {
+			byName[team.Name] = team
+		}
+		for _, want := range []struct {
+			name, kind, leader string
+			classes            bool
+		}{
+			{"社区合唱队", guli.TeamInterestGroup, "程秀英", true},
+			{"顾里小站志愿服务队", guli.TeamVolunteer, "汪雅琴", false},
+			{"家委会", guli.TeamCommittee, "陈美娣", false},
+			{"墨迹书香", guli.TeamStudio, "谢墨林", true},
+			{"生活结艺", guli.TeamStudio, "孙巧云", true},
+		} {
+			listed := byName[want.name]
+			if listed == nil {
+				t.Errorf("no demo team %s among %d", want.name, len(page.Items))
+				continue
+			}
+			team, err := svc.Teams.Team(ctx, listed.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if team.Kind != want.kind || len(team.Members) < 2 || team.Members[0].Name != want.leader || team.Members[0].Role != guli.TeamLeaderRole ||
+				team.MemberCount != len(team.Members) || team.Description == "" {
+				t.Errorf("%s: kind %s, %d members (%d counted), first %+v, introduction %q", want.name, team.Kind, len(team.Members),
+					team.MemberCount, team.Members[0], team.Description)
+			}
+			classes, err := svc.Teams.UpcomingClasses(ctx, team.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(classes) > 0) != want.classes {
+				t.Errorf("%s has %d upcoming classes", want.name, len(classes))
+			}
+		}
+		nominations, err := svc.Teams.Nominations(ctx, res.Station.ID, guli.NominationPending, guli.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(nominations.Items) != 1 || nominations.Items[0].Nominee != "李建华" || nominations.Items[0].Committee != "馨清佳苑居委会" ||
+			nominations.Items[0].FiledName != "陆建平" {
+			t.Errorf("the pending nominations: %+v", nominations.Items)
+		}
+	})
+}

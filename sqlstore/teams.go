@@ -53,11 +53,12 @@ func scanTeam(row interface{ Scan(...any) error }) (*guli.Team, error) {
 		return nil, err
 	}
 	t.ID, t.StationID, t.CreatedAt = guli.ID(id), guli.ID(station), fromMS(created).In(guli.Zone(tz))
-	t.LeaderIDs = []guli.ID{}
+	t.LeaderIDs, t.LeaderNames = []guli.ID{}, []string{}
 	return &t, nil
 }
 
-// withLeaders fills in the leaders of teams, with one query for them all.
+// withLeaders fills in the leaders of teams and their names, with one
+// query for them all: a list never loads its teams one by one.
 func withLeaders(ctx context.Context, q runner, teams ...*guli.Team) error {
 	if len(teams) == 0 {
 		return nil
@@ -69,18 +70,20 @@ func withLeaders(ctx context.Context, q runner, teams ...*guli.Team) error {
 		byID[t.ID] = t
 		args = append(args, t.ID)
 	}
-	rows, err := q.query(ctx, "SELECT team_id, user_id FROM team_members WHERE role = ? AND team_id IN ("+placeholders(len(teams))+") ORDER BY joined_at, user_id", args...)
+	rows, err := q.query(ctx, `SELECT m.team_id, m.user_id, u.name FROM team_members m JOIN users u ON u.id = m.user_id
+		WHERE m.role = ? AND m.team_id IN (`+placeholders(len(teams))+`) ORDER BY m.joined_at, m.user_id`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var team, user int64
-		if err := rows.Scan(&team, &user); err != nil {
+		var name string
+		if err := rows.Scan(&team, &user, &name); err != nil {
 			return err
 		}
 		if t := byID[guli.ID(team)]; t != nil {
-			t.LeaderIDs = append(t.LeaderIDs, guli.ID(user))
+			t.LeaderIDs, t.LeaderNames = append(t.LeaderIDs, guli.ID(user)), append(t.LeaderNames, name)
 		}
 	}
 	return rows.Err()
@@ -106,7 +109,7 @@ func (s *Teams) load(ctx context.Context, q runner, id guli.ID) (*guli.Team, err
 	}
 	for _, m := range t.Members {
 		if m.Role == guli.TeamLeaderRole {
-			t.LeaderIDs = append(t.LeaderIDs, m.UserID)
+			t.LeaderIDs, t.LeaderNames = append(t.LeaderIDs, m.UserID), append(t.LeaderNames, m.Name)
 		}
 	}
 	return t, nil

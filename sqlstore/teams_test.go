@@ -47,15 +47,16 @@ func TestTeamsAndMembers(t *testing.T) {
 			t.Errorf("a member added someone: %v", err)
 		}
 		got, err := teams.Team(as(singer), choir.ID)
-		if err != nil || got.MemberCount != 2 || len(got.Members) != 2 || got.Members[0].UserID != leader.ID {
+		if err != nil || got.MemberCount != 2 || len(got.Members) != 2 || got.Members[0].UserID != leader.ID || !slices.Equal(got.LeaderNames, []string{"程秀英"}) {
 			t.Fatalf("the choir is %+v, %v", got, err)
 		}
 		mine, err := teams.MyTeams(as(singer))
-		if err != nil || len(mine) != 1 || mine[0].ID != choir.ID {
+		if err != nil || len(mine) != 1 || mine[0].ID != choir.ID || !slices.Equal(mine[0].LeaderNames, []string{"程秀英"}) {
 			t.Errorf("the singer's teams: %v, %v", mine, err)
 		}
 		page, err := teams.Teams(as(nil), guli.TeamFilter{StationID: f.station.ID, Kind: guli.TeamInterestGroup})
-		if err != nil || len(page.Items) != 1 || !slices.Equal(page.Items[0].LeaderIDs, []guli.ID{leader.ID}) {
+		if err != nil || len(page.Items) != 1 || !slices.Equal(page.Items[0].LeaderIDs, []guli.ID{leader.ID}) ||
+			!slices.Equal(page.Items[0].LeaderNames, []string{"程秀英"}) {
 			t.Errorf("listed %v, %v", page.Items, err)
 		}
 		if page, err := teams.Teams(as(nil), guli.TeamFilter{StationID: f.station.ID, Kind: guli.TeamStudio}); err != nil || len(page.Items) != 0 {

@@ -293,4 +293,20 @@ func TestWireFormat(t *testing.T) {
 	send("close-poll", "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
 	send("poll-closed", "GET", "/api/v1/polls/"+poll, "", nil)
 	send("vote-closed", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[0]}})
+
+	// Teams and studios.
+	teamID := id(send("create-team", "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "金婚纪念合唱队", "kind": "interest_group",
+		"description": "每周六上午排练", "leader_user_id": talentID}), "id")
+	send("create-team-invalid", "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "", "kind": "club"})
+	send("add-team-member", "POST", "/api/v1/teams/"+teamID+"/members", staff, map[string]any{"user_id": newcomer})
+	send("add-team-member-again", "POST", "/api/v1/teams/"+teamID+"/members", staff, map[string]any{"user_id": newcomer})
+	send("teams", "GET", "/api/v1/teams?station_id="+st, "", nil)
+	send("team-public", "GET", "/api/v1/teams/"+teamID, "", nil)
+	send("team-as-staff", "GET", "/api/v1/teams/"+teamID, staff, nil)
+	send("remove-team-member", "DELETE", "/api/v1/teams/"+teamID+"/members/"+newcomer, staff, nil)
+	nomination := id(send("nominate", "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": kept, "skill": "剪纸",
+		"reason": "剪纸四十年，愿意教邻居"}), "id")
+	send("nominations", "GET", "/api/v1/stations/"+st+"/nominations", staff, nil)
+	send("approve-nomination", "POST", "/api/v1/nominations/"+nomination+"/approve", staff, nil)
+	send("decline-approved-nomination", "POST", "/api/v1/nominations/"+nomination+"/decline", staff, nil)
 }

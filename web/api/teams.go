@@ -38,8 +38,9 @@ func viewMember(m *guli.TeamMember, manager bool) memberView {
 	return v
 }
 
-// viewTeam is a team in a list: who leads it, how many are in it.
-func viewTeam(t *guli.Team, leaders []string) teamView {
+// viewTeam is a team as a list shows it: who leads it, how many are in it.
+func viewTeam(t *guli.Team) teamView {
+	leaders := t.LeaderNames
 	if leaders == nil {
 		leaders = []string{}
 	}
@@ -47,21 +48,10 @@ func viewTeam(t *guli.Team, leaders []string) teamView {
 		LeaderNames: leaders, MemberCount: t.MemberCount, CreatedAt: t.CreatedAt}
 }
 
-// leaderNames are the names of a loaded team's leaders.
-func leaderNames(t *guli.Team) []string {
-	names := []string{}
-	for _, m := range t.Members {
-		if m.Role == guli.TeamLeaderRole {
-			names = append(names, m.Name)
-		}
-	}
-	return names
-}
-
 // fullTeam is one team with its members and upcoming classes.
 func (h *Handlers) fullTeam(r *http.Request, t *guli.Team) (teamView, error) {
 	viewer := guli.UserFromContext(r.Context())
-	v := viewTeam(t, leaderNames(t))
+	v := viewTeam(t)
 	manager := t.Manages(viewer)
 	v.Members = make([]memberView, len(t.Members))
 	for i := range t.Members {
@@ -112,18 +102,7 @@ func (h *Handlers) ListTeams(w http.ResponseWriter, r *http.Request) (int, any, 
 		}
 	}
 	page, err := h.Teams.Teams(r.Context(), f)
-	if err != nil {
-		return 0, nil, err
-	}
-	items := make([]teamView, len(page.Items))
-	for i, t := range page.Items {
-		one, err := h.Teams.Team(r.Context(), t.ID)
-		if err != nil {
-			return 0, nil, err
-		}
-		items[i] = viewTeam(t, leaderNames(one))
-	}
-	return http.StatusOK, listBody[teamView]{Items: items, NextCursor: page.NextCursor}, nil
+	return listOf(page, err, viewTeam)
 }
 
 func (h *Handlers) Team(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -45,14 +45,19 @@ func (h *Handlers) Page(a pageAction) http.HandlerFunc {
 	}
 }
 
-// back redirects after a form, with good news to show.
+// back redirects after a form, with good news to show. The notice goes
+// in the query, before any fragment: after it, the server never sees it.
 func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 	if notice != "" {
+		base, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(base, "?") {
 			sep = "&"
 		}
-		path += sep + "notice=" + url.QueryEscape(notice)
+		path = base + sep + "notice=" + url.QueryEscape(notice)
+		if hasFragment {
+			path += "#" + fragment
+		}
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }

@@ -70,10 +70,7 @@ func (h *Handlers) TeamList(w http.ResponseWriter, r *http.Request) error {
 			if t.Kind != k {
 				continue
 			}
-			c := teamCard{Team: t, Excerpt: guli.Excerpt(t.Description, teamExcerpt)}
-			if full, err := h.Teams.Team(r.Context(), t.ID); err == nil {
-				c.Leaders = strings.Join(leaderNames(full), "、")
-			}
+			c := teamCard{Team: t, Leaders: strings.Join(t.LeaderNames, "、"), Excerpt: guli.Excerpt(t.Description, teamExcerpt)}
 			c.Key = strings.Join([]string{t.ID.String(), t.Name, t.Description, c.Leaders, itoa(t.MemberCount)}, "\x1f")
 			g.Cards = append(g.Cards, c)
 		}
@@ -83,16 +80,6 @@ func (h *Handlers) TeamList(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.Render(w, r, http.StatusOK, "teams", v)
 	return nil
-}
-
-func leaderNames(t *guli.Team) []string {
-	var names []string
-	for _, m := range t.Members {
-		if m.Role == guli.TeamLeaderRole {
-			names = append(names, m.Name)
-		}
-	}
-	return names
 }
 
 // sitsOnCommittee reports whether the reader is in a committee team of
@@ -133,7 +120,7 @@ func (h *Handlers) renderTeam(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	v := h.NewView(r, "teams.team_title", "teams")
-	d := &teamPageData{Team: t, Leaders: strings.Join(leaderNames(t), "、"), Manages: t.Manages(v.User), Staff: v.User.WorksAt(t.StationID),
+	d := &teamPageData{Team: t, Leaders: strings.Join(t.LeaderNames, "、"), Manages: t.Manages(v.User), Staff: v.User.WorksAt(t.StationID),
 		Members: t.Members, Removes: map[guli.ID]bool{}, Roles: []string{guli.TeamMemberRole, guli.TeamLeaderRole}}
 	if d.Manages {
 		for _, m := range t.Members {
