@@ -84,9 +84,17 @@ func meeting(ctx context.Context, q runner, id guli.ID) (*guli.Meeting, error) {
 		" WHERE r.meeting_id = ? ORDER BY r.position", id); err != nil {
 		return nil, err
 	}
-	m.Proposals, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+
-		" WHERE p.meeting_id = ? ORDER BY p.id", 0, id)
-	return m, err
+	// The proposals are read as the reader sees them: their authors'
+	// names only to the authors and the station's staff.
+	if m.Proposals, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+
+		" WHERE p.meeting_id = ? ORDER BY p.id", readerID(ctx), id); err != nil {
+		return nil, err
+	}
+	viewer := guli.UserFromContext(ctx)
+	for _, p := range m.Proposals {
+		p.Author = p.AuthorShownTo(viewer)
+	}
+	return m, nil
 }
 
 // CreateMeeting schedules a meeting of a council, by its station's staff

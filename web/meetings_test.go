@@ -168,6 +168,22 @@ func TestProposalsOverTheAPI(t *testing.T) {
 		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, "", nil).JSON(t)["proposals"].([]any); len(ps) != 1 {
 			t.Errorf("the proposal on the meeting's agenda: %v", ps)
 		}
+		// A meeting shows its proposals as the proposals' own answers do:
+		// the author's name to the author and staff, to nobody else.
+		for _, reader := range []struct {
+			name, token, author string
+		}{{"a passer-by", "", ""}, {"a neighbour", neighbour, ""}, {"the author", resident, "李建华"}, {"staff", staff, "李建华"}} {
+			one := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, reader.token, nil).JSON(t)["proposals"].([]any)
+			listed := items(t, srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings", reader.token, nil))[0]["proposals"].([]any)
+			for _, ps := range [][]any{one, listed} {
+				if got, _ := ps[0].(map[string]any)["author"].(string); got != reader.author {
+					t.Errorf("the author of a meeting's proposal to %s: %q, want %q", reader.name, got, reader.author)
+				}
+			}
+		}
+		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, neighbour, nil).JSON(t)["proposals"].([]any); ps[0].(map[string]any)["supported"] != true {
+			t.Errorf("a meeting's proposal says whether the reader supports it: %v", ps[0])
+		}
 	})
 }
 
