@@ -48,10 +48,14 @@ const RuleEmergencyContactFromAge = "emergency_contact_from_age"
 
 // Bounds of what a meeting records.
 const (
-	MaxAgendaItems    = 30
-	MaxResolutions    = 30
-	MaxAttendees      = 500
-	MaxMinutesRunes   = 20000
+	MaxAgendaItems  = 30
+	MaxResolutions  = 30
+	MaxAttendees    = 500
+	MaxMinutesRunes = 20000
+	// MaxMeetingsPage bounds a page of a council's meetings: each comes
+	// whole (agenda, minutes, resolutions), up to some 100 KB, and the
+	// list is public.
+	MaxMeetingsPage   = 20
 	maxLineRunes      = 200
 	maxResolutionRune = 500
 )

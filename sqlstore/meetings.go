@@ -197,7 +197,7 @@ func (s *Meetings) Meetings(ctx context.Context, councilID guli.ID, opts guli.Li
 		where += " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?))"
 		args = append(args, start, start, id)
 	}
-	limit := opts.PageSize()
+	limit := min(opts.PageSize(), guli.MaxMeetingsPage)
 	ids, err := list(ctx, q, func(row scanner) (guli.ID, error) {
 		var id int64
 		return guli.ID(id), row.Scan(&id)

@@ -215,3 +215,42 @@ func TestSupportsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingListIsPaged: meetings come whole (agenda, minutes,
+// resolutions), so a page of them is bounded whatever limit a passer-by
+// asks for; the page links to older meetings, and a cursor of nonsense
+// shows the first page.
+func TestMeetingListIsPaged(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		const n = 23
+		for range n {
+			createMeeting(t, srv, staff, council)
+		}
+		r := srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings?limit=200", "", nil)
+		first := r.JSON(t)
+		cursor, _ := first["next_cursor"].(string)
+		if got := len(first["items"].([]any)); got != 20 || cursor == "" {
+			t.Fatalf("limit=200 gave %d meetings, next %q; want 20 and a cursor", got, cursor)
+		}
+		rest := srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings?limit=200&cursor="+cursor, "", nil).JSON(t)
+		if got := len(rest["items"].([]any)); got != n-20 || rest["next_cursor"] != nil {
+			t.Errorf("the second page: %d meetings, next %v", got, rest["next_cursor"])
+		}
+		page := srv.Do(t, "GET", "/councils/"+council+"/meetings", "", nil)
+		if page.Status != 200 || strings.Count(string(page.Body), `class="notice-card meeting-card"`) != 20 ||
+			!strings.Contains(string(page.Body), "/councils/"+council+"/meetings?cursor=") {
+			t.Errorf("the page: %d, %d meetings, a link to older ones: %v", page.Status,
+				strings.Count(string(page.Body), `class="notice-card meeting-card"`), strings.Contains(string(page.Body), "?cursor="))
+		}
+		older := srv.Do(t, "GET", "/councils/"+council+"/meetings?cursor="+cursor, "", nil)
+		if older.Status != 200 || strings.Count(string(older.Body), `class="notice-card meeting-card"`) != n-20 {
+			t.Errorf("older meetings on the page: %d", older.Status)
+		}
+		if r := srv.Do(t, "GET", "/councils/"+council+"/meetings?cursor=nonsense~~", "", nil); r.Status != 200 {
+			t.Errorf("a cursor of nonsense on the page: %d", r.Status)
+		}
+	})
+}
