@@ -236,7 +236,10 @@ func (s *Meetings) RecordMeeting(ctx context.Context, id guli.ID, rec guli.Meeti
 				return err
 			}
 		}
-		added := guli.NewResolutions(m.Resolutions, rec.Resolutions)
+		added, err := guli.NewResolutions(m.Resolutions, rec.Resolutions)
+		if err != nil {
+			return err
+		}
 		if len(m.Resolutions)+len(added) > guli.MaxResolutions {
 			return guli.Invalid("resolutions", guli.FROutOfRange)
 		}

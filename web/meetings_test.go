@@ -254,3 +254,36 @@ func TestMeetingListIsPaged(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleIsNeverDroppedUnsaid: the rule of a resolution is the station's
+// rule for new activities; a record that would lose it says so rather
+// than answering 200 without it.
+func TestRuleIsNeverDroppedUnsaid(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		id := createMeeting(t, srv, staff, council)["id"].(string)
+		rule := func(text string, age int) map[string]any {
+			return map[string]any{"text": text, "rule": map[string]any{"kind": "emergency_contact_from_age", "age": age}}
+		}
+		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule(" ", 70)}}), 422, "validation_failed", "resolutions")
+		r := srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{"七十岁以上留紧急联系人", rule("七十岁以上留紧急联系人", 70)}})
+		if r.Status != 200 {
+			t.Fatalf("record: %d %s", r.Status, r.Body)
+		}
+		rs := r.JSON(t)["resolutions"].([]any)
+		if len(rs) != 1 || rs[0].(map[string]any)["rule"] == nil {
+			t.Fatalf("a text given plain and with its rule keeps the rule: %v", rs)
+		}
+		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule("七十岁以上留紧急联系人", 75)}}), 422, "validation_failed", "resolutions")
+		if r := srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule("七十岁以上留紧急联系人", 70)}}); r.Status != 200 {
+			t.Errorf("the same rule again, a retry: %d %s", r.Status, r.Body)
+		}
+		act := srv.Do(t, "POST", "/api/v1/activities", staff, map[string]any{"station_id": srv.Station.ID.String(), "title": "太极", "category": "class",
+			"start": rfc(nextOpen(time.Wednesday, "10:00")), "end": rfc(nextOpen(time.Wednesday, "11:00")), "capacity": 10})
+		if act.Status != 201 || !strings.Contains(string(act.Body), `"emergency_contact_from_age":70`) {
+			t.Errorf("the station's rule on a new activity: %d %s", act.Status, act.Body)
+		}
+	})
+}
