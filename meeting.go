@@ -333,6 +333,10 @@ func (p *Proposal) AuthorShownTo(viewer *User) string {
 	return ""
 }
 
+// ThrottleProposals keeps a resident from flooding a council's public
+// list: every proposal counts, as a post does; staff are not limited.
+var ThrottleProposals = ThrottleRule{Scope: "proposals", Free: 5, First: 10 * time.Minute, Max: time.Hour, Window: time.Hour}
+
 // ProposalInput is a new proposal.
 type ProposalInput struct {
 	CouncilID ID

@@ -453,6 +453,11 @@ func (s *Meetings) CreateProposal(ctx context.Context, in guli.ProposalInput) (*
 		if err := c.CheckPropose(a); err != nil {
 			return err
 		}
+		if !c.Runs(actor) {
+			if err := charge(ctx, q, limited{guli.ThrottleProposals, actor.ID.String()}, s.db.now()); err != nil {
+				return err
+			}
+		}
 		id, err := q.insert(ctx, `INSERT INTO proposals (council_id, station_id, author_id, title, body, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.StationID, actor.ID, in.Title, in.Body, ms(s.db.now()))
 		if err != nil {

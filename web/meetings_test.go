@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -284,6 +286,35 @@ func TestRuleIsNeverDroppedUnsaid(t *testing.T) {
 			"start": rfc(nextOpen(time.Wednesday, "10:00")), "end": rfc(nextOpen(time.Wednesday, "11:00")), "capacity": 10})
 		if act.Status != 201 || !strings.Contains(string(act.Body), `"emergency_contact_from_age":70`) {
 			t.Errorf("the station's rule on a new activity: %d %s", act.Status, act.Body)
+		}
+	})
+}
+
+// TestProposalsAreRateLimited: a resident cannot flood a council's public
+// list of proposals; the station's staff are not limited.
+func TestProposalsAreRateLimited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		propose := func(token string, i int) *testserver.Response {
+			return srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", token, map[string]any{"title": fmt.Sprintf("提议%d", i)})
+		}
+		for i := range guli.ThrottleProposals.Free {
+			if r := propose(resident, i); r.Status != 201 {
+				t.Fatalf("proposal %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		r := propose(resident, 99)
+		wantError(t, r, 429, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		for i := range guli.ThrottleProposals.Free + 2 {
+			if r := propose(staff, i); r.Status != 201 {
+				t.Fatalf("staff's proposal %d: %d %s", i, r.Status, r.Body)
+			}
 		}
 	})
 }
