@@ -48,10 +48,14 @@ const RuleEmergencyContactFromAge = "emergency_contact_from_age"
 
 // Bounds of what a meeting records.
 const (
-	MaxAgendaItems    = 30
-	MaxResolutions    = 30
-	MaxAttendees      = 500
-	MaxMinutesRunes   = 20000
+	MaxAgendaItems  = 30
+	MaxResolutions  = 30
+	MaxAttendees    = 500
+	MaxMinutesRunes = 20000
+	// MaxMeetingsPage bounds a page of a council's meetings: each comes
+	// whole (agenda, minutes, resolutions), up to some 100 KB, and the
+	// list is public.
+	MaxMeetingsPage   = 20
 	maxLineRunes      = 200
 	maxResolutionRune = 500
 )
@@ -161,6 +165,9 @@ func (in *MeetingRecord) Validate() error {
 	for _, r := range in.Resolutions {
 		r.Text = strings.TrimSpace(r.Text)
 		if r.Text == "" {
+			if r.Rule != nil {
+				p.Add("resolutions", FRRequired) // a rule says what resolution made it
+			}
 			continue
 		}
 		checkText(p, "resolutions", r.Text, maxResolutionRune, false)
@@ -191,23 +198,44 @@ func (r *ResolutionRule) Validate() error {
 	return nil
 }
 
+// FRResolutionRecorded refuses a rule on a resolution the meeting already
+// recorded with another rule, or none: a rule is changed by a new
+// resolution, which the record keeps.
+const FRResolutionRecorded = "resolution_recorded"
+
 // NewResolutions is what a record adds to the resolutions a meeting has:
 // those whose text it does not have yet, in the order given. Recording
 // the same list again (a retry, a page sent twice) adds nothing, and the
-// follow-up of the ones kept goes on.
-func NewResolutions(have []*Resolution, given []ResolutionInput) []ResolutionInput {
-	seen := map[string]bool{}
+// follow-up of the ones kept goes on. A rule is never dropped unsaid: a
+// text given twice keeps the rule one of them carries, and a rule on a
+// text the meeting has with another rule, or none, is refused.
+func NewResolutions(have []*Resolution, given []ResolutionInput) ([]ResolutionInput, error) {
+	recorded := map[string]*ResolutionRule{}
 	for _, r := range have {
-		seen[r.Text] = true
+		recorded[r.Text] = r.Rule
 	}
 	out := []ResolutionInput{}
+	at := map[string]int{} // where a text given is in out
 	for _, r := range given {
-		if !seen[r.Text] {
-			seen[r.Text] = true
+		if rule, ok := recorded[r.Text]; ok {
+			if r.Rule != nil && (rule == nil || *rule != *r.Rule) {
+				return nil, Invalid("resolutions", FRResolutionRecorded)
+			}
+			continue
+		}
+		i, ok := at[r.Text]
+		switch {
+		case !ok:
+			at[r.Text] = len(out)
 			out = append(out, r)
+		case r.Rule == nil:
+		case out[i].Rule == nil:
+			out[i].Rule = r.Rule
+		case *out[i].Rule != *r.Rule:
+			return nil, Invalid("resolutions", FRInvalid) // one text, two rules
 		}
 	}
-	return out
+	return out, nil
 }
 
 // ResolutionChange moves a resolution's follow-up on.
@@ -304,6 +332,10 @@ func (p *Proposal) AuthorShownTo(viewer *User) string {
 	}
 	return ""
 }
+
+// ThrottleProposals keeps a resident from flooding a council's public
+// list: every proposal counts, as a post does; staff are not limited.
+var ThrottleProposals = ThrottleRule{Scope: "proposals", Free: 5, First: 10 * time.Minute, Max: time.Hour, Window: time.Hour}
 
 // ProposalInput is a new proposal.
 type ProposalInput struct {

@@ -46,6 +46,7 @@ func TestMeetingRules(t *testing.T) {
 		{"long minutes", (&guli.MeetingRecord{Minutes: minutes(strings.Repeat("纪", guli.MaxMinutesRunes+1))}).Validate(), guli.ECValidation},
 		{"a rule", (&guli.MeetingRecord{Resolutions: []guli.ResolutionInput{{Text: "七十岁以上留紧急联系人", Rule: &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge, Age: 70}}}}).Validate(), ""},
 		{"a rule Guli cannot keep", (&guli.MeetingRecord{Resolutions: []guli.ResolutionInput{{Text: "禁烟", Rule: &guli.ResolutionRule{Kind: "no_smoking", Age: 70}}}}).Validate(), guli.ECValidation},
+		{"a rule with no resolution's text", (&guli.MeetingRecord{Resolutions: []guli.ResolutionInput{{Text: "  ", Rule: &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge, Age: 70}}}}).Validate(), guli.ECValidation},
 		{"a rule from age 0", (&guli.MeetingRecord{Resolutions: []guli.ResolutionInput{{Text: "人人", Rule: &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge}}}}).Validate(), guli.ECValidation},
 		{"open to in progress", resolution(guli.ResolutionOpen).CheckChange(change(guli.ResolutionInProgress, "已联系物业")), ""},
 		{"open straight to done", resolution(guli.ResolutionOpen).CheckChange(change(guli.ResolutionDone, "")), ""},
@@ -85,20 +86,38 @@ func TestNewResolutions(t *testing.T) {
 		}
 		return out
 	}
+	rule := func(age int) *guli.ResolutionRule {
+		return &guli.ResolutionRule{Kind: guli.RuleEmergencyContactFromAge, Age: age}
+	}
+	ruled := func(text string, age int) guli.ResolutionInput {
+		return guli.ResolutionInput{Text: text, Rule: rule(age)}
+	}
+	withRule := []*guli.Resolution{{ID: 1, Text: "加装扶手"}, {ID: 2, Text: "七十岁以上留紧急联系人", Rule: rule(70)}}
 	tests := []struct {
 		name        string
 		have        []*guli.Resolution
 		given, want []guli.ResolutionInput
+		reason      string // the refusal, if any
 	}{
-		{"the first record", nil, in("加装扶手", "修路灯"), in("加装扶手", "修路灯")},
-		{"the same list again", have, in("加装扶手", "七十岁以上留紧急联系人"), in()},
-		{"one more", have, in("加装扶手", "七十岁以上留紧急联系人", "修路灯"), in("修路灯")},
-		{"one given twice", nil, in("修路灯", "修路灯"), in("修路灯")},
-		{"nothing", have, nil, in()},
+		{"the first record", nil, in("加装扶手", "修路灯"), in("加装扶手", "修路灯"), ""},
+		{"the same list again", have, in("加装扶手", "七十岁以上留紧急联系人"), in(), ""},
+		{"one more", have, in("加装扶手", "七十岁以上留紧急联系人", "修路灯"), in("修路灯"), ""},
+		{"one given twice", nil, in("修路灯", "修路灯"), in("修路灯"), ""},
+		{"nothing", have, nil, in(), ""},
+		// The page sends the resolutions' lines and the rule's line apart:
+		// a text in both keeps its rule, in its first place.
+		{"a text given plain and with a rule", nil, []guli.ResolutionInput{{Text: "留紧急联系人"}, {Text: "修路灯"}, ruled("留紧急联系人", 70)},
+			[]guli.ResolutionInput{ruled("留紧急联系人", 70), {Text: "修路灯"}}, ""},
+		{"a text given with two rules", nil, []guli.ResolutionInput{ruled("留紧急联系人", 70), ruled("留紧急联系人", 75)}, nil, guli.FRInvalid},
+		{"a rule recorded again", withRule, []guli.ResolutionInput{ruled("七十岁以上留紧急联系人", 70)}, in(), ""},
+		{"a recorded text sent plain", withRule, in("七十岁以上留紧急联系人"), in(), ""},
+		{"another age on a recorded rule", withRule, []guli.ResolutionInput{ruled("七十岁以上留紧急联系人", 75)}, nil, guli.FRResolutionRecorded},
+		{"a rule on a recorded plain text", withRule, []guli.ResolutionInput{ruled("加装扶手", 80)}, nil, guli.FRResolutionRecorded},
 	}
 	for _, tt := range tests {
-		if got := guli.NewResolutions(tt.have, tt.given); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		got, err := guli.NewResolutions(tt.have, tt.given)
+		if reason := guli.AsError(err).Fields["resolutions"]; reason != tt.reason || tt.reason == "" && !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %v, %v; want %v, %q", tt.name, got, err, tt.want, tt.reason)
 		}
 	}
 }

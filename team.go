@@ -302,12 +302,20 @@ func CheckNominate(actor *User, station ID, sitsOnCommittee bool) error {
 	return Errorf(ECForbidden)
 }
 
-// CheckNominee says whether a person may be nominated at a station: a
+// FROwnNomination refuses nominating oneself: a talent is put forward by
+// others.
+const FROwnNomination = "own_nomination"
+
+// CheckNominee says whether actor may nominate person at a station: a
 // resident who lives in its areas (HomeStation loaded), so that its staff
-// keep their account and may grant the role.
-func CheckNominee(person *User, station ID) error {
-	if person == nil || person.HomeStation != station {
+// keep their account and may grant the role, and someone else than the
+// actor.
+func CheckNominee(actor, person *User, station ID) error {
+	switch {
+	case person == nil || person.HomeStation != station:
 		return Invalid("user_id", FRUnknownUser)
+	case actor != nil && person.ID == actor.ID:
+		return Invalid("user_id", FROwnNomination)
 	}
 	return nil
 }
@@ -323,10 +331,14 @@ func CheckNominationStatus(status string) error {
 }
 
 // CheckDecide says whether actor may approve or decline: staff of the
-// station, once.
+// station, once, and never on their own nomination (approval grants a
+// role: nobody grants it to themself).
 func (n *Nomination) CheckDecide(actor *User) error {
 	if err := actor.ActsAt(n.StationID); err != nil {
 		return err
+	}
+	if actor.ID == n.NomineeID {
+		return Errorf(ECForbidden)
 	}
 	if n.Status != NominationPending {
 		return Errorf(ECAlreadyDecided)

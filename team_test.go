@@ -131,9 +131,11 @@ func TestNominationRules(t *testing.T) {
 		{"an admin", guli.CheckNominate(admin, 1, false), ""},
 		{"nobody signed in", guli.CheckNominate(nil, 1, true), guli.ECUnauthenticated},
 
-		{"a resident of the station", guli.CheckNominee(&guli.User{HomeStation: 1}, 1), ""},
-		{"a visitor from another station", guli.CheckNominee(&guli.User{HomeStation: 2, Stations: []guli.ID{1, 2}}, 1), guli.ECValidation},
-		{"someone with no area", guli.CheckNominee(&guli.User{}, 1), guli.ECValidation},
+		{"a resident of the station", guli.CheckNominee(staff, &guli.User{ID: 9, HomeStation: 1}, 1), ""},
+		{"a visitor from another station", guli.CheckNominee(staff, &guli.User{ID: 9, HomeStation: 2, Stations: []guli.ID{1, 2}}, 1), guli.ECValidation},
+		{"someone with no area", guli.CheckNominee(staff, &guli.User{ID: 9}, 1), guli.ECValidation},
+		{"a committee member nominates themself", guli.CheckNominee(resident, &guli.User{ID: 9, HomeStation: 1}, 1), guli.ECValidation},
+		{"staff nominate themselves", guli.CheckNominee(staff, &guli.User{ID: 1, HomeStation: 1}, 1), guli.ECValidation},
 
 		{"staff decide", nomination(guli.NominationPending).CheckDecide(staff), ""},
 		{"staff decide twice", nomination(guli.NominationApproved).CheckDecide(staff), guli.ECAlreadyDecided},
@@ -142,6 +144,10 @@ func TestNominationRules(t *testing.T) {
 		{"staff of another station decide", nomination(guli.NominationPending).CheckDecide(elsewhere), guli.ECNotFound},
 		{"staff of another station, decided", nomination(guli.NominationApproved).CheckDecide(elsewhere), guli.ECNotFound},
 		{"nobody signed in decides", nomination(guli.NominationPending).CheckDecide(nil), guli.ECUnauthenticated},
+		{"staff decide their own nomination", nomination(guli.NominationPending).CheckDecide(
+			&guli.User{ID: 9, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}), guli.ECForbidden},
+		{"an admin decides their own nomination", nomination(guli.NominationPending).CheckDecide(
+			&guli.User{ID: 9, Roles: []guli.Role{guli.RoleAdmin}}), guli.ECForbidden},
 
 		{"every status", guli.CheckNominationStatus(""), ""},
 		{"pending ones", guli.CheckNominationStatus(guli.NominationPending), ""},

@@ -84,9 +84,17 @@ func meeting(ctx context.Context, q runner, id guli.ID) (*guli.Meeting, error) {
 		" WHERE r.meeting_id = ? ORDER BY r.position", id); err != nil {
 		return nil, err
 	}
-	m.Proposals, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+
-		" WHERE p.meeting_id = ? ORDER BY p.id", 0, id)
-	return m, err
+	// The proposals are read as the reader sees them: their authors'
+	// names only to the authors and the station's staff.
+	if m.Proposals, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+
+		" WHERE p.meeting_id = ? ORDER BY p.id", readerID(ctx), id); err != nil {
+		return nil, err
+	}
+	viewer := guli.UserFromContext(ctx)
+	for _, p := range m.Proposals {
+		p.Author = p.AuthorShownTo(viewer)
+	}
+	return m, nil
 }
 
 // CreateMeeting schedules a meeting of a council, by its station's staff
@@ -189,7 +197,7 @@ func (s *Meetings) Meetings(ctx context.Context, councilID guli.ID, opts guli.Li
 		where += " AND (m.start_at < ? OR (m.start_at = ? AND m.id < ?))"
 		args = append(args, start, start, id)
 	}
-	limit := opts.PageSize()
+	limit := min(opts.PageSize(), guli.MaxMeetingsPage)
 	ids, err := list(ctx, q, func(row scanner) (guli.ID, error) {
 		var id int64
 		return guli.ID(id), row.Scan(&id)
@@ -228,7 +236,10 @@ func (s *Meetings) RecordMeeting(ctx context.Context, id guli.ID, rec guli.Meeti
 				return err
 			}
 		}
-		added := guli.NewResolutions(m.Resolutions, rec.Resolutions)
+		added, err := guli.NewResolutions(m.Resolutions, rec.Resolutions)
+		if err != nil {
+			return err
+		}
 		if len(m.Resolutions)+len(added) > guli.MaxResolutions {
 			return guli.Invalid("resolutions", guli.FROutOfRange)
 		}
@@ -441,6 +452,11 @@ func (s *Meetings) CreateProposal(ctx context.Context, in guli.ProposalInput) (*
 		}
 		if err := c.CheckPropose(a); err != nil {
 			return err
+		}
+		if !c.Runs(actor) {
+			if err := charge(ctx, q, limited{guli.ThrottleProposals, actor.ID.String()}, s.db.now()); err != nil {
+				return err
+			}
 		}
 		id, err := q.insert(ctx, `INSERT INTO proposals (council_id, station_id, author_id, title, body, created_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.StationID, actor.ID, in.Title, in.Body, ms(s.db.now()))

@@ -156,6 +156,37 @@ func TestOneVoteAtOnce(t *testing.T) {
 	})
 }
 
+// TestEligibleCountsWhoVotedAndLeft: a member who voted and then left the
+// council still counts among those who could vote, so the turnout never
+// passes everyone, nor says everyone voted while a member has not.
+func TestEligibleCountsWhoVotedAndLeft(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newPollFixture(t, e, 3)
+		councils := sqlstore.NewCouncils(f.db)
+		p := f.open(t, true, 0, 1, "同意", "不同意")
+		for _, m := range f.members[:2] {
+			if err := f.polls.Vote(as(m), guli.Ballot{PollID: p.ID, OptionIDs: []guli.ID{p.Options[0].ID}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, m := range f.members[:2] {
+			if err := councils.RemoveMember(as(f.staffer), f.council.ID, m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.polls.Poll(as(nil), p.ID)
+		if err != nil || got.Voters != 2 || got.Eligible != 3 {
+			t.Fatalf("after two voters left: %d voted of %d, %v; want 2 of 3", got.Voters, got.Eligible, err)
+		}
+		if err := councils.RemoveMember(as(f.staffer), f.council.ID, f.members[2].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.polls.Poll(as(nil), p.ID); got.Eligible != 2 {
+			t.Errorf("a member who left without voting is not eligible: %d", got.Eligible)
+		}
+	})
+}
+
 // TestSecretPollStorageCannotLinkVoterToOption looks at the schema and at
 // every row after a secret poll: nothing joins a person to a choice.
 func TestSecretPollStorageCannotLinkVoterToOption(t *testing.T) {

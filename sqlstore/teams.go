@@ -386,7 +386,7 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 			return err
 		}
 		in.UserID = person.ID
-		if err := guli.CheckNominee(person, guli.ID(station)); err != nil {
+		if err := guli.CheckNominee(actor, person, guli.ID(station)); err != nil {
 			return unknownAs(err, in.Phone)
 		}
 		now := s.db.now()
@@ -497,11 +497,11 @@ func named(ctx context.Context, q runner, id guli.ID, phone string) (*guli.User,
 	return person, err
 }
 
-// unknownAs tells an unknown person on the phone field when the input
-// named them by phone.
+// unknownAs tells what is wrong with the person on the phone field when
+// the input named them by phone.
 func unknownAs(err error, phone string) error {
-	if phone != "" && guli.AsError(err).Fields["user_id"] != "" {
-		return guli.Invalid("phone", guli.FRUnknownUser)
+	if reason := guli.AsError(err).Fields["user_id"]; phone != "" && reason != "" {
+		return guli.Invalid("phone", reason)
 	}
 	return err
 }

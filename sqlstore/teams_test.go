@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -177,6 +178,44 @@ func TestNominationMakesATalentWithAStudio(t *testing.T) {
 			t.Errorf("audited %v", actions)
 		}
 		_ = committee
+	})
+}
+
+// TestNobodyNominatesOrApprovesThemself: approval grants a role, so a
+// committee member may not put themself forward, nor staff approve their
+// own nomination (staff who live in the station's areas may be nominated
+// by its committees, and approved by a colleague).
+func TestNobodyNominatesOrApprovesThemself(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		teams := sqlstore.NewTeams(f.db)
+		colleague := f.staff(t, "社工", "13700004211")
+		sitter := f.register(t, "居委委员", "13700004212")
+		worker := f.register(t, "住在小区的社工", "13700004213")
+		worker.Roles, worker.StaffStations = []guli.Role{guli.RoleStaff}, []guli.ID{f.station.ID} // as their session knows them
+		if _, err := teams.CreateTeam(as(colleague), guli.TeamInput{StationID: f.station.ID, Name: "居委会", Kind: guli.TeamCommittee, LeaderID: sitter.ID}); err != nil {
+			t.Fatal(err)
+		}
+		own := guli.NominationInput{AreaID: f.areas[0].ID, Phone: sitter.Phone, Skill: "书法", Reason: "我写得好"}
+		if _, err := teams.Nominate(as(sitter), own); guli.AsError(err).Fields["phone"] != guli.FROwnNomination {
+			t.Errorf("a committee member nominated themself by phone: %v", err)
+		}
+		own = guli.NominationInput{AreaID: f.areas[0].ID, UserID: worker.ID, Skill: "管理", Reason: "我自己"}
+		if _, err := teams.Nominate(as(worker), own); guli.AsError(err).Fields["user_id"] != guli.FROwnNomination {
+			t.Errorf("staff nominated themselves: %v", err)
+		}
+		n, err := teams.Nominate(as(sitter), own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decide := range []func(context.Context, guli.ID) (*guli.Nomination, error){teams.Approve, teams.Decline} {
+			if _, err := decide(as(worker), n.ID); code(err) != guli.ECForbidden {
+				t.Errorf("staff decided their own nomination: %v", err)
+			}
+		}
+		if done, err := teams.Approve(as(colleague), n.ID); err != nil || done.Status != guli.NominationApproved {
+			t.Fatalf("a colleague approves: %+v, %v", done, err)
+		}
 	})
 }
 

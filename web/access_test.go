@@ -171,8 +171,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 
 		// Meetings, proposals and resolutions: a council with the resident
-		// as member, a meeting with a resolution, and a proposal of the
-		// resident's for each role to support.
+		// as member, a meeting with a resolution, and a proposal for each
+		// role to support, put by staff (residents' proposals are
+		// rate-limited, and the table's own rows propose as the resident).
 		deliberating := createCouncil(t, srv, staff, residentID)
 		meeting := createMeeting(t, srv, staff, deliberating)["id"].(string)
 		recorded := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}})
@@ -181,7 +182,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		resolutionID := recorded.JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
 		propose := func() string {
-			r := srv.Do(t, "POST", "/api/v1/councils/"+deliberating+"/proposals", resident, map[string]any{"title": "增加助餐点"})
+			r := srv.Do(t, "POST", "/api/v1/councils/"+deliberating+"/proposals", staff, map[string]any{"title": "增加助餐点"})
 			if r.Status != 201 {
 				t.Fatalf("propose: %d %s", r.Status, r.Body)
 			}

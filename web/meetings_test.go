@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -168,6 +170,22 @@ func TestProposalsOverTheAPI(t *testing.T) {
 		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, "", nil).JSON(t)["proposals"].([]any); len(ps) != 1 {
 			t.Errorf("the proposal on the meeting's agenda: %v", ps)
 		}
+		// A meeting shows its proposals as the proposals' own answers do:
+		// the author's name to the author and staff, to nobody else.
+		for _, reader := range []struct {
+			name, token, author string
+		}{{"a passer-by", "", ""}, {"a neighbour", neighbour, ""}, {"the author", resident, "李建华"}, {"staff", staff, "李建华"}} {
+			one := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, reader.token, nil).JSON(t)["proposals"].([]any)
+			listed := items(t, srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings", reader.token, nil))[0]["proposals"].([]any)
+			for _, ps := range [][]any{one, listed} {
+				if got, _ := ps[0].(map[string]any)["author"].(string); got != reader.author {
+					t.Errorf("the author of a meeting's proposal to %s: %q, want %q", reader.name, got, reader.author)
+				}
+			}
+		}
+		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, neighbour, nil).JSON(t)["proposals"].([]any); ps[0].(map[string]any)["supported"] != true {
+			t.Errorf("a meeting's proposal says whether the reader supports it: %v", ps[0])
+		}
 	})
 }
 
@@ -196,6 +214,107 @@ func TestSupportsUnderConcurrency(t *testing.T) {
 		}
 		if got := srv.Do(t, "GET", "/api/v1/proposals/"+id, "", nil).JSON(t)["support_count"]; got != float64(n+1) {
 			t.Errorf("support count %v, want %d", got, n+1)
+		}
+	})
+}
+
+// TestMeetingListIsPaged: meetings come whole (agenda, minutes,
+// resolutions), so a page of them is bounded whatever limit a passer-by
+// asks for; the page links to older meetings, and a cursor of nonsense
+// shows the first page.
+func TestMeetingListIsPaged(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		const n = 23
+		for range n {
+			createMeeting(t, srv, staff, council)
+		}
+		r := srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings?limit=200", "", nil)
+		first := r.JSON(t)
+		cursor, _ := first["next_cursor"].(string)
+		if got := len(first["items"].([]any)); got != 20 || cursor == "" {
+			t.Fatalf("limit=200 gave %d meetings, next %q; want 20 and a cursor", got, cursor)
+		}
+		rest := srv.Do(t, "GET", "/api/v1/councils/"+council+"/meetings?limit=200&cursor="+cursor, "", nil).JSON(t)
+		if got := len(rest["items"].([]any)); got != n-20 || rest["next_cursor"] != nil {
+			t.Errorf("the second page: %d meetings, next %v", got, rest["next_cursor"])
+		}
+		page := srv.Do(t, "GET", "/councils/"+council+"/meetings", "", nil)
+		if page.Status != 200 || strings.Count(string(page.Body), `class="notice-card meeting-card"`) != 20 ||
+			!strings.Contains(string(page.Body), "/councils/"+council+"/meetings?cursor=") {
+			t.Errorf("the page: %d, %d meetings, a link to older ones: %v", page.Status,
+				strings.Count(string(page.Body), `class="notice-card meeting-card"`), strings.Contains(string(page.Body), "?cursor="))
+		}
+		older := srv.Do(t, "GET", "/councils/"+council+"/meetings?cursor="+cursor, "", nil)
+		if older.Status != 200 || strings.Count(string(older.Body), `class="notice-card meeting-card"`) != n-20 {
+			t.Errorf("older meetings on the page: %d", older.Status)
+		}
+		if r := srv.Do(t, "GET", "/councils/"+council+"/meetings?cursor=nonsense~~", "", nil); r.Status != 200 {
+			t.Errorf("a cursor of nonsense on the page: %d", r.Status)
+		}
+	})
+}
+
+// TestRuleIsNeverDroppedUnsaid: the rule of a resolution is the station's
+// rule for new activities; a record that would lose it says so rather
+// than answering 200 without it.
+func TestRuleIsNeverDroppedUnsaid(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		id := createMeeting(t, srv, staff, council)["id"].(string)
+		rule := func(text string, age int) map[string]any {
+			return map[string]any{"text": text, "rule": map[string]any{"kind": "emergency_contact_from_age", "age": age}}
+		}
+		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule(" ", 70)}}), 422, "validation_failed", "resolutions")
+		r := srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{"七十岁以上留紧急联系人", rule("七十岁以上留紧急联系人", 70)}})
+		if r.Status != 200 {
+			t.Fatalf("record: %d %s", r.Status, r.Body)
+		}
+		rs := r.JSON(t)["resolutions"].([]any)
+		if len(rs) != 1 || rs[0].(map[string]any)["rule"] == nil {
+			t.Fatalf("a text given plain and with its rule keeps the rule: %v", rs)
+		}
+		wantError(t, srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule("七十岁以上留紧急联系人", 75)}}), 422, "validation_failed", "resolutions")
+		if r := srv.Do(t, "PATCH", "/api/v1/meetings/"+id, staff, map[string]any{"resolutions": []any{rule("七十岁以上留紧急联系人", 70)}}); r.Status != 200 {
+			t.Errorf("the same rule again, a retry: %d %s", r.Status, r.Body)
+		}
+		act := srv.Do(t, "POST", "/api/v1/activities", staff, map[string]any{"station_id": srv.Station.ID.String(), "title": "太极", "category": "class",
+			"start": rfc(nextOpen(time.Wednesday, "10:00")), "end": rfc(nextOpen(time.Wednesday, "11:00")), "capacity": 10})
+		if act.Status != 201 || !strings.Contains(string(act.Body), `"emergency_contact_from_age":70`) {
+			t.Errorf("the station's rule on a new activity: %d %s", act.Status, act.Body)
+		}
+	})
+}
+
+// TestProposalsAreRateLimited: a resident cannot flood a council's public
+// list of proposals; the station's staff are not limited.
+func TestProposalsAreRateLimited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		propose := func(token string, i int) *testserver.Response {
+			return srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", token, map[string]any{"title": fmt.Sprintf("提议%d", i)})
+		}
+		for i := range guli.ThrottleProposals.Free {
+			if r := propose(resident, i); r.Status != 201 {
+				t.Fatalf("proposal %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		r := propose(resident, 99)
+		wantError(t, r, 429, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		for i := range guli.ThrottleProposals.Free + 2 {
+			if r := propose(staff, i); r.Status != 201 {
+				t.Fatalf("staff's proposal %d: %d %s", i, r.Status, r.Body)
+			}
 		}
 	})
 }

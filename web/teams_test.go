@@ -97,3 +97,40 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// TestOwnNominationOnTheDesk: staff who live in the station's areas may be
+// nominated by a committee; their desk shows the nomination without the
+// buttons to decide it, which a colleague's desk has, and deciding it
+// anyway is forbidden.
+func TestOwnNominationOnTheDesk(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		colleague := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		id, _ := srv.Register(t, "住在小区的社工", "13912345071")
+		if r := srv.Do(t, "PUT", "/api/v1/users/"+id+"/roles", admin, map[string]any{"roles": []string{"resident", "staff"},
+			"station_ids": []string{srv.Station.ID.String()}}); r.Status != 200 {
+			t.Fatalf("roles: %d %s", r.Status, r.Body)
+		}
+		worker := srv.Login(t, "13912345071", "password-13912345071")
+		wantError(t, srv.Do(t, "POST", "/api/v1/nominations", worker, map[string]any{"area_id": srv.Station.Areas[0].ID.String(),
+			"user_id": id, "skill": "书法", "reason": "我自己"}), 422, "validation_failed", "user_id")
+		r := srv.Do(t, "POST", "/api/v1/nominations", colleague, map[string]any{"area_id": srv.Station.Areas[0].ID.String(),
+			"user_id": id, "skill": "书法", "reason": "写得好"})
+		if r.Status != 201 {
+			t.Fatalf("nominate: %d %s", r.Status, r.Body)
+		}
+		nomination := r.JSON(t)["id"].(string)
+		approve := "/desk/nominations/" + nomination + "/approve"
+		if page := srv.Do(t, "GET", "/desk/teams", worker, nil); page.Status != 200 || strings.Contains(string(page.Body), approve) {
+			t.Errorf("the nominee's desk: %d, offers to approve: %v", page.Status, strings.Contains(string(page.Body), approve))
+		}
+		if page := srv.Do(t, "GET", "/desk/teams", colleague, nil); page.Status != 200 || !strings.Contains(string(page.Body), approve) {
+			t.Errorf("a colleague's desk: %d, offers to approve: %v", page.Status, strings.Contains(string(page.Body), approve))
+		}
+		wantError(t, srv.Do(t, "POST", "/api/v1/nominations/"+nomination+"/approve", worker, nil), 403, "forbidden", "")
+		if r := srv.Do(t, "POST", "/api/v1/nominations/"+nomination+"/approve", colleague, nil); r.Status != 200 {
+			t.Errorf("a colleague approves: %d %s", r.Status, r.Body)
+		}
+	})
+}

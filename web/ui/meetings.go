@@ -18,6 +18,7 @@ type meetingsData struct {
 	Council     *guli.Council
 	Staff       bool
 	Meetings    []*guli.Meeting
+	Next        string             // the cursor of older meetings
 	Resolutions []*guli.Resolution // the follow-up list: what is left first
 	Statuses    []string
 }
@@ -37,11 +38,18 @@ func (h *Handlers) renderMeetings(w http.ResponseWriter, r *http.Request, status
 	}
 	v := h.NewView(r, "meetings.title", "councils")
 	d := &meetingsData{Council: c, Staff: c.Runs(v.User), Statuses: guli.ResolutionStatuses}
-	page, err := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxLimit})
+	cursor := r.URL.Query().Get("cursor")
+	if len(cursor) > 512 {
+		cursor = ""
+	}
+	page, err := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage, Cursor: cursor})
+	if guli.ErrorCode(err) == guli.ECValidation { // a cursor of nonsense: the first page
+		page, err = h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage})
+	}
 	if err != nil {
 		h.FormError(v, err)
 	}
-	d.Meetings = page.Items
+	d.Meetings, d.Next = page.Items, page.NextCursor
 	if d.Resolutions, err = h.Meetings.Resolutions(r.Context(), c.ID); err != nil {
 		h.FormError(v, err)
 	}
