@@ -199,3 +199,50 @@ func TestSupportsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingsRefuseBadJSON: wrong JSON types and numbers no one expects,
+// in every field of the meetings, resolutions and proposals routes, are
+// refused with a 4xx, never a 5xx.
+func TestMeetingsRefuseBadJSON(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		meeting := createMeeting(t, srv, staff, council)["id"].(string)
+		recorded := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}})
+		resolution := recorded.JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
+		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", staff, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
+		bad := []string{`true`, `{}`, `[]`, `-1`, `99999999999999999999999999`, `-9223372036854775809`, `1e308`, `"-1"`, `"99999999999999999999"`, `[true]`, `[{}]`, `[-1]`, `[1e308]`}
+		for _, tc := range []struct {
+			method, path string
+			fields       []string
+		}{
+			{"POST", "/api/v1/councils/" + council + "/meetings", []string{"title", "start", "agenda"}},
+			{"PATCH", "/api/v1/meetings/" + meeting, []string{"minutes", "resolutions"}},
+			{"PUT", "/api/v1/meetings/" + meeting + "/attendance", []string{"user_ids"}},
+			{"PATCH", "/api/v1/resolutions/" + resolution, []string{"status", "note"}},
+			{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
+			{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
+		} {
+			for _, field := range tc.fields {
+				for _, value := range bad {
+					body := `{"` + field + `": ` + value + `}`
+					// Text that looks like a number is text, and an empty
+					// list or resolution is nothing to record.
+					mayPass := strings.HasPrefix(value, `"`) || value == `[]` || (value == `[{}]` && field == "resolutions")
+					r := srv.Send(t, testserver.Request{Method: tc.method, Path: tc.path, Token: staff, Body: body})
+					if r.Status >= 500 || (!mayPass && r.Status < 400) {
+						t.Errorf("%s %s with %s: %d %s", tc.method, tc.path, body, r.Status, r.Body)
+					}
+				}
+			}
+		}
+		// A rule's age out of range, or of the wrong type.
+		for _, age := range []string{`0`, `-1`, `151`, `1e308`, `"70"`, `99999999999999999999`} {
+			body := `{"resolutions": [{"text": "70岁以上须留紧急联系人", "rule": {"kind": "emergency_contact_from_age", "age": ` + age + `}}]}`
+			if r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/meetings/" + meeting, Token: staff, Body: body}); r.Status != 422 {
+				t.Errorf("a rule's age of %s: %d %s", age, r.Status, r.Body)
+			}
+		}
+	})
+}
