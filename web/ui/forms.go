@@ -45,14 +45,20 @@ func (h *Handlers) Page(a pageAction) http.HandlerFunc {
 	}
 }
 
-// back redirects after a form, with good news to show.
+// back redirects after a form, with good news to show. The notice goes
+// before a #fragment: after it, the browser would take it for part of the
+// anchor, and neither the news nor the anchor would show.
 func back(w http.ResponseWriter, r *http.Request, path, notice string) {
 	if notice != "" {
+		before, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
-		if strings.Contains(path, "?") {
+		if strings.Contains(before, "?") {
 			sep = "&"
 		}
-		path += sep + "notice=" + url.QueryEscape(notice)
+		path = before + sep + "notice=" + url.QueryEscape(notice)
+		if hasFragment {
+			path += "#" + fragment
+		}
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
 }
