@@ -57,9 +57,11 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 			t.Errorf("agenda, blank lines dropped, in order: %v", agenda)
 		}
 
-		// Before the resolution, a new activity has no age rule.
-		if a := createActivity(t, srv, staff, nil); a["age_rule"] != nil {
-			t.Fatalf("an activity before the rule: %v", a["age_rule"])
+		// Before the resolution, a new activity gets the rule the demo
+		// residents' council resolved.
+		before, _ := createActivity(t, srv, staff, nil)["age_rule"].(map[string]any)
+		if before == nil || before["resolution_id"] == nil {
+			t.Fatalf("an activity before the rule: %v", before)
 		}
 
 		record := map[string]any{"minutes": "到会12人，一致通过。", "resolutions": []any{"楼道加装扶手",
@@ -98,7 +100,7 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 		// New activities get the rule, resting on the resolution; staff
 		// may still choose none.
 		a := createActivity(t, srv, staff, nil)
-		if r, _ := a["age_rule"].(map[string]any); r == nil || r["emergency_contact_from_age"] != float64(70) || r["resolution_id"] != ruleID {
+		if r, _ := a["age_rule"].(map[string]any); r == nil || r["emergency_contact_from_age"] != float64(70) || r["resolution_id"] != ruleID || ruleID == before["resolution_id"] {
 			t.Errorf("a new activity's rule: %v", a["age_rule"])
 		}
 		if a := createActivity(t, srv, staff, map[string]any{"age_rule": nil}); a["age_rule"] != nil {
