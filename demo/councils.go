@@ -61,7 +61,7 @@ var councils = []demoCouncil{
 		meetings: []demoMeeting{
 			{title: "共同参与与助力美好家园建设", weeksAgo: 8,
 				agenda:   []string{"通报小区环境和设施情况", "征集居民对美好家园建设的意见", "商议楼道扶手和绿化认养"},
-				minutes:  "到会居民代表12人。大家就楼道设施、绿化和垃圾分类发言踊跃，一致同意成立绿化认养小组，楼道扶手由居委会与物业协调。",
+				minutes:  "议事会成员5人到会，居民7人旁听。大家就楼道设施、绿化和垃圾分类发言踊跃，一致同意成立绿化认养小组，楼道扶手由居委会与物业协调。",
 				attended: []string{"程秀英", "谢墨林", "陆建平", "李建华", "陈美娣"},
 				resolutions: []demoResolution{
 					{text: "成立绿化认养小组，每栋楼一位楼组长牵头", status: guli.ResolutionDone, note: "八个楼组均已认养，名单张贴在小站。"},
@@ -69,7 +69,7 @@ var councils = []demoCouncil{
 				}},
 			{title: "协商探讨社区70岁以上老人参与活动的安全保障", weeksAgo: 3,
 				agenda:   []string{"通报小站活动中老人的安全情况", "讨论紧急联系人制度", "结伴参加和健康提醒"},
-				minutes:  "到会居民代表10人，社工顾小里列席。大家认为高龄老人参加活动，家人要能联系得上；一致同意70岁以上老人报名小站活动须先留紧急联系人，由小站在报名时提醒。",
+				minutes:  "议事会成员4人到会，居民6人旁听，社工顾小里列席。大家认为高龄老人参加活动，家人要能联系得上；一致同意70岁以上老人报名小站活动须先留紧急联系人，由小站在报名时提醒。",
 				attended: []string{"程秀英", "陆建平", "李建华", "陈美娣"},
 				resolutions: []demoResolution{
 					{text: RuleResolution, ruleAge: guli.CouncilEmergencyContactAge, status: guli.ResolutionDone,
@@ -86,7 +86,7 @@ var councils = []demoCouncil{
 		meetings: []demoMeeting{
 			{title: "成立“社区家委会”，推选家委会成员", weeksAgo: 6,
 				agenda:   []string{"介绍社区家委会的职责", "推选家委会成员", "商定家委会例会时间"},
-				minutes:  "到会家长9人。推选汪雅琴为社区家委会主任，孙巧云、周晨为委员；家委会每月第一个周六上午开例会。",
+				minutes:  "议事会成员3人到会，另有家长6人参加。推选汪雅琴为社区家委会主任，孙巧云、周晨为委员；家委会每月第一个周六上午开例会。",
 				attended: []string{"汪雅琴", "孙巧云", "周晨"},
 				resolutions: []demoResolution{
 					{text: "成立社区家委会，汪雅琴任主任，孙巧云、周晨任委员", status: guli.ResolutionDone, note: "名单已在小站公示。"},
@@ -94,7 +94,7 @@ var councils = []demoCouncil{
 				}},
 			{title: "探讨社区能人如何助力社区儿童的成长与发展", weeksAgo: 1,
 				agenda:   []string{"社区能人介绍各自特长", "商议少儿公益课程", "安排课程的场地和时间"},
-				minutes:  "到会家长和社区能人11人。谢墨林老师开设少儿书法班，孙巧云老师暑假开少儿结艺班，上海大学社区学院的同学协助看护。",
+				minutes:  "议事会成员4人到会，另有家长和社区能人7人参加。谢墨林老师开设少儿书法班，孙巧云老师暑假开少儿结艺班，上海大学社区学院的同学协助看护。",
 				attended: []string{"汪雅琴", "孙巧云", "谢墨林", "周晨"},
 				resolutions: []demoResolution{
 					{text: "谢墨林老师每周六上午开少儿书法班", status: guli.ResolutionDone, note: "已开课，每周六9:30。"},
