@@ -170,6 +170,27 @@ func TestProposalsOverTheAPI(t *testing.T) {
 		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, "", nil).JSON(t)["proposals"].([]any); len(ps) != 1 {
 			t.Errorf("the proposal on the meeting's agenda: %v", ps)
 		}
+
+		// The author hears the answer once; the same answer again is no news.
+		if r := srv.Do(t, "PATCH", "/api/v1/proposals/"+id, staff, map[string]any{"outcome": "accepted", "answer": "物业下月施工"}); r.Status != 200 {
+			t.Fatalf("the same answer again: %d %s", r.Status, r.Body)
+		}
+		var told []map[string]any
+		for _, n := range items(t, srv.Do(t, "GET", "/api/v1/me/notifications", resident, nil)) {
+			if n["kind"] == "proposal_answered" {
+				told = append(told, n)
+			}
+		}
+		if len(told) != 1 || told[0]["title"] != "你的提议有了答复：三号楼楼道加装扶手" || !strings.Contains(told[0]["body"].(string), "已采纳") {
+			t.Fatalf("the author's notifications of the answer: %v", told)
+		}
+		for _, n := range items(t, srv.Do(t, "GET", "/api/v1/me/notifications", neighbour, nil)) {
+			if n["kind"] == "proposal_answered" {
+				t.Errorf("a supporter is told the author's news: %v", n)
+			}
+		}
+		en := srv.Send(t, testserver.Request{Method: "GET", Path: "/notifications", Token: resident, Header: map[string]string{"Cookie": "guli_lang=en"}})
+		pageHas(t, "the author's notifications page", en, `href="/councils/`+council+`/proposals#proposal-`+id+`"`, "Your proposal is answered", "Accepted")
 	})
 }
 
