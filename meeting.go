@@ -375,6 +375,12 @@ func (in *ProposalAnswer) Validate() error {
 	return p.Err()
 }
 
+// TellsAuthor says whether an answer is news to the proposal's author:
+// an outcome given or changed, or a new answer with one, by someone else.
+func (p *Proposal) TellsAuthor(in ProposalAnswer, actor *User) bool {
+	return in.Outcome != "" && (in.Outcome != p.Outcome || in.Answer != p.Answer) && (actor == nil || actor.ID != p.AuthorID)
+}
+
 // BelongsTo reports whether person is of the council's station: its staff,
 // or someone who lives in its areas or joined its activities
 // (person.Stations must be loaded).

@@ -165,3 +165,31 @@ func TestResolutionAgeRule(t *testing.T) {
 		t.Errorf("a resolution with no rule made %+v", got)
 	}
 }
+
+func TestProposalTellsAuthor(t *testing.T) {
+	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	author := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
+	for _, tc := range []struct {
+		name            string
+		outcome, answer string // the proposal's, before
+		in              guli.ProposalAnswer
+		actor           *guli.User
+		want            bool
+	}{
+		{"first outcome", "", "", guli.ProposalAnswer{Outcome: guli.ProposalAccepted, Answer: "下月施工"}, staff, true},
+		{"outcome without answer", "", "", guli.ProposalAnswer{Outcome: guli.ProposalDeclined}, staff, true},
+		{"outcome changed", guli.ProposalAccepted, "下月施工", guli.ProposalAnswer{Outcome: guli.ProposalDone, Answer: "下月施工"}, staff, true},
+		{"answer changed", guli.ProposalAccepted, "下月施工", guli.ProposalAnswer{Outcome: guli.ProposalAccepted, Answer: "推迟到年底"}, staff, true},
+		{"the same again", guli.ProposalAccepted, "下月施工", guli.ProposalAnswer{Outcome: guli.ProposalAccepted, Answer: "下月施工"}, staff, false},
+		{"only put on a meeting", "", "", guli.ProposalAnswer{MeetingID: 3}, staff, false},
+		{"an answer without outcome", "", "", guli.ProposalAnswer{Answer: "正在商议"}, staff, false},
+		{"staff answering their own", "", "", guli.ProposalAnswer{Outcome: guli.ProposalAccepted}, author, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &guli.Proposal{ID: 2, AuthorID: author.ID, Outcome: tc.outcome, Answer: tc.answer}
+			if got := p.TellsAuthor(tc.in, tc.actor); got != tc.want {
+				t.Errorf("TellsAuthor = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

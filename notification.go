@@ -31,12 +31,15 @@ const (
 	// nobody has taken.
 	NotifyActivityReminder = "activity_reminder"
 	NotifyHelpNearing      = "help_nearing"
+
+	// Councils: a proposal's author hears the council's answer.
+	NotifyProposalAnswered = "proposal_answered"
 )
 
 // NotifyKinds lists every kind of notification.
 var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
 	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits,
-	NotifySafetyAlert, NotifyActivityReminder, NotifyHelpNearing}
+	NotifySafetyAlert, NotifyActivityReminder, NotifyHelpNearing, NotifyProposalAnswered}
 
 // A new request is told to the best TellFitting of the volunteers who
 // fit it, and a volunteer hears of at most FitsPerDay new requests a day,
@@ -79,6 +82,11 @@ type NotificationParams struct {
 
 	PostID    ID
 	PostTitle string
+
+	ProposalID    ID
+	ProposalTitle string
+	CouncilID     ID
+	Outcome       string // of the proposal: accepted, declined or done
 }
 
 // NotificationService lists and marks the acting user's notifications.

@@ -133,6 +133,10 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
 		return nil, err
 	}
+	// The councils first: their resolution is the rule activities follow.
+	if err := seedCouncils(ctx, svc, res.Station, users, time.Now()); err != nil {
+		return nil, err
+	}
 	if err := seedShared(ctx, svc, res.Station, ids, time.Now()); err != nil {
 		return nil, err
 	}
@@ -156,14 +160,15 @@ type weekly struct {
 	day                   time.Weekday
 	from, to              string // "HH:MM"
 	capacity              int
-	ageRule               bool
+	ageRule               bool // the station's rule by the residents' council's resolution
 	weeks                 int
 }
 
 // The station's week, after the article: talents' classes (the choir led
 // by 程秀英, 谢墨林's calligraphy, 孙巧云's knotting, 陆建平's exercise),
 // the convenience services (blood pressure, legal advice, TCM, smartphone
-// help by Shanghai University students) and a residents' council meeting.
+// help by Shanghai University students) and a residents' council meeting
+// open to all, on how its resolutions are carried out.
 var week = []weekly{
 	{"社区合唱队排练", "程秀英老师带领的社区合唱队，欢迎爱唱歌的邻居加入。", "class", "程秀英", "多功能活动室", time.Wednesday, "14:00", "15:30", 30, false, 6},
 	{"强身健体操", "陆老师带大家做适合中老年人的健身操。", "class", "陆建平", "多功能活动室", time.Thursday, "09:00", "10:00", 25, true, 6},
@@ -204,9 +209,9 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 		in := guli.ActivityInput{StationID: st.ID, Title: w.title, Description: w.desc, Category: w.category,
 			Start: start, End: end, Capacity: w.capacity,
 			RoomID: rooms[w.room], HostID: ids[w.host]}
-		if w.ageRule {
-			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
-		}
+		// The rule comes from the station's default, which the residents'
+		// council's resolution made; the other activities choose none.
+		in.AgeRuleSet = !w.ageRule
 		if w.weeks > 1 {
 			in.Repeat = &guli.Repeat{WeeklyCount: w.weeks}
 		}
@@ -218,10 +223,10 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 	}
 	meeting := at(time.Friday, "09:30")
 	if _, err := svc.Activities.CreateActivities(ctx, guli.ActivityInput{StationID: st.ID, Category: "meeting",
-		Title:       "居民议事会：协商探讨社区70岁以上老人参与活动的安全保障",
-		Description: "议题：70岁以上老人参加小站活动时的紧急联系人、结伴和健康提醒。欢迎居民旁听、发言。",
+		Title:       "居民议事会：决议落实情况通报",
+		Description: "通报楼道扶手、绿化认养和70岁以上老人紧急联系人制度的落实情况。欢迎居民旁听、发言。",
 		Start:       meeting, End: meeting.Add(90 * time.Minute),
-		Capacity: 20, RoomID: rooms["议事厅"]}); err != nil {
+		Capacity: 20, RoomID: rooms["议事厅"], AgeRuleSet: true}); err != nil {
 		return fmt.Errorf("demo meeting: %w", err)
 	}
 	// A few sign-ups, as residents would make them.

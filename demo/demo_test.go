@@ -186,3 +186,96 @@ func TestDemoTeams(t *testing.T) {
 		}
 	})
 }
+
+// The demo station's councils have met: the residents' and the parents'
+// councils with members, four meetings with agendas, minutes and
+// resolutions followed up, and proposals with supports. The residents'
+// council's 70+ resolution is the station's rule, and the demo activities
+// that ask for an emergency contact rest on it; the others ask none.
+func TestDemoCouncils(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		svc := sqlstore.NewServices(e.Open(t))
+		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
+		res, err := demo.Seed(ctx, svc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := res.Station
+		cs, err := svc.Councils.Councils(ctx, guli.CouncilFilter{StationID: st.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		meetings, followed, supported := map[string]*guli.Meeting{}, 0, 0
+		kinds := map[string]string{}
+		for _, c := range cs.Items {
+			kinds[c.Name] = c.Kind
+			members, err := svc.Councils.Members(ctx, c.ID)
+			if err != nil || len(members) < 3 {
+				t.Errorf("%s's members: %d %v", c.Name, len(members), err)
+			}
+			page, err := svc.Meetings.Meetings(ctx, c.ID, guli.ListOptions{Limit: guli.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range page.Items {
+				meetings[m.Title] = m
+				if len(m.Agenda) == 0 || m.Minutes == "" || len(m.Resolutions) == 0 || m.Attended == 0 || !m.Start.Before(time.Now()) {
+					t.Errorf("the meeting %s: %d agenda items, minutes %q, %d resolutions, %d attended, on %s",
+						m.Title, len(m.Agenda), m.Minutes, len(m.Resolutions), m.Attended, m.Start)
+				}
+				for _, r := range m.Resolutions {
+					if r.Status != guli.ResolutionOpen {
+						followed++
+					}
+				}
+			}
+			ps, err := svc.Meetings.Proposals(ctx, c.ID, guli.ListOptions{Limit: guli.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps.Items {
+				if p.SupportCount > 0 {
+					supported++
+				}
+			}
+		}
+		if kinds["居民议事会"] != guli.CouncilResidents || kinds["家长议事会"] != guli.CouncilParents {
+			t.Errorf("the councils: %v", kinds)
+		}
+		for _, title := range []string{"共同参与与助力美好家园建设", "协商探讨社区70岁以上老人参与活动的安全保障",
+			"成立“社区家委会”，推选家委会成员", "探讨社区能人如何助力社区儿童的成长与发展"} {
+			if meetings[title] == nil {
+				t.Errorf("no demo meeting %s", title)
+			}
+		}
+		if followed == 0 || supported == 0 {
+			t.Errorf("%d resolutions followed up, %d proposals supported", followed, supported)
+		}
+
+		rules, err := svc.Meetings.StationRules(ctx, st.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rule := rules.AgeRule
+		safety := meetings["协商探讨社区70岁以上老人参与活动的安全保障"]
+		if rule == nil || rule.EmergencyContactFromAge != 70 || rule.Resolution != demo.RuleResolution || safety == nil || rule.MeetingID != safety.ID {
+			t.Fatalf("the station's rule: %+v", rule)
+		}
+		acts, err := svc.Activities.Activities(ctx, guli.ActivityFilter{StationID: st.ID}, guli.ListOptions{Limit: guli.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ruled := map[string]bool{}
+		for _, a := range acts.Items {
+			if a.AgeRule != nil {
+				ruled[a.Title] = true
+				if a.AgeRule.ResolutionID != rule.ResolutionID {
+					t.Errorf("%s's rule rests on no resolution: %+v", a.Title, a.AgeRule)
+				}
+			}
+		}
+		if !ruled["强身健体操"] || !ruled["交谊舞"] || ruled["少儿书法班"] || ruled["社区合唱队排练"] {
+			t.Errorf("the activities with the rule: %v", ruled)
+		}
+	})
+}

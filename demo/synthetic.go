@@ -74,8 +74,8 @@ func Activities(ctx context.Context, svc guli.Services, stationID guli.ID, from 
 				stationID, from.Format(time.DateTime), to.Format(time.DateTime))
 		}
 		in := guli.ActivityInput{StationID: stationID, Title: tp.titles[r.IntN(len(tp.titles))], Description: tp.desc,
-			Category: tp.category, Start: start, End: end, Capacity: 10 + r.IntN(51)}
-		if tp.ageRule {
+			Category: tp.category, Start: start, End: end, Capacity: 10 + r.IntN(51), AgeRuleSet: true}
+		if tp.ageRule { // of the station's resolution, when it has one of this age
 			in.AgeRule = &guli.AgeRule{EmergencyContactFromAge: guli.CouncilEmergencyContactAge}
 		}
 		items, err := svc.Activities.CreateActivities(ctx, in)

@@ -63,11 +63,19 @@ type paramsColumn struct {
 	Minutes       int       `json:"minutes,omitempty"`
 	PostID        string    `json:"post_id,omitempty"`
 	PostTitle     string    `json:"post_title,omitempty"`
+	ProposalID    string    `json:"proposal_id,omitempty"`
+	ProposalTitle string    `json:"proposal_title,omitempty"`
+	CouncilID     string    `json:"council_id,omitempty"`
+	Outcome       string    `json:"outcome,omitempty"`
 }
 
 func storeParams(p guli.NotificationParams) (string, error) {
 	c := paramsColumn{ActivityTitle: p.ActivityTitle, Start: p.Start, Timezone: p.Timezone,
-		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes, PostTitle: p.PostTitle}
+		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes, PostTitle: p.PostTitle,
+		ProposalTitle: p.ProposalTitle, Outcome: p.Outcome}
+	if p.ProposalID != 0 {
+		c.ProposalID, c.CouncilID = p.ProposalID.String(), p.CouncilID.String()
+	}
 	if p.PostID != 0 {
 		c.PostID = p.PostID.String()
 	}
@@ -87,7 +95,11 @@ func parseParams(s string) (guli.NotificationParams, error) {
 		return guli.NotificationParams{}, err
 	}
 	p := guli.NotificationParams{ActivityTitle: c.ActivityTitle, Start: c.Start, Timezone: c.Timezone,
-		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes, PostTitle: c.PostTitle}
+		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes, PostTitle: c.PostTitle,
+		ProposalTitle: c.ProposalTitle, Outcome: c.Outcome}
+	if c.ProposalID != "" {
+		p.ProposalID, p.CouncilID = guli.ParseID(c.ProposalID), guli.ParseID(c.CouncilID)
+	}
 	if c.PostID != "" {
 		p.PostID = guli.ParseID(c.PostID)
 	}

@@ -550,6 +550,12 @@ func (s *Meetings) AnswerProposal(ctx context.Context, id guli.ID, in guli.Propo
 				in.Outcome, in.Answer, ms(now), id); err != nil {
 				return err
 			}
+			if p.TellsAuthor(in, actor) {
+				if err := notify(ctx, q, now, p.AuthorID, guli.NotifyProposalAnswered, guli.NotificationParams{ProposalID: p.ID,
+					ProposalTitle: p.Title, CouncilID: p.CouncilID, Outcome: in.Outcome}); err != nil {
+					return err
+				}
+			}
 		} else if in.Answer != "" {
 			if _, err := q.exec(ctx, "UPDATE proposals SET answer = ? WHERE id = ?", in.Answer, id); err != nil {
 				return err

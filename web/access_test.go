@@ -30,8 +30,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		// Fixtures for the shared space.
 		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
 		residentID := srv.Do(t, "GET", "/api/v1/me", resident, nil).JSON(t)["id"].(string)
-		activity := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
-		doomed := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), nil)["id"].(string)
+		// Without the station's age rule, so that anyone may sign up.
+		activity := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), map[string]any{"age_rule": nil})["id"].(string)
+		doomed := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), map[string]any{"age_rule": nil})["id"].(string)
 		// A class two weeks ago, where the resident came to help.
 		helped := createActivity(t, srv, srv.Login(t, testserver.StaffPhone, testserver.Password), map[string]any{
 			"start": rfc(nextOpen(time.Saturday, "09:30").AddDate(0, 0, -14)), "end": rfc(nextOpen(time.Saturday, "11:00").AddDate(0, 0, -14))})["id"].(string)

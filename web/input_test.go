@@ -143,6 +143,9 @@ var queries = map[string][]string{
 	"/api/v1/stations/{id}/nominations": {"status", "limit", "cursor"},
 	"/teams":                            {"kind"},
 	"/api/v1/councils/{id}/polls":       {"limit", "cursor"},
+	// Meetings and proposals.
+	"/api/v1/councils/{id}/meetings":  {"limit", "cursor"},
+	"/api/v1/councils/{id}/proposals": {"limit", "cursor"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -165,7 +168,10 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 			"skill": "书法", "reason": "墨迹书香"}).JSON(t)["id"].(string)
 		pollCouncil := councilWith(t, srv, srv.Station.ID.String(), staff, residentID)
 		poll, _ := openPoll(t, srv, staff, pollCouncil, nil)
-		ids := map[string]string{"councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
+		meeting := createMeeting(t, srv, staff, council)["id"].(string)
+		resolution := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}}).JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
+		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", resident, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
+		ids := map[string]string{"meetings": meeting, "resolutions": resolution, "proposals": proposal, "councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
 			"teams": team, "nominations": nomination, "polls": poll}
 		// fill puts real IDs into a route's path.
@@ -347,12 +353,20 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/nominations", []string{"area_id", "user_id", "skill", "reason"}},
 				{"POST", "/api/v1/councils/" + pollCouncil + "/polls", []string{"question", "options", "closes_at"}},
 				{"POST", "/api/v1/polls/" + poll + "/votes", []string{"option_ids", "user_id"}},
+				// Meetings, resolutions and proposals.
+				{"POST", "/api/v1/councils/" + council + "/meetings", []string{"title", "start", "agenda"}},
+				{"PATCH", "/api/v1/meetings/" + meeting, []string{"minutes", "resolutions"}},
+				{"PUT", "/api/v1/meetings/" + meeting + "/attendance", []string{"user_ids"}},
+				{"PATCH", "/api/v1/resolutions/" + resolution, []string{"status", "note"}},
+				{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
+				{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {
 					for _, bad := range []struct{ name, json string }{{"invalid UTF-8", "\"书\xff\xfe\""}, {"NUL", `"书\u0000法"`}, {"a control character", `"\u0007"`}} {
 						body := nest(field, bad.json)
-						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || field == "options" || field == "option_ids" || strings.HasPrefix(field, "opening_hours") {
+						if strings.HasSuffix(field, "skills") || field == "roles" || field == "ids" || field == "station_ids" || field == "photo_ids" || field == "options" || field == "option_ids" ||
+							field == "agenda" || field == "resolutions" || field == "user_ids" || strings.HasPrefix(field, "opening_hours") {
 							body = nest(field, "["+bad.json+"]")
 						}
 						r := srv.Send(t, testserver.Request{Method: b.method, Path: b.path, Token: staff, Body: body})

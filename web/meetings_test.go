@@ -59,9 +59,11 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 			t.Errorf("agenda, blank lines dropped, in order: %v", agenda)
 		}
 
-		// Before the resolution, a new activity has no age rule.
-		if a := createActivity(t, srv, staff, nil); a["age_rule"] != nil {
-			t.Fatalf("an activity before the rule: %v", a["age_rule"])
+		// Before the resolution, a new activity gets the rule the demo
+		// residents' council resolved.
+		before, _ := createActivity(t, srv, staff, nil)["age_rule"].(map[string]any)
+		if before == nil || before["resolution_id"] == nil {
+			t.Fatalf("an activity before the rule: %v", before)
 		}
 
 		record := map[string]any{"minutes": "到会12人，一致通过。", "resolutions": []any{"楼道加装扶手",
@@ -100,7 +102,7 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 		// New activities get the rule, resting on the resolution; staff
 		// may still choose none.
 		a := createActivity(t, srv, staff, nil)
-		if r, _ := a["age_rule"].(map[string]any); r == nil || r["emergency_contact_from_age"] != float64(70) || r["resolution_id"] != ruleID {
+		if r, _ := a["age_rule"].(map[string]any); r == nil || r["emergency_contact_from_age"] != float64(70) || r["resolution_id"] != ruleID || ruleID == before["resolution_id"] {
 			t.Errorf("a new activity's rule: %v", a["age_rule"])
 		}
 		if a := createActivity(t, srv, staff, map[string]any{"age_rule": nil}); a["age_rule"] != nil {
@@ -186,6 +188,27 @@ func TestProposalsOverTheAPI(t *testing.T) {
 		if ps := srv.Do(t, "GET", "/api/v1/meetings/"+meeting, neighbour, nil).JSON(t)["proposals"].([]any); ps[0].(map[string]any)["supported"] != true {
 			t.Errorf("a meeting's proposal says whether the reader supports it: %v", ps[0])
 		}
+
+		// The author hears the answer once; the same answer again is no news.
+		if r := srv.Do(t, "PATCH", "/api/v1/proposals/"+id, staff, map[string]any{"outcome": "accepted", "answer": "物业下月施工"}); r.Status != 200 {
+			t.Fatalf("the same answer again: %d %s", r.Status, r.Body)
+		}
+		var told []map[string]any
+		for _, n := range items(t, srv.Do(t, "GET", "/api/v1/me/notifications", resident, nil)) {
+			if n["kind"] == "proposal_answered" {
+				told = append(told, n)
+			}
+		}
+		if len(told) != 1 || told[0]["title"] != "你的提议有了答复：三号楼楼道加装扶手" || !strings.Contains(told[0]["body"].(string), "已采纳") {
+			t.Fatalf("the author's notifications of the answer: %v", told)
+		}
+		for _, n := range items(t, srv.Do(t, "GET", "/api/v1/me/notifications", neighbour, nil)) {
+			if n["kind"] == "proposal_answered" {
+				t.Errorf("a supporter is told the author's news: %v", n)
+			}
+		}
+		en := srv.Send(t, testserver.Request{Method: "GET", Path: "/notifications", Token: resident, Header: map[string]string{"Cookie": "guli_lang=en"}})
+		pageHas(t, "the author's notifications page", en, `href="/councils/`+council+`/proposals#proposal-`+id+`"`, "Your proposal is answered", "Accepted")
 	})
 }
 
@@ -296,7 +319,9 @@ func TestProposalsAreRateLimited(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		srv := testserver.New(t, e)
 		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
-		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		// A resident the demo's proposals are not of, so that the hour's
+		// count starts at none.
+		_, resident := srv.Register(t, "爱提议的居民", "13977770001")
 		council := createCouncil(t, srv, staff, "")
 		propose := func(token string, i int) *testserver.Response {
 			return srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", token, map[string]any{"title": fmt.Sprintf("提议%d", i)})
@@ -314,6 +339,53 @@ func TestProposalsAreRateLimited(t *testing.T) {
 		for i := range guli.ThrottleProposals.Free + 2 {
 			if r := propose(staff, i); r.Status != 201 {
 				t.Fatalf("staff's proposal %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+	})
+}
+
+// TestMeetingsRefuseBadJSON: wrong JSON types and numbers no one expects,
+// in every field of the meetings, resolutions and proposals routes, are
+// refused with a 4xx, never a 5xx.
+func TestMeetingsRefuseBadJSON(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := createCouncil(t, srv, staff, "")
+		meeting := createMeeting(t, srv, staff, council)["id"].(string)
+		recorded := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}})
+		resolution := recorded.JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
+		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", staff, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
+		bad := []string{`true`, `{}`, `[]`, `-1`, `99999999999999999999999999`, `-9223372036854775809`, `1e308`, `"-1"`, `"99999999999999999999"`, `[true]`, `[{}]`, `[-1]`, `[1e308]`}
+		for _, tc := range []struct {
+			method, path string
+			fields       []string
+		}{
+			{"POST", "/api/v1/councils/" + council + "/meetings", []string{"title", "start", "agenda"}},
+			{"PATCH", "/api/v1/meetings/" + meeting, []string{"minutes", "resolutions"}},
+			{"PUT", "/api/v1/meetings/" + meeting + "/attendance", []string{"user_ids"}},
+			{"PATCH", "/api/v1/resolutions/" + resolution, []string{"status", "note"}},
+			{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
+			{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
+		} {
+			for _, field := range tc.fields {
+				for _, value := range bad {
+					body := `{"` + field + `": ` + value + `}`
+					// Text that looks like a number is text, and an empty
+					// list or resolution is nothing to record.
+					mayPass := strings.HasPrefix(value, `"`) || value == `[]` || (value == `[{}]` && field == "resolutions")
+					r := srv.Send(t, testserver.Request{Method: tc.method, Path: tc.path, Token: staff, Body: body})
+					if r.Status >= 500 || (!mayPass && r.Status < 400) {
+						t.Errorf("%s %s with %s: %d %s", tc.method, tc.path, body, r.Status, r.Body)
+					}
+				}
+			}
+		}
+		// A rule's age out of range, or of the wrong type.
+		for _, age := range []string{`0`, `-1`, `151`, `1e308`, `"70"`, `99999999999999999999`} {
+			body := `{"resolutions": [{"text": "70岁以上须留紧急联系人", "rule": {"kind": "emergency_contact_from_age", "age": ` + age + `}}]}`
+			if r := srv.Send(t, testserver.Request{Method: "PATCH", Path: "/api/v1/meetings/" + meeting, Token: staff, Body: body}); r.Status != 422 {
+				t.Errorf("a rule's age of %s: %d %s", age, r.Status, r.Body)
 			}
 		}
 	})

@@ -122,7 +122,7 @@ func TestDeskCounterAndRoster(t *testing.T) {
 		t.Fatalf("totals %d, %d, %d do not go up by one", before, after, last)
 	}
 
-	a := createActivity(t, srv, staff, map[string]any{"title": "法律咨询", "category": "service"})
+	a := createActivity(t, srv, staff, map[string]any{"title": "法律咨询", "category": "service", "age_rule": nil})
 	id := a["id"].(string)
 	page := string(asPage(t, srv, staff, "GET", "/desk/activities/"+id+"?q="+url.QueryEscape("张阿婆"), "").Body)
 	m := regexp.MustCompile(`action="/desk/activities/` + id + `/register">\s*<input type="hidden" name="user_id" value="(\d+)"`).FindStringSubmatch(page)

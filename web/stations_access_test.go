@@ -33,6 +33,11 @@ type place struct {
 	// Polls: a council with the resident as member, and two open polls
 	// of it, for the API and for the pages.
 	pollCouncil, poll, pagePoll, pollOption string
+	meeting                                 string // a meeting of the council, with resolutions
+	resolution                              string // and its resolutions, one for the API, one for the page
+	pageResolution                          string
+	proposal                                string // the resident's proposals, to support and answer
+	pageProposal                            string
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -116,6 +121,20 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				*id = r.JSON(t)["id"].(string)
 			}
 			p.council = srv.Do(t, "POST", "/api/v1/councils", p.staff, map[string]any{"station_id": p.station, "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
+			p.meeting = createMeeting(t, srv, p.staff, p.council)["id"].(string)
+			r = srv.Do(t, "PATCH", "/api/v1/meetings/"+p.meeting, p.staff, map[string]any{"resolutions": []string{"楼道加装扶手", "路灯报修"}})
+			if r.Status != 200 {
+				t.Fatalf("record %d: %d %s", i, r.Status, r.Body)
+			}
+			resolutions := r.JSON(t)["resolutions"].([]any)
+			p.resolution, p.pageResolution = resolutions[0].(map[string]any)["id"].(string), resolutions[1].(map[string]any)["id"].(string)
+			for _, id := range []*string{&p.proposal, &p.pageProposal} {
+				r := srv.Do(t, "POST", "/api/v1/councils/"+p.council+"/proposals", p.residentTk, map[string]any{"title": "增加助餐点"})
+				if r.Status != 201 {
+					t.Fatalf("proposal %d: %d %s", i, r.Status, r.Body)
+				}
+				*id = r.JSON(t)["id"].(string)
+			}
 			if r := srv.Do(t, "POST", "/api/v1/posts/"+p.postHidden+"/hide", p.staff, nil); r.Status != 200 {
 				t.Fatalf("hide %d: %d %s", i, r.Status, r.Body)
 			}
@@ -162,7 +181,9 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{help-done}", p.helpDone, "{help-open}", p.helpOpen, "{page-done}", p.pageDone, "{page-open}", p.pageOpen,
 					"{post-delete}", p.postDelete, "{post-hide}", p.postHide, "{post-hidden}", p.postHidden, "{photo}", p.photo, "{council}", p.council,
 					"{team}", p.team, "{approve}", p.approve, "{decline}", p.decline, "{page-approve}", p.pageApprove,
-					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll).Replace(tmpl)
+					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll,
+					"{meeting}", p.meeting, "{resolution}", p.resolution, "{page-resolution}", p.pageResolution,
+					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -237,6 +258,29 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"a council's members", "GET", "/api/v1/councils/{council}/members", none, nil, 200, 404},
 			{"take a member off a council", "DELETE", "/api/v1/councils/{council}/members/{resident}", none, nil, 204, 404},
 			{"take a member off on the page", "POST", "/councils/{council}/members/remove", func(p *place) any { return "user_id=" + p.resident }, form, 404, 404},
+			// Its meetings, resolutions and proposals are the station's too:
+			// another station's staff neither record nor answer them, and
+			// may not put proposals to it as if they lived there.
+			{"schedule a meeting", "POST", "/api/v1/councils/{council}/meetings", func(*place) any {
+				return map[string]any{"title": "议事会例会", "start": rfc(nextOpen(time.Tuesday, "14:00")), "agenda": []string{"通报"}}
+			}, nil, 201, 404},
+			{"record a meeting", "PATCH", "/api/v1/meetings/{meeting}", func(*place) any { return map[string]any{"minutes": "到会8人"} }, nil, 200, 404},
+			{"a meeting's attendance", "PUT", "/api/v1/meetings/{meeting}/attendance", func(*place) any { return map[string]any{"user_ids": []string{}} }, nil, 200, 404},
+			{"follow a resolution up", "PATCH", "/api/v1/resolutions/{resolution}", func(*place) any { return map[string]any{"status": "in_progress", "note": "已报物业"} }, nil, 200, 404},
+			{"put a proposal", "POST", "/api/v1/councils/{council}/proposals", func(*place) any { return map[string]any{"title": "修路灯"} }, nil, 201, 404},
+			{"support a proposal", "POST", "/api/v1/proposals/{proposal}/supports", none, nil, 201, 404},
+			{"answer a proposal", "PATCH", "/api/v1/proposals/{proposal}", func(p *place) any {
+				return map[string]any{"meeting_id": p.meeting, "outcome": "accepted", "answer": "下月施工"}
+			}, nil, 200, 404},
+			{"schedule a meeting on the page", "POST", "/councils/{council}/meetings", func(*place) any {
+				return "title=议事会例会&date=" + nextOpen(time.Tuesday, "14:00").Format("2006-01-02") + "&time=14:00&agenda=通报"
+			}, form, 303, 404},
+			{"record a meeting on the page", "POST", "/meetings/{meeting}", func(*place) any { return "minutes=到会8人&resolutions=修路灯" }, form, 303, 404},
+			{"attendance on the page", "POST", "/meetings/{meeting}/attendance", func(p *place) any { return "" }, form, 303, 404},
+			{"follow a resolution up on the page", "POST", "/resolutions/{page-resolution}", func(*place) any { return "status=done&note=已修好" }, form, 303, 404},
+			{"put a proposal on the page", "POST", "/councils/{council}/proposals", func(*place) any { return "title=修路灯" }, form, 303, 404},
+			{"support a proposal on the page", "POST", "/proposals/{page-proposal}/supports", func(*place) any { return "" }, form, 303, 404},
+			{"answer a proposal on the page", "POST", "/proposals/{page-proposal}", func(*place) any { return "outcome=declined&answer=经费不足" }, form, 303, 404},
 			{"hide a post on the page", "POST", "/notices/{post-hide}/hide", func(*place) any { return "" }, form, 303, 404},
 			{"a hidden post's page", "GET", "/notices/{post-hide}", none, nil, 200, 404},
 			// A photo not yet on a post is its uploader's and the station's
@@ -346,6 +390,21 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			for _, b := range bookings {
 				if b["purpose"] != nil || b["user_id"] != nil {
 					t.Errorf("another station's booking, as staff see it: %v", b)
+				}
+			}
+			// A council's pages offer the forms to record and answer to the
+			// staff of its own station only.
+			forms := func(q *place) map[string]string {
+				return map[string]string{"/meetings/" + q.meeting: `action="/meetings/` + q.meeting + `"`,
+					"/councils/" + q.council + "/proposals": `action="/proposals/` + q.pageProposal + `"`,
+					"/councils/" + q.council + "/meetings":  `action="/councils/` + q.council + `/meetings"`}
+			}
+			for _, q := range []*place{p.from, p.to} {
+				for path, action := range forms(q) {
+					shown := strings.Contains(string(asPage(t, srv, p.from.staff, "GET", path, "").Body), action)
+					if shown != (q == p.from) {
+						t.Errorf("%s as station %s's staff see it: the form %s shown %v", path, p.from.station, action, shown)
+					}
 				}
 			}
 			page := string(asPage(t, srv, p.from.staff, "GET", "/desk", "").Body)

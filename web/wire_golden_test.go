@@ -309,4 +309,40 @@ func TestWireFormat(t *testing.T) {
 	send("nominations", "GET", "/api/v1/stations/"+st+"/nominations", staff, nil)
 	send("approve-nomination", "POST", "/api/v1/nominations/"+nomination+"/approve", staff, nil)
 	send("decline-approved-nomination", "POST", "/api/v1/nominations/"+nomination+"/decline", staff, nil)
+
+	// Meetings, proposals and resolutions. The resident logged out above
+	// and the newcomer (giver) changed password: sign them in again.
+	resident = srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	if r := srv.Do(t, "POST", "/api/v1/councils/"+councilID+"/members", staff, map[string]any{"user_id": newcomer}); r.Status != 201 {
+		t.Fatalf("member again: %d %s", r.Status, r.Body)
+	}
+	meeting := id(send("create-meeting", "POST", "/api/v1/councils/"+councilID+"/meetings", staff, map[string]any{
+		"title": "协商探讨社区70岁以上老人参与活动的安全保障", "start": rfc(nextOpen(time.Tuesday, "14:00")),
+		"agenda": []string{"通报活动中的安全情况", "讨论紧急联系人制度"}}), "id")
+	send("create-meeting-invalid", "POST", "/api/v1/councils/"+councilID+"/meetings", staff, map[string]any{"title": "", "start": "明天", "agenda": []string{"议程"}})
+	recorded := send("record-meeting", "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"minutes": "到会12人，一致通过。",
+		"resolutions": []any{"楼道加装扶手", map[string]any{"text": "70岁以上老人参加活动须留紧急联系人",
+			"rule": map[string]any{"kind": "emergency_contact_from_age", "age": 70}}}})
+	send("record-meeting-bad-rule", "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []any{map[string]any{"text": "禁烟", "rule": map[string]any{"kind": "no_smoking", "age": 1}}}})
+	send("meeting-attendance", "PUT", "/api/v1/meetings/"+meeting+"/attendance", staff, map[string]any{"user_ids": []string{newcomer}})
+	send("meeting-anonymous", "GET", "/api/v1/meetings/"+meeting, "", nil)
+	send("meeting-member", "GET", "/api/v1/meetings/"+meeting, giver, nil)
+	send("meetings", "GET", "/api/v1/councils/"+councilID+"/meetings", "", nil)
+	resolutions := recorded.JSON(t)["resolutions"].([]any)
+	rule := resolutions[1].(map[string]any)["id"].(string)
+	send("activity-under-rule", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "title": "重阳登高",
+		"category": "event", "start": rfc(nextOpen(time.Saturday, "14:00")), "end": rfc(nextOpen(time.Saturday, "16:00"))})
+	send("update-resolution", "PATCH", "/api/v1/resolutions/"+rule, staff, map[string]any{"status": "in_progress", "note": "已通知各班老师"})
+	send("resolution-done", "PATCH", "/api/v1/resolutions/"+rule, staff, map[string]any{"status": "done"})
+	send("update-resolution-done", "PATCH", "/api/v1/resolutions/"+rule, staff, map[string]any{"status": "done"})
+	send("resolutions", "GET", "/api/v1/councils/"+councilID+"/resolutions", "", nil)
+	proposal := id(send("propose", "POST", "/api/v1/councils/"+councilID+"/proposals", resident, map[string]any{"title": "三号楼楼道加装扶手", "body": "老人上下楼不便"}), "id")
+	send("propose-invalid", "POST", "/api/v1/councils/"+councilID+"/proposals", resident, map[string]any{"title": ""})
+	send("support", "POST", "/api/v1/proposals/"+proposal+"/supports", giver, nil)
+	send("support-twice", "POST", "/api/v1/proposals/"+proposal+"/supports", giver, nil)
+	send("proposals-anonymous", "GET", "/api/v1/councils/"+councilID+"/proposals", "", nil)
+	send("proposals-staff", "GET", "/api/v1/councils/"+councilID+"/proposals", staff, nil)
+	send("proposal-author", "GET", "/api/v1/proposals/"+proposal, resident, nil)
+	send("answer-proposal", "PATCH", "/api/v1/proposals/"+proposal, staff, map[string]any{"meeting_id": meeting, "outcome": "accepted", "answer": "物业下月施工"})
+	send("answer-proposal-invalid", "PATCH", "/api/v1/proposals/"+proposal, staff, map[string]any{"outcome": "maybe"})
 }

@@ -36,6 +36,13 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		v.Link = "/help/" + p.HelpID.String()
 		return v
 	}
+	if p := n.Params; p.ProposalID != 0 {
+		outcome := s.Catalog.T(lang, "proposal."+p.Outcome)
+		v.Title = s.Catalog.T(lang, title, p.ProposalTitle, outcome)
+		v.Body = s.Catalog.T(lang, body, p.ProposalTitle, outcome)
+		v.Link = "/councils/" + p.CouncilID.String() + "/proposals#proposal-" + p.ProposalID.String()
+		return v
+	}
 	if p := n.Params; p.PostID != 0 {
 		v.Title = s.Catalog.T(lang, title, p.PostTitle)
 		v.Body = s.Catalog.T(lang, body, p.PostTitle)

@@ -21,6 +21,7 @@ type meetingsData struct {
 	Next        string             // the cursor of older meetings
 	Resolutions []*guli.Resolution // the follow-up list: what is left first
 	Statuses    []string
+	Failed      guli.ID // never: a failed follow-up comes back on its meeting
 }
 
 // CouncilMeetings lists a council's meetings, newest first, with the
@@ -53,10 +54,12 @@ func (h *Handlers) renderMeetings(w http.ResponseWriter, r *http.Request, status
 	if d.Resolutions, err = h.Meetings.Resolutions(r.Context(), c.ID); err != nil {
 		h.FormError(v, err)
 	}
+	v.Form["time"] = "14:00"
 	if failure != nil {
 		status = h.FormError(v, failure)
-	} else {
-		v.Form["time"] = "14:00"
+		for _, f := range []string{"title", "date", "time", "agenda"} {
+			v.Form[f] = r.PostFormValue(f)
+		}
 	}
 	v.Data = d
 	h.Render(w, r, status, "meetings", v)
@@ -99,6 +102,7 @@ type meetingData struct {
 	Statuses  []string
 	RuleAge   int
 	Proposals []*guli.Proposal
+	Failed    guli.ID // the resolution whose follow-up failed
 }
 
 // MeetingPage is one meeting: agenda, proposals on it, minutes,
@@ -109,6 +113,12 @@ func (h *Handlers) MeetingPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) renderMeeting(w http.ResponseWriter, r *http.Request, status int, failure error) {
+	h.renderMeetingFailed(w, r, status, failure, 0)
+}
+
+// renderMeetingFailed is the meeting's page with the follow-up form of the
+// failed resolution showing its errors.
+func (h *Handlers) renderMeetingFailed(w http.ResponseWriter, r *http.Request, status int, failure error, failed guli.ID) {
 	m, err := h.Meetings.Meeting(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
@@ -116,20 +126,22 @@ func (h *Handlers) renderMeeting(w http.ResponseWriter, r *http.Request, status 
 	}
 	v := h.NewView(r, "meeting.title", "councils")
 	d := &meetingData{Meeting: m, Staff: v.User.WorksAt(m.StationID), Attended: map[guli.ID]bool{}, Statuses: guli.ResolutionStatuses,
-		RuleAge: guli.CouncilEmergencyContactAge}
+		RuleAge: guli.CouncilEmergencyContactAge, Failed: failed}
 	for _, a := range m.Attendees {
 		d.Attended[a.UserID] = true
 	}
 	if d.Staff {
 		d.Members, _ = h.Councils.Members(r.Context(), m.CouncilID)
 	}
+	v.Form["minutes"], v.Form["rule_age"] = m.Minutes, strconv.Itoa(d.RuleAge)
 	if failure != nil {
 		status = h.FormError(v, failure)
-		for _, f := range []string{"minutes", "resolutions", "rule_text", "rule_age"} {
-			v.Form[f] = r.PostFormValue(f)
+		// What was typed comes back, in the form that was sent only.
+		for _, f := range []string{"minutes", "resolutions", "rule_text", "rule_age", "note"} {
+			if typed, sent := r.PostForm[f]; sent {
+				v.Form[f] = typed[0]
+			}
 		}
-	} else {
-		v.Form["minutes"], v.Form["rule_age"] = m.Minutes, strconv.Itoa(d.RuleAge)
 	}
 	v.Data = d
 	h.Render(w, r, status, "meeting", v)
@@ -203,11 +215,13 @@ func (h *Handlers) UpdateResolution(w http.ResponseWriter, r *http.Request) erro
 			h.RenderError(w, r, core.StatusOf(code))
 			return nil
 		}
-		r.SetPathValue("id", core.PathID(r, "id").String())
-		if found, ferr := h.Meetings.Resolution(r.Context(), core.PathID(r, "id")); ferr == nil {
-			r.SetPathValue("id", found.MeetingID.String())
+		found, ferr := h.Meetings.Resolution(r.Context(), core.PathID(r, "id"))
+		if ferr != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(ferr)))
+			return nil
 		}
-		h.renderMeeting(w, r, 0, err)
+		r.SetPathValue("id", found.MeetingID.String())
+		h.renderMeetingFailed(w, r, 0, err, found.ID)
 		return nil
 	}
 	to := "/meetings/" + res.MeetingID.String()
