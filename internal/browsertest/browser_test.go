@@ -706,36 +706,25 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	if got := srv.Do(t, "GET", "/api/v1/me/timebank", srv.Login(t, testserver.TalentPhone, testserver.Password), nil).JSON(t)["balance_minutes"]; got != 0.0 {
 		t.Fatalf("the volunteer holds %v minutes before the test, want none", got)
 	}
-	fits := func(ctx context.Context, page string) {
-		t.Helper()
-		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
-			t.Errorf("%s is %dpx wide on a 390px phone", page, w)
-		}
-	}
-	check := func(ctx context.Context, page string) {
-		t.Helper()
-		checkAxe(t, ctx, page)
-		fits(ctx, page)
-	}
 
 	// The volunteer says what they can help with, in a few ticks.
 	login(t, volunteer, srv, testserver.TalentPhone)
 	open(t, volunteer, srv, "/me/volunteer")
-	check(volunteer, "/me/volunteer")
+	checkOnPhone(t, volunteer, "/me/volunteer")
 	do(t, volunteer, "tick repairs", chromedp.Click(chromedp.CSS(`#f-skill-repair`)))
 	if path, code := submit(t, volunteer, `form[action="/me/volunteer"] button[type="submit"]`); path != "/me/volunteer?saved=1" || code != 200 {
 		t.Fatalf("saving the volunteer's profile: landed on %s with %d", path, code)
 	}
-	check(volunteer, "/me/volunteer saved")
+	checkOnPhone(t, volunteer, "/me/volunteer saved")
 
 	// The resident asks, from the big button on /help.
 	login(t, resident, srv, testserver.ResidentPhone)
 	open(t, resident, srv, "/help")
-	check(resident, "/help as a resident")
+	checkOnPhone(t, resident, "/help as a resident")
 	if path, code := submit(t, resident, `a.button[href="/help/new"]`); path != "/help/new" || code != 200 {
 		t.Fatalf("the ask button: %s %d", path, code)
 	}
-	check(resident, "/help/new")
+	checkOnPhone(t, resident, "/help/new")
 	// Without a title, the error is said next to the field.
 	do(t, resident, "choose repairs", chromedp.Click(chromedp.CSS(`label.kind:has(input[value="repair"])`)))
 	if _, code := submit(t, resident, `form[action="/help/new"] button[type="submit"]`); code != 422 {
@@ -747,7 +736,7 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	if !eval[bool](t, resident, `document.querySelector('input[name="category"][value="repair"]').checked`) {
 		t.Error("the kind of help chosen was lost with the error")
 	}
-	check(resident, "/help/new with an error")
+	checkOnPhone(t, resident, "/help/new with an error")
 	fill(t, resident, [][2]string{{"#f-title", title}, {"#f-description", "3号楼2楼，下午在家"}})
 	path, code := submit(t, resident, `form[action="/help/new"] button[type="submit"]`)
 	m := regexp.MustCompile(`^/help/(\d+)\?notice=help_asked$`).FindStringSubmatch(path)
@@ -761,12 +750,12 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	if got := text(t, resident, "ol.candidates"); !strings.Contains(got, "程秀英") || !strings.Contains(got, cat.T(zh, "match.reason.skill")) {
 		t.Errorf("who could help reads %q, want 程秀英, who can repair", got)
 	}
-	check(resident, "/help/{id} as its requester")
+	checkOnPhone(t, resident, "/help/{id} as its requester")
 
 	// The volunteer finds it on /help and takes it.
 	login(t, volunteer, srv, testserver.TalentPhone)
 	open(t, volunteer, srv, "/help")
-	check(volunteer, "/help as a volunteer")
+	checkOnPhone(t, volunteer, "/help as a volunteer")
 	screenshot(t, volunteer, "help")
 	claim := fmt.Sprintf(`article.help-card:has(a[href="%s"]) form[action="%s/claim"] button`, page, page)
 	if path, code := submit(t, volunteer, claim); path != page+"?notice=help_claimed" || code != 200 {
@@ -775,12 +764,12 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 	if got := get(t, volunteer, "the requester's phone", chromedp.AttributeValue(chromedp.CSS(`.facts a[href^="tel:"]`), "href")).Value; got != "tel:"+testserver.ResidentPhone {
 		t.Errorf("the volunteer who took it calls %q", got)
 	}
-	check(volunteer, "/help/{id} taken")
+	checkOnPhone(t, volunteer, "/help/{id} taken")
 	fill(t, volunteer, [][2]string{{"#f-minutes", strconv.Itoa(minutes)}})
 	if path, code := submit(t, volunteer, fmt.Sprintf(`form[action="%s/done"] button`, page)); path != page+"?notice=help_done" || code != 200 {
 		t.Fatalf("done: landed on %s with %d", path, code)
 	}
-	check(volunteer, "/help/{id} done")
+	checkOnPhone(t, volunteer, "/help/{id} done")
 
 	// The resident confirms, five stars and a word of thanks.
 	open(t, resident, srv, page)
@@ -795,25 +784,25 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 			t.Errorf("the story of the request %q lacks %q", story, want)
 		}
 	}
-	check(resident, "/help/{id} confirmed")
+	checkOnPhone(t, resident, "/help/{id} confirmed")
 	screenshot(t, resident, "help-request")
 	open(t, resident, srv, "/my/services")
-	check(resident, "/my/services as a resident")
+	checkOnPhone(t, resident, "/my/services as a resident")
 
 	// The minutes are in the volunteer's time bank.
 	open(t, volunteer, srv, "/timebank")
 	if got, want := text(t, volunteer, ".big-balance"), cat.T(zh, "duration.m", minutes); got != want {
 		t.Errorf("the volunteer's balance reads %q, want %q", got, want)
 	}
-	check(volunteer, "/timebank")
+	checkOnPhone(t, volunteer, "/timebank")
 	screenshot(t, volunteer, "timebank")
 	open(t, volunteer, srv, "/my/services")
-	check(volunteer, "/my/services as a volunteer")
+	checkOnPhone(t, volunteer, "/my/services as a volunteer")
 
 	// The desk, and every page again in elder mode.
 	login(t, desk, srv, testserver.StaffPhone)
 	open(t, desk, srv, "/desk/help?q="+url.QueryEscape("张阿婆"))
-	check(desk, "/desk/help")
+	checkOnPhone(t, desk, "/desk/help")
 	for _, tb := range []struct {
 		ctx   context.Context
 		pages []string
@@ -822,13 +811,23 @@ func TestMutualAidInTheBrowser(t *testing.T) {
 		{volunteer, []string{"/help", page, "/timebank", "/me/volunteer"}},
 		{desk, []string{"/desk/help?q=" + url.QueryEscape("张阿婆"), "/help/new?for=" + personID(t, srv, "张阿婆"), page}},
 	} {
-		inElderMode(t, tb.ctx, srv, tb.pages, check)
+		inElderMode(t, tb.ctx, srv, tb.pages)
+	}
+}
+
+// checkOnPhone checks a page as a resident's phone shows it: no serious
+// axe finding, and nothing wider than a 390px screen.
+func checkOnPhone(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	checkAxe(t, ctx, page)
+	if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("%s is %dpx wide on a 390px phone", page, w)
 	}
 }
 
 // inElderMode switches the tab to elder mode, then opens each of pages
-// and checks it.
-func inElderMode(t *testing.T, ctx context.Context, srv *testserver.Server, pages []string, check func(ctx context.Context, page string)) {
+// and checks it on the phone (checkOnPhone).
+func inElderMode(t *testing.T, ctx context.Context, srv *testserver.Server, pages []string) {
 	t.Helper()
 	open(t, ctx, srv, "/")
 	if path, _ := submit(t, ctx, `form[action="/prefs/elder"] button`); path != "/" {
@@ -839,7 +838,7 @@ func inElderMode(t *testing.T, ctx context.Context, srv *testserver.Server, page
 		if class, _ := elderState(t, ctx); !class {
 			t.Fatalf("%s is not in elder mode", p)
 		}
-		check(ctx, p+" in elder mode")
+		checkOnPhone(t, ctx, p+" in elder mode")
 	}
 }
 

@@ -1,7 +1,6 @@
 package browsertest_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 
@@ -17,16 +16,9 @@ import (
 func TestCouncilPagesInTheBrowser(t *testing.T) {
 	desk := tab(t)
 	srv := testserver.New(t, dbtest.Engines(t)[0])
-	check := func(ctx context.Context, page string) {
-		t.Helper()
-		checkAxe(t, ctx, page)
-		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
-			t.Errorf("%s is %dpx wide on a 390px phone", page, w)
-		}
-	}
 	login(t, desk, srv, testserver.StaffPhone)
 	open(t, desk, srv, "/councils")
-	check(desk, "/councils as staff")
+	checkOnPhone(t, desk, "/councils as staff")
 	fill(t, desk, [][2]string{{"#f-name", "顾里小站居民议事会"}})
 	do(t, desk, "choose residents", chromedp.Click(chromedp.CSS(`input[name="kind"][value="residents"]`)))
 	path, code := submit(t, desk, `form[action="/councils/new"] button[type="submit"]`)
@@ -39,6 +31,6 @@ func TestCouncilPagesInTheBrowser(t *testing.T) {
 	if path, code := submit(t, desk, `form[action="`+page+`/members"] button[type="submit"]`); path != page+"?notice=member_added" || code != 200 {
 		t.Fatalf("adding a member: landed on %s with %d", path, code)
 	}
-	check(desk, "/councils/{id} as staff")
-	inElderMode(t, desk, srv, []string{"/councils", page}, check)
+	checkOnPhone(t, desk, "/councils/{id} as staff")
+	inElderMode(t, desk, srv, []string{"/councils", page})
 }

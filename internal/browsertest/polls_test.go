@@ -1,7 +1,6 @@
 package browsertest_test
 
 import (
-	"context"
 	"regexp"
 	"testing"
 
@@ -31,18 +30,11 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 			t.Fatalf("member: %d %s", r.Status, r.Body)
 		}
 	}
-	check := func(ctx context.Context, page string) {
-		t.Helper()
-		checkAxe(t, ctx, page)
-		if w := eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
-			t.Errorf("%s is %dpx wide on a 390px phone", page, w)
-		}
-	}
 
 	login(t, desk, srv, testserver.StaffPhone)
 	polls := "/councils/" + council + "/polls"
 	open(t, desk, srv, polls)
-	check(desk, polls+" as staff")
+	checkOnPhone(t, desk, polls+" as staff")
 	fill(t, desk, [][2]string{{"#f-question", "推选家委会成员"}, {"#f-options", "王芳\n李强\n赵敏"}, {"#f-seats", "1"}})
 	do(t, desk, "tick secret", chromedp.Click(chromedp.CSS(`#f-secret`)))
 	path, code := submit(t, desk, `form[action="`+polls+`"] button[type="submit"]`)
@@ -51,13 +43,13 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 		t.Fatalf("opening the poll: landed on %s with %d", path, code)
 	}
 	poll := "/polls/" + m[1]
-	check(desk, poll+" as staff, open")
+	checkOnPhone(t, desk, poll+" as staff, open")
 
 	login(t, member, srv, testserver.ResidentPhone)
 	open(t, member, srv, polls)
-	check(member, polls)
+	checkOnPhone(t, member, polls)
 	open(t, member, srv, poll)
-	check(member, poll+" as a member")
+	checkOnPhone(t, member, poll+" as a member")
 	do(t, member, "choose 李强", chromedp.Click(chromedp.CSS(`fieldset.choices label.choice:nth-of-type(2)`)))
 	screenshot(t, member, "poll")
 	if path, code := submit(t, member, `form[action="`+poll+`/vote"] button[type="submit"]`); path != poll+"?notice=voted" || code != 200 {
@@ -66,7 +58,7 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 	if got := text(t, member, ".done-note"); got != "您已投票，谢谢！" {
 		t.Errorf("after voting the page says %q", got)
 	}
-	check(member, poll+" after voting")
+	checkOnPhone(t, member, poll+" after voting")
 
 	open(t, desk, srv, poll)
 	if path, code := submit(t, desk, `form[action="`+poll+`/close"] button[type="submit"]`); path != poll+"?notice=poll_closed" || code != 200 {
@@ -82,9 +74,9 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 	if w := eval[float64](t, member, `document.querySelector('ul.poll-results li:nth-child(2) .poll-bar-fill').getBBox().width`); w != 100 {
 		t.Errorf("the winner's bar is %v of 100 long", w)
 	}
-	check(member, poll+" closed, with results")
+	checkOnPhone(t, member, poll+" closed, with results")
 	screenshot(t, member, "poll-results")
 
-	inElderMode(t, member, srv, []string{polls, poll}, check)
-	inElderMode(t, desk, srv, []string{polls}, check)
+	inElderMode(t, member, srv, []string{polls, poll})
+	inElderMode(t, desk, srv, []string{polls})
 }
