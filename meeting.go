@@ -242,12 +242,18 @@ func NewResolutions(have []*Resolution, given []ResolutionInput) ([]ResolutionIn
 type ResolutionChange struct {
 	Status string
 	Note   string
+	// KeepNote leaves the note as it is: a change that says nothing of
+	// the note (a PATCH without one) must not wipe what staff wrote.
+	KeepNote bool
 }
 
 // CheckChange says whether the follow-up may move to ch: forward only
 // (open → in_progress → done, or straight to done), a note may change
 // without a move, and a done resolution stays done.
 func (r *Resolution) CheckChange(ch *ResolutionChange) error {
+	if ch.KeepNote {
+		ch.Note = r.Note
+	}
 	ch.Note = strings.TrimSpace(ch.Note)
 	p := Problems{}
 	to := slices.Index(ResolutionStatuses, ch.Status)

@@ -77,6 +77,18 @@ func make31(s string) []string {
 	return out
 }
 
+func TestAChangeWithoutANoteKeepsIt(t *testing.T) {
+	r := &guli.Resolution{ID: 5, Status: guli.ResolutionInProgress, Note: "已联系物业"}
+	keep := &guli.ResolutionChange{Status: guli.ResolutionDone, KeepNote: true}
+	if err := r.CheckChange(keep); err != nil || keep.Note != "已联系物业" {
+		t.Errorf("kept: %v, note %q", err, keep.Note)
+	}
+	clear := &guli.ResolutionChange{Status: guli.ResolutionDone}
+	if err := r.CheckChange(clear); err != nil || clear.Note != "" {
+		t.Errorf("cleared: %v, note %q", err, clear.Note)
+	}
+}
+
 func TestNewResolutions(t *testing.T) {
 	have := []*guli.Resolution{{ID: 1, Text: "加装扶手"}, {ID: 2, Text: "七十岁以上留紧急联系人"}}
 	in := func(texts ...string) []guli.ResolutionInput {

@@ -118,7 +118,7 @@ func TestMeetingsOverTheAPI(t *testing.T) {
 			t.Fatalf("in progress: %d %s", r.Status, r.Body)
 		}
 		wantError(t, srv.Do(t, "PATCH", "/api/v1/resolutions/"+ruleID, staff, map[string]any{"status": "open"}), 422, "validation_failed", "status")
-		if r := srv.Do(t, "PATCH", "/api/v1/resolutions/"+ruleID, staff, map[string]any{"status": "done"}); r.Status != 200 {
+		if r := srv.Do(t, "PATCH", "/api/v1/resolutions/"+ruleID, staff, map[string]any{"status": "done"}); r.Status != 200 || r.JSON(t)["note"] != "已通知各班老师" {
 			t.Fatalf("done: %d %s", r.Status, r.Body)
 		}
 		wantError(t, srv.Do(t, "PATCH", "/api/v1/resolutions/"+ruleID, staff, map[string]any{"status": "done"}), 409, "resolution_done", "")

@@ -188,13 +188,17 @@ func (h *Handlers) ListResolutions(w http.ResponseWriter, r *http.Request) (int,
 
 func (h *Handlers) UpdateResolution(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		Status string `json:"status"`
-		Note   string `json:"note"`
+		Status string  `json:"status"`
+		Note   *string `json:"note"` // absent: the note stays
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	res, err := h.Meetings.UpdateResolution(r.Context(), core.PathID(r, "id"), guli.ResolutionChange{Status: body.Status, Note: body.Note})
+	ch := guli.ResolutionChange{Status: body.Status, KeepNote: body.Note == nil}
+	if body.Note != nil {
+		ch.Note = *body.Note
+	}
+	res, err := h.Meetings.UpdateResolution(r.Context(), core.PathID(r, "id"), ch)
 	return ok(view(res, err, viewResolution))
 }
 
