@@ -302,6 +302,10 @@ func CheckNominate(actor *User, station ID, sitsOnCommittee bool) error {
 	return Errorf(ECForbidden)
 }
 
+// ThrottleNominations keeps a committee member from flooding the
+// station's desk: every nomination filed counts; staff are not limited.
+var ThrottleNominations = ThrottleRule{Scope: "nominations", Free: 10, First: 10 * time.Minute, Max: time.Hour, Window: time.Hour}
+
 // FROwnNomination refuses nominating oneself: a talent is put forward by
 // others.
 const FROwnNomination = "own_nomination"

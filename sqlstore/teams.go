@@ -390,6 +390,11 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 			return unknownAs(err, in.Phone)
 		}
 		now := s.db.now()
+		if !actor.WorksAt(guli.ID(station)) {
+			if err := charge(ctx, q, limited{guli.ThrottleNominations, actor.ID.String()}, now); err != nil {
+				return err
+			}
+		}
 		id, err := q.insert(ctx, `INSERT INTO nominations (station_id, area_id, nominee_id, skill, reason, filed_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, station, in.AreaID, in.UserID, in.Skill, in.Reason, nullID(actor.ID), ms(now))
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -131,6 +132,44 @@ func TestOwnNominationOnTheDesk(t *testing.T) {
 		wantError(t, srv.Do(t, "POST", "/api/v1/nominations/"+nomination+"/approve", worker, nil), 403, "forbidden", "")
 		if r := srv.Do(t, "POST", "/api/v1/nominations/"+nomination+"/approve", colleague, nil); r.Status != 200 {
 			t.Errorf("a colleague approves: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestNominationsAreRateLimited: a committee member files the hour's
+// nominations and the next is refused with 429 and a Retry-After; the
+// station's staff file as many as they need.
+func TestNominationsAreRateLimited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		st, area := srv.Station.ID.String(), srv.Station.Areas[0].ID.String()
+		member, token := srv.Register(t, "居委会委员", "13977770011")
+		nominee, _ := srv.Register(t, "会编绳结的居民", "13977770012")
+		r := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "一居委", "kind": "committee"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("committee: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/teams/"+r.JSON(t)["id"].(string)+"/members", staff, map[string]any{"user_id": member}); r.Status != http.StatusCreated {
+			t.Fatalf("member: %d %s", r.Status, r.Body)
+		}
+		nominate := func(token string) *testserver.Response {
+			return srv.Do(t, "POST", "/api/v1/nominations", token, map[string]any{"area_id": area, "user_id": nominee, "skill": "绳结", "reason": "手巧"})
+		}
+		for i := range guli.ThrottleNominations.Free {
+			if r := nominate(token); r.Status != http.StatusCreated {
+				t.Fatalf("nomination %d: %d %s", i, r.Status, r.Body)
+			}
+		}
+		r = nominate(token)
+		wantError(t, r, 429, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		for i := range guli.ThrottleNominations.Free + 2 {
+			if r := nominate(staff); r.Status != http.StatusCreated {
+				t.Fatalf("staff's nomination %d: %d %s", i, r.Status, r.Body)
+			}
 		}
 	})
 }
