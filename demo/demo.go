@@ -79,7 +79,11 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 		return nil, err
 	}
 	if len(existing.Items) > 0 {
-		return &Result{Station: existing.Items[0]}, nil
+		st, err := svc.Stations.Station(ctx, existing.Items[0].ID) // with its areas and rooms
+		if err != nil {
+			return nil, err
+		}
+		return &Result{Station: st}, nil
 	}
 	st, err := svc.Stations.CreateStation(ctx, guli.StationInput{
 		Name:     "顾里小站",

@@ -24,7 +24,7 @@ func TestAnOpenPageHearsOfANewNotice(t *testing.T) {
 	const title = "八段锦晨练"
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		ctx := tab(t)
-		dsn := e.DSN(t)
+		dsn := testserver.DemoDSN(t, e)
 		srv := testserver.NewOnDSN(t, dsn)
 		actor := srv // where staff act
 		if e.Name == "postgres" {

@@ -98,7 +98,7 @@ func TestASafetyAlertReachesAnOpenPage(t *testing.T) {
 	const title = "台风天请勿外出 $& 关好门窗" // "$&" is text, not a pattern, in the live note
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		ctx := tab(t)
-		dsn := e.DSN(t)
+		dsn := testserver.DemoDSN(t, e)
 		srv := testserver.NewOnDSN(t, dsn)
 		actor := srv
 		if e.Name == "postgres" {

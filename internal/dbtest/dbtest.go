@@ -56,11 +56,7 @@ func (e Engine) DSN(t testing.TB) string {
 	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	b := make([]byte, 6)
-	rand.Read(b)
-	// As long as a name may be (63 bytes), so that every test also runs
-	// with names derived from the schema's at their longest.
-	schema := "guli_test_schema_named_as_long_as_postgresql_allows_" + hex.EncodeToString(b)[:11]
+	schema := schemaName()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("PostgreSQL at GULI_TEST_POSTGRES: %v", err)
 	}
@@ -80,6 +76,15 @@ func (e Engine) DSN(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// schemaName is a fresh schema's name as long as a name may be (63
+// bytes), so that every test also runs with names derived from the
+// schema's at their longest.
+func schemaName() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return "guli_test_schema_named_as_long_as_postgresql_allows_" + hex.EncodeToString(b)[:11]
 }
 
 // Open opens a fresh, migrated database on engine with cheap password hashing.
