@@ -70,7 +70,7 @@ func newFixture(t testing.TB, e dbtest.Engine) *fixture {
 // newFixtureWith is newFixture on a database opened with opts.
 func newFixtureWith(t testing.TB, e dbtest.Engine, opts sqlstore.Options) *fixture {
 	t.Helper()
-	dsn := e.DSN(t)
+	dsn := e.MigratedDSN(t)
 	db := dbtest.OpenWith(t, dsn, opts)
 	f := &fixture{db: db, dsn: dsn, accounts: sqlstore.NewAccounts(db, nil), stations: sqlstore.NewStations(db)}
 	ctx := system()

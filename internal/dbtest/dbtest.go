@@ -90,7 +90,23 @@ func schemaName() string {
 // Open opens a fresh, migrated database on engine with cheap password hashing.
 func (e Engine) Open(t testing.TB) *sqlstore.DB {
 	t.Helper()
-	return OpenDSN(t, e.DSN(t))
+	return OpenDSN(t, e.MigratedDSN(t))
+}
+
+// MigratedDSN returns the address of a fresh database with every
+// migration run and nothing in it: a copy of one migrated once for the
+// test process.
+func (e Engine) MigratedDSN(t testing.TB) string {
+	t.Helper()
+	return e.Copy(t, "migrated", func(dsn string) error {
+		ctx := context.Background()
+		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.Migrate(ctx)
+	})
 }
 
 // OpenDSN opens and migrates dsn, closing it when the test ends.
