@@ -142,6 +142,16 @@ func (s *Photos) Photo(ctx context.Context, id guli.ID, thumb bool) ([]byte, str
 	return data, p.ContentType, nil
 }
 
+// lockPhoto reads photo id and locks its row, in q, for attaching it to
+// something; a photo there is none of is invalid in the request's field.
+func lockPhoto(ctx context.Context, q runner, id guli.ID, field string) (*guli.Photo, error) {
+	p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), id))
+	if isNotFound(err) {
+		return nil, guli.Invalid(field, guli.FRInvalid)
+	}
+	return p, err
+}
+
 // AttachPhotos shows photos on a post, in the post's transaction q: each
 // must be uploaderID's own, of stationID, attached to no post yet
 // (guli.MayAttachPhoto); otherwise nothing is attached and the answer is
@@ -152,10 +162,7 @@ func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID g
 		return err
 	}
 	for _, id := range ids {
-		p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), id))
-		if isNotFound(err) {
-			return guli.Invalid("photo_ids", guli.FRInvalid)
-		}
+		p, err := lockPhoto(ctx, q, id, "photo_ids")
 		if err != nil {
 			return err
 		}
@@ -182,10 +189,7 @@ func setTeamPhoto(ctx context.Context, q runner, t *guli.Team, setter, photoID g
 		return guli.Invalid("photo_id", guli.FRInvalid)
 	}
 	if photoID != 0 {
-		p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), photoID))
-		if isNotFound(err) {
-			return guli.Invalid("photo_id", guli.FRInvalid)
-		}
+		p, err := lockPhoto(ctx, q, photoID, "photo_id")
 		if err != nil {
 			return err
 		}

@@ -288,16 +288,7 @@ func TestTeamPhoto(t *testing.T) {
 		staff := f.staff(t, "社工", "13700004301")
 		leader := f.register(t, "谢墨林", "13700004302")
 		member := f.register(t, "陈美娣", "13700004303")
-		other, err := f.stations.CreateStation(system(), guli.StationInput{Name: "菊泉小站", OpeningHours: map[string][]string{"sat": {"09:00-12:00"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		otherStaff, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: "别站社工", Phone: "13700004304", Password: "secret-123",
-			Roles: []guli.Role{guli.RoleStaff}, StationIDs: []guli.ID{other.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		otherStaff.StaffStations = []guli.ID{other.ID}
+		_, otherStaff := f.otherStation(t, "13700004304")
 		upload := func(u *guli.User) guli.ID {
 			t.Helper()
 			p, err := photos.Upload(as(u), f.station.ID, bytes.NewReader(smallPNG(t, 30, 20)))
