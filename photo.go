@@ -12,7 +12,8 @@ import (
 // into a fresh JPEG (no EXIF, no GPS) and a thumbnail, and the store keeps
 // both in the database, so that every process on one PostgreSQL serves
 // them. A photo is first the uploader's own; attached to a post, it is
-// public.
+// public while the post is visible; set as a team's photo (a studio's
+// picture), it is public while the team exists.
 
 // Error codes of photos.
 const (
@@ -50,7 +51,10 @@ type Photo struct {
 	StationID  ID
 	UploaderID ID // 0 for the command line and demo data
 	// PostID is the post showing the photo, 0 while it is attached to none.
-	PostID                  ID
+	PostID ID
+	// TeamID is the team the photo is the picture of, 0 for none. A photo
+	// shows on one post or one team at most, never both.
+	TeamID                  ID
 	ContentType             string
 	Width, Height           int
 	ThumbWidth, ThumbHeight int
@@ -102,10 +106,11 @@ func MayUploadPhoto(u *User, station ID) error {
 }
 
 // MaySeePhoto decides whether viewer (nil: anonymous) may see p: anyone once
-// it is attached to a post; before that, its uploader and the station's
-// staff only.
+// it is attached to a post (p.PostID is 0 while its post is not visible)
+// or is a team's photo (a team is public while it exists); before that,
+// and after, its uploader and the station's staff only.
 func MaySeePhoto(viewer *User, p *Photo) bool {
-	if p.PostID != 0 {
+	if p.PostID != 0 || p.TeamID != 0 {
 		return true
 	}
 	if viewer == nil {
@@ -116,10 +121,23 @@ func MaySeePhoto(viewer *User, p *Photo) bool {
 
 // MayAttachPhoto decides whether a post by uploader at a station may show
 // p: only the uploader's own photo of that station, attached to nothing
-// yet. A photo of someone else's is as if it did not exist.
+// yet (neither a post nor a team). A photo of someone else's is as if it
+// did not exist.
 func MayAttachPhoto(p *Photo, uploader, station ID) error {
-	if p.UploaderID != uploader || p.StationID != station || p.PostID != 0 {
+	if p.UploaderID != uploader || p.StationID != station || p.PostID != 0 || p.TeamID != 0 {
 		return Invalid("photo_ids", FRInvalid)
+	}
+	return nil
+}
+
+// MaySetTeamPhoto decides whether setter (who manages team t: its station's
+// staff or a leader, Team.CheckManage) may make p the team's photo: only
+// their own upload, of the team's station, on no post (shown there or
+// hidden with it) and the picture of no other team. Anything else is as
+// if it did not exist: validation_failed naming photo_id.
+func MaySetTeamPhoto(p *Photo, setter ID, t *Team) error {
+	if p.UploaderID != setter || p.StationID != t.StationID || p.PostID != 0 || p.TeamID != 0 && p.TeamID != t.ID {
+		return Invalid("photo_id", FRInvalid)
 	}
 	return nil
 }

@@ -86,6 +86,9 @@ func TestWhoMayUploadAndSeePhotos(t *testing.T) {
 	unattached := &guli.Photo{ID: 5, StationID: here, UploaderID: resident.ID}
 	attached := &guli.Photo{ID: 6, StationID: here, UploaderID: resident.ID, PostID: 9}
 	byTheSystem := &guli.Photo{ID: 7, StationID: here}
+	// A studio's photo; the store reads a photo whose post is hidden
+	// as attached to none (PostID 0).
+	ofATeam := &guli.Photo{ID: 8, StationID: here, UploaderID: resident.ID, TeamID: 4}
 	sees := []struct {
 		name   string
 		viewer *guli.User
@@ -101,6 +104,9 @@ func TestWhoMayUploadAndSeePhotos(t *testing.T) {
 		{"another station's staff", otherStaff, unattached, false},
 		{"an admin", admin, unattached, true},
 		{"someone with no id, of the system's photo", &guli.User{}, byTheSystem, false},
+		{"anonymous, a team's photo", nil, ofATeam, true},
+		{"another station's staff, a team's photo", otherStaff, ofATeam, true},
+		{"anonymous, the system's photo of a team", nil, &guli.Photo{ID: 9, StationID: here, TeamID: 4}, true},
 	}
 	for _, tt := range sees {
 		if got := guli.MaySeePhoto(tt.viewer, tt.p); got != tt.want {
@@ -118,10 +124,45 @@ func TestWhoMayUploadAndSeePhotos(t *testing.T) {
 		{"someone else's", unattached, neighbour.ID, here, guli.ECValidation},
 		{"at another station", unattached, resident.ID, there, guli.ECValidation},
 		{"attached already", attached, resident.ID, here, guli.ECValidation},
+		{"a team's photo", ofATeam, resident.ID, here, guli.ECValidation},
 	}
 	for _, tt := range attach {
 		if got := codeOf(guli.MayAttachPhoto(tt.p, tt.uploader, tt.station)); got != tt.want {
 			t.Errorf("attach %s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+
+	// A team's photo: the setter's own upload, of the team's station, on
+	// no post and no other team.
+	studio := &guli.Team{ID: 4, StationID: here}
+	other := &guli.Team{ID: 5, StationID: here}
+	elsewhere := &guli.Team{ID: 6, StationID: there}
+	hiddenPost := &guli.Photo{ID: 10, StationID: here, UploaderID: resident.ID, PostID: 9} // as read: the post's status is the store's
+	set := []struct {
+		name   string
+		p      *guli.Photo
+		setter guli.ID
+		t      *guli.Team
+		want   string
+	}{
+		{"one's own, unattached", unattached, resident.ID, studio, ""},
+		{"the team's own photo again", ofATeam, resident.ID, studio, ""},
+		{"the system's, by the system", byTheSystem, 0, studio, ""},
+		{"someone else's", unattached, neighbour.ID, studio, guli.ECValidation},
+		{"staff, with a resident's photo", unattached, staff.ID, studio, guli.ECValidation},
+		{"the system's, by a resident", byTheSystem, resident.ID, studio, guli.ECValidation},
+		{"on a post", attached, resident.ID, studio, guli.ECValidation},
+		{"on a post, hidden or not", hiddenPost, resident.ID, studio, guli.ECValidation},
+		{"another team's photo", ofATeam, resident.ID, other, guli.ECValidation},
+		{"a team of another station", unattached, resident.ID, elsewhere, guli.ECValidation},
+	}
+	for _, tt := range set {
+		err := guli.MaySetTeamPhoto(tt.p, tt.setter, tt.t)
+		if got := codeOf(err); got != tt.want {
+			t.Errorf("set %s: %q, want %q", tt.name, got, tt.want)
+		}
+		if err != nil && guli.AsError(err).Fields["photo_id"] == "" {
+			t.Errorf("set %s: %v does not name photo_id", tt.name, err)
 		}
 	}
 }

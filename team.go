@@ -71,7 +71,11 @@ type Team struct {
 	LeaderNames []string     // in the order of LeaderIDs
 	Members     []TeamMember // leaders first; loaded for one team only
 	MemberCount int
-	CreatedAt   time.Time
+	// PhotoID is the team's photo (a studio's picture), 0 for none; its
+	// size in pixels, as kept, is PhotoWidth × PhotoHeight.
+	PhotoID                 ID
+	PhotoWidth, PhotoHeight int
+	CreatedAt               time.Time
 }
 
 // Leads reports whether user is a leader of the team.
@@ -93,13 +97,15 @@ func (t *Team) Member(user ID) *TeamMember {
 	return nil
 }
 
-// TeamInput is a new team. LeaderID, when set, leads it from the start.
+// TeamInput is a new team. LeaderID, when set, leads it from the start;
+// PhotoID, when set, is its photo (MaySetTeamPhoto).
 type TeamInput struct {
 	StationID   ID
 	Name        string
 	Kind        string
 	Description string
 	LeaderID    ID
+	PhotoID     ID
 }
 
 // Validate checks what needs no database.
@@ -123,6 +129,9 @@ func (in *TeamInput) Validate() error {
 	checkText(p, "description", in.Description, MaxTeamDescription, false)
 	if in.LeaderID < 0 {
 		p.Add("leader_user_id", FRUnknownUser)
+	}
+	if in.PhotoID < 0 {
+		p.Add("photo_id", FRInvalid)
 	}
 	return p.Err()
 }
@@ -373,6 +382,11 @@ type TeamService interface {
 	UpcomingClasses(ctx context.Context, teamID ID, limit int) ([]*Activity, error)
 	AddMember(ctx context.Context, teamID ID, in MemberInput) (*TeamMember, error)
 	RemoveMember(ctx context.Context, teamID, userID ID) error
+	// SetTeamPhoto makes photoID the team's photo, replacing the one it
+	// had, or, with 0, takes its photo away; by those who manage the team
+	// (CheckManage), with a photo they uploaded (MaySetTeamPhoto). A photo
+	// replaced or taken away is its uploader's own again.
+	SetTeamPhoto(ctx context.Context, teamID, photoID ID) (*Team, error)
 	// MyTeams lists the teams the acting user leads or is in.
 	MyTeams(ctx context.Context) ([]*Team, error)
 

@@ -68,6 +68,8 @@ func TestTeamInput(t *testing.T) {
 		{"no kind", guli.TeamInput{StationID: 1, Name: "队"}, "kind"},
 		{"an unknown kind", guli.TeamInput{StationID: 1, Name: "队", Kind: "club"}, "kind"},
 		{"a negative leader", guli.TeamInput{StationID: 1, Name: "队", Kind: guli.TeamVolunteer, LeaderID: -1}, "leader_user_id"},
+		{"a photo that is no id", guli.TeamInput{StationID: 1, Name: "队", Kind: guli.TeamStudio, PhotoID: guli.NoID}, "photo_id"},
+		{"with a photo", guli.TeamInput{StationID: 1, Name: "墨迹书香", Kind: guli.TeamStudio, PhotoID: 7}, ""},
 		{"a long description", guli.TeamInput{StationID: 1, Name: "队", Kind: guli.TeamVolunteer, Description: strings.Repeat("字", guli.MaxTeamDescription+1)}, "description"},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"guli"
@@ -13,6 +14,9 @@ import (
 // meetings with agendas, minutes and resolutions, and residents' proposals.
 // The residents' council's resolution that people over 70 leave an
 // emergency contact is the station's rule that the demo activities follow.
+// The parents' council elected its committee (推选家委会成员) by secret
+// ballot, closed with its results; the residents' council is choosing the
+// subject of its next meeting in a poll still open.
 
 type demoMeeting struct {
 	title       string
@@ -35,7 +39,32 @@ type demoCouncil struct {
 	members    []string
 	proposals  []demoProposal
 	meetings   []demoMeeting
+	polls      []demoPoll
 }
+
+// demoPoll is a poll or election staff open, members vote in, each on
+// their own phone, and staff close when all who would have voted.
+type demoPoll struct {
+	question   string
+	options    []string
+	maxChoices int
+	seats      int // 0: a poll
+	secret     bool
+	days       int // how long it is open
+	ballots    []demoBallot
+	closed     bool // closed early, its results shown
+}
+
+type demoBallot struct {
+	who    string
+	choose []string // options' labels
+}
+
+// Election is the parents' council's election of its committee, and
+// elected whom it elected, most votes first.
+const Election = "推选社区家委会成员（3名）"
+
+var elected = []string{"汪雅琴", "周晨", "孙巧云"}
 
 type demoProposal struct {
 	who, title, body string
@@ -76,8 +105,17 @@ var councils = []demoCouncil{
 						note: "已写入小站活动报名规则：70岁以上报名时先留紧急联系人。"},
 					{text: "活动时提醒老人结伴参加、量力而行", status: guli.ResolutionOpen},
 				}},
+		},
+		polls: []demoPoll{
+			{question: "下一次居民议事会先讨论哪个议题？", options: []string{"小站增设老年助餐点", "小区电动自行车集中充电", "垃圾分类投放点调整"},
+				maxChoices: 1, days: 7,
+				ballots: []demoBallot{
+					{"李建华", []string{"小站增设老年助餐点"}},
+					{"陈美娣", []string{"小站增设老年助餐点"}},
+					{"程秀英", []string{"小区电动自行车集中充电"}},
+				}},
 		}},
-	{name: "家长议事会", kind: guli.CouncilParents, members: []string{"汪雅琴", "孙巧云", "谢墨林", "周晨"},
+	{name: "家长议事会", kind: guli.CouncilParents, members: []string{"汪雅琴", "孙巧云", "谢墨林", "周晨", "陈美娣", "陆建平"},
 		proposals: []demoProposal{
 			{who: "汪雅琴", title: "暑假开设少儿书法和结艺班", body: "孩子放假在家，希望小站请社区能人开课。",
 				supporters: []string{"孙巧云", "谢墨林"}, outcome: guli.ProposalAccepted,
@@ -86,10 +124,11 @@ var councils = []demoCouncil{
 		meetings: []demoMeeting{
 			{title: "成立“社区家委会”，推选家委会成员", weeksAgo: 6,
 				agenda:   []string{"介绍社区家委会的职责", "推选家委会成员", "商定家委会例会时间"},
-				minutes:  "议事会成员3人到会，另有家长6人参加。推选汪雅琴为社区家委会主任，孙巧云、周晨为委员；家委会每月第一个周六上午开例会。",
+				minutes:  "议事会成员3人到会，另有家长6人参加。大家商定成立社区家委会，设委员3名，由议事会成员在顾里小站上无记名投票推选，得票最多的3人当选，再由当选委员互推主任；家委会每月第一个周六上午开例会。",
 				attended: []string{"汪雅琴", "孙巧云", "周晨"},
 				resolutions: []demoResolution{
-					{text: "成立社区家委会，汪雅琴任主任，孙巧云、周晨任委员", status: guli.ResolutionDone, note: "名单已在小站公示。"},
+					{text: "成立社区家委会，委员3名由议事会成员无记名投票推选", status: guli.ResolutionDone,
+						note: "投票已结束：汪雅琴、周晨、孙巧云当选，委员互推汪雅琴任家委会主任。名单已在小站公示。"},
 					{text: "家委会每月第一个周六上午在小站开例会", status: guli.ResolutionDone},
 				}},
 			{title: "探讨社区能人如何助力社区儿童的成长与发展", weeksAgo: 1,
@@ -100,6 +139,18 @@ var councils = []demoCouncil{
 					{text: "谢墨林老师每周六上午开少儿书法班", status: guli.ResolutionDone, note: "已开课，每周六9:30。"},
 					{text: "孙巧云老师暑假开少儿结艺班", status: guli.ResolutionOpen},
 				}},
+		},
+		polls: []demoPoll{
+			{question: Election, options: []string{"汪雅琴", "孙巧云", "周晨", "陈美娣", "陆建平"}, maxChoices: 3, seats: 3, secret: true, days: 14,
+				ballots: []demoBallot{
+					{"汪雅琴", []string{"孙巧云", "周晨", "陈美娣"}},
+					{"孙巧云", []string{"汪雅琴", "周晨", "陈美娣"}},
+					{"谢墨林", []string{"汪雅琴", "孙巧云", "周晨"}},
+					{"周晨", []string{"汪雅琴", "孙巧云", "陆建平"}},
+					{"陈美娣", []string{"汪雅琴", "孙巧云", "周晨"}},
+					{"陆建平", []string{"汪雅琴", "周晨"}},
+				},
+				closed: true},
 		}},
 }
 
@@ -180,6 +231,45 @@ func seedCouncils(ctx context.Context, svc guli.Services, st *guli.Station, user
 				return fmt.Errorf("demo answer to %s: %w", dp.title, err)
 			}
 		}
+		for _, dp := range dc.polls {
+			if err := seedPoll(ctx, svc, c.ID, dp, as, now); err != nil {
+				return fmt.Errorf("demo poll %s: %w", dp.question, err)
+			}
+		}
 	}
 	return nil
+}
+
+// seedPoll opens a poll as the station's social worker, casts each
+// member's ballot from their own account, through the same service a
+// phone's vote takes (one a member, the counts kept by it), and closes it
+// early when it is done.
+func seedPoll(ctx context.Context, svc guli.Services, council guli.ID, dp demoPoll, as func(string) context.Context, now time.Time) error {
+	staff := as("顾小里")
+	p, err := svc.Polls.CreatePoll(staff, guli.PollInput{CouncilID: council, Question: dp.question, Options: slices.Clone(dp.options),
+		MaxChoices: dp.maxChoices, Secret: dp.secret, Seats: dp.seats, ClosesAt: now.AddDate(0, 0, dp.days)})
+	if err != nil {
+		return err
+	}
+	option := map[string]guli.ID{}
+	for _, o := range p.Options {
+		option[o.Label] = o.ID
+	}
+	for _, b := range dp.ballots {
+		var ids []guli.ID
+		for _, label := range b.choose {
+			id, ok := option[label]
+			if !ok {
+				return fmt.Errorf("%s chose %q, which is not an option", b.who, label)
+			}
+			ids = append(ids, id)
+		}
+		if err := svc.Polls.Vote(as(b.who), guli.Ballot{PollID: p.ID, OptionIDs: ids}); err != nil {
+			return fmt.Errorf("%s's ballot: %w", b.who, err)
+		}
+	}
+	if dp.closed {
+		_, err = svc.Polls.ClosePoll(staff, p.ID)
+	}
+	return err
 }

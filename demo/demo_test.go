@@ -150,7 +150,7 @@ func TestDemoTeams(t *testing.T) {
 		}{
 			{"社区合唱队", guli.TeamInterestGroup, "程秀英", true},
 			{"顾里小站志愿服务队", guli.TeamVolunteer, "汪雅琴", false},
-			{"家委会", guli.TeamCommittee, "陈美娣", false},
+			{"家委会", guli.TeamCommittee, "汪雅琴", false},
 			{"墨迹书香", guli.TeamStudio, "谢墨林", true},
 			{"生活结艺", guli.TeamStudio, "孙巧云", true},
 		} {
@@ -176,12 +176,24 @@ func TestDemoTeams(t *testing.T) {
 				t.Errorf("%s has %d upcoming classes", want.name, len(classes))
 			}
 		}
+		// The calligraphy studio shows its photo, its leader's, to anyone.
+		studio := byName["墨迹书香"]
+		if studio == nil || studio.PhotoID == 0 || studio.PhotoWidth != guli.ThumbLongSide || studio.PhotoHeight != guli.ThumbLongSide*3/4 {
+			t.Fatalf("the studio's photo: %+v", studio)
+		}
+		data, contentType, err := svc.Photos.Photo(context.Background(), studio.PhotoID, false)
+		if err != nil || contentType != "image/jpeg" || len(data) < 5_000 {
+			t.Errorf("the studio's photo to anyone: %d bytes of %s, %v", len(data), contentType, err)
+		}
+		if byName["生活结艺"].PhotoID != 0 {
+			t.Errorf("生活结艺 has a photo: %d", byName["生活结艺"].PhotoID)
+		}
 		nominations, err := svc.Teams.Nominations(ctx, res.Station.ID, guli.NominationPending, guli.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(nominations.Items) != 1 || nominations.Items[0].Nominee != "李建华" || nominations.Items[0].Committee != "馨清佳苑居委会" ||
-			nominations.Items[0].FiledName != "陆建平" {
+			nominations.Items[0].FiledName != "周晨" {
 			t.Errorf("the pending nominations: %+v", nominations.Items)
 		}
 	})
@@ -250,6 +262,54 @@ func TestDemoCouncils(t *testing.T) {
 		}
 		if followed == 0 || supported == 0 {
 			t.Errorf("%d resolutions followed up, %d proposals supported", followed, supported)
+		}
+
+		// The parents' council elected its committee: a secret election,
+		// closed, every member's ballot counted, three elected; the
+		// residents' council has a poll still open.
+		var election *guli.Poll
+		var open []*guli.Poll
+		for _, c := range cs.Items {
+			polls, err := svc.Polls.Polls(ctx, guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range polls.Items {
+				if p.Question == demo.Election && c.Kind == guli.CouncilParents {
+					election = p
+				}
+				if !p.Closed(time.Now()) {
+					open = append(open, p)
+				}
+			}
+		}
+		if election == nil {
+			t.Fatalf("no election %q in the parents' council", demo.Election)
+		}
+		election, err = svc.Polls.Poll(ctx, election.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outcome, closed := election.Outcome(time.Now())
+		if !closed || !election.Secret || election.Seats != 3 || len(election.Options) != 5 || election.Voters != 6 || election.Eligible != 6 {
+			t.Fatalf("the election: closed %v, secret %v, %d seats, %d candidates, %d of %d voted", closed, election.Secret,
+				election.Seats, len(election.Options), election.Voters, election.Eligible)
+		}
+		names := map[guli.ID]string{}
+		votes := 0
+		for _, o := range election.Options {
+			names[o.ID] = o.Label
+			votes += o.Votes
+		}
+		var elected []string
+		for _, id := range outcome.Elected {
+			elected = append(elected, names[id])
+		}
+		if !slices.Equal(elected, []string{"汪雅琴", "周晨", "孙巧云"}) || len(outcome.Tied) != 0 || votes != 17 {
+			t.Errorf("the election elected %v (tied %v) with %d votes", elected, outcome.Tied, votes)
+		}
+		if len(open) != 1 || open[0].Election() || open[0].Voters != 3 {
+			t.Errorf("the open polls: %+v", open)
 		}
 
 		rules, err := svc.Meetings.StationRules(ctx, st.ID)

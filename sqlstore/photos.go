@@ -24,7 +24,7 @@ type Photos struct {
 const (
 	photoDecodes   = 2
 	photoTurnWait  = 2 * time.Second
-	photoUnclaimed = 7 * 24 * time.Hour // how long an unattached photo is kept
+	photoUnclaimed = 7 * 24 * time.Hour // how long a photo on no post and no team is kept
 )
 
 // NewPhotos returns the photo service of db.
@@ -106,13 +106,13 @@ func (s *Photos) Upload(ctx context.Context, stationID guli.ID, r io.Reader) (*g
 	return p, nil
 }
 
-const photoColumns = `id, station_id, COALESCE(uploader_id, 0), COALESCE(post_id, 0), content_type, width, height, thumb_width, thumb_height, created_at`
+const photoColumns = `id, station_id, COALESCE(uploader_id, 0), COALESCE(post_id, 0), COALESCE(team_id, 0), content_type, width, height, thumb_width, thumb_height, created_at`
 
 func scanPhoto(row interface{ Scan(...any) error }, more ...any) (*guli.Photo, error) {
 	var p guli.Photo
-	var id, station, uploader, post, created int64
-	err := row.Scan(append([]any{&id, &station, &uploader, &post, &p.ContentType, &p.Width, &p.Height, &p.ThumbWidth, &p.ThumbHeight, &created}, more...)...)
-	p.ID, p.StationID, p.UploaderID, p.PostID, p.CreatedAt = guli.ID(id), guli.ID(station), guli.ID(uploader), guli.ID(post), fromMS(created)
+	var id, station, uploader, post, team, created int64
+	err := row.Scan(append([]any{&id, &station, &uploader, &post, &team, &p.ContentType, &p.Width, &p.Height, &p.ThumbWidth, &p.ThumbHeight, &created}, more...)...)
+	p.ID, p.StationID, p.UploaderID, p.PostID, p.TeamID, p.CreatedAt = guli.ID(id), guli.ID(station), guli.ID(uploader), guli.ID(post), guli.ID(team), fromMS(created)
 	return &p, notFound(err)
 }
 
@@ -131,13 +131,25 @@ func (s *Photos) Photo(ctx context.Context, id guli.ID, thumb bool) ([]byte, str
 	}
 	if status != guli.PostVisible {
 		// A post held, hidden or taken down shows its photos to nobody
-		// but those who may still read it: as if attached to none.
+		// but those who may still read it: as if attached to none. A
+		// team's photo is public while the team exists, which its
+		// foreign key keeps true.
 		p.PostID = 0
 	}
 	if !guli.MaySeePhoto(guli.UserFromContext(ctx), p) {
 		return nil, "", hidden()
 	}
 	return data, p.ContentType, nil
+}
+
+// lockPhoto reads photo id and locks its row, in q, for attaching it to
+// something; a photo there is none of is invalid in the request's field.
+func lockPhoto(ctx context.Context, q runner, id guli.ID, field string) (*guli.Photo, error) {
+	p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), id))
+	if isNotFound(err) {
+		return nil, guli.Invalid(field, guli.FRInvalid)
+	}
+	return p, err
 }
 
 // AttachPhotos shows photos on a post, in the post's transaction q: each
@@ -150,10 +162,7 @@ func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID g
 		return err
 	}
 	for _, id := range ids {
-		p, err := scanPhoto(q.row(ctx, "SELECT "+photoColumns+" FROM photos WHERE id = ?"+q.d.forUpdate(), id))
-		if isNotFound(err) {
-			return guli.Invalid("photo_ids", guli.FRInvalid)
-		}
+		p, err := lockPhoto(ctx, q, id, "photo_ids")
 		if err != nil {
 			return err
 		}
@@ -165,6 +174,37 @@ func AttachPhotos(ctx context.Context, q runner, postID, stationID, uploaderID g
 		}
 	}
 	return nil
+}
+
+// setTeamPhoto makes photoID the picture of team t, in q, which holds the
+// team's row locked: the photo must be setter's own, of the team's
+// station, on no post and no other team (guli.MaySetTeamPhoto), else
+// validation_failed naming photo_id. The photo it had, if another, is its
+// uploader's own again, swept in time as any unattached photo; photoID 0
+// only takes the photo away. The photo's row is locked, so a post cannot
+// take it up at the same time (AttachPhotos reads team_id under the same
+// lock).
+func setTeamPhoto(ctx context.Context, q runner, t *guli.Team, setter, photoID guli.ID) error {
+	if photoID < 0 {
+		return guli.Invalid("photo_id", guli.FRInvalid)
+	}
+	if photoID != 0 {
+		p, err := lockPhoto(ctx, q, photoID, "photo_id")
+		if err != nil {
+			return err
+		}
+		if err := guli.MaySetTeamPhoto(p, setter, t); err != nil {
+			return err
+		}
+	}
+	if _, err := q.exec(ctx, "UPDATE photos SET team_id = NULL WHERE team_id = ? AND id <> ?", t.ID, photoID); err != nil {
+		return err
+	}
+	if photoID == 0 {
+		return nil
+	}
+	_, err := q.exec(ctx, "UPDATE photos SET team_id = ? WHERE id = ?", t.ID, photoID)
+	return err
 }
 
 // PostPhotos lists the photos a post shows, in the order they were

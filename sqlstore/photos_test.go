@@ -37,16 +37,7 @@ func TestPhotoUploadAndWhoSeesIt(t *testing.T) {
 		resident := f.register(t, "拍照的阿姨", "13700003001")
 		neighbour := f.register(t, "邻居", "13700003002")
 		staff := f.staff(t, "社工", "13700003003")
-		other, err := f.stations.CreateStation(system(), guli.StationInput{Name: "菊泉小站", OpeningHours: map[string][]string{"sat": {"09:00-12:00"}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		otherStaff, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: "别站社工", Phone: "13700003004", Password: "secret-123",
-			Roles: []guli.Role{guli.RoleStaff}, StationIDs: []guli.ID{other.ID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		otherStaff.StaffStations = []guli.ID{other.ID}
+		other, otherStaff := f.otherStation(t, "13700003004")
 
 		p, err := photos.Upload(as(resident), 0, bytes.NewReader(smallPNG(t, 40, 30)))
 		if err != nil {

@@ -127,6 +127,23 @@ func (f *fixture) staff(t testing.TB, name, phone string) *guli.User {
 	return u
 }
 
+// otherStation makes a second station, 菊泉小站, and a social worker of
+// it with phone, as their sessions know them.
+func (f *fixture) otherStation(t testing.TB, phone string) (*guli.Station, *guli.User) {
+	t.Helper()
+	other, err := f.stations.CreateStation(system(), guli.StationInput{Name: "菊泉小站", OpeningHours: map[string][]string{"sat": {"09:00-12:00"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: "别站社工", Phone: phone, Password: "secret-123",
+		Roles: []guli.Role{guli.RoleStaff}, StationIDs: []guli.ID{other.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff.StaffStations = []guli.ID{other.ID}
+	return other, staff
+}
+
 // outcomes runs f(i) for i in [0, n) at once and counts the error codes
 // ("" for success).
 func outcomes(n int, f func(i int) error) map[string]int {

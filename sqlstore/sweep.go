@@ -18,8 +18,8 @@ const longestWindow = 24 * time.Hour
 
 // Sweep deletes what has expired: sessions past their end, throttled
 // failures no rule still counts, unused text-message and reset codes, and
-// devices nobody signed in on for a year, and photos no post took up in
-// a week. The server runs it hourly; it is
+// devices nobody signed in on for a year, and photos neither a post nor a
+// team took up in a week. The server runs it hourly; it is
 // safe to run from several processes at once.
 func (db *DB) Sweep(ctx context.Context) (Swept, error) {
 	var sw Swept
@@ -35,7 +35,7 @@ func (db *DB) Sweep(ctx context.Context) (Swept, error) {
 			{&sw.Codes, "DELETE FROM sms_codes WHERE expires_at <= ?", now},
 			{&sw.Codes, "DELETE FROM reset_codes WHERE expires_at <= ?", now},
 			{&sw.Devices, "DELETE FROM devices WHERE last_seen_at <= ?", now.Add(-guli.DeviceLifetime)},
-			{&sw.Photos, "DELETE FROM photos WHERE post_id IS NULL AND created_at < ?", now.Add(-photoUnclaimed)},
+			{&sw.Photos, "DELETE FROM photos WHERE post_id IS NULL AND team_id IS NULL AND created_at < ?", now.Add(-photoUnclaimed)},
 		} {
 			res, err := q.exec(ctx, d.query, ms(d.arg))
 			if err != nil {

@@ -39,20 +39,25 @@ func NewTeams(db *DB) *Teams {
 
 var _ guli.TeamService = (*Teams)(nil)
 
-const teamColumns = `t.id, t.station_id, t.name, t.kind, t.description, t.members, t.created_at, s.timezone`
+const teamColumns = `t.id, t.station_id, t.name, t.kind, t.description, t.members, t.created_at, s.timezone,
+	COALESCE(tp.id, 0), COALESCE(tp.width, 0), COALESCE(tp.height, 0)`
 
+// teamFrom reads a team with its station and its photo, of which there is
+// one at most (the unique index photos_team).
 const teamFrom = `
 	FROM teams t
-	JOIN stations s ON s.id = t.station_id`
+	JOIN stations s ON s.id = t.station_id
+	LEFT JOIN photos tp ON tp.team_id = t.id`
 
 func scanTeam(row interface{ Scan(...any) error }) (*guli.Team, error) {
 	var t guli.Team
-	var id, station, created int64
+	var id, station, created, photo int64
 	var tz string
-	if err := row.Scan(&id, &station, &t.Name, &t.Kind, &t.Description, &t.MemberCount, &created, &tz); err != nil {
+	if err := row.Scan(&id, &station, &t.Name, &t.Kind, &t.Description, &t.MemberCount, &created, &tz,
+		&photo, &t.PhotoWidth, &t.PhotoHeight); err != nil {
 		return nil, err
 	}
-	t.ID, t.StationID, t.CreatedAt = guli.ID(id), guli.ID(station), fromMS(created).In(guli.Zone(tz))
+	t.ID, t.StationID, t.PhotoID, t.CreatedAt = guli.ID(id), guli.ID(station), guli.ID(photo), fromMS(created).In(guli.Zone(tz))
 	t.LeaderIDs, t.LeaderNames = []guli.ID{}, []string{}
 	return &t, nil
 }
@@ -116,7 +121,8 @@ func (s *Teams) load(ctx context.Context, q runner, id guli.ID) (*guli.Team, err
 }
 
 // CreateTeam starts a team of a station, led from the start by its leader
-// when one is named.
+// when one is named, with its photo when one is given: the acting staff
+// member's own upload (guli.MaySetTeamPhoto).
 func (s *Teams) CreateTeam(ctx context.Context, in guli.TeamInput) (*guli.Team, error) {
 	actor, err := guli.RequireUser(ctx)
 	if err != nil {
@@ -140,6 +146,11 @@ func (s *Teams) CreateTeam(ctx context.Context, in guli.TeamInput) (*guli.Team, 
 		id, err := createTeam(ctx, q, now, in)
 		if err != nil {
 			return err
+		}
+		if in.PhotoID != 0 {
+			if err := setTeamPhoto(ctx, q, &guli.Team{ID: id, StationID: in.StationID}, actor.ID, in.PhotoID); err != nil {
+				return err
+			}
 		}
 		out, err = s.load(ctx, q, id)
 		return err
@@ -300,6 +311,18 @@ func (s *Teams) RemoveMember(ctx context.Context, teamID, userID guli.ID) error 
 		return audit(ctx, q, now, actor, "team.member.remove", userID, fmt.Sprintf("team %d", teamID))
 	})
 	return err
+}
+
+// SetTeamPhoto makes photoID the team's photo, or with 0 takes it away,
+// under the team's row lock: those who manage the team, with their own
+// upload.
+func (s *Teams) SetTeamPhoto(ctx context.Context, teamID, photoID guli.ID) (*guli.Team, error) {
+	return s.change(ctx, teamID, func(q runner, t *guli.Team, actor *guli.User, now time.Time) error {
+		if err := t.CheckManage(actor); err != nil {
+			return err
+		}
+		return setTeamPhoto(ctx, q, t, actor.ID, photoID)
+	})
 }
 
 // MyTeams lists the teams the acting user is in.

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"testing"
@@ -270,6 +271,195 @@ func TestConcurrentAddsMakeOneMembership(t *testing.T) {
 		}
 		if t2, _ := teams.Team(as(nil), team.ID); t2.MemberCount != 1 || len(t2.Members) != 1 {
 			t.Errorf("the team %+v", t2)
+		}
+	})
+}
+
+// TestTeamPhoto: staff start a studio with their own photo, its leader
+// replaces it with theirs, and the photo is public while it is the team's;
+// nobody else sets one, nor a photo not theirs, of a post (hidden or not)
+// or of another team; taken away or replaced, a photo is its uploader's
+// own again and the sweep may take it, never while a team shows it.
+func TestTeamPhoto(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		clk := newClock()
+		f := newFixtureWith(t, e, sqlstore.Options{Now: clk.Now})
+		teams, photos, posts := sqlstore.NewTeams(f.db), sqlstore.NewPhotos(f.db), sqlstore.NewPosts(f.db)
+		staff := f.staff(t, "社工", "13700004301")
+		leader := f.register(t, "谢墨林", "13700004302")
+		member := f.register(t, "陈美娣", "13700004303")
+		_, otherStaff := f.otherStation(t, "13700004304")
+		upload := func(u *guli.User) guli.ID {
+			t.Helper()
+			p, err := photos.Upload(as(u), f.station.ID, bytes.NewReader(smallPNG(t, 30, 20)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.ID
+		}
+		public := func(id guli.ID) bool {
+			t.Helper()
+			_, _, err := photos.Photo(context.Background(), id, false)
+			if err != nil && code(err) != guli.ECNotFound {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+
+		first := upload(staff)
+		studio, err := teams.CreateTeam(as(staff), guli.TeamInput{StationID: f.station.ID, Name: "墨迹书香", Kind: guli.TeamStudio,
+			LeaderID: leader.ID, PhotoID: first})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if studio.PhotoID != first || studio.PhotoWidth != 30 || studio.PhotoHeight != 20 || !public(first) {
+			t.Fatalf("started with photo %d (%d×%d), public %v; want %d", studio.PhotoID, studio.PhotoWidth, studio.PhotoHeight, public(first), first)
+		}
+		choir, err := teams.CreateTeam(as(staff), guli.TeamInput{StationID: f.station.ID, Name: "社区合唱队", Kind: guli.TeamInterestGroup, LeaderID: leader.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := teams.AddMember(as(staff), studio.ID, guli.MemberInput{UserID: member.ID}); err != nil {
+			t.Fatal(err)
+		}
+
+		mine, theirs, onPost, onHidden, spare := upload(leader), upload(member), upload(leader), upload(leader), upload(leader)
+		if _, err := sqlstore.AttachPhotosNow(context.Background(), f.db, f.station.ID, leader.ID, []guli.ID{onPost}); err != nil {
+			t.Fatal(err)
+		}
+		hidden, err := posts.CreatePost(as(leader), guli.PostInput{StationID: f.station.ID, Kind: guli.PostHighlight, Title: "书法课", Body: "写福字", PhotoIDs: []guli.ID{onHidden}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := posts.Hide(as(staff), hidden.ID); err != nil {
+			t.Fatal(err)
+		}
+		refused := []struct {
+			name  string
+			ctx   context.Context
+			photo guli.ID
+			want  string
+		}{
+			{"anonymous", context.Background(), mine, guli.ECUnauthenticated},
+			{"a member, not a leader", as(member), theirs, guli.ECForbidden},
+			{"another station's staff", as(otherStaff), mine, guli.ECNotFound},
+			{"someone else's photo", as(leader), theirs, guli.ECValidation},
+			{"staff with the leader's photo", as(staff), mine, guli.ECValidation},
+			{"a photo on a post", as(leader), onPost, guli.ECValidation},
+			{"a photo on a hidden post", as(leader), onHidden, guli.ECValidation},
+			{"another team's photo", as(leader), first, guli.ECValidation},
+			{"no such photo", as(leader), 999999, guli.ECValidation},
+			{"no id", as(leader), guli.NoID, guli.ECValidation},
+		}
+		for _, tt := range refused {
+			if tt.name == "another team's photo" {
+				if _, err := teams.SetTeamPhoto(as(leader), choir.ID, tt.photo); code(err) != tt.want {
+					t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+				}
+				continue
+			}
+			_, err := teams.SetTeamPhoto(tt.ctx, studio.ID, tt.photo)
+			if code(err) != tt.want {
+				t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+			}
+			if tt.want == guli.ECValidation && guli.AsError(err).Fields["photo_id"] == "" {
+				t.Errorf("%s: %v does not name photo_id", tt.name, err)
+			}
+		}
+		if got, err := teams.Team(context.Background(), studio.ID); err != nil || got.PhotoID != first {
+			t.Fatalf("after the refusals the studio shows %d, %v; want %d", got.PhotoID, err, first)
+		}
+
+		// The leader replaces it: the staff's photo is theirs alone again.
+		got, err := teams.SetTeamPhoto(as(leader), studio.ID, mine)
+		if err != nil || got.PhotoID != mine {
+			t.Fatalf("the leader's photo: %+v, %v", got, err)
+		}
+		if !public(mine) || public(first) {
+			t.Errorf("replaced: the new photo public %v, the old %v", public(mine), public(first))
+		}
+		if _, _, err := photos.Photo(as(staff), first, false); err != nil {
+			t.Errorf("the old photo, as its uploader: %v", err)
+		}
+		if got, err := teams.SetTeamPhoto(as(leader), studio.ID, mine); err != nil || got.PhotoID != mine {
+			t.Errorf("the same photo again: %+v, %v", got, err)
+		}
+		// A team's photo goes on no post.
+		if _, err := sqlstore.AttachPhotosNow(context.Background(), f.db, f.station.ID, leader.ID, []guli.ID{mine}); code(err) != guli.ECValidation {
+			t.Errorf("a team's photo on a post: %v", err)
+		}
+		page, err := teams.Teams(context.Background(), guli.TeamFilter{StationID: f.station.ID, Kind: guli.TeamStudio})
+		if err != nil || len(page.Items) != 1 || page.Items[0].PhotoID != mine {
+			t.Errorf("the list of studios: %+v, %v", page.Items, err)
+		}
+
+		// Kept a week and more while the team shows it; the photo it
+		// replaced goes.
+		clk.Add(8 * 24 * time.Hour)
+		if sw, err := f.db.Sweep(context.Background()); err != nil || sw.Photos != 3 { // first, theirs, spare
+			t.Errorf("the sweep: %+v, %v; want the three photos on nothing swept", sw, err)
+		}
+		if !public(mine) {
+			t.Error("the sweep took the studio's photo")
+		}
+
+		// Taken away, it is the leader's own again.
+		if got, err := teams.SetTeamPhoto(as(staff), studio.ID, 0); err != nil || got.PhotoID != 0 {
+			t.Fatalf("taken away: %+v, %v", got, err)
+		}
+		if public(mine) {
+			t.Error("a photo taken away is still public")
+		}
+		if _, _, err := photos.Photo(as(leader), mine, false); err != nil {
+			t.Errorf("the photo taken away, as its uploader: %v", err)
+		}
+		if _, err := teams.SetTeamPhoto(as(leader), studio.ID, spare); code(err) != guli.ECValidation {
+			t.Errorf("a swept photo: %v", err)
+		}
+	})
+}
+
+// TestOnePhotoOneTeam: a leader of two teams sets one photo on both at
+// once, many times: it becomes the photo of one of them only.
+func TestOnePhotoOneTeam(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		teams, photos := sqlstore.NewTeams(f.db), sqlstore.NewPhotos(f.db)
+		staff := f.staff(t, "社工", "13700004401")
+		leader := f.register(t, "孙巧云", "13700004402")
+		var ids [2]guli.ID
+		for i := range ids {
+			team, err := teams.CreateTeam(as(staff), guli.TeamInput{StationID: f.station.ID, Name: "生活结艺", Kind: guli.TeamStudio, LeaderID: leader.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[i] = team.ID
+		}
+		p, err := photos.Upload(as(leader), 0, bytes.NewReader(smallPNG(t, 8, 8)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 12
+		counts := outcomes(n, func(i int) error {
+			_, err := teams.SetTeamPhoto(as(leader), ids[i%2], p.ID)
+			return err
+		})
+		// The first set wins; the same team's sets after it succeed too.
+		if counts[""] == 0 || counts[""]+counts[guli.ECValidation] != n {
+			t.Fatalf("%d sets at once: %v", n, counts)
+		}
+		shown := 0
+		for _, id := range ids {
+			team, err := teams.Team(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if team.PhotoID == p.ID {
+				shown++
+			}
+		}
+		if shown != 1 || counts[""] != n/2 {
+			t.Errorf("the photo shows on %d teams; %v", shown, counts)
 		}
 	})
 }

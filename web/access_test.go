@@ -153,6 +153,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			return r.JSON(t)["id"].(string)
 		}
 		apiTeam, pageTeam := newTeam(), newTeam()
+		// A photo for each role to set on the API's team: the resident's
+		// (who leads no team), the staff member's and the admin's own.
+		teamPhotos := []string{"", uploadPhoto(t, srv, resident, ""), uploadPhoto(t, srv, staff, st),
+			uploadPhoto(t, srv, srv.Login(t, testserver.AdminPhone, testserver.Password), st)}
+		teamPhotoForm, teamPhotoHeader := photoForm(t, nil, "IMG_0001.jpg", photoPNG(t, 30, 20))
 		nominate := func() string {
 			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": "书法", "reason": "墨迹书香"})
 			if r.Status != 201 {
@@ -368,6 +373,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/teams", "/api/v1/teams", map[string]any{"station_id": st, "name": "交谊舞队", "kind": "interest_group"}, nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/teams", "/api/v1/teams?station_id=" + st + "&kind=interest_group", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /api/v1/teams/{id}", "/api/v1/teams/" + apiTeam, nil, nil, [4]int{200, 200, 200, 200}},
+			{"PATCH /api/v1/teams/{id}", "/api/v1/teams/" + apiTeam, func(i int) any { return map[string]any{"photo_id": teamPhotos[i]} }, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/teams/{id}/members", "/api/v1/teams/" + apiTeam + "/members", func(i int) any { return map[string]any{"user_id": joiner(i)} }, nil, [4]int{401, 403, 201, 201}},
 			{"DELETE /api/v1/teams/{id}/members/{user_id}", func(i int) string { return "/api/v1/teams/" + apiTeam + "/members/" + joiner(i) }, nil, nil, [4]int{401, 403, 204, 204}},
 			{"POST /api/v1/nominations", "/api/v1/nominations", map[string]any{"area_id": area, "user_id": target, "skill": "结艺", "reason": "生活结艺"}, nil, [4]int{401, 403, 201, 201}},
@@ -375,6 +381,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /api/v1/nominations/{id}/approve", func(i int) string { return "/api/v1/nominations/" + approvable[i] + "/approve" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/nominations/{id}/decline", func(i int) string { return "/api/v1/nominations/" + declinable[i] + "/decline" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"GET /teams/{id}", "/teams/" + pageTeam, nil, nil, [4]int{200, 200, 200, 200}},
+			{"POST /teams/{id}/photo", "/teams/" + pageTeam + "/photo", teamPhotoForm, teamPhotoHeader, [4]int{303, 403, 303, 303}},
 			{"POST /teams/{id}/members", "/teams/" + pageTeam + "/members", func(i int) any { return "phone=" + joinerPhone(i) }, form, [4]int{303, 403, 303, 303}},
 			{"POST /teams/{id}/members/{user_id}/remove", func(i int) string { return "/teams/" + pageTeam + "/members/" + joiner(i) + "/remove" }, "", form, [4]int{303, 403, 303, 303}},
 			{"GET /nominations/new", "/nominations/new", nil, nil, [4]int{303, 403, 200, 200}},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -25,8 +26,9 @@ const (
 	bodyArrival   = 10 * time.Second
 )
 
-// A photo upload may be larger than other bodies, and take longer to come
-// from a phone: ten megabytes at a few megabits a second.
+// A photo upload (the API's, or a team page's photo form) may be larger
+// than other bodies, and take longer to come from a phone: ten megabytes
+// at a few megabits a second.
 const (
 	photoBody    = guli.MaxPhotoBytes + 64<<10 // the photo and the form around it
 	photoArrival = time.Minute
@@ -42,13 +44,21 @@ const (
 // form of two large photos would ask for more than the budget and wait
 // for ever.
 func bodyLimit(r *http.Request) (size, held int64, arrival time.Duration) {
-	if r.Method == http.MethodPost && r.URL.Path == "/api/v1/photos" {
+	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/photos" || teamPhotoForm(r.URL.Path)) {
 		return photoBody, photoBody, photoArrival
 	}
 	if r.Method == http.MethodPost && r.URL.Path == "/notices/new" {
 		return noticeBody, photoBody, noticeArrival
 	}
 	return maxBody, maxBody, bodyArrival
+}
+
+// teamPhotoForm reports whether path is a team page's photo form,
+// /teams/{id}/photo, which carries one photo.
+func teamPhotoForm(path string) bool {
+	id, ok := strings.CutPrefix(path, "/teams/")
+	id, ok2 := strings.CutSuffix(id, "/photo")
+	return ok && ok2 && id != "" && !strings.Contains(id, "/")
 }
 
 // limitBodies holds a large request until its body fits the budget. A

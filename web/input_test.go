@@ -84,6 +84,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/notices/{id}/restore":               {"next"},
 		// Teams and studios.
 		"/teams/{id}/members":                  {"phone", "role"},
+		"/teams/{id}/photo":                    {"remove"},
 		"/teams/{id}/members/{user_id}/remove": {"x"},
 		"/nominations/new":                     {"area_id", "phone", "skill", "reason"},
 		"/desk/teams":                          {"name", "kind", "description", "phone"},
@@ -348,7 +349,8 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/councils", []string{"station_id", "name", "kind"}},
 				{"POST", "/api/v1/councils/" + council + "/members", []string{"user_id"}},
 				// Teams and studios.
-				{"POST", "/api/v1/teams", []string{"station_id", "name", "kind", "description", "leader_user_id"}},
+				{"POST", "/api/v1/teams", []string{"station_id", "name", "kind", "description", "leader_user_id", "photo_id"}},
+				{"PATCH", "/api/v1/teams/" + team, []string{"photo_id"}},
 				{"POST", "/api/v1/teams/" + team + "/members", []string{"user_id", "role"}},
 				{"POST", "/api/v1/nominations", []string{"area_id", "user_id", "skill", "reason"}},
 				{"POST", "/api/v1/councils/" + pollCouncil + "/polls", []string{"question", "options", "closes_at"}},

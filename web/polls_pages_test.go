@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"guli/demo"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -109,5 +110,42 @@ func TestPollPages(t *testing.T) {
 	page = string(asPage(t, srv, member, "GET", strings.SplitN(r.Header.Get("Location"), "?", 2)[0], "").Body)
 	if !strings.Contains(page, `type="checkbox" name="option_id"`) || !strings.Contains(page, "最多选 2 项") {
 		t.Errorf("a poll of several choices: %.3000s", page)
+	}
+}
+
+// TestTheDemoElectionPage: the demo's parents' council elected its
+// committee, and the election's page shows it closed, the bars of the
+// five candidates and the three elected; the residents' council's poll
+// is still open, its counts not shown.
+func TestTheDemoElectionPage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	councils := items(t, srv.Do(t, "GET", "/api/v1/councils?station_id="+srv.Station.ID.String(), "", nil))
+	parents, residents := where(councils, "name", "家长议事会"), where(councils, "name", "居民议事会")
+	if len(parents) != 1 || len(residents) != 1 {
+		t.Fatalf("the demo's councils: %v", councils)
+	}
+	election := where(items(t, srv.Do(t, "GET", "/api/v1/councils/"+parents[0]["id"].(string)+"/polls", "", nil)), "question", demo.Election)
+	if len(election) != 1 || election[0]["status"] != "closed" {
+		t.Fatalf("the demo election: %v", election)
+	}
+	page := srv.Do(t, "GET", "/polls/"+election[0]["id"].(string), "", nil)
+	if page.Status != 200 {
+		t.Fatalf("the election's page: %d", page.Status)
+	}
+	html := string(page.Body)
+	if n := strings.Count(html, `class="poll-bar-fill"`); n != 5 {
+		t.Errorf("the election's page has %d bars, want 5", n)
+	}
+	for _, name := range []string{"汪雅琴", "周晨", "孙巧云"} {
+		if !strings.Contains(html, name+` <span class="badge elected">当选</span>`) {
+			t.Errorf("the election's page does not mark %s elected", name)
+		}
+	}
+	if n := strings.Count(html, `class="badge elected"`); n != 3 {
+		t.Errorf("%d marked elected, want 3", n)
+	}
+	open := items(t, srv.Do(t, "GET", "/api/v1/councils/"+residents[0]["id"].(string)+"/polls", "", nil))
+	if len(open) != 1 || open[0]["status"] != "open" || open[0]["results"] != nil {
+		t.Errorf("the residents' council's polls: %v", open)
 	}
 }

@@ -28,6 +28,7 @@ type place struct {
 	council              string // the station's residents' council
 	photo                string // the resident's photo, attached to no post
 	team                 string // a team of the station
+	teamPhoto            string // a photo its staff uploaded, for the team
 	approve, decline     string // nominations of the resident, as talents
 	pageApprove          string
 	// Polls: a council with the resident as member, and two open polls
@@ -144,6 +145,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				t.Fatalf("team %d: %d %s", i, r.Status, r.Body)
 			}
 			p.team = r.JSON(t)["id"].(string)
+			p.teamPhoto = uploadPhoto(t, srv, p.staff, p.station)
 			for _, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
 				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "结艺", "reason": "手巧"})
 				if r.Status != 201 {
@@ -296,6 +298,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}, nil, 201, 404},
 			{"add a resident to a team", "POST", "/api/v1/teams/{team}/members", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
 			{"take a resident out of a team", "DELETE", "/api/v1/teams/{team}/members/{resident}", none, nil, 204, 404},
+			{"set a team's photo", "PATCH", "/api/v1/teams/{team}", func(p *place) any { return map[string]any{"photo_id": p.teamPhoto} }, nil, 200, 404},
+			{"take a team's photo down on the page", "POST", "/teams/{team}/photo", func(*place) any { return "remove=1" }, form, 303, 404},
 			{"nominate a resident", "POST", "/api/v1/nominations", func(p *place) any {
 				return map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "书法", "reason": "墨迹书香"}
 			}, nil, 201, 404},

@@ -31,6 +31,7 @@ var (
 	wireID       = regexp.MustCompile(`"\d{1,9}"`)
 	wireSecret   = regexp.MustCompile(`"(token|device_token|url|next_cursor)":"[^"]*"|"(code)":"\d+"`)
 	wireMonthDay = regexp.MustCompile(`\d{1,2}月\d{1,2}日`)
+	wirePhoto    = regexp.MustCompile(`"/photos/\d+/`) // a thumbnail's address, which holds its photo's id
 	pathDate     = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 	pathID       = regexp.MustCompile(`([/=])\d{1,9}\b`)
 )
@@ -44,6 +45,7 @@ func normaliseWire(body string) string {
 	body = wireTime.ReplaceAllString(body, `"<time$2>"`)
 	body = wireDate.ReplaceAllString(body, `"<date>"`)
 	body = wireID.ReplaceAllString(body, `"<id>"`)
+	body = wirePhoto.ReplaceAllString(body, `"/photos/<id>/`)
 	return wireMonthDay.ReplaceAllString(body, "M月D日")
 }
 
@@ -345,4 +347,15 @@ func TestWireFormat(t *testing.T) {
 	send("proposal-author", "GET", "/api/v1/proposals/"+proposal, resident, nil)
 	send("answer-proposal", "PATCH", "/api/v1/proposals/"+proposal, staff, map[string]any{"meeting_id": meeting, "outcome": "accepted", "answer": "物业下月施工"})
 	send("answer-proposal-invalid", "PATCH", "/api/v1/proposals/"+proposal, staff, map[string]any{"outcome": "maybe"})
+
+	// A team's photo: a studio started with the staff's photo, its
+	// leader's in its place, refusals, and the photo taken away.
+	studio := id(send("create-team-with-photo", "POST", "/api/v1/teams", staff, map[string]any{"station_id": st, "name": "墨迹书香", "kind": "studio",
+		"description": "书法工作室", "leader_user_id": talentID, "photo_id": uploadPhoto(t, srv, staff, st)}), "id")
+	talent = srv.Login(t, testserver.TalentPhone, testserver.Password)
+	send("set-team-photo", "PATCH", "/api/v1/teams/"+studio, talent, map[string]any{"photo_id": uploadPhoto(t, srv, talent, st)})
+	send("set-team-photo-not-mine", "PATCH", "/api/v1/teams/"+studio, talent, map[string]any{"photo_id": uploadPhoto(t, srv, resident, st)})
+	send("set-team-photo-forbidden", "PATCH", "/api/v1/teams/"+studio, resident, map[string]any{"photo_id": uploadPhoto(t, srv, resident, st)})
+	send("team-with-photo", "GET", "/api/v1/teams/"+studio, "", nil)
+	send("remove-team-photo", "PATCH", "/api/v1/teams/"+studio, staff, map[string]any{"photo_id": nil})
 }

@@ -1,7 +1,15 @@
 package browsertest_test
 
 import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -12,11 +20,12 @@ import (
 )
 
 // TestTeamPagesInTheBrowser: a resident finds the station's teams and a
-// talent's studio, and signs up for one of its classes there; staff start
-// a team with a leader, add a member by phone and approve a committee's
-// nomination, which opens the new talent's studio. Every page passes axe
-// at a phone's width, in normal and elder mode, and none is wider than
-// the phone.
+// talent's studio, with its photo on its card and big on its page, and
+// signs up for one of its classes there; staff start a team with a leader,
+// add a member by phone, upload the team's photo with the page's form (no
+// script needed) and approve a committee's nomination, which opens the new
+// talent's studio. Every page passes axe at a phone's width, in normal and
+// elder mode, and none is wider than the phone.
 func TestTeamPagesInTheBrowser(t *testing.T) {
 	cat := i18n.MustLoad()
 	resident, desk := tab(t), tab(t)
@@ -29,9 +38,18 @@ func TestTeamPagesInTheBrowser(t *testing.T) {
 	if !regexp.MustCompile(`^/teams/\d+$`).MatchString(studio) {
 		t.Fatalf("no card links to the studio 墨迹书香: %q", studio)
 	}
+	if !photoShown(t, resident, `.team-card:has(a[href="`+studio+`"]) img.team-thumb`, "") {
+		t.Error("the studio's card shows no thumbnail")
+	}
 	open(t, resident, srv, studio)
 	if got := text(t, resident, "h1"); got != "墨迹书香" {
 		t.Errorf("the studio's page is titled %q", got)
+	}
+	if !photoShown(t, resident, ".team-photo img", "墨迹书香") {
+		t.Error("the studio's page shows no photo")
+	}
+	if w := eval[float64](t, resident, `document.querySelector('.team-photo img').getBoundingClientRect().width`); w < 300 || w > 390 {
+		t.Errorf("the studio's photo is %vpx wide on a phone 390px wide", w)
 	}
 	if got := text(t, resident, ".lead"); got != cat.T(i18n.Chinese, "teams.led_by", "谢墨林") {
 		t.Errorf("the studio's leader line reads %q", got)
@@ -68,6 +86,18 @@ func TestTeamPagesInTheBrowser(t *testing.T) {
 		t.Errorf("the new team's members: %v", got)
 	}
 	checkOnPhone(t, desk, "/teams/{id} as staff")
+	picture := filepath.Join(t.TempDir(), "IMG_0001.png")
+	if err := os.WriteFile(picture, pngOf(t, 320, 240), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, desk, "choose the team's photo", chromedp.SetUploadFiles(chromedp.CSS(`#photo input[type="file"]`), []string{picture}))
+	if path, code := submit(t, desk, `form[action="`+page+`/photo"] button[type="submit"]`); path != page+"?notice=team_photo_set" || code != 200 {
+		t.Fatalf("uploading the team's photo: landed on %s with %d", path, code)
+	}
+	if !photoShown(t, desk, ".team-photo img", "顾里小站读书会") {
+		t.Error("the team's page shows no photo after the upload")
+	}
+	checkOnPhone(t, desk, "/teams/{id} as staff, with its photo")
 
 	open(t, desk, srv, "/desk/teams")
 	if path, code := submit(t, desk, `form[action^="/desk/nominations/"][action$="/approve"] button`); path != "/desk/teams?notice=nomination_approved" || code != 200 {
@@ -85,4 +115,28 @@ func TestTeamPagesInTheBrowser(t *testing.T) {
 
 	inElderMode(t, resident, srv, []string{"/teams", studio})
 	inElderMode(t, desk, srv, []string{"/desk/teams", page, opened})
+}
+
+// photoShown reports whether the image sel is on the page, loaded, with
+// the alt text alt.
+func photoShown(t *testing.T, ctx context.Context, sel, alt string) bool {
+	t.Helper()
+	return eval[bool](t, ctx, `(() => { const i = document.querySelector(`+strconv.Quote(sel)+`);
+		return !!i && i.complete && i.naturalWidth > 0 && i.alt === `+strconv.Quote(alt)+`; })()`)
+}
+
+// pngOf is a picture of w × h, as a phone's album holds one.
+func pngOf(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{uint8(x), uint8(y), 120, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -51,8 +51,10 @@ type Env struct {
 	Council, Meeting, Resolution string
 	// Photo is a photo a spare resident uploaded, which staff may see.
 	Photo string
-	// Team is a team of the station, for the reads of teams.
-	Team string
+	// Team is a team of the station, for the reads of teams; TeamPhoto a
+	// photo the admin uploaded for the station, which the rows set as its
+	// photo.
+	Team, TeamPhoto string
 	// PollCouncil has the workers as members and Poll, open, for the reads;
 	// polls the rows open, vote in and close are of VoteCouncil, so the
 	// read council's list stays the size it was.
@@ -372,6 +374,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	if e.Team, err = e.newTeam(); err != nil {
+		return nil, err
+	}
+	if e.TeamPhoto, err = e.uploadPhoto(e.Admin); err != nil {
 		return nil, err
 	}
 	var code struct {

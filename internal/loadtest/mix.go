@@ -767,6 +767,10 @@ var baseMix = []Row{
 	// and nominations the admin makes just before, untimed.
 	{"teams (JSON)", "GET /api/v1/teams", 200, get(func(e *Env) string { return "/api/v1/teams?station_id=" + e.Station }, anonymous), nil},
 	{"a team (JSON)", "GET /api/v1/teams/{id}", 200, get(func(e *Env) string { return "/api/v1/teams/" + e.Team }, anonymous), nil},
+	// The team's photo set, the same each time: the cost is the locks and
+	// the checks, the upload's decode being measured by its own row.
+	{"set a team's photo", "PATCH /api/v1/teams/{id}", 200, send("PATCH", func(e *Env, _ int) string { return "/api/v1/teams/" + e.Team }, admin,
+		func(e *Env, _ int) any { return map[string]string{"photo_id": e.TeamPhoto} }), nil},
 	{"start a team", "POST /api/v1/teams", 201, send("POST", atW("/api/v1/teams"), admin, func(e *Env, _ int) any {
 		return map[string]string{"station_id": e.Station, "name": "压测合唱队", "kind": "interest_group"}
 	}), nil},
@@ -790,6 +794,9 @@ var baseMix = []Row{
 	{"add a team member (page)", "POST /teams/{id}/members", 303, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
 		return e.request("POST", "/teams/"+team+"/members", e.Admin, "phone="+e.Workers[w].Phone)
 	}), nil},
+	// The page's form takes the photo down: an upload through it would be
+	// the photo row's decode again, and past twenty an hour the throttle's.
+	{"take a team's photo down (page)", "POST /teams/{id}/photo", 303, send("POST", func(e *Env, _ int) string { return "/teams/" + e.Team + "/photo" }, admin, form("remove=1")), nil},
 	{"take a team member out (page)", "POST /teams/{id}/members/{user_id}/remove", 303, onTeam(func(e *Env, w int, team string) (*http.Request, error) {
 		if err := e.Call("POST", "/api/v1/teams/"+team+"/members", e.Admin, map[string]string{"user_id": e.Workers[w].ID}, 201, nil); err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -19,6 +20,8 @@ type teamView struct {
 	Description string         `json:"description"`
 	LeaderNames []string       `json:"leader_names"`
 	MemberCount int            `json:"member_count"`
+	PhotoID     *core.WireID   `json:"photo_id,omitempty"`
+	Photo       *photoView     `json:"photo,omitempty"`
 	CreatedAt   time.Time      `json:"created_at"`
 	Members     []memberView   `json:"members,omitempty"`
 	Upcoming    []activityView `json:"upcoming_activities,omitempty"`
@@ -44,8 +47,13 @@ func viewTeam(t *guli.Team) teamView {
 	if leaders == nil {
 		leaders = []string{}
 	}
-	return teamView{ID: core.WireID(t.ID), StationID: core.WireID(t.StationID), Name: t.Name, Kind: t.Kind, Description: t.Description,
-		LeaderNames: leaders, MemberCount: t.MemberCount, CreatedAt: t.CreatedAt}
+	v := teamView{ID: core.WireID(t.ID), StationID: core.WireID(t.StationID), Name: t.Name, Kind: t.Kind, Description: t.Description,
+		LeaderNames: leaders, MemberCount: t.MemberCount, PhotoID: core.OptionalWireID(t.PhotoID), CreatedAt: t.CreatedAt}
+	if t.PhotoID != 0 {
+		p := viewPhoto(&guli.Photo{ID: t.PhotoID, Width: t.PhotoWidth, Height: t.PhotoHeight})
+		v.Photo = &p
+	}
+	return v
 }
 
 // fullTeam is one team with its members and upcoming classes.
@@ -75,12 +83,13 @@ func (h *Handlers) CreateTeam(w http.ResponseWriter, r *http.Request) (int, any,
 		Kind        string      `json:"kind"`
 		Description string      `json:"description"`
 		LeaderID    core.WireID `json:"leader_user_id"`
+		PhotoID     core.WireID `json:"photo_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
 	t, err := h.Teams.CreateTeam(r.Context(), guli.TeamInput{StationID: guli.ID(body.StationID), Name: body.Name, Kind: body.Kind,
-		Description: body.Description, LeaderID: guli.ID(body.LeaderID)})
+		Description: body.Description, LeaderID: guli.ID(body.LeaderID), PhotoID: guli.ID(body.PhotoID)})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,6 +116,32 @@ func (h *Handlers) ListTeams(w http.ResponseWriter, r *http.Request) (int, any, 
 
 func (h *Handlers) Team(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	t, err := h.Teams.Team(r.Context(), core.PathID(r, "id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return ok(h.fullTeam(r, t))
+}
+
+// UpdateTeam changes a team's photo: photo_id, a photo the caller uploaded
+// (POST /photos), replaces the one it had; null takes it away.
+func (h *Handlers) UpdateTeam(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	if _, err := guli.RequireUser(r.Context()); err != nil {
+		return 0, nil, err
+	}
+	var body struct {
+		PhotoID json.RawMessage `json:"photo_id"`
+	}
+	if err := decode(r, &body); err != nil {
+		return 0, nil, err
+	}
+	if len(body.PhotoID) == 0 {
+		return 0, nil, guli.Invalid("photo_id", guli.FRRequired)
+	}
+	var photo core.WireID // 0 for null only: anything else not an id is guli.NoID
+	if err := json.Unmarshal(body.PhotoID, &photo); err != nil {
+		return 0, nil, guli.Invalid("photo_id", guli.FRWrongType)
+	}
+	t, err := h.Teams.SetTeamPhoto(r.Context(), core.PathID(r, "id"), guli.ID(photo))
 	if err != nil {
 		return 0, nil, err
 	}

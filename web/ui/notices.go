@@ -388,15 +388,22 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeDat
 			}
 			p, err := h.Photos.Upload(r.Context(), v.Station.ID, part)
 			if err != nil {
-				if e := guli.AsError(err); e.Code == guli.ECUnsupportedImage || e.Code == guli.ECImageTooLarge || e.Code == guli.ECBodyTooLarge {
-					return "", &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"photo": e.Code}, Err: err}
-				}
-				return "", err
+				return "", photoFieldError(err)
 			}
 			d.Photos, added = append(d.Photos, p.ID), added+1
 		}
 	}
 	return "", guli.Invalid("photo", guli.FRTooLong)
+}
+
+// photoFieldError says an upload refused for what was sent (not a picture,
+// too many pixels, too many bytes) next to the form's photo field; other
+// errors (the throttle, a busy server) stay as they are.
+func photoFieldError(err error) error {
+	if e := guli.AsError(err); e.Code == guli.ECUnsupportedImage || e.Code == guli.ECImageTooLarge || e.Code == guli.ECBodyTooLarge {
+		return &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"photo": e.Code}, Err: err}
+	}
+	return err
 }
 
 // checkBeforePhotos refuses, before a photo is uploaded, a form that no

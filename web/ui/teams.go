@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,9 +24,10 @@ import (
 // under Key, the team's row and its leaders.
 type teamCard struct {
 	*guli.Team
-	Leaders string
-	Excerpt string
-	Key     string
+	Leaders                 string
+	Excerpt                 string
+	ThumbWidth, ThumbHeight int // of the photo's thumbnail, when it has one
+	Key                     string
 }
 
 // teamExcerpt is how much of a team's introduction its card shows.
@@ -71,7 +75,8 @@ func (h *Handlers) TeamList(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			c := teamCard{Team: t, Leaders: strings.Join(t.LeaderNames, "、"), Excerpt: guli.Excerpt(t.Description, teamExcerpt)}
-			c.Key = strings.Join([]string{t.ID.String(), t.Name, t.Description, c.Leaders, itoa(t.MemberCount)}, "\x1f")
+			c.ThumbWidth, c.ThumbHeight = guli.FitWithin(t.PhotoWidth, t.PhotoHeight, guli.ThumbLongSide)
+			c.Key = strings.Join([]string{t.ID.String(), t.Name, t.Description, c.Leaders, itoa(t.MemberCount), t.PhotoID.String()}, "\x1f")
 			g.Cards = append(g.Cards, c)
 		}
 		if len(g.Cards) > 0 {
@@ -147,9 +152,84 @@ func (h *Handlers) renderTeam(w http.ResponseWriter, r *http.Request, status int
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
+		v.RenameErrors(map[string]string{"photo_id": "photo"})
 	}
 	v.Data = d
 	h.Render(w, r, status, "team", v)
+}
+
+// teamPhotoParts bounds the parts of the photo form read before its photo.
+const teamPhotoParts = 4
+
+// TeamPhotoPost sets the team's photo from the team's page: a multipart
+// form whose photo is uploaded as it arrives and made the team's, in place
+// of the one it had; or a plain form with "remove", which takes the photo
+// away. Who may is asked before a byte of the photo is read, so nobody
+// spends their uploads on a team they may not change.
+func (h *Handlers) TeamPhotoPost(w http.ResponseWriter, r *http.Request) error {
+	u, ok := h.requireLogin(w, r)
+	if !ok {
+		return nil
+	}
+	id := core.PathID(r, "id")
+	t, err := h.Teams.Team(r.Context(), id)
+	if err == nil {
+		err = t.CheckManage(u)
+	}
+	if err != nil {
+		h.renderTeam(w, r, 0, err)
+		return nil
+	}
+	var photo guli.ID // 0 takes the photo away
+	notice := "team_photo_removed"
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		if photo, err = h.uploadTeamPhoto(r, t); err != nil {
+			h.renderTeam(w, r, 0, err)
+			return nil
+		}
+		notice = "team_photo_set"
+	} else {
+		if !h.parseForm(w, r) {
+			return nil
+		}
+		if r.PostForm.Get("remove") == "" {
+			h.renderTeam(w, r, 0, guli.Invalid("photo", guli.FRRequired))
+			return nil
+		}
+	}
+	if _, err := h.Teams.SetTeamPhoto(r.Context(), id, photo); err != nil {
+		h.renderTeam(w, r, 0, err)
+		return nil
+	}
+	back(w, r, "/teams/"+id.String()+"#photo", notice)
+	return nil
+}
+
+// uploadTeamPhoto uploads the form's photo for the team's station and
+// returns it; the form's other parts are passed over unread.
+func (h *Handlers) uploadTeamPhoto(r *http.Request, t *guli.Team) (guli.ID, error) {
+	form, err := r.MultipartReader()
+	if err != nil {
+		return 0, guli.Invalid("photo", guli.FRInvalid)
+	}
+	for range teamPhotoParts {
+		part, err := form.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, formReadError(err)
+		}
+		if part.FormName() != "photo" || part.FileName() == "" {
+			continue
+		}
+		p, err := h.Photos.Upload(r.Context(), t.StationID, part)
+		if err != nil {
+			return 0, photoFieldError(err)
+		}
+		return p.ID, nil
+	}
+	return 0, guli.Invalid("photo", guli.FRRequired)
 }
 
 // AddTeamMemberPost adds the person of a phone number to the team.
