@@ -95,8 +95,9 @@ func poll(ctx context.Context, q runner, id guli.ID) (*guli.Poll, error) {
 	return p, pollOptions(ctx, q, p)
 }
 
-// hideCounts blanks the counts of a poll still open: what is not read
-// cannot leak.
+// hideCounts blanks the counts of a poll still open, or of a secret poll
+// too few voted in (guli.Poll.ResultsWithheld): what is not read cannot
+// leak.
 func hideCounts(p *guli.Poll, now time.Time) *guli.Poll {
 	if !p.ResultsShown(now) {
 		for i := range p.Options {
@@ -276,5 +277,5 @@ func (s *Polls) ClosePoll(ctx context.Context, id guli.ID) (*guli.Poll, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return hideCounts(p, s.db.now()), nil
 }

@@ -227,3 +227,61 @@ func personIDsIn(v any, key string) map[string]bool {
 	}
 	return out
 }
+
+// TestFewSecretBallotsKeepTheirCount: staff see who voted and may close a
+// poll at any time; closing a secret poll right after one or two ballots
+// must not show how those voted, through the API or the page.
+func TestFewSecretBallotsKeepTheirCount(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		first, token := srv.Register(t, "先投的家长", "13912346101")
+		paper, _ := srv.Register(t, "纸质选票的家长", "13912346102")
+		third, _ := srv.Register(t, "没投的家长", "13912346103")
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, first, paper, third)
+		for _, tt := range []struct {
+			name   string
+			ballot func(poll string, opts []string)
+			voters float64
+		}{
+			{"one ballot", func(poll string, opts []string) {
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", token, map[string]any{"option_ids": []string{opts[2]}}); r.Status != 201 {
+					t.Fatalf("vote: %d %s", r.Status, r.Body)
+				}
+			}, 1},
+			{"two ballots, one on paper", func(poll string, opts []string) {
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", token, map[string]any{"option_ids": []string{opts[2]}}); r.Status != 201 {
+					t.Fatalf("vote: %d %s", r.Status, r.Body)
+				}
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", staff, map[string]any{"option_ids": []string{opts[1]}, "user_id": paper}); r.Status != 201 {
+					t.Fatalf("paper ballot: %d %s", r.Status, r.Body)
+				}
+			}, 2},
+		} {
+			poll, opts := openPoll(t, srv, staff, council, map[string]any{"seats": 1})
+			tt.ballot(poll, opts)
+			closed := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
+			if closed.Status != 200 {
+				t.Fatalf("%s: close: %d %s", tt.name, closed.Status, closed.Body)
+			}
+			for who, r := range map[string]*testserver.Response{"the close's answer": closed,
+				"the poll to staff": srv.Do(t, "GET", "/api/v1/polls/"+poll, staff, nil),
+				"the poll to a voter": srv.Do(t, "GET", "/api/v1/polls/"+poll, token, nil),
+				"the poll to anyone": srv.Do(t, "GET", "/api/v1/polls/"+poll, "", nil)} {
+				got := r.JSON(t)
+				if got["status"] != "closed" || got["voters_count"] != tt.voters || got["results"] != nil || got["elected"] != nil ||
+					got["tied"] != nil || got["results_withheld"] != true {
+					t.Errorf("%s, %s: %s", tt.name, who, r.Body)
+				}
+			}
+			for _, p := range items(t, srv.Do(t, "GET", "/api/v1/councils/"+council+"/polls", "", nil)) {
+				if p["id"] == poll && (p["results"] != nil || p["elected"] != nil || p["results_withheld"] != true) {
+					t.Errorf("%s, the council's list: %v", tt.name, p)
+				}
+			}
+			page := asPage(t, srv, staff, "GET", "/polls/"+poll, "")
+			pageHas(t, tt.name+", the poll's page", page, "为了不让人从票数看出谁投了什么")
+			pageLacks(t, tt.name+", the poll's page", page, "1 票", "poll-results", "badge elected")
+		}
+	})
+}

@@ -276,7 +276,8 @@ func TestWireFormat(t *testing.T) {
 	// of one, a member's vote, a paper ballot, refusals, and the results
 	// once closed.
 	voter := srv.Login(t, testserver.ResidentPhone, testserver.Password)
-	council := councilWith(t, srv, st, staff, id(srv.Do(t, "GET", "/api/v1/me", voter, nil), "id"), newcomer)
+	thirdVoter, third := srv.Register(t, "第三位家长", "13912348801")
+	council := councilWith(t, srv, st, staff, id(srv.Do(t, "GET", "/api/v1/me", voter, nil), "id"), newcomer, thirdVoter)
 	created := send("create-poll", "POST", "/api/v1/councils/"+council+"/polls", staff, map[string]any{"question": "推选家委会成员",
 		"options": []string{"王芳", "李强", "赵敏"}, "max_choices": 1, "secret": true, "seats": 1, "closes_at": rfc(time.Now().Add(48 * time.Hour))})
 	poll := id(created, "id")
@@ -292,6 +293,9 @@ func TestWireFormat(t *testing.T) {
 	send("paper-ballot", "POST", "/api/v1/polls/"+poll+"/votes", staff, map[string]any{"option_ids": []string{choices[1]}, "user_id": newcomer})
 	send("poll-open", "GET", "/api/v1/polls/"+poll, voter, nil)
 	send("council-polls", "GET", "/api/v1/councils/"+council+"/polls", "", nil)
+	if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", third, map[string]any{"option_ids": []string{choices[0]}}); r.Status != 201 {
+		t.Fatalf("a third vote: %d %s", r.Status, r.Body) // a secret count of fewer is withheld
+	}
 	send("close-poll", "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
 	send("poll-closed", "GET", "/api/v1/polls/"+poll, "", nil)
 	send("vote-closed", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[0]}})

@@ -124,6 +124,7 @@ type pollPageData struct {
 	Staff    bool                  // the reader runs the council: close early, enter paper ballots
 	Pending  []*guli.CouncilMember // members who have not voted, for a paper ballot
 	Results  []pollBar
+	Withheld bool // a secret poll too few voted in: no count is shown
 	Outcome  *guli.Outcome
 	Chosen   map[string]bool // the options ticked in a refused form
 }
@@ -150,7 +151,7 @@ func (h *Handlers) renderPoll(w http.ResponseWriter, r *http.Request, status int
 	v := h.NewView(r, "poll.title", "councils")
 	now := h.TimeNow()
 	d := &pollPageData{Poll: p, Council: c, Status: p.Status(now), Closed: p.Closed(now), Multiple: p.MaxChoices > 1,
-		Staff: c.Runs(v.User), Chosen: map[string]bool{}}
+		Staff: c.Runs(v.User), Withheld: p.ResultsWithheld(now), Chosen: map[string]bool{}}
 	if v.User != nil {
 		d.Member, _ = h.Councils.IsMember(ctx, c.ID)
 		d.Voted, _ = h.Polls.Voted(ctx, p.ID)
