@@ -265,9 +265,9 @@ func TestFewSecretBallotsKeepTheirCount(t *testing.T) {
 				t.Fatalf("%s: close: %d %s", tt.name, closed.Status, closed.Body)
 			}
 			for who, r := range map[string]*testserver.Response{"the close's answer": closed,
-				"the poll to staff": srv.Do(t, "GET", "/api/v1/polls/"+poll, staff, nil),
+				"the poll to staff":   srv.Do(t, "GET", "/api/v1/polls/"+poll, staff, nil),
 				"the poll to a voter": srv.Do(t, "GET", "/api/v1/polls/"+poll, token, nil),
-				"the poll to anyone": srv.Do(t, "GET", "/api/v1/polls/"+poll, "", nil)} {
+				"the poll to anyone":  srv.Do(t, "GET", "/api/v1/polls/"+poll, "", nil)} {
 				got := r.JSON(t)
 				if got["status"] != "closed" || got["voters_count"] != tt.voters || got["results"] != nil || got["elected"] != nil ||
 					got["tied"] != nil || got["results_withheld"] != true {
