@@ -146,29 +146,50 @@ func (s *Polls) CreatePoll(ctx context.Context, in guli.PollInput) (*guli.Poll, 
 	return out, err
 }
 
-// Polls lists a council's polls: open ones first, then newest first. A
-// council holds a few polls a year; the list is one page.
+// pollOpenFirst orders a council's polls at a time (its argument): 0 for
+// those still open, 1 for the closed.
+const pollOpenFirst = "CASE WHEN p.closed_at IS NULL AND p.closes_at > ? THEN 0 ELSE 1 END"
+
+// Polls lists a council's polls: open ones first, then newest first, a
+// page at a time. The cursor is the last one's place: whether it was
+// open, and its id.
 func (s *Polls) Polls(ctx context.Context, f guli.PollFilter) (guli.Page[*guli.Poll], error) {
 	var page guli.Page[*guli.Poll]
-	if _, err := guli.IDCursor(f.Cursor); err != nil {
-		return page, err
+	group, before := int64(0), int64(1<<63-1)
+	if f.Cursor != "" {
+		var err error
+		if group, before, err = pairCursor(f.Cursor); err != nil || (group != 0 && group != 1) || before <= 0 {
+			return page, guli.Invalid("cursor", guli.FRInvalid)
+		}
 	}
 	now := s.db.now()
 	q := s.db.read()
 	if _, err := council(ctx, q, f.CouncilID); err != nil {
 		return page, s.db.mapErr(err)
 	}
+	limit := f.PageSize()
 	var err error
 	page.Items, err = list(ctx, q, scanPoll, "SELECT "+pollColumns+pollFrom+` WHERE p.council_id = ?
-		ORDER BY CASE WHEN p.closed_at IS NULL AND p.closes_at > ? THEN 0 ELSE 1 END, p.id DESC LIMIT ?`,
-		f.CouncilID, ms(now), f.PageSize())
-	if err == nil {
-		err = pollOptions(ctx, q, page.Items...)
+		AND (`+pollOpenFirst+` > ? OR (`+pollOpenFirst+` = ? AND p.id < ?))
+		ORDER BY `+pollOpenFirst+`, p.id DESC LIMIT ?`,
+		f.CouncilID, ms(now), group, ms(now), group, before, ms(now), limit+1)
+	if err != nil {
+		return page, s.db.mapErr(err)
+	}
+	page = trim(page, limit, func(p *guli.Poll) []string {
+		closed := "0"
+		if p.Closed(now) {
+			closed = "1"
+		}
+		return []string{closed, p.ID.String()}
+	})
+	if err := pollOptions(ctx, q, page.Items...); err != nil {
+		return page, s.db.mapErr(err)
 	}
 	for _, p := range page.Items {
 		hideCounts(p, now)
 	}
-	return page, s.db.mapErr(err)
+	return page, nil
 }
 
 // Poll returns one poll; polls are public like their councils, and their

@@ -285,3 +285,55 @@ func TestFewSecretBallotsKeepTheirCount(t *testing.T) {
 		}
 	})
 }
+
+// TestCouncilPollsPageByPage: a council's polls come a page at a time,
+// open ones first and then the closed, newest first, each once, and the
+// list's page links to the older ones: none is out of reach.
+func TestCouncilPollsPageByPage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := councilWith(t, srv, srv.Station.ID.String(), staff)
+		var polls []string
+		for range 5 {
+			poll, _ := openPoll(t, srv, staff, council, nil)
+			polls = append(polls, poll)
+		}
+		for _, i := range []int{0, 3} {
+			if r := srv.Do(t, "POST", "/api/v1/polls/"+polls[i]+"/close", staff, nil); r.Status != 200 {
+				t.Fatalf("close: %d %s", r.Status, r.Body)
+			}
+		}
+		want := []string{polls[4], polls[2], polls[1], polls[3], polls[0]} // open, newest first; then closed
+		var got []string
+		path := "/api/v1/councils/" + council + "/polls?limit=2"
+		for next := ""; ; {
+			r := srv.Do(t, "GET", path+next, "", nil)
+			if r.Status != 200 {
+				t.Fatalf("a page: %d %s", r.Status, r.Body)
+			}
+			for _, p := range items(t, r) {
+				got = append(got, p["id"].(string))
+			}
+			cursor, _ := r.JSON(t)["next_cursor"].(string)
+			if cursor == "" || len(got) > len(want) {
+				break
+			}
+			next = "&cursor=" + cursor
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("the council's polls page by page: %v, want %v", got, want)
+		}
+		for _, bad := range []string{"abc", "MB8w", "Mh8x", "MB8tMQ", "MR85OTk5OTk5OTk5OTk5OTk5OTk5OQ"} { // 0␟0, 2␟1, 0␟-1, 1␟99999999999999999999
+			wantError(t, srv.Do(t, "GET", path+"&cursor="+bad, "", nil), 422, "validation_failed", "cursor")
+		}
+
+		first := srv.Do(t, "GET", "/api/v1/councils/"+council+"/polls?limit=4", "", nil).JSON(t)["next_cursor"].(string)
+		page := asPage(t, srv, "", "GET", "/councils/"+council+"/polls", "")
+		pageLacks(t, "the polls' page, all on it", page, "更早的投票")
+		r := asPage(t, srv, "", "GET", "/councils/"+council+"/polls?cursor="+first, "")
+		pageHas(t, "older polls' page", r, `href="/polls/`+polls[0]+`"`)
+		pageLacks(t, "older polls' page", r, `href="/polls/`+polls[4]+`"`)
+		pageHas(t, "a cursor of nonsense: the first page", asPage(t, srv, "", "GET", "/councils/"+council+"/polls?cursor=abc", ""), `href="/polls/`+polls[4]+`"`)
+	})
+}

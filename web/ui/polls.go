@@ -19,7 +19,8 @@ import (
 type pollsData struct {
 	Council *guli.Council
 	Polls   []*guli.Poll
-	Staff   bool // the reader runs the council: the form to open a poll
+	Next    string // the cursor of older polls
+	Staff   bool   // the reader runs the council: the form to open a poll
 }
 
 // CouncilPolls lists a council's polls, open ones first.
@@ -36,12 +37,19 @@ func (h *Handlers) renderPolls(w http.ResponseWriter, r *http.Request, status in
 	}
 	v := h.NewView(r, "poll.list_title", "councils")
 	d := &pollsData{Council: c, Staff: c.Runs(v.User)}
-	page, err := h.Polls.Polls(r.Context(), guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+	cursor := r.URL.Query().Get("cursor")
+	if len(cursor) > 512 {
+		cursor = ""
+	}
+	page, err := h.Polls.Polls(r.Context(), guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit, Cursor: cursor}})
+	if guli.ErrorCode(err) == guli.ECValidation { // a cursor of nonsense: the first page
+		page, err = h.Polls.Polls(r.Context(), guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+	}
 	if err != nil {
 		v.ReadFailed()
 		h.FormError(v, err)
 	}
-	d.Polls = page.Items
+	d.Polls, d.Next = page.Items, page.NextCursor
 	if r.Method == http.MethodGet {
 		v.Form["max_choices"], v.Form["seats"] = "1", "0"
 		v.Form["date"] = h.TimeNow().In(c.CreatedAt.Location()).AddDate(0, 0, 7).Format("2006-01-02")
