@@ -412,6 +412,20 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 		if err := guli.CheckNominee(actor, person, guli.ID(station)); err != nil {
 			return unknownAs(err, in.Phone)
 		}
+		// The nominee's row is locked, so that two nominations of them
+		// filed at once see each other.
+		var locked int64
+		if err := q.row(ctx, "SELECT id FROM users WHERE id = ?"+q.d.forUpdate(), person.ID).Scan(&locked); err != nil {
+			return err
+		}
+		nominated, err := q.exists(ctx, "SELECT 1 FROM nominations WHERE station_id = ? AND nominee_id = ? AND skill = ? AND status <> ?",
+			station, person.ID, in.Skill, guli.NominationDeclined)
+		if err != nil {
+			return err
+		}
+		if err := guli.CheckNotNominated(nominated); err != nil {
+			return err
+		}
 		now := s.db.now()
 		if !actor.WorksAt(guli.ID(station)) {
 			if err := charge(ctx, q, limited{guli.ThrottleNominations, actor.ID.String()}, now); err != nil {

@@ -146,8 +146,9 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 			p.team = r.JSON(t)["id"].(string)
 			p.teamPhoto = uploadPhoto(t, srv, p.staff, p.station)
-			for _, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
-				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "结艺", "reason": "手巧"})
+			for k, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
+				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident,
+					"skill": []string{"结艺", "剪纸", "篆刻"}[k], "reason": "手巧"}) // one nomination a skill
 				if r.Status != 201 {
 					t.Fatalf("nomination %d: %d %s", i, r.Status, r.Body)
 				}

@@ -27,7 +27,7 @@ func StatusOf(code string) int {
 	case ECMethodNotAllowed:
 		return http.StatusMethodNotAllowed
 	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin,
-		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided,
+		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided, guli.ECAlreadyNominated,
 		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
