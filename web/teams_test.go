@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -204,4 +206,39 @@ func TestNominationsAreRateLimited(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDeskKeepsEveryNominationWaiting: however many nominations are filed
+// after one, it stays within reach of the desk, which shows those waiting
+// first, a page of them at a time, and then the latest decided.
+func TestDeskKeepsEveryNominationWaiting(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	area := srv.Station.Areas[0].ID.String()
+	person, _ := srv.Register(t, "手艺人", "13912345091")
+	nominate := func(skill string) string {
+		t.Helper()
+		r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": skill, "reason": "手巧"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("nominate: %d %s", r.Status, r.Body)
+		}
+		return r.JSON(t)["id"].(string)
+	}
+	first := nominate("老手艺")
+	var last string
+	for i := range guli.MaxLimit + 1 { // a page of them still waiting, and one to decline
+		last = nominate(fmt.Sprintf("手艺%d", i))
+	}
+	if r := srv.Do(t, "POST", "/api/v1/nominations/"+last+"/decline", staff, nil); r.Status != http.StatusOK {
+		t.Fatalf("decline: %d %s", r.Status, r.Body)
+	}
+	desk := asPage(t, srv, staff, "GET", "/desk/teams", "")
+	pageHas(t, "the desk", desk, "更早的待处理推荐", "未同意")
+	pageLacks(t, "the desk's first page", desk, `action="/desk/nominations/`+first+`/approve"`, `action="/desk/nominations/`+last+`/approve"`)
+	more := regexp.MustCompile(`href="(/desk/teams\?cursor=[^"#]+)`).FindSubmatch(desk.Body)
+	if more == nil {
+		t.Fatal("no way to the older nominations waiting")
+	}
+	older := asPage(t, srv, staff, "GET", html.UnescapeString(string(more[1])), "")
+	pageHas(t, "the older nominations waiting", older, `action="/desk/nominations/`+first+`/approve"`)
 }

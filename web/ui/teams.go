@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -269,8 +270,13 @@ func (h *Handlers) RemoveTeamMemberPost(w http.ResponseWriter, r *http.Request) 
 type deskTeamsData struct {
 	Kinds       []string
 	Teams       []*guli.Team
-	Nominations []*guli.Nomination
+	Nominations []*guli.Nomination // those waiting, then the latest decided
+	Next        string             // the cursor of older nominations waiting
 }
+
+// deskDecided is how many decided nominations the desk shows, after
+// every one that waits: however many are filed, none waiting drops off.
+const deskDecided = 20
 
 // DeskTeams is the staff's page: start a team, and the nominations that
 // wait for a decision, and those decided.
@@ -294,10 +300,30 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	} else {
 		v.ReadFailed()
 	}
-	if page, err := h.Teams.Nominations(r.Context(), v.Station.ID, "", guli.ListOptions{Limit: guli.MaxLimit}); err == nil {
-		d.Nominations = page.Items
-	} else {
+	cursor := r.URL.Query().Get("cursor")
+	if len(cursor) > 512 {
+		cursor = ""
+	}
+	waiting, err := h.Teams.Nominations(r.Context(), v.Station.ID, guli.NominationPending, guli.ListOptions{Limit: guli.MaxLimit, Cursor: cursor})
+	if guli.ErrorCode(err) == guli.ECValidation { // a cursor of nonsense: the first page
+		cursor = ""
+		waiting, err = h.Teams.Nominations(r.Context(), v.Station.ID, guli.NominationPending, guli.ListOptions{Limit: guli.MaxLimit})
+	}
+	if err != nil {
 		v.ReadFailed()
+	}
+	d.Nominations, d.Next = waiting.Items, waiting.NextCursor
+	if cursor == "" {
+		var decided []*guli.Nomination
+		for _, status := range []string{guli.NominationApproved, guli.NominationDeclined} {
+			page, err := h.Teams.Nominations(r.Context(), v.Station.ID, status, guli.ListOptions{Limit: deskDecided})
+			if err != nil {
+				v.ReadFailed()
+			}
+			decided = append(decided, page.Items...)
+		}
+		slices.SortFunc(decided, func(a, b *guli.Nomination) int { return cmp.Compare(b.ID, a.ID) })
+		d.Nominations = append(d.Nominations, decided[:min(len(decided), deskDecided)]...)
 	}
 	for _, f := range []string{"name", "kind", "description", "phone"} {
 		v.Form[f] = r.PostFormValue(f)
