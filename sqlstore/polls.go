@@ -26,14 +26,18 @@ var _ guli.PollService = (*Polls)(nil)
 const pollColumns = `p.id, p.council_id, c.station_id, p.question, p.max_choices, p.secret, p.seats,
 	p.closes_at, p.closed_at, p.created_at, s.timezone,
 	(SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id),
-	(SELECT COUNT(*) FROM council_members m WHERE m.council_id = p.council_id) +
+	(SELECT COUNT(*) FROM council_members m WHERE m.council_id = p.council_id AND m.added_at < ` + pollEnd + `) +
 	(SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id AND NOT EXISTS
-		(SELECT 1 FROM council_members m WHERE m.council_id = p.council_id AND m.user_id = v.user_id))`
+		(SELECT 1 FROM council_members m WHERE m.council_id = p.council_id AND m.user_id = v.user_id AND m.added_at < ` + pollEnd + `))`
+
+// pollEnd is when voting ended or ends: closed early, or its closing time.
+const pollEnd = `CASE WHEN p.closed_at IS NOT NULL AND p.closed_at < p.closes_at THEN p.closed_at ELSE p.closes_at END`
 
 // Who may vote (Eligible) is the council's members and those who voted
 // while they were: a member who voted and then left still counts, so
 // that "voted of eligible" never passes 100% nor says everyone voted
-// while a member has not.
+// while a member has not. A member added after the poll ended could not
+// vote and is not counted: a closed poll's turnout stays as it was.
 
 const pollFrom = ` FROM polls p JOIN councils c ON c.id = p.council_id JOIN stations s ON s.id = c.station_id`
 

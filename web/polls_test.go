@@ -337,3 +337,40 @@ func TestCouncilPollsPageByPage(t *testing.T) {
 		pageHas(t, "a cursor of nonsense: the first page", asPage(t, srv, "", "GET", "/councils/"+council+"/polls?cursor=abc", ""), `href="/polls/`+polls[4]+`"`)
 	})
 }
+
+// TestClosedPollTurnoutStays: members added to the council after a poll
+// ended could not vote in it; its turnout reads as it did when it closed.
+func TestClosedPollTurnoutStays(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		var tokens []string
+		var members []string
+		for i := range 3 {
+			id, token := srv.Register(t, fmt.Sprintf("成员%d", i), fmt.Sprintf("1391234620%d", i))
+			members, tokens = append(members, id), append(tokens, token)
+		}
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, members...)
+		closedPoll, opts := openPoll(t, srv, staff, council, nil)
+		openOne, _ := openPoll(t, srv, staff, council, nil)
+		for _, token := range tokens {
+			if r := srv.Do(t, "POST", "/api/v1/polls/"+closedPoll+"/votes", token, map[string]any{"option_ids": []string{opts[0]}}); r.Status != 201 {
+				t.Fatalf("vote: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "POST", "/api/v1/polls/"+closedPoll+"/close", staff, nil); r.Status != 200 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		time.Sleep(2 * time.Millisecond) // a later millisecond than the close
+		late, _ := srv.Register(t, "后来的成员", "13912346209")
+		if r := srv.Do(t, "POST", "/api/v1/councils/"+council+"/members", staff, map[string]any{"user_id": late}); r.Status != 201 {
+			t.Fatalf("member: %d %s", r.Status, r.Body)
+		}
+		if got := srv.Do(t, "GET", "/api/v1/polls/"+closedPoll, "", nil).JSON(t); got["voters_count"] != 3.0 || got["eligible_count"] != 3.0 {
+			t.Errorf("the closed poll's turnout after a member joined: %v of %v", got["voters_count"], got["eligible_count"])
+		}
+		if got := srv.Do(t, "GET", "/api/v1/polls/"+openOne, "", nil).JSON(t); got["eligible_count"] != 4.0 {
+			t.Errorf("the open poll counts the new member: %v", got["eligible_count"])
+		}
+	})
+}
