@@ -158,8 +158,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		teamPhotos := []string{"", uploadPhoto(t, srv, resident, ""), uploadPhoto(t, srv, staff, st),
 			uploadPhoto(t, srv, srv.Login(t, testserver.AdminPhone, testserver.Password), st)}
 		teamPhotoForm, teamPhotoHeader := photoForm(t, nil, "IMG_0001.jpg", photoPNG(t, 30, 20))
+		skills := 0 // one nomination a person and skill
 		nominate := func() string {
-			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": "书法", "reason": "墨迹书香"})
+			skills++
+			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": fmt.Sprintf("书法%d", skills), "reason": "墨迹书香"})
 			if r.Status != 201 {
 				t.Fatalf("nominate: %d %s", r.Status, r.Body)
 			}
@@ -376,7 +378,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"PATCH /api/v1/teams/{id}", "/api/v1/teams/" + apiTeam, func(i int) any { return map[string]any{"photo_id": teamPhotos[i]} }, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/teams/{id}/members", "/api/v1/teams/" + apiTeam + "/members", func(i int) any { return map[string]any{"user_id": joiner(i)} }, nil, [4]int{401, 403, 201, 201}},
 			{"DELETE /api/v1/teams/{id}/members/{user_id}", func(i int) string { return "/api/v1/teams/" + apiTeam + "/members/" + joiner(i) }, nil, nil, [4]int{401, 403, 204, 204}},
-			{"POST /api/v1/nominations", "/api/v1/nominations", map[string]any{"area_id": area, "user_id": target, "skill": "结艺", "reason": "生活结艺"}, nil, [4]int{401, 403, 201, 201}},
+			{"POST /api/v1/nominations", "/api/v1/nominations", func(i int) any { // a skill a role: one nomination a person and skill
+				return map[string]any{"area_id": area, "user_id": target, "skill": fmt.Sprintf("结艺%d", i), "reason": "生活结艺"}
+			}, nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/stations/{id}/nominations", "/api/v1/stations/" + st + "/nominations?status=pending", nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/nominations/{id}/approve", func(i int) string { return "/api/v1/nominations/" + approvable[i] + "/approve" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/nominations/{id}/decline", func(i int) string { return "/api/v1/nominations/" + declinable[i] + "/decline" }, nil, nil, [4]int{401, 403, 200, 200}},
@@ -385,7 +389,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /teams/{id}/members", "/teams/" + pageTeam + "/members", func(i int) any { return "phone=" + joinerPhone(i) }, form, [4]int{303, 403, 303, 303}},
 			{"POST /teams/{id}/members/{user_id}/remove", func(i int) string { return "/teams/" + pageTeam + "/members/" + joiner(i) + "/remove" }, "", form, [4]int{303, 403, 303, 303}},
 			{"GET /nominations/new", "/nominations/new", nil, nil, [4]int{303, 403, 200, 200}},
-			{"POST /nominations/new", "/nominations/new", "area_id=" + area + "&phone=13912340000&skill=交谊舞&reason=舞姿优美", form, [4]int{303, 403, 303, 303}},
+			{"POST /nominations/new", "/nominations/new", func(i int) any {
+				return "area_id=" + area + "&phone=13912340000&skill=" + fmt.Sprintf("交谊舞%d", i) + "&reason=舞姿优美"
+			}, form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/teams", "/desk/teams", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/teams", "/desk/teams", "name=社区家长委员会&kind=committee", form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/nominations/{id}/approve", func(i int) string { return "/desk/nominations/" + pageApprovable[i] + "/approve" }, "", form, [4]int{303, 403, 303, 303}},
