@@ -287,7 +287,7 @@ func sweep(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
 		if err != nil && ctx.Err() == nil {
 			logger.Warn("sweep failed", "err", err)
 		} else if err == nil {
-			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices, "photos", sw.Photos)
+			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices, "photos", sw.Photos, "rosters", sw.Rosters)
 		}
 		select {
 		case <-ctx.Done():
