@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"guli"
@@ -99,6 +100,7 @@ func (s *Imports) check(ctx context.Context, q runner, in guli.ImportInput) (*gu
 		return nil, nil, err
 	}
 	report.New = len(fresh)
+	slices.SortStableFunc(report.Problems, func(a, b guli.RosterProblem) int { return a.Row - b.Row })
 	return report, fresh, nil
 }
 
