@@ -212,6 +212,10 @@ type ImportService interface {
 	KeptRoster(ctx context.Context, station ID, token string) ([]byte, error)
 }
 
+// NoteRoster marks a body_too_large answer to a roster's upload, whose
+// limit is MaxRosterBytes.
+const NoteRoster = "roster"
+
 // KeptRosterLifetime is how long an uploaded roster waits for its import.
 const KeptRosterLifetime = 30 * time.Minute
 
