@@ -133,13 +133,14 @@ const (
 // (required, too_long, invalid_text, invalid_phone, out_of_range,
 // invalid_date, unknown_area, phone_taken).
 const (
-	FRPhoneRepeated   = "phone_repeated"  // the same number on an earlier row
-	FRNotAName        = "not_a_name"      // looks like a formula or a number
-	FRMissingColumns  = "missing_columns" // no name or no phone column
-	FRTooManyRows     = "too_many_rows"
-	FRUnreadableFile  = "unreadable_file" // neither a workbook nor text
-	FREmptyRoster     = "empty_roster"    // a header and no rows
-	FRContactRequired = "contact_incomplete"
+	FRPhoneRepeated    = "phone_repeated"  // the same number on an earlier row
+	FRNotAName         = "not_a_name"      // looks like a formula or a number
+	FRMissingColumns   = "missing_columns" // no name or no phone column
+	FRTooManyRows      = "too_many_rows"
+	FRUnreadableFile   = "unreadable_file"    // neither a workbook nor text
+	FRWorkbookTooLarge = "workbook_too_large" // unzips to more than a roster can be
+	FREmptyRoster      = "empty_roster"       // a header and no rows
+	FRContactRequired  = "contact_incomplete"
 )
 
 // RosterProblem is why one cell of a roster cannot be imported. Row is

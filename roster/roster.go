@@ -172,7 +172,7 @@ func (r *reader) workbook(data []byte) error {
 	})
 	if err != nil {
 		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "unzip size") {
-			return tooLarge()
+			return guli.Invalid("file", guli.FRWorkbookTooLarge)
 		}
 		return unreadable()
 	}
