@@ -101,6 +101,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/polls/{id}/vote":                     {"option_id", "user_id"},
 		"/polls/{id}/close":                    {"x"},
 		"/desk/import/confirm":                 {"token"},
+		"/desk/import":                         {"file"},
 	}
 }
 

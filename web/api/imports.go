@@ -1,10 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 
 	"guli"
@@ -52,9 +48,6 @@ func (h *Handlers) viewImportReport(r *http.Request, rep *guli.ImportReport) imp
 	return v
 }
 
-// maxImportParts bounds the parts of an import's form.
-const maxImportParts = 8
-
 // ImportResidents takes a committee's roster as the field "file" of a
 // multipart form, with "dry_run" (true unless false: a forgotten flag
 // never imports) as a form field or in the query. A dry run answers 200
@@ -72,7 +65,7 @@ func (h *Handlers) ImportResidents(w http.ResponseWriter, r *http.Request) (int,
 		return 0, nil, err
 	}
 	dry := r.URL.Query().Get("dry_run")
-	data, formDry, err := readRosterForm(r)
+	data, formDry, err := core.RosterUpload(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -107,63 +100,4 @@ func ParseDryRun(s string) (bool, error) {
 		return false, nil
 	}
 	return false, guli.Invalid("dry_run", guli.FRInvalid)
-}
-
-// readRosterForm reads an import's multipart form: the file, and
-// dry_run if the form has it.
-func readRosterForm(r *http.Request) (data []byte, dryRun string, err error) {
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mediaType != "multipart/form-data" {
-		return nil, "", guli.Invalid("file", guli.FRRequired)
-	}
-	form, err := r.MultipartReader()
-	if err != nil {
-		return nil, "", guli.Invalid("file", guli.FRRequired)
-	}
-	for range maxImportParts {
-		part, err := form.NextPart()
-		switch {
-		case errors.Is(err, io.EOF):
-			if data == nil {
-				return nil, "", guli.Invalid("file", guli.FRRequired)
-			}
-			return data, dryRun, nil
-		case err != nil:
-			return nil, "", rosterReadError(err)
-		}
-		switch part.FormName() {
-		case "file":
-			var buf bytes.Buffer
-			if _, err := io.Copy(&buf, io.LimitReader(part, guli.MaxRosterBytes+1)); err != nil {
-				return nil, "", rosterReadError(err)
-			}
-			if buf.Len() > guli.MaxRosterBytes {
-				return nil, "", &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NoteRoster}
-			}
-			data = buf.Bytes()
-		case "dry_run":
-			v, err := io.ReadAll(io.LimitReader(part, 16))
-			if err != nil {
-				return nil, "", rosterReadError(err)
-			}
-			dryRun = string(v)
-			if dryRun == "" {
-				dryRun = "-" // sent empty: not a choice
-			}
-		}
-	}
-	if data == nil {
-		return nil, "", guli.Invalid("file", guli.FRRequired)
-	}
-	return data, dryRun, nil
-}
-
-// rosterReadError tells an upload whose form could not be read: too
-// large, or not a form.
-func rosterReadError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NoteRoster, Err: err}
-	}
-	return &guli.Error{Code: guli.ECValidation, Fields: map[string]string{"file": guli.FRUnreadableFile}, Err: err}
 }

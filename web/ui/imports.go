@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"bytes"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -60,7 +56,7 @@ func (h *Handlers) DeskImportCheck(w http.ResponseWriter, r *http.Request) error
 	if !ok {
 		return nil
 	}
-	data, err := uploadedRoster(r)
+	data, _, err := core.RosterUpload(r)
 	var token string
 	if err == nil {
 		token, err = h.Imports.KeepRoster(r.Context(), v.Station.ID, data)
@@ -116,49 +112,6 @@ func (h *Handlers) importAndShow(w http.ResponseWriter, r *http.Request, v *core
 		status = http.StatusUnprocessableEntity
 	}
 	h.Render(w, r, status, "desk_import", v)
-}
-
-// uploadedRoster reads the file of the page's multipart form.
-func uploadedRoster(r *http.Request) ([]byte, error) {
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
-		return nil, guli.Invalid("file", guli.FRRequired)
-	}
-	form, err := r.MultipartReader()
-	if err != nil {
-		return nil, guli.Invalid("file", guli.FRRequired)
-	}
-	for range 4 {
-		part, err := form.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, rosterFormError(err)
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		if part.FileName() == "" {
-			return nil, guli.Invalid("file", guli.FRRequired)
-		}
-		var buf bytes.Buffer
-		if _, err := io.Copy(&buf, io.LimitReader(part, guli.MaxRosterBytes+1)); err != nil {
-			return nil, rosterFormError(err)
-		}
-		if buf.Len() > guli.MaxRosterBytes {
-			return nil, &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NoteRoster}
-		}
-		return buf.Bytes(), nil
-	}
-	return nil, guli.Invalid("file", guli.FRRequired)
-}
-
-func rosterFormError(err error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NoteRoster, Err: err}
-	}
-	return guli.Invalid("file", guli.FRUnreadableFile)
 }
 
 // RosterTemplate serves the roster template to staff, as Excel or CSV.
