@@ -96,3 +96,35 @@ type AuditService interface {
 	// and their own actions; anyone else is forbidden.
 	SearchAudit(ctx context.Context, f AuditFilter, opts ListOptions) (Page[*AuditEntry], error)
 }
+
+// AuditRange reads the dates or times a search of the log is bounded by,
+// both ends inclusive as people say them: "2023-10-01" to "2023-10-31" is
+// October whole. A date is a day in loc; an RFC 3339 time is that moment.
+// Empty leaves that end open.
+func AuditRange(from, to string, loc *time.Location) (start, end time.Time, err error) {
+	p := Problems{}
+	read := func(field, s string, next bool) time.Time {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return time.Time{}
+		}
+		if d, ok := ParseDate(s); ok {
+			t, _ := time.ParseInLocation(time.DateOnly, string(d), loc)
+			if next {
+				t = t.AddDate(0, 0, 1)
+			}
+			return t
+		}
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil || t.Year() < 2000 || t.Year() > 9999 {
+			p.Add(field, FRDate)
+			return time.Time{}
+		}
+		if next {
+			t = t.Add(time.Millisecond)
+		}
+		return t
+	}
+	start, end = read("from", from, false), read("to", to, true)
+	return start, end, p.Err()
+}

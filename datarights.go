@@ -128,6 +128,9 @@ type DataRightsService interface {
 	// ExportMyData gathers everything kept about the acting person. The
 	// export is audited.
 	ExportMyData(ctx context.Context) (*DataExport, error)
+	// MyData is the same for the person to read on screen; reading one's
+	// own data is not a download and is not audited.
+	MyData(ctx context.Context) (*DataExport, error)
 	// CloseAccount closes an account (see CloseInput and
 	// MayCloseAccount): what was open of theirs is cancelled or released,
 	// their personal data erased, their sessions ended; audited.
