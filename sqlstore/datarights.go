@@ -92,17 +92,17 @@ func (s *DataRights) gather(ctx context.Context, audited bool) (*guli.DataExport
 	if me.ID <= 0 {
 		return nil, guli.Errorf(guli.ECNotFound)
 	}
-	out := &guli.DataExport{UserID: me.ID}
-	read := func(q runner) error {
-		out.Sections = out.Sections[:0]
-		out.ExportedAt = s.db.now()
-		if audited {
-			// In the export's transaction, before its sections are read:
-			// the export lists itself.
-			if err := audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, ""); err != nil {
-				return err
-			}
+	out := &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}
+	if audited {
+		// Recorded first, so the export lists itself; in a transaction of
+		// its own, as audited reads are: the sections are read on the
+		// readers, and a read moves no data version.
+		err := s.db.tx(ctx, func(q runner) error { return audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, "") })
+		if err != nil {
+			return nil, err
 		}
+	}
+	err = s.db.view(ctx, func(q runner) error {
 		for _, sec := range exportSections {
 			rows, err := exportRows(ctx, q, sec.query, me.ID)
 			if err != nil {
@@ -111,12 +111,7 @@ func (s *DataRights) gather(ctx context.Context, audited bool) (*guli.DataExport
 			out.Sections = append(out.Sections, guli.ExportSection{Name: sec.name, One: sec.one, Rows: rows})
 		}
 		return nil
-	}
-	if audited {
-		err = s.db.tx(ctx, read)
-	} else {
-		err = s.db.view(ctx, read)
-	}
+	})
 	if err != nil {
 		return nil, err
 	}
