@@ -435,3 +435,55 @@ func TestAuditEntriesAboutThingsAreNotAboutPeople(t *testing.T) {
 		}
 	})
 }
+
+// Every kind of staff action on a resident's data writes an entry about
+// them, which the resident reads and their station's staff find.
+func TestStaffActionsOnResidentsDataAreAudited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newPollFixture(t, e, 1)
+		svc := sqlstore.NewServices(f.db)
+		staff, member := f.staffer, f.members[0]
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made, err := svc.Activities.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "剪纸课",
+			Category: "class", Start: start, End: start.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		poll := f.open(t, true, 0, 1, "上午", "下午")
+		steps := []struct {
+			action string
+			do     func() error
+		}{
+			{"health.view", func() error { _, err := svc.Health.Measurements(as(staff), member.ID, guli.ListOptions{}); return err }},
+			{"user.roles", func() error {
+				_, err := svc.Accounts.SetRoles(as(staff), member.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+				return err
+			}},
+			{"registration.on_behalf", func() error { _, err := svc.Activities.Register(as(staff), made[0].ID, member.ID); return err }},
+			{"registration.cancel_on_behalf", func() error { return svc.Activities.CancelRegistration(as(staff), made[0].ID, member.ID) }},
+			{"help.file_on_behalf", func() error {
+				_, err := svc.Help.AskForHelp(as(staff), guli.HelpRequestInput{Title: "代为求助", Category: "errand", OnBehalfOf: member.ID})
+				return err
+			}},
+			{"poll.paper_ballot", func() error {
+				return svc.Polls.Vote(as(staff), guli.Ballot{PollID: poll.ID, Voter: member.ID, OptionIDs: []guli.ID{poll.Options[0].ID}})
+			}},
+			{"user.export", func() error { _, err := svc.DataRights.ExportMyData(as(member)); return err }},
+			{"user.close", func() error { _, err := svc.DataRights.CloseAccount(as(staff), guli.CloseInput{UserID: member.ID}); return err }},
+		}
+		for _, s := range steps {
+			if err := s.do(); err != nil {
+				t.Fatalf("%s: %v", s.action, err)
+			}
+			if got := auditActions(t, f.db, as(staff), guli.AuditFilter{SubjectID: member.ID, Action: s.action}); len(got) != 1 {
+				t.Errorf("%s: %d entries about the resident", s.action, len(got))
+			}
+		}
+		// A secret ballot entered on paper says who voted and in which poll,
+		// never the choice.
+		page, err := svc.Audit.SearchAudit(as(staff), guli.AuditFilter{SubjectID: member.ID, Action: "poll.paper_ballot"}, guli.ListOptions{})
+		if err != nil || len(page.Items) != 1 || page.Items[0].Detail != poll.ID.String() {
+			t.Errorf("the paper ballot's entry: %+v %v", page.Items, err)
+		}
+	})
+}
