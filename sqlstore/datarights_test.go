@@ -469,7 +469,10 @@ func TestStaffActionsOnResidentsDataAreAudited(t *testing.T) {
 				return svc.Polls.Vote(as(staff), guli.Ballot{PollID: poll.ID, Voter: member.ID, OptionIDs: []guli.ID{poll.Options[0].ID}})
 			}},
 			{"user.export", func() error { _, err := svc.DataRights.ExportMyData(as(member)); return err }},
-			{"user.close", func() error { _, err := svc.DataRights.CloseAccount(as(staff), guli.CloseInput{UserID: member.ID}); return err }},
+			{"user.close", func() error {
+				_, err := svc.DataRights.CloseAccount(as(staff), guli.CloseInput{UserID: member.ID})
+				return err
+			}},
 		}
 		for _, s := range steps {
 			if err := s.do(); err != nil {
