@@ -135,12 +135,8 @@ func exportRows(ctx context.Context, q runner, query string, id guli.ID) ([]guli
 	}
 	out := []guli.ExportRow{}
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanAny(rows, len(cols))
+		if err != nil {
 			return nil, err
 		}
 		row := make(guli.ExportRow, len(cols))
