@@ -15,9 +15,9 @@ type auditEntryView struct {
 	ActorName   string      `json:"actor_name"`
 	Action      string      `json:"action"`
 	SubjectID   core.WireID `json:"subject_id"`
-	SubjectName string      `json:"subject_name"`
 	Detail      string      `json:"detail"`
 	CreatedAt   time.Time   `json:"created_at"`
+	SubjectName string      `json:"subject_name"`
 }
 
 func viewAuditEntry(e *guli.AuditEntry) auditEntryView {
