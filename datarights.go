@@ -91,7 +91,17 @@ type ExportSection struct {
 	Name string
 	One  bool
 	Rows []ExportRow
+	// More says a read for the screen left older records out (see
+	// ShownRecords); a download has them all.
+	More bool
+	// Count is how many records the section has, in a summary for the
+	// screen, whose Rows hold only the profile's and the audit's.
+	Count int
 }
+
+// ShownRecords is how many records of each kind a page shows, newest
+// first; the download has them all.
+const ShownRecords = 50
 
 // ExportRow is one record, its fields in a fixed order.
 type ExportRow []ExportField
@@ -128,9 +138,13 @@ type DataRightsService interface {
 	// ExportMyData gathers everything kept about the acting person. The
 	// export is audited.
 	ExportMyData(ctx context.Context) (*DataExport, error)
-	// MyData is the same for the person to read on screen; reading one's
-	// own data is not a download and is not audited.
-	MyData(ctx context.Context) (*DataExport, error)
+	// MyData is the same for the person to read on screen, not audited
+	// (reading one's own data is not a download): with section "", a
+	// summary — how many records of each kind, the profile, and the
+	// newest audit entries about them; with a section's name, that
+	// section's newest records (ShownRecords). An unknown name is
+	// not_found.
+	MyData(ctx context.Context, section string) (*DataExport, error)
 	// CloseAccount closes an account (see CloseInput and
 	// MayCloseAccount): what was open of theirs is cancelled or released,
 	// their personal data erased, their sessions ended; audited.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,64 +28,68 @@ type exportSection struct {
 	name  string
 	one   bool
 	query string
+	order string // oldest first; "" for a section of one record
+}
+
+// sql is the section's query: every record oldest first, or, with a
+// limit, the newest that many.
+func (sec exportSection) sql(limit int) string {
+	switch {
+	case sec.order == "":
+		return sec.query
+	case limit == 0:
+		return sec.query + " ORDER BY " + sec.order
+	}
+	return sec.query + " ORDER BY " + strings.ReplaceAll(sec.order, ",", " DESC,") + " DESC LIMIT " + strconv.Itoa(limit)
 }
 
 var exportSections = []exportSection{
 	{"profile", true, `SELECT u.id, u.name, u.phone, u.email, u.birth_year, u.area_id, COALESCE(ar.name, '') AS area, u.roles,
 		u.ec_name AS emergency_contact_name, u.ec_phone AS emergency_contact_phone, u.created_at
-		FROM users u LEFT JOIN areas ar ON ar.id = u.area_id WHERE u.id = ?`},
-	{"volunteer_profile", true, `SELECT skills, area_ids, availability, updated_at FROM volunteer_profiles WHERE user_id = ?`},
-	{"timebank_account", true, `SELECT balance AS balance_minutes, earned AS earned_minutes FROM timebank_accounts WHERE user_id = ?`},
+		FROM users u LEFT JOIN areas ar ON ar.id = u.area_id WHERE u.id = ?`, ""},
+	{"volunteer_profile", true, `SELECT skills, area_ids, availability, updated_at FROM volunteer_profiles WHERE user_id = ?`, ""},
+	{"timebank_account", true, `SELECT balance AS balance_minutes, earned AS earned_minutes FROM timebank_accounts WHERE user_id = ?`, ""},
 	{"visits", false, `SELECT v.id, v.station_id, s.name AS station, v.day, v.purpose, v.count, v.source, v.created_at
-		FROM visits v JOIN stations s ON s.id = v.station_id WHERE v.user_id = ? ORDER BY v.id`},
+		FROM visits v JOIN stations s ON s.id = v.station_id WHERE v.user_id = ?`, "v.id"},
 	{"registrations", false, `SELECT r.id, r.activity_id, a.title AS activity, a.start_at, r.status, r.created_at, r.updated_at
-		FROM registrations r JOIN activities a ON a.id = r.activity_id WHERE r.user_id = ? ORDER BY r.id`},
+		FROM registrations r JOIN activities a ON a.id = r.activity_id WHERE r.user_id = ?`, "r.id"},
 	{"attendances", false, `SELECT t.activity_id, a.title AS activity, a.start_at, t.checked_in_at
-		FROM attendances t JOIN activities a ON a.id = t.activity_id WHERE t.user_id = ? ORDER BY t.checked_in_at, t.activity_id`},
+		FROM attendances t JOIN activities a ON a.id = t.activity_id WHERE t.user_id = ?`, "t.checked_in_at, t.activity_id"},
 	{"bookings", false, `SELECT b.id, b.room_id, r.name AS room, b.start_at, b.end_at, b.purpose, b.created_at, b.cancelled_at
-		FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE b.user_id = ? ORDER BY b.id`},
+		FROM bookings b JOIN rooms r ON r.id = b.room_id WHERE b.user_id = ?`, "b.id"},
 	{"health_measurements", false, `SELECT id, kind, systolic, diastolic, pulse, CAST(celsius_tenths AS DOUBLE PRECISION) / 10 AS celsius, created_at
-		FROM health_measurements WHERE user_id = ? ORDER BY id`},
+		FROM health_measurements WHERE user_id = ?`, "id"},
 	{"help_requests_asked", false, `SELECT id, title, description, category, status, needed_by, minutes, rating, comment, created_at, confirmed_at
-		FROM help_requests WHERE requester_id = ? ORDER BY id`},
+		FROM help_requests WHERE requester_id = ?`, "id"},
 	{"help_requests_served", false, `SELECT id, title, category, status, minutes, rating, comment, claimed_at, done_at, confirmed_at
-		FROM help_requests WHERE volunteer_id = ? ORDER BY id`},
+		FROM help_requests WHERE volunteer_id = ?`, "id"},
 	{"timebank_entries", false, `SELECT e.id, e.minutes, e.kind, e.memo, e.created_at
-		FROM timebank_entries e JOIN timebank_accounts t ON t.id = e.account_id WHERE t.user_id = ? ORDER BY e.id`},
-	{"posts", false, `SELECT id, station_id, kind, title, body, status, created_at FROM posts WHERE author_id = ? ORDER BY id`},
-	{"comments", false, `SELECT id, post_id, body, created_at FROM post_comments WHERE author_id = ? ORDER BY id`},
+		FROM timebank_entries e JOIN timebank_accounts t ON t.id = e.account_id WHERE t.user_id = ?`, "e.id"},
+	{"posts", false, `SELECT id, station_id, kind, title, body, status, created_at FROM posts WHERE author_id = ?`, "id"},
+	{"comments", false, `SELECT id, post_id, body, created_at FROM post_comments WHERE author_id = ?`, "id"},
 	{"proposals", false, `SELECT id, council_id, title, body, support_count, outcome, answer, created_at, answered_at
-		FROM proposals WHERE author_id = ? ORDER BY id`},
+		FROM proposals WHERE author_id = ?`, "id"},
 	{"supports", false, `SELECT s.proposal_id, p.title AS proposal, s.created_at
-		FROM proposal_supports s JOIN proposals p ON p.id = s.proposal_id WHERE s.user_id = ? ORDER BY s.created_at, s.proposal_id`},
+		FROM proposal_supports s JOIN proposals p ON p.id = s.proposal_id WHERE s.user_id = ?`, "s.created_at, s.proposal_id"},
 	// A secret poll keeps no one's choice: of those, only that they voted.
 	{"votes", false, `SELECT v.poll_id, p.question, p.secret, COALESCE(o.label, '') AS choice
 		FROM poll_voters v JOIN polls p ON p.id = v.poll_id
 		LEFT JOIN poll_votes c ON c.poll_id = v.poll_id AND c.user_id = v.user_id AND p.secret = 0
 		LEFT JOIN poll_options o ON o.id = c.option_id
-		WHERE v.user_id = ? ORDER BY v.poll_id, o.position`},
+		WHERE v.user_id = ?`, "v.poll_id, o.position"},
 	{"team_memberships", false, `SELECT m.team_id, t.name AS team, m.role, m.joined_at
-		FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ? ORDER BY m.team_id`},
+		FROM team_members m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ?`, "m.team_id"},
 	{"council_memberships", false, `SELECT m.council_id, c.name AS council, m.added_at
-		FROM council_members m JOIN councils c ON c.id = m.council_id WHERE m.user_id = ? ORDER BY m.council_id`},
-	{"notifications", false, `SELECT id, kind, params, created_at, read_at FROM notifications WHERE user_id = ? ORDER BY id`},
+		FROM council_members m JOIN councils c ON c.id = m.council_id WHERE m.user_id = ?`, "m.council_id"},
+	{"notifications", false, `SELECT id, kind, params, created_at, read_at FROM notifications WHERE user_id = ?`, "id"},
 	{"audit", false, `SELECT a.id, a.action, COALESCE(u.name, '') AS actor, a.detail, a.created_at
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.subject_id = ? AND a.subject_kind = 'person' ORDER BY a.id`},
+		WHERE a.subject_id = ? AND a.subject_kind = 'person'`, "a.id"},
 }
 
-// ExportMyData gathers everything kept about the acting person in one
-// snapshot, and records that they took it.
+// ExportMyData gathers everything kept about the acting person, and
+// records that they took it.
 func (s *DataRights) ExportMyData(ctx context.Context) (*guli.DataExport, error) {
-	return s.gather(ctx, true)
-}
-
-// MyData gathers the same for the person to read on screen, unaudited.
-func (s *DataRights) MyData(ctx context.Context) (*guli.DataExport, error) {
-	return s.gather(ctx, false)
-}
-
-func (s *DataRights) gather(ctx context.Context, audited bool) (*guli.DataExport, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
 		return nil, err
@@ -93,22 +98,20 @@ func (s *DataRights) gather(ctx context.Context, audited bool) (*guli.DataExport
 		return nil, guli.Errorf(guli.ECNotFound)
 	}
 	out := &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}
-	if audited {
-		// Recorded first, so the export lists itself; in a transaction of
-		// its own, as audited reads are: the sections are read on the
-		// readers, and a read moves no data version.
-		err := s.db.tx(ctx, func(q runner) error { return audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, "") })
-		if err != nil {
-			return nil, err
-		}
+	// Recorded first, so the export lists itself; in a transaction of its
+	// own, as audited reads are: the sections are read on the readers, and
+	// a read moves no data version.
+	err = s.db.tx(ctx, func(q runner) error { return audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, "") })
+	if err != nil {
+		return nil, err
 	}
 	err = s.db.view(ctx, func(q runner) error {
 		for _, sec := range exportSections {
-			rows, err := exportRows(ctx, q, sec.query, me.ID)
+			rows, err := exportRows(ctx, q, sec.sql(0), me.ID)
 			if err != nil {
 				return fmt.Errorf("export %s: %w", sec.name, err)
 			}
-			out.Sections = append(out.Sections, guli.ExportSection{Name: sec.name, One: sec.one, Rows: rows})
+			out.Sections = append(out.Sections, guli.ExportSection{Name: sec.name, One: sec.one, Rows: rows, Count: len(rows)})
 		}
 		return nil
 	})
@@ -116,6 +119,79 @@ func (s *DataRights) gather(ctx context.Context, audited bool) (*guli.DataExport
 		return nil, err
 	}
 	return out, nil
+}
+
+// MyData reads the person's data for the screen: a summary, or one
+// section's newest records (see guli.DataRightsService).
+func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExport, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if me.ID <= 0 {
+		return nil, guli.Errorf(guli.ECNotFound)
+	}
+	out := &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}
+	err = s.db.view(ctx, func(q runner) error {
+		if section != "" {
+			for _, sec := range exportSections {
+				if sec.name == section {
+					read, err := newest(ctx, q, sec, me.ID)
+					out.Sections = append(out.Sections, read)
+					return err
+				}
+			}
+			return guli.Errorf(guli.ECNotFound)
+		}
+		// The summary: every count in one query, then the profile and
+		// the audit entries.
+		counts := make([]string, len(exportSections))
+		var args []any
+		for i, sec := range exportSections {
+			counts[i] = "(SELECT COUNT(*) FROM (" + sec.query + ") c" + strconv.Itoa(i) + ")"
+			for range strings.Count(sec.query, "?") {
+				args = append(args, me.ID)
+			}
+		}
+		n := make([]int, len(exportSections))
+		ptrs := make([]any, len(n))
+		for i := range n {
+			ptrs[i] = &n[i]
+		}
+		if err := q.row(ctx, "SELECT "+strings.Join(counts, ", "), args...).Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, sec := range exportSections {
+			read := guli.ExportSection{Name: sec.name, One: sec.one, Count: n[i]}
+			if sec.name == "profile" || sec.name == "audit" {
+				if read, err = newest(ctx, q, sec, me.ID); err != nil {
+					return err
+				}
+				read.Count = n[i]
+			}
+			out.Sections = append(out.Sections, read)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newest reads a section's newest guli.ShownRecords, newest first.
+func newest(ctx context.Context, q runner, sec exportSection, id guli.ID) (guli.ExportSection, error) {
+	read := guli.ExportSection{Name: sec.name, One: sec.one}
+	rows, err := exportRows(ctx, q, sec.sql(guli.ShownRecords+1), id) // one more tells there are more
+	if err != nil {
+		return read, fmt.Errorf("export %s: %w", sec.name, err)
+	}
+	read.Count = len(rows)
+	if read.More = len(rows) > guli.ShownRecords; read.More {
+		rows = rows[:guli.ShownRecords]
+	}
+	read.Rows = rows
+	return read, nil
 }
 
 // exportRows reads a section's records, each field named by its column.

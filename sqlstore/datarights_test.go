@@ -92,6 +92,22 @@ func TestAPersonExportsTheirDataAndNobodyElses(t *testing.T) {
 		if got := auditActions(t, f.db, as(staff), guli.AuditFilter{SubjectID: me.ID, Action: "user.export"}); len(got) != 1 {
 			t.Errorf("export audited: %v", got)
 		}
+		// On screen: how many of each, and one kind's newest records.
+		summary, err := svc.DataRights.MyData(as(me), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range summary.Sections {
+			if want := len(exported(t, x, s.Name)); s.Count != want {
+				t.Errorf("the summary counts %d %s, the export has %d", s.Count, s.Name, len(exported(t, x, s.Name)))
+			}
+		}
+		if one, err := svc.DataRights.MyData(as(me), "health_measurements"); err != nil || len(one.Sections) != 1 || len(one.Sections[0].Rows) != 1 {
+			t.Errorf("one kind on screen: %+v %v", one, err)
+		}
+		if _, err := svc.DataRights.MyData(as(me), "passwords"); code(err) != guli.ECNotFound {
+			t.Errorf("an unknown kind: %v", err)
+		}
 		if _, err := svc.DataRights.ExportMyData(context.Background()); code(err) != guli.ECUnauthenticated {
 			t.Errorf("export without a person: %v", err)
 		}

@@ -31,10 +31,19 @@ func TestMyDataPageAndClosingTheAccount(t *testing.T) {
 		}
 
 		page := string(asPage(t, srv, token, "GET", "/me/data", "").Body)
-		for _, want := range []string{"程秀英", "13920001001", "36.6", "health.record", "顾小里", `href="/api/v1/me/export"`, `action="/me/close"`, "健康记录"} {
+		for _, want := range []string{"health.record", "顾小里", `href="/api/v1/me/export"`, `action="/me/close"`, "健康记录",
+			`href="/me/data?section=health_measurements#records"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the data page lacks %q", want)
 			}
+		}
+		for section, want := range map[string]string{"profile": "13920001001", "health_measurements": "36.6", "registrations": "confirmed"} {
+			if page := string(asPage(t, srv, token, "GET", "/me/data?section="+section, "").Body); !strings.Contains(page, want) || strings.Contains(page, "data.f.") {
+				t.Errorf("the data page's %s lacks %q, or a label", section, want)
+			}
+		}
+		if r := asPage(t, srv, token, "GET", "/me/data?section=passwords", ""); r.Status != 404 {
+			t.Errorf("an unknown kind of record: %d", r.Status)
 		}
 		if strings.Contains(page, "data.f.") || strings.Contains(page, "data.s.") {
 			t.Error("a field or section of the data page has no label in the catalogue")

@@ -152,6 +152,7 @@ var queries = map[string][]string{
 	"/api/v1/councils/{id}/proposals": {"limit", "cursor"},
 	// The audit log.
 	"/desk/audit": {"q", "action", "from", "to", "user_id", "actor_id", "cursor"},
+	"/me/data":    {"section"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

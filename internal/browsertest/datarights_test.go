@@ -30,10 +30,12 @@ func TestDataRightsInTheBrowser(t *testing.T) {
 		t.Fatalf("to my data: landed on %s with %d", path, code)
 	}
 	checkOnPhone(t, resident, "/me/data")
-	do(t, resident, "open a section", chromedp.Click(chromedp.CSS(`details.data-section summary`)))
+	if path, code := submit(t, resident, `a[href="/me/data?section=registrations#records"]`); path != "/me/data?section=registrations" || code != 200 {
+		t.Fatalf("to my registrations: landed on %s with %d", path, code)
+	}
 	do(t, resident, "open the closing form", chromedp.Click(chromedp.CSS(`#close details summary`)))
-	checkOnPhone(t, resident, "/me/data, opened")
-	inElderMode(t, resident, srv, []string{"/me/data"})
+	checkOnPhone(t, resident, "/me/data?section=registrations, the closing form opened")
+	inElderMode(t, resident, srv, []string{"/me/data", "/me/data?section=profile"})
 
 	// Staff search the log while the resident is still here.
 	login(t, desk, srv, testserver.StaffPhone)

@@ -13,6 +13,7 @@ func (e *Env) closable() (Person, error) { return e.newResident("要注销的居
 // desk. Every closing row closes a resident made for it.
 var dataRightsRows = []Row{
 	{"my data page", "GET /me/data", 200, get(at("/me/data"), resident), nil},
+	{"my data page, one kind", "GET /me/data", 200, get(at("/me/data?section=registrations"), resident), nil},
 	{"my data download", "GET /api/v1/me/export", 200, get(at("/api/v1/me/export"), resident), nil},
 	{"audit log page", "GET /desk/audit", 200, get(at("/desk/audit?action=health."), staff), nil},
 	{"close an account, asked (desk)", "GET /desk/residents/{id}/close", 200,

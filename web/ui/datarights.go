@@ -11,39 +11,31 @@ import (
 	"guli/web/core"
 )
 
-// How much of a section the data page shows; the download has all.
-const maxShownRows = 50
-
 type dataField struct{ Key, Value string }
 
 type dataSection struct {
 	Name  string
 	Count int
 	Rows  [][]dataField
-	More  int // rows not shown
+	More  bool // older records left out; the download has them
 }
 
 type myDataPage struct {
-	Sections []dataSection
-	Audit    dataSection // who touched my data, first on the page
+	Sections []dataSection // every kind of record, with how many there are
+	Audit    dataSection   // who touched my data, first on the page
+	Open     *dataSection  // the kind asked for (?section=), its newest records
 }
 
-// readable turns an export into what the page shows: each field by its
-// label, times in the reader's zone, ids left out (they mean nothing to a
-// reader; the download keeps them).
-func readable(v *core.View, x *guli.DataExport, loc *time.Location) myDataPage {
-	var d myDataPage
+// readable turns what MyData read into what the page shows: each field
+// by its label, times in the reader's zone, ids left out (they mean
+// nothing to a reader; the download keeps them).
+func readable(v *core.View, x *guli.DataExport, loc *time.Location) []dataSection {
+	var out []dataSection
 	for _, s := range x.Sections {
-		sec := dataSection{Name: s.Name, Count: len(s.Rows)}
-		rows := s.Rows
-		if s.Name != "profile" && len(rows) > maxShownRows {
-			// Newest first on the page: the latest are what people look for.
-			sec.More = len(rows) - maxShownRows
-			rows = rows[len(rows)-maxShownRows:]
-		}
-		for i := len(rows) - 1; i >= 0; i-- {
+		sec := dataSection{Name: s.Name, Count: s.Count, More: s.More}
+		for _, row := range s.Rows {
 			var fields []dataField
-			for _, f := range rows[i] {
+			for _, f := range row {
 				if f.Key == "id" || strings.HasSuffix(f.Key, "_id") {
 					continue
 				}
@@ -51,13 +43,9 @@ func readable(v *core.View, x *guli.DataExport, loc *time.Location) myDataPage {
 			}
 			sec.Rows = append(sec.Rows, fields)
 		}
-		if s.Name == "audit" {
-			d.Audit = sec
-			continue
-		}
-		d.Sections = append(d.Sections, sec)
+		out = append(out, sec)
 	}
-	return d
+	return out
 }
 
 func shown(v *core.View, value any, loc *time.Location) string {
@@ -88,15 +76,30 @@ func (h *Handlers) MyData(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handlers) renderMyData(w http.ResponseWriter, r *http.Request, v *core.View, status int) error {
-	x, err := h.DataRights.MyData(r.Context())
-	if err != nil {
-		return err
-	}
 	loc := core.DefaultZone
 	if v.Station != nil {
 		loc = v.Station.Location()
 	}
-	v.Data = readable(v, x, loc)
+	summary, err := h.DataRights.MyData(r.Context(), "")
+	if err != nil {
+		return err
+	}
+	var d myDataPage
+	for _, sec := range readable(v, summary, loc) {
+		if sec.Name == "audit" {
+			d.Audit = sec
+			continue
+		}
+		d.Sections = append(d.Sections, sec)
+	}
+	if name := r.URL.Query().Get("section"); name != "" && name != "audit" {
+		one, err := h.DataRights.MyData(r.Context(), name)
+		if err != nil {
+			return err
+		}
+		d.Open = &readable(v, one, loc)[0]
+	}
+	v.Data = d
 	h.Render(w, r, status, "my_data", v)
 	return nil
 }
@@ -226,7 +229,7 @@ func (h *Handlers) DeskAudit(w http.ResponseWriter, r *http.Request) error {
 	var page guli.Page[*guli.AuditEntry]
 	if err == nil {
 		f.From, f.To = from, to
-		page, err = h.Audit.SearchAudit(r.Context(), f, guli.ListOptions{Limit: 30, Cursor: cursor})
+		page, err = h.Audit.SearchAudit(r.Context(), f, guli.ListOptions{Limit: 20, Cursor: cursor})
 	}
 	status := http.StatusOK
 	if err != nil {
