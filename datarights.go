@@ -103,6 +103,10 @@ type ExportSection struct {
 // first; the download has them all.
 const ShownRecords = 50
 
+// ShownOnSummary is how many audit entries about the person the summary
+// of their data shows, newest first.
+const ShownOnSummary = 10
+
 // ExportRow is one record, its fields in a fixed order.
 type ExportRow []ExportField
 
@@ -141,7 +145,7 @@ type DataRightsService interface {
 	// MyData is the same for the person to read on screen, not audited
 	// (reading one's own data is not a download): with section "", a
 	// summary — how many records of each kind, the profile, and the
-	// newest audit entries about them; with a section's name, that
+	// newest audit entries about them (ShownOnSummary); with a section's name, that
 	// section's newest records (ShownRecords). An unknown name is
 	// not_found.
 	MyData(ctx context.Context, section string) (*DataExport, error)

@@ -136,7 +136,7 @@ func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExpo
 		if section != "" {
 			for _, sec := range exportSections {
 				if sec.name == section {
-					read, err := newest(ctx, q, sec, me.ID)
+					read, err := newest(ctx, q, sec, me.ID, guli.ShownRecords)
 					out.Sections = append(out.Sections, read)
 					return err
 				}
@@ -145,9 +145,15 @@ func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExpo
 		}
 		// The summary: every count in one query, then the profile and
 		// the audit entries.
+		// The audit entries are not counted: there may be thousands, and
+		// the page lists the newest instead.
 		counts := make([]string, len(exportSections))
 		var args []any
 		for i, sec := range exportSections {
+			if sec.name == "audit" {
+				counts[i] = "0"
+				continue
+			}
 			counts[i] = "(SELECT COUNT(*) FROM (" + sec.query + ") c" + strconv.Itoa(i) + ")"
 			for range strings.Count(sec.query, "?") {
 				args = append(args, me.ID)
@@ -164,10 +170,12 @@ func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExpo
 		for i, sec := range exportSections {
 			read := guli.ExportSection{Name: sec.name, One: sec.one, Count: n[i]}
 			if sec.name == "profile" || sec.name == "audit" {
-				if read, err = newest(ctx, q, sec, me.ID); err != nil {
+				if read, err = newest(ctx, q, sec, me.ID, guli.ShownOnSummary); err != nil {
 					return err
 				}
-				read.Count = n[i]
+				if sec.name != "audit" {
+					read.Count = n[i]
+				}
 			}
 			out.Sections = append(out.Sections, read)
 		}
@@ -179,16 +187,16 @@ func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExpo
 	return out, nil
 }
 
-// newest reads a section's newest guli.ShownRecords, newest first.
-func newest(ctx context.Context, q runner, sec exportSection, id guli.ID) (guli.ExportSection, error) {
+// newest reads a section's newest n records, newest first.
+func newest(ctx context.Context, q runner, sec exportSection, id guli.ID, n int) (guli.ExportSection, error) {
 	read := guli.ExportSection{Name: sec.name, One: sec.one}
-	rows, err := exportRows(ctx, q, sec.sql(guli.ShownRecords+1), id) // one more tells there are more
+	rows, err := exportRows(ctx, q, sec.sql(n+1), id) // one more tells there are more
 	if err != nil {
 		return read, fmt.Errorf("export %s: %w", sec.name, err)
 	}
 	read.Count = len(rows)
-	if read.More = len(rows) > guli.ShownRecords; read.More {
-		rows = rows[:guli.ShownRecords]
+	if read.More = len(rows) > n; read.More {
+		rows = rows[:n]
 	}
 	read.Rows = rows
 	return read, nil

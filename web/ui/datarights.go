@@ -92,7 +92,7 @@ func (h *Handlers) renderMyData(w http.ResponseWriter, r *http.Request, v *core.
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	if name := r.URL.Query().Get("section"); name != "" && name != "audit" {
+	if name := r.URL.Query().Get("section"); name != "" {
 		one, err := h.DataRights.MyData(r.Context(), name)
 		if err != nil {
 			return err
