@@ -87,17 +87,25 @@ var exportSections = []exportSection{
 		WHERE a.subject_id = ? AND a.subject_kind = 'person'`, "a.id"},
 }
 
+// exportOf starts an export of the acting person's data.
+func (s *DataRights) exportOf(ctx context.Context) (*guli.User, *guli.DataExport, error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if me.ID <= 0 {
+		return nil, nil, guli.Errorf(guli.ECNotFound)
+	}
+	return me, &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}, nil
+}
+
 // ExportMyData gathers everything kept about the acting person, and
 // records that they took it.
 func (s *DataRights) ExportMyData(ctx context.Context) (*guli.DataExport, error) {
-	me, err := guli.RequireUser(ctx)
+	me, out, err := s.exportOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if me.ID <= 0 {
-		return nil, guli.Errorf(guli.ECNotFound)
-	}
-	out := &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}
 	// Recorded first, so the export lists itself; in a transaction of its
 	// own, as audited reads are: the sections are read on the readers, and
 	// a read moves no data version.
@@ -124,14 +132,10 @@ func (s *DataRights) ExportMyData(ctx context.Context) (*guli.DataExport, error)
 // MyData reads the person's data for the screen: a summary, or one
 // section's newest records (see guli.DataRightsService).
 func (s *DataRights) MyData(ctx context.Context, section string) (*guli.DataExport, error) {
-	me, err := guli.RequireUser(ctx)
+	me, out, err := s.exportOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if me.ID <= 0 {
-		return nil, guli.Errorf(guli.ECNotFound)
-	}
-	out := &guli.DataExport{UserID: me.ID, ExportedAt: s.db.now()}
 	err = s.db.view(ctx, func(q runner) error {
 		if section != "" {
 			for _, sec := range exportSections {
