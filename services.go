@@ -8,6 +8,7 @@ type Services struct {
 	Accounts      AccountService
 	Stations      StationService
 	Audit         AuditService
+	DataRights    DataRightsService
 	Activities    ActivityService
 	Rooms         RoomService
 	Visits        VisitService

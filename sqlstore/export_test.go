@@ -220,12 +220,8 @@ func Dump(ctx context.Context, db *DB, table string) ([][]string, error) {
 	}
 	var out [][]string
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanAny(rows, len(cols))
+		if err != nil {
 			return nil, err
 		}
 		row := make([]string, len(cols))

@@ -22,6 +22,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Accounts:      NewAccounts(db, o.sms),
 		Stations:      NewStations(db),
 		Audit:         NewAudit(db),
+		DataRights:    NewDataRights(db),
 		Activities:    NewActivities(db),
 		Rooms:         NewRooms(db),
 		Visits:        NewVisits(db),

@@ -239,6 +239,15 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		newPollForm := url.Values{"question": {"活动时间"}, "options": {"上午\n下午"}, "max_choices": {"1"},
 			"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}.Encode()
 
+		// Accounts each role tries to close, by the API and at the desk.
+		var apiClosable, deskClosable []string
+		for i := range roles {
+			id, _ := srv.Register(t, "要注销的居民", fmt.Sprintf("139129901%02d", i))
+			apiClosable = append(apiClosable, id)
+			id, _ = srv.Register(t, "要注销的居民", fmt.Sprintf("139129902%02d", i))
+			deskClosable = append(deskClosable, id)
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -265,7 +274,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/users/{id}", "/api/v1/users/" + target, nil, nil, [4]int{401, 200, 200, 200}},
 			{"PUT /api/v1/users/{id}/roles", "/api/v1/users/" + target + "/roles", map[string]any{"roles": []string{"resident", "volunteer"}}, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/users/{id}/password-reset", "/api/v1/users/" + target + "/password-reset", nil, nil, [4]int{401, 403, 201, 201}},
-			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 403, 200}},
+			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/me/export", "/api/v1/me/export", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/close", "/api/v1/me/close", map[string]any{}, nil, [4]int{401, 422, 422, 422}},
+			{"POST /api/v1/users/{id}/close", func(i int) string { return "/api/v1/users/" + apiClosable[i] + "/close" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/stations", "/api/v1/stations", map[string]any{"name": "顾里二站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}, nil, [4]int{401, 403, 403, 201}},
 			{"GET /api/v1/stations", "/api/v1/stations", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /api/v1/stations/{id}", "/api/v1/stations/" + st, nil, nil, [4]int{200, 200, 200, 200}},
@@ -424,6 +436,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /me/password", "/me/password", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me/close", "/me/close", "password=&confirm=1", form, [4]int{303, 422, 422, 422}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/lang", "/prefs/lang", "lang=en&next=/", form, [4]int{303, 303, 303, 303}},
@@ -459,6 +473,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/activities/{id}/cancel", "/desk/activities/" + doomed + "/cancel", "", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/residents", "/desk/residents?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/residents/{id}/password-reset", "/desk/residents/" + target + "/password-reset", "", form, [4]int{303, 403, 201, 201}},
+			{"GET /desk/residents/{id}/close", "/desk/residents/" + target + "/close", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/residents/{id}/close", func(i int) string { return "/desk/residents/" + deskClosable[i] + "/close" }, "confirm=1", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/audit", "/desk/audit?q=被改&action=user.&from=2023-01-01", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /desk/booking-rules", "/desk/booking-rules", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/booking-rules", "/desk/booking-rules", "max_days_ahead=60&max_hours=4&max_future_bookings=20", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/deliveries", "/desk/deliveries", nil, nil, [4]int{303, 403, 200, 200}},

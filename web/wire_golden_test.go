@@ -122,7 +122,7 @@ func TestWireFormat(t *testing.T) {
 	send("set-roles", "PUT", "/api/v1/users/"+newcomer+"/roles", admin, map[string]any{"roles": []string{"resident", "volunteer"}})
 	send("reset-code", "POST", "/api/v1/users/"+newcomer+"/password-reset", staff, nil)
 	send("audit", "GET", "/api/v1/audit?limit=3&user_id="+newcomer, admin, nil)
-	send("audit-forbidden", "GET", "/api/v1/audit", staff, nil)
+	send("audit-forbidden", "GET", "/api/v1/audit", resident, nil)
 
 	// Stations, areas, rooms.
 	other := send("create-station", "POST", "/api/v1/stations", admin, map[string]any{"name": "顾里二站", "address": "顾里路 2 号",
@@ -377,4 +377,19 @@ func TestWireFormat(t *testing.T) {
 	roster("import-refused", false, bad...)
 	roster("import", false, "姓名,手机号,出生年份,小区,紧急联系人,紧急联系电话", "钱秀英,13955550001,1948,"+areaName+",钱伟,13955550091", "孙桂兰,13955550002,1950,"+areaName+",,")
 	roster("import-no-header", true, "张三,13955550003")
+	// Data rights and the audit log's search: the newcomer downloads what
+	// is kept of them; one who leaves closes their account, and staff
+	// close one for a resident at the desk.
+	send("audit-search", "GET", "/api/v1/audit?limit=2&action=user.&q=%E9%87%91%E5%A9%9A", staff, nil)
+	send("audit-search-bad-range", "GET", "/api/v1/audit?from=2023-02-30", staff, nil)
+	leaving, _ := srv.Register(t, "要搬走的居民", "13912345990")
+	leavingToken := srv.Login(t, "13912345990", "password-13912345990")
+	send("ask-before-leaving", "POST", "/api/v1/help-requests", leavingToken, map[string]any{"title": "帮忙打包行李", "category": "errand"})
+	send("export", "GET", "/api/v1/me/export", leavingToken, nil)
+	send("close-me-wrong-password", "POST", "/api/v1/me/close", leavingToken, map[string]any{"password": "not-my-password"})
+	send("close-me", "POST", "/api/v1/me/close", leavingToken, map[string]any{"password": "password-13912345990"})
+	send("closed-account", "GET", "/api/v1/users/"+leaving, staff, nil)
+	atDesk := id(send("create-user-to-close", "POST", "/api/v1/users", staff, map[string]any{"name": "回老家的居民", "area_id": area}), "id")
+	send("close-user", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
+	send("close-user-twice", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
 }

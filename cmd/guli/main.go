@@ -52,6 +52,7 @@ Commands:
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
   guli ledger check [--db ...]
   guli import residents FILE --station ID [--dry-run] [--lang en|zh-CN] [--db ...]
+  guli backup [--db ...] FILE   (SQLite, while guli serve runs; restore: stop, copy FILE back)
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db;
 GULI_SMTP_PASSWORD is the SMTP password (never a flag: flags show in ps).
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New(`unknown command: try "guli import residents FILE --station ID"`)
 		}
 		return importResidents(ctx, args[2:], getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -419,6 +422,49 @@ func ledgerCheck(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("the time bank's ledger is wrong: %w", err)
 	}
 	fmt.Fprintln(stdout, "The time bank's ledger holds: its entries sum to zero, every balance is the sum of its entries, and nobody's is below zero.")
+	return nil
+}
+
+// backup copies a SQLite database to a new file while it is in use. It
+// opens the database without migrating it: a server may be running on it.
+// Restoring is copying the file back while no server runs on it.
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("backup", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 { // guli backup FILE --db ...: flags after the file too
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if len(rest) != 1 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("backup: name one file to write, e.g. guli backup guli-2023-10-15.db")
+	}
+	if sqlstore.IsPostgres(*dsn) {
+		return errors.New("backup: back PostgreSQL up with pg_dump (see the README)")
+	}
+	if _, err := os.Stat(*dsn); err != nil {
+		return fmt.Errorf("backup: no database at %s", *dsn)
+	}
+	db, err := sqlstore.Open(ctx, *dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil))})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, rest[0]); err != nil {
+		return err
+	}
+	info, err := os.Stat(rest[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s (%d bytes) in %v.\n", *dsn, rest[0], info.Size(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
