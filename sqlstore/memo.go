@@ -5,10 +5,12 @@ import (
 	"sync"
 )
 
-// memo keeps answers to public reads while the data version stays the
-// same (see changes.go): any commit, by this process or another, lets all
-// of them go. Only reads everyone gets the same answer to are kept here;
-// nothing personal is.
+// memo keeps answers to reads while the data version stays the same (see
+// changes.go): any commit, by this process or another, lets all of them
+// go. Most are public reads everyone gets the same answer to; an answer
+// that is one reader's is kept under that reader (their places, their
+// supports), and one only some may see (a council's roll, who voted) is
+// handed out after the same checks a fresh read makes.
 //
 // The version is read before the answer is loaded, so an answer is never
 // kept under a version newer than the data it was read from.
