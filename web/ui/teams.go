@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -189,8 +190,23 @@ func (h *Handlers) RemoveTeamMemberPost(w http.ResponseWriter, r *http.Request) 
 type deskTeamsData struct {
 	Kinds       []string
 	Teams       []*guli.Team
-	Nominations []*guli.Nomination
+	Nominations []nominationCard
+	// FormKey keeps the form to start a team (View.Keep) while it shows
+	// nothing typed and no error; "" renders it afresh.
+	FormKey string
 }
+
+// nominationCard is one nomination on the desk; cards are kept
+// (View.Part) under Key: the nomination's row and whether it is the
+// reader's own, which they may not decide.
+type nominationCard struct {
+	*guli.Nomination
+	Own bool
+	Key string
+}
+
+// PartKey keeps the card (core.Keyed).
+func (c nominationCard) PartKey() string { return c.Key }
 
 // DeskTeams is the staff's page: start a team, and the nominations that
 // wait for a decision, and those decided.
@@ -215,7 +231,10 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 		v.ReadFailed()
 	}
 	if page, err := h.Teams.Nominations(r.Context(), v.Station.ID, "", guli.ListOptions{Limit: guli.MaxLimit}); err == nil {
-		d.Nominations = page.Items
+		for _, n := range page.Items {
+			own := n.NomineeID == v.User.ID
+			d.Nominations = append(d.Nominations, nominationCard{Nomination: n, Own: own, Key: n.ID.String() + "\x1f" + strconv.FormatBool(own)})
+		}
 	} else {
 		v.ReadFailed()
 	}
@@ -227,6 +246,8 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
+	} else if r.Method == http.MethodGet {
+		d.FormKey = "new"
 	}
 	v.Data = d
 	h.Render(w, r, status, "desk_teams", v)
