@@ -257,7 +257,7 @@ type proposalsData struct {
 // author's name, their support); a card whose form failed is made afresh.
 type proposalCard struct {
 	*guli.Proposal
-	Day      string
+	v        *core.View // for its language, when the card is rendered
 	Cursor   string
 	Staff    bool
 	Meetings []*guli.Meeting // to put the proposal on; staff only
@@ -270,6 +270,10 @@ type proposalCard struct {
 
 // PartKey keeps the card (core.Keyed).
 func (c proposalCard) PartKey() string { return c.Key }
+
+// Day is when the proposal was made, said in the card's language: only
+// when the card is rendered, not for each reader it is kept for.
+func (c proposalCard) Day() string { return c.v.Day(c.CreatedAt) }
 
 // listPage is how many proposals or polls a page of a council's lists
 // shows, as its meetings.
@@ -346,7 +350,7 @@ func (h *Handlers) renderProposals(w http.ResponseWriter, r *http.Request, statu
 		d.FormKey = strings.Join([]string{c.ID.String(), strconv.FormatBool(v.User != nil), cursor}, "\x1f")
 	}
 	for _, p := range page.Items {
-		card := proposalCard{Proposal: p, Day: v.Day(p.CreatedAt), Cursor: cursor, Staff: staff, Meetings: meetings,
+		card := proposalCard{Proposal: p, v: v, Cursor: cursor, Staff: staff, Meetings: meetings,
 			Outcomes: guli.ProposalOutcomes, Errors: map[string]string{}}
 		if failed == p.ID {
 			card.Failed, card.Alert, card.Errors = true, v.Alert, v.Errors
