@@ -16,7 +16,7 @@ import (
 type Councils struct {
 	db       *DB
 	councils memo[guli.ID, *guli.Council]
-	lists    memo[councilListKey, guli.Page[*guli.Council]]
+	lists    memo[listKey, guli.Page[*guli.Council]]
 	rolls    memo[guli.ID, *councilRoll]
 }
 
@@ -29,16 +29,10 @@ type councilRoll struct {
 // maxListedMembers bounds the members a council's list shows.
 const maxListedMembers = 2000
 
-type councilListKey struct {
-	station guli.ID
-	cursor  string
-	limit   int
-}
-
 // NewCouncils returns the councils of db.
 func NewCouncils(db *DB) *Councils {
 	return &Councils{db: db, councils: memo[guli.ID, *guli.Council]{max: 1000},
-		lists: memo[councilListKey, guli.Page[*guli.Council]]{max: 1000}, rolls: memo[guli.ID, *councilRoll]{max: 1000}}
+		lists: memo[listKey, guli.Page[*guli.Council]]{max: 1000}, rolls: memo[guli.ID, *councilRoll]{max: 1000}}
 }
 
 var _ guli.CouncilService = (*Councils)(nil)
@@ -103,7 +97,7 @@ func (s *Councils) Councils(ctx context.Context, f guli.CouncilFilter) (guli.Pag
 		return guli.Page[*guli.Council]{}, err
 	}
 	limit := f.PageSize()
-	return s.lists.get(ctx, s.db, councilListKey{station: f.StationID, cursor: f.Cursor, limit: limit}, func() (guli.Page[*guli.Council], error) {
+	return s.lists.get(ctx, s.db, listKey{of: f.StationID, cursor: f.Cursor, limit: limit}, func() (guli.Page[*guli.Council], error) {
 		where, args := []string{"c.id > ?"}, []any{after}
 		if f.StationID != 0 {
 			where, args = append(where, "c.station_id = ?"), append(args, f.StationID)

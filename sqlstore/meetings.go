@@ -27,7 +27,7 @@ type Meetings struct {
 	db          *DB
 	ones        memo[guli.ID, *keptMeeting]
 	resolutions memo[guli.ID, []*guli.Resolution]
-	proposals   memo[proposalListKey, guli.Page[*guli.Proposal]]
+	proposals   memo[listKey, guli.Page[*guli.Proposal]]
 	mine        memo[[2]guli.ID, map[guli.ID]bool] // by reader and council: what they support
 }
 
@@ -39,16 +39,10 @@ type keptMeeting struct {
 	members   map[guli.ID]bool
 }
 
-type proposalListKey struct {
-	council guli.ID
-	cursor  string
-	limit   int
-}
-
 // NewMeetings returns the meetings of db.
 func NewMeetings(db *DB) *Meetings {
 	return &Meetings{db: db, ones: memo[guli.ID, *keptMeeting]{max: 10000}, resolutions: memo[guli.ID, []*guli.Resolution]{max: 1000},
-		proposals: memo[proposalListKey, guli.Page[*guli.Proposal]]{max: 1000}, mine: memo[[2]guli.ID, map[guli.ID]bool]{max: 10000}}
+		proposals: memo[listKey, guli.Page[*guli.Proposal]]{max: 1000}, mine: memo[[2]guli.ID, map[guli.ID]bool]{max: 10000}}
 }
 
 var _ guli.MeetingService = (*Meetings)(nil)
@@ -605,7 +599,7 @@ func (s *Meetings) Proposals(ctx context.Context, councilID guli.ID, opts guli.L
 		return guli.Page[*guli.Proposal]{}, err
 	}
 	limit := opts.PageSize()
-	kept, err := s.proposals.get(ctx, s.db, proposalListKey{council: councilID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Proposal], error) {
+	kept, err := s.proposals.get(ctx, s.db, listKey{of: councilID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Proposal], error) {
 		var page guli.Page[*guli.Proposal]
 		q := s.db.read()
 		if _, err := council(ctx, q, councilID); err != nil {

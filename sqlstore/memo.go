@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"sync"
+
+	"guli"
 )
 
 // memo keeps answers to reads while the data version stays the same (see
@@ -20,6 +22,16 @@ type memo[K comparable, V any] struct {
 	mu      sync.Mutex
 	version uint64
 	kept    map[K]V
+}
+
+// listKey is what a kept page of a list depends on: whose list it is (a
+// station's, a council's), which of it (a kind, a status), and the page
+// (its cursor and length).
+type listKey struct {
+	of     guli.ID
+	which  string
+	cursor string
+	limit  int
 }
 
 // get returns the answer kept for key, or loads and keeps it. Callers

@@ -22,29 +22,15 @@ import (
 // nominations, handed out to its staff only.
 type Teams struct {
 	db          *DB
-	lists       memo[teamListKey, guli.Page[*guli.Team]]
+	lists       memo[listKey, guli.Page[*guli.Team]]
 	ones        memo[guli.ID, *guli.Team]
-	nominations memo[nominationListKey, guli.Page[*guli.Nomination]]
-}
-
-type nominationListKey struct {
-	station guli.ID
-	status  string
-	cursor  string
-	limit   int
-}
-
-type teamListKey struct {
-	station guli.ID
-	kind    string
-	cursor  string
-	limit   int
+	nominations memo[listKey, guli.Page[*guli.Nomination]]
 }
 
 // NewTeams returns the incubator of db.
 func NewTeams(db *DB) *Teams {
-	return &Teams{db: db, lists: memo[teamListKey, guli.Page[*guli.Team]]{max: 1000}, ones: memo[guli.ID, *guli.Team]{max: 10000},
-		nominations: memo[nominationListKey, guli.Page[*guli.Nomination]]{max: 1000}}
+	return &Teams{db: db, lists: memo[listKey, guli.Page[*guli.Team]]{max: 1000}, ones: memo[guli.ID, *guli.Team]{max: 10000},
+		nominations: memo[listKey, guli.Page[*guli.Nomination]]{max: 1000}}
 }
 
 var _ guli.TeamService = (*Teams)(nil)
@@ -203,7 +189,7 @@ func (s *Teams) Teams(ctx context.Context, f guli.TeamFilter) (guli.Page[*guli.T
 		return page, err
 	}
 	limit := f.PageSize()
-	key := teamListKey{station: f.StationID, kind: f.Kind, cursor: f.Cursor, limit: limit}
+	key := listKey{of: f.StationID, which: f.Kind, cursor: f.Cursor, limit: limit}
 	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.Team], error) {
 		where, args := []string{"t.id > ?"}, []any{after}
 		if f.StationID != 0 {
@@ -432,7 +418,7 @@ func (s *Teams) Nominations(ctx context.Context, stationID guli.ID, status strin
 		return page, err
 	}
 	limit := opts.PageSize()
-	key := nominationListKey{station: stationID, status: status, cursor: opts.Cursor, limit: limit}
+	key := listKey{of: stationID, which: status, cursor: opts.Cursor, limit: limit}
 	kept, err := s.nominations.get(ctx, s.db, key, func() (guli.Page[*guli.Nomination], error) {
 		var page guli.Page[*guli.Nomination]
 		where, args := "n.station_id = ? AND n.id < ?", []any{stationID, before}

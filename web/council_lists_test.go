@@ -51,10 +51,8 @@ func otherStationStaff(t *testing.T, srv *testserver.Server) string {
 func TestProposalsPageIsPaged(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		srv := testserver.New(t, e)
-		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
-		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
-		council := createCouncil(t, srv, staff, "")
-		list := "/councils/" + council + "/proposals"
+		staff, resident := srv.Login(t, testserver.StaffPhone, testserver.Password), srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		list := "/councils/" + createCouncil(t, srv, staff, "") + "/proposals"
 		var made []string // oldest first
 		for i := range 21 {
 			r := srv.Do(t, "POST", "/api/v1"+list, staff, map[string]any{"title": fmt.Sprintf("第%d条提议", i+1)})
