@@ -249,12 +249,17 @@ type proposalsData struct {
 	// FormKey keeps the form to propose (View.Keep) while it shows nothing
 	// typed and no error; "" renders it afresh.
 	FormKey string
+	// ListKey keeps the whole list of cards (View.Keep) for every reader
+	// who sees the same of it: the page, whether they run the council,
+	// which of its proposals they support and whose authors they are
+	// shown; "" while a card's form comes back refused.
+	ListKey string
 }
 
 // proposalCard is one proposal of a council's list with its support
 // button, and the staff's form to answer it. Cards are kept (View.Part)
-// under Key: the proposal's row and what the reader sees of it (its
-// author's name, their support); a card whose form failed is made afresh.
+// by the proposal's row and what the reader sees of it (PartKey); a card
+// whose form failed is made afresh.
 type proposalCard struct {
 	*guli.Proposal
 	v        *core.View // for its language, when the card is rendered
@@ -265,11 +270,17 @@ type proposalCard struct {
 	Failed   bool // its form came back refused: open, with Alert and Errors
 	Alert    string
 	Errors   map[string]string
-	Key      string
 }
 
-// PartKey keeps the card (core.Keyed).
-func (c proposalCard) PartKey() string { return c.Key }
+// PartKey keeps the card (core.Keyed) by what the reader sees of it: its
+// author's name, their support, the staff's form and the page its forms
+// come back to.
+func (c proposalCard) PartKey() string {
+	if c.Failed {
+		return ""
+	}
+	return strings.Join([]string{c.ID.String(), c.Author, strconv.FormatBool(c.Supported), strconv.FormatBool(c.Staff), c.Cursor}, "\x1f")
+}
 
 // Day is when the proposal was made, said in the card's language: only
 // when the card is rendered, not for each reader it is kept for.
@@ -349,16 +360,23 @@ func (h *Handlers) renderProposals(w http.ResponseWriter, r *http.Request, statu
 	} else {
 		d.FormKey = strings.Join([]string{c.ID.String(), strconv.FormatBool(v.User != nil), cursor}, "\x1f")
 	}
-	for _, p := range page.Items {
-		card := proposalCard{Proposal: p, v: v, Cursor: cursor, Staff: staff, Meetings: meetings,
-			Outcomes: guli.ProposalOutcomes, Errors: map[string]string{}}
+	seen := []string{c.ID.String(), cursor, strconv.FormatBool(staff)}
+	d.Cards = make([]proposalCard, len(page.Items))
+	for i, p := range page.Items {
+		d.Cards[i] = proposalCard{Proposal: p, v: v, Cursor: cursor, Staff: staff, Meetings: meetings, Outcomes: guli.ProposalOutcomes}
 		if failed == p.ID {
-			card.Failed, card.Alert, card.Errors = true, v.Alert, v.Errors
+			d.Cards[i].Failed, d.Cards[i].Alert, d.Cards[i].Errors = true, v.Alert, v.Errors
 			v.Alert = "" // said on the card, next to its form
-		} else {
-			card.Key = strings.Join([]string{p.ID.String(), p.Author, strconv.FormatBool(p.Supported), strconv.FormatBool(staff), cursor}, "\x1f")
 		}
-		d.Cards = append(d.Cards, card)
+		if p.Supported {
+			seen = append(seen, "s"+p.ID.String())
+		}
+		if p.Author != "" {
+			seen = append(seen, "a"+p.ID.String())
+		}
+	}
+	if failed == 0 {
+		d.ListKey = strings.Join(seen, "\x1f")
 	}
 	v.Data = d
 	h.Render(w, r, status, "proposals", v)
