@@ -449,7 +449,7 @@ var baseMix = []Row{
 	{"a help request's page", "GET /help/{id}", 200, get(func(e *Env) string { return "/help/" + e.HelpRequest }, resident), nil},
 	{"my services page", "GET /my/services", 200, get(at("/my/services"), talent), nil},
 	{"time bank page", "GET /timebank", 200, get(at("/timebank"), talent), nil},
-	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous), nil},
+	{"the councils, anonymous", "GET /councils", 200, get(at("/councils"), anonymous), nil},
 	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
 	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},
 	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous), nil},

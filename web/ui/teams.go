@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -270,13 +271,28 @@ func (h *Handlers) RemoveTeamMemberPost(w http.ResponseWriter, r *http.Request) 
 type deskTeamsData struct {
 	Kinds       []string
 	Teams       []*guli.Team
-	Nominations []*guli.Nomination // those waiting, then the latest decided
-	Next        string             // the cursor of older nominations waiting
+	Nominations []nominationCard // those waiting, then the latest decided
+	Next        string           // the cursor of older nominations waiting
+	// FormKey keeps the form to start a team (View.Keep) while it shows
+	// nothing typed and no error; "" renders it afresh.
+	FormKey string
 }
 
 // deskDecided is how many decided nominations the desk shows, after
 // every one that waits: however many are filed, none waiting drops off.
 const deskDecided = 20
+
+// nominationCard is one nomination on the desk; cards are kept
+// (View.Part) under Key: the nomination's row and whether it is the
+// reader's own, which they may not decide.
+type nominationCard struct {
+	*guli.Nomination
+	Own bool
+	Key string
+}
+
+// PartKey keeps the card (core.Keyed).
+func (c nominationCard) PartKey() string { return c.Key }
 
 // DeskTeams is the staff's page: start a team, and the nominations that
 // wait for a decision, and those decided.
@@ -312,7 +328,8 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		v.ReadFailed()
 	}
-	d.Nominations, d.Next = waiting.Items, waiting.NextCursor
+	nominations := waiting.Items
+	d.Next = waiting.NextCursor
 	if cursor == "" {
 		var decided []*guli.Nomination
 		for _, status := range []string{guli.NominationApproved, guli.NominationDeclined} {
@@ -323,7 +340,11 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 			decided = append(decided, page.Items...)
 		}
 		slices.SortFunc(decided, func(a, b *guli.Nomination) int { return cmp.Compare(b.ID, a.ID) })
-		d.Nominations = append(d.Nominations, decided[:min(len(decided), deskDecided)]...)
+		nominations = append(nominations, decided[:min(len(decided), deskDecided)]...)
+	}
+	for _, n := range nominations {
+		own := n.NomineeID == v.User.ID
+		d.Nominations = append(d.Nominations, nominationCard{Nomination: n, Own: own, Key: n.ID.String() + "\x1f" + strconv.FormatBool(own)})
 	}
 	for _, f := range []string{"name", "kind", "description", "phone"} {
 		v.Form[f] = r.PostFormValue(f)
@@ -333,6 +354,8 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
+	} else if r.Method == http.MethodGet {
+		d.FormKey = "new"
 	}
 	v.Data = d
 	h.Render(w, r, status, "desk_teams", v)
