@@ -24,6 +24,7 @@ type Services struct {
 	Live          LiveService
 	Reminders     ReminderService
 	Teams         TeamService
+	Stats         StatsService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -38,6 +38,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Live:          NewLive(db),
 		Reminders:     NewReminders(db),
 		Teams:         NewTeams(db),
+		Stats:         NewStats(db),
 		Now:           db.Now,
 	}
 }
