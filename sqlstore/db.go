@@ -512,6 +512,19 @@ func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.x.QueryRowContext(ctx, query, args...)
 }
 
+// prepare prepares a statement on the runner's transaction (or pool) for
+// a statement run many times over, such as a bulk insert's; the query is
+// already in the dialect's form. The caller closes it.
+func (q runner) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	p, ok := q.x.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("cannot prepare on %T", q.x)
+	}
+	return p.PrepareContext(ctx, query)
+}
+
 // insert runs an INSERT and returns the new row's id.
 func (q runner) insert(ctx context.Context, query string, args ...any) (guli.ID, error) {
 	var id int64

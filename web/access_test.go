@@ -158,6 +158,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		teamPhotos := []string{"", uploadPhoto(t, srv, resident, ""), uploadPhoto(t, srv, staff, st),
 			uploadPhoto(t, srv, srv.Login(t, testserver.AdminPhone, testserver.Password), st)}
 		teamPhotoForm, teamPhotoHeader := photoForm(t, nil, "IMG_0001.jpg", photoPNG(t, 30, 20))
+		rosterBody, rosterHeader := rosterForm(t, map[string]string{"dry_run": "true"}, "名单.csv", rosterCSV("姓名,手机号,小区", "钱阿姨,13977770001,馨佳园"))
+		pageRosterBody, pageRosterHeader := rosterForm(t, nil, "名单.csv", rosterCSV("姓名,手机号,小区", "钱阿姨,13977770001,馨佳园"))
 		nominate := func() string {
 			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": "书法", "reason": "墨迹书香"})
 			if r.Status != 201 {
@@ -390,6 +392,14 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/teams", "/desk/teams", "name=社区家长委员会&kind=committee", form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/nominations/{id}/approve", func(i int) string { return "/desk/nominations/" + pageApprovable[i] + "/approve" }, "", form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/nominations/{id}/decline", func(i int) string { return "/desk/nominations/" + pageDeclinable[i] + "/decline" }, "", form, [4]int{303, 403, 303, 303}},
+
+			// Staff of the station import committees' rosters; a dry run
+			// here, and a confirm whose upload is not theirs.
+			{"POST /api/v1/stations/{id}/imports", "/api/v1/stations/" + st + "/imports", rosterBody, rosterHeader, [4]int{401, 403, 200, 200}},
+			{"GET /desk/import", "/desk/import", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/import", "/desk/import", pageRosterBody, pageRosterHeader, [4]int{303, 403, 200, 200}},
+			{"POST /desk/import/confirm", "/desk/import/confirm", "token=not-an-upload", form, [4]int{303, 403, 404, 404}},
+			{"GET /desk/import/{file}", "/desk/import/roster-template.xlsx", nil, nil, [4]int{303, 403, 200, 200}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -37,6 +37,28 @@ const (
 	noticeArrival = 2 * time.Minute
 )
 
+// A roster's upload (the API's, or the import page's) may be as large as
+// a roster may be, and is read whole: while it arrives it holds the whole
+// budget, so two never arrive at once. Imports are rare.
+const (
+	rosterBody    = guli.MaxRosterBytes + 64<<10
+	rosterArrival = 2 * time.Minute
+)
+
+// rosterUpload reports whether r uploads a roster: POST
+// /api/v1/stations/{id}/imports or /desk/import.
+func rosterUpload(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	if r.URL.Path == "/desk/import" {
+		return true
+	}
+	id, ok := strings.CutPrefix(r.URL.Path, "/api/v1/stations/")
+	id, ok2 := strings.CutSuffix(id, "/imports")
+	return ok && ok2 && id != "" && !strings.Contains(id, "/")
+}
+
 // bodyLimit is how large r's body may be, how much of it its handler holds
 // at once (its share of the budget), and how soon it must arrive once in
 // the budget. The write form is read part by part, a photo at a time, so
@@ -46,6 +68,9 @@ const (
 func bodyLimit(r *http.Request) (size, held int64, arrival time.Duration) {
 	if r.Method == http.MethodPost && (r.URL.Path == "/api/v1/photos" || teamPhotoForm(r.URL.Path)) {
 		return photoBody, photoBody, photoArrival
+	}
+	if rosterUpload(r) {
+		return rosterBody, bodyBudget, rosterArrival
 	}
 	if r.Method == http.MethodPost && r.URL.Path == "/notices/new" {
 		return noticeBody, photoBody, noticeArrival
@@ -73,8 +98,12 @@ func (s *Server) limitBodies(next http.Handler) http.Handler {
 		}
 		limit, held, arrival := bodyLimit(r)
 		if size > limit && limit > maxBody {
+			note := guli.NotePhoto
+			if rosterUpload(r) {
+				note = guli.NoteRoster
+			}
 			w.Header().Set("Connection", "close")
-			s.Fail(w, r, http.StatusRequestEntityTooLarge, &guli.Error{Code: guli.ECBodyTooLarge, Note: guli.NotePhoto})
+			s.Fail(w, r, http.StatusRequestEntityTooLarge, &guli.Error{Code: guli.ECBodyTooLarge, Note: note})
 			return
 		}
 		if size < 0 || size > limit {

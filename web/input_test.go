@@ -100,6 +100,8 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/councils/{id}/polls":                 {"question", "options", "max_choices", "seats", "secret", "date", "time"},
 		"/polls/{id}/vote":                     {"option_id", "user_id"},
 		"/polls/{id}/close":                    {"x"},
+		"/desk/import/confirm":                 {"token"},
+		"/desk/import":                         {"file"},
 	}
 }
 

@@ -163,6 +163,9 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/polls/{id}/votes", a.JSON(a.Vote)},
 		{"POST /api/v1/polls/{id}/close", a.JSON(a.ClosePoll)},
 
+		// Importing residents from the committees' rosters.
+		{"POST /api/v1/stations/{id}/imports", a.JSON(a.ImportResidents)},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
@@ -271,6 +274,10 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /polls/{id}", s.Public(p.Page(p.PollPage))},
 		{"POST /polls/{id}/vote", p.Page(p.Vote)},
 		{"POST /polls/{id}/close", p.Page(p.ClosePoll)},
+		{"GET /desk/import", p.Page(p.DeskImport)},
+		{"POST /desk/import", p.Page(p.DeskImportCheck)},
+		{"POST /desk/import/confirm", p.Page(p.DeskImportConfirm)},
+		{"GET /desk/import/{file}", p.Page(p.RosterTemplate)},
 		{"GET /stats", s.Public(p.Page(p.Soon("stats")))},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},

@@ -189,6 +189,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 		}
 		none := func(*place) any { return nil }
+		rosterBody, rosterHeader := rosterForm(t, map[string]string{"dry_run": "true"}, "名单.csv", rosterCSV("姓名,手机号", "钱阿姨,13977770002"))
 		rows := []row{
 			{"read a resident's measurements", "GET", "/api/v1/users/{resident}/health-measurements", none, nil, 200, 404},
 			{"record a measurement at the other station", "POST", "/api/v1/health-measurements", func(p *place) any {
@@ -226,6 +227,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"cancel an activity", "DELETE", "/api/v1/activities/{activity}", none, nil, 204, 404},
 			{"the roster page", "GET", "/desk/activities/{activity}", none, nil, 200, 404},
 			{"the reset page", "POST", "/desk/residents/{resident}/password-reset", func(*place) any { return "" }, form, 201, 404},
+			{"import a roster", "POST", "/api/v1/stations/{station}/imports", func(*place) any { return rosterBody }, rosterHeader, 200, 404},
 			// A help request is for its requester and claimer, volunteers and
 			// its station's staff: to other stations' staff it does not exist.
 			{"confirm a resident's help", "POST", "/api/v1/help-requests/{help-done}/confirm", func(*place) any { return map[string]any{"rating": 4} }, nil, 200, 404},

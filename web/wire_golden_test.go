@@ -358,4 +358,19 @@ func TestWireFormat(t *testing.T) {
 	send("set-team-photo-forbidden", "PATCH", "/api/v1/teams/"+studio, resident, map[string]any{"photo_id": uploadPhoto(t, srv, resident, st)})
 	send("team-with-photo", "GET", "/api/v1/teams/"+studio, "", nil)
 	send("remove-team-photo", "PATCH", "/api/v1/teams/"+studio, staff, map[string]any{"photo_id": nil})
+
+	// A committee's roster: a dry run that finds problems, the import
+	// that then creates nobody, the fixed roster's import, and a file
+	// without the headers an import needs.
+	areaName := srv.Station.Areas[0].Name
+	roster := func(name string, dry bool, lines ...string) {
+		t.Helper()
+		body, header := rosterForm(t, map[string]string{"dry_run": fmt.Sprint(dry)}, "名单.csv", rosterCSV(lines...))
+		sendRequest(name, testserver.Request{Method: "POST", Path: "/api/v1/stations/" + st + "/imports", Token: staff, Body: body, Header: header})
+	}
+	bad := []string{"序号,姓名,手机号,出生年份,小区", "1,钱秀英,13955550001,1948," + areaName, "2,孙桂兰,1395555,2999,火星小区", "3,周玉兰,13955550001,," + areaName}
+	roster("import-dry-run", true, bad...)
+	roster("import-refused", false, bad...)
+	roster("import", false, "姓名,手机号,出生年份,小区,紧急联系人,紧急联系电话", "钱秀英,13955550001,1948,"+areaName+",钱伟,13955550091", "孙桂兰,13955550002,1950,"+areaName+",,")
+	roster("import-no-header", true, "张三,13955550003")
 }

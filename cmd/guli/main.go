@@ -51,6 +51,7 @@ Commands:
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
   guli ledger check [--db ...]
+  guli import residents FILE --station ID [--dry-run] [--lang en|zh-CN] [--db ...]
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db;
 GULI_SMTP_PASSWORD is the SMTP password (never a flag: flags show in ps).
@@ -81,6 +82,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New(`unknown command: try "guli ledger check"`)
 		}
 		return ledgerCheck(ctx, args[2:], getenv, stdout, stderr)
+	case "import":
+		if len(args) < 2 || args[1] != "residents" {
+			fmt.Fprint(stderr, usage)
+			return errors.New(`unknown command: try "guli import residents FILE --station ID"`)
+		}
+		return importResidents(ctx, args[2:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -287,7 +294,7 @@ func sweep(ctx context.Context, db *sqlstore.DB, logger *slog.Logger) {
 		if err != nil && ctx.Err() == nil {
 			logger.Warn("sweep failed", "err", err)
 		} else if err == nil {
-			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices, "photos", sw.Photos)
+			logger.Info("swept", "sessions", sw.Sessions, "failures", sw.Failures, "codes", sw.Codes, "devices", sw.Devices, "photos", sw.Photos, "rosters", sw.Rosters)
 		}
 		select {
 		case <-ctx.Done():
