@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -16,9 +17,11 @@ import (
 // The seed's history reads as the article does: 近180天, 近9000人次, 236
 // residents who asked for help, 948 services — counted by the figures from
 // the records, at the history's end and at any time after; the time bank
-// adds up; everything happened in 2023; and a database with anything in
+// adds up; everything happened in 2023; every fill is the same, on either
+// engine, week by week and area by area; and a database with anything in
 // it is refused.
 func TestLikeSeedReadsAsTheArticle(t *testing.T) {
+	var first string // the figures in detail on the first engine
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		dsn := e.MigratedDSN(t)
 		clock := demo.NewClock(time.Now())
@@ -52,6 +55,12 @@ func TestLikeSeedReadsAsTheArticle(t *testing.T) {
 		if err := db.CheckLedger(ctx); err != nil {
 			t.Errorf("the time bank after the history: %v", err)
 		}
+		detail := inDetail(t, svc, res.Station.ID)
+		if first == "" {
+			first = detail
+		} else if detail != first {
+			t.Errorf("the history differs between engines:\n%s\n%s", first, detail)
+		}
 		checkIn2023(t, e, dsn)
 
 		// Anything in the database, and the history is refused, with
@@ -72,6 +81,31 @@ func TestLikeSeedReadsAsTheArticle(t *testing.T) {
 			t.Fatalf("a fill of a database with an account and no station: %v, want ErrNotEmpty", err)
 		}
 	})
+}
+
+// inDetail is a station's figures over the history week by week, month
+// by month and area by area.
+func inDetail(t *testing.T, svc guli.Services, station guli.ID) string {
+	t.Helper()
+	ctx := context.Background()
+	r := guli.DateRange{From: demo.HistoryFrom, To: demo.HistoryTo}
+	visits, err := svc.Stats.VisitsPer(ctx, station, guli.Periods(r, guli.PeriodWeek))
+	if err != nil {
+		t.Fatal(err)
+	}
+	services, err := svc.Stats.ServicesPer(ctx, station, guli.Periods(r, guli.PeriodMonth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas, err := svc.Stats.Areas(ctx, station, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fmt.Sprintf("visits by week %v\nservices by month %v\n", visits, services)
+	for _, a := range areas {
+		out += fmt.Sprintf("%s %+v\n", a.Area, *a)
+	}
+	return out
 }
 
 // checkIn2023 checks that every time the history stored, in every table
