@@ -588,7 +588,9 @@ var askings = []asking{
 // thanks are what requesters wrote when they confirmed.
 var thanks = []string{"谢谢，帮了大忙！", "来得很快，服务很周到。", "很耐心，教了好几遍。", "谢谢志愿者，下次还找你。", "手脚麻利，谢谢！", "非常感谢！"}
 
-// request is a request of the history and how far it went.
+// request is a request of the history and how far it went: steps are
+// when it was asked, then claimed, done and confirmed as far as it got; a
+// withdrawn one's last step is when it was withdrawn.
 type request struct {
 	by              *member
 	asking          asking
@@ -596,7 +598,7 @@ type request struct {
 	steps           []time.Time
 	minutes, rating int
 	comment         string
-	volunteer       *member
+	volunteer       *member // who claimed it, if anyone did
 	cancel          bool
 }
 
@@ -711,16 +713,20 @@ func latest(ts ...time.Time) time.Time {
 	return slices.MaxFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
 }
 
+// night reports whether t is between 21:00 and 7:00, when nobody asks
+// or helps.
+func (h *history) night(t time.Time) bool {
+	hour := t.In(h.loc).Hour()
+	return hour < 7 || hour >= 21
+}
+
 // daytime moves a moment of the night to the next morning.
 func (h *history) daytime(t time.Time) time.Time {
-	d := guli.DateOf(t.In(h.loc))
-	switch {
-	case t.In(h.loc).Hour() < 7:
-		return h.between(h.at(d, "07:30"), h.at(d, "08:30"))
-	case t.In(h.loc).Hour() >= 21:
-		return h.between(h.at(d.AddDays(1), "07:30"), h.at(d.AddDays(1), "08:30"))
+	if !h.night(t) {
+		return t
 	}
-	return t
+	d := guli.DateOf(t.In(h.loc).Add(-7 * time.Hour)) // the evening's day
+	return h.between(h.at(d.AddDays(1), "07:30"), h.at(d.AddDays(1), "08:30"))
 }
 
 // minutes draws a service's length, by five minutes.
@@ -805,7 +811,7 @@ func (h *history) planPending(q *request, state int, volunteers []*member, vweig
 			q.minutes = h.minutes(q.asking)
 			q.steps = append(q.steps, q.steps[1].Add(time.Duration(q.minutes+30)*time.Minute))
 		}
-		if last := q.steps[len(q.steps)-1]; last.Before(HistoryEnd()) && last.After(q.by.joined) && h.daytime(last).Equal(last) {
+		if q.steps[len(q.steps)-1].Before(HistoryEnd()) && q.steps[0].After(q.by.joined) && !slices.ContainsFunc(q.steps, h.night) {
 			return nil
 		}
 	}
