@@ -25,6 +25,7 @@ type Services struct {
 	Live          LiveService
 	Reminders     ReminderService
 	Teams         TeamService
+	Stats         StatsService
 	Imports       ImportService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.

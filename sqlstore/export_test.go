@@ -235,3 +235,15 @@ func Dump(ctx context.Context, db *DB, table string) ([][]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Durability is how the writer's commits reach the disk: SQLite's
+// synchronous (2 FULL, 1 NORMAL), PostgreSQL's synchronous_commit.
+func Durability(ctx context.Context, db *DB) (string, error) {
+	query := "PRAGMA synchronous"
+	if db.dialect == postgres {
+		query = "SHOW synchronous_commit"
+	}
+	var v string
+	err := db.w.QueryRowContext(ctx, query).Scan(&v)
+	return v, err
+}

@@ -39,6 +39,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Live:          NewLive(db),
 		Reminders:     NewReminders(db),
 		Teams:         NewTeams(db),
+		Stats:         NewStats(db),
 		Imports:       NewImports(db),
 		Now:           db.Now,
 	}

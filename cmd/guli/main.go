@@ -50,6 +50,7 @@ Commands:
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
+  guli demo --like-seed [--db ...]
   guli ledger check [--db ...]
   guli import residents FILE --station ID [--dry-run] [--lang en|zh-CN] [--db ...]
   guli backup [--db ...] FILE   (SQLite, while guli serve runs; restore: stop, copy FILE back)
@@ -389,6 +390,44 @@ func printDemo(w io.Writer, res *demo.Result) {
 	}
 }
 
+// demoLikeSeed fills an empty database with 顾里小站's history, the
+// services' clock moving through 2023 as it goes, and prints the
+// figures counted from it.
+func demoLikeSeed(ctx context.Context, dsn string, stdout, stderr io.Writer) error {
+	clock := demo.NewClock(time.Now())
+	db, err := openDBWith(ctx, dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil)), Now: clock.Now, BulkLoad: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := sqlstore.NewServices(db)
+	start := time.Now()
+	res, err := demo.LikeSeed(ctx, svc, clock, db)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if err := db.Analyze(ctx); err != nil {
+		return fmt.Errorf("statistics after the fill: %w", err)
+	}
+	printDemo(stdout, res)
+	f, err := svc.Stats.Stats(ctx, guli.StatsQuery{StationID: res.Station.ID, From: string(demo.HistoryFrom), To: string(demo.HistoryTo)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "History: %s from %s to %s, written in %s (%s). Its figures, counted from the records:\n",
+		res.Station.Name, demo.HistoryFrom, demo.HistoryTo, took.Round(100*time.Millisecond), db.Engine())
+	for _, line := range []struct {
+		name string
+		n    int
+	}{{"days open", f.DaysOpen}, {"visits", f.Visits}, {"residents", f.Residents}, {"volunteers", f.Volunteers},
+		{"activities held", f.ActivitiesHeld}, {"attendances", f.Attendances}, {"help requests", f.HelpRequests},
+		{"residents who asked for help", f.HelpRequesters}, {"services completed", f.ServicesCompleted}, {"volunteer hours", f.VolunteerMinutes / 60}} {
+		fmt.Fprintf(stdout, "  %-29s %6d\n", line.name, line.n)
+	}
+	return nil
+}
+
 // openOnly opens (and migrates) the database of a command whose only flag
 // is --db.
 func openOnly(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*sqlstore.DB, error) {
@@ -545,10 +584,15 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	activities := fs.Int("activities", 0, "add this many synthetic activities over the 30 days from tomorrow")
 	registrations := fs.Int("registrations", 0, "register the new residents for the new activities this many times")
 	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
+	likeSeed := fs.Bool("like-seed", false, "fill an empty database with the history of 顾里小站 from 2023-02-10 to 2023-10-15, whose figures read as the article's")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch {
+	case *likeSeed && (*residents != 0 || *activities != 0 || *registrations != 0):
+		return errors.New("--like-seed writes the history alone: leave out --residents, --activities and --registrations")
+	case *likeSeed:
+		return demoLikeSeed(ctx, *dsn, stdout, stderr)
 	case *residents < 0 || *activities < 0 || *registrations < 0:
 		return errors.New("--residents, --activities and --registrations must not be negative")
 	case *registrations > 0 && (*residents == 0 || *activities == 0):
