@@ -128,6 +128,39 @@ func (d Date) AddDays(n int) Date { return DateOf(d.utc().AddDate(0, 0, n)) }
 // Weekday is the date's day of the week.
 func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
 
+// ThisMonth, LastMonth and ThisYear are the ranges the desk offers at a
+// click: this month and this year up to today, and the whole of last
+// month.
+func ThisMonth(today Date) DateRange {
+	t := today.utc()
+	return DateRange{From: DateOf(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)), To: today}
+}
+
+func LastMonth(today Date) DateRange {
+	end := ThisMonth(today).From.AddDays(-1)
+	return DateRange{From: ThisMonth(end).From, To: end}
+}
+
+func ThisYear(today Date) DateRange {
+	return DateRange{From: DateOf(time.Date(today.utc().Year(), 1, 1, 0, 0, 0, 0, time.UTC)), To: today}
+}
+
+// Nearly is how the article says a large count: 178 days are "近180天",
+// 8,963 visits "近9000人次". It is n rounded up to two significant
+// digits, and whether to say it so: only when n falls short of it by 3% at
+// most, and never below 100, which is said as it is.
+func Nearly(n int) (int, bool) {
+	if n < 100 {
+		return n, false
+	}
+	unit := 1
+	for v := n; v >= 100; v /= 10 {
+		unit *= 10
+	}
+	up := (n + unit - 1) / unit * unit
+	return up, up != n && (up-n)*100 <= 3*up
+}
+
 // StatsQuery asks for the figures of a station, or of every station together
 // (StationID 0), over the days From to To as a client sends them: dates
 // (YYYY-MM-DD) or RFC 3339 times, whose date in the station's zone counts;

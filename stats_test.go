@@ -241,3 +241,50 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("months asked for, %s given", size)
 	}
 }
+
+func TestNearly(t *testing.T) {
+	tests := []struct {
+		n, want int
+		near    bool
+	}{
+		{178, 180, true},   // "已服务近180天"
+		{8963, 9000, true}, // "累计服务居民近9000人次"
+		{8700, 8700, false},
+		{8701, 8800, true}, // 99 short of 8800: 1.1%
+		{180, 180, false},
+		{174, 180, false}, // 6 short: over 3%
+		{99, 99, false},
+		{100, 100, false},
+		{0, 0, false},
+		{1049, 1100, false},
+		{1070, 1100, true},
+	}
+	for _, tt := range tests {
+		got, near := guli.Nearly(tt.n)
+		if near && got != tt.want || near != tt.near {
+			t.Errorf("Nearly(%d) = %d, %v; want %d, %v", tt.n, got, near, tt.want, tt.near)
+		}
+	}
+}
+
+func TestPresetRanges(t *testing.T) {
+	for _, tt := range []struct {
+		today                   guli.Date
+		thisMonth, last, thisYr string
+	}{
+		{"2023-10-15", "2023-10-01..2023-10-15", "2023-09-01..2023-09-30", "2023-01-01..2023-10-15"},
+		{"2024-03-01", "2024-03-01..2024-03-01", "2024-02-01..2024-02-29", "2024-01-01..2024-03-01"},
+		{"2024-01-31", "2024-01-01..2024-01-31", "2023-12-01..2023-12-31", "2024-01-01..2024-01-31"},
+	} {
+		show := func(r guli.DateRange) string { return string(r.From) + ".." + string(r.To) }
+		if got := show(guli.ThisMonth(tt.today)); got != tt.thisMonth {
+			t.Errorf("this month of %s: %s", tt.today, got)
+		}
+		if got := show(guli.LastMonth(tt.today)); got != tt.last {
+			t.Errorf("last month of %s: %s", tt.today, got)
+		}
+		if got := show(guli.ThisYear(tt.today)); got != tt.thisYr {
+			t.Errorf("this year of %s: %s", tt.today, got)
+		}
+	}
+}

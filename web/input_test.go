@@ -147,6 +147,13 @@ var queries = map[string][]string{
 	// Meetings and proposals.
 	"/api/v1/councils/{id}/meetings":  {"limit", "cursor"},
 	"/api/v1/councils/{id}/proposals": {"limit", "cursor"},
+	// The figures.
+	"/api/v1/stats":         {"station_id", "from", "to"},
+	"/stats":                {"from", "to"},
+	"/stations/{id}/impact": {"from", "to"},
+	"/desk/stats":           {"from", "to"},
+	"/admin/district":       {"from", "to"},
+	"/admin/district.xlsx":  {"from", "to"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

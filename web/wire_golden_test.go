@@ -358,4 +358,12 @@ func TestWireFormat(t *testing.T) {
 	send("set-team-photo-forbidden", "PATCH", "/api/v1/teams/"+studio, resident, map[string]any{"photo_id": uploadPhoto(t, srv, resident, st)})
 	send("team-with-photo", "GET", "/api/v1/teams/"+studio, "", nil)
 	send("remove-team-photo", "PATCH", "/api/v1/teams/"+studio, staff, map[string]any{"photo_id": nil})
+
+	// The figures: the article's range at the demo station (whose people
+	// registered today: of 2023 there are only its days open, 178), the
+	// district of the same days, and refusals.
+	send("stats", "GET", "/api/v1/stats?station_id="+st+"&from=2023-02-10&to=2023-10-15", "", nil)
+	send("stats-district", "GET", "/api/v1/stats?from=2023-02-10&to=2023-10-15", "", nil)
+	send("stats-invalid", "GET", "/api/v1/stats?station_id="+st+"&from=2023-10-16&to=2023-10-15", "", nil)
+	send("stats-not-found", "GET", "/api/v1/stats?station_id=99999", "", nil)
 }
