@@ -330,6 +330,10 @@ func TestDistrictWorkbook(t *testing.T) {
 	}
 	two := r.JSON(t)["id"].(string)
 	srv.Do(t, "POST", "/api/v1/stations/"+two+"/areas", admin, map[string]any{"name": "菊泉新苑", "committee": "菊泉新苑居委会"})
+	// A station whose name a spreadsheet would take for a formula.
+	if r := srv.Do(t, "POST", "/api/v1/stations", admin, map[string]any{"name": "=HYPERLINK(\"http://x\",\"点我\")"}); r.Status != 201 {
+		t.Fatalf("third station: %d %s", r.Status, r.Body)
+	}
 	for _, v := range []struct {
 		station string
 		n       int
@@ -362,7 +366,7 @@ func TestDistrictWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := strings.Join(f.GetSheetList(), ","); got != "汇总,顾里小站,菊泉_小站_" {
+	if got := strings.Join(f.GetSheetList(), ","); got != `汇总,顾里小站,菊泉_小站_,=HYPERLINK("http___x","点我")` {
 		t.Fatalf("sheets %s", got)
 	}
 	cell := func(sheet, ref string) string {
@@ -405,16 +409,22 @@ func TestDistrictWorkbook(t *testing.T) {
 	if got := strings.Join(heads[3], ","); got != "站点,开放天数,服务人次,居民数,志愿者数,举办活动场次,参加活动人次,求助数,求助居民数,完成服务次数,志愿服务时长（小时）" || !bold("汇总", "C4") {
 		t.Errorf("the summary's headings %s", got)
 	}
-	// Row 5 is 顾里小站, row 6 the second station, row 7 the total; C is
-	// the visits.
+	// Row 5 is 顾里小站, row 6 the second station, row 7 the third, row 8
+	// the total; C is the visits.
 	if cell("汇总", "A5") != "顾里小站" || number("汇总", "C5") != figure(t, one, "visits") || number("汇总", "D5") != figure(t, one, "residents") {
 		t.Errorf("顾里小站's row: %v", heads[4])
 	}
 	if cell("汇总", "A6") != "菊泉[小站]" || number("汇总", "C6") != 11 || number("汇总", "B6") != 1 {
 		t.Errorf("the second station's row: %v", heads[5])
 	}
-	if cell("汇总", "A7") != "合计" || !bold("汇总", "A7") || number("汇总", "C7") != number("汇总", "C5")+11 || number("汇总", "D7") != number("汇总", "D5")+number("汇总", "D6") {
-		t.Errorf("the total row: %v", heads[6])
+	if formula, _ := f.GetCellFormula("汇总", "A7"); cell("汇总", "A7") != `=HYPERLINK("http://x","点我")` || formula != "" {
+		t.Errorf("a name like a formula is %q, formula %q", cell("汇总", "A7"), formula)
+	}
+	if typ, _ := f.GetCellType("汇总", "A7"); typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+		t.Errorf("a name like a formula is of type %v, not text", typ)
+	}
+	if cell("汇总", "A8") != "合计" || !bold("汇总", "A8") || number("汇总", "C8") != number("汇总", "C5")+11 || number("汇总", "D8") != number("汇总", "D5")+number("汇总", "D6") {
+		t.Errorf("the total row: %v", heads[7])
 	}
 	if w, _ := f.GetColWidth("汇总", "K"); w < 20 {
 		t.Errorf("the hours' column is %v wide, too narrow for its heading", w)
