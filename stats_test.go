@@ -288,3 +288,25 @@ func TestPresetRanges(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodCountsAsPeriods checks the periods counted without making
+// them against those made, over ranges drawn at random.
+func TestPeriodCountsAsPeriods(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 10))
+	for range 300 {
+		from := guli.DateOf(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(2000)))
+		r := guli.DateRange{From: from, To: from.AddDays(rng.IntN(900))}
+		for _, most := range []int{1, 5, 53, 1000} {
+			size, ps := guli.PeriodsAtMost(r, guli.PeriodWeek, most)
+			n := len(guli.Periods(r, size))
+			if n != len(ps) || (size != guli.PeriodYear && n > most) {
+				t.Fatalf("%v at most %d: %d periods of a %s", r, most, len(ps), size)
+			}
+			// Finer periods would have been too many.
+			if size == guli.PeriodMonth && len(guli.Periods(r, guli.PeriodWeek)) <= most ||
+				size == guli.PeriodYear && len(guli.Periods(r, guli.PeriodMonth)) <= most {
+				t.Fatalf("%v at most %d: a %s, though finer ones fit", r, most, size)
+			}
+		}
+	}
+}

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 type Stats struct {
 	db *DB
 
+	stations memo[guli.ID, *guli.Station] // rows only: no areas, no rooms
 	figures  memo[statsKey, *guli.Stats]
 	district memo[statsKey, districtFigures]
 	areas    memo[statsKey, []*guli.AreaStats]
@@ -51,7 +51,7 @@ type districtFigures struct {
 
 // NewStats returns the figures of db.
 func NewStats(db *DB) *Stats {
-	return &Stats{db: db, figures: memo[statsKey, *guli.Stats]{max: 1000}, district: memo[statsKey, districtFigures]{max: 100},
+	return &Stats{db: db, stations: memo[guli.ID, *guli.Station]{max: 1000}, figures: memo[statsKey, *guli.Stats]{max: 1000}, district: memo[statsKey, districtFigures]{max: 100},
 		areas: memo[statsKey, []*guli.AreaStats]{max: 1000}, series: memo[seriesKey, []int]{max: 1000}}
 }
 
@@ -69,11 +69,14 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 		_, total, err := s.everyStation(ctx, q, now)
 		return total, err
 	}
-	var st *guli.Station
-	err := s.db.view(ctx, func(r runner) error {
-		var err error
-		st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", q.StationID))
-		return notFound(err)
+	st, err := s.stations.get(ctx, s.db, q.StationID, func() (*guli.Station, error) {
+		var st *guli.Station
+		err := s.db.view(ctx, func(r runner) error {
+			var err error
+			st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", q.StationID))
+			return notFound(err)
+		})
+		return st, err
 	})
 	if err != nil {
 		return nil, err
@@ -405,8 +408,10 @@ func (s *Stats) per(ctx context.Context, what string, stationID guli.ID, periods
 		return nil, guli.Invalid("periods", guli.FROutOfRange)
 	}
 	var key strings.Builder
+	key.Grow(21 * len(periods))
 	for _, p := range periods {
-		fmt.Fprintf(&key, "%s %s,", p.From, p.To)
+		key.WriteString(string(p.From))
+		key.WriteString(string(p.To))
 	}
 	counts, err := s.series.get(ctx, s.db, seriesKey{what, stationID, key.String()}, func() ([]int, error) {
 		counts := make([]int, len(periods))

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"guli"
@@ -28,14 +29,34 @@ type chartRow struct {
 }
 
 // chart is a chart with the table that says the same without a picture.
+// Both are drawn when a page first shows them (SVG, Rows): a page whose
+// charts are kept (View.Keep) draws none.
 type chart struct {
 	ID      string // of its heading
 	Title   string
-	SVG     template.HTML
 	Head    [3]string // the table's column headings
-	Rows    []chartRow
 	Caption string
+	drawn   *drawing
 }
+
+// drawing is a chart's picture and table, drawn once.
+type drawing struct {
+	once sync.Once
+	draw func() (template.HTML, []chartRow)
+	svg  template.HTML
+	rows []chartRow
+}
+
+func (c chart) do() *drawing {
+	c.drawn.once.Do(func() { c.drawn.svg, c.drawn.rows = c.drawn.draw() })
+	return c.drawn
+}
+
+// SVG is the chart's picture; "" when it has no bars.
+func (c chart) SVG() template.HTML { return c.do().svg }
+
+// Rows are the chart's table.
+func (c chart) Rows() []chartRow { return c.do().rows }
 
 // bigFigure is one of the impact page's big numbers: "已服务 近180 天".
 type bigFigure struct {
@@ -149,13 +170,16 @@ func (h *Handlers) impactCharts(r *http.Request, v *core.View, st *guli.Station,
 	}
 	c := chart{ID: "chart-areas", Title: v.T("stats.chart_areas"), Caption: v.T("stats.chart_areas_desc"),
 		Head: [3]string{v.T("stats.area"), v.T("stats.help_requests"), v.T("stats.services_completed")}}
-	var bars []svgchart.Bar
-	for _, a := range areas {
-		bars = append(bars, svgchart.Bar{Label: a.Area, Value: float64(a.HelpRequests)})
-		c.Rows = append(c.Rows, chartRow{Label: a.Area, Value: itoa(a.HelpRequests), More: itoa(a.ServicesCompleted)})
-	}
-	c.SVG = svgchart.Bars(svgchart.BarChart{Title: c.Title, Desc: c.Caption, Bars: bars, Unit: v.T("stats.unit_requests"),
-		Class: "bar-help", Horizontal: true, Width: chartWidth})
+	c.drawn = &drawing{draw: func() (template.HTML, []chartRow) {
+		var bars []svgchart.Bar
+		var rows []chartRow
+		for _, a := range areas {
+			bars = append(bars, svgchart.Bar{Label: a.Area, Value: float64(a.HelpRequests)})
+			rows = append(rows, chartRow{Label: a.Area, Value: itoa(a.HelpRequests), More: itoa(a.ServicesCompleted)})
+		}
+		return svgchart.Bars(svgchart.BarChart{Title: c.Title, Desc: c.Caption, Bars: bars, Unit: v.T("stats.unit_requests"),
+			Class: "bar-help", Horizontal: true, Width: chartWidth}), rows
+	}}
 	return append(charts, c), nil
 }
 
@@ -169,16 +193,19 @@ const (
 // periodHeads head a table's column of periods.
 var periodHeads = map[string]string{guli.PeriodWeek: "stats.period_week", guli.PeriodMonth: "stats.period_month", guli.PeriodYear: "stats.period_year"}
 
-// timeChart fills c with a chart of counts by period, and its table.
+// timeChart makes c a chart of counts by period, and its table.
 func (h *Handlers) timeChart(v *core.View, c chart, class, size string, periods []guli.DateRange, counts []int, unit string) chart {
-	bars := make([]svgchart.Bar, len(periods))
-	for i, p := range periods {
-		long := h.periodName(v, size, p)
-		bars[i] = svgchart.Bar{Label: shortPeriod(size, p), Title: v.T("stats.bar_title", long, counts[i], unit), Value: float64(counts[i])}
-		c.Rows = append(c.Rows, chartRow{Label: long, Value: itoa(counts[i])})
-	}
-	c.SVG = svgchart.Bars(svgchart.BarChart{Title: c.Title, Desc: c.Caption, Bars: bars, Unit: unit, Class: class,
-		Width: chartWidth, Height: chartHeight})
+	c.drawn = &drawing{draw: func() (template.HTML, []chartRow) {
+		bars := make([]svgchart.Bar, len(periods))
+		rows := make([]chartRow, len(periods))
+		for i, p := range periods {
+			long := h.periodName(v, size, p)
+			bars[i] = svgchart.Bar{Label: shortPeriod(size, p), Title: v.T("stats.bar_title", long, counts[i], unit), Value: float64(counts[i])}
+			rows[i] = chartRow{Label: long, Value: itoa(counts[i])}
+		}
+		return svgchart.Bars(svgchart.BarChart{Title: c.Title, Desc: c.Caption, Bars: bars, Unit: unit, Class: class,
+			Width: chartWidth, Height: chartHeight}), rows
+	}}
 	return c
 }
 
