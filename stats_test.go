@@ -310,3 +310,13 @@ func TestPeriodCountsAsPeriods(t *testing.T) {
 		}
 	}
 }
+
+func TestDateOfWritesAsFormatDoes(t *testing.T) {
+	for _, tm := range []time.Time{time.Date(2023, 2, 10, 23, 59, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 3, 4, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 0, guli.Zone("Asia/Shanghai"))} {
+		if got, want := guli.DateOf(tm), tm.Format(time.DateOnly); string(got) != want {
+			t.Errorf("DateOf(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,6 +68,17 @@ type bigFigure struct {
 type rangeForm struct {
 	Action  string
 	Presets []chip
+}
+
+// KeyFor is everything the form shows to v, under which it is kept
+// (View.Part): where it goes, the ranges it offers, what was typed and
+// what is wrong with it.
+func (f rangeForm) KeyFor(v *core.View) string {
+	parts := []string{f.Action, v.Form["from"], v.Form["to"], v.Errors["from"], v.Errors["to"]}
+	for _, p := range f.Presets {
+		parts = append(parts, p.Href, strconv.FormatBool(p.Current))
+	}
+	return strings.Join(parts, "\x1f")
 }
 
 type impactData struct {
