@@ -65,23 +65,13 @@ func Bars(c BarChart) template.HTML {
 	}
 	top := math.Ceil(hi/step-1e-9) * step
 
-	id := "svgchart-" + strconv.FormatUint(ids.Add(1), 10)
-	labelledBy := id + "-title"
-	if c.Desc != "" {
-		labelledBy += " " + id + "-desc"
-	}
 	w := size(c.Width, defaultWidth, minWidth)
 	h := size(c.Height, defaultHeight, minHeight)
 	if c.Horizontal && c.Height <= 0 {
 		h = marginTop + marginBottom + rowHeight*len(c.Bars)
 	}
 	var b strings.Builder
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bars" viewBox="0 0 ` + strconv.Itoa(w) + " " + strconv.Itoa(h) +
-		`" role="img" aria-labelledby="` + labelledBy + `" font-size="` + strconv.Itoa(fontSize) + `">`)
-	b.WriteString(`<title id="` + id + `-title">` + esc(c.Title) + `</title>`)
-	if c.Desc != "" {
-		b.WriteString(`<desc id="` + id + `-desc">` + esc(c.Desc) + `</desc>`)
-	}
+	open(&b, "chart chart-bars", w, h, c.Title, c.Desc)
 	if c.Unit != "" {
 		b.WriteString(`<text class="chart-unit" x="4" y="` + num(marginTop-10) + `">` + esc(c.Unit) + `</text>`)
 	}

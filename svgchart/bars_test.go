@@ -1,7 +1,6 @@
 package svgchart_test
 
 import (
-	"encoding/xml"
 	"fmt"
 	"math"
 	"strings"
@@ -14,19 +13,7 @@ import (
 // render).
 func renderBars(t *testing.T, c svgchart.BarChart) (*node, string) {
 	t.Helper()
-	out := string(svgchart.Bars(c))
-	if out == "" {
-		t.Fatal("Bars returned nothing")
-	}
-	checkWellFormed(t, out)
-	var root node
-	if err := xml.Unmarshal([]byte(out), &root); err != nil {
-		t.Fatalf("xml.Unmarshal: %v\n%s", err, out)
-	}
-	checkAccessible(t, &root)
-	checkSafe(t, &root, out)
-	checkCoordinates(t, &root)
-	return &root, out
+	return checked(t, string(svgchart.Bars(c)))
 }
 
 func weeks(n int, value func(i int) float64) []svgchart.Bar {

@@ -133,7 +133,7 @@ func TestFiguresHoldWhileVisitsAreCounted(t *testing.T) {
 		start := figure(t, statsOf(t, srv, path), "visits")
 		var acknowledged atomic.Int64
 		var writers, readers sync.WaitGroup
-		stop := make(chan struct{})
+		var written atomic.Bool // the writers are done
 		for w := range 8 {
 			staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
 			writers.Add(1)
@@ -159,12 +159,7 @@ func TestFiguresHoldWhileVisitsAreCounted(t *testing.T) {
 			readers.Add(1)
 			go func() {
 				defer readers.Done()
-				for {
-					select {
-					case <-stop:
-						return
-					default:
-					}
+				for !written.Load() {
 					before := acknowledged.Load()
 					r := srv.Do(t, "GET", path, token, nil)
 					if r.Status != 200 {
@@ -180,7 +175,7 @@ func TestFiguresHoldWhileVisitsAreCounted(t *testing.T) {
 			}()
 		}
 		writers.Wait()
-		close(stop)
+		written.Store(true)
 		readers.Wait()
 		if got, want := figure(t, statsOf(t, srv, path), "visits"), start+int(acknowledged.Load()); got != want {
 			t.Errorf("visits %d after the writes, want %d", got, want)

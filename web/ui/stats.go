@@ -406,12 +406,7 @@ type districtData struct {
 // District is every station's figures side by side, and all together;
 // the admin's.
 func (h *Handlers) District(w http.ResponseWriter, r *http.Request) error {
-	u, ok := h.requireLogin(w, r)
-	if !ok {
-		return nil
-	}
-	if !u.IsAdmin() {
-		h.RenderError(w, r, http.StatusForbidden)
+	if !h.requireAdmin(w, r) {
 		return nil
 	}
 	v := h.NewView(r, "district.title", "desk")
@@ -453,6 +448,17 @@ func (h *Handlers) District(w http.ResponseWriter, r *http.Request) error {
 	d.XLSX = "/admin/district.xlsx?" + rangeQuery
 	h.Render(w, r, http.StatusOK, "district", v)
 	return nil
+}
+
+// requireAdmin sends anonymous visitors to sign in and shows others but
+// the admin a 403; it reports whether the admin may go on.
+func (h *Handlers) requireAdmin(w http.ResponseWriter, r *http.Request) bool {
+	u, ok := h.requireLogin(w, r)
+	if ok && !u.IsAdmin() {
+		h.RenderError(w, r, http.StatusForbidden)
+		return false
+	}
+	return ok
 }
 
 // allStations lists every station, in the order they were created.

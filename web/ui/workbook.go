@@ -24,12 +24,7 @@ import (
 // DistrictWorkbook sends the district's workbook over ?from= to ?to=; the
 // admin's.
 func (h *Handlers) DistrictWorkbook(w http.ResponseWriter, r *http.Request) error {
-	u, ok := h.requireLogin(w, r)
-	if !ok {
-		return nil
-	}
-	if !u.IsAdmin() {
-		h.RenderError(w, r, http.StatusForbidden)
+	if !h.requireAdmin(w, r) {
 		return nil
 	}
 	q := r.URL.Query()
@@ -169,8 +164,12 @@ func (s *sheet) figures(name string, total bool, counts []int, hours *float64) {
 	}
 }
 
-// finish sets the columns' widths from their widest text.
-func (s *sheet) finish(cols int) error {
+// finish writes a note under the sheet's last row, across the columns,
+// and sets the columns' widths from their widest text.
+func (s *sheet) finish(note string, cols int) error {
+	s.row += 2
+	s.set(1, note, s.styles.note)
+	delete(s.widths, 1) // the note runs across the columns; it sets no width
 	for col := 1; col <= cols && s.err == nil; col++ {
 		name, _ := excelize.ColumnNumberToName(col)
 		s.err = s.f.SetColWidth(s.name, name, name, float64(min(max(s.widths[col], 8)+2, 40)))
@@ -221,11 +220,7 @@ func (h *Handlers) workbook(r *http.Request, v *core.View, stations []*guli.Stat
 		summary.figures(byID[s.StationID].Name, false, statsCounts(s), hoursValue(s.VolunteerMinutes))
 	}
 	summary.figures(v.T("district.total"), true, statsCounts(total), hoursValue(total.VolunteerMinutes))
-	summary.row++
-	summary.row++
-	summary.set(1, v.T("workbook.days_note"), styles.note)
-	delete(summary.widths, 1)
-	if err := summary.finish(len(heads)); err != nil {
+	if err := summary.finish(v.T("workbook.days_note"), len(heads)); err != nil {
 		return nil, err
 	}
 	if err := f.SetPanes(summary.name, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
@@ -274,11 +269,7 @@ func (h *Handlers) workbook(r *http.Request, v *core.View, stations []*guli.Stat
 		for i, m := range months {
 			sh.figures(h.periodName(v, guli.PeriodMonth, m), false, []int{visits[i], services[i]}, nil)
 		}
-		sh.row++
-		sh.row++
-		sh.set(1, v.T("stats.area_note"), styles.note)
-		delete(sh.widths, 1)
-		if err := sh.finish(len(areaHeads)); err != nil {
+		if err := sh.finish(v.T("stats.area_note"), len(areaHeads)); err != nil {
 			return nil, err
 		}
 	}
