@@ -5,6 +5,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -73,17 +74,38 @@ var people = []person{
 // Seed creates the demo station when the database has none. It is safe to
 // call on every start: a database with a station is left alone.
 func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
+	return seed(ctx, svc, nil)
+}
+
+// LikeSeed fills an empty database with 顾里小站 and its history as the
+// article tells it (see history.go): from its opening on 2023-02-10 to
+// 2023-10-15, the days it was open, its visitors, classes and the help its
+// residents asked for and were given, written through the services as it
+// happened, a moment at a time. svc must run on the clock set moves (the
+// store's Options.Now). Then the rest of the demo is added as Seed adds
+// it, by today. A database with a station already is refused.
+func LikeSeed(ctx context.Context, svc guli.Services, set func(time.Time)) (*Result, error) {
+	return seed(ctx, svc, set)
+}
+
+func seed(ctx context.Context, svc guli.Services, set func(time.Time)) (*Result, error) {
 	ctx = guli.NewContextWithUser(ctx, guli.SystemUser)
 	existing, err := svc.Stations.Stations(ctx, guli.ListOptions{Limit: 1})
 	if err != nil {
 		return nil, err
 	}
 	if len(existing.Items) > 0 {
+		if set != nil {
+			return nil, errors.New("the database has a station already: the article's history goes into an empty one")
+		}
 		st, err := svc.Stations.Station(ctx, existing.Items[0].ID) // with its areas and rooms
 		if err != nil {
 			return nil, err
 		}
 		return &Result{Station: st}, nil
+	}
+	if set != nil {
+		set(historyStart) // the people are there before the opening
 	}
 	st, err := svc.Stations.CreateStation(ctx, guli.StationInput{
 		Name:     "顾里小站",
@@ -136,6 +158,12 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 	users[zhang.Name] = zhang
 	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
 		return nil, err
+	}
+	if set != nil {
+		if err := history(ctx, svc, res.Station, users, set); err != nil {
+			return nil, fmt.Errorf("the article's history: %w", err)
+		}
+		set(time.Now())
 	}
 	// The councils first: their resolution is the rule activities follow.
 	if err := seedCouncils(ctx, svc, res.Station, users, time.Now()); err != nil {

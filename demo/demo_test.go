@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -338,4 +339,51 @@ func TestDemoCouncils(t *testing.T) {
 			t.Errorf("the activities with the rule: %v", ruled)
 		}
 	})
+}
+
+// TestLikeSeedReadsAsTheArticle: the article's history, written through the
+// services on a clock moved to each moment, counts as the article says:
+// 178 days open ("近180天"), 8,963 visits ("近9000人次"), 236 residents
+// who asked for help and 948 services completed, from 2023-02-10 to
+// 2023-10-15; and the time bank it leaves adds up.
+func TestLikeSeedReadsAsTheArticle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the article's eight months take a while to write")
+	}
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
+	e := dbtest.Engines(t)[0]
+	db := dbtest.OpenWith(t, e.MigratedDSN(t), sqlstore.Options{Now: clock, Synchronous: "normal"})
+	svc := sqlstore.NewServices(db)
+	ctx := context.Background()
+	start := time.Now()
+	res, err := demo.LikeSeed(ctx, svc, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the history took %s", time.Since(start).Round(time.Millisecond))
+	s, err := svc.Stats.Stats(ctx, guli.StatsQuery{StationID: res.Station.ID, From: "2023-02-10", To: "2023-10-15"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.DaysOpen != 178 || s.Visits != 8963 || s.HelpRequesters != 236 || s.ServicesCompleted != 948 {
+		t.Errorf("the article's figures: %+v", s)
+	}
+	if days, near := guli.Nearly(s.DaysOpen); days != 180 || !near {
+		t.Errorf("%d days are said %d (near %v)", s.DaysOpen, days, near)
+	}
+	if visits, near := guli.Nearly(s.Visits); visits != 9000 || !near {
+		t.Errorf("%d visits are said %d (near %v)", s.Visits, visits, near)
+	}
+	if s.Residents < 1200 || s.Volunteers < 48 || s.ActivitiesHeld < 300 || s.Attendances < 2000 || s.HelpRequests != 948+12 || s.VolunteerMinutes < 948*20 {
+		t.Errorf("the rest of the figures: %+v", s)
+	}
+	if err := db.CheckLedger(ctx); err != nil {
+		t.Errorf("the time bank: %v", err)
+	}
+	if _, err := demo.LikeSeed(ctx, svc, set); err == nil {
+		t.Error("the history went into a database with a station")
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // station time zones work on machines without a zone database
@@ -49,7 +50,7 @@ Commands:
              [--worker=false] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]] [--wecom-private-networks]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
-  guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
+  guli demo [--like-seed] [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
   guli ledger check [--db ...]
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db;
@@ -485,6 +486,28 @@ func describe(err error) error {
 	return fmt.Errorf("%s (%s)", e.Code, strings.Join(parts, "; "))
 }
 
+// historyClock is the real time, or the moment it was set to (the zero
+// time sets it back to the real one).
+type historyClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *historyClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+func (c *historyClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
+}
+
 func demoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
@@ -492,6 +515,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	activities := fs.Int("activities", 0, "add this many synthetic activities over the 30 days from tomorrow")
 	registrations := fs.Int("registrations", 0, "register the new residents for the new activities this many times")
 	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
+	likeSeed := fs.Bool("like-seed", false, "fill an empty database with 顾里小站's history from 2023-02-10 to 2023-10-15, as the article counts it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -501,13 +525,27 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	case *registrations > 0 && (*residents == 0 || *activities == 0):
 		return errors.New("--registrations needs --residents and --activities: it registers the residents it adds for the activities it adds")
 	}
-	db, err := openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+	// The article's history is written on a clock moved to each moment
+	// of it; the rest, on the real one.
+	clock := &historyClock{}
+	db, err := openDBWith(ctx, *dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil)), Now: clock.Now})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	svc := sqlstore.NewServices(db)
-	res, err := demo.Seed(ctx, svc)
+	var res *demo.Result
+	if *likeSeed {
+		start := time.Now()
+		res, err = demo.LikeSeed(ctx, svc, clock.Set)
+		clock.Set(time.Time{})
+		if err == nil {
+			fmt.Fprintf(stdout, "Wrote 顾里小站's history from 2023-02-10 to 2023-10-15 in %s: see /stations/%s/impact?from=2023-02-10&to=2023-10-15.\n",
+				time.Since(start).Round(time.Millisecond), res.Station.ID)
+		}
+	} else {
+		res, err = demo.Seed(ctx, svc)
+	}
 	if err != nil {
 		return err
 	}

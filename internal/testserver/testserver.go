@@ -98,6 +98,36 @@ func DemoDSN(t testing.TB, e dbtest.Engine) string {
 	})
 }
 
+// LikeSeedDSN returns the address of a fresh database of engine e with
+// the article's history in it (demo.LikeSeed): a copy of one written once
+// for the test process.
+func LikeSeedDSN(t testing.TB, e dbtest.Engine) string {
+	t.Helper()
+	return e.Copy(t, "like-seed", func(dsn string) error {
+		ctx := context.Background()
+		var mu sync.Mutex
+		var at time.Time
+		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast, Synchronous: "normal", Now: func() time.Time {
+			mu.Lock()
+			defer mu.Unlock()
+			return at
+		}})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		_, err = demo.LikeSeed(ctx, sqlstore.NewServices(db), func(t time.Time) {
+			mu.Lock()
+			defer mu.Unlock()
+			at = t
+		})
+		return err
+	})
+}
+
 // NewOnDSN starts a server on the database at dsn, seeding it if empty.
 func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	t.Helper()
