@@ -701,3 +701,29 @@ func TestSMTPFlagsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoLikeTheArticle: guli demo --like-seed writes the article's
+// history into an empty database, and the server then answers the
+// article's figures for its days; a database with a station is refused.
+func TestDemoLikeTheArticle(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "seed.db")
+	out, errOut, err := runGuli(t, nil, "demo", "--like-seed", "--db", db)
+	if err != nil || !strings.Contains(out, "history from 2023-02-10 to 2023-10-15") {
+		t.Fatalf("demo --like-seed: %v %s %s", err, out, errOut)
+	}
+	if _, errOut, err := runGuli(t, nil, "demo", "--like-seed", "--db", db); err == nil || !strings.Contains(errOut, "has a station already") {
+		t.Errorf("a second history: %v %s", err, errOut)
+	}
+	if out, errOut, err := runGuli(t, nil, "ledger", "check", "--db", db); err != nil || !strings.Contains(out, "holds") {
+		t.Errorf("the history's ledger: %v %s %s", err, out, errOut)
+	}
+	p := serve(t, nil, "--db", db)
+	status, figures := call(t, "GET", p.url+"/api/v1/stats?from=2023-02-10&to=2023-10-15", "", nil)
+	if status != 200 || figures["days_open"] != 178.0 || figures["visits"] != 8963.0 || figures["help_requesters"] != 236.0 || figures["services_completed"] != 948.0 {
+		t.Errorf("the article's figures: %d %v", status, figures)
+	}
+	// The rest of the demo is there, by today: its people sign in.
+	if s, _ := login(t, p.url, "13800000001", "guli-demo-2023"); s != 200 {
+		t.Errorf("demo staff login: %d", s)
+	}
+}
