@@ -350,11 +350,14 @@ func TestLikeSeedReadsAsTheArticle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the article's eight months take a while to write")
 	}
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) { likeTheArticle(t, e) })
+}
+
+func likeTheArticle(t *testing.T, e dbtest.Engine) {
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
-	e := dbtest.Engines(t)[0]
 	db := dbtest.OpenWith(t, e.MigratedDSN(t), sqlstore.Options{Now: clock, Synchronous: "normal"})
 	svc := sqlstore.NewServices(db)
 	ctx := context.Background()
