@@ -21,8 +21,13 @@ import (
 // phone's width, in normal and elder mode, and none is wider than the
 // phone (the district's wide table scrolls inside its own box).
 func TestFiguresInTheBrowser(t *testing.T) {
-	resident, desk := tab(t), tab(t)
+	if browser == nil {
+		t.Skip(skipReason)
+	}
+	// The history first: writing it takes a while (more under -race), and
+	// a tab lives a minute.
 	srv := testserver.NewOnDSN(t, testserver.LikeSeedDSN(t, dbtest.Engines(t)[0]))
+	resident, desk := tab(t), tab(t)
 
 	open(t, resident, srv, "/")
 	if path, code := submit(t, resident, `a.tile[href="/stats"]`); path != "/stats" || code != 200 {
