@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -354,11 +353,9 @@ func TestLikeSeedReadsAsTheArticle(t *testing.T) {
 }
 
 func likeTheArticle(t *testing.T, e dbtest.Engine) {
-	var mu sync.Mutex
-	now := time.Now()
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	set := func(t time.Time) { mu.Lock(); defer mu.Unlock(); now = t }
-	db := dbtest.OpenWith(t, e.MigratedDSN(t), sqlstore.Options{Now: clock, Synchronous: "normal"})
+	clock := &demo.Clock{}
+	set := clock.Set
+	db := dbtest.OpenWith(t, e.MigratedDSN(t), sqlstore.Options{Now: clock.Now, Synchronous: "normal"})
 	svc := sqlstore.NewServices(db)
 	ctx := context.Background()
 	start := time.Now()

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 
 	"guli"
@@ -43,6 +44,29 @@ const (
 	historyVolunteers = 48   // of them
 	historyNamed      = 3    // visitors a day the desk counts by name
 )
+
+// Clock is the time a history is written at: the real time, or the
+// moment it was set to (the zero time sets it back to the real one). Its
+// Now is the store's clock (sqlstore.Options.Now), its Set LikeSeed's.
+type Clock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = t
+}
 
 // moment is one thing that happened, at its time.
 type moment struct {

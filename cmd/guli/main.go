@@ -17,7 +17,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // station time zones work on machines without a zone database
@@ -486,28 +485,6 @@ func describe(err error) error {
 	return fmt.Errorf("%s (%s)", e.Code, strings.Join(parts, "; "))
 }
 
-// historyClock is the real time, or the moment it was set to (the zero
-// time sets it back to the real one).
-type historyClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *historyClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.at.IsZero() {
-		return time.Now()
-	}
-	return c.at
-}
-
-func (c *historyClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.at = t
-}
-
 func demoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
@@ -527,7 +504,7 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	// The article's history is written on a clock moved to each moment
 	// of it; the rest, on the real one.
-	clock := &historyClock{}
+	clock := &demo.Clock{}
 	db, err := openDBWith(ctx, *dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil)), Now: clock.Now})
 	if err != nil {
 		return err

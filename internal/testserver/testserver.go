@@ -105,13 +105,8 @@ func LikeSeedDSN(t testing.TB, e dbtest.Engine) string {
 	t.Helper()
 	return e.Copy(t, "like-seed", func(dsn string) error {
 		ctx := context.Background()
-		var mu sync.Mutex
-		var at time.Time
-		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast, Synchronous: "normal", Now: func() time.Time {
-			mu.Lock()
-			defer mu.Unlock()
-			return at
-		}})
+		clock := &demo.Clock{}
+		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast, Synchronous: "normal", Now: clock.Now})
 		if err != nil {
 			return err
 		}
@@ -119,11 +114,7 @@ func LikeSeedDSN(t testing.TB, e dbtest.Engine) string {
 		if err := db.Migrate(ctx); err != nil {
 			return err
 		}
-		_, err = demo.LikeSeed(ctx, sqlstore.NewServices(db), func(t time.Time) {
-			mu.Lock()
-			defer mu.Unlock()
-			at = t
-		})
+		_, err = demo.LikeSeed(ctx, sqlstore.NewServices(db), clock.Set)
 		return err
 	})
 }
