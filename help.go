@@ -299,6 +299,7 @@ type HelpFilter struct {
 	Category      string    // one of HelpCategories, or "" for all
 	AreaID        ID        // asked by residents of this area, 0 for all
 	CreatedBefore time.Time // asked before this time; zero for any time
+	NeededBefore  time.Time // needed by a time before this one; zero for any, or none
 }
 
 // HelpService runs mutual aid. Invariant: a request is claimed by at most

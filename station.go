@@ -149,8 +149,17 @@ func ParseDate(s string) (Date, bool) {
 	return Date(t.Format(time.DateOnly)), true
 }
 
-// DateOf returns the date of t in t's zone.
-func DateOf(t time.Time) Date { return Date(t.Format(time.DateOnly)) }
+// DateOf returns the date of t in t's zone. Written by hand: a chart's
+// periods write hundreds.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return Date(t.Format(time.DateOnly))
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return Date(b[:])
+}
 
 // Station is one community service station.
 type Station struct {

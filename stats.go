@@ -110,9 +110,24 @@ func (r DateRange) Clip(o DateRange) DateRange {
 }
 
 // utc is the date's midnight in UTC, for counting days: a date's string
-// was checked when it was made (ParseDate, DateOf).
+// was checked when it was made (ParseDate, DateOf). Read by hand: a
+// chart's periods read hundreds.
 func (d Date) utc() time.Time {
-	t, _ := time.Parse(time.DateOnly, string(d))
+	s := string(d)
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		n := 0
+		for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+			if s[i] < '0' || s[i] > '9' {
+				n = -1
+				break
+			}
+			n = n*10 + int(s[i]-'0')
+		}
+		if n >= 0 {
+			return time.Date(n/10000, time.Month(n/100%100), n%100, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	t, _ := time.Parse(time.DateOnly, s)
 	return t
 }
 
@@ -127,6 +142,39 @@ func (d Date) AddDays(n int) Date { return DateOf(d.utc().AddDate(0, 0, n)) }
 
 // Weekday is the date's day of the week.
 func (d Date) Weekday() time.Weekday { return d.utc().Weekday() }
+
+// ThisMonth, LastMonth and ThisYear are the ranges the desk offers at a
+// click: this month and this year up to today, and the whole of last
+// month.
+func ThisMonth(today Date) DateRange {
+	t := today.utc()
+	return DateRange{From: DateOf(time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)), To: today}
+}
+
+func LastMonth(today Date) DateRange {
+	end := ThisMonth(today).From.AddDays(-1)
+	return DateRange{From: ThisMonth(end).From, To: end}
+}
+
+func ThisYear(today Date) DateRange {
+	return DateRange{From: DateOf(time.Date(today.utc().Year(), 1, 1, 0, 0, 0, 0, time.UTC)), To: today}
+}
+
+// Nearly is how the article says a large count: 178 days are "近180天",
+// 8,946 visits "近9000人次". It is n rounded up to two significant
+// digits, and whether to say it so: only when n falls short of it by 3% at
+// most, and never below 100, which is said as it is.
+func Nearly(n int) (int, bool) {
+	if n < 100 {
+		return n, false
+	}
+	unit := 1
+	for v := n; v >= 100; v /= 10 {
+		unit *= 10
+	}
+	up := (n + unit - 1) / unit * unit
+	return up, up != n && (up-n)*100 <= 3*up
+}
 
 // StatsQuery asks for the figures of a station, or of every station together
 // (StationID 0), over the days From to To as a client sends them: dates
@@ -260,12 +308,12 @@ const (
 // Periods cuts r into weeks (Monday to Sunday), months or years, as size
 // says; the first and the last are cut to r. Empty when r is.
 func Periods(r DateRange, size string) []DateRange {
-	var out []DateRange
+	out := make([]DateRange, 0, periodCount(r, size))
 	if r.Days() == 0 {
 		return out
 	}
-	for start := r.From; start <= r.To; {
-		t := start.utc()
+	last := r.To.utc()
+	for t := r.From.utc(); !t.After(last); {
 		var next time.Time
 		switch size {
 		case PeriodWeek:
@@ -275,9 +323,12 @@ func Periods(r DateRange, size string) []DateRange {
 		default:
 			next = time.Date(t.Year()+1, 1, 1, 0, 0, 0, 0, time.UTC)
 		}
-		end := min(DateOf(next).AddDays(-1), r.To)
-		out = append(out, DateRange{From: start, To: end})
-		start = end.AddDays(1)
+		end := next.AddDate(0, 0, -1)
+		if end.After(last) {
+			end = last
+		}
+		out = append(out, DateRange{From: DateOf(t), To: DateOf(end)})
+		t = next
 	}
 	return out
 }
@@ -288,11 +339,31 @@ func Periods(r DateRange, size string) []DateRange {
 func PeriodsAtMost(r DateRange, size string, most int) (string, []DateRange) {
 	sizes := []string{PeriodWeek, PeriodMonth, PeriodYear}
 	for i := max(slices.Index(sizes, size), 0); i < len(sizes)-1; i++ {
-		if p := Periods(r, sizes[i]); len(p) <= most {
-			return sizes[i], p
+		if periodCount(r, sizes[i]) <= most {
+			return sizes[i], Periods(r, sizes[i])
 		}
 	}
 	return PeriodYear, Periods(r, PeriodYear)
+}
+
+// periodCount is len(Periods(r, size)), counted without making them.
+func periodCount(r DateRange, size string) int {
+	n := r.Days()
+	if n == 0 {
+		return 0
+	}
+	from, to := r.From.utc(), r.To.utc()
+	switch size {
+	case PeriodWeek:
+		first := 7 - (int(from.Weekday())+6)%7 // days to the first Sunday, that one included
+		if n <= first {
+			return 1
+		}
+		return 1 + (n-first+6)/7
+	case PeriodMonth:
+		return (to.Year()*12 + int(to.Month())) - (from.Year()*12 + int(from.Month())) + 1
+	}
+	return to.Year() - from.Year() + 1
 }
 
 // StatsService counts the figures. They are aggregates: anyone may read a

@@ -241,3 +241,82 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("months asked for, %s given", size)
 	}
 }
+
+func TestNearly(t *testing.T) {
+	tests := []struct {
+		n, want int
+		near    bool
+	}{
+		{178, 180, true},   // "已服务近180天"
+		{8963, 9000, true}, // "累计服务居民近9000人次"
+		{8700, 8700, false},
+		{8701, 8800, true}, // 99 short of 8800: 1.1%
+		{180, 180, false},
+		{174, 180, false}, // 6 short: over 3%
+		{99, 99, false},
+		{100, 100, false},
+		{0, 0, false},
+		{1049, 1100, false},
+		{1070, 1100, true},
+	}
+	for _, tt := range tests {
+		got, near := guli.Nearly(tt.n)
+		if near && got != tt.want || near != tt.near {
+			t.Errorf("Nearly(%d) = %d, %v; want %d, %v", tt.n, got, near, tt.want, tt.near)
+		}
+	}
+}
+
+func TestPresetRanges(t *testing.T) {
+	for _, tt := range []struct {
+		today                   guli.Date
+		thisMonth, last, thisYr string
+	}{
+		{"2023-10-15", "2023-10-01..2023-10-15", "2023-09-01..2023-09-30", "2023-01-01..2023-10-15"},
+		{"2024-03-01", "2024-03-01..2024-03-01", "2024-02-01..2024-02-29", "2024-01-01..2024-03-01"},
+		{"2024-01-31", "2024-01-01..2024-01-31", "2023-12-01..2023-12-31", "2024-01-01..2024-01-31"},
+	} {
+		show := func(r guli.DateRange) string { return string(r.From) + ".." + string(r.To) }
+		if got := show(guli.ThisMonth(tt.today)); got != tt.thisMonth {
+			t.Errorf("this month of %s: %s", tt.today, got)
+		}
+		if got := show(guli.LastMonth(tt.today)); got != tt.last {
+			t.Errorf("last month of %s: %s", tt.today, got)
+		}
+		if got := show(guli.ThisYear(tt.today)); got != tt.thisYr {
+			t.Errorf("this year of %s: %s", tt.today, got)
+		}
+	}
+}
+
+// TestPeriodCountsAsPeriods checks the periods counted without making
+// them against those made, over ranges drawn at random.
+func TestPeriodCountsAsPeriods(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 10))
+	for range 300 {
+		from := guli.DateOf(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(2000)))
+		r := guli.DateRange{From: from, To: from.AddDays(rng.IntN(900))}
+		for _, most := range []int{1, 5, 53, 1000} {
+			size, ps := guli.PeriodsAtMost(r, guli.PeriodWeek, most)
+			n := len(guli.Periods(r, size))
+			if n != len(ps) || (size != guli.PeriodYear && n > most) {
+				t.Fatalf("%v at most %d: %d periods of a %s", r, most, len(ps), size)
+			}
+			// Finer periods would have been too many.
+			if size == guli.PeriodMonth && len(guli.Periods(r, guli.PeriodWeek)) <= most ||
+				size == guli.PeriodYear && len(guli.Periods(r, guli.PeriodMonth)) <= most {
+				t.Fatalf("%v at most %d: a %s, though finer ones fit", r, most, size)
+			}
+		}
+	}
+}
+
+func TestDateOfWritesAsFormatDoes(t *testing.T) {
+	for _, tm := range []time.Time{time.Date(2023, 2, 10, 23, 59, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-5, 3, 4, 0, 0, 0, 0, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 0, guli.Zone("Asia/Shanghai"))} {
+		if got, want := guli.DateOf(tm), tm.Format(time.DateOnly); string(got) != want {
+			t.Errorf("DateOf(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}

@@ -33,7 +33,7 @@ type helpListKey struct {
 	mine             bool
 	status, category string
 	station, area    guli.ID
-	before           int64
+	before, needed   int64
 	cursor           string
 	limit            int
 }
@@ -239,6 +239,9 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	if !f.CreatedBefore.IsZero() {
 		where, args = append(where, "h.created_at < ?"), append(args, ms(f.CreatedBefore))
 	}
+	if !f.NeededBefore.IsZero() {
+		where, args = append(where, "h.needed_by < ?"), append(args, ms(f.NeededBefore))
+	}
 	limit := opts.PageSize()
 	key := helpListKey{status: f.Status, category: f.Category, station: f.StationID, area: f.AreaID, cursor: opts.Cursor, limit: limit, mine: f.Mine}
 	if f.Mine || scope != guli.ListAll {
@@ -246,6 +249,9 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	}
 	if !f.CreatedBefore.IsZero() {
 		key.before = ms(f.CreatedBefore)
+	}
+	if !f.NeededBefore.IsZero() {
+		key.needed = ms(f.NeededBefore)
 	}
 	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.HelpRequest], error) {
 		var page guli.Page[*guli.HelpRequest]

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -24,6 +23,7 @@ import (
 type Stats struct {
 	db *DB
 
+	stations memo[guli.ID, *guli.Station] // rows only: no areas, no rooms
 	figures  memo[statsKey, *guli.Stats]
 	district memo[statsKey, districtFigures]
 	areas    memo[statsKey, []*guli.AreaStats]
@@ -51,7 +51,7 @@ type districtFigures struct {
 
 // NewStats returns the figures of db.
 func NewStats(db *DB) *Stats {
-	return &Stats{db: db, figures: memo[statsKey, *guli.Stats]{max: 1000}, district: memo[statsKey, districtFigures]{max: 100},
+	return &Stats{db: db, stations: memo[guli.ID, *guli.Station]{max: 1000}, figures: memo[statsKey, *guli.Stats]{max: 1000}, district: memo[statsKey, districtFigures]{max: 100},
 		areas: memo[statsKey, []*guli.AreaStats]{max: 1000}, series: memo[seriesKey, []int]{max: 1000}}
 }
 
@@ -69,11 +69,14 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 		_, total, err := s.everyStation(ctx, q, now)
 		return total, err
 	}
-	var st *guli.Station
-	err := s.db.view(ctx, func(r runner) error {
-		var err error
-		st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", q.StationID))
-		return notFound(err)
+	st, err := s.stations.get(ctx, s.db, q.StationID, func() (*guli.Station, error) {
+		var st *guli.Station
+		err := s.db.view(ctx, func(r runner) error {
+			var err error
+			st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", q.StationID))
+			return notFound(err)
+		})
+		return st, err
 	})
 	if err != nil {
 		return nil, err
@@ -246,9 +249,11 @@ func count(ctx context.Context, q runner, stations []*guli.Station, all bool, rn
 		}
 		if all {
 			// A resident asks at their home station; one who moved counts
-			// once in the district all the same.
+			// once in the district all the same. (+requester_id: SQLite would
+			// otherwise walk every request in the order of the requesters'
+			// index, for the DISTINCT, instead of the range asked.)
 			var n int
-			if err := q.row(ctx, "SELECT COUNT(DISTINCT requester_id) FROM help_requests WHERE "+where+
+			if err := q.row(ctx, "SELECT COUNT(DISTINCT +requester_id) FROM help_requests WHERE "+where+
 				" AND created_at >= ? AND created_at < ? AND status <> 'cancelled'", append(slices.Clone(args), from, to)...).Scan(&n); err != nil {
 				return nil, nil, err
 			}
@@ -332,8 +337,11 @@ func (s *Stats) Areas(ctx context.Context, stationID guli.ID, rng guli.DateRange
 				{"SELECT u.area_id, COUNT(*), SUM(CASE WHEN " + hasVolunteer + " THEN 1 ELSE 0 END) FROM areas a JOIN users u ON u.area_id = a.id " +
 					"WHERE a.station_id = ? AND u.created_at < ? GROUP BY u.area_id", []any{stationID, to},
 					func(a *guli.AreaStats) []*int { return []*int{&a.Residents, &a.Volunteers} }},
-				{"SELECT u.area_id, SUM(v.count) FROM visits v JOIN users u ON u.id = v.user_id " +
-					"WHERE v.station_id = ? AND v.day >= ? AND v.day <= ? GROUP BY u.area_id", []any{stationID, string(rng.From), string(rng.To)},
+				// Each visitor's visits first: PostgreSQL would otherwise hash
+				// the visits against a scan of every account.
+				{"SELECT u.area_id, SUM(v.n) FROM (SELECT user_id, SUM(count) AS n FROM visits " +
+					"WHERE station_id = ? AND day >= ? AND day <= ? AND user_id IS NOT NULL GROUP BY user_id) v " +
+					"JOIN users u ON u.id = v.user_id GROUP BY u.area_id", []any{stationID, string(rng.From), string(rng.To)},
 					func(a *guli.AreaStats) []*int { return []*int{&a.Visits} }},
 				{"SELECT u.area_id, COUNT(*), COUNT(DISTINCT h.requester_id) FROM help_requests h JOIN users u ON u.id = h.requester_id " +
 					"WHERE h.station_id = ? AND h.created_at >= ? AND h.created_at < ? AND h.status <> 'cancelled' GROUP BY u.area_id", []any{stationID, from, to},
@@ -400,8 +408,10 @@ func (s *Stats) per(ctx context.Context, what string, stationID guli.ID, periods
 		return nil, guli.Invalid("periods", guli.FROutOfRange)
 	}
 	var key strings.Builder
+	key.Grow(21 * len(periods))
 	for _, p := range periods {
-		fmt.Fprintf(&key, "%s %s,", p.From, p.To)
+		key.WriteString(string(p.From))
+		key.WriteString(string(p.To))
 	}
 	counts, err := s.series.get(ctx, s.db, seriesKey{what, stationID, key.String()}, func() ([]int, error) {
 		counts := make([]int, len(periods))

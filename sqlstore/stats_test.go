@@ -74,16 +74,24 @@ func newStatsFixture(t *testing.T, e dbtest.Engine) *statsFixture {
 	neighbour, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: "菊泉居民", Phone: "13700000098", Password: "secret-123", AreaID: otherArea.ID})
 	must(err)
 
+	// served is a request of asker's that 汪雅琴 took and did in minutes,
+	// waiting for the asker to confirm it.
+	served := func(asker *guli.User, title string, minutes int) *guli.HelpRequest {
+		t.Helper()
+		h, err := help.AskForHelp(as(asker), guli.HelpRequestInput{Title: title, Category: "errand"})
+		must(err)
+		_, err = help.Claim(as(wang), h.ID)
+		must(err)
+		_, err = help.Done(as(wang), h.ID, minutes)
+		must(err)
+		return h
+	}
+
 	// Before March: visits, an activity, and 程秀英's first request, which
 	// is confirmed in March.
 	at(time.February, 26, 10, 0)
 	visit(f.station.ID, staff, 5, 0)
-	early, err := help.AskForHelp(as(cheng), guli.HelpRequestInput{Title: "修水龙头", Category: "repair"})
-	must(err)
-	_, err = help.Claim(as(wang), early.ID)
-	must(err)
-	_, err = help.Done(as(wang), early.ID, 45)
-	must(err)
+	early := served(cheng, "修水龙头", 45)
 	events := map[string]*guli.Activity{}
 	for _, a := range []struct {
 		name  string
@@ -102,12 +110,7 @@ func newStatsFixture(t *testing.T, e dbtest.Engine) *statsFixture {
 	visit(f.other.ID, otherStaff, 10, 0)
 	must(activities.CheckIn(as(staff), events["February"].ID, cheng.ID))
 	at(time.March, 2, 10, 0)
-	asked, err := help.AskForHelp(as(cheng), guli.HelpRequestInput{Title: "陪同就医", Category: "companion"})
-	must(err)
-	_, err = help.Claim(as(wang), asked.ID)
-	must(err)
-	_, err = help.Done(as(wang), asked.ID, 30)
-	must(err)
+	asked := served(cheng, "陪同就医", 30)
 	at(time.March, 3, 11, 0)
 	_, err = help.Confirm(as(cheng), early.ID, guli.ConfirmInput{Rating: 5})
 	must(err)
@@ -118,12 +121,7 @@ func newStatsFixture(t *testing.T, e dbtest.Engine) *statsFixture {
 		must(activities.CheckIn(as(staff), events["first"].ID, who.ID))
 	}
 	at(time.March, 6, 10, 0)
-	xieAsked, err := help.AskForHelp(as(xie), guli.HelpRequestInput{Title: "搬家具", Category: "errand"})
-	must(err)
-	_, err = help.Claim(as(wang), xieAsked.ID)
-	must(err)
-	_, err = help.Done(as(wang), xieAsked.ID, 60)
-	must(err)
+	xieAsked := served(xie, "搬家具", 60)
 	at(time.March, 7, 12, 0)
 	_, err = rooms.AddClosure(as(staff), f.station.ID, guli.ClosureInput{Date: "2023-03-08", Reason: "检修"})
 	must(err)

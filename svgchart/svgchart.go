@@ -135,18 +135,8 @@ func Render(c Chart) template.HTML {
 		return plot.y + (y.hi-v)/(y.hi-y.lo)*plot.h
 	}
 
-	id := "svgchart-" + strconv.FormatUint(ids.Add(1), 10)
-	labelledBy := id + "-title"
-	if c.Desc != "" {
-		labelledBy += " " + id + "-desc"
-	}
 	var b strings.Builder
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ` + strconv.Itoa(w) + " " + strconv.Itoa(h) +
-		`" role="img" aria-labelledby="` + labelledBy + `" font-size="` + strconv.Itoa(fontSize) + `">`)
-	b.WriteString(`<title id="` + id + `-title">` + esc(c.Title) + `</title>`)
-	if c.Desc != "" {
-		b.WriteString(`<desc id="` + id + `-desc">` + esc(c.Desc) + `</desc>`)
-	}
+	open(&b, "chart", w, h, c.Title, c.Desc)
 
 	for _, band := range c.Bands {
 		from, to := min(band.From, band.To), max(band.From, band.To)
@@ -217,6 +207,22 @@ func Render(c Chart) template.HTML {
 }
 
 type rect struct{ x, y, w, h float64 }
+
+// open writes a chart's <svg> tag of class, w by h, with its <title> and
+// <desc>, which label it under fresh ids.
+func open(b *strings.Builder, class string, w, h int, title, desc string) {
+	id := "svgchart-" + strconv.FormatUint(ids.Add(1), 10)
+	labelledBy := id + "-title"
+	if desc != "" {
+		labelledBy += " " + id + "-desc"
+	}
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="` + class + `" viewBox="0 0 ` + strconv.Itoa(w) + " " + strconv.Itoa(h) +
+		`" role="img" aria-labelledby="` + labelledBy + `" font-size="` + strconv.Itoa(fontSize) + `">`)
+	b.WriteString(`<title id="` + id + `-title">` + esc(title) + `</title>`)
+	if desc != "" {
+		b.WriteString(`<desc id="` + id + `-desc">` + esc(desc) + `</desc>`)
+	}
+}
 
 // prepare returns the series that have points, each a sorted copy without
 // NaN or infinite values.

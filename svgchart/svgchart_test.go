@@ -82,9 +82,15 @@ func numAttr(t *testing.T, n *node, name string) float64 {
 // inside the viewBox.
 func render(t *testing.T, c svgchart.Chart) (*node, string) {
 	t.Helper()
-	out := string(svgchart.Render(c))
+	return checked(t, string(svgchart.Render(c)))
+}
+
+// checked parses a chart's output and checks what every chart must
+// satisfy.
+func checked(t *testing.T, out string) (*node, string) {
+	t.Helper()
 	if out == "" {
-		t.Fatal("Render returned nothing")
+		t.Fatal("the chart is empty")
 	}
 	checkWellFormed(t, out)
 	var root node

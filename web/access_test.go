@@ -525,7 +525,14 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /proposals/{id}", "/proposals/" + proposal, "outcome=done&answer=已施工", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/moderation", "/desk/moderation", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /councils", "/councils", nil, nil, [4]int{200, 200, 200, 200}},
+			// The figures: a station's and the district's are public; the
+			// desk's are staff's, the district's table and workbook the admin's.
+			{"GET /api/v1/stats", "/api/v1/stats?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stats", "/stats", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /stations/{id}/impact", "/stations/" + st + "/impact", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /desk/stats", "/desk/stats", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /admin/district", "/admin/district", nil, nil, [4]int{303, 403, 403, 200}},
+			{"GET /admin/district.xlsx", "/admin/district.xlsx", nil, nil, [4]int{303, 403, 403, 200}},
 
 			// Polls: staff of the station open and close them; members vote,
 			// and staff enter a member's paper ballot.

@@ -18,6 +18,7 @@ func BenchmarkPages(b *testing.B) {
 	resident := srv.Login(b, testserver.ResidentPhone, testserver.Password)
 	volunteer := srv.Login(b, testserver.TalentPhone, testserver.Password)
 	staff := srv.Login(b, testserver.StaffPhone, testserver.Password)
+	admin := srv.Login(b, testserver.AdminPhone, testserver.Password)
 	// A busy station's requests: the desk lists a page of them.
 	var request string
 	for i := range 60 {
@@ -40,6 +41,11 @@ func BenchmarkPages(b *testing.B) {
 		{"timetable/anonymous", "/activities", ""},
 		{"timetable/signed-in", "/activities", resident},
 		{"my-activities/signed-in", "/my/activities", resident},
+		// The figures.
+		{"impact/anonymous", "/stats", ""},
+		{"impact/signed-in", "/stats", resident},
+		{"desk-stats/staff", "/desk/stats", staff},
+		{"district/admin", "/admin/district", admin},
 	})
 }
 

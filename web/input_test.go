@@ -155,6 +155,13 @@ var queries = map[string][]string{
 	// The audit log.
 	"/desk/audit": {"q", "action", "from", "to", "user_id", "actor_id", "cursor"},
 	"/me/data":    {"section"},
+	// The figures.
+	"/api/v1/stats":         {"station_id", "from", "to"},
+	"/stats":                {"from", "to"},
+	"/stations/{id}/impact": {"from", "to"},
+	"/desk/stats":           {"from", "to"},
+	"/admin/district":       {"from", "to"},
+	"/admin/district.xlsx":  {"from", "to"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

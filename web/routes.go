@@ -65,6 +65,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /api/v1/stations/{id}/checkin-code", a.JSON(a.CheckinCode)},
 		{"GET /api/v1/stations/{id}/checkin-code.png", a.CheckinCodePNG},
 		{"POST /api/v1/stations/{id}/checkin", a.JSON(a.Checkin)},
+		{"GET /api/v1/stats", s.Public(a.JSON(a.Stats))},
 
 		// Activities, classes and services.
 		{"POST /api/v1/activities", a.JSON(a.CreateActivities)},
@@ -287,7 +288,12 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /desk/import", p.Page(p.DeskImportCheck)},
 		{"POST /desk/import/confirm", p.Page(p.DeskImportConfirm)},
 		{"GET /desk/import/{file}", p.Page(p.RosterTemplate)},
-		{"GET /stats", s.Public(p.Page(p.Soon("stats")))},
+		// The figures: a station's impact page, the desk's, the district's.
+		{"GET /stats", s.Public(p.Page(p.StatsHome))},
+		{"GET /stations/{id}/impact", s.Public(p.Page(p.Impact))},
+		{"GET /desk/stats", p.Page(p.DeskStats)},
+		{"GET /admin/district", p.Page(p.District)},
+		{"GET /admin/district.xlsx", p.Page(p.DistrictWorkbook)},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},
 	}

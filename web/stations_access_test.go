@@ -344,6 +344,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},
+			// The figures are aggregates, public for every station; the
+			// district's table and workbook are the admin's, not staff's.
+			{"a station's figures", "GET", "/api/v1/stats?station_id={station}", none, nil, 200, 200},
+			{"a station's impact page", "GET", "/stations/{station}/impact", none, nil, 200, 200},
+			{"the district's figures", "GET", "/admin/district?from=2023-02-10", none, nil, 403, 403},
+			{"the district's workbook", "GET", "/admin/district.xlsx?from=2023-02-10", none, nil, 403, 403},
 		}
 		for _, rw := range rows {
 			for _, dir := range []struct {
@@ -417,6 +423,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			other = string(asPage(t, srv, p.from.staff, "GET", "/help/"+otherOpen, "").Body)
 			if !strings.Contains(own, `action="/help/`+ownOpen+`/cancel"`) || strings.Contains(other, `action="/help/`+otherOpen+`/cancel"`) {
 				t.Errorf("station %s's staff are offered to cancel the wrong requests", p.from.station)
+			}
+			// The desk's figures are of one's own station, whichever was
+			// chosen: its page links to its own impact page.
+			figures := string(asPage(t, srv, p.from.staff, "GET", "/desk/stats", "", "Cookie", "guli_station="+p.to.station).Body)
+			if !strings.Contains(figures, `href="/stations/`+p.from.station+`/impact?`) || strings.Contains(figures, `href="/stations/`+p.to.station+`/impact?`) {
+				t.Errorf("the desk's figures of station %s's staff are of the wrong station", p.from.station)
 			}
 			desk := string(asPage(t, srv, p.from.staff, "GET", "/desk/help", "", "Cookie", "guli_station="+p.to.station).Body)
 			if !strings.Contains(desk, `href="/help/`+p.from.helpOpen+`"`) || strings.Contains(desk, `href="/help/`+p.to.helpOpen+`"`) {

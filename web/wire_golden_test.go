@@ -392,4 +392,11 @@ func TestWireFormat(t *testing.T) {
 	atDesk := id(send("create-user-to-close", "POST", "/api/v1/users", staff, map[string]any{"name": "回老家的居民", "area_id": area}), "id")
 	send("close-user", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
 	send("close-user-twice", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
+	// The figures: the article's range at the demo station (whose people
+	// registered today: of 2023 there are only its days open, 178), the
+	// district of the same days, and refusals.
+	send("stats", "GET", "/api/v1/stats?station_id="+st+"&from=2023-02-10&to=2023-10-15", "", nil)
+	send("stats-district", "GET", "/api/v1/stats?from=2023-02-10&to=2023-10-15", "", nil)
+	send("stats-invalid", "GET", "/api/v1/stats?station_id="+st+"&from=2023-10-16&to=2023-10-15", "", nil)
+	send("stats-not-found", "GET", "/api/v1/stats?station_id=99999", "", nil)
 }

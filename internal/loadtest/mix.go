@@ -450,7 +450,18 @@ var baseMix = []Row{
 	{"my services page", "GET /my/services", 200, get(at("/my/services"), talent), nil},
 	{"time bank page", "GET /timebank", 200, get(at("/timebank"), talent), nil},
 	{"the councils, anonymous", "GET /councils", 200, get(at("/councils"), anonymous), nil},
-	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
+	// The figures: the impact page is public and kept; the desk's and the
+	// district's are counted for each reader at the data version.
+	{"figures page, anonymous", "GET /stats", 200, get(at("/stats"), anonymous), nil},
+	{"impact page, anonymous", "GET /stations/{id}/impact", 200, get(func(e *Env) string { return "/stations/" + e.Station + "/impact" }, anonymous), nil},
+	{"impact page, signed in", "GET /stations/{id}/impact", 200, get(func(e *Env) string { return "/stations/" + e.Station + "/impact" }, resident), nil},
+	{"figures (JSON)", "GET /api/v1/stats", 200, get(func(e *Env) string { return "/api/v1/stats?station_id=" + e.Station }, anonymous), nil},
+	{"the district's figures (JSON)", "GET /api/v1/stats", 200, get(at("/api/v1/stats"), anonymous), nil},
+	{Name: "figures (JSON), among sign-ups", Pattern: "GET /api/v1/stats", Want: 200,
+		Request: get(func(e *Env) string { return "/api/v1/stats?station_id=" + e.Station }, anonymous), Meanwhile: signUps(100)},
+	{"desk's figures page", "GET /desk/stats", 200, get(at("/desk/stats"), staff), nil},
+	{"the district's page (admin)", "GET /admin/district", 200, get(at("/admin/district"), admin), nil},
+	{"the district's workbook (admin)", "GET /admin/district.xlsx", 200, get(at("/admin/district.xlsx"), admin), nil},
 	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},
 	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous), nil},
 	// A photo no post shows yet, as the station's staff see it.

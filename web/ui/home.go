@@ -111,13 +111,3 @@ func (h *Handlers) ChooseStation(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
-
-// Soon stands in for a part of the station whose issue has not landed.
-func (h *Handlers) Soon(key string) pageAction {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		v := h.NewView(r, "part."+key, key)
-		v.Data = key
-		h.Render(w, r, http.StatusOK, "soon", v)
-		return nil
-	}
-}
