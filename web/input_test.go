@@ -149,6 +149,11 @@ var queries = map[string][]string{
 	// Meetings and proposals.
 	"/api/v1/councils/{id}/meetings":  {"limit", "cursor"},
 	"/api/v1/councils/{id}/proposals": {"limit", "cursor"},
+	// Reports and certificates.
+	"/api/v1/stations/{id}/reports/monthly": {"month", "area_id", "format"},
+	"/desk/reports/monthly":                 {"month", "area_id", "format"},
+	"/desk/volunteers/{id}/certificate":     {"from", "to"},
+	"/me/certificate":                       {"from", "to"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

@@ -329,6 +329,10 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"credit a resident's hours", "POST", "/api/v1/timebank/credits", func(p *place) any {
 				return map[string]any{"user_id": p.resident, "minutes": 60, "memo": "活动志愿"}
 			}, nil, 201, 422},
+			// A station's reports and its people's certificates are its
+			// staff's.
+			{"a monthly report", "GET", "/api/v1/stations/{station}/reports/monthly?format=csv", none, nil, 200, 404},
+			{"a resident's hours certificate", "GET", "/desk/volunteers/{resident}/certificate", none, nil, 200, 404},
 		}
 		for _, rw := range rows {
 			for _, dir := range []struct {

@@ -373,4 +373,13 @@ func TestWireFormat(t *testing.T) {
 	roster("import-refused", false, bad...)
 	roster("import", false, "姓名,手机号,出生年份,小区,紧急联系人,紧急联系电话", "钱秀英,13955550001,1948,"+areaName+",钱伟,13955550091", "孙桂兰,13955550002,1950,"+areaName+",,")
 	roster("import-no-header", true, "张三,13955550003")
+
+	// A monthly report answers a file; its refusals are JSON: a month
+	// that is not one, a month before the station opened, a format it
+	// does not make with an area that is not a number, and a resident.
+	report := "/api/v1/stations/" + st + "/reports/monthly"
+	send("report-month-invalid", "GET", report+"?month=2023-13", staff, nil)
+	send("report-month-out-of-range", "GET", report+"?month=2022-12", staff, nil)
+	send("report-format-and-area", "GET", report+"?month=2023-10&format=pdf&area_id=abc", staff, nil)
+	send("report-forbidden", "GET", report, resident, nil)
 }

@@ -393,7 +393,7 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = append(append(baseMix, meetingRows...), importRows...)
+var Mix = append(append(append(baseMix, meetingRows...), importRows...), reportRows...)
 
 var baseMix = []Row{
 	// Operations.
