@@ -218,8 +218,8 @@ func readReport(ctx context.Context, q runner, rep *guli.MonthlyReport, area gul
 }
 
 // certificateSQL counts a volunteer's services confirmed at a station in
-// a range (help_requests_volunteer_served); servedSQL finds whether they
-// ever served there.
+// a range; servedSQL finds whether they ever served there. Both read one
+// range of help_requests_volunteer_served (volunteer, station, confirmed).
 const (
 	certificateSQL = `SELECT COUNT(*), COALESCE(SUM(minutes), 0) FROM help_requests
 		WHERE volunteer_id = ? AND confirmed_at >= ? AND confirmed_at < ? AND status = 'confirmed' AND station_id = ?`
