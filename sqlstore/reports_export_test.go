@@ -68,7 +68,7 @@ func SeedReportHistory(ctx context.Context, db *DB, station guli.ID, areas []gul
 			if i%4 == 0 {
 				user = people[i%len(people)]
 			}
-			return []any{others[i%3], user, 1 + i%3, guli.VisitPurposes[i%len(guli.VisitPurposes)], guli.DateOf(day(i/40)), "desk", ms(day(i / 40))}
+			return []any{others[i%3], user, 1 + i%3, guli.VisitPurposes[i%len(guli.VisitPurposes)], guli.DateOf(day(i / 40)), "desk", ms(day(i / 40))}
 		}); err != nil {
 			return err
 		}
