@@ -305,27 +305,13 @@ func (d *Document) writeSheet(f *excelize.File, st styles, s Section) error {
 	for _, r := range s.Rows {
 		row++
 		for i, c := range r {
-			style := st.text
-			switch c.(type) {
-			case int:
-				style = st.count
-			case Hours:
-				style = st.hours
-			}
-			w.put(row, i+1, c, style, true)
+			w.put(row, i+1, c, styleOf(c, st.text, st.count, st.hours), true)
 		}
 	}
 	if s.Total != nil {
 		row++
 		for i, c := range s.Total {
-			style := st.totalText
-			switch c.(type) {
-			case int:
-				style = st.totalCount
-			case Hours:
-				style = st.totalHours
-			}
-			w.put(row, i+1, c, style, i > 0)
+			w.put(row, i+1, c, styleOf(c, st.totalText, st.totalCount, st.totalHours), i > 0)
 		}
 	}
 	if s.Note != "" {
@@ -349,6 +335,17 @@ func (d *Document) writeSheet(f *excelize.File, st styles, s Section) error {
 	}
 	top, _ := excelize.CoordinatesToCellName(1, headsRow+1)
 	return f.SetPanes(s.Sheet, &excelize.Panes{Freeze: true, YSplit: headsRow, TopLeftCell: top, ActivePane: "bottomLeft"})
+}
+
+// styleOf is the style of a cell's value: text, a count or hours.
+func styleOf(v any, text, count, hours int) int {
+	switch v.(type) {
+	case int:
+		return count
+	case Hours:
+		return hours
+	}
+	return text
 }
 
 // sheetWriter writes cells and remembers how wide each column's text is.

@@ -132,8 +132,8 @@ func (s *Reports) MonthlyReport(ctx context.Context, in guli.ReportQuery) (*guli
 
 // readReport fills rep's sections by the report's queries.
 func readReport(ctx context.Context, q runner, rep *guli.MonthlyReport, area guli.ID) error {
-	visits := map[string]int{}
-	asked := map[string]int{}
+	visits, asked := map[string]int{}, map[string]int{}
+	counts := map[string]map[string]int{"visits": visits, "help asked": asked} // by purpose, by category
 	served := map[string]*guli.HelpCategoryCount{}
 	volunteers := map[guli.ID]*guli.VolunteerHours{}
 	for _, rq := range reportQueries(rep.Station.ID, area, rep.Month, rep.Station.Location()) {
@@ -143,11 +143,11 @@ func readReport(ctx context.Context, q runner, rep *guli.MonthlyReport, area gul
 		}
 		for rows.Next() {
 			switch rq.name {
-			case "visits":
-				var purpose string
+			case "visits", "help asked":
+				var key string
 				var n int
-				err = rows.Scan(&purpose, &n)
-				visits[purpose] += n
+				err = rows.Scan(&key, &n)
+				counts[rq.name][key] += n
 			case "activities":
 				var a guli.ReportActivity
 				var id, start int64
@@ -157,11 +157,6 @@ func readReport(ctx context.Context, q runner, rep *guli.MonthlyReport, area gul
 				if area == 0 || a.Registered > 0 || a.Attended > 0 {
 					rep.Activities = append(rep.Activities, a)
 				}
-			case "help asked":
-				var category string
-				var n int
-				err = rows.Scan(&category, &n)
-				asked[category] += n
 			case "help served":
 				var category, name string
 				var volunteer sql.NullInt64

@@ -55,12 +55,8 @@ func (h *Handlers) DeskMonthlyReport(w http.ResponseWriter, r *http.Request) err
 	v.Form["month"], v.Form["area_id"] = q.Get("month"), q.Get("area_id")
 	rep, err := h.Reports.MonthlyReport(r.Context(), guli.ReportQuery{StationID: v.Station.ID, Month: q.Get("month"),
 		AreaID: q.Get("area_id"), Format: q.Get("format")})
-	if guli.ErrorCode(err) == guli.ECValidation {
-		h.Render(w, r, h.FormError(v, err), "desk_reports", v)
-		return nil
-	}
 	if err != nil {
-		return err
+		return h.refusedOn(w, r, v, "desk_reports", err)
 	}
 	return h.SendReport(w, r, rep)
 }
@@ -108,17 +104,23 @@ func (h *Handlers) certificate(w http.ResponseWriter, r *http.Request, v *core.V
 	v.Data = &d
 	c, err := h.Reports.VolunteerCertificate(r.Context(), guli.CertificateQuery{VolunteerID: volunteer, StationID: v.Station.ID,
 		From: q.Get("from"), To: q.Get("to")})
-	if guli.ErrorCode(err) == guli.ECValidation {
-		h.Render(w, r, h.FormError(v, err), "certificate", v)
-		return nil
-	}
 	if err != nil {
-		return err
+		return h.refusedOn(w, r, v, "certificate", err)
 	}
 	v.Form["from"], v.Form["to"] = string(c.From), string(c.To)
 	d.Cert, d.Hours = c, strconv.FormatFloat(guli.Hours(c.Minutes), 'f', 1, 64)
 	d.From, d.To, d.Issued = longDay(v, c.From), longDay(v, c.To), longDay(v, c.IssuedOn)
 	h.Render(w, r, http.StatusOK, "certificate", v)
+	return nil
+}
+
+// refusedOn shows page again saying what is wrong with its form's
+// fields when err is a validation error; other errors are the page's.
+func (h *Handlers) refusedOn(w http.ResponseWriter, r *http.Request, v *core.View, page string, err error) error {
+	if guli.ErrorCode(err) != guli.ECValidation {
+		return err
+	}
+	h.Render(w, r, h.FormError(v, err), page, v)
 	return nil
 }
 
