@@ -162,3 +162,19 @@ func ReportPlans(ctx context.Context, db *DB, station, area, volunteer guli.ID, 
 	}
 	return plans, nil
 }
+
+// ServeAndVisit writes, in one transaction, a visit to the station today
+// and a service confirmed now there, of ten minutes: two parts of a
+// report that a reader must see both or neither of.
+func ServeAndVisit(ctx context.Context, db *DB, station, requester, volunteer guli.ID) error {
+	now := db.now()
+	return db.tx(ctx, func(q runner) error {
+		if _, err := q.exec(ctx, `INSERT INTO visits (station_id, count, purpose, day, source, created_at) VALUES (?, 1, 'other', ?, 'desk', ?)`,
+			station, string(guli.DateOf(now.In(guli.Zone(guli.DefaultTimezone)))), ms(now)); err != nil {
+			return err
+		}
+		_, err := q.exec(ctx, `INSERT INTO help_requests (station_id, requester_id, title, category, status, volunteer_id, minutes, created_at, confirmed_at)
+			VALUES (?, ?, '帮忙', 'errand', 'confirmed', ?, 10, ?, ?)`, station, requester, volunteer, ms(now), ms(now))
+		return err
+	})
+}

@@ -1,7 +1,10 @@
 package sqlstore_test
 
 import (
+	"fmt"
 	"regexp"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -65,5 +68,76 @@ func TestReportQueriesReadOneRangeOfAnIndex(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestReportsAreOneMomentWhileWritesGoOn: writers add, each in one
+// transaction, a visit and a confirmed service; reports made meanwhile
+// read the month in one snapshot, so each sees as many visits as
+// services, never one without the other, on both engines. Each report is
+// audited.
+func TestReportsAreOneMomentWhileWritesGoOn(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		staff := f.staff(t, "顾小里", "13800000101")
+		requester := f.register(t, "钱阿婆", "13800000102")
+		volunteer := f.user(t, "吴志愿", "13800000103", guli.RoleResident, guli.RoleVolunteer)
+		reports := sqlstore.NewReports(f.db)
+		month := guli.MonthOf(time.Now().In(guli.Zone(guli.DefaultTimezone))).String()
+		const writers, writes, readers = 3, 40, 3
+		var wg sync.WaitGroup
+		errs := make(chan error, writers*writes+readers*1000)
+		stop := make(chan struct{})
+		for range writers {
+			wg.Go(func() {
+				for range writes {
+					if err := sqlstore.ServeAndVisit(system(), f.db, f.station.ID, requester.ID, volunteer.ID); err != nil {
+						errs <- err
+					}
+				}
+			})
+		}
+		var made atomic.Int64
+		var readersDone sync.WaitGroup
+		for range readers {
+			readersDone.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					rep, err := reports.MonthlyReport(as(staff), guli.ReportQuery{StationID: f.station.ID, Month: month, Format: "csv"})
+					if err != nil {
+						errs <- err
+						return
+					}
+					made.Add(1)
+					tot := rep.Totals()
+					if tot.Visits != tot.Completed || tot.Completed != tot.Services || tot.Minutes != 10*tot.Completed {
+						errs <- fmt.Errorf("a report of %d visits, %d services done, %d by volunteers, %d minutes", tot.Visits, tot.Completed, tot.Services, tot.Minutes)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(stop)
+		readersDone.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		rep, err := reports.MonthlyReport(as(staff), guli.ReportQuery{StationID: f.station.ID, Month: month})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tot := rep.Totals(); tot.Visits != writers*writes || tot.Completed != writers*writes {
+			t.Errorf("at the end: %+v, want %d of each", tot, writers*writes)
+		}
+		audited, err := sqlstore.QueryInt(system(), f.db, "SELECT COUNT(*) FROM audit_log WHERE action = 'station.report' AND subject_id = ?", f.station.ID)
+		if err != nil || int64(audited) != made.Load()+1 {
+			t.Errorf("%d reports audited, %d made: %v", audited, made.Load()+1, err)
+		}
+		t.Logf("%d reports made while %d services and visits were written", made.Load(), writers*writes)
 	})
 }
