@@ -339,6 +339,15 @@ func (p *Proposal) AuthorShownTo(viewer *User) string {
 	return ""
 }
 
+// ProposalsFrom is the cursor of the page of a council's proposals
+// (newest first) that begins with proposal id: where a link to one
+// proposal goes, however many newer ones have come since.
+func ProposalsFrom(id ID) string { return EncodeCursor((id + 1).String()) }
+
+// PageCursor is the cursor of the page of its council's proposals that
+// begins with p (ProposalsFrom).
+func (p *Proposal) PageCursor() string { return ProposalsFrom(p.ID) }
+
 // ThrottleProposals keeps a resident from flooding a council's public
 // list: every proposal counts, as a post does; staff are not limited.
 var ThrottleProposals = ThrottleRule{Scope: "proposals", Free: 5, First: 10 * time.Minute, Max: time.Hour, Window: time.Hour}

@@ -100,9 +100,25 @@ func (p *Poll) EndedAt() time.Time {
 	return p.ClosesAt
 }
 
+// MinSecretVoters is the fewest voters whose secret poll's counts are
+// shown. One voter's count is their ballot, and staff, who see who voted,
+// could close a poll early right after the first vote to read it; with
+// two, each voter reads the other's from the count. As with any table of
+// people, no count of fewer than three is published.
+const MinSecretVoters = 3
+
 // ResultsShown reports whether the counts may be shown at now: only once
-// the poll is closed, secret or not, so that an early count sways nobody.
-func (p *Poll) ResultsShown(now time.Time) bool { return p.Closed(now) }
+// the poll is closed, secret or not, so that an early count sways nobody,
+// and for a secret poll only when the count hides who chose what
+// (ResultsWithheld).
+func (p *Poll) ResultsShown(now time.Time) bool { return p.Closed(now) && !p.ResultsWithheld(now) }
+
+// ResultsWithheld reports whether a closed secret poll keeps its counts
+// back for good: one or two members voted, too few for the count not to
+// tell how they voted. A poll nobody voted in tells nothing.
+func (p *Poll) ResultsWithheld(now time.Time) bool {
+	return p.Closed(now) && p.Secret && p.Voters > 0 && p.Voters < MinSecretVoters
+}
 
 // PollInput is a new poll of a council.
 type PollInput struct {
@@ -271,9 +287,9 @@ func Elect(options []PollOption, seats int) Outcome {
 }
 
 // Outcome is the election's outcome once closed; false for a poll that is
-// not an election or not closed.
+// not an election, not closed, or whose counts are withheld.
 func (p *Poll) Outcome(now time.Time) (Outcome, bool) {
-	if !p.Election() || !p.Closed(now) {
+	if !p.Election() || !p.ResultsShown(now) {
 		return Outcome{}, false
 	}
 	return Elect(p.Options, p.Seats), true

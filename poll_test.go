@@ -160,6 +160,41 @@ func TestPollStatusAndResults(t *testing.T) {
 	}
 }
 
+// TestSecretResultsWithheld: a secret poll's counts never tell how one
+// or two voters voted; staff see who voted and may close a poll at once.
+func TestSecretResultsWithheld(t *testing.T) {
+	tests := []struct {
+		name     string
+		secret   bool
+		voters   int
+		closed   bool
+		shown    bool
+		withheld bool
+	}{
+		{"secret, one voter, closed early", true, 1, true, false, true},
+		{"secret, two voters", true, 2, true, false, true},
+		{"secret, three voters", true, guli.MinSecretVoters, true, true, false},
+		{"secret, nobody voted: zeros tell nothing", true, 0, true, true, false},
+		{"secret, one voter, still open", true, 1, false, false, false},
+		{"open ballot, one voter", false, 1, true, true, false},
+	}
+	for _, tt := range tests {
+		p := &guli.Poll{Secret: tt.secret, Voters: tt.voters, Seats: 1, ClosesAt: pollNow.Add(time.Hour)}
+		if tt.closed {
+			p.ClosedAt = pollNow
+		}
+		if got := p.ResultsShown(pollNow); got != tt.shown {
+			t.Errorf("%s: results shown %v, want %v", tt.name, got, tt.shown)
+		}
+		if got := p.ResultsWithheld(pollNow); got != tt.withheld {
+			t.Errorf("%s: withheld %v, want %v", tt.name, got, tt.withheld)
+		}
+		if _, ok := p.Outcome(pollNow); ok != tt.shown {
+			t.Errorf("%s: an outcome %v, want %v: who is elected tells the count", tt.name, ok, tt.shown)
+		}
+	}
+}
+
 func TestElect(t *testing.T) {
 	votes := func(v ...int) []guli.PollOption { // option i+1 has v[i] votes
 		var out []guli.PollOption

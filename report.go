@@ -275,16 +275,9 @@ type CertificateQuery struct {
 // EarliestCertificateDay is the first day a certificate may count from.
 const EarliestCertificateDay Date = "2000-01-01"
 
-// DaySpan is a range of days, both ends included, and the instants it
-// holds in a zone: [Start, End).
-type DaySpan struct {
-	From, To   Date
-	Start, End time.Time
-}
-
 // Validate reads the range in the station's zone loc at now: real dates,
 // From not after To, To not after today, From not before 2000.
-func (q CertificateQuery) Validate(loc *time.Location, now time.Time) (DaySpan, error) {
+func (q CertificateQuery) Validate(loc *time.Location, now time.Time) (DateRange, error) {
 	p := Problems{}
 	today := DateOf(now.In(loc))
 	from, to := Date(today[:4]+"-01-01"), today
@@ -309,12 +302,7 @@ func (q CertificateQuery) Validate(loc *time.Location, now time.Time) (DaySpan, 
 	if len(p) == 0 && to < from {
 		p.Add("to", FROutOfRange)
 	}
-	if err := p.Err(); err != nil {
-		return DaySpan{}, err
-	}
-	start, _ := time.ParseInLocation(time.DateOnly, string(from), loc)
-	last, _ := time.ParseInLocation(time.DateOnly, string(to), loc)
-	return DaySpan{From: from, To: to, Start: start, End: last.AddDate(0, 0, 1)}, nil
+	return DateRange{From: from, To: to}, p.Err()
 }
 
 // VolunteerCertificate says how many services a volunteer gave at a

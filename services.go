@@ -8,6 +8,7 @@ type Services struct {
 	Accounts      AccountService
 	Stations      StationService
 	Audit         AuditService
+	DataRights    DataRightsService
 	Activities    ActivityService
 	Rooms         RoomService
 	Visits        VisitService
@@ -25,6 +26,7 @@ type Services struct {
 	Live          LiveService
 	Reminders     ReminderService
 	Teams         TeamService
+	Stats         StatsService
 	Imports       ImportService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.

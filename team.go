@@ -39,8 +39,9 @@ const (
 
 // Error codes of the incubator.
 const (
-	ECAlreadyMember  = "already_member"
-	ECAlreadyDecided = "already_decided"
+	ECAlreadyMember    = "already_member"
+	ECAlreadyDecided   = "already_decided"
+	ECAlreadyNominated = "already_nominated"
 )
 
 // Lengths the incubator takes, in characters.
@@ -329,6 +330,18 @@ func CheckNominee(actor, person *User, station ID) error {
 		return Invalid("user_id", FRUnknownUser)
 	case actor != nil && person.ID == actor.ID:
 		return Invalid("user_id", FROwnNomination)
+	}
+	return nil
+}
+
+// CheckNotNominated refuses a nomination of a person for a skill they are
+// nominated for already, pending a decision or approved: a form sent
+// twice, or two committee members putting the same talent forward, is one
+// for staff to decide, and approving each would open the same studio
+// twice. A declined nomination may be put forward again.
+func CheckNotNominated(nominated bool) error {
+	if nominated {
+		return Errorf(ECAlreadyNominated)
 	}
 	return nil
 }

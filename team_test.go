@@ -138,6 +138,8 @@ func TestNominationRules(t *testing.T) {
 		{"someone with no area", guli.CheckNominee(staff, &guli.User{ID: 9}, 1), guli.ECValidation},
 		{"a committee member nominates themself", guli.CheckNominee(resident, &guli.User{ID: 9, HomeStation: 1}, 1), guli.ECValidation},
 		{"staff nominate themselves", guli.CheckNominee(staff, &guli.User{ID: 1, HomeStation: 1}, 1), guli.ECValidation},
+		{"a skill not put forward yet", guli.CheckNotNominated(false), ""},
+		{"a skill pending or approved already", guli.CheckNotNominated(true), guli.ECAlreadyNominated},
 
 		{"staff decide", nomination(guli.NominationPending).CheckDecide(staff), ""},
 		{"staff decide twice", nomination(guli.NominationApproved).CheckDecide(staff), guli.ECAlreadyDecided},

@@ -12,14 +12,22 @@ var VisitPurposes = []string{"activity", "health_check", "consultation", "smartp
 // Visit counts people who came to the station: walk-ins counted at the desk
 // (named or not) and residents who checked in with the door's QR code.
 type Visit struct {
-	ID        ID
-	StationID ID
-	UserID    ID
-	Count     int
-	Purpose   string
-	Day       Date
-	CreatedAt time.Time
+	ID         ID
+	StationID  ID
+	UserID     ID
+	Count      int
+	Purpose    string
+	Day        Date
+	Source     string // VisitAtDesk or VisitCheckin
+	RecordedBy ID     // the staff member who counted it at the desk; 0 for a check-in
+	CreatedAt  time.Time
 }
+
+// Where a visit was counted.
+const (
+	VisitAtDesk  = "desk"
+	VisitCheckin = "checkin"
+)
 
 // VisitInput records walk-in visitors.
 type VisitInput struct {
@@ -45,6 +53,45 @@ func (in *VisitInput) Validate() error {
 	}
 	if in.UserID != 0 && *in.Count != 1 {
 		p.Add("count", FROutOfRange) // a named visit is one person
+	}
+	return p.Err()
+}
+
+// Validate checks a visit as the desk or the door counts it, for visits
+// brought in afterwards (a season's paper tally): a day, a purpose, one
+// to 500 people, one when named; the desk's counted by a staff member, a
+// check-in by the resident who checked in.
+func (v *Visit) Validate() error {
+	p := Problems{}
+	if v.StationID == 0 {
+		p.Add("station_id", FRRequired)
+	}
+	if _, ok := ParseDate(string(v.Day)); !ok {
+		p.Add("day", FRDate)
+	}
+	if !slices.Contains(VisitPurposes, v.Purpose) {
+		p.Add("purpose", FRInvalid)
+	}
+	if v.Count < 1 || v.Count > 500 || v.UserID != 0 && v.Count != 1 {
+		p.Add("count", FROutOfRange)
+	}
+	switch v.Source {
+	case VisitAtDesk:
+		if v.RecordedBy == 0 {
+			p.Add("recorded_by", FRRequired)
+		}
+	case VisitCheckin:
+		if v.UserID == 0 {
+			p.Add("user_id", FRRequired)
+		}
+		if v.RecordedBy != 0 {
+			p.Add("recorded_by", FRInvalid)
+		}
+	default:
+		p.Add("source", FRInvalid)
+	}
+	if !PlausibleTime(v.CreatedAt) {
+		p.Add("created_at", FRTime)
 	}
 	return p.Err()
 }

@@ -85,57 +85,13 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 		}
 		return &Result{Station: st}, nil
 	}
-	st, err := svc.Stations.CreateStation(ctx, guli.StationInput{
-		Name:     "顾里小站",
-		Address:  "上海市宝山区顾村镇馨清佳苑党群服务站",
-		Timezone: "Asia/Shanghai",
-		OpenedOn: "2023-02-10",
-		OpeningHours: map[string][]string{
-			"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"},
-			"sat": {"09:00-17:00"}, "sun": {"09:00-17:00"},
-		},
-	})
+	res, users, err := createStation(ctx, svc)
 	if err != nil {
-		return nil, fmt.Errorf("demo station: %w", err)
+		return nil, err
 	}
-	var areaIDs []guli.ID
-	for _, in := range areas {
-		a, err := svc.Stations.CreateArea(ctx, st.ID, in)
-		if err != nil {
-			return nil, fmt.Errorf("demo area: %w", err)
-		}
-		areaIDs = append(areaIDs, a.ID)
-	}
-	for _, in := range rooms {
-		if _, err := svc.Stations.CreateRoom(ctx, st.ID, in); err != nil {
-			return nil, fmt.Errorf("demo room: %w", err)
-		}
-	}
-	res := &Result{Created: true}
 	ids := map[string]guli.ID{}
-	users := map[string]*guli.User{}
-	for _, p := range people {
-		u, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: p.name, Phone: p.phone, Password: Password,
-			AreaID: areaIDs[p.area], BirthYear: p.birthYear, Roles: p.roles})
-		if err != nil {
-			return nil, fmt.Errorf("demo account %s: %w", p.name, err)
-		}
-		if p.contact != nil {
-			if _, err := svc.Accounts.UpdateMe(guli.NewContextWithUser(ctx, u), guli.UpdateMeInput{EmergencyContact: p.contact}); err != nil {
-				return nil, err
-			}
-		}
-		res.Accounts = append(res.Accounts, Account{Roles: p.roles, Name: p.name, Phone: p.phone})
-		ids[p.name], users[p.name] = u.ID, u
-	}
-	// 张阿婆 has no smartphone: the social workers keep her account.
-	zhang, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: "张阿婆", AreaID: areaIDs[0], BirthYear: 1943})
-	if err != nil {
-		return nil, err
-	}
-	users[zhang.Name] = zhang
-	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
-		return nil, err
+	for name, u := range users {
+		ids[name] = u.ID
 	}
 	// The councils first: their resolution is the rule activities follow.
 	if err := seedCouncils(ctx, svc, res.Station, users, time.Now()); err != nil {
@@ -154,6 +110,64 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// createStation creates 顾里小站 as it opened: its areas, rooms, staff,
+// talents and first residents, each account as the desk makes it; the
+// people by name.
+func createStation(ctx context.Context, svc guli.Services) (*Result, map[string]*guli.User, error) {
+	st, err := svc.Stations.CreateStation(ctx, guli.StationInput{
+		Name:     "顾里小站",
+		Address:  "上海市宝山区顾村镇馨清佳苑党群服务站",
+		Timezone: "Asia/Shanghai",
+		OpenedOn: "2023-02-10",
+		OpeningHours: map[string][]string{
+			"wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"},
+			"sat": {"09:00-17:00"}, "sun": {"09:00-17:00"},
+		},
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo station: %w", err)
+	}
+	var areaIDs []guli.ID
+	for _, in := range areas {
+		a, err := svc.Stations.CreateArea(ctx, st.ID, in)
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo area: %w", err)
+		}
+		areaIDs = append(areaIDs, a.ID)
+	}
+	for _, in := range rooms {
+		if _, err := svc.Stations.CreateRoom(ctx, st.ID, in); err != nil {
+			return nil, nil, fmt.Errorf("demo room: %w", err)
+		}
+	}
+	res := &Result{Created: true}
+	users := map[string]*guli.User{}
+	for _, p := range people {
+		u, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: p.name, Phone: p.phone, Password: Password,
+			AreaID: areaIDs[p.area], BirthYear: p.birthYear, Roles: p.roles})
+		if err != nil {
+			return nil, nil, fmt.Errorf("demo account %s: %w", p.name, err)
+		}
+		if p.contact != nil {
+			if _, err := svc.Accounts.UpdateMe(guli.NewContextWithUser(ctx, u), guli.UpdateMeInput{EmergencyContact: p.contact}); err != nil {
+				return nil, nil, err
+			}
+		}
+		res.Accounts = append(res.Accounts, Account{Roles: p.roles, Name: p.name, Phone: p.phone})
+		users[p.name] = u
+	}
+	// 张阿婆 has no smartphone: the social workers keep her account.
+	zhang, err := svc.Accounts.CreateUser(ctx, guli.NewUserInput{Name: "张阿婆", AreaID: areaIDs[0], BirthYear: 1943})
+	if err != nil {
+		return nil, nil, err
+	}
+	users[zhang.Name] = zhang
+	if res.Station, err = svc.Stations.Station(ctx, st.ID); err != nil {
+		return nil, nil, err
+	}
+	return res, users, nil
 }
 
 // weekly is a demo series: every week on a weekday, in a room.

@@ -53,13 +53,8 @@ var requests = []demoRequest{
 func seedHelp(ctx context.Context, svc guli.Services, st *guli.Station, users map[string]*guli.User, now time.Time) error {
 	loc := st.Location()
 	as := func(name string) context.Context { return guli.NewContextWithUser(ctx, users[name]) }
-	vol := users[helpVolunteer]
-	if _, err := svc.Accounts.SetVolunteerProfile(as(helpVolunteer), guli.VolunteerProfileInput{
-		Skills:       []string{"errand", "repair", "companion"},
-		AreaIDs:      []guli.ID{vol.AreaID},
-		Availability: map[string][]string{"wed": {"13:00-17:00"}, "sat": {"09:00-12:00"}, "sun": {"09:00-12:00"}},
-	}); err != nil {
-		return fmt.Errorf("demo volunteer profile: %w", err)
+	if err := helpVolunteerProfile(ctx, svc, users[helpVolunteer]); err != nil {
+		return err
 	}
 	for _, d := range requests {
 		in := guli.HelpRequestInput{Title: d.title, Description: d.desc, Category: d.category}
@@ -96,6 +91,19 @@ func seedHelp(ctx context.Context, svc guli.Services, st *guli.Station, users ma
 				return fmt.Errorf("demo help request %s: %w", d.title, err)
 			}
 		}
+	}
+	return nil
+}
+
+// helpVolunteerProfile says what 汪雅琴 does for her neighbours, where
+// and when, as she would on her phone.
+func helpVolunteerProfile(ctx context.Context, svc guli.Services, vol *guli.User) error {
+	if _, err := svc.Accounts.SetVolunteerProfile(guli.NewContextWithUser(ctx, vol), guli.VolunteerProfileInput{
+		Skills:       []string{"errand", "repair", "companion"},
+		AreaIDs:      []guli.ID{vol.AreaID},
+		Availability: map[string][]string{"wed": {"13:00-17:00"}, "sat": {"09:00-12:00"}, "sun": {"09:00-12:00"}},
+	}); err != nil {
+		return fmt.Errorf("demo volunteer profile: %w", err)
 	}
 	return nil
 }

@@ -459,12 +459,20 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 	}
 	var reg *guli.Registration
 	err = s.db.tx(ctx, func(q runner) error {
+		// The person first, then the activity, as a closure takes them.
+		closed, err := lockPerson(ctx, q, userID)
+		if err != nil {
+			return err
+		}
 		a, err := s.lockActivity(ctx, q, activityID)
 		if err != nil {
 			return err
 		}
 		if onBehalf && !actor.WorksAt(a.StationID) {
 			return hidden() // staff register people for their own stations' activities
+		}
+		if closed {
+			return guli.Errorf(guli.ECAccountClosed)
 		}
 		now := s.db.now()
 		if err := a.CheckOpen(now); err != nil {
@@ -549,31 +557,38 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		if err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ?
-			WHERE activity_id = ? AND user_id = ? AND status <> 'cancelled'`, ms(now), activityID, userID); err != nil {
-			return err
-		}
-		if reg.Status == guli.RegWaitlisted {
-			_, err := q.exec(ctx, "UPDATE activities SET waitlist_count = waitlist_count - 1 WHERE id = ?", activityID)
-			return err
-		}
-		if _, err := q.exec(ctx, "UPDATE activities SET confirmed_count = confirmed_count - 1 WHERE id = ?", activityID); err != nil {
-			return err
-		}
 		if userID != actor.ID {
 			if err := audit(ctx, q, now, actor, "registration.cancel_on_behalf", userID, a.Title); err != nil {
 				return err
 			}
 		}
-		if a.Status != guli.ActivityScheduled {
-			return nil
-		}
-		return s.promote(ctx, q, a, now)
+		return dropPlace(ctx, q, a, reg, now)
 	})
 }
 
+// dropPlace cancels a live registration of a locked activity. When a
+// confirmed place of a scheduled activity frees up, the first person on
+// the waitlist takes it and is told so.
+func dropPlace(ctx context.Context, q runner, a *guli.Activity, reg *guli.Registration, now time.Time) error {
+	if _, err := q.exec(ctx, `UPDATE registrations SET status = 'cancelled', updated_at = ?
+		WHERE activity_id = ? AND user_id = ? AND status <> 'cancelled'`, ms(now), a.ID, reg.UserID); err != nil {
+		return err
+	}
+	if reg.Status == guli.RegWaitlisted {
+		_, err := q.exec(ctx, "UPDATE activities SET waitlist_count = waitlist_count - 1 WHERE id = ?", a.ID)
+		return err
+	}
+	if _, err := q.exec(ctx, "UPDATE activities SET confirmed_count = confirmed_count - 1 WHERE id = ?", a.ID); err != nil {
+		return err
+	}
+	if a.Status != guli.ActivityScheduled {
+		return nil
+	}
+	return promote(ctx, q, a, now)
+}
+
 // promote confirms the first person on the waitlist, if any, and tells them.
-func (s *Activities) promote(ctx context.Context, q runner, a *guli.Activity, now time.Time) error {
+func promote(ctx context.Context, q runner, a *guli.Activity, now time.Time) error {
 	var regID, userID int64
 	err := q.row(ctx, `SELECT id, user_id FROM registrations WHERE activity_id = ? AND status = 'waitlisted'
 		ORDER BY id LIMIT 1`, a.ID).Scan(&regID, &userID)

@@ -11,23 +11,28 @@ import (
 // Councils implements guli.CouncilService. A member is a row keyed by
 // council and person, so adding someone twice at once makes one member.
 // Councils and lists of them are public and kept while the data version
-// holds (memo.go).
+// holds (memo.go), and so is each council's roll of members, handed out
+// only to those who may see it.
 type Councils struct {
 	db       *DB
 	councils memo[guli.ID, *guli.Council]
-	lists    memo[councilListKey, guli.Page[*guli.Council]]
+	lists    memo[listKey, guli.Page[*guli.Council]]
+	rolls    memo[guli.ID, *councilRoll]
 }
 
-type councilListKey struct {
-	station guli.ID
-	cursor  string
-	limit   int
+// councilRoll is who sits on a council: by when they joined, and by id.
+type councilRoll struct {
+	members []*guli.CouncilMember
+	ids     map[guli.ID]bool
 }
+
+// maxListedMembers bounds the members a council's list shows.
+const maxListedMembers = 2000
 
 // NewCouncils returns the councils of db.
 func NewCouncils(db *DB) *Councils {
 	return &Councils{db: db, councils: memo[guli.ID, *guli.Council]{max: 1000},
-		lists: memo[councilListKey, guli.Page[*guli.Council]]{max: 1000}}
+		lists: memo[listKey, guli.Page[*guli.Council]]{max: 1000}, rolls: memo[guli.ID, *councilRoll]{max: 1000}}
 }
 
 var _ guli.CouncilService = (*Councils)(nil)
@@ -92,7 +97,7 @@ func (s *Councils) Councils(ctx context.Context, f guli.CouncilFilter) (guli.Pag
 		return guli.Page[*guli.Council]{}, err
 	}
 	limit := f.PageSize()
-	return s.lists.get(ctx, s.db, councilListKey{station: f.StationID, cursor: f.Cursor, limit: limit}, func() (guli.Page[*guli.Council], error) {
+	return s.lists.get(ctx, s.db, listKey{of: f.StationID, cursor: f.Cursor, limit: limit}, func() (guli.Page[*guli.Council], error) {
 		where, args := []string{"c.id > ?"}, []any{after}
 		if f.StationID != 0 {
 			where, args = append(where, "c.station_id = ?"), append(args, f.StationID)
@@ -189,16 +194,34 @@ func (s *Councils) Members(ctx context.Context, councilID guli.ID) ([]*guli.Coun
 			return nil, guli.Errorf(guli.ECForbidden)
 		}
 	}
-	loc := c.CreatedAt.Location()
-	out, err := list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.CouncilMember, error) {
-		var m guli.CouncilMember
-		var id, at int64
-		err := row.Scan(&id, &m.Name, &at)
-		m.UserID, m.AddedAt = guli.ID(id), fromMS(at).In(loc)
-		return &m, err
-	}, `SELECT u.id, u.name, m.added_at FROM council_members m JOIN users u ON u.id = m.user_id
-		WHERE m.council_id = ? ORDER BY m.added_at, u.id LIMIT 2000`, councilID)
-	return out, s.db.mapErr(err)
+	roll, err := s.roll(ctx, councilID)
+	if err != nil {
+		return nil, err
+	}
+	return cloneAll(roll.members[:min(len(roll.members), maxListedMembers)]), nil
+}
+
+// roll is the council's roll of members, kept while the data holds; an
+// empty one for a council there is not.
+func (s *Councils) roll(ctx context.Context, councilID guli.ID) (*councilRoll, error) {
+	return s.rolls.get(ctx, s.db, councilID, func() (*councilRoll, error) {
+		roll := &councilRoll{ids: map[guli.ID]bool{}}
+		var err error
+		roll.members, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.CouncilMember, error) {
+			var m guli.CouncilMember
+			var id, at int64
+			var tz string
+			err := row.Scan(&id, &m.Name, &at, &tz)
+			m.UserID, m.AddedAt = guli.ID(id), fromMS(at).In(guli.Zone(tz))
+			return &m, err
+		}, `SELECT u.id, u.name, m.added_at, s.timezone FROM council_members m JOIN users u ON u.id = m.user_id
+			JOIN councils c ON c.id = m.council_id JOIN stations s ON s.id = c.station_id
+			WHERE m.council_id = ? ORDER BY m.added_at, u.id`, councilID)
+		for _, m := range roll.members {
+			roll.ids[m.UserID] = true
+		}
+		return roll, s.db.mapErr(err)
+	})
 }
 
 // IsMember reports whether the signed-in person is a member of the council.
@@ -207,6 +230,9 @@ func (s *Councils) IsMember(ctx context.Context, councilID guli.ID) (bool, error
 	if actor == nil {
 		return false, nil
 	}
-	ok, err := s.db.read().exists(ctx, "SELECT 1 FROM council_members WHERE council_id = ? AND user_id = ?", councilID, actor.ID)
-	return ok, s.db.mapErr(err)
+	roll, err := s.roll(ctx, councilID)
+	if err != nil {
+		return false, err
+	}
+	return roll.ids[actor.ID], nil
 }

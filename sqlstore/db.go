@@ -49,6 +49,13 @@ type Options struct {
 	// MaxListeners bounds the open pages this process follows live
 	// (guli.LiveService); 0 means 10,000.
 	MaxListeners int
+	// BulkLoad is for filling a database (guli demo --like-seed), never
+	// for serving: commits do not wait for the disk one by one. SQLite's
+	// synchronous is NORMAL, and this process's PostgreSQL sessions set
+	// synchronous_commit off (the server flushes them within a fraction
+	// of a second; a crash of the server, not of this process, may lose
+	// the last ones). Either way what is committed stays consistent.
+	BulkLoad bool
 }
 
 // DB is an open database. On SQLite it holds one writer connection (SQLite
@@ -113,6 +120,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	switch opts.Synchronous {
 	case "":
 		opts.Synchronous = "full"
+		if opts.BulkLoad {
+			opts.Synchronous = "normal"
+		}
 	case "full", "normal":
 	default:
 		return nil, fmt.Errorf("sqlite synchronous must be full or normal, not %q", opts.Synchronous)
@@ -124,6 +134,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	var err error
 	if IsPostgres(dsn) {
 		db.dialect = postgres
+		if opts.BulkLoad {
+			if dsn, err = withParam(dsn, "synchronous_commit", "off"); err != nil {
+				return nil, err
+			}
+		}
 		db.w, err = sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, err
@@ -201,6 +216,20 @@ func sqliteDSN(path string, writer bool, synchronous string) string {
 		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + path + "?" + q.Encode()
+}
+
+// withParam sets a parameter of a postgres:// URL; pgx sends those it
+// does not know itself to the server as the session's settings.
+func withParam(dsn, key, value string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		// Not err: it quotes the address, password and all.
+		return "", errors.New("the PostgreSQL address is not a URL")
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // Close closes the connections.

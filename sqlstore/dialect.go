@@ -54,6 +54,15 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
+// forShare locks the selected rows against change (and against FOR UPDATE)
+// until the transaction ends, letting others share them.
+func (d dialect) forShare() string {
+	if d == postgres {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // retryable reports a transaction that lost a race and may be run again.
 func (d dialect) retryable(err error) bool {
 	var pe *pgconn.PgError

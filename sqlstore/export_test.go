@@ -220,12 +220,8 @@ func Dump(ctx context.Context, db *DB, table string) ([][]string, error) {
 	}
 	var out [][]string
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanAny(rows, len(cols))
+		if err != nil {
 			return nil, err
 		}
 		row := make([]string, len(cols))
@@ -238,4 +234,16 @@ func Dump(ctx context.Context, db *DB, table string) ([][]string, error) {
 		out = append(out, row)
 	}
 	return out, rows.Err()
+}
+
+// Durability is how the writer's commits reach the disk: SQLite's
+// synchronous (2 FULL, 1 NORMAL), PostgreSQL's synchronous_commit.
+func Durability(ctx context.Context, db *DB) (string, error) {
+	query := "PRAGMA synchronous"
+	if db.dialect == postgres {
+		query = "SHOW synchronous_commit"
+	}
+	var v string
+	err := db.w.QueryRowContext(ctx, query).Scan(&v)
+	return v, err
 }

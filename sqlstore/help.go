@@ -105,6 +105,10 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 	}
 	var asked *guli.HelpRequest // as committed
 	err = s.db.tx(ctx, func(q runner) error {
+		closed, err := lockPerson(ctx, q, requester)
+		if err != nil {
+			return err
+		}
 		person, err := personIn(ctx, q, requester)
 		if isNotFound(err) && requester != actor.ID {
 			return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
@@ -114,6 +118,9 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		}
 		if requester != actor.ID && !actor.SeesPrivateDataOf(person) {
 			return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
+		}
+		if closed {
+			return guli.Errorf(guli.ECAccountClosed)
 		}
 		// One's own request is one's home station's; one filed by staff,
 		// the station they file it for.

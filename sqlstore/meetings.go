@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +16,34 @@ import (
 // support is a row keyed by proposal and person, taken under the
 // proposal's row lock, so one person supporting many times at once counts
 // once and many people at once are each counted.
+//
+// Meetings, a council's resolutions and pages of its proposals are kept
+// while the data version holds (memo.go) as every reader's view is made
+// from them: the proposals with their authors named and nobody's support.
+// Each reader gets a copy made theirs (seenBy): the authors' names only
+// when they may see them, and their own supports in the council, kept by
+// reader and council as well.
 type Meetings struct {
-	db *DB
+	db          *DB
+	ones        memo[guli.ID, *keptMeeting]
+	resolutions memo[guli.ID, []*guli.Resolution]
+	proposals   memo[listKey, guli.Page[*guli.Proposal]]
+	mine        memo[[2]guli.ID, map[guli.ID]bool] // by reader and council: what they support
+}
+
+// keptMeeting is a meeting as kept for all its readers, with who attended
+// and who sits on its council, to whom alone the attendees are named.
+type keptMeeting struct {
+	m         *guli.Meeting
+	attendees []*guli.CouncilMember
+	members   map[guli.ID]bool
 }
 
 // NewMeetings returns the meetings of db.
-func NewMeetings(db *DB) *Meetings { return &Meetings{db: db} }
+func NewMeetings(db *DB) *Meetings {
+	return &Meetings{db: db, ones: memo[guli.ID, *keptMeeting]{max: 10000}, resolutions: memo[guli.ID, []*guli.Resolution]{max: 1000},
+		proposals: memo[listKey, guli.Page[*guli.Proposal]]{max: 1000}, mine: memo[[2]guli.ID, map[guli.ID]bool]{max: 10000}}
+}
 
 var _ guli.MeetingService = (*Meetings)(nil)
 
@@ -68,8 +91,21 @@ func scanResolution(row scanner) (*guli.Resolution, error) {
 }
 
 // meeting loads a meeting with its agenda, resolutions and the proposals
-// on its agenda; not_found when there is none.
+// on its agenda, as the signed-in reader sees it; not_found when there is
+// none.
 func meeting(ctx context.Context, q runner, id guli.ID) (*guli.Meeting, error) {
+	m, err := meetingOf(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	supported, err := supportsIn(ctx, q, m.CouncilID)
+	seenBy(ctx, m.Proposals, supported)
+	return m, err
+}
+
+// meetingOf loads a meeting as every reader's view is made from it: its
+// proposals with their authors named and nobody's support.
+func meetingOf(ctx context.Context, q runner, id guli.ID) (*guli.Meeting, error) {
 	m, err := scanMeeting(q.row(ctx, "SELECT "+meetingColumns+meetingFrom+" WHERE m.id = ?", id))
 	if err != nil {
 		return nil, notFound(err)
@@ -84,17 +120,67 @@ func meeting(ctx context.Context, q runner, id guli.ID) (*guli.Meeting, error) {
 		" WHERE r.meeting_id = ? ORDER BY r.position", id); err != nil {
 		return nil, err
 	}
-	// The proposals are read as the reader sees them: their authors'
-	// names only to the authors and the station's staff.
 	if m.Proposals, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+
-		" WHERE p.meeting_id = ? ORDER BY p.id", readerID(ctx), id); err != nil {
+		" WHERE p.meeting_id = ? ORDER BY p.id", 0, id); err != nil {
 		return nil, err
 	}
-	viewer := guli.UserFromContext(ctx)
-	for _, p := range m.Proposals {
-		p.Author = p.AuthorShownTo(viewer)
-	}
 	return m, nil
+}
+
+// seenBy makes proposals of a council the signed-in reader's: their
+// authors' names only to the authors and the station's staff (proposals
+// are public, and who put one forward is not everyone's business), and
+// whether the reader supports each, of the proposals of the council the
+// reader supports (supportsIn). ps are the caller's to change.
+func seenBy(ctx context.Context, ps []*guli.Proposal, supported map[guli.ID]bool) {
+	viewer := guli.UserFromContext(ctx)
+	for _, p := range ps {
+		p.Author, p.Supported = p.AuthorShownTo(viewer), supported[p.ID]
+	}
+}
+
+// supportsIn is the proposals of a council the signed-in reader supports,
+// read in q; none for nobody.
+func supportsIn(ctx context.Context, q runner, councilID guli.ID) (map[guli.ID]bool, error) {
+	out := map[guli.ID]bool{}
+	if readerID(ctx) == 0 {
+		return out, nil
+	}
+	found, err := ids(ctx, q, `SELECT ps.proposal_id FROM proposal_supports ps JOIN proposals p ON p.id = ps.proposal_id
+		WHERE ps.user_id = ? AND p.council_id = ?`, readerID(ctx), councilID)
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, err
+}
+
+// supports is supportsIn, kept by reader and council while the data holds.
+func (s *Meetings) supports(ctx context.Context, councilID guli.ID) (map[guli.ID]bool, error) {
+	if readerID(ctx) == 0 {
+		return nil, nil
+	}
+	return s.mine.get(ctx, s.db, [2]guli.ID{readerID(ctx), councilID}, func() (map[guli.ID]bool, error) {
+		out, err := supportsIn(ctx, s.db.read(), councilID)
+		return out, s.db.mapErr(err)
+	})
+}
+
+// seenByReader makes proposals of a council the signed-in reader's, with
+// their supports as kept.
+func (s *Meetings) seenByReader(ctx context.Context, councilID guli.ID, ps []*guli.Proposal) error {
+	supported, err := s.supports(ctx, councilID)
+	if err != nil {
+		return err
+	}
+	seenBy(ctx, ps, supported)
+	return nil
+}
+
+// copyMeeting hands out a kept meeting for a reader to make theirs.
+func copyMeeting(k *guli.Meeting) *guli.Meeting {
+	m := *k
+	m.Agenda, m.Resolutions, m.Proposals = slices.Clone(k.Agenda), cloneAll(k.Resolutions), cloneAll(k.Proposals)
+	return &m
 }
 
 // CreateMeeting schedules a meeting of a council, by its station's staff
@@ -139,15 +225,38 @@ func (s *Meetings) CreateMeeting(ctx context.Context, in guli.MeetingInput) (*gu
 // Meeting returns a meeting; its attendees' names only to staff of the
 // station and members of the council.
 func (s *Meetings) Meeting(ctx context.Context, id guli.ID) (*guli.Meeting, error) {
-	q := s.db.read()
-	m, err := meeting(ctx, q, id)
+	k, err := s.kept(ctx, id)
 	if err != nil {
-		return nil, s.db.mapErr(err)
+		return nil, err
 	}
-	if err := s.attendees(ctx, q, m); err != nil {
-		return nil, s.db.mapErr(err)
+	m := copyMeeting(k.m)
+	if err := s.seenByReader(ctx, m.CouncilID, m.Proposals); err != nil {
+		return nil, err
+	}
+	if actor := guli.UserFromContext(ctx); actor != nil && (actor.WorksAt(m.StationID) || k.members[actor.ID]) {
+		m.Attendees = cloneAll(k.attendees)
 	}
 	return m, nil
+}
+
+// kept is a meeting as kept for all its readers while the data holds.
+func (s *Meetings) kept(ctx context.Context, id guli.ID) (*keptMeeting, error) {
+	return s.ones.get(ctx, s.db, id, func() (*keptMeeting, error) {
+		q := s.db.read()
+		m, err := meetingOf(ctx, q, id)
+		if err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		k := &keptMeeting{m: m, members: map[guli.ID]bool{}}
+		if k.attendees, err = attendeesOf(ctx, q, m); err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		members, err := ids(ctx, q, "SELECT user_id FROM council_members WHERE council_id = ?", m.CouncilID)
+		for _, u := range members {
+			k.members[u] = true
+		}
+		return k, s.db.mapErr(err)
+	})
 }
 
 // attendees names who attended, for readers who may see the members.
@@ -162,9 +271,15 @@ func (s *Meetings) attendees(ctx context.Context, q runner, m *guli.Meeting) err
 			return err
 		}
 	}
-	loc := m.Start.Location()
 	var err error
-	m.Attendees, err = list(ctx, q, func(row scanner) (*guli.CouncilMember, error) {
+	m.Attendees, err = attendeesOf(ctx, q, m)
+	return err
+}
+
+// attendeesOf lists who attended a meeting, by name.
+func attendeesOf(ctx context.Context, q runner, m *guli.Meeting) ([]*guli.CouncilMember, error) {
+	loc := m.Start.Location()
+	return list(ctx, q, func(row scanner) (*guli.CouncilMember, error) {
 		var cm guli.CouncilMember
 		var uid, added int64
 		err := row.Scan(&uid, &cm.Name, &added)
@@ -173,7 +288,6 @@ func (s *Meetings) attendees(ctx context.Context, q runner, m *guli.Meeting) err
 	}, `SELECT u.id, u.name, COALESCE(cm.added_at, 0) FROM meeting_attendance a JOIN users u ON u.id = a.user_id
 		LEFT JOIN council_members cm ON cm.council_id = ? AND cm.user_id = a.user_id
 		WHERE a.meeting_id = ? ORDER BY u.name, u.id`, m.CouncilID, m.ID)
-	return err
 }
 
 // Meetings lists a council's meetings, the latest first.
@@ -198,22 +312,22 @@ func (s *Meetings) Meetings(ctx context.Context, councilID guli.ID, opts guli.Li
 		args = append(args, start, start, id)
 	}
 	limit := min(opts.PageSize(), guli.MaxMeetingsPage)
-	ids, err := list(ctx, q, func(row scanner) (guli.ID, error) {
-		var id int64
-		return guli.ID(id), row.Scan(&id)
-	}, "SELECT m.id FROM meetings m WHERE "+where+" ORDER BY m.start_at DESC, m.id DESC LIMIT ?", append(args, limit+1)...)
+	found, err := ids(ctx, q, "SELECT m.id FROM meetings m WHERE "+where+" ORDER BY m.start_at DESC, m.id DESC LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}
-	for _, id := range ids {
-		m, err := meeting(ctx, q, id)
+	page.Items = []*guli.Meeting{}
+	var proposals []*guli.Proposal
+	for _, id := range found {
+		k, err := s.kept(ctx, id)
 		if err != nil {
-			return page, s.db.mapErr(err)
+			return page, err
 		}
-		page.Items = append(page.Items, m)
+		m := copyMeeting(k.m)
+		page.Items, proposals = append(page.Items, m), append(proposals, m.Proposals...)
 	}
-	if page.Items == nil {
-		page.Items = []*guli.Meeting{}
+	if err := s.seenByReader(ctx, councilID, proposals); err != nil {
+		return page, err
 	}
 	return trim(page, limit, func(m *guli.Meeting) []string {
 		return []string{strconv.FormatInt(ms(m.Start), 10), m.ID.String()}
@@ -331,13 +445,16 @@ func resolution(ctx context.Context, q runner, id guli.ID) (*guli.Resolution, er
 // Resolutions lists a council's resolutions, those still to carry out
 // first, each group oldest first.
 func (s *Meetings) Resolutions(ctx context.Context, councilID guli.ID) ([]*guli.Resolution, error) {
-	q := s.db.read()
-	if _, err := council(ctx, q, councilID); err != nil {
-		return nil, s.db.mapErr(err)
-	}
-	out, err := list(ctx, q, scanResolution, "SELECT "+resolutionColumns+resolutionFrom+
-		" WHERE r.council_id = ? ORDER BY CASE WHEN r.status = 'done' THEN 1 ELSE 0 END, r.id LIMIT 500", councilID)
-	return out, s.db.mapErr(err)
+	out, err := s.resolutions.get(ctx, s.db, councilID, func() ([]*guli.Resolution, error) {
+		q := s.db.read()
+		if _, err := council(ctx, q, councilID); err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		out, err := list(ctx, q, scanResolution, "SELECT "+resolutionColumns+resolutionFrom+
+			" WHERE r.council_id = ? ORDER BY CASE WHEN r.status = 'done' THEN 1 ELSE 0 END, r.id LIMIT 500", councilID)
+		return out, s.db.mapErr(err)
+	})
+	return cloneAll(out), err
 }
 
 // UpdateResolution moves a resolution's follow-up on, by the station's
@@ -477,29 +594,33 @@ func (s *Meetings) Proposal(ctx context.Context, id guli.ID) (*guli.Proposal, er
 
 // Proposals lists a council's proposals, the newest first.
 func (s *Meetings) Proposals(ctx context.Context, councilID guli.ID, opts guli.ListOptions) (guli.Page[*guli.Proposal], error) {
-	var page guli.Page[*guli.Proposal]
 	before, err := guli.IDCursor(opts.Cursor)
 	if err != nil {
-		return page, err
-	}
-	q := s.db.read()
-	if _, err := council(ctx, q, councilID); err != nil {
-		return page, s.db.mapErr(err)
-	}
-	where, args := "p.council_id = ?", []any{readerID(ctx), councilID}
-	if before != 0 {
-		where, args = where+" AND p.id < ?", append(args, before)
+		return guli.Page[*guli.Proposal]{}, err
 	}
 	limit := opts.PageSize()
-	page.Items, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+" WHERE "+where+" ORDER BY p.id DESC LIMIT ?", append(args, limit+1)...)
+	kept, err := s.proposals.get(ctx, s.db, listKey{of: councilID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Proposal], error) {
+		var page guli.Page[*guli.Proposal]
+		q := s.db.read()
+		if _, err := council(ctx, q, councilID); err != nil {
+			return page, s.db.mapErr(err)
+		}
+		where, args := "p.council_id = ?", []any{0, councilID}
+		if before != 0 {
+			where, args = where+" AND p.id < ?", append(args, before)
+		}
+		var err error
+		page.Items, err = list(ctx, q, scanProposal, "SELECT "+proposalColumns+proposalFrom+" WHERE "+where+" ORDER BY p.id DESC LIMIT ?", append(args, limit+1)...)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		return trim(page, limit, func(p *guli.Proposal) []string { return []string{p.ID.String()} }), nil
+	})
 	if err != nil {
-		return page, s.db.mapErr(err)
+		return kept, err
 	}
-	viewer := guli.UserFromContext(ctx)
-	for _, p := range page.Items {
-		p.Author = p.AuthorShownTo(viewer)
-	}
-	return trim(page, limit, func(p *guli.Proposal) []string { return []string{p.ID.String()} }), nil
+	page := guli.Page[*guli.Proposal]{Items: cloneAll(kept.Items), NextCursor: kept.NextCursor}
+	return page, s.seenByReader(ctx, councilID, page.Items)
 }
 
 // Support adds the signed-in person's support to a proposal, once.

@@ -3,12 +3,16 @@ package sqlstore
 import (
 	"context"
 	"sync"
+
+	"guli"
 )
 
-// memo keeps answers to public reads while the data version stays the
-// same (see changes.go): any commit, by this process or another, lets all
-// of them go. Only reads everyone gets the same answer to are kept here;
-// nothing personal is.
+// memo keeps answers to reads while the data version stays the same (see
+// changes.go): any commit, by this process or another, lets all of them
+// go. Most are public reads everyone gets the same answer to; an answer
+// that is one reader's is kept under that reader (their places, their
+// supports), and one only some may see (a council's roll, who voted) is
+// handed out after the same checks a fresh read makes.
 //
 // The version is read before the answer is loaded, so an answer is never
 // kept under a version newer than the data it was read from.
@@ -18,6 +22,16 @@ type memo[K comparable, V any] struct {
 	mu      sync.Mutex
 	version uint64
 	kept    map[K]V
+}
+
+// listKey is what a kept page of a list depends on: whose list it is (a
+// station's, a council's), which of it (a kind, a status), and the page
+// (its cursor and length).
+type listKey struct {
+	of     guli.ID
+	which  string
+	cursor string
+	limit  int
 }
 
 // get returns the answer kept for key, or loads and keeps it. Callers

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,26 +15,38 @@ import (
 // each chosen option's count. A secret poll writes nothing else, so its
 // storage holds no row that joins a person to a choice; a poll that is not
 // secret also keeps poll_votes.
+//
+// A poll and who voted in it are kept while the data version holds
+// (memo.go): a poll's page is read by every member, many times, while
+// they vote. Its counts are blanked on the copy each reader gets.
 type Polls struct {
-	db *DB
+	db     *DB
+	ones   memo[guli.ID, *guli.Poll]
+	voters memo[guli.ID, []guli.ID]
 }
 
 // NewPolls returns the polls of db.
-func NewPolls(db *DB) *Polls { return &Polls{db: db} }
+func NewPolls(db *DB) *Polls {
+	return &Polls{db: db, ones: memo[guli.ID, *guli.Poll]{max: 10000}, voters: memo[guli.ID, []guli.ID]{max: 10000}}
+}
 
 var _ guli.PollService = (*Polls)(nil)
 
 const pollColumns = `p.id, p.council_id, c.station_id, p.question, p.max_choices, p.secret, p.seats,
 	p.closes_at, p.closed_at, p.created_at, s.timezone,
 	(SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id),
-	(SELECT COUNT(*) FROM council_members m WHERE m.council_id = p.council_id) +
+	(SELECT COUNT(*) FROM council_members m WHERE m.council_id = p.council_id AND m.added_at < ` + pollEnd + `) +
 	(SELECT COUNT(*) FROM poll_voters v WHERE v.poll_id = p.id AND NOT EXISTS
-		(SELECT 1 FROM council_members m WHERE m.council_id = p.council_id AND m.user_id = v.user_id))`
+		(SELECT 1 FROM council_members m WHERE m.council_id = p.council_id AND m.user_id = v.user_id AND m.added_at < ` + pollEnd + `))`
+
+// pollEnd is when voting ended or ends: closed early, or its closing time.
+const pollEnd = `CASE WHEN p.closed_at IS NOT NULL AND p.closed_at < p.closes_at THEN p.closed_at ELSE p.closes_at END`
 
 // Who may vote (Eligible) is the council's members and those who voted
 // while they were: a member who voted and then left still counts, so
 // that "voted of eligible" never passes 100% nor says everyone voted
-// while a member has not.
+// while a member has not. A member added after the poll ended could not
+// vote and is not counted: a closed poll's turnout stays as it was.
 
 const pollFrom = ` FROM polls p JOIN councils c ON c.id = p.council_id JOIN stations s ON s.id = c.station_id`
 
@@ -95,8 +108,9 @@ func poll(ctx context.Context, q runner, id guli.ID) (*guli.Poll, error) {
 	return p, pollOptions(ctx, q, p)
 }
 
-// hideCounts blanks the counts of a poll still open: what is not read
-// cannot leak.
+// hideCounts blanks the counts of a poll still open, or of a secret poll
+// too few voted in (guli.Poll.ResultsWithheld): what is not read cannot
+// leak.
 func hideCounts(p *guli.Poll, now time.Time) *guli.Poll {
 	if !p.ResultsShown(now) {
 		for i := range p.Options {
@@ -145,23 +159,40 @@ func (s *Polls) CreatePoll(ctx context.Context, in guli.PollInput) (*guli.Poll, 
 	return out, err
 }
 
-// Polls lists a council's polls: open ones first, then newest first. A
-// council holds a few polls a year; the list is one page.
+// Polls lists a council's polls: open ones first, then newest first, a
+// page at a time. The cursor names the last poll of a page and whether it
+// was open: a poll that closes between two pages may be listed twice,
+// never missed.
 func (s *Polls) Polls(ctx context.Context, f guli.PollFilter) (guli.Page[*guli.Poll], error) {
 	var page guli.Page[*guli.Poll]
-	if _, err := guli.IDCursor(f.Cursor); err != nil {
-		return page, err
-	}
 	now := s.db.now()
+	const open = "(p.closed_at IS NULL AND p.closes_at > ?)"
+	where, args := "p.council_id = ?", []any{f.CouncilID}
+	if f.Cursor != "" {
+		parts, err := guli.DecodeCursor(f.Cursor, 2)
+		if err != nil {
+			return page, err
+		}
+		after := guli.ParseID(parts[1])
+		if (parts[0] != guli.PollOpen && parts[0] != guli.PollClosed) || after == guli.NoID {
+			return page, guli.Invalid("cursor", guli.FRInvalid)
+		}
+		if parts[0] == guli.PollOpen { // the open ones left, then every closed one
+			where, args = where+" AND (NOT "+open+" OR p.id < ?)", append(args, ms(now), after)
+		} else {
+			where, args = where+" AND NOT "+open+" AND p.id < ?", append(args, ms(now), after)
+		}
+	}
 	q := s.db.read()
 	if _, err := council(ctx, q, f.CouncilID); err != nil {
 		return page, s.db.mapErr(err)
 	}
+	limit := f.PageSize()
 	var err error
-	page.Items, err = list(ctx, q, scanPoll, "SELECT "+pollColumns+pollFrom+` WHERE p.council_id = ?
-		ORDER BY CASE WHEN p.closed_at IS NULL AND p.closes_at > ? THEN 0 ELSE 1 END, p.id DESC LIMIT ?`,
-		f.CouncilID, ms(now), f.PageSize())
+	page.Items, err = list(ctx, q, scanPoll, "SELECT "+pollColumns+pollFrom+" WHERE "+where+
+		" ORDER BY CASE WHEN "+open+" THEN 0 ELSE 1 END, p.id DESC LIMIT ?", append(args, ms(now), limit+1)...)
 	if err == nil {
+		page = trim(page, limit, func(p *guli.Poll) []string { return []string{p.Status(now), p.ID.String()} })
 		err = pollOptions(ctx, q, page.Items...)
 	}
 	for _, p := range page.Items {
@@ -173,11 +204,16 @@ func (s *Polls) Polls(ctx context.Context, f guli.PollFilter) (guli.Page[*guli.P
 // Poll returns one poll; polls are public like their councils, and their
 // counts are blank while open.
 func (s *Polls) Poll(ctx context.Context, id guli.ID) (*guli.Poll, error) {
-	p, err := poll(ctx, s.db.read(), id)
+	p, err := s.ones.get(ctx, s.db, id, func() (*guli.Poll, error) {
+		p, err := poll(ctx, s.db.read(), id)
+		return p, s.db.mapErr(err)
+	})
 	if err != nil {
-		return nil, s.db.mapErr(err)
+		return nil, err
 	}
-	return hideCounts(p, s.db.now()), nil
+	c := *p
+	c.Options = slices.Clone(p.Options)
+	return hideCounts(&c, s.db.now()), nil
 }
 
 // Vote casts a ballot: the member's own, or a paper ballot staff enter
@@ -240,8 +276,20 @@ func (s *Polls) Voted(ctx context.Context, pollID guli.ID) (bool, error) {
 	if actor == nil {
 		return false, nil
 	}
-	ok, err := s.db.read().exists(ctx, "SELECT 1 FROM poll_voters WHERE poll_id = ? AND user_id = ?", pollID, actor.ID)
-	return ok, s.db.mapErr(err)
+	voters, err := s.voted(ctx, pollID)
+	if err != nil {
+		return false, err
+	}
+	_, found := slices.BinarySearch(voters, actor.ID)
+	return found, nil
+}
+
+// voted is who voted in the poll, by id, kept while the data holds.
+func (s *Polls) voted(ctx context.Context, pollID guli.ID) ([]guli.ID, error) {
+	return s.voters.get(ctx, s.db, pollID, func() ([]guli.ID, error) {
+		out, err := ids(ctx, s.db.read(), "SELECT user_id FROM poll_voters WHERE poll_id = ? ORDER BY user_id", pollID)
+		return out, s.db.mapErr(err)
+	})
 }
 
 // Voters lists who voted (never what), for staff of the station: the
@@ -258,8 +306,8 @@ func (s *Polls) Voters(ctx context.Context, pollID guli.ID) ([]guli.ID, error) {
 	if err := actor.ActsAt(p.StationID); err != nil {
 		return nil, err
 	}
-	out, err := ids(ctx, s.db.read(), "SELECT user_id FROM poll_voters WHERE poll_id = ? ORDER BY user_id", pollID)
-	return out, s.db.mapErr(err)
+	out, err := s.voted(ctx, pollID)
+	return slices.Clone(out), err
 }
 
 // ClosePoll ends voting early, by staff of the station (audited).
@@ -276,5 +324,5 @@ func (s *Polls) ClosePoll(ctx context.Context, id guli.ID) (*guli.Poll, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p, nil
+	return hideCounts(p, s.db.now()), nil
 }

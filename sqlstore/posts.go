@@ -22,28 +22,15 @@ import (
 type Posts struct {
 	db       *DB
 	md       *markdown.Renderer
-	boards   memo[boardKey, guli.Page[*guli.Post]]
+	boards   memo[listKey, guli.Page[*guli.Post]]
 	posts    memo[guli.ID, *guli.Post]
-	comments memo[commentsKey, guli.Page[*guli.Comment]]
-}
-
-type boardKey struct {
-	station guli.ID
-	kind    string
-	cursor  string
-	limit   int
-}
-
-type commentsKey struct {
-	post   guli.ID
-	cursor string
-	limit  int
+	comments memo[listKey, guli.Page[*guli.Comment]]
 }
 
 // NewPosts returns the notice board of db.
 func NewPosts(db *DB) *Posts {
-	return &Posts{db: db, md: markdown.New(), boards: memo[boardKey, guli.Page[*guli.Post]]{max: 1000},
-		posts: memo[guli.ID, *guli.Post]{max: 10000}, comments: memo[commentsKey, guli.Page[*guli.Comment]]{max: 1000}}
+	return &Posts{db: db, md: markdown.New(), boards: memo[listKey, guli.Page[*guli.Post]]{max: 1000},
+		posts: memo[guli.ID, *guli.Post]{max: 10000}, comments: memo[listKey, guli.Page[*guli.Comment]]{max: 1000}}
 }
 
 var _ guli.PostService = (*Posts)(nil)
@@ -245,7 +232,7 @@ func (s *Posts) Posts(ctx context.Context, f guli.PostFilter) (guli.Page[*guli.P
 		return page, err
 	}
 	limit := f.PageSize()
-	key := boardKey{station: f.StationID, kind: f.Kind, cursor: f.Cursor, limit: limit}
+	key := listKey{of: f.StationID, which: f.Kind, cursor: f.Cursor, limit: limit}
 	return s.boards.get(ctx, s.db, key, func() (guli.Page[*guli.Post], error) {
 		where, args := []string{"p.status = ?", "p.id < ?"}, []any{guli.PostVisible, before}
 		if f.StationID != 0 {
@@ -358,7 +345,7 @@ func (s *Posts) Comments(ctx context.Context, postID guli.ID, opts guli.ListOpti
 		return page, err
 	}
 	limit := opts.PageSize()
-	return s.comments.get(ctx, s.db, commentsKey{post: postID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Comment], error) {
+	return s.comments.get(ctx, s.db, listKey{of: postID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Comment], error) {
 		var page guli.Page[*guli.Comment]
 		var err error
 		page.Items, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.Comment, error) {

@@ -16,7 +16,8 @@ import (
 //
 // A monthly report is four set-based queries, each one range of an index
 // (visits by station and day, activities by station and start, help
-// requests by station and when asked or confirmed: migration 0020), read
+// requests by station and when asked or confirmed: the figures' indexes
+// of migration 0020), read
 // in one snapshot so that its sections always add up together, whatever
 // is written meanwhile. The services' volunteer section and the help
 // section's completed services are one query's rows, added up two ways.
@@ -41,7 +42,7 @@ type reportSQL struct {
 // visits by station and day, activities by station and start (each one's
 // places and check-ins by registrations_activity and the attendances'
 // key), help requests by station and when they were asked or confirmed
-// (help_requests_station_asked and _served). An area's lines join the
+// (help_requests_station_created and _confirmed). An area's lines join the
 // people they count and keep those of the area.
 func reportQueries(station, area guli.ID, m guli.Month, loc *time.Location) []reportSQL {
 	start, end := m.Bounds(loc)
@@ -114,7 +115,7 @@ func (s *Reports) MonthlyReport(ctx context.Context, in guli.ReportQuery) (*guli
 	if req.Area != nil {
 		area = req.Area.ID
 	}
-	err = s.db.readSnapshot(ctx, func(q runner) error { return readReport(ctx, q, rep, area) })
+	err = s.db.snapshot(ctx, func(q runner) error { return readReport(ctx, q, rep, area) })
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +261,8 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 			return err
 		}
 		out.From, out.To = span.From, span.To
-		return q.row(ctx, certificateSQL, in.VolunteerID, ms(span.Start), ms(span.End), st.ID).Scan(&out.Services, &out.Minutes)
+		start, end := span.Bounds(st.Location())
+		return q.row(ctx, certificateSQL, in.VolunteerID, ms(start), ms(end), st.ID).Scan(&out.Services, &out.Minutes)
 	})
 	if err != nil {
 		return nil, err
@@ -273,20 +275,4 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 		}
 	}
 	return out, nil
-}
-
-// readSnapshot runs reads that must see the database as of one moment:
-// a read-only transaction on the reader pool (REPEATABLE READ on
-// PostgreSQL; a read transaction keeps one snapshot of SQLite's WAL).
-func (db *DB) readSnapshot(ctx context.Context, fn func(q runner) error) error {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.dialect == postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := db.r.BeginTx(ctx, opts)
-	if err != nil {
-		return db.mapErr(err)
-	}
-	defer tx.Rollback()
-	return db.mapErr(fn(runner{x: tx, d: db.dialect}))
 }

@@ -41,8 +41,8 @@ func TestReportQueriesReadOneRangeOfAnIndex(t *testing.T) {
 		want := map[string]string{
 			"visits": "visits_station_day", "visits (area)": "visits_station_day",
 			"activities": "activities_station_start", "activities (area)": "activities_station_start",
-			"help asked": "help_requests_station_asked", "help asked (area)": "help_requests_station_asked",
-			"help served": "help_requests_station_served", "help served (area)": "help_requests_station_served",
+			"help asked": "help_requests_station_created", "help asked (area)": "help_requests_station_created",
+			"help served": "help_requests_station_confirmed", "help served (area)": "help_requests_station_confirmed",
 			"certificate": "help_requests_volunteer_served", "served": "help_requests_volunteer_served",
 		}
 		if len(plans) != len(want) {

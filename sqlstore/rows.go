@@ -38,6 +38,16 @@ func trim[T any](page guli.Page[T], limit int, key func(T) []string) guli.Page[T
 	return page
 }
 
+// scanAny scans a row of n columns of whatever types the driver gives.
+func scanAny(rows *sql.Rows, n int) ([]any, error) {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	return vals, rows.Scan(ptrs...)
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

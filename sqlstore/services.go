@@ -22,6 +22,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Accounts:      NewAccounts(db, o.sms),
 		Stations:      NewStations(db),
 		Audit:         NewAudit(db),
+		DataRights:    NewDataRights(db),
 		Activities:    NewActivities(db),
 		Rooms:         NewRooms(db),
 		Visits:        NewVisits(db),
@@ -39,6 +40,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Live:          NewLive(db),
 		Reminders:     NewReminders(db),
 		Teams:         NewTeams(db),
+		Stats:         NewStats(db),
 		Imports:       NewImports(db),
 		Now:           db.Now,
 	}

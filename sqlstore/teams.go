@@ -18,23 +18,19 @@ import (
 // once decide it once.
 //
 // Teams are public and read far more than changed: lists and single teams
-// are kept while the data version holds (memo.go).
+// are kept while the data version holds (memo.go), and so are a station's
+// nominations, handed out to its staff only.
 type Teams struct {
-	db    *DB
-	lists memo[teamListKey, guli.Page[*guli.Team]]
-	ones  memo[guli.ID, *guli.Team]
-}
-
-type teamListKey struct {
-	station guli.ID
-	kind    string
-	cursor  string
-	limit   int
+	db          *DB
+	lists       memo[listKey, guli.Page[*guli.Team]]
+	ones        memo[guli.ID, *guli.Team]
+	nominations memo[listKey, guli.Page[*guli.Nomination]]
 }
 
 // NewTeams returns the incubator of db.
 func NewTeams(db *DB) *Teams {
-	return &Teams{db: db, lists: memo[teamListKey, guli.Page[*guli.Team]]{max: 1000}, ones: memo[guli.ID, *guli.Team]{max: 10000}}
+	return &Teams{db: db, lists: memo[listKey, guli.Page[*guli.Team]]{max: 1000}, ones: memo[guli.ID, *guli.Team]{max: 10000},
+		nominations: memo[listKey, guli.Page[*guli.Nomination]]{max: 1000}}
 }
 
 var _ guli.TeamService = (*Teams)(nil)
@@ -204,7 +200,7 @@ func (s *Teams) Teams(ctx context.Context, f guli.TeamFilter) (guli.Page[*guli.T
 		return page, err
 	}
 	limit := f.PageSize()
-	key := teamListKey{station: f.StationID, kind: f.Kind, cursor: f.Cursor, limit: limit}
+	key := listKey{of: f.StationID, which: f.Kind, cursor: f.Cursor, limit: limit}
 	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.Team], error) {
 		where, args := []string{"t.id > ?"}, []any{after}
 		if f.StationID != 0 {
@@ -412,6 +408,20 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 		if err := guli.CheckNominee(actor, person, guli.ID(station)); err != nil {
 			return unknownAs(err, in.Phone)
 		}
+		// The nominee's row is locked, so that two nominations of them
+		// filed at once see each other.
+		var locked int64
+		if err := q.row(ctx, "SELECT id FROM users WHERE id = ?"+q.d.forUpdate(), person.ID).Scan(&locked); err != nil {
+			return err
+		}
+		nominated, err := q.exists(ctx, "SELECT 1 FROM nominations WHERE station_id = ? AND nominee_id = ? AND skill = ? AND status <> ?",
+			station, person.ID, in.Skill, guli.NominationDeclined)
+		if err != nil {
+			return err
+		}
+		if err := guli.CheckNotNominated(nominated); err != nil {
+			return err
+		}
 		now := s.db.now()
 		if !actor.WorksAt(guli.ID(station)) {
 			if err := charge(ctx, q, limited{guli.ThrottleNominations, actor.ID.String()}, now); err != nil {
@@ -450,16 +460,22 @@ func (s *Teams) Nominations(ctx context.Context, stationID guli.ID, status strin
 		return page, err
 	}
 	limit := opts.PageSize()
-	where, args := "n.station_id = ? AND n.id < ?", []any{stationID, before}
-	if status != "" {
-		where, args = where+" AND n.status = ?", append(args, status)
-	}
-	page.Items, err = list(ctx, s.db.read(), scanNomination, "SELECT "+nominationColumns+nominationFrom+
-		" WHERE "+where+" ORDER BY n.id DESC LIMIT ?", append(args, limit+1)...)
-	if err != nil {
-		return page, s.db.mapErr(err)
-	}
-	return trim(page, limit, func(n *guli.Nomination) []string { return []string{n.ID.String()} }), nil
+	key := listKey{of: stationID, which: status, cursor: opts.Cursor, limit: limit}
+	kept, err := s.nominations.get(ctx, s.db, key, func() (guli.Page[*guli.Nomination], error) {
+		var page guli.Page[*guli.Nomination]
+		where, args := "n.station_id = ? AND n.id < ?", []any{stationID, before}
+		if status != "" {
+			where, args = where+" AND n.status = ?", append(args, status)
+		}
+		var err error
+		page.Items, err = list(ctx, s.db.read(), scanNomination, "SELECT "+nominationColumns+nominationFrom+
+			" WHERE "+where+" ORDER BY n.id DESC LIMIT ?", append(args, limit+1)...)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		return trim(page, limit, func(n *guli.Nomination) []string { return []string{n.ID.String()} }), nil
+	})
+	return guli.Page[*guli.Nomination]{Items: cloneAll(kept.Items), NextCursor: kept.NextCursor}, err
 }
 
 // Approve makes the nominee a talent, through the one path roles change

@@ -184,7 +184,7 @@ func (s *TimeBank) recipient(ctx context.Context, q runner, in guli.TransferInpu
 		}
 		return guli.ID(id), err
 	}
-	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.ToUserID); err != nil || !ok {
+	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ? AND closed_at IS NULL", in.ToUserID); err != nil || !ok {
 		return 0, errors.Join(err, guli.Invalid("to_user_id", guli.FRUnknownUser))
 	}
 	return in.ToUserID, nil

@@ -50,7 +50,7 @@ func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.Vis
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	v := &guli.Visit{StationID: stationID, UserID: in.UserID, Count: *in.Count, Purpose: in.Purpose}
+	v := &guli.Visit{StationID: stationID, UserID: in.UserID, Count: *in.Count, Purpose: in.Purpose, Source: guli.VisitAtDesk, RecordedBy: actor.ID}
 	err = s.db.tx(ctx, func(q runner) error {
 		st, err := stationForUpdate(ctx, q, stationID, false)
 		if err != nil {
@@ -167,7 +167,7 @@ func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*
 	if err := s.db.forgiveNow(ctx, charged); err != nil {
 		return nil, err
 	}
-	v := &guli.Visit{StationID: stationID, UserID: me.ID, Count: 1, Purpose: "other", Day: day, CreatedAt: now}
+	v := &guli.Visit{StationID: stationID, UserID: me.ID, Count: 1, Purpose: "other", Day: day, Source: guli.VisitCheckin, CreatedAt: now}
 	err = s.db.tx(ctx, func(q runner) error {
 		var id, created int64
 		err := q.row(ctx, "SELECT id, created_at FROM visits WHERE station_id = ? AND user_id = ? AND day = ? AND source = 'checkin'",

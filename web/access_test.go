@@ -161,8 +161,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		teamPhotoForm, teamPhotoHeader := photoForm(t, nil, "IMG_0001.jpg", photoPNG(t, 30, 20))
 		rosterBody, rosterHeader := rosterForm(t, map[string]string{"dry_run": "true"}, "名单.csv", rosterCSV("姓名,手机号,小区", "钱阿姨,13977770001,馨佳园"))
 		pageRosterBody, pageRosterHeader := rosterForm(t, nil, "名单.csv", rosterCSV("姓名,手机号,小区", "钱阿姨,13977770001,馨佳园"))
+		skills := 0 // one nomination a person and skill
 		nominate := func() string {
-			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": "书法", "reason": "墨迹书香"})
+			skills++
+			r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": target, "skill": fmt.Sprintf("书法%d", skills), "reason": "墨迹书香"})
 			if r.Status != 201 {
 				t.Fatalf("nominate: %d %s", r.Status, r.Body)
 			}
@@ -238,6 +240,15 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		newPollForm := url.Values{"question": {"活动时间"}, "options": {"上午\n下午"}, "max_choices": {"1"},
 			"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}.Encode()
 
+		// Accounts each role tries to close, by the API and at the desk.
+		var apiClosable, deskClosable []string
+		for i := range roles {
+			id, _ := srv.Register(t, "要注销的居民", fmt.Sprintf("139129901%02d", i))
+			apiClosable = append(apiClosable, id)
+			id, _ = srv.Register(t, "要注销的居民", fmt.Sprintf("139129902%02d", i))
+			deskClosable = append(deskClosable, id)
+		}
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -264,7 +275,10 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /api/v1/users/{id}", "/api/v1/users/" + target, nil, nil, [4]int{401, 200, 200, 200}},
 			{"PUT /api/v1/users/{id}/roles", "/api/v1/users/" + target + "/roles", map[string]any{"roles": []string{"resident", "volunteer"}}, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/users/{id}/password-reset", "/api/v1/users/" + target + "/password-reset", nil, nil, [4]int{401, 403, 201, 201}},
-			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 403, 200}},
+			{"GET /api/v1/audit", "/api/v1/audit", nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /api/v1/me/export", "/api/v1/me/export", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/close", "/api/v1/me/close", map[string]any{}, nil, [4]int{401, 422, 422, 422}},
+			{"POST /api/v1/users/{id}/close", func(i int) string { return "/api/v1/users/" + apiClosable[i] + "/close" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/stations", "/api/v1/stations", map[string]any{"name": "顾里二站", "opening_hours": map[string][]string{"sat": {"09:00-12:00"}}}, nil, [4]int{401, 403, 403, 201}},
 			{"GET /api/v1/stations", "/api/v1/stations", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /api/v1/stations/{id}", "/api/v1/stations/" + st, nil, nil, [4]int{200, 200, 200, 200}},
@@ -379,7 +393,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"PATCH /api/v1/teams/{id}", "/api/v1/teams/" + apiTeam, func(i int) any { return map[string]any{"photo_id": teamPhotos[i]} }, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/teams/{id}/members", "/api/v1/teams/" + apiTeam + "/members", func(i int) any { return map[string]any{"user_id": joiner(i)} }, nil, [4]int{401, 403, 201, 201}},
 			{"DELETE /api/v1/teams/{id}/members/{user_id}", func(i int) string { return "/api/v1/teams/" + apiTeam + "/members/" + joiner(i) }, nil, nil, [4]int{401, 403, 204, 204}},
-			{"POST /api/v1/nominations", "/api/v1/nominations", map[string]any{"area_id": area, "user_id": target, "skill": "结艺", "reason": "生活结艺"}, nil, [4]int{401, 403, 201, 201}},
+			{"POST /api/v1/nominations", "/api/v1/nominations", func(i int) any { // a skill a role: one nomination a person and skill
+				return map[string]any{"area_id": area, "user_id": target, "skill": fmt.Sprintf("结艺%d", i), "reason": "生活结艺"}
+			}, nil, [4]int{401, 403, 201, 201}},
 			{"GET /api/v1/stations/{id}/nominations", "/api/v1/stations/" + st + "/nominations?status=pending", nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/nominations/{id}/approve", func(i int) string { return "/api/v1/nominations/" + approvable[i] + "/approve" }, nil, nil, [4]int{401, 403, 200, 200}},
 			{"POST /api/v1/nominations/{id}/decline", func(i int) string { return "/api/v1/nominations/" + declinable[i] + "/decline" }, nil, nil, [4]int{401, 403, 200, 200}},
@@ -388,7 +404,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /teams/{id}/members", "/teams/" + pageTeam + "/members", func(i int) any { return "phone=" + joinerPhone(i) }, form, [4]int{303, 403, 303, 303}},
 			{"POST /teams/{id}/members/{user_id}/remove", func(i int) string { return "/teams/" + pageTeam + "/members/" + joiner(i) + "/remove" }, "", form, [4]int{303, 403, 303, 303}},
 			{"GET /nominations/new", "/nominations/new", nil, nil, [4]int{303, 403, 200, 200}},
-			{"POST /nominations/new", "/nominations/new", "area_id=" + area + "&phone=13912340000&skill=交谊舞&reason=舞姿优美", form, [4]int{303, 403, 303, 303}},
+			{"POST /nominations/new", "/nominations/new", func(i int) any {
+				return "area_id=" + area + "&phone=13912340000&skill=" + fmt.Sprintf("交谊舞%d", i) + "&reason=舞姿优美"
+			}, form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/teams", "/desk/teams", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/teams", "/desk/teams", "name=社区家长委员会&kind=committee", form, [4]int{303, 403, 303, 303}},
 			{"POST /desk/nominations/{id}/approve", func(i int) string { return "/desk/nominations/" + pageApprovable[i] + "/approve" }, "", form, [4]int{303, 403, 303, 303}},
@@ -427,6 +445,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /me/password", "/me/password", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me/close", "/me/close", "password=&confirm=1", form, [4]int{303, 422, 422, 422}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/lang", "/prefs/lang", "lang=en&next=/", form, [4]int{303, 303, 303, 303}},
@@ -462,6 +482,9 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/activities/{id}/cancel", "/desk/activities/" + doomed + "/cancel", "", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/residents", "/desk/residents?q=被改", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/residents/{id}/password-reset", "/desk/residents/" + target + "/password-reset", "", form, [4]int{303, 403, 201, 201}},
+			{"GET /desk/residents/{id}/close", "/desk/residents/" + target + "/close", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/residents/{id}/close", func(i int) string { return "/desk/residents/" + deskClosable[i] + "/close" }, "confirm=1", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/audit", "/desk/audit?q=被改&action=user.&from=2023-01-01", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /desk/booking-rules", "/desk/booking-rules", nil, nil, [4]int{303, 403, 200, 200}},
 			{"POST /desk/booking-rules", "/desk/booking-rules", "max_days_ahead=60&max_hours=4&max_future_bookings=20", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/deliveries", "/desk/deliveries", nil, nil, [4]int{303, 403, 200, 200}},

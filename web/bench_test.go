@@ -27,7 +27,7 @@ func BenchmarkPages(b *testing.B) {
 			srv.Do(b, "POST", "/api/v1/help-requests/"+request+"/claim", volunteer, nil)
 		}
 	}
-	for _, page := range []struct{ name, path, token string }{
+	benchPages(b, srv, []benchPage{
 		{"help/volunteer", "/help", volunteer},
 		{"help-request/requester", "/help/" + request, resident},
 		{"my-services/volunteer", "/my/services", volunteer},
@@ -40,7 +40,16 @@ func BenchmarkPages(b *testing.B) {
 		{"timetable/anonymous", "/activities", ""},
 		{"timetable/signed-in", "/activities", resident},
 		{"my-activities/signed-in", "/my/activities", resident},
-	} {
+	})
+}
+
+// benchPage is one page benchmarked: its name, its path, and who reads it
+// ("" for nobody signed in).
+type benchPage struct{ name, path, token string }
+
+// benchPages benchmarks each page as its reader asks for it.
+func benchPages(b *testing.B, srv *testserver.Server, pages []benchPage) {
+	for _, page := range pages {
 		b.Run(page.name, func(b *testing.B) {
 			req := httptest.NewRequest("GET", page.path, nil)
 			if page.token != "" {
@@ -55,4 +64,40 @@ func BenchmarkPages(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCouncilPages is what the councils' pages cost: a council with
+// many proposals (a page of them shown), a meeting with its agenda,
+// resolutions and proposals, a poll, and the desk's teams page listing
+// 200 teams. Run with
+//
+//	go test ./web -run '^$' -bench CouncilPages -benchmem
+func BenchmarkCouncilPages(b *testing.B) {
+	srv := testserver.New(b, dbtest.Engines(b)[0])
+	staff := srv.Login(b, testserver.StaffPhone, testserver.Password)
+	resident := srv.Login(b, testserver.ResidentPhone, testserver.Password)
+	council := councilWith(b, srv, srv.Station.ID.String(), staff)
+	meeting := createMeeting(b, srv, staff, council)["id"].(string)
+	srv.Do(b, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"minutes": "到会12人，一致通过。",
+		"resolutions": []string{"楼道加装扶手", "70岁以上老人参加活动须留紧急联系人"}})
+	for i := range 60 {
+		p := srv.Do(b, "POST", "/api/v1/councils/"+council+"/proposals", staff, map[string]any{"title": "三号楼楼道加装扶手", "body": "老人上下楼不便"})
+		if i%10 == 0 {
+			srv.Do(b, "PATCH", "/api/v1/proposals/"+p.JSON(b)["id"].(string), staff, map[string]any{"meeting_id": meeting, "outcome": "accepted", "answer": "已列入议程"})
+		}
+	}
+	poll, _ := openPoll(b, srv, staff, council, nil)
+	for range 200 {
+		srv.Do(b, "POST", "/api/v1/teams", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "压测志愿队", "kind": "volunteer_team"})
+	}
+	benchPages(b, srv, []benchPage{
+		{"proposals/resident", "/councils/" + council + "/proposals", resident},
+		{"proposals/staff", "/councils/" + council + "/proposals", staff},
+		{"meeting/staff", "/meetings/" + meeting, staff},
+		{"meeting/resident", "/meetings/" + meeting, resident},
+		{"polls/resident", "/councils/" + council + "/polls", resident},
+		{"poll/resident", "/polls/" + poll, resident},
+		{"poll/staff", "/polls/" + poll, staff},
+		{"desk-teams/staff", "/desk/teams", staff},
+	})
 }

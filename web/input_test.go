@@ -102,6 +102,9 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/polls/{id}/close":                    {"x"},
 		"/desk/import/confirm":                 {"token"},
 		"/desk/import":                         {"file"},
+		// Data rights.
+		"/me/close":                  {"password", "confirm"},
+		"/desk/residents/{id}/close": {"confirm"},
 	}
 }
 
@@ -110,7 +113,7 @@ func pageForms(ids map[string]string) map[string][]string {
 var queries = map[string][]string{
 	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "limit", "cursor"},
 	"/api/v1/users":                          {"q", "limit", "cursor"},
-	"/api/v1/audit":                          {"user_id", "limit", "cursor"},
+	"/api/v1/audit":                          {"user_id", "q", "action", "actor_id", "from", "to", "limit", "cursor"},
 	"/api/v1/stations":                       {"limit", "cursor"},
 	"/api/v1/areas":                          {"limit", "cursor"},
 	"/api/v1/me/activities":                  {"from"},
@@ -149,6 +152,9 @@ var queries = map[string][]string{
 	// Meetings and proposals.
 	"/api/v1/councils/{id}/meetings":  {"limit", "cursor"},
 	"/api/v1/councils/{id}/proposals": {"limit", "cursor"},
+	// The audit log.
+	"/desk/audit": {"q", "action", "from", "to", "user_id", "actor_id", "cursor"},
+	"/me/data":    {"section"},
 	// Reports and certificates.
 	"/api/v1/stations/{id}/reports/monthly": {"month", "area_id", "format"},
 	"/desk/reports/monthly":                 {"month", "area_id", "format"},
@@ -369,6 +375,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"PATCH", "/api/v1/resolutions/" + resolution, []string{"status", "note"}},
 				{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
 				{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
+				{"POST", "/api/v1/me/close", []string{"password"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

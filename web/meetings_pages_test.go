@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -140,7 +141,7 @@ func TestMeetingPages(t *testing.T) {
 		r = asPage(t, srv, staff, "POST", "/proposals/"+proposal, url.Values{"meeting_id": {m[1]}, "outcome": {"accepted"}, "answer": {"物业下月施工"}}.Encode())
 		r = follow(t, srv, staff, r, proposals+"?notice=proposal_answered#proposal-"+proposal)
 		pageHas(t, "the answered proposal", r, "已采纳", "物业下月施工", `href="`+meeting+`"`)
-		pageHas(t, "the meeting with the proposal", srv.Do(t, "GET", meeting, "", nil), `href="`+proposals+`#proposal-`+proposal+`"`, "三号楼楼道加装扶手")
+		pageHas(t, "the meeting with the proposal", srv.Do(t, "GET", meeting, "", nil), `href="`+proposals+`?cursor=`+guli.ProposalsFrom(guli.ParseID(proposal))+`#proposal-`+proposal+`"`, "三号楼楼道加装扶手")
 
 		// An activity made on the desk now gets the rule, linked to the
 		// resolution that made it.

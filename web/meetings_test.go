@@ -28,7 +28,7 @@ func createCouncil(t *testing.T, srv *testserver.Server, staff, memberID string)
 	return id
 }
 
-func createMeeting(t *testing.T, srv *testserver.Server, staff, council string) map[string]any {
+func createMeeting(t testing.TB, srv *testserver.Server, staff, council string) map[string]any {
 	t.Helper()
 	r := srv.Do(t, "POST", "/api/v1/councils/"+council+"/meetings", staff, map[string]any{"title": "协商探讨社区70岁以上老人参与活动的安全保障",
 		"start": rfc(nextOpen(time.Tuesday, "14:00")), "agenda": []string{"通报活动中的安全情况", " ", "讨论紧急联系人制度"}})
@@ -208,7 +208,7 @@ func TestProposalsOverTheAPI(t *testing.T) {
 			}
 		}
 		en := srv.Send(t, testserver.Request{Method: "GET", Path: "/notifications", Token: resident, Header: map[string]string{"Cookie": "guli_lang=en"}})
-		pageHas(t, "the author's notifications page", en, `href="/councils/`+council+`/proposals#proposal-`+id+`"`, "Your proposal is answered", "Accepted")
+		pageHas(t, "the author's notifications page", en, `href="/councils/`+council+`/proposals?cursor=`+guli.ProposalsFrom(guli.ParseID(id))+`#proposal-`+id+`"`, "Your proposal is answered", "Accepted")
 	})
 }
 

@@ -20,7 +20,8 @@ func TestPollPages(t *testing.T) {
 	memberID, member := srv.Register(t, "投票的家长", "13912347001")
 	paperID, _ := srv.Register(t, "没有手机的家长", "13912347002")
 	_, outsider := srv.Register(t, "不是成员", "13912347003")
-	council := councilWith(t, srv, srv.Station.ID.String(), staff, memberID, paperID)
+	thirdID, third := srv.Register(t, "第三位家长", "13912347004")
+	council := councilWith(t, srv, srv.Station.ID.String(), staff, memberID, paperID, thirdID)
 
 	form := url.Values{"question": {"推选家委会成员"}, "options": {"王芳\n李强\n\n赵敏"}, "max_choices": {"1"}, "seats": {"1"}, "secret": {"1"},
 		"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "time": {"17:00"}}
@@ -84,6 +85,10 @@ func TestPollPages(t *testing.T) {
 	}
 	if r := asPage(t, srv, staff, "POST", pollPath+"/vote", "user_id="+paperID+"&option_id="+option(1)); r.Status != 303 || !strings.Contains(r.Header.Get("Location"), "ballot_entered") {
 		t.Fatalf("paper ballot: %d", r.Status)
+	}
+	// A third ballot: a secret count of fewer is withheld.
+	if r := asPage(t, srv, third, "POST", pollPath+"/vote", "option_id="+option(0)); r.Status != 303 {
+		t.Fatalf("the third vote: %d", r.Status)
 	}
 	if r := asPage(t, srv, staff, "POST", pollPath+"/close", ""); r.Status != 303 {
 		t.Fatalf("close: %d", r.Status)

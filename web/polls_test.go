@@ -13,7 +13,7 @@ import (
 
 // councilWith sets up a council of a station, as its staff, with the
 // members given by id.
-func councilWith(t *testing.T, srv *testserver.Server, station, staff string, members ...string) string {
+func councilWith(t testing.TB, srv *testserver.Server, station, staff string, members ...string) string {
 	t.Helper()
 	r := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": station, "name": "家长议事会", "kind": "parents"})
 	if r.Status != 201 {
@@ -30,7 +30,7 @@ func councilWith(t *testing.T, srv *testserver.Server, station, staff string, me
 
 // openPoll opens a poll in a council: a secret single choice of three
 // closing tomorrow, changed by body.
-func openPoll(t *testing.T, srv *testserver.Server, staff, council string, body map[string]any) (id string, options []string) {
+func openPoll(t testing.TB, srv *testserver.Server, staff, council string, body map[string]any) (id string, options []string) {
 	t.Helper()
 	in := map[string]any{"question": "推选家委会成员", "options": []string{"王芳", "李强", "赵敏"}, "max_choices": 1,
 		"secret": true, "closes_at": rfc(time.Now().Add(24 * time.Hour))}
@@ -226,4 +226,153 @@ func personIDsIn(v any, key string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// TestFewSecretBallotsKeepTheirCount: staff see who voted and may close a
+// poll at any time; closing a secret poll right after one or two ballots
+// must not show how those voted, through the API or the page.
+func TestFewSecretBallotsKeepTheirCount(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		first, token := srv.Register(t, "先投的家长", "13912346101")
+		paper, _ := srv.Register(t, "纸质选票的家长", "13912346102")
+		third, _ := srv.Register(t, "没投的家长", "13912346103")
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, first, paper, third)
+		for _, tt := range []struct {
+			name   string
+			ballot func(poll string, opts []string)
+			voters float64
+		}{
+			{"one ballot", func(poll string, opts []string) {
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", token, map[string]any{"option_ids": []string{opts[2]}}); r.Status != 201 {
+					t.Fatalf("vote: %d %s", r.Status, r.Body)
+				}
+			}, 1},
+			{"two ballots, one on paper", func(poll string, opts []string) {
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", token, map[string]any{"option_ids": []string{opts[2]}}); r.Status != 201 {
+					t.Fatalf("vote: %d %s", r.Status, r.Body)
+				}
+				if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", staff, map[string]any{"option_ids": []string{opts[1]}, "user_id": paper}); r.Status != 201 {
+					t.Fatalf("paper ballot: %d %s", r.Status, r.Body)
+				}
+			}, 2},
+		} {
+			poll, opts := openPoll(t, srv, staff, council, map[string]any{"seats": 1})
+			tt.ballot(poll, opts)
+			closed := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
+			if closed.Status != 200 {
+				t.Fatalf("%s: close: %d %s", tt.name, closed.Status, closed.Body)
+			}
+			for who, r := range map[string]*testserver.Response{"the close's answer": closed,
+				"the poll to staff":   srv.Do(t, "GET", "/api/v1/polls/"+poll, staff, nil),
+				"the poll to a voter": srv.Do(t, "GET", "/api/v1/polls/"+poll, token, nil),
+				"the poll to anyone":  srv.Do(t, "GET", "/api/v1/polls/"+poll, "", nil)} {
+				got := r.JSON(t)
+				if got["status"] != "closed" || got["voters_count"] != tt.voters || got["results"] != nil || got["elected"] != nil ||
+					got["tied"] != nil || got["results_withheld"] != true {
+					t.Errorf("%s, %s: %s", tt.name, who, r.Body)
+				}
+			}
+			for _, p := range items(t, srv.Do(t, "GET", "/api/v1/councils/"+council+"/polls", "", nil)) {
+				if p["id"] == poll && (p["results"] != nil || p["elected"] != nil || p["results_withheld"] != true) {
+					t.Errorf("%s, the council's list: %v", tt.name, p)
+				}
+			}
+			page := asPage(t, srv, staff, "GET", "/polls/"+poll, "")
+			pageHas(t, tt.name+", the poll's page", page, "为了不让人从票数看出谁投了什么")
+			pageLacks(t, tt.name+", the poll's page", page, "1 票", "poll-results", "badge elected")
+		}
+	})
+}
+
+// TestCouncilPollsPageByPage: a council's polls come a page at a time,
+// open ones first and then the closed, newest first, each once, and the
+// list's page links to the older ones: none is out of reach.
+func TestCouncilPollsPageByPage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		council := councilWith(t, srv, srv.Station.ID.String(), staff)
+		var polls []string
+		for range 5 {
+			poll, _ := openPoll(t, srv, staff, council, nil)
+			polls = append(polls, poll)
+		}
+		for _, i := range []int{0, 3} {
+			if r := srv.Do(t, "POST", "/api/v1/polls/"+polls[i]+"/close", staff, nil); r.Status != 200 {
+				t.Fatalf("close: %d %s", r.Status, r.Body)
+			}
+		}
+		want := []string{polls[4], polls[2], polls[1], polls[3], polls[0]} // open, newest first; then closed
+		var got []string
+		path := "/api/v1/councils/" + council + "/polls?limit=2"
+		for next := ""; ; {
+			r := srv.Do(t, "GET", path+next, "", nil)
+			if r.Status != 200 {
+				t.Fatalf("a page: %d %s", r.Status, r.Body)
+			}
+			for _, p := range items(t, r) {
+				got = append(got, p["id"].(string))
+			}
+			cursor, _ := r.JSON(t)["next_cursor"].(string)
+			if cursor == "" || len(got) > len(want) {
+				break
+			}
+			next = "&cursor=" + cursor
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("the council's polls page by page: %v, want %v", got, want)
+		}
+		for _, bad := range []string{"abc", "MB8w", "Mh8x", "MB8tMQ", "MR85OTk5OTk5OTk5OTk5OTk5OTk5OQ"} { // 0␟0, 2␟1, 0␟-1, 1␟99999999999999999999
+			wantError(t, srv.Do(t, "GET", path+"&cursor="+bad, "", nil), 422, "validation_failed", "cursor")
+		}
+
+		first := srv.Do(t, "GET", "/api/v1/councils/"+council+"/polls?limit=4", "", nil).JSON(t)["next_cursor"].(string)
+		page := asPage(t, srv, "", "GET", "/councils/"+council+"/polls", "")
+		pageLacks(t, "the polls' page, all on it", page, "更早的投票")
+		r := asPage(t, srv, "", "GET", "/councils/"+council+"/polls?cursor="+first, "")
+		pageHas(t, "older polls' page", r, `href="/polls/`+polls[0]+`"`)
+		pageLacks(t, "older polls' page", r, `href="/polls/`+polls[4]+`"`)
+		if r := srv.Do(t, "GET", "/councils/"+council+"/polls?cursor=abc", "", nil); r.Status != 400 {
+			t.Errorf("a cursor of nonsense: %d, want 400", r.Status)
+		}
+	})
+}
+
+// TestClosedPollTurnoutStays: members added to the council after a poll
+// ended could not vote in it; its turnout reads as it did when it closed.
+func TestClosedPollTurnoutStays(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		var tokens []string
+		var members []string
+		for i := range 3 {
+			id, token := srv.Register(t, fmt.Sprintf("成员%d", i), fmt.Sprintf("1391234620%d", i))
+			members, tokens = append(members, id), append(tokens, token)
+		}
+		council := councilWith(t, srv, srv.Station.ID.String(), staff, members...)
+		closedPoll, opts := openPoll(t, srv, staff, council, nil)
+		openOne, _ := openPoll(t, srv, staff, council, nil)
+		for _, token := range tokens {
+			if r := srv.Do(t, "POST", "/api/v1/polls/"+closedPoll+"/votes", token, map[string]any{"option_ids": []string{opts[0]}}); r.Status != 201 {
+				t.Fatalf("vote: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "POST", "/api/v1/polls/"+closedPoll+"/close", staff, nil); r.Status != 200 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		time.Sleep(2 * time.Millisecond) // a later millisecond than the close
+		late, _ := srv.Register(t, "后来的成员", "13912346209")
+		if r := srv.Do(t, "POST", "/api/v1/councils/"+council+"/members", staff, map[string]any{"user_id": late}); r.Status != 201 {
+			t.Fatalf("member: %d %s", r.Status, r.Body)
+		}
+		if got := srv.Do(t, "GET", "/api/v1/polls/"+closedPoll, "", nil).JSON(t); got["voters_count"] != 3.0 || got["eligible_count"] != 3.0 {
+			t.Errorf("the closed poll's turnout after a member joined: %v of %v", got["voters_count"], got["eligible_count"])
+		}
+		if got := srv.Do(t, "GET", "/api/v1/polls/"+openOne, "", nil).JSON(t); got["eligible_count"] != 4.0 {
+			t.Errorf("the open poll counts the new member: %v", got["eligible_count"])
+		}
+	})
 }

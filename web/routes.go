@@ -39,6 +39,10 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"PUT /api/v1/users/{id}/roles", a.JSON(a.SetRoles)},
 		{"POST /api/v1/users/{id}/password-reset", a.JSON(a.IssueResetCode)},
 		{"GET /api/v1/audit", a.JSON(a.ListAudit)},
+		// Data rights: one's data, closing one's account, or a resident's at the desk.
+		{"GET /api/v1/me/export", a.JSON(a.ExportMyData)},
+		{"POST /api/v1/me/close", a.JSON(a.CloseMyAccount)},
+		{"POST /api/v1/users/{id}/close", a.JSON(a.CloseAccount)},
 
 		// Stations, areas, rooms.
 		{"POST /api/v1/stations", a.JSON(a.CreateStation)},
@@ -188,6 +192,8 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /me/volunteer", p.Page(p.VolunteerProfilePost)},
 		{"GET /me/password", p.Page(p.Password)},
 		{"POST /me/password", p.Page(p.PasswordPost)},
+		{"GET /me/data", p.Page(p.MyData)},
+		{"POST /me/close", p.Page(p.CloseMine)},
 		{"POST /prefs/elder", p.Page(p.Elder)},
 		{"POST /prefs/lang", p.Page(p.Lang)},
 		{"GET /activities", s.Public(p.Page(p.Timetable))},
@@ -218,6 +224,9 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /desk/activities/{id}/cancel", p.Page(p.CancelActivity)},
 		{"GET /desk/residents", p.Page(p.DeskResidents)},
 		{"POST /desk/residents/{id}/password-reset", p.Page(p.DeskResetCode)},
+		{"GET /desk/residents/{id}/close", p.Page(p.DeskClose)},
+		{"POST /desk/residents/{id}/close", p.Page(p.DeskClosePost)},
+		{"GET /desk/audit", p.Page(p.DeskAudit)},
 		{"GET /desk/deliveries", p.Page(p.DeskDeliveries)},
 		{"POST /desk/wecom-webhook", p.Page(p.DeskWeComPost)},
 		{"GET /desk/booking-rules", p.Page(p.BookingRules)},

@@ -39,6 +39,7 @@ type place struct {
 	pageResolution                          string
 	proposal                                string // the resident's proposals, to support and answer
 	pageProposal                            string
+	closable, pageClosable                  string // residents whose accounts staff close, by the API and at the desk
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -85,6 +86,14 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 			p.resident = r.JSON(t)["user"].(map[string]any)["id"].(string)
 			p.residentTk = srv.Login(t, phone, "password-"+phone)
+			for j, id := range []*string{&p.closable, &p.pageClosable} {
+				phone := fmt.Sprintf("139111120%d%d", i, j)
+				r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "要注销的居民", "phone": phone, "password": "password-" + phone, "area_id": p.area})
+				if r.Status != 201 {
+					t.Fatalf("resident to close %d: %d %s", i, r.Status, r.Body)
+				}
+				*id = r.JSON(t)["user"].(map[string]any)["id"].(string)
+			}
 			a := srv.Do(t, "POST", "/api/v1/activities", p.staff, map[string]any{"station_id": p.station, "title": fmt.Sprintf("太极拳%d", i), "category": "class",
 				"start": rfc(nextOpen(time.Saturday, "14:00")), "end": rfc(nextOpen(time.Saturday, "15:00")), "capacity": 10})
 			if a.Status != 201 {
@@ -146,8 +155,9 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 			p.team = r.JSON(t)["id"].(string)
 			p.teamPhoto = uploadPhoto(t, srv, p.staff, p.station)
-			for _, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
-				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident, "skill": "结艺", "reason": "手巧"})
+			for k, id := range []*string{&p.approve, &p.decline, &p.pageApprove} {
+				r := srv.Do(t, "POST", "/api/v1/nominations", p.staff, map[string]any{"area_id": p.area, "user_id": p.resident,
+					"skill": []string{"结艺", "剪纸", "篆刻"}[k], "reason": "手巧"}) // one nomination a skill
 				if r.Status != 201 {
 					t.Fatalf("nomination %d: %d %s", i, r.Status, r.Body)
 				}
@@ -185,7 +195,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{team}", p.team, "{approve}", p.approve, "{decline}", p.decline, "{page-approve}", p.pageApprove,
 					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll,
 					"{meeting}", p.meeting, "{resolution}", p.resolution, "{page-resolution}", p.pageResolution,
-					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal).Replace(tmpl)
+					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal,
+					"{closable}", p.closable, "{page-closable}", p.pageClosable).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -228,6 +239,10 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"the roster page", "GET", "/desk/activities/{activity}", none, nil, 200, 404},
 			{"the reset page", "POST", "/desk/residents/{resident}/password-reset", func(*place) any { return "" }, form, 201, 404},
 			{"import a roster", "POST", "/api/v1/stations/{station}/imports", func(*place) any { return rosterBody }, rosterHeader, 200, 404},
+			// Closing an account: for the staff of the person's own station.
+			{"the desk's page to close an account", "GET", "/desk/residents/{closable}/close", none, nil, 200, 404},
+			{"close a resident's account", "POST", "/api/v1/users/{closable}/close", none, nil, 200, 404},
+			{"close a resident's account at the desk", "POST", "/desk/residents/{page-closable}/close", func(*place) any { return "confirm=1" }, form, 303, 404},
 			// A help request is for its requester and claimer, volunteers and
 			// its station's staff: to other stations' staff it does not exist.
 			{"confirm a resident's help", "POST", "/api/v1/help-requests/{help-done}/confirm", func(*place) any { return map[string]any{"rating": 4} }, nil, 200, 404},
@@ -367,6 +382,21 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 						t.Errorf("a search for %q finds another station's resident", q)
 					}
 				}
+			}
+			// The audit log: entries about the other station's people are
+			// not found, by id or by name, on the API or the desk's page.
+			for _, path := range []string{"/api/v1/audit?user_id=" + p.to.resident, "/api/v1/audit?q=" + url.QueryEscape("居民")} {
+				for _, e := range items(t, srv.Do(t, "GET", path, p.from.staff, nil)) {
+					if e["subject_id"] == p.to.resident || e["subject_id"] == p.to.closable {
+						t.Errorf("%s as station %s's staff see it: %v", path, p.from.station, e)
+					}
+				}
+			}
+			if own := items(t, srv.Do(t, "GET", "/api/v1/audit?user_id="+p.from.closable, p.from.staff, nil)); len(own) == 0 || own[0]["action"] != "user.close" {
+				t.Errorf("the closure of their own station's resident, as its staff see it: %v", own)
+			}
+			if page := string(asPage(t, srv, p.from.staff, "GET", "/desk/audit?user_id="+p.to.resident, "").Body); !strings.Contains(page, "没有符合条件的记录") {
+				t.Errorf("the desk's audit page shows station %s's staff an entry about another station's resident", p.from.station)
 			}
 			if r := srv.Do(t, "GET", "/api/v1/help-requests/"+p.to.helpOpen, p.from.staff, nil); r.Status != 404 {
 				t.Errorf("another station's help request, as staff see it: %d %s", r.Status, r.Body)

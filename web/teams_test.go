@@ -1,7 +1,10 @@
 package web_test
 
 import (
+	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,11 +48,26 @@ func TestTeamInvariantsUnderConcurrency(t *testing.T) {
 			t.Errorf("a member as the public sees them: %v", m)
 		}
 
-		r = srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": "合唱", "reason": "带领社区合唱队"})
-		if r.Status != http.StatusCreated {
-			t.Fatalf("nominate: %d %s", r.Status, r.Body)
+		// One person nominated for one skill many times at once (a form
+		// sent twice, two desks) is one nomination.
+		nominations := make(chan string, 12)
+		statuses = parallel(12, func(i int) int {
+			token := staff
+			if i%2 == 1 {
+				token = admin
+			}
+			r := srv.Do(t, "POST", "/api/v1/nominations", token, map[string]any{"area_id": area, "user_id": person, "skill": "合唱", "reason": "带领社区合唱队"})
+			if r.Status == http.StatusCreated {
+				nominations <- r.JSON(t)["id"].(string)
+			} else if r.ErrorCode() != "already_nominated" {
+				t.Errorf("a nomination refused with %d %s", r.Status, r.Body)
+			}
+			return r.Status
+		})
+		if count(statuses, http.StatusCreated) != 1 || count(statuses, http.StatusConflict) != 11 {
+			t.Fatalf("concurrent nominations: %v", statuses)
 		}
-		nomination := r.JSON(t)["id"].(string)
+		nomination := <-nominations
 		statuses = parallel(12, func(i int) int {
 			action := "/approve"
 			if i%2 == 1 {
@@ -76,6 +94,20 @@ func TestTeamInvariantsUnderConcurrency(t *testing.T) {
 				t.Errorf("the approved nominee's roles: %v", roles)
 			}
 		}
+		// Approved, the skill is not put forward again; declined, it may be.
+		again := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": "合唱", "reason": "再推荐一次"})
+		if wantStatus := map[int]int{1: http.StatusConflict, 0: http.StatusCreated}[want]; again.Status != wantStatus {
+			t.Errorf("nominated again after %v: %d %s", list[0]["status"], again.Status, again.Body)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": "指挥", "reason": "另一项特长"}); r.Status != http.StatusCreated {
+			t.Errorf("nominated for another skill: %d %s", r.Status, r.Body)
+		}
+		// The page's form sent again says so, and keeps what was typed.
+		page := asPage(t, srv, staff, "POST", "/nominations/new", "area_id="+area+"&phone=13912345001&skill=指挥&reason=再按一次")
+		if page.Status != http.StatusConflict {
+			t.Errorf("the form sent again: %d", page.Status)
+		}
+		pageHas(t, "the form sent again", page, "已经以这项特长被推荐过了", "再按一次")
 	})
 }
 
@@ -153,8 +185,10 @@ func TestNominationsAreRateLimited(t *testing.T) {
 		if r := srv.Do(t, "POST", "/api/v1/teams/"+r.JSON(t)["id"].(string)+"/members", staff, map[string]any{"user_id": member}); r.Status != http.StatusCreated {
 			t.Fatalf("member: %d %s", r.Status, r.Body)
 		}
+		skills := 0 // one person is nominated once for a skill
 		nominate := func(token string) *testserver.Response {
-			return srv.Do(t, "POST", "/api/v1/nominations", token, map[string]any{"area_id": area, "user_id": nominee, "skill": "绳结", "reason": "手巧"})
+			skills++
+			return srv.Do(t, "POST", "/api/v1/nominations", token, map[string]any{"area_id": area, "user_id": nominee, "skill": fmt.Sprintf("绳结%d", skills), "reason": "手巧"})
 		}
 		for i := range guli.ThrottleNominations.Free {
 			if r := nominate(token); r.Status != http.StatusCreated {
@@ -172,4 +206,39 @@ func TestNominationsAreRateLimited(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDeskKeepsEveryNominationWaiting: however many nominations are filed
+// after one, it stays within reach of the desk, which shows those waiting
+// first, a page of them at a time, and then the latest decided.
+func TestDeskKeepsEveryNominationWaiting(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	area := srv.Station.Areas[0].ID.String()
+	person, _ := srv.Register(t, "手艺人", "13912345091")
+	nominate := func(skill string) string {
+		t.Helper()
+		r := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": area, "user_id": person, "skill": skill, "reason": "手巧"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("nominate: %d %s", r.Status, r.Body)
+		}
+		return r.JSON(t)["id"].(string)
+	}
+	first := nominate("老手艺")
+	var last string
+	for i := range guli.MaxLimit + 1 { // a page of them still waiting, and one to decline
+		last = nominate(fmt.Sprintf("手艺%d", i))
+	}
+	if r := srv.Do(t, "POST", "/api/v1/nominations/"+last+"/decline", staff, nil); r.Status != http.StatusOK {
+		t.Fatalf("decline: %d %s", r.Status, r.Body)
+	}
+	desk := asPage(t, srv, staff, "GET", "/desk/teams", "")
+	pageHas(t, "the desk", desk, "更早的待处理推荐", "未同意")
+	pageLacks(t, "the desk's first page", desk, `action="/desk/nominations/`+first+`/approve"`, `action="/desk/nominations/`+last+`/approve"`)
+	more := regexp.MustCompile(`href="(/desk/teams\?cursor=[^"#]+)`).FindSubmatch(desk.Body)
+	if more == nil {
+		t.Fatal("no way to the older nominations waiting")
+	}
+	older := asPage(t, srv, staff, "GET", html.UnescapeString(string(more[1])), "")
+	pageHas(t, "the older nominations waiting", older, `action="/desk/nominations/`+first+`/approve"`)
 }

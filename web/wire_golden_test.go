@@ -122,7 +122,7 @@ func TestWireFormat(t *testing.T) {
 	send("set-roles", "PUT", "/api/v1/users/"+newcomer+"/roles", admin, map[string]any{"roles": []string{"resident", "volunteer"}})
 	send("reset-code", "POST", "/api/v1/users/"+newcomer+"/password-reset", staff, nil)
 	send("audit", "GET", "/api/v1/audit?limit=3&user_id="+newcomer, admin, nil)
-	send("audit-forbidden", "GET", "/api/v1/audit", staff, nil)
+	send("audit-forbidden", "GET", "/api/v1/audit", resident, nil)
 
 	// Stations, areas, rooms.
 	other := send("create-station", "POST", "/api/v1/stations", admin, map[string]any{"name": "顾里二站", "address": "顾里路 2 号",
@@ -276,7 +276,8 @@ func TestWireFormat(t *testing.T) {
 	// of one, a member's vote, a paper ballot, refusals, and the results
 	// once closed.
 	voter := srv.Login(t, testserver.ResidentPhone, testserver.Password)
-	council := councilWith(t, srv, st, staff, id(srv.Do(t, "GET", "/api/v1/me", voter, nil), "id"), newcomer)
+	thirdVoter, third := srv.Register(t, "第三位家长", "13912348801")
+	council := councilWith(t, srv, st, staff, id(srv.Do(t, "GET", "/api/v1/me", voter, nil), "id"), newcomer, thirdVoter)
 	created := send("create-poll", "POST", "/api/v1/councils/"+council+"/polls", staff, map[string]any{"question": "推选家委会成员",
 		"options": []string{"王芳", "李强", "赵敏"}, "max_choices": 1, "secret": true, "seats": 1, "closes_at": rfc(time.Now().Add(48 * time.Hour))})
 	poll := id(created, "id")
@@ -292,6 +293,9 @@ func TestWireFormat(t *testing.T) {
 	send("paper-ballot", "POST", "/api/v1/polls/"+poll+"/votes", staff, map[string]any{"option_ids": []string{choices[1]}, "user_id": newcomer})
 	send("poll-open", "GET", "/api/v1/polls/"+poll, voter, nil)
 	send("council-polls", "GET", "/api/v1/councils/"+council+"/polls", "", nil)
+	if r := srv.Do(t, "POST", "/api/v1/polls/"+poll+"/votes", third, map[string]any{"option_ids": []string{choices[0]}}); r.Status != 201 {
+		t.Fatalf("a third vote: %d %s", r.Status, r.Body) // a secret count of fewer is withheld
+	}
 	send("close-poll", "POST", "/api/v1/polls/"+poll+"/close", staff, nil)
 	send("poll-closed", "GET", "/api/v1/polls/"+poll, "", nil)
 	send("vote-closed", "POST", "/api/v1/polls/"+poll+"/votes", voter, map[string]any{"option_ids": []string{choices[0]}})
@@ -373,6 +377,21 @@ func TestWireFormat(t *testing.T) {
 	roster("import-refused", false, bad...)
 	roster("import", false, "姓名,手机号,出生年份,小区,紧急联系人,紧急联系电话", "钱秀英,13955550001,1948,"+areaName+",钱伟,13955550091", "孙桂兰,13955550002,1950,"+areaName+",,")
 	roster("import-no-header", true, "张三,13955550003")
+	// Data rights and the audit log's search: the newcomer downloads what
+	// is kept of them; one who leaves closes their account, and staff
+	// close one for a resident at the desk.
+	send("audit-search", "GET", "/api/v1/audit?limit=2&action=user.&q=%E9%87%91%E5%A9%9A", staff, nil)
+	send("audit-search-bad-range", "GET", "/api/v1/audit?from=2023-02-30", staff, nil)
+	leaving, _ := srv.Register(t, "要搬走的居民", "13912345990")
+	leavingToken := srv.Login(t, "13912345990", "password-13912345990")
+	send("ask-before-leaving", "POST", "/api/v1/help-requests", leavingToken, map[string]any{"title": "帮忙打包行李", "category": "errand"})
+	send("export", "GET", "/api/v1/me/export", leavingToken, nil)
+	send("close-me-wrong-password", "POST", "/api/v1/me/close", leavingToken, map[string]any{"password": "not-my-password"})
+	send("close-me", "POST", "/api/v1/me/close", leavingToken, map[string]any{"password": "password-13912345990"})
+	send("closed-account", "GET", "/api/v1/users/"+leaving, staff, nil)
+	atDesk := id(send("create-user-to-close", "POST", "/api/v1/users", staff, map[string]any{"name": "回老家的居民", "area_id": area}), "id")
+	send("close-user", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
+	send("close-user-twice", "POST", "/api/v1/users/"+atDesk+"/close", staff, nil)
 
 	// A monthly report answers a file; its refusals are JSON: a month
 	// that is not one, a month before the station opened, a format it

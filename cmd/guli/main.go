@@ -50,8 +50,10 @@ Commands:
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
+  guli demo --like-seed [--db ...]
   guli ledger check [--db ...]
   guli import residents FILE --station ID [--dry-run] [--lang en|zh-CN] [--db ...]
+  guli backup [--db ...] FILE   (SQLite, while guli serve runs; restore: stop, copy FILE back)
 
 Environment: GULI_ADDR and GULI_DB set the defaults of --addr and --db;
 GULI_SMTP_PASSWORD is the SMTP password (never a flag: flags show in ps).
@@ -88,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New(`unknown command: try "guli import residents FILE --station ID"`)
 		}
 		return importResidents(ctx, args[2:], getenv, stdout, stderr)
+	case "backup":
+		return backup(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -386,6 +390,44 @@ func printDemo(w io.Writer, res *demo.Result) {
 	}
 }
 
+// demoLikeSeed fills an empty database with 顾里小站's history, the
+// services' clock moving through 2023 as it goes, and prints the
+// figures counted from it.
+func demoLikeSeed(ctx context.Context, dsn string, stdout, stderr io.Writer) error {
+	clock := demo.NewClock(time.Now())
+	db, err := openDBWith(ctx, dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil)), Now: clock.Now, BulkLoad: true})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := sqlstore.NewServices(db)
+	start := time.Now()
+	res, err := demo.LikeSeed(ctx, svc, clock, db)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if err := db.Analyze(ctx); err != nil {
+		return fmt.Errorf("statistics after the fill: %w", err)
+	}
+	printDemo(stdout, res)
+	f, err := svc.Stats.Stats(ctx, guli.StatsQuery{StationID: res.Station.ID, From: string(demo.HistoryFrom), To: string(demo.HistoryTo)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "History: %s from %s to %s, written in %s (%s). Its figures, counted from the records:\n",
+		res.Station.Name, demo.HistoryFrom, demo.HistoryTo, took.Round(100*time.Millisecond), db.Engine())
+	for _, line := range []struct {
+		name string
+		n    int
+	}{{"days open", f.DaysOpen}, {"visits", f.Visits}, {"residents", f.Residents}, {"volunteers", f.Volunteers},
+		{"activities held", f.ActivitiesHeld}, {"attendances", f.Attendances}, {"help requests", f.HelpRequests},
+		{"residents who asked for help", f.HelpRequesters}, {"services completed", f.ServicesCompleted}, {"volunteer hours", f.VolunteerMinutes / 60}} {
+		fmt.Fprintf(stdout, "  %-29s %6d\n", line.name, line.n)
+	}
+	return nil
+}
+
 // openOnly opens (and migrates) the database of a command whose only flag
 // is --db.
 func openOnly(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*sqlstore.DB, error) {
@@ -419,6 +461,49 @@ func ledgerCheck(ctx context.Context, args []string, getenv func(string) string,
 		return fmt.Errorf("the time bank's ledger is wrong: %w", err)
 	}
 	fmt.Fprintln(stdout, "The time bank's ledger holds: its entries sum to zero, every balance is the sum of its entries, and nobody's is below zero.")
+	return nil
+}
+
+// backup copies a SQLite database to a new file while it is in use. It
+// opens the database without migrating it: a server may be running on it.
+// Restoring is copying the file back while no server runs on it.
+func backup(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("backup", stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rest := fs.Args()
+	if len(rest) > 0 { // guli backup FILE --db ...: flags after the file too
+		if err := fs.Parse(rest[1:]); err != nil {
+			return err
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if len(rest) != 1 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("backup: name one file to write, e.g. guli backup guli-2023-10-15.db")
+	}
+	if sqlstore.IsPostgres(*dsn) {
+		return errors.New("backup: back PostgreSQL up with pg_dump (see the README)")
+	}
+	if _, err := os.Stat(*dsn); err != nil {
+		return fmt.Errorf("backup: no database at %s", *dsn)
+	}
+	db, err := sqlstore.Open(ctx, *dsn, sqlstore.Options{Logger: slog.New(slog.NewTextHandler(stderr, nil))})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, rest[0]); err != nil {
+		return err
+	}
+	info, err := os.Stat(rest[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s (%d bytes) in %v.\n", *dsn, rest[0], info.Size(), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -499,10 +584,15 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	activities := fs.Int("activities", 0, "add this many synthetic activities over the 30 days from tomorrow")
 	registrations := fs.Int("registrations", 0, "register the new residents for the new activities this many times")
 	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
+	likeSeed := fs.Bool("like-seed", false, "fill an empty database with the history of 顾里小站 from 2023-02-10 to 2023-10-15, whose figures read as the article's")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	switch {
+	case *likeSeed && (*residents != 0 || *activities != 0 || *registrations != 0):
+		return errors.New("--like-seed writes the history alone: leave out --residents, --activities and --registrations")
+	case *likeSeed:
+		return demoLikeSeed(ctx, *dsn, stdout, stderr)
 	case *residents < 0 || *activities < 0 || *registrations < 0:
 		return errors.New("--residents, --activities and --registrations must not be negative")
 	case *registrations > 0 && (*residents == 0 || *activities == 0):

@@ -701,3 +701,125 @@ func TestSMTPFlagsAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// A backup taken while `guli serve` takes registrations, credits and
+// transfers restores — copied back while stopped — to a database whose
+// ledger holds and that serves; the server answers no 5xx meanwhile.
+func TestBackupUnderWriteLoadRestores(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "guli.db")
+	p := serve(t, nil, "--db", db, "--demo")
+	_, staff := login(t, p.url, "13800000001", "guli-demo-2023")
+	var residents []string // tokens
+	var residentIDs []string
+	for _, m := range regexp.MustCompile(`(1\d{10}) +\S+ +\[resident\]`).FindAllStringSubmatch(p.stdout.String(), -1) {
+		s, tok := login(t, p.url, m[1], "guli-demo-2023")
+		if s != 200 {
+			t.Fatalf("login %s: %d", m[1], s)
+		}
+		_, me := call(t, "GET", p.url+"/api/v1/me", tok, nil)
+		residents, residentIDs = append(residents, tok), append(residentIDs, me["id"].(string))
+	}
+	if len(residents) < 2 {
+		t.Fatalf("%d demo residents:\n%s", len(residents), p.stdout)
+	}
+	_, acts := call(t, "GET", p.url+"/api/v1/activities?limit=50&from="+time.Now().Format(time.RFC3339), "", nil)
+	var activities []string
+	for _, a := range acts["items"].([]any) {
+		activities = append(activities, a.(map[string]any)["id"].(string))
+	}
+	if len(activities) == 0 {
+		t.Fatal("no upcoming demo activities")
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	var (
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		writes int
+		bad    []string
+	)
+	do := func(method, url, token string, body any) {
+		b, _ := json.Marshal(body)
+		req, _ := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(b))
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return // the test is ending
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		writes++
+		if resp.StatusCode >= 500 {
+			bad = append(bad, fmt.Sprintf("%s %s: %d", method, url, resp.StatusCode))
+		}
+	}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ctx.Err() == nil; i++ {
+				r := (w + i) % len(residents)
+				switch i % 4 {
+				case 0:
+					do("POST", p.url+"/api/v1/timebank/credits", staff, map[string]any{"user_id": residentIDs[r], "minutes": 5, "memo": "备份测试"})
+				case 1:
+					do("POST", p.url+"/api/v1/timebank/transfers", residents[r], map[string]any{"to_user_id": residentIDs[(r+1)%len(residents)], "minutes": 1})
+				case 2:
+					do("POST", p.url+"/api/v1/activities/"+activities[i%len(activities)]+"/registrations", residents[r], nil)
+				case 3:
+					do("DELETE", p.url+"/api/v1/activities/"+activities[(i+2)%len(activities)]+"/registrations/me", residents[r], nil)
+				}
+			}
+		}()
+	}
+	// Three backups while the writes go on, each checked once restored.
+	var backups []string
+	for i := range 3 {
+		time.Sleep(200 * time.Millisecond)
+		backup := filepath.Join(dir, fmt.Sprintf("backup-%d.db", i))
+		out, errOut, err := runGuli(t, nil, "backup", backup, "--db", db)
+		if err != nil || !strings.Contains(out, "Backed up") {
+			t.Fatalf("backup: %v\n%s%s", err, out, errOut)
+		}
+		t.Log(strings.TrimSpace(out))
+		backups = append(backups, backup)
+	}
+	time.Sleep(200 * time.Millisecond)
+	stop()
+	wg.Wait()
+	t.Logf("%d writes while backing up", writes)
+	if len(bad) > 0 || writes < 20 {
+		t.Fatalf("%d writes, server errors: %v", writes, bad)
+	}
+	backup := backups[len(backups)-1]
+	for _, b := range backups[:len(backups)-1] {
+		if out, errOut, err := runGuli(t, nil, "ledger", "check", "--db", b); err != nil || !strings.Contains(out, "holds") {
+			t.Fatalf("ledger of %s: %v %s %s", b, err, out, errOut)
+		}
+	}
+	// The backup refuses to overwrite anything.
+	if _, errOut, err := runGuli(t, nil, "backup", "--db", db, backup); err == nil || !strings.Contains(errOut, "already exists") {
+		t.Errorf("a second backup onto the first: %v %s", err, errOut)
+	}
+	// Restore: the file copied back in place of a database no server runs on.
+	restored := filepath.Join(t.TempDir(), "guli.db")
+	data, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(restored, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, err := runGuli(t, nil, "ledger", "check", "--db", restored); err != nil || !strings.Contains(out, "holds") {
+		t.Fatalf("ledger of the restored database: %v %s %s", err, out, errOut)
+	}
+	q := serve(t, nil, "--db", restored)
+	if s, _ := login(t, q.url, "13800000001", "guli-demo-2023"); s != 200 {
+		t.Fatalf("staff login on the restored database: %d", s)
+	}
+	if s, body := call(t, "GET", q.url+"/api/v1/activities/"+activities[0], "", nil); s != 200 || body["id"] != activities[0] {
+		t.Fatalf("an activity of the restored database: %d %v", s, body)
+	}
+}

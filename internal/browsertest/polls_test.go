@@ -24,8 +24,9 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 		t.Fatalf("council: %d %s", r.Status, r.Body)
 	}
 	council := r.JSON(t)["id"].(string)
-	other, _ := srv.Register(t, "家长", "13912348001")
-	for _, m := range []string{me, other} {
+	other, otherToken := srv.Register(t, "家长", "13912348001")
+	third, thirdToken := srv.Register(t, "另一位家长", "13912348002")
+	for _, m := range []string{me, other, third} {
 		if r := srv.Do(t, "POST", "/api/v1/councils/"+council+"/members", staff, map[string]any{"user_id": m}); r.Status != 201 {
 			t.Fatalf("member: %d %s", r.Status, r.Body)
 		}
@@ -60,12 +61,21 @@ func TestAMemberVotesOnAPhone(t *testing.T) {
 	}
 	checkOnPhone(t, member, poll+" after voting")
 
+	// Two more ballots for 李强: a secret count of fewer than three is
+	// withheld.
+	options := srv.Do(t, "GET", "/api/v1"+poll, "", nil).JSON(t)["options"].([]any)
+	for _, token := range []string{otherToken, thirdToken} {
+		if r := srv.Do(t, "POST", "/api/v1"+poll+"/votes", token, map[string]any{"option_ids": []string{options[1].(map[string]any)["id"].(string)}}); r.Status != 201 {
+			t.Fatalf("vote: %d %s", r.Status, r.Body)
+		}
+	}
+
 	open(t, desk, srv, poll)
 	if path, code := submit(t, desk, `form[action="`+poll+`/close"] button[type="submit"]`); path != poll+"?notice=poll_closed" || code != 200 {
 		t.Fatalf("closing: landed on %s with %d", path, code)
 	}
 	open(t, member, srv, poll)
-	if got := text(t, member, "ul.poll-results li:nth-child(2) .poll-count"); got != "1 票" {
+	if got := text(t, member, "ul.poll-results li:nth-child(2) .poll-count"); got != "3 票" {
 		t.Errorf("李强's count reads %q", got)
 	}
 	if got := text(t, member, "ul.poll-results li:nth-child(2) .badge.elected"); got != "当选" {

@@ -272,14 +272,15 @@ func onTeam(act func(e *Env, w int, team string) (*http.Request, error)) func(e 
 }
 
 // onNomination is a row that decides, as staff, a fresh nomination of
-// the worker the admin files just before, untimed.
+// the worker the admin files just before, untimed, for a skill of its own
+// (one person is nominated once a skill).
 func onNomination(prefix, action string, body any) func(e *Env, w, i int) (*http.Request, error) {
 	return func(e *Env, w, i int) (*http.Request, error) {
 		var out struct {
 			ID string `json:"id"`
 		}
 		if err := e.Call("POST", "/api/v1/nominations", e.Admin, map[string]string{"area_id": e.Area, "user_id": e.Workers[w].ID,
-			"skill": "交谊舞", "reason": "压测"}, 201, &out); err != nil {
+			"skill": fmt.Sprintf("交谊舞%d", e.seq()), "reason": "压测"}, 201, &out); err != nil {
 			return nil, err
 		}
 		return e.request("POST", prefix+out.ID+action, e.Staff, body)
@@ -393,7 +394,7 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = append(append(append(baseMix, meetingRows...), importRows...), reportRows...)
+var Mix = append(append(append(append(baseMix, meetingRows...), importRows...), dataRightsRows...), reportRows...)
 
 var baseMix = []Row{
 	// Operations.
@@ -448,7 +449,7 @@ var baseMix = []Row{
 	{"a help request's page", "GET /help/{id}", 200, get(func(e *Env) string { return "/help/" + e.HelpRequest }, resident), nil},
 	{"my services page", "GET /my/services", 200, get(at("/my/services"), talent), nil},
 	{"time bank page", "GET /timebank", 200, get(at("/timebank"), talent), nil},
-	{"councils (to come)", "GET /councils", 200, get(at("/councils"), anonymous), nil},
+	{"the councils, anonymous", "GET /councils", 200, get(at("/councils"), anonymous), nil},
 	{"stats (to come)", "GET /stats", 200, get(at("/stats"), anonymous), nil},
 	{"style sheet", "GET /static/", 200, get(at("/static/style.css"), anonymous), nil},
 	{"favicon", "GET /favicon.ico", 200, get(at("/favicon.ico"), anonymous), nil},
@@ -784,7 +785,8 @@ var baseMix = []Row{
 		return e.request("DELETE", "/api/v1/teams/"+team+"/members/"+e.Workers[w].ID, e.Admin, nil)
 	}), nil},
 	{"nominate a talent", "POST /api/v1/nominations", 201, send("POST", atW("/api/v1/nominations"), admin, func(e *Env, w int) any {
-		return map[string]string{"area_id": e.Area, "user_id": e.Workers[w].ID, "skill": "书法", "reason": "压测"}
+		// A skill of its own each time: one person is nominated once a skill.
+		return map[string]string{"area_id": e.Area, "user_id": e.Workers[w].ID, "skill": fmt.Sprintf("书法%d", e.seq()), "reason": "压测"}
 	}), nil},
 	{"nominations (JSON)", "GET /api/v1/stations/{id}/nominations", 200, get(stationPath("/nominations?status=pending"), staff), nil},
 	{"approve a nomination", "POST /api/v1/nominations/{id}/approve", 200, onNomination("/api/v1/nominations/", "/approve", nil), nil},
@@ -805,7 +807,7 @@ var baseMix = []Row{
 	}), nil},
 	{"nominate page", "GET /nominations/new", 200, get(at("/nominations/new"), staff), nil},
 	{"nominate (page)", "POST /nominations/new", 303, send("POST", atW("/nominations/new"), staff, func(e *Env, w int) any {
-		return "area_id=" + e.Area + "&phone=" + e.Workers[w].Phone + "&skill=结艺&reason=压测"
+		return "area_id=" + e.Area + "&phone=" + e.Workers[w].Phone + "&skill=" + fmt.Sprintf("结艺%d", e.seq()) + "&reason=压测"
 	}), nil},
 	{"teams desk", "GET /desk/teams", 200, get(at("/desk/teams"), staff), nil},
 	{"start a team (page)", "POST /desk/teams", 303, send("POST", atW("/desk/teams"), staff, form("name=压测志愿队&kind=volunteer_team")), nil},

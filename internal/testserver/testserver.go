@@ -98,6 +98,28 @@ func DemoDSN(t testing.TB, e dbtest.Engine) string {
 	})
 }
 
+// HistoryDSN returns the address of a fresh database of engine e with
+// the seed's history in it (demo.LikeSeed), 顾里小站 from 2023-02-10 to
+// 2023-10-15: a copy of one filled once for the test process. A server
+// on it (NewOnDSN) serves the history, today being today.
+func HistoryDSN(t testing.TB, e dbtest.Engine) string {
+	t.Helper()
+	return e.Copy(t, "history", func(dsn string) error {
+		ctx := context.Background()
+		clock := demo.NewClock(time.Now())
+		db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{Password: password.Fast, Now: clock.Now, BulkLoad: true})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		_, err = demo.LikeSeed(ctx, sqlstore.NewServices(db), clock, db)
+		return err
+	})
+}
+
 // NewOnDSN starts a server on the database at dsn, seeding it if empty.
 func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 	t.Helper()

@@ -25,9 +25,12 @@ type pollView struct {
 	EligibleCount int              `json:"eligible_count"`
 	Voted         bool             `json:"voted"` // the signed-in person voted
 	Results       []pollResultView `json:"results,omitempty"`
-	Elected       []core.WireID    `json:"elected,omitempty"`
-	Tied          []core.WireID    `json:"tied,omitempty"`
-	CreatedAt     time.Time        `json:"created_at"`
+	// ResultsWithheld says a closed secret poll keeps its counts back:
+	// one or two voted, and the count would tell how.
+	ResultsWithheld bool          `json:"results_withheld,omitempty"`
+	Elected         []core.WireID `json:"elected,omitempty"`
+	Tied            []core.WireID `json:"tied,omitempty"`
+	CreatedAt       time.Time     `json:"created_at"`
 }
 
 type pollOptionView struct {
@@ -43,7 +46,7 @@ type pollResultView struct {
 func viewPoll(p *guli.Poll, voted bool, now time.Time) pollView {
 	v := pollView{ID: core.WireID(p.ID), CouncilID: core.WireID(p.CouncilID), Question: p.Question, Options: []pollOptionView{},
 		MaxChoices: p.MaxChoices, Secret: p.Secret, Seats: p.Seats, ClosesAt: p.ClosesAt, Status: p.Status(now),
-		VotersCount: p.Voters, EligibleCount: p.Eligible, Voted: voted, CreatedAt: p.CreatedAt}
+		VotersCount: p.Voters, EligibleCount: p.Eligible, Voted: voted, ResultsWithheld: p.ResultsWithheld(now), CreatedAt: p.CreatedAt}
 	if !p.ClosedAt.IsZero() {
 		v.ClosedAt = &p.ClosedAt
 	}

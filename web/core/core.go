@@ -53,6 +53,7 @@ type Core struct {
 	pages   map[string]map[string]*template.Template // by language, then page
 	answers answerCache
 	kept    fragmentCache // rendered parts of pages
+	buffers sync.Pool     // of *bytes.Buffer: pages are rendered into one, then written
 	// closing ends the live streams of open pages (CloseStreams).
 	closing   chan struct{}
 	closeOnce sync.Once

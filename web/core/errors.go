@@ -26,8 +26,8 @@ func StatusOf(code string) int {
 		return http.StatusNotFound
 	case ECMethodNotAllowed:
 		return http.StatusMethodNotAllowed
-	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin,
-		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided,
+	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin, guli.ECAccountClosed,
+		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided, guli.ECAlreadyNominated,
 		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:

@@ -40,7 +40,7 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		outcome := s.Catalog.T(lang, "proposal."+p.Outcome)
 		v.Title = s.Catalog.T(lang, title, p.ProposalTitle, outcome)
 		v.Body = s.Catalog.T(lang, body, p.ProposalTitle, outcome)
-		v.Link = "/councils/" + p.CouncilID.String() + "/proposals#proposal-" + p.ProposalID.String()
+		v.Link = "/councils/" + p.CouncilID.String() + "/proposals?cursor=" + guli.ProposalsFrom(p.ProposalID) + "#proposal-" + p.ProposalID.String()
 		return v
 	}
 	if p := n.Params; p.PostID != 0 {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -63,9 +64,7 @@ func (v *View) ReadFailed() {
 // reader is signed in and where its forms come back to.
 func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML, error) {
 	render := func() (template.HTML, error) {
-		var buf bytes.Buffer
-		err := v.page.ExecuteTemplate(&buf, "activity-card", map[string]any{"V": v, "A": a, "Next": next, "ShowDay": showDay})
-		return template.HTML(buf.String()), err
+		return v.execute("activity-card", map[string]any{"V": v, "A": a, "Next": next, "ShowDay": showDay})
 	}
 	if v.kept == nil || v.page == nil {
 		return render()
@@ -85,11 +84,7 @@ func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 // must hold everything else the part shows: what the reader sees of
 // themselves never goes in a kept part.
 func (v *View) Keep(name string, key ...any) (template.HTML, error) {
-	render := func() (template.HTML, error) {
-		var buf bytes.Buffer
-		err := v.page.ExecuteTemplate(&buf, name, v)
-		return template.HTML(buf.String()), err
-	}
+	render := func() (template.HTML, error) { return v.execute(name, v) }
 	if v.kept == nil || v.page == nil {
 		return render()
 	}
@@ -106,15 +101,57 @@ func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 // all else the part shows: of the reader, and of the clock. Cards in long
 // lists are worth it: each costs a template's walk.
 func (v *View) Part(name string, data any, key string) (template.HTML, error) {
-	render := func() (template.HTML, error) {
-		var buf bytes.Buffer
-		err := v.page.ExecuteTemplate(&buf, name, data)
-		return template.HTML(buf.String()), err
-	}
+	render := func() (template.HTML, error) { return v.execute(name, data) }
 	if v.kept == nil || v.page == nil {
 		return render()
 	}
 	return v.kept.get(v.version, name+"\x1f"+v.Lang+"\x1f"+key, render)
+}
+
+// execute renders the part named name of the page with data.
+func (v *View) execute(name string, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	err := v.page.ExecuteTemplate(&buf, name, data)
+	return template.HTML(buf.String()), err
+}
+
+// Keyed is an item of a list of parts (View.Parts): PartKey is all its
+// part shows beside the item's rows at the data version, as Part's key;
+// "" renders the item's part afresh, unkept (a card whose form failed).
+type Keyed interface{ PartKey() string }
+
+// Parts renders each item of list, a slice of Keyed, with the part named
+// name, kept as Part keeps it. One call for a whole list spares the
+// template a walk of its own for each item, which a page of twenty cards
+// feels.
+func (v *View) Parts(name string, list any) (template.HTML, error) {
+	items := reflect.ValueOf(list)
+	if items.Kind() != reflect.Slice {
+		return "", fmt.Errorf("parts %s: %T is not a list", name, list)
+	}
+	parts, size := make([]template.HTML, items.Len()), 0
+	for i := range parts {
+		item, ok := items.Index(i).Interface().(Keyed)
+		if !ok {
+			return "", fmt.Errorf("parts %s: %T has no PartKey", name, items.Index(i).Interface())
+		}
+		var err error
+		if key := item.PartKey(); key != "" {
+			parts[i], err = v.Part(name, item, key)
+		} else {
+			parts[i], err = v.execute(name, item)
+		}
+		if err != nil {
+			return "", err
+		}
+		size += len(parts[i])
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range parts {
+		b.WriteString(string(p))
+	}
+	return template.HTML(b.String()), nil
 }
 
 // Chrome renders the header and the menu, kept by all they show: the
@@ -435,8 +472,12 @@ func (s *Core) Render(w http.ResponseWriter, r *http.Request, status int, name s
 		return
 	}
 	v.page = t
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	buf, _ := s.buffers.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer s.putBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", v); err != nil {
 		s.Logger.Error("render page", "name", name, "err", err)
 		if name != "error" {
 			s.RenderError(w, r, http.StatusInternalServerError)
@@ -448,6 +489,17 @@ func (s *Core) Render(w http.ResponseWriter, r *http.Request, status int, name s
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// putBuffer keeps a page's buffer for the next page, grown as pages need:
+// a page is tens of kilobytes, and growing a fresh buffer to that, page
+// after page, was a tenth of a long list's time. A rare huge one is let go.
+func (s *Core) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	s.buffers.Put(buf)
 }
 
 // RenderPartial writes one named block of a page, for htmx to swap in.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -103,6 +104,9 @@ type meetingData struct {
 	RuleAge   int
 	Proposals []*guli.Proposal
 	Failed    guli.ID // the resolution whose follow-up failed
+	// Key keeps the page's body (View.Keep) by all it shows of the
+	// reader, while it shows nothing typed and no error.
+	Key string
 }
 
 // MeetingPage is one meeting: agenda, proposals on it, minutes,
@@ -131,10 +135,15 @@ func (h *Handlers) renderMeetingFailed(w http.ResponseWriter, r *http.Request, s
 		d.Attended[a.UserID] = true
 	}
 	if d.Staff {
-		d.Members, _ = h.Councils.Members(r.Context(), m.CouncilID)
+		var err error
+		if d.Members, err = h.Councils.Members(r.Context(), m.CouncilID); err != nil {
+			v.ReadFailed()
+		}
 	}
 	v.Form["minutes"], v.Form["rule_age"] = m.Minutes, strconv.Itoa(d.RuleAge)
-	if failure != nil {
+	if failure == nil {
+		d.Key = strings.Join([]string{m.ID.String(), strconv.FormatBool(d.Staff), strconv.FormatBool(m.Attendees != nil)}, "\x1f")
+	} else {
 		status = h.FormError(v, failure)
 		// What was typed comes back, in the form that was sent only.
 		for _, f := range []string{"minutes", "resolutions", "rule_text", "rule_age", "note"} {
@@ -233,19 +242,89 @@ func (h *Handlers) UpdateResolution(w http.ResponseWriter, r *http.Request) erro
 }
 
 type proposalsData struct {
-	Council   *guli.Council
-	Staff     bool
-	Proposals []*guli.Proposal
-	Meetings  []*guli.Meeting // to put a proposal on; staff only
-	Outcomes  []string
-	Failed    guli.ID // the proposal whose form failed
+	Council *guli.Council
+	Cards   []proposalCard
+	Cursor  string // this page's, for the forms to come back to; "" on the newest
+	Next    string // the cursor of older proposals
+	// FormKey keeps the form to propose (View.Keep) while it shows nothing
+	// typed and no error; "" renders it afresh.
+	FormKey string
+	// ListKey keeps the whole list of cards (View.Keep) for every reader
+	// who sees the same of it: the page, whether they run the council,
+	// which of its proposals they support and whose authors they are
+	// shown; "" while a card's form comes back refused.
+	ListKey string
 }
 
-// CouncilProposals lists a council's proposals, newest first, with a big
-// support button each; signed-in residents propose here, staff answer.
+// proposalCard is one proposal of a council's list with its support
+// button, and the staff's form to answer it. Cards are kept (View.Part)
+// by the proposal's row and what the reader sees of it (PartKey); a card
+// whose form failed is made afresh.
+type proposalCard struct {
+	*guli.Proposal
+	v        *core.View // for its language, when the card is rendered
+	Cursor   string
+	Staff    bool
+	Meetings []*guli.Meeting // to put the proposal on; staff only
+	Outcomes []string
+	Failed   bool // its form came back refused: open, with Alert and Errors
+	Alert    string
+	Errors   map[string]string
+}
+
+// PartKey keeps the card (core.Keyed) by what the reader sees of it: its
+// author's name, their support, the staff's form and the page its forms
+// come back to.
+func (c proposalCard) PartKey() string {
+	if c.Failed {
+		return ""
+	}
+	return strings.Join([]string{c.ID.String(), c.Author, strconv.FormatBool(c.Supported), strconv.FormatBool(c.Staff), c.Cursor}, "\x1f")
+}
+
+// Day is when the proposal was made, said in the card's language: only
+// when the card is rendered, not for each reader it is kept for.
+func (c proposalCard) Day() string { return c.v.Day(c.CreatedAt) }
+
+// listPage is how many proposals or polls a page of a council's lists
+// shows, as its meetings.
+const listPage = guli.MaxMeetingsPage
+
+// CouncilProposals lists a council's proposals, newest first, a page at a
+// time, with a big support button each; signed-in residents propose here,
+// staff answer.
 func (h *Handlers) CouncilProposals(w http.ResponseWriter, r *http.Request) error {
 	h.renderProposals(w, r, http.StatusOK, nil, 0)
 	return nil
+}
+
+// pageCursor is the cursor of a list's page asked for: in the address of
+// a page, in the form sent from it. ok is false for one no list makes.
+func pageCursor(r *http.Request) (cursor string, ok bool) {
+	cursor = r.URL.Query().Get("cursor")
+	if r.Method == http.MethodPost {
+		cursor = r.PostForm.Get("cursor")
+	}
+	return cursor, len(cursor) <= 512
+}
+
+// listRead reads a page of a list at the cursor the request asks for. A
+// cursor no list makes is a bad address: the page answers 400 (ok is
+// false); in a form sent back it is the first page's.
+func listRead[T any](w http.ResponseWriter, r *http.Request, h *Handlers, read func(cursor string) (guli.Page[T], error)) (page guli.Page[T], cursor string, ok bool, err error) {
+	cursor, ok = pageCursor(r)
+	if ok {
+		page, err = read(cursor)
+	}
+	if cursor != "" && (!ok || guli.ErrorCode(err) == guli.ECValidation) {
+		if r.Method != http.MethodPost {
+			h.RenderError(w, r, http.StatusBadRequest)
+			return page, "", false, nil
+		}
+		cursor = ""
+		page, err = read("")
+	}
+	return page, cursor, true, err
 }
 
 func (h *Handlers) renderProposals(w http.ResponseWriter, r *http.Request, status int, failure error, failed guli.ID) {
@@ -254,23 +333,65 @@ func (h *Handlers) renderProposals(w http.ResponseWriter, r *http.Request, statu
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
+	page, cursor, ok, err := listRead(w, r, h, func(cursor string) (guli.Page[*guli.Proposal], error) {
+		return h.Meetings.Proposals(r.Context(), c.ID, guli.ListOptions{Limit: listPage, Cursor: cursor})
+	})
+	if !ok {
+		return
+	}
 	v := h.NewView(r, "proposals.title", "councils")
-	d := &proposalsData{Council: c, Staff: c.Runs(v.User), Outcomes: guli.ProposalOutcomes, Failed: failed}
-	page, err := h.Meetings.Proposals(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxLimit})
 	if err != nil {
+		v.ReadFailed()
 		h.FormError(v, err)
 	}
-	d.Proposals = page.Items
-	if d.Staff {
-		ms, _ := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: 20})
-		d.Meetings = ms.Items
+	d := &proposalsData{Council: c, Cursor: cursor, Next: page.NextCursor}
+	staff := c.Runs(v.User)
+	var meetings []*guli.Meeting
+	if staff {
+		ms, err := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage})
+		if err != nil {
+			v.ReadFailed()
+		}
+		meetings = ms.Items
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
 		v.Form["title"], v.Form["body"] = r.PostFormValue("title"), r.PostFormValue("body")
+	} else {
+		d.FormKey = strings.Join([]string{c.ID.String(), strconv.FormatBool(v.User != nil), cursor}, "\x1f")
+	}
+	seen := []string{c.ID.String(), cursor, strconv.FormatBool(staff)}
+	d.Cards = make([]proposalCard, len(page.Items))
+	for i, p := range page.Items {
+		d.Cards[i] = proposalCard{Proposal: p, v: v, Cursor: cursor, Staff: staff, Meetings: meetings, Outcomes: guli.ProposalOutcomes}
+		if failed == p.ID {
+			d.Cards[i].Failed, d.Cards[i].Alert, d.Cards[i].Errors = true, v.Alert, v.Errors
+			v.Alert = "" // said on the card, next to its form
+		}
+		if p.Supported {
+			seen = append(seen, "s"+p.ID.String())
+		}
+		if p.Author != "" {
+			seen = append(seen, "a"+p.ID.String())
+		}
+	}
+	if failed == 0 {
+		d.ListKey = strings.Join(seen, "\x1f")
 	}
 	v.Data = d
 	h.Render(w, r, status, "proposals", v)
+}
+
+// proposalsAt is where a form on the list of proposals comes back to:
+// the page it was sent from, at the proposal.
+func proposalsAt(r *http.Request, p *guli.Proposal) string {
+	to := "/councils/" + p.CouncilID.String() + "/proposals"
+	if cursor := r.PostForm.Get("cursor"); cursor != "" && len(cursor) <= 512 {
+		if _, err := guli.IDCursor(cursor); err == nil {
+			to += "?cursor=" + url.QueryEscape(cursor)
+		}
+	}
+	return to + "#proposal-" + p.ID.String()
 }
 
 // NewProposal puts a proposal to the council from its page's form.
@@ -313,7 +434,7 @@ func (h *Handlers) SupportProposal(w http.ResponseWriter, r *http.Request) error
 		h.RenderError(w, r, core.StatusOf(code))
 		return nil
 	}
-	back(w, r, "/councils/"+p.CouncilID.String()+"/proposals#proposal-"+p.ID.String(), "proposal_supported")
+	back(w, r, proposalsAt(r, p), "proposal_supported")
 	return nil
 }
 
@@ -343,7 +464,7 @@ func (h *Handlers) AnswerProposal(w http.ResponseWriter, r *http.Request) error 
 		h.renderProposals(w, r, 0, err, id)
 		return nil
 	}
-	back(w, r, "/councils/"+p.CouncilID.String()+"/proposals#proposal-"+p.ID.String(), "proposal_answered")
+	back(w, r, proposalsAt(r, p), "proposal_answered")
 	return nil
 }
 

@@ -18,11 +18,30 @@ import (
 
 type pollsData struct {
 	Council *guli.Council
-	Polls   []*guli.Poll
-	Staff   bool // the reader runs the council: the form to open a poll
+	Cards   []pollCard
+	Staff   bool   // the reader runs the council: the form to open a poll
+	Cursor  string // this page's; "" on the first
+	Next    string // the cursor of older polls
+	// FormKey keeps the form to open a poll (View.Keep) while it shows
+	// only what it starts with; "" renders it afresh.
+	FormKey string
 }
 
-// CouncilPolls lists a council's polls, open ones first.
+// pollCard is one poll of a council's list; cards are kept (View.Part)
+// under Key: the poll's row and whether it is still open.
+type pollCard struct {
+	*guli.Poll
+	Status string
+	Closed bool
+	Ends   string // when voting ended, or will
+	Key    string
+}
+
+// PartKey keeps the card (core.Keyed).
+func (c pollCard) PartKey() string { return c.Key }
+
+// CouncilPolls lists a council's polls, open ones first, a page at a
+// time.
 func (h *Handlers) CouncilPolls(w http.ResponseWriter, r *http.Request) error {
 	h.renderPolls(w, r, http.StatusOK, nil)
 	return nil
@@ -34,18 +53,32 @@ func (h *Handlers) renderPolls(w http.ResponseWriter, r *http.Request, status in
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
+	page, cursor, ok, err := listRead(w, r, h, func(cursor string) (guli.Page[*guli.Poll], error) {
+		return h.Polls.Polls(r.Context(), guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: listPage, Cursor: cursor}})
+	})
+	if !ok {
+		return
+	}
 	v := h.NewView(r, "poll.list_title", "councils")
-	d := &pollsData{Council: c, Staff: c.Runs(v.User)}
-	page, err := h.Polls.Polls(r.Context(), guli.PollFilter{CouncilID: c.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+	d := &pollsData{Council: c, Staff: c.Runs(v.User), Cursor: cursor, Next: page.NextCursor}
 	if err != nil {
 		v.ReadFailed()
 		h.FormError(v, err)
 	}
-	d.Polls = page.Items
+	now := h.TimeNow()
+	for _, p := range page.Items {
+		card := pollCard{Poll: p, Status: p.Status(now), Closed: p.Closed(now), Ends: v.DateTime(p.ClosesAt)}
+		if card.Closed {
+			card.Ends = v.DateTime(p.EndedAt())
+		}
+		card.Key = p.ID.String() + "\x1f" + card.Status
+		d.Cards = append(d.Cards, card)
+	}
 	if r.Method == http.MethodGet {
 		v.Form["max_choices"], v.Form["seats"] = "1", "0"
-		v.Form["date"] = h.TimeNow().In(c.CreatedAt.Location()).AddDate(0, 0, 7).Format("2006-01-02")
+		v.Form["date"] = now.In(c.CreatedAt.Location()).AddDate(0, 0, 7).Format("2006-01-02")
 		v.Form["time"] = "17:00"
+		d.FormKey = c.ID.String() + "\x1f" + v.Form["date"]
 	} else {
 		for _, f := range []string{"question", "options", "max_choices", "seats", "secret", "date", "time"} {
 			v.Form[f] = r.PostFormValue(f)
@@ -54,6 +87,7 @@ func (h *Handlers) renderPolls(w http.ResponseWriter, r *http.Request, status in
 	if failure != nil {
 		status = h.FormError(v, failure)
 		v.RenameErrors(map[string]string{"closes_at": "date"})
+		d.FormKey = ""
 	}
 	v.Data = d
 	h.Render(w, r, status, "polls", v)
@@ -124,8 +158,12 @@ type pollPageData struct {
 	Staff    bool                  // the reader runs the council: close early, enter paper ballots
 	Pending  []*guli.CouncilMember // members who have not voted, for a paper ballot
 	Results  []pollBar
+	Withheld bool // a secret poll too few voted in: no count is shown
 	Outcome  *guli.Outcome
 	Chosen   map[string]bool // the options ticked in a refused form
+	// Key keeps the page's body (View.Keep) by all it shows of the
+	// reader and the clock, while it shows nothing typed and no error.
+	Key string
 }
 
 // PollPage is one poll: the ballot for a member, the staff's tools, the
@@ -150,7 +188,7 @@ func (h *Handlers) renderPoll(w http.ResponseWriter, r *http.Request, status int
 	v := h.NewView(r, "poll.title", "councils")
 	now := h.TimeNow()
 	d := &pollPageData{Poll: p, Council: c, Status: p.Status(now), Closed: p.Closed(now), Multiple: p.MaxChoices > 1,
-		Staff: c.Runs(v.User), Chosen: map[string]bool{}}
+		Staff: c.Runs(v.User), Withheld: p.ResultsWithheld(now), Chosen: map[string]bool{}}
 	if v.User != nil {
 		d.Member, _ = h.Councils.IsMember(ctx, c.ID)
 		d.Voted, _ = h.Polls.Voted(ctx, p.ID)
@@ -188,10 +226,14 @@ func (h *Handlers) renderPoll(w http.ResponseWriter, r *http.Request, status int
 			d.Chosen[id] = true
 		}
 		v.Form["user_id"] = r.PostForm.Get("user_id")
+	} else {
+		d.Key = strings.Join([]string{p.ID.String(), d.Status, strconv.FormatBool(v.User != nil), strconv.FormatBool(d.Member),
+			strconv.FormatBool(d.Voted), strconv.FormatBool(d.Staff)}, "\x1f")
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
 		v.RenameErrors(map[string]string{"option_ids": "option_id"})
+		d.Key = ""
 	}
 	v.Data = d
 	h.Render(w, r, status, "poll", v)

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -269,8 +271,28 @@ func (h *Handlers) RemoveTeamMemberPost(w http.ResponseWriter, r *http.Request) 
 type deskTeamsData struct {
 	Kinds       []string
 	Teams       []*guli.Team
-	Nominations []*guli.Nomination
+	Nominations []nominationCard // those waiting, then the latest decided
+	Next        string           // the cursor of older nominations waiting
+	// FormKey keeps the form to start a team (View.Keep) while it shows
+	// nothing typed and no error; "" renders it afresh.
+	FormKey string
 }
+
+// deskDecided is how many decided nominations the desk shows, after
+// every one that waits: however many are filed, none waiting drops off.
+const deskDecided = 20
+
+// nominationCard is one nomination on the desk; cards are kept
+// (View.Part) under Key: the nomination's row and whether it is the
+// reader's own, which they may not decide.
+type nominationCard struct {
+	*guli.Nomination
+	Own bool
+	Key string
+}
+
+// PartKey keeps the card (core.Keyed).
+func (c nominationCard) PartKey() string { return c.Key }
 
 // DeskTeams is the staff's page: start a team, and the nominations that
 // wait for a decision, and those decided.
@@ -294,10 +316,35 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	} else {
 		v.ReadFailed()
 	}
-	if page, err := h.Teams.Nominations(r.Context(), v.Station.ID, "", guli.ListOptions{Limit: guli.MaxLimit}); err == nil {
-		d.Nominations = page.Items
-	} else {
+	cursor := r.URL.Query().Get("cursor")
+	if len(cursor) > 512 {
+		cursor = ""
+	}
+	waiting, err := h.Teams.Nominations(r.Context(), v.Station.ID, guli.NominationPending, guli.ListOptions{Limit: guli.MaxLimit, Cursor: cursor})
+	if guli.ErrorCode(err) == guli.ECValidation { // a cursor of nonsense: the first page
+		cursor = ""
+		waiting, err = h.Teams.Nominations(r.Context(), v.Station.ID, guli.NominationPending, guli.ListOptions{Limit: guli.MaxLimit})
+	}
+	if err != nil {
 		v.ReadFailed()
+	}
+	nominations := waiting.Items
+	d.Next = waiting.NextCursor
+	if cursor == "" {
+		var decided []*guli.Nomination
+		for _, status := range []string{guli.NominationApproved, guli.NominationDeclined} {
+			page, err := h.Teams.Nominations(r.Context(), v.Station.ID, status, guli.ListOptions{Limit: deskDecided})
+			if err != nil {
+				v.ReadFailed()
+			}
+			decided = append(decided, page.Items...)
+		}
+		slices.SortFunc(decided, func(a, b *guli.Nomination) int { return cmp.Compare(b.ID, a.ID) })
+		nominations = append(nominations, decided[:min(len(decided), deskDecided)]...)
+	}
+	for _, n := range nominations {
+		own := n.NomineeID == v.User.ID
+		d.Nominations = append(d.Nominations, nominationCard{Nomination: n, Own: own, Key: n.ID.String() + "\x1f" + strconv.FormatBool(own)})
 	}
 	for _, f := range []string{"name", "kind", "description", "phone"} {
 		v.Form[f] = r.PostFormValue(f)
@@ -307,6 +354,8 @@ func (h *Handlers) renderDeskTeams(w http.ResponseWriter, r *http.Request, statu
 	}
 	if failure != nil {
 		status = h.FormError(v, failure)
+	} else if r.Method == http.MethodGet {
+		d.FormKey = "new"
 	}
 	v.Data = d
 	h.Render(w, r, status, "desk_teams", v)
