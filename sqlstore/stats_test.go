@@ -24,7 +24,7 @@ type statsFixture struct {
 	other *guli.Station
 	// deskStaff is a social worker of 顾里小站.
 	deskStaff *guli.User
-	march guli.DateRange
+	march     guli.DateRange
 }
 
 // shanghai is a time of 2023 in the station's zone.
