@@ -12,6 +12,7 @@ type Services struct {
 	Activities    ActivityService
 	Rooms         RoomService
 	Visits        VisitService
+	Reports       ReportService
 	Health        HealthService
 	Notifications NotificationService
 	Help          HelpService

@@ -26,6 +26,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Activities:    NewActivities(db),
 		Rooms:         NewRooms(db),
 		Visits:        NewVisits(db),
+		Reports:       NewReports(db),
 		Health:        NewHealth(db),
 		Notifications: NewNotifications(db),
 		Help:          NewHelp(db),

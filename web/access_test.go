@@ -68,6 +68,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		// Mutual aid: the resident's requests, one for each role to act on
 		// where acting changes them; the talent, a volunteer, claims them.
 		talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		talentID := myID(t, srv, talent)
 		help := func(steps ...string) string {
 			r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙取药", "category": "errand"})
 			if r.Status != 201 {
@@ -418,6 +419,14 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /desk/import", "/desk/import", pageRosterBody, pageRosterHeader, [4]int{303, 403, 200, 200}},
 			{"POST /desk/import/confirm", "/desk/import/confirm", "token=not-an-upload", form, [4]int{303, 403, 404, 404}},
 			{"GET /desk/import/{file}", "/desk/import/roster-template.xlsx", nil, nil, [4]int{303, 403, 200, 200}},
+
+			// Staff of the station make its monthly reports and its
+			// volunteers' certificates; a volunteer has their own.
+			{"GET /api/v1/stations/{id}/reports/monthly", "/api/v1/stations/" + st + "/reports/monthly?format=csv", nil, nil, [4]int{401, 403, 200, 200}},
+			{"GET /desk/reports", "/desk/reports", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /desk/reports/monthly", "/desk/reports/monthly?format=csv", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /desk/volunteers/{id}/certificate", "/desk/volunteers/" + talentID + "/certificate", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /me/certificate", "/me/certificate", nil, nil, [4]int{303, 200, 200, 200}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -162,6 +162,11 @@ var queries = map[string][]string{
 	"/desk/stats":           {"from", "to"},
 	"/admin/district":       {"from", "to"},
 	"/admin/district.xlsx":  {"from", "to"},
+	// Reports and certificates.
+	"/api/v1/stations/{id}/reports/monthly": {"month", "area_id", "format"},
+	"/desk/reports/monthly":                 {"month", "area_id", "format"},
+	"/desk/volunteers/{id}/certificate":     {"from", "to"},
+	"/me/certificate":                       {"from", "to"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

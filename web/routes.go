@@ -171,6 +171,9 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		// Importing residents from the committees' rosters.
 		{"POST /api/v1/stations/{id}/imports", a.JSON(a.ImportResidents)},
 
+		// Reports a station files: a file, or an error in JSON.
+		{"GET /api/v1/stations/{id}/reports/monthly", a.MonthlyReport},
+
 		// Pages.
 		{"GET /{$}", s.Public(p.Page(p.Home))},
 		{"GET /stations", s.Public(p.Page(p.ListStations))},
@@ -294,6 +297,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /desk/stats", p.Page(p.DeskStats)},
 		{"GET /admin/district", p.Page(p.District)},
 		{"GET /admin/district.xlsx", p.Page(p.DistrictWorkbook)},
+		// Monthly reports, and volunteers' certificates of their hours.
+		{"GET /desk/reports", p.Page(p.DeskReports)},
+		{"GET /desk/reports/monthly", p.Page(p.DeskMonthlyReport)},
+		{"GET /desk/volunteers/{id}/certificate", p.Page(p.VolunteerCertificate)},
+		{"GET /me/certificate", p.Page(p.MyCertificate)},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},
 	}

@@ -350,6 +350,10 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"a station's impact page", "GET", "/stations/{station}/impact", none, nil, 200, 200},
 			{"the district's figures", "GET", "/admin/district?from=2023-02-10", none, nil, 403, 403},
 			{"the district's workbook", "GET", "/admin/district.xlsx?from=2023-02-10", none, nil, 403, 403},
+			// A station's reports and its people's certificates are its
+			// staff's.
+			{"a monthly report", "GET", "/api/v1/stations/{station}/reports/monthly?format=csv", none, nil, 200, 404},
+			{"a resident's hours certificate", "GET", "/desk/volunteers/{resident}/certificate", none, nil, 200, 404},
 		}
 		for _, rw := range rows {
 			for _, dir := range []struct {

@@ -399,4 +399,13 @@ func TestWireFormat(t *testing.T) {
 	send("stats-district", "GET", "/api/v1/stats?from=2023-02-10&to=2023-10-15", "", nil)
 	send("stats-invalid", "GET", "/api/v1/stats?station_id="+st+"&from=2023-10-16&to=2023-10-15", "", nil)
 	send("stats-not-found", "GET", "/api/v1/stats?station_id=99999", "", nil)
+
+	// A monthly report answers a file; its refusals are JSON: a month
+	// that is not one, a month before the station opened, a format it
+	// does not make with an area that is not a number, and a resident.
+	report := "/api/v1/stations/" + st + "/reports/monthly"
+	send("report-month-invalid", "GET", report+"?month=2023-13", staff, nil)
+	send("report-month-out-of-range", "GET", report+"?month=2022-12", staff, nil)
+	send("report-format-and-area", "GET", report+"?month=2023-10&format=pdf&area_id=abc", staff, nil)
+	send("report-forbidden", "GET", report, resident, nil)
 }
