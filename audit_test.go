@@ -99,5 +99,14 @@ func TestMayCloseAccount(t *testing.T) {
 		if got := codeOf(err); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
+		// Whether the desk offers it: the same, but the admins are
+		// counted only on closing.
+		want := c.want
+		if want == guli.ECLastAdmin {
+			want = ""
+		}
+		if got := codeOf(guli.MayOfferClosing(c.actor, c.person)); got != want {
+			t.Errorf("%s, offered: %q, want %q", c.name, got, want)
+		}
 	}
 }
