@@ -68,6 +68,11 @@ func TestAuditFilterValidate(t *testing.T) {
 			t.Errorf("%+v: %v", c.f, err)
 		}
 	}
+	// A range that ends before it starts says so, as the figures' does.
+	reversed := guli.AuditFilter{From: now, To: now.Add(-time.Hour)}
+	if err := reversed.Validate(); guli.AsError(err).Fields["to"] != guli.FRBeforeFrom {
+		t.Errorf("to before from: %v", err)
+	}
 }
 
 func TestMayCloseAccount(t *testing.T) {
