@@ -63,7 +63,7 @@ func (f *AuditFilter) Validate() error {
 		p.Add("actor_id", FRInvalid)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		p.Add("to", FROutOfRange)
+		p.Add("to", FRBeforeFrom)
 	}
 	return p.Err()
 }

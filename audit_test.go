@@ -68,6 +68,11 @@ func TestAuditFilterValidate(t *testing.T) {
 			t.Errorf("%+v: %v", c.f, err)
 		}
 	}
+	// A range that ends before it starts says so, as the figures' does.
+	reversed := guli.AuditFilter{From: now, To: now.Add(-time.Hour)}
+	if err := reversed.Validate(); guli.AsError(err).Fields["to"] != guli.FRBeforeFrom {
+		t.Errorf("to before from: %v", err)
+	}
 }
 
 func TestMayCloseAccount(t *testing.T) {
@@ -98,6 +103,15 @@ func TestMayCloseAccount(t *testing.T) {
 		err := guli.MayCloseAccount(c.actor, c.person, c.admins)
 		if got := codeOf(err); got != c.want {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+		// Whether the desk offers it: the same, but the admins are
+		// counted only on closing.
+		want := c.want
+		if want == guli.ECLastAdmin {
+			want = ""
+		}
+		if got := codeOf(guli.MayOfferClosing(c.actor, c.person)); got != want {
+			t.Errorf("%s, offered: %q, want %q", c.name, got, want)
 		}
 	}
 }

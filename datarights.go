@@ -54,6 +54,17 @@ func (in CloseInput) Validate(actor *User) error {
 // Someone else's account answers as if it did not exist. admins is how
 // many admins there are now.
 func MayCloseAccount(actor, subject *User, admins int) error {
+	if err := MayOfferClosing(actor, subject); err != nil {
+		return err
+	}
+	return CheckAdminRemains(subject.Roles, nil, admins)
+}
+
+// MayOfferClosing decides whether actor may be offered to close subject's
+// account, as MayCloseAccount but for the count of admins, which is
+// checked on closing: the desk's confirmation page asks it, so that staff
+// are never offered a form the closing refuses.
+func MayOfferClosing(actor, subject *User) error {
 	switch {
 	case actor == nil:
 		return Errorf(ECUnauthenticated)
@@ -65,7 +76,7 @@ func MayCloseAccount(actor, subject *User, admins int) error {
 	case subject.IsStaff() && !actor.IsAdmin(), !actor.StewardOf(subject):
 		return Errorf(ECForbidden)
 	}
-	return CheckAdminRemains(subject.Roles, nil, admins)
+	return nil
 }
 
 // AccountClosure is what closing an account did to what was still open.

@@ -300,7 +300,7 @@ func (q CertificateQuery) Validate(loc *time.Location, now time.Time) (DateRange
 		}
 	}
 	if len(p) == 0 && to < from {
-		p.Add("to", FROutOfRange)
+		p.Add("to", FRBeforeFrom)
 	}
 	return DateRange{From: from, To: to}, p.Err()
 }

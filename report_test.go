@@ -142,7 +142,7 @@ func TestCertificateQueryValidate(t *testing.T) {
 		{name: "a month", from: "2023-09-01", to: "2023-09-30", want: "2023-09-01 2023-09-30"},
 		{name: "one day", from: "2023-09-01", to: "2023-09-01", want: "2023-09-01 2023-09-01", end: "2023-09-02T00:00:00+08:00"},
 		{name: "from only", from: "2022-05-01", want: "2022-05-01 2023-10-16"},
-		{name: "from after to", from: "2023-09-02", to: "2023-09-01", field: "to", reason: guli.FROutOfRange},
+		{name: "from after to", from: "2023-09-02", to: "2023-09-01", field: "to", reason: guli.FRBeforeFrom},
 		{name: "to after today", to: "2023-10-17", field: "to", reason: guli.FROutOfRange},
 		{name: "before 2000", from: "1999-12-31", field: "from", reason: guli.FROutOfRange},
 		{name: "not a date", from: "2023-02-30", field: "from", reason: guli.FRDate},

@@ -65,4 +65,9 @@ var (
 	// Wrong check-in codes at one station, from everyone: many accounts
 	// sharing out the million six-digit codes still get few tries.
 	ThrottleCheckinStation = ThrottleRule{Scope: "checkin-station", Free: 60, First: 5 * time.Second, Max: 5 * time.Minute, Window: time.Hour}
+	// Exports of one person's data: every export is a write (its audit
+	// entry) and lists every earlier one, so a flood of them would hold up
+	// everyone's writes and grow without end. Every export counts; a person
+	// takes ten a day before waiting.
+	ThrottleExport = ThrottleRule{Scope: "export", Free: 10, First: time.Minute, Max: time.Hour, Window: 24 * time.Hour}
 )

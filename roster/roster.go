@@ -214,7 +214,8 @@ func (r *reader) sheet(f *excelize.File, sheet string) error {
 }
 
 // csv reads a CSV file in the encoding it was saved in: UTF-16 by its
-// byte-order mark, UTF-8 (a BOM or none) when it is valid UTF-8, else
+// byte-order mark, UTF-8 (a BOM or none) when it is valid UTF-8 or
+// nearly so (a stray bad byte spoils its cell, not the file), else
 // GB18030. Fields may be separated by commas, or by tabs, which Excel's
 // "Unicode text" uses.
 func (r *reader) csv(data []byte) error {
@@ -255,10 +256,32 @@ func decode(data []byte) ([]byte, error) {
 		return data[3:], nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data)
-	case utf8.Valid(data):
+	case utf8.Valid(data), mostlyUTF8(data):
+		// A few bytes UTF-8 cannot read stay as they are, which the
+		// checks refuse in the cell that has them.
 		return data, nil
 	}
 	// Bytes GB18030 cannot read become U+FFFD, which the checks refuse
 	// in the cell that has them.
 	return simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+}
+
+// mostlyUTF8 reports whether data, not valid UTF-8, is UTF-8 text with a
+// few bad bytes rather than text in GB18030: more of its characters are
+// well-formed UTF-8 of more than one byte than bytes are not. Chinese in
+// GB18030 read as UTF-8 is mostly bad bytes, with a well-formed character
+// only now and then by chance.
+func mostlyUTF8(data []byte) bool {
+	good, bad := 0, 0
+	for len(data) > 0 {
+		r, n := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			bad++
+		case n > 1:
+			good++
+		}
+		data = data[n:]
+	}
+	return good > bad
 }

@@ -108,8 +108,16 @@ func (s *DataRights) ExportMyData(ctx context.Context) (*guli.DataExport, error)
 	}
 	// Recorded first, so the export lists itself; in a transaction of its
 	// own, as audited reads are: the sections are read on the readers, and
-	// a read moves no data version.
-	err = s.db.tx(ctx, func(q runner) error { return audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, "") })
+	// a read moves no data version. Every export counts against
+	// guli.ThrottleExport, under its lock, so a flood writes nothing; like
+	// the entry, the count is not what readers see.
+	err = s.db.tx(ctx, func(q runner) error {
+		q.moved = nil
+		if err := charge(ctx, q, limited{guli.ThrottleExport, me.ID.String()}, out.ExportedAt); err != nil {
+			return err
+		}
+		return audit(ctx, q, out.ExportedAt, me, "user.export", me.ID, "")
+	})
 	if err != nil {
 		return nil, err
 	}

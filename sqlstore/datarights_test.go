@@ -114,6 +114,45 @@ func TestAPersonExportsTheirDataAndNobodyElses(t *testing.T) {
 	})
 }
 
+// Taking one's data over and over floods nobody: every export is a write
+// (its audit entry) and lists every earlier one, so after
+// guli.ThrottleExport.Free exports the next waits, longer each time, and
+// the log holds no more entries than the exports given.
+func TestExportingOverAndOverFloodsNobody(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		c := newClock()
+		f := newFixtureWith(t, e, sqlstore.Options{Now: c.Now})
+		svc := sqlstore.NewServices(f.db)
+		staff := f.staff(t, "社工小李", "13900002100")
+		me := f.register(t, "程秀英", "13900002101")
+		other := f.register(t, "隔壁王伯", "13900002102")
+		rule := guli.ThrottleExport
+		for i := range rule.Free {
+			if _, err := svc.DataRights.ExportMyData(as(me)); err != nil {
+				t.Fatalf("export %d: %v", i, err)
+			}
+		}
+		_, err := svc.DataRights.ExportMyData(as(me))
+		if e := guli.AsError(err); e == nil || e.Code != guli.ECRateLimited || e.RetryAfter <= rule.First-time.Second || e.RetryAfter > rule.First {
+			t.Fatalf("export after %d: %v", rule.Free, err)
+		}
+		got := outcomes(30, func(int) error { _, err := svc.DataRights.ExportMyData(as(me)); return err })
+		if got[guli.ECRateLimited] != 30 {
+			t.Fatalf("30 more at once: %v", got)
+		}
+		if n := len(auditActions(t, f.db, as(staff), guli.AuditFilter{SubjectID: me.ID, Action: "user.export"})); n != rule.Free {
+			t.Errorf("%d exports audited, want %d", n, rule.Free)
+		}
+		if _, err := svc.DataRights.ExportMyData(as(other)); err != nil {
+			t.Errorf("someone else's export: %v", err)
+		}
+		c.Add(rule.First)
+		if _, err := svc.DataRights.ExportMyData(as(me)); err != nil {
+			t.Fatalf("after the wait: %v", err)
+		}
+	})
+}
+
 // A closure ends what was open the way its own action would, erases the
 // person, and leaves the figures and the ledger adding up.
 func TestClosingAnAccount(t *testing.T) {

@@ -95,6 +95,12 @@ func TestClosingAnAccountAtTheDeskAndTheAuditLogPage(t *testing.T) {
 	if !strings.Contains(page, "回老家的王伯") || !strings.Contains(page, `action="/desk/residents/`+id+`/close"`) {
 		t.Fatalf("the confirmation page: %.300s", page)
 	}
+	// The admin's account is not staff's to close: the page says so
+	// rather than offering a form the closing refuses.
+	admin := srv.Do(t, "GET", "/api/v1/me", srv.Login(t, testserver.AdminPhone, testserver.Password), nil).JSON(t)["id"].(string)
+	if r := asPage(t, srv, staff, "GET", "/desk/residents/"+admin+"/close", ""); r.Status != 403 || strings.Contains(string(r.Body), `action="/desk/residents/`) {
+		t.Errorf("the confirmation page for the admin: %d", r.Status)
+	}
 	if r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/close", ""); r.Status != 422 {
 		t.Fatalf("closed without the box ticked: %d", r.Status)
 	}

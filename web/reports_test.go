@@ -527,7 +527,7 @@ func TestVolunteerCertificates(t *testing.T) {
 		tomorrow := time.Now().In(p.shanghai).AddDate(0, 0, 1).Format("2006-01-02")
 		for _, tc := range []struct{ query, says string }{
 			{"?from=2023-13-01", "日期格式不对"},
-			{"?from=2023-10-31&to=2023-10-01", "数值不在允许的范围内"},
+			{"?from=2023-10-31&to=2023-10-01", "结束日期不能早于开始日期"},
 			{"?to=" + tomorrow, "数值不在允许的范围内"},
 			{"?from=1999-12-31", "数值不在允许的范围内"},
 			{"?from=%EF%BC%92023-10-01", "日期格式不对"},

@@ -141,8 +141,8 @@ func (h *Handlers) deskClosePerson(w http.ResponseWriter, r *http.Request) (*gul
 		return nil, nil, false
 	}
 	person, err := h.Accounts.User(r.Context(), core.PathID(r, "id"))
-	if err == nil && !actor.SeesPrivateDataOf(person) {
-		err = guli.Errorf(guli.ECNotFound)
+	if err == nil {
+		err = guli.MayOfferClosing(actor, person)
 	}
 	if err != nil {
 		h.Fail(w, r, core.StatusOf(guli.ErrorCode(err)), err)
