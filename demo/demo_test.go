@@ -14,13 +14,7 @@ import (
 
 func TestSyntheticActivitiesAndRegistrations(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
-		svc := sqlstore.NewServices(e.Open(t))
-		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
-		res, err := demo.Seed(ctx, svc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := res.Station
+		svc, ctx, st := seeded(t, e)
 		users, err := demo.Residents(ctx, svc, st.ID, 30, 7)
 		if err != nil {
 			t.Fatal(err)
@@ -130,13 +124,8 @@ func TestDemoMutualAid(t *testing.T) {
 // desk.
 func TestDemoTeams(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
-		svc := sqlstore.NewServices(e.Open(t))
-		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
-		res, err := demo.Seed(ctx, svc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		page, err := svc.Teams.Teams(ctx, guli.TeamFilter{StationID: res.Station.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+		svc, ctx, st := seeded(t, e)
+		page, err := svc.Teams.Teams(ctx, guli.TeamFilter{StationID: st.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +177,7 @@ func TestDemoTeams(t *testing.T) {
 		if byName["生活结艺"].PhotoID != 0 {
 			t.Errorf("生活结艺 has a photo: %d", byName["生活结艺"].PhotoID)
 		}
-		nominations, err := svc.Teams.Nominations(ctx, res.Station.ID, guli.NominationPending, guli.ListOptions{})
+		nominations, err := svc.Teams.Nominations(ctx, st.ID, guli.NominationPending, guli.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,13 +195,7 @@ func TestDemoTeams(t *testing.T) {
 // that ask for an emergency contact rest on it; the others ask none.
 func TestDemoCouncils(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
-		svc := sqlstore.NewServices(e.Open(t))
-		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
-		res, err := demo.Seed(ctx, svc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := res.Station
+		svc, ctx, st := seeded(t, e)
 		cs, err := svc.Councils.Councils(ctx, guli.CouncilFilter{StationID: st.ID, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
 		if err != nil {
 			t.Fatal(err)
@@ -338,4 +321,17 @@ func TestDemoCouncils(t *testing.T) {
 			t.Errorf("the activities with the rule: %v", ruled)
 		}
 	})
+}
+
+// seeded fills a fresh database of engine e with the demo: its services,
+// a context of the system and the demo station.
+func seeded(t *testing.T, e dbtest.Engine) (guli.Services, context.Context, *guli.Station) {
+	t.Helper()
+	svc := sqlstore.NewServices(e.Open(t))
+	ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)
+	res, err := demo.Seed(ctx, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, ctx, res.Station
 }
