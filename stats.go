@@ -226,14 +226,23 @@ func readDay(p Problems, field, s string, loc *time.Location) (Date, bool) {
 		p.Add(field, FRDate)
 		return "", false
 	}
-	if d, ok := ParseDate(s); ok && PlausibleTime(d.utc()) {
-		return d, true
+	d, ok := ParseDate(s)
+	t := d.utc()
+	if !ok {
+		at, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			p.Add(field, FRDate)
+			return "", false
+		}
+		d, t = DateOf(at.In(loc)), at
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil && PlausibleTime(t) {
-		return DateOf(t.In(loc)), true
+	// A real date, but not one any record can have (year 0, 9999):
+	// the value is out of range, not unreadable.
+	if !PlausibleTime(t) {
+		p.Add(field, FROutOfRange)
+		return "", false
 	}
-	p.Add(field, FRDate)
-	return "", false
+	return d, true
 }
 
 // Opening is what says on which dates a station was open: its weekly

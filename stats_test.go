@@ -153,8 +153,10 @@ func TestStatsQueryValidate(t *testing.T) {
 		{"a bad to", "", "2023-13-01", "to:invalid_date"},
 		{"both bad", "x", "y", "from:invalid_date to:invalid_date"},
 		{"a time without a zone", "2023-02-10T09:00:00", "", "from:invalid_date"},
-		{"year 1", "0001-01-01", "0001-01-02", "from:invalid_date to:invalid_date"},
-		{"year 9999", "9999-01-01", "9999-12-31", "from:invalid_date to:invalid_date"},
+		{"year 1: a date, out of range", "0001-01-01", "0001-01-02", "from:out_of_range to:out_of_range"},
+		{"year 0", "0000-01-01", "", "from:out_of_range"},
+		{"year 9999", "9999-01-01", "9999-12-31", "from:out_of_range to:out_of_range"},
+		{"a far time", "9999-01-01T00:00:00Z", "", "from:out_of_range"},
 		{"huge", strings.Repeat("9", 100), "", "from:invalid_date"},
 		{"negative", "-1", "-2023-01-01", "from:invalid_date to:invalid_date"},
 	}

@@ -396,6 +396,51 @@ func TestClosureRacingRegistrationsAndTransfers(t *testing.T) {
 	})
 }
 
+// A volunteer claiming requests while their account closes leaves none
+// claimed by the closed account: each claim lands before the closure (which
+// then releases it) or is refused after it.
+func TestClosureRacingClaims(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		svc := sqlstore.NewServices(f.db)
+		staff := f.staff(t, "社工小李", "13900005300")
+		for round := range 3 {
+			helper, err := f.accounts.CreateUser(system(), guli.NewUserInput{Name: "要走的志愿者", Phone: fmt.Sprintf("1390000531%d", round),
+				Password: "secret-123", AreaID: f.areas[0].ID, Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var asked []*guli.HelpRequest
+			for i := range 4 {
+				asker := f.register(t, "求助的人", fmt.Sprintf("139000054%d%d", round, i))
+				h, err := svc.Help.AskForHelp(as(asker), guli.HelpRequestInput{Title: "帮忙取药", Category: "errand"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				asked = append(asked, h)
+			}
+			var wg sync.WaitGroup
+			for _, h := range asked {
+				wg.Go(func() {
+					if _, err := svc.Help.Claim(as(helper), h.ID); err != nil && code(err) != guli.ECAccountClosed {
+						t.Errorf("round %d: claim: %v", round, err)
+					}
+				})
+			}
+			wg.Go(func() {
+				if _, err := svc.DataRights.CloseAccount(as(staff), guli.CloseInput{UserID: helper.ID}); err != nil {
+					t.Errorf("closure: %v", err)
+				}
+			})
+			wg.Wait()
+			if n, _ := sqlstore.QueryInt(context.Background(), f.db,
+				"SELECT COUNT(*) FROM help_requests WHERE volunteer_id = ? AND status = 'claimed'", helper.ID); n != 0 {
+				t.Errorf("round %d: %d requests left claimed by a closed account", round, n)
+			}
+		}
+	})
+}
+
 func TestSearchingTheAuditLog(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)

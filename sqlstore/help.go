@@ -322,6 +322,15 @@ func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error)
 		if err := h.CheckClaim(actor); err != nil {
 			return err
 		}
+		// A volunteer whose account closed while this request was on its
+		// way must not leave a request claimed by nobody who can do it.
+		closed, err := lockPerson(ctx, q, actor.ID)
+		if err != nil {
+			return err
+		}
+		if closed {
+			return guli.Errorf(guli.ECAccountClosed)
+		}
 		if err := waitFor(ctx, q, reclaim(actor.ID, id), now); err != nil {
 			return err // the request's row is locked: its claims wait for each other
 		}

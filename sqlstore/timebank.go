@@ -176,18 +176,25 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 // recipient finds whom a transfer goes to: the account of its id, or the
 // one its phone belongs to. An unknown number says only that.
 func (s *TimeBank) recipient(ctx context.Context, q runner, in guli.TransferInput) (guli.ID, error) {
+	id, refusal := in.ToUserID, guli.Invalid("to_user_id", guli.FRUnknownUser)
 	if in.ToPhone != "" {
-		var id int64
+		refusal = guli.Invalid("to_phone", guli.FRUnknownPhone)
 		err := q.row(ctx, "SELECT id FROM users WHERE phone = ?", in.ToPhone).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			return 0, guli.Invalid("to_phone", guli.FRUnknownPhone)
+			return 0, refusal
 		}
-		return guli.ID(id), err
+		if err != nil {
+			return 0, err
+		}
 	}
-	if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ? AND closed_at IS NULL", in.ToUserID); err != nil || !ok {
-		return 0, errors.Join(err, guli.Invalid("to_user_id", guli.FRUnknownUser))
+	// The row is held until the transfer commits, so minutes cannot reach
+	// an account that a closure is erasing at the same moment.
+	var closed sql.NullInt64
+	err := q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forShare(), id).Scan(&closed)
+	if errors.Is(err, sql.ErrNoRows) || closed.Valid {
+		return 0, refusal
 	}
-	return in.ToUserID, nil
+	return id, err
 }
 
 // Credit gives a volunteer minutes from the fund of the acting staff

@@ -40,13 +40,11 @@ func (h *Handlers) renderMeetings(w http.ResponseWriter, r *http.Request, status
 	}
 	v := h.NewView(r, "meetings.title", "councils")
 	d := &meetingsData{Council: c, Staff: c.Runs(v.User), Statuses: guli.ResolutionStatuses}
-	cursor := r.URL.Query().Get("cursor")
-	if len(cursor) > 512 {
-		cursor = ""
-	}
-	page, err := h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage, Cursor: cursor})
-	if guli.ErrorCode(err) == guli.ECValidation { // a cursor of nonsense: the first page
-		page, err = h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage})
+	page, _, ok, err := listRead(w, r, h, func(cursor string) (guli.Page[*guli.Meeting], error) {
+		return h.Meetings.Meetings(r.Context(), c.ID, guli.ListOptions{Limit: guli.MaxMeetingsPage, Cursor: cursor})
+	})
+	if !ok {
+		return
 	}
 	if err != nil {
 		h.FormError(v, err)
