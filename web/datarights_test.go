@@ -112,6 +112,11 @@ func TestClosingAnAccountAtTheDeskAndTheAuditLogPage(t *testing.T) {
 	if !strings.Contains(page, "账户已注销") || !strings.Contains(page, "user.close") || !strings.Contains(page, "已注销居民") {
 		t.Errorf("the audit page after closing: %.2000s", page)
 	}
+	// The records keep one name for a closed account; a page in English
+	// shows it in English.
+	if page := string(asPage(t, srv, staff, "GET", "/desk/audit?user_id="+id, "", "Accept-Language", "en").Body); strings.Contains(page, "已注销居民") || !strings.Contains(page, "Closed account") {
+		t.Errorf("the audit page in English names the closed account: %.2000s", page)
+	}
 	if r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/close", "confirm=1"); r.Status != 409 {
 		t.Errorf("closed twice: %d", r.Status)
 	}

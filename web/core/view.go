@@ -488,7 +488,21 @@ func (s *Core) Render(w http.ResponseWriter, r *http.Request, status int, name s
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Vary", "Cookie, Accept-Language")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(s.inReadersLanguage(v.Lang, buf.Bytes()))
+}
+
+// closedName is how a closed account is named in the records, which keep
+// one name for everyone.
+var closedName = []byte(guli.ClosedAccountName)
+
+// inReadersLanguage names closed accounts in the page's language. Names
+// reach pages through dozens of fields; the finished page is the one place
+// they all pass, and looking for a name in it is cheap.
+func (s *Core) inReadersLanguage(lang string, page []byte) []byte {
+	if lang == i18n.Chinese || !bytes.Contains(page, closedName) {
+		return page
+	}
+	return bytes.ReplaceAll(page, closedName, []byte(s.Catalog.T(lang, "data.closed_name")))
 }
 
 // putBuffer keeps a page's buffer for the next page, grown as pages need:
@@ -518,7 +532,7 @@ func (s *Core) RenderPartial(w http.ResponseWriter, r *http.Request, page, block
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	w.Write(s.inReadersLanguage(v.Lang, buf.Bytes()))
 }
 
 // RenderError writes a friendly error page for status.
