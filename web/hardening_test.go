@@ -3,9 +3,12 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"guli/web/core"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -364,25 +367,80 @@ func TestTheClientIsWhomTheProxySays(t *testing.T) {
 		return resp.StatusCode
 	}
 	for _, tc := range []struct {
-		name   string
-		header func(i int) http.Header
+		name    string
+		header  func(i int) http.Header
+		oneUser bool // all eleven are one client: the eleventh waits
 	}{
 		{"a line of the client's before the proxy's", func(i int) http.Header {
 			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.0.%d", i), "10.200.0.1"}}
-		}},
+		}, true},
 		{"addresses of one IPv6 block", func(i int) http.Header {
 			return http.Header{"X-Forwarded-For": {fmt.Sprintf("2001:db8:1:2::%x", i+1)}}
-		}},
+		}, true},
 		{"one list", func(i int) http.Header {
 			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.1.%d, 10.200.0.2", i)}}
-		}},
+		}, true},
+		// Through a second trusted proxy: the client is the one before it.
+		{"eleven clients behind two proxies", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.2.%d, 127.0.0.9", i)}}
+		}, false},
 	} {
 		var got []int
 		for i := range 11 {
 			got = append(got, probe(tc.header(i)))
 		}
-		if got[9] != 409 || got[10] != 429 {
+		if tc.oneUser && (got[9] != 409 || got[10] != 429) {
 			t.Errorf("%s: %v, want ten 409 and then 429", tc.name, got)
+		}
+		if !tc.oneUser && slices.Contains(got, 429) {
+			t.Errorf("%s: %v, want eleven clients, none waiting", tc.name, got)
+		}
+	}
+}
+
+// TestForwardingHeadersOnlyFromTheProxy: a client that reaches the server
+// past the proxy cannot pass for other clients by sending X-Forwarded-For,
+// nor make links https by X-Forwarded-Proto.
+func TestForwardingHeadersOnlyFromTheProxy(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.9.9.9/32")}})
+	var got []int
+	for i := range 11 {
+		r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/auth/register",
+			Header: map[string]string{"X-Forwarded-For": fmt.Sprintf("10.77.0.%d", i)},
+			Body:   map[string]string{"name": "试探", "phone": testserver.ResidentPhone, "password": "试探用的长一点的密码", "area_id": "1"}})
+		got = append(got, r.Status)
+	}
+	if got[9] != 409 || got[10] != 429 {
+		t.Errorf("forwarded addresses from a client, not the proxy: %v, want ten 409 and then 429 (one client)", got)
+	}
+}
+
+func TestParsingTrustedProxies(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string // want: the prefixes, or "error"
+	}{
+		{"", ""},
+		{"127.0.0.1", "127.0.0.1/32"},
+		{" 10.0.0.0/8 , ::1", "10.0.0.0/8 ::1/128"},
+		{"10.1.2.3/8", "10.0.0.0/8"},
+		{"::ffff:192.0.2.1", "192.0.2.1/32"},
+		{"true", "error"},
+		{"fe80::1%eth0", "error"},
+		{"10.0.0.0/33", "error"},
+		{"caddy.local", "error"},
+		{"127.0.0.1\x00", "error"},
+	} {
+		ps, err := core.ParseProxies(tc.in)
+		var parts []string
+		for _, p := range ps {
+			parts = append(parts, p.String())
+		}
+		got := strings.Join(parts, " ")
+		if err != nil {
+			got = "error"
+		}
+		if got != tc.want {
+			t.Errorf("ParseProxies(%q) = %q (%v), want %q", tc.in, got, err, tc.want)
 		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"guli/sms"
 	"guli/sqlstore"
 	"guli/web"
+	"guli/web/core"
 	"guli/worker"
 )
 
@@ -135,7 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", orDefault(getenv("GULI_ADDR"), "127.0.0.1:8080"), "address to listen on")
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
 	withDemo := fs.Bool("demo", false, "fill an empty database with a demo station")
-	trustProxy := fs.Bool("trust-proxy", getenv("GULI_TRUST_PROXY") == "true", "take client addresses from X-Forwarded-For")
+	trustProxy := fs.String("trust-proxy", getenv("GULI_TRUST_PROXY"), "the reverse proxies' addresses (IPs or CIDR blocks, comma-separated): only their X-Forwarded-For is believed")
 	secure := fs.Bool("secure-cookies", getenv("GULI_SECURE_COOKIES") == "true", "mark cookies Secure (serving over HTTPS)")
 	baseURL := fs.String("base-url", getenv("GULI_BASE_URL"), "public address for links that leave the site (QR codes, calendar feeds)")
 	metricsAddr := fs.String("metrics-addr", getenv("GULI_METRICS_ADDR"), "also serve /metrics without sign-in on this address (keep it internal)")
@@ -151,6 +152,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	mailer, err := smtpMailer(*smtpAddr, *smtpFrom, *smtpUser, getenv("GULI_SMTP_PASSWORD"))
+	if err != nil {
+		return err
+	}
+	proxies, err := core.ParseProxies(*trustProxy)
 	if err != nil {
 		return err
 	}
@@ -197,14 +202,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go remind(ctx, services.Reminders, logger)
 
 	srv, err := web.New(web.Config{
-		Services:      services,
-		DB:            db,
-		Changes:       db,
-		Logger:        logger,
-		Catalog:       catalog,
-		SecureCookies: *secure,
-		TrustProxy:    *trustProxy,
-		BaseURL:       *baseURL,
+		Services:       services,
+		DB:             db,
+		Changes:        db,
+		Logger:         logger,
+		Catalog:        catalog,
+		SecureCookies:  *secure,
+		TrustedProxies: proxies,
+		BaseURL:        *baseURL,
 	})
 	if err != nil {
 		return err

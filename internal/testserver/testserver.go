@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -56,8 +57,11 @@ type Options struct {
 	Wrap func(*guli.Services)
 	// SMS makes registration need a code texted by this sender.
 	SMS guli.SMSSender
-	// TrustProxy takes client addresses from X-Forwarded-For.
+	// TrustProxy takes client addresses from X-Forwarded-For: the test's
+	// client, on the loopback, is the trusted proxy.
 	TrustProxy bool
+	// TrustedProxies, if set, are the proxies trusted instead.
+	TrustedProxies []netip.Prefix
 	// Now is the services' clock, for a test that moves it; the real
 	// one when nil.
 	Now func() time.Time
@@ -149,11 +153,14 @@ func NewOnDSN(t testing.TB, dsn string, opts ...Options) *Server {
 			o.Wrap(&svc)
 		}
 	}
-	trust := false
+	var trust []netip.Prefix
 	for _, o := range opts {
-		trust = trust || o.TrustProxy
+		if o.TrustProxy {
+			trust = append(trust, netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"))
+		}
+		trust = append(trust, o.TrustedProxies...)
 	}
-	w, err := web.New(web.Config{Services: svc, DB: db, Changes: db, Catalog: i18n.MustLoad(), TrustProxy: trust,
+	w, err := web.New(web.Config{Services: svc, DB: db, Changes: db, Catalog: i18n.MustLoad(), TrustedProxies: trust,
 		Logger: slog.New(&errorCatcher{s: s, h: slog.DiscardHandler})})
 	if err != nil {
 		t.Fatal(err)

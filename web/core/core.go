@@ -7,6 +7,7 @@ package core
 import (
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -32,9 +33,14 @@ type Config struct {
 	Catalog *i18n.Catalog
 	// SecureCookies marks cookies Secure; set it when served over HTTPS.
 	SecureCookies bool
-	// TrustProxy takes the client address from X-Forwarded-For, for login
-	// throttling behind a reverse proxy. Leave off when clients connect directly.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies' addresses: a request that
+	// comes from one of them is taken to be from the client its
+	// X-Forwarded-For names (for throttling and turns at password hashing)
+	// and over HTTPS when X-Forwarded-Proto says so. Anyone else's
+	// forwarding headers are ignored: a client that reaches the server
+	// past the proxy cannot pass for someone else. Empty when clients
+	// connect directly.
+	TrustedProxies []netip.Prefix
 	// Changes tells the data version, by which public answers are kept
 	// (see Core.Public); nil keeps none.
 	Changes Versioner
@@ -101,27 +107,77 @@ func (s *Core) Fail(w http.ResponseWriter, r *http.Request, status int, err erro
 func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // ClientAddr is the address throttling and the turns at password hashing
-// count by. Behind a trusted proxy it is the last address the proxy added:
-// the last value of the last X-Forwarded-For line (a proxy may add a line
-// of its own after the client's); anything that is not an IP address there
-// falls back to the connection's. An IPv6 address counts by its /64, the
-// block one subscriber holds, so one client cannot pass for billions.
+// count by. A request from a trusted proxy is the client's its
+// X-Forwarded-For names: read from the right (the proxy appends the
+// address it saw, after any line the client sent), past the addresses of
+// trusted proxies, the first other one; anything that is not an IP
+// address there ends the walk at the last address trusted. An IPv6 address
+// counts by its /64, the block one subscriber holds, so one client cannot
+// pass for billions.
 func (s *Core) ClientAddr(r *http.Request) string {
-	if s.TrustProxy {
-		if lines := r.Header.Values("X-Forwarded-For"); len(lines) > 0 {
-			last := lines[len(lines)-1]
-			if i := strings.LastIndexByte(last, ','); i >= 0 {
-				last = last[i+1:]
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	client := ap.Addr()
+	if !s.trusted(client) {
+		return clientKey(client)
+	}
+	lines := r.Header.Values("X-Forwarded-For")
+	for i := len(lines) - 1; i >= 0; i-- {
+		hops := strings.Split(lines[i], ",")
+		for j := len(hops) - 1; j >= 0; j-- {
+			ip, err := netip.ParseAddr(strings.TrimSpace(hops[j]))
+			if err != nil {
+				return clientKey(client)
 			}
-			if ip, err := netip.ParseAddr(strings.TrimSpace(last)); err == nil {
+			client = ip
+			if !s.trusted(ip) {
 				return clientKey(ip)
 			}
 		}
 	}
-	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
-		return clientKey(ap.Addr())
+	return clientKey(client)
+}
+
+// ParseProxies reads a list of trusted proxies: IP addresses and CIDR
+// blocks, separated by commas ("127.0.0.1, 10.0.0.0/8"). Empty is none.
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(item); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(item)
+		if err != nil || ip.Zone() != "" {
+			return nil, fmt.Errorf("trusted proxy %q: give the proxy's IP address or a CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8", item)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
 	}
-	return r.RemoteAddr
+	return out, nil
+}
+
+// fromProxy reports whether the request came through a trusted proxy,
+// whose forwarding headers are believed.
+func (s *Core) fromProxy(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && s.trusted(ap.Addr())
+}
+
+func (s *Core) trusted(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, p := range s.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // clientKey is what one client's address counts as: an IPv4 address, or an
@@ -140,7 +196,7 @@ func (s *Core) SiteURL(r *http.Request) string {
 		return strings.TrimRight(s.BaseURL, "/")
 	}
 	scheme := "http"
-	if r.TLS != nil || (s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if r.TLS != nil || (r.Header.Get("X-Forwarded-Proto") == "https" && s.fromProxy(r)) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
