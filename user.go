@@ -69,6 +69,9 @@ type User struct {
 	EmailOff    bool
 	HasPassword bool
 	CreatedAt   time.Time
+	// Closed says the account was closed (see CloseAccount): the row
+	// stays for the figures, but nothing is added to it any more.
+	Closed bool
 	// StaffStations are the stations a staff member works at. An admin
 	// works everywhere, whatever it holds.
 	StaffStations []ID
