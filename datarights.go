@@ -21,6 +21,15 @@ const ClosedAccountName = "已注销居民"
 // ECAccountClosed is the code of acting on a closed account.
 const ECAccountClosed = "account_closed"
 
+// FRClosedName is the reason a person's name is refused that is the name
+// closed accounts bear: whoever took it would read as a closed account
+// on the board, in teams and in the audit log.
+const FRClosedName = "closed_name"
+
+// IsClosedAccountName reports whether a person's name would read as
+// ClosedAccountName (but for spaces and full-width letters).
+func IsClosedAccountName(name string) bool { return SameName(name, ClosedAccountName) }
+
 // CheckNotClosed refuses to add anything to a closed account (409
 // account_closed): a reading, a membership, minutes, a role, a visit, a
 // nomination or a ballot given a closed account would be data about
