@@ -115,3 +115,18 @@ func TestMayCloseAccount(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckNotClosed(t *testing.T) {
+	for _, c := range []struct {
+		person *guli.User
+		want   string
+	}{
+		{&guli.User{ID: 1}, ""},
+		{&guli.User{ID: 1, Closed: true}, guli.ECAccountClosed},
+		{nil, ""}, // whoever found nobody says so first
+	} {
+		if got := codeOf(guli.CheckNotClosed(c.person)); got != c.want {
+			t.Errorf("CheckNotClosed(%+v) = %q, want %q", c.person, got, c.want)
+		}
+	}
+}

@@ -21,6 +21,28 @@ const ClosedAccountName = "已注销居民"
 // ECAccountClosed is the code of acting on a closed account.
 const ECAccountClosed = "account_closed"
 
+// FRClosedName is the reason a person's name is refused that is the name
+// closed accounts bear: whoever took it would read as a closed account
+// on the board, in teams and in the audit log.
+const FRClosedName = "closed_name"
+
+// IsClosedAccountName reports whether a person's name would read as
+// ClosedAccountName (but for spaces and full-width letters).
+func IsClosedAccountName(name string) bool { return SameName(name, ClosedAccountName) }
+
+// CheckNotClosed refuses to add anything to a closed account (409
+// account_closed): a reading, a membership, minutes, a role, a visit, a
+// nomination or a ballot given a closed account would be data about
+// someone who asked to be forgotten, or a slip at the desk that picked
+// the wrong row. Whoever may not see the person is told first that there
+// is no such person, as ever.
+func CheckNotClosed(person *User) error {
+	if person != nil && person.Closed {
+		return Errorf(ECAccountClosed)
+	}
+	return nil
+}
+
 // CloseInput closes an account: one's own, knowing its password, or — by
 // staff at the desk — a resident's, without it (they may have none).
 type CloseInput struct {

@@ -271,6 +271,8 @@ func checkRosterRow(row RosterRow, areas []*Area, now time.Time) (NewResident, [
 			add(ColName, FRTooLong)
 		case !looksLikeName(name):
 			add(ColName, FRNotAName)
+		case IsClosedAccountName(name):
+			add(ColName, FRClosedName)
 		}
 	}
 	if phone, ok := cell(ColPhone); ok {

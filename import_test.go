@@ -70,6 +70,7 @@ func TestRosterRowsAreChecked(t *testing.T) {
 		row(6, "", "1390000", "火星"),
 		row(7, "=HYPERLINK(\"x\")", "13900000007", ""),
 		row(8, "13900000008", "13900000008", "馨佳园", "", "13900000098"),
+		row(9, "已注销 居民", "13900000009", "馨佳园"),
 	}
 	var report guli.ImportReport
 	got := guli.CheckRoster(rows, areas, now, &report)
@@ -84,9 +85,9 @@ func TestRosterRowsAreChecked(t *testing.T) {
 	for _, p := range report.Problems {
 		problems = append(problems, fmt.Sprintf("%d %s %s %d", p.Row, p.Column, p.Reason, p.Other))
 	}
-	want := "[5 phone phone_repeated 2 6 name required 0 6 phone invalid_phone 0 6 area unknown_area 0 7 name not_a_name 0 7 area required 0 8 name not_a_name 0 8 emergency_name contact_incomplete 0]"
-	if fmt.Sprint(problems) != want || report.Rows != 7 || report.ProblemCount != 8 {
-		t.Errorf("%d rows, %d problems %v, want 7, 8 %s", report.Rows, report.ProblemCount, problems, want)
+	want := "[5 phone phone_repeated 2 6 name required 0 6 phone invalid_phone 0 6 area unknown_area 0 7 name not_a_name 0 7 area required 0 8 name not_a_name 0 8 emergency_name contact_incomplete 0 9 name closed_name 0]"
+	if fmt.Sprint(problems) != want || report.Rows != 8 || report.ProblemCount != 9 {
+		t.Errorf("%d rows, %d problems %v, want 8, 9 %s", report.Rows, report.ProblemCount, problems, want)
 	}
 }
 

@@ -69,6 +69,9 @@ type User struct {
 	EmailOff    bool
 	HasPassword bool
 	CreatedAt   time.Time
+	// Closed says the account was closed (see CloseAccount): the row
+	// stays for the figures, but nothing is added to it any more.
+	Closed bool
 	// StaffStations are the stations a staff member works at. An admin
 	// works everywhere, whatever it holds.
 	StaffStations []ID
@@ -201,6 +204,15 @@ func checkName(p Problems, field, name string) {
 	}
 }
 
+// checkPersonName checks a person's name: as any name, and not the name
+// closed accounts bear.
+func checkPersonName(p Problems, field, name string) {
+	checkName(p, field, name)
+	if IsClosedAccountName(name) {
+		p.Add(field, FRClosedName)
+	}
+}
+
 func checkBirthYear(p Problems, field string, year int, now time.Time) {
 	if year != 0 && (year < 1900 || year > now.Year()) {
 		p.Add(field, FROutOfRange)
@@ -228,7 +240,7 @@ func (in *RegisterInput) Normalize() {
 // Validate checks the fields that need no database.
 func (in *RegisterInput) Validate(now time.Time) error {
 	p := Problems{}
-	checkName(p, "name", in.Name)
+	checkPersonName(p, "name", in.Name)
 	switch {
 	case in.Phone == "":
 		p.Add("phone", FRRequired)
@@ -278,7 +290,7 @@ func (in *NewUserInput) Normalize() {
 // Validate checks the fields that need no database.
 func (in *NewUserInput) Validate(now time.Time, areaRequired bool) error {
 	p := Problems{}
-	checkName(p, "name", in.Name)
+	checkPersonName(p, "name", in.Name)
 	if in.Phone != "" && !ValidPhone(in.Phone) {
 		p.Add("phone", FRInvalidPhone)
 	}
@@ -308,7 +320,7 @@ func (in *UpdateMeInput) Validate(now time.Time) error {
 	p := Problems{}
 	if in.Name != nil {
 		*in.Name = strings.TrimSpace(*in.Name)
-		checkName(p, "name", *in.Name)
+		checkPersonName(p, "name", *in.Name)
 	}
 	if in.BirthYear != nil {
 		checkBirthYear(p, "birth_year", *in.BirthYear, now)

@@ -3,6 +3,7 @@ package guli_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"guli"
 )
@@ -158,5 +159,29 @@ func TestStationLookingAfter(t *testing.T) {
 		if got := tt.actor.StationLookingAfter(tt.person); got != tt.want {
 			t.Errorf("%s: %d, want %d", tt.name, got, tt.want)
 		}
+	}
+}
+
+// Nobody is named as closed accounts are: not on registering, not when
+// staff create an account, not when a person renames themself.
+func TestNobodyTakesTheClosedAccountsName(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for _, name := range []string{guli.ClosedAccountName, " 已注销居民 ", "已注销　居民"} {
+		reg := guli.RegisterInput{Name: name, Phone: "13900000001", Password: "a-long-password-1", AreaID: 1}
+		reg.Normalize()
+		if err := reg.Validate(now); guli.AsError(err).Fields["name"] != guli.FRClosedName {
+			t.Errorf("registering as %q: %v", name, err)
+		}
+		staff := guli.NewUserInput{Name: name, Phone: "13900000001", AreaID: 1}
+		if err := staff.Validate(now, false); guli.AsError(err).Fields["name"] != guli.FRClosedName {
+			t.Errorf("an account made as %q: %v", name, err)
+		}
+		renamed := name
+		if err := (&guli.UpdateMeInput{Name: &renamed}).Validate(now); guli.AsError(err).Fields["name"] != guli.FRClosedName {
+			t.Errorf("renamed %q: %v", name, err)
+		}
+	}
+	if err := (&guli.RegisterInput{Name: "已注销的居民", Phone: "13900000001", Password: "a-long-password-1", AreaID: 1}).Validate(now); err != nil {
+		t.Errorf("a name like it: %v", err)
 	}
 }

@@ -47,7 +47,7 @@ func NewAccounts(db *DB, sms guli.SMSSender) *Accounts {
 
 var _ guli.AccountService = (*Accounts)(nil)
 
-const userColumns = `id, name, phone, password_hash <> '', roles, area_id, birth_year, ec_name, ec_phone, created_at, email, email_off`
+const userColumns = `id, name, phone, password_hash <> '', roles, area_id, birth_year, ec_name, ec_phone, created_at, email, email_off, closed_at IS NOT NULL`
 
 func scanUser(row interface{ Scan(...any) error }) (*guli.User, error) {
 	var (
@@ -61,7 +61,7 @@ func scanUser(row interface{ Scan(...any) error }) (*guli.User, error) {
 		id              int64
 		emailOff        int
 	)
-	if err := row.Scan(&id, &u.Name, &phone, &hasPassword, &roles, &area, &u.BirthYear, &ecName, &ecPhone, &created, &u.Email, &emailOff); err != nil {
+	if err := row.Scan(&id, &u.Name, &phone, &hasPassword, &roles, &area, &u.BirthYear, &ecName, &ecPhone, &created, &u.Email, &emailOff, &u.Closed); err != nil {
 		return nil, err
 	}
 	u.EmailOff = emailOff != 0
@@ -610,6 +610,9 @@ func setRoles(ctx context.Context, q runner, now time.Time, actor *guli.User, id
 	}
 	if !actor.StewardOf(person) {
 		return nil, guli.Errorf(guli.ECForbidden)
+	}
+	if err := guli.CheckNotClosed(person); err != nil {
+		return nil, err
 	}
 	before := parseRoles(current)
 	if err := guli.CheckRoleChange(actor, before, roles); err != nil {

@@ -128,7 +128,7 @@ func (s *Councils) AddMember(ctx context.Context, councilID, userID guli.ID) err
 		if err := c.CheckRun(actor); err != nil {
 			return err
 		}
-		person, err := personIn(ctx, q, userID)
+		person, err := openPersonIn(ctx, q, userID)
 		if isNotFound(err) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
@@ -136,6 +136,9 @@ func (s *Councils) AddMember(ctx context.Context, councilID, userID guli.ID) err
 			return err
 		}
 		if err := c.CheckMember(person); err != nil {
+			return err
+		}
+		if err := guli.CheckNotClosed(person); err != nil {
 			return err
 		}
 		if ok, err := q.exists(ctx, "SELECT 1 FROM council_members WHERE council_id = ? AND user_id = ?", councilID, userID); err != nil || ok {

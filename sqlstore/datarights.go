@@ -275,6 +275,17 @@ func lockPerson(ctx context.Context, q runner, id guli.ID) (closed bool, err err
 	return at.Valid, err
 }
 
+// openPersonIn loads a person something is about to be added to, under
+// lockPerson's lock, so that a closure cannot slip in between: the
+// caller refuses them with guli.CheckNotClosed once it has checked that
+// the actor may know of them.
+func openPersonIn(ctx context.Context, q runner, id guli.ID) (*guli.User, error) {
+	if _, err := lockPerson(ctx, q, id); err != nil {
+		return nil, err
+	}
+	return personIn(ctx, q, id)
+}
+
 // CloseAccount closes an account (guli.MayCloseAccount decides who may).
 // One's own needs its password, checked first and throttled as a change
 // of password is; then, in one transaction under a lock on the person's
@@ -475,6 +486,8 @@ func erasePerson(ctx context.Context, q runner, id guli.ID, now time.Time) error
 		"DELETE FROM devices WHERE user_id = ?",
 		"DELETE FROM reset_codes WHERE user_id = ?",
 		"DELETE FROM notifications WHERE user_id = ?",
+		// A team counts its members in its row, as a removal keeps it.
+		"UPDATE teams SET members = members - 1 WHERE id IN (SELECT team_id FROM team_members WHERE user_id = ?)",
 		"DELETE FROM team_members WHERE user_id = ?",
 		"DELETE FROM council_members WHERE user_id = ?",
 		"DELETE FROM staff_stations WHERE user_id = ?",

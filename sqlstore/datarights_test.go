@@ -590,3 +590,82 @@ func TestStaffActionsOnResidentsDataAreAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestNothingIsAddedToAClosedAccount: whatever staff do at the desk, a
+// closed account takes nothing more — no reading, membership, minutes,
+// role, visit or nomination — and the teams it left count it no more.
+func TestNothingIsAddedToAClosedAccount(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		svc := sqlstore.NewServices(f.db)
+		staff := f.staff(t, "社工小李", "13900004000")
+		gone := f.register(t, "程秀英", "13900004001")
+		choir, err := svc.Teams.CreateTeam(as(staff), guli.TeamInput{StationID: f.station.ID, Name: "社区合唱队", Kind: guli.TeamInterestGroup})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Teams.AddMember(as(staff), choir.ID, guli.MemberInput{UserID: gone.ID}); err != nil {
+			t.Fatal(err)
+		}
+		council, err := svc.Councils.CreateCouncil(as(staff), guli.CouncilInput{StationID: f.station.ID, Name: "居民议事会", Kind: guli.CouncilResidents})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.DataRights.CloseAccount(as(staff), guli.CloseInput{UserID: gone.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := svc.Teams.Team(system(), choir.ID); err != nil || got.MemberCount != 0 || len(got.Members) != 0 {
+			t.Errorf("the team after the closure: %d members counted, %d listed, %v", got.MemberCount, len(got.Members), err)
+		}
+		sys, dia := 130, 80
+		for _, tc := range []struct {
+			name string
+			do   func() error
+		}{
+			{"a health reading", func() error {
+				_, err := svc.Health.RecordMeasurement(as(staff), guli.MeasurementInput{UserID: gone.ID, Kind: "blood_pressure", Systolic: &sys, Diastolic: &dia})
+				return err
+			}},
+			{"a team's membership", func() error {
+				_, err := svc.Teams.AddMember(as(staff), choir.ID, guli.MemberInput{UserID: gone.ID})
+				return err
+			}},
+			{"a team to lead", func() error {
+				_, err := svc.Teams.CreateTeam(as(staff), guli.TeamInput{StationID: f.station.ID, Name: "书法队", Kind: guli.TeamInterestGroup, LeaderID: gone.ID})
+				return err
+			}},
+			{"a council's membership", func() error { return svc.Councils.AddMember(as(staff), council.ID, gone.ID) }},
+			{"minutes", func() error { _, err := svc.TimeBank.Credit(as(staff), gone.ID, 30, "帮忙"); return err }},
+			{"a role", func() error {
+				_, err := svc.Accounts.SetRoles(as(staff), gone.ID, guli.RolesInput{Roles: []guli.Role{guli.RoleResident, guli.RoleVolunteer}})
+				return err
+			}},
+			{"a visit", func() error {
+				_, err := svc.Visits.RecordVisit(as(staff), f.station.ID, guli.VisitInput{UserID: gone.ID, Purpose: "health_check"})
+				return err
+			}},
+			{"a nomination", func() error {
+				_, err := svc.Teams.Nominate(as(staff), guli.NominationInput{AreaID: f.areas[0].ID, UserID: gone.ID, Skill: "书法", Reason: "写得好"})
+				return err
+			}},
+		} {
+			if err := tc.do(); code(err) != guli.ECAccountClosed {
+				t.Errorf("%s given to a closed account: %v", tc.name, err)
+			}
+		}
+		for table, n := range map[string]string{
+			"health_measurements": "SELECT COUNT(*) FROM health_measurements WHERE user_id = ?",
+			"team_members":        "SELECT COUNT(*) FROM team_members WHERE user_id = ?",
+			"teams led":           "SELECT COUNT(*) FROM teams WHERE name = '书法队' AND ? > 0",
+			"council_members":     "SELECT COUNT(*) FROM council_members WHERE user_id = ?",
+			"timebank_accounts":   "SELECT COUNT(*) FROM timebank_accounts WHERE user_id = ? AND balance <> 0",
+			"visits":              "SELECT COUNT(*) FROM visits WHERE user_id = ?",
+			"nominations":         "SELECT COUNT(*) FROM nominations WHERE nominee_id = ?",
+			"roles":               "SELECT COUNT(*) FROM users WHERE id = ? AND roles <> 'resident'",
+		} {
+			if got, err := sqlstore.QueryInt(context.Background(), f.db, n, gone.ID); err != nil || got != 0 {
+				t.Errorf("%s: %d rows of the closed account, %v", table, got, err)
+			}
+		}
+	})
+}

@@ -37,7 +37,7 @@ func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput
 		tenths = sql.NullInt64{Int64: int64(*in.Celsius*10 + 0.5), Valid: true}
 	}
 	err = s.db.tx(ctx, func(q runner) error {
-		person, err := personIn(ctx, q, in.UserID)
+		person, err := openPersonIn(ctx, q, in.UserID)
 		if isNotFound(err) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
@@ -46,6 +46,9 @@ func (s *Health) RecordMeasurement(ctx context.Context, in guli.MeasurementInput
 		}
 		station, err := measuredAt(ctx, q, actor, person, in.StationID)
 		if err != nil {
+			return err
+		}
+		if err := guli.CheckNotClosed(person); err != nil {
 			return err
 		}
 		m.StationID = station

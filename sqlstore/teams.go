@@ -167,7 +167,7 @@ func createTeam(ctx context.Context, q runner, now time.Time, in guli.TeamInput)
 	if in.LeaderID == 0 {
 		return id, nil
 	}
-	leader, err := personIn(ctx, q, in.LeaderID)
+	leader, err := openPersonIn(ctx, q, in.LeaderID)
 	if isNotFound(err) {
 		return 0, guli.Invalid("leader_user_id", guli.FRUnknownUser)
 	}
@@ -176,6 +176,9 @@ func createTeam(ctx context.Context, q runner, now time.Time, in guli.TeamInput)
 	}
 	if guli.CheckJoinStation(leader, in.StationID) != nil {
 		return 0, guli.Invalid("leader_user_id", guli.FRUnknownUser)
+	}
+	if err := guli.CheckNotClosed(leader); err != nil {
+		return 0, err
 	}
 	return id, addMember(ctx, q, now, id, in.LeaderID, guli.TeamLeaderRole)
 }
@@ -276,6 +279,9 @@ func (s *Teams) AddMember(ctx context.Context, teamID guli.ID, in guli.MemberInp
 		}
 		if err := guli.CheckJoinStation(person, t.StationID); err != nil {
 			return unknownAs(err, in.Phone)
+		}
+		if err := guli.CheckNotClosed(person); err != nil {
+			return err
 		}
 		if err := addMember(ctx, q, now, teamID, in.UserID, in.Role); err != nil {
 			return err
@@ -408,6 +414,9 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 		if err := guli.CheckNominee(actor, person, guli.ID(station)); err != nil {
 			return unknownAs(err, in.Phone)
 		}
+		if err := guli.CheckNotClosed(person); err != nil {
+			return err
+		}
 		// The nominee's row is locked, so that two nominations of them
 		// filed at once see each other.
 		var locked int64
@@ -534,7 +543,7 @@ func named(ctx context.Context, q runner, id guli.ID, phone string) (*guli.User,
 		}
 		id = guli.ID(found)
 	}
-	person, err := personIn(ctx, q, id)
+	person, err := openPersonIn(ctx, q, id)
 	if isNotFound(err) {
 		return nil, unknownAs(guli.Invalid("user_id", guli.FRUnknownUser), phone)
 	}

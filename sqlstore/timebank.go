@@ -213,11 +213,14 @@ func (s *TimeBank) Credit(ctx context.Context, userID guli.ID, minutes int, memo
 	}
 	var out *guli.Transfer
 	err = s.db.tx(ctx, func(q runner) error {
-		person, err := personIn(ctx, q, userID)
+		person, err := openPersonIn(ctx, q, userID)
 		if isNotFound(err) || (err == nil && !actor.SeesPrivateDataOf(person)) {
 			return guli.Invalid("user_id", guli.FRUnknownUser)
 		}
 		if err != nil {
+			return err
+		}
+		if err := guli.CheckNotClosed(person); err != nil {
 			return err
 		}
 		station, err := orFirstStation(ctx, q, actor.StationLookingAfter(person))

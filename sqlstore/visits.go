@@ -57,8 +57,15 @@ func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.Vis
 			return err
 		}
 		if in.UserID != 0 {
-			if ok, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ?", in.UserID); err != nil || !ok {
-				return errors.Join(err, guli.Invalid("user_id", guli.FRUnknownUser))
+			person, err := openPersonIn(ctx, q, in.UserID)
+			if isNotFound(err) {
+				return guli.Invalid("user_id", guli.FRUnknownUser)
+			}
+			if err != nil {
+				return err
+			}
+			if err := guli.CheckNotClosed(person); err != nil {
+				return err
 			}
 		}
 		now := s.db.now().In(st.Location())

@@ -446,6 +446,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /me/data/export", "/me/data/export", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/close", "/me/close", "password=&confirm=1", form, [4]int{303, 422, 422, 422}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},
 			{"POST /prefs/elder", "/prefs/elder", "elder=1&next=/", form, [4]int{303, 303, 303, 303}},

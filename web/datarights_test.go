@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -31,7 +32,7 @@ func TestMyDataPageAndClosingTheAccount(t *testing.T) {
 		}
 
 		page := string(asPage(t, srv, token, "GET", "/me/data", "").Body)
-		for _, want := range []string{"health.record", "顾小里", `href="/api/v1/me/export"`, `action="/me/close"`, "健康记录",
+		for _, want := range []string{"health.record", "顾小里", `href="/me/data/export"`, `action="/me/close"`, "健康记录",
 			`href="/me/data?section=health_measurements#records"`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the data page lacks %q", want)
@@ -141,5 +142,34 @@ func TestClosingAnAccountAtTheDeskAndTheAuditLogPage(t *testing.T) {
 	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
 	if r := asPage(t, srv, resident, "GET", "/desk/audit", ""); r.Status != 403 {
 		t.Errorf("a resident on the audit page: %d", r.Status)
+	}
+}
+
+// The data page's button downloads the same file as the API; once too
+// many were taken today it answers the data page saying when to come
+// back, next to the button — not an error in JSON in the browser.
+func TestMyDataDownloadFromThePage(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	id, token := srv.Register(t, "程秀英", "13920001101")
+	for i := range guli.ThrottleExport.Free {
+		r := asPage(t, srv, token, "GET", "/me/data/export", "")
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Disposition"), `attachment; filename="guli-`+id+"-") ||
+			r.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("download %d: %d %q %q", i, r.Status, r.Header.Get("Content-Disposition"), r.Header.Get("Cache-Control"))
+		}
+		var x map[string]any
+		if err := json.Unmarshal(r.Body, &x); err != nil || x["user_id"] != id || x["profile"] == nil {
+			t.Fatalf("download %d: %v %.200s", i, err, r.Body)
+		}
+	}
+	r := asPage(t, srv, token, "GET", "/me/data/export", "")
+	page := string(r.Body)
+	if r.Status != 429 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("the download once too often: %d %q %q %.200s", r.Status, r.Header.Get("Content-Type"), r.Header.Get("Retry-After"), page)
+	}
+	alert := strings.Index(page, `role="alert"`)
+	if alert < 0 || alert > strings.Index(page, `href="/me/data/export"`) || strings.Contains(page, `<details class="danger-zone" open`) ||
+		!strings.Contains(page, "后再试") {
+		t.Errorf("the refusal is not said next to the button (or opens the closing form): %.2000s", page)
 	}
 }

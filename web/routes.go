@@ -194,6 +194,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /me/password", p.Page(p.Password)},
 		{"POST /me/password", p.Page(p.PasswordPost)},
 		{"GET /me/data", p.Page(p.MyData)},
+		{"GET /me/data/export", p.Page(p.MyDataDownload)},
 		{"POST /me/close", p.Page(p.CloseMine)},
 		{"POST /prefs/elder", p.Page(p.Elder)},
 		{"POST /prefs/lang", p.Page(p.Lang)},

@@ -21,9 +21,11 @@ type dataSection struct {
 }
 
 type myDataPage struct {
-	Sections []dataSection // every kind of record, with how many there are
-	Audit    dataSection   // who touched my data, first on the page
-	Open     *dataSection  // the kind asked for (?section=), its newest records
+	// DownloadAlert says why the download was refused (too many today).
+	DownloadAlert string
+	Sections      []dataSection // every kind of record, with how many there are
+	Audit         dataSection   // who touched my data, first on the page
+	Open          *dataSection  // the kind asked for (?section=), its newest records
 }
 
 // readable turns what MyData read into what the page shows: each field
@@ -99,8 +101,40 @@ func (h *Handlers) renderMyData(w http.ResponseWriter, r *http.Request, v *core.
 		}
 		d.Open = &readable(v, one, loc)[0]
 	}
+	if v.Alert != "" && r.URL.Path == "/me/data/export" {
+		d.DownloadAlert, v.Alert = v.Alert, "" // next to the button, not the closing form's
+	}
 	v.Data = d
 	h.Render(w, r, status, "my_data", v)
+	return nil
+}
+
+// MyDataDownload sends the person everything kept about them, as the
+// API's download does (audited, throttled); a refusal is the data page
+// saying why next to the button, rather than an error in JSON.
+func (h *Handlers) MyDataDownload(w http.ResponseWriter, r *http.Request) error {
+	if _, ok := h.requireLogin(w, r); !ok {
+		return nil
+	}
+	x, err := h.DataRights.ExportMyData(r.Context())
+	var body []byte
+	if err == nil {
+		body, err = core.ExportView{X: x}.MarshalJSON()
+	}
+	if err != nil {
+		v := h.NewView(r, "data.title", "me")
+		status := h.FormError(v, err)
+		if status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", core.RetryAfter(err))
+		}
+		return h.renderMyData(w, r, v, status)
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "application/json; charset=utf-8")
+	hd.Set("Content-Disposition", `attachment; filename="`+core.ExportFileName(x)+`"`)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	w.Write(body)
 	return nil
 }
 
