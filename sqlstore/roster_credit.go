@@ -45,7 +45,7 @@ func (s *TimeBank) CreditRoster(ctx context.Context, activityID guli.ID, in guli
 		rows, err := q.query(ctx, `SELECT t.user_id, u.name, CASE WHEN c.user_id IS NULL THEN 0 ELSE 1 END
 			FROM attendances t JOIN users u ON u.id = t.user_id
 			LEFT JOIN activity_credits c ON c.activity_id = t.activity_id AND c.user_id = t.user_id
-			WHERE t.activity_id = ? ORDER BY t.user_id`, activityID)
+			WHERE t.activity_id = ? AND u.closed_at IS NULL ORDER BY t.user_id`, activityID)
 		if err != nil {
 			return err
 		}
@@ -63,6 +63,8 @@ func (s *TimeBank) CreditRoster(ctx context.Context, activityID guli.ID, in guli
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
+		// A closed account is not on the list: its attendance still
+		// counts in the figures, but nothing more is given to it.
 		// Staff never credit themselves: when everyone checked in is
 		// credited they are passed over, and naming themselves is refused.
 		var chosen []person

@@ -79,6 +79,13 @@ func TestCreditRoster(t *testing.T) {
 		if err != nil || len(got) != 2 || !got[0].Credited || got[0].UserID != helpers[0].ID || got[0].BalanceMinutes != 120 {
 			t.Fatalf("two named: %+v %v", got, err)
 		}
+		// One who came has closed their account since: not on the list.
+		if _, err := sqlstore.NewServices(f.db).DataRights.CloseAccount(as(staff[0]), guli.CloseInput{UserID: helpers[3].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := bank.CreditRoster(as(staff[0]), past, guli.RosterCreditInput{Minutes: 60, UserIDs: []guli.ID{helpers[3].ID}}); code(err) != guli.ECValidation {
+			t.Errorf("crediting a closed account by name: %v", err)
+		}
 		credited := make([]int, len(staff))
 		if n := outcomes(len(staff), func(i int) error {
 			got, err := bank.CreditRoster(as(staff[i]), past, credit)
@@ -95,12 +102,15 @@ func TestCreditRoster(t *testing.T) {
 		for _, n := range credited {
 			total += n
 		}
-		// The 2 helpers not yet credited, and staff[1], checked in, by
-		// the three others.
-		if total != 3 {
-			t.Errorf("the four at once credited %d people, want the 2 helpers not yet credited and staff[1]", total)
+		// The helper not yet credited whose account is open, and staff[1],
+		// checked in, by the three others.
+		if total != 2 {
+			t.Errorf("the four at once credited %d people, want the open helper not yet credited and staff[1]", total)
 		}
 		for i, u := range helpers {
+			if i == 3 {
+				continue // closed
+			}
 			st, err := bank.MyTimeBank(as(u))
 			if err != nil {
 				t.Fatal(err)
