@@ -253,7 +253,13 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 				return err
 			}
 		}
-		if err := guli.MayIssueCertificate(actor, volunteer, st.ID, served); err != nil {
+		closed := false
+		if !own {
+			if closed, err = q.exists(ctx, "SELECT 1 FROM users WHERE id = ? AND closed_at IS NOT NULL", in.VolunteerID); err != nil {
+				return err
+			}
+		}
+		if err := guli.MayIssueCertificate(actor, volunteer, st.ID, served, closed); err != nil {
 			return err
 		}
 		span, err := in.Validate(st.Location(), now)
