@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -569,6 +570,37 @@ func TestVolunteerCertificates(t *testing.T) {
 		}
 		if status, _ := page(p.otherStaff, "/desk/volunteers/"+p.v1+"/certificate"+october); status != 404 {
 			t.Errorf("another station's staff on a closed account's certificate: %d", status)
+		}
+	})
+}
+
+// TestReportsInALoopWait: every report is audited, so past
+// guli.ThrottleReport.Free of them in a day a person's next waits: the
+// API answers 429 rate_limited with Retry-After, and the desk's download
+// comes back to its page saying how long, never a 5xx or an empty page.
+func TestReportsInALoopWait(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		path := "/api/v1/stations/" + srv.Station.ID.String() + "/reports/monthly?format=csv"
+		for i := range guli.ThrottleReport.Free {
+			if r := srv.Do(t, "GET", path, staff, nil); r.Status != 200 {
+				t.Fatalf("report %d: %d %.300s", i, r.Status, r.Body)
+			}
+		}
+		r := srv.Do(t, "GET", path, staff, nil)
+		wantError(t, r, 429, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		page := asPage(t, srv, staff, "GET", "/desk/reports/monthly?format=csv", "")
+		if page.Status != 429 || !strings.Contains(string(page.Body), "秒后再试") || !strings.Contains(string(page.Body), `name="month"`) {
+			t.Errorf("the desk's download, throttled: %d %.500s", page.Status, page.Body)
+		}
+		// The admin is a person of their own.
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		if r := srv.Do(t, "GET", path, admin, nil); r.Status != 200 {
+			t.Errorf("the admin's report: %d", r.Status)
 		}
 	})
 }
