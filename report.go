@@ -322,8 +322,12 @@ type VolunteerCertificate struct {
 // of volunteer: the volunteer themself; staff who work at the station
 // (an admin anywhere) for a person who belongs to it (volunteer.Stations
 // must be loaded) or served there. Others' staff are answered not_found,
-// and anyone else forbidden.
-func MayIssueCertificate(actor, volunteer *User, station ID, servedThere bool) error {
+// and anyone else forbidden. A certificate is of a volunteer: staff asking
+// for one of someone who neither holds the role nor ever served at the
+// station are answered not_found too (a resident's "0 times" on the
+// station's letterhead certifies nothing), and for a closed account,
+// which is nobody's any more, account_closed.
+func MayIssueCertificate(actor, volunteer *User, station ID, servedThere, closed bool) error {
 	switch {
 	case actor == nil:
 		return Errorf(ECUnauthenticated)
@@ -335,6 +339,12 @@ func MayIssueCertificate(actor, volunteer *User, station ID, servedThere bool) e
 	}
 	if volunteer == nil || !servedThere && !slices.Contains(volunteer.Stations, station) {
 		return Errorf(ECNotFound)
+	}
+	if !servedThere && !volunteer.Has(RoleVolunteer) {
+		return Errorf(ECNotFound)
+	}
+	if closed {
+		return Errorf(ECAccountClosed)
 	}
 	return nil
 }

@@ -181,6 +181,8 @@ func TestMayIssueCertificate(t *testing.T) {
 	staffThere := &guli.User{ID: 21, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{there}}
 	admin := &guli.User{ID: 22, Roles: []guli.Role{guli.RoleAdmin}}
 	neighbour := &guli.User{ID: 30, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{here}}
+	// A closed account keeps its row, named 已注销居民, a resident.
+	closed := &guli.User{ID: 31, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{here}}
 	tests := []struct {
 		name      string
 		actor     *guli.User
@@ -188,21 +190,29 @@ func TestMayIssueCertificate(t *testing.T) {
 		served    bool
 		volunteer *guli.User
 		want      string
+		closed    bool
 	}{
-		{"the volunteer", volunteer, here, false, volunteer, ""},
-		{"the volunteer, of a station they never served", volunteer, there, false, volunteer, ""},
-		{"staff of their station", staffHere, here, false, volunteer, ""},
-		{"the admin", admin, here, false, volunteer, ""},
-		{"the admin, of a station the volunteer has no tie to", admin, there, false, volunteer, guli.ECNotFound},
-		{"staff of a station they served at", staffThere, there, true, volunteer, ""},
-		{"staff of a station they neither belong to nor served", staffThere, there, false, volunteer, guli.ECNotFound},
-		{"staff, on another station's certificate", staffThere, here, false, volunteer, guli.ECNotFound},
-		{"a neighbour", neighbour, here, true, volunteer, guli.ECForbidden},
-		{"nobody signed in", nil, here, true, volunteer, guli.ECUnauthenticated},
-		{"nobody's", staffHere, here, false, nil, guli.ECNotFound},
+		{"the volunteer", volunteer, here, false, volunteer, "", false},
+		{"the volunteer, of a station they never served", volunteer, there, false, volunteer, "", false},
+		{"staff of their station", staffHere, here, false, volunteer, "", false},
+		{"the admin", admin, here, false, volunteer, "", false},
+		{"the admin, of a station the volunteer has no tie to", admin, there, false, volunteer, guli.ECNotFound, false},
+		{"staff of a station they served at", staffThere, there, true, volunteer, "", false},
+		{"staff of a station they neither belong to nor served", staffThere, there, false, volunteer, guli.ECNotFound, false},
+		{"staff, on another station's certificate", staffThere, here, false, volunteer, guli.ECNotFound, false},
+		{"a neighbour", neighbour, here, true, volunteer, guli.ECForbidden, false},
+		{"nobody signed in", nil, here, true, volunteer, guli.ECUnauthenticated, false},
+		{"nobody's", staffHere, here, false, nil, guli.ECNotFound, false},
+		{"staff, of a resident who is no volunteer and never served", staffHere, here, false, neighbour, guli.ECNotFound, false},
+		{"the admin, of a resident who is no volunteer and never served", admin, here, false, neighbour, guli.ECNotFound, false},
+		{"staff, of a former volunteer who served there", staffHere, here, true, neighbour, "", false},
+		{"the resident's own", neighbour, here, false, neighbour, "", false},
+		{"staff, of a closed account that served there", staffHere, here, true, closed, guli.ECAccountClosed, true},
+		{"staff, of a closed account that never served", staffHere, here, false, closed, guli.ECNotFound, true},
+		{"another station's staff, of a closed account", staffThere, here, true, closed, guli.ECNotFound, true},
 	}
 	for _, tt := range tests {
-		err := guli.MayIssueCertificate(tt.actor, tt.volunteer, tt.station, tt.served)
+		err := guli.MayIssueCertificate(tt.actor, tt.volunteer, tt.station, tt.served, tt.closed)
 		if got := map[bool]string{true: "", false: guli.ErrorCode(err)}[err == nil]; got != tt.want {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}

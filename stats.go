@@ -72,6 +72,38 @@ type AreaStats struct {
 	VolunteerMinutes  int
 }
 
+// MinPublicAreaCount is the least count of one residential area the
+// public figures show. The impact page's chart of help by area is public
+// and asked for any range, a day included: "1 request from 菊泉新苑 on
+// the 3rd", where a neighbour saw the volunteer come, points at one
+// household. Staff's pages and the admin's workbook show every count.
+const MinPublicAreaCount = 5
+
+// PublicAreaCounts says which of the areas' counts of one figure the
+// public may read: those of MinPublicAreaCount or more. A smaller one,
+// none included (a 0 next to one withheld would tell where it was), is
+// withheld, to be said "fewer than 5"; and when only one area's would be,
+// the smallest of the others is too, so that the station's total less the
+// areas shown never tells it.
+func PublicAreaCounts(counts []int) (shown []bool) {
+	shown = make([]bool, len(counts))
+	withheld, smallest := 0, -1
+	for i, n := range counts {
+		if n < MinPublicAreaCount {
+			withheld++
+			continue
+		}
+		shown[i] = true
+		if smallest < 0 || n < counts[smallest] {
+			smallest = i
+		}
+	}
+	if withheld == 1 && smallest >= 0 {
+		shown[smallest] = false
+	}
+	return shown
+}
+
 // Field reasons of the figures.
 const (
 	// FRBeforeFrom: a range whose last day comes before its first.

@@ -322,3 +322,31 @@ func TestDateOfWritesAsFormatDoes(t *testing.T) {
 		}
 	}
 }
+
+// TestPublicAreaCounts: an area's count under guli.MinPublicAreaCount is
+// withheld, a 0 too; one withheld alone takes the smallest shown with it,
+// so that the station's total less the areas shown does not tell it.
+func TestPublicAreaCounts(t *testing.T) {
+	const k = guli.MinPublicAreaCount
+	tests := []struct {
+		name   string
+		counts []int
+		want   []bool
+	}{
+		{"none", nil, []bool{}},
+		{"every one large", []int{k, 40, 120}, []bool{true, true, true}},
+		{"one request on a day", []int{0, 1, 0}, []bool{false, false, false}},
+		{"one small among large", []int{120, 1, 40}, []bool{true, false, false}},
+		{"one 0 among large", []int{120, 0, 40}, []bool{true, false, false}},
+		{"two small", []int{120, 1, 2, 40}, []bool{true, false, false, true}},
+		{"one area, small", []int{1}, []bool{false}},
+		{"one area, large", []int{k}, []bool{true}},
+		{"just under", []int{k - 1, k, k + 1}, []bool{false, false, true}},
+	}
+	for _, tt := range tests {
+		got := guli.PublicAreaCounts(tt.counts)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

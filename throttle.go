@@ -70,4 +70,11 @@ var (
 	// everyone's writes and grow without end. Every export counts; a person
 	// takes ten a day before waiting.
 	ThrottleExport = ThrottleRule{Scope: "export", Free: 10, First: time.Minute, Max: time.Hour, Window: 24 * time.Hour}
+	// Monthly reports and volunteers' certificates staff make: each is an
+	// audited read, so a script or a stolen session downloading in a loop
+	// would hold up everyone's writes and grow the audit log without end.
+	// Every one counts, per person: an admin making every station's and
+	// area's files in both formats at the month's end stays under two
+	// hundred a day, and a flood then settles at a few an hour.
+	ThrottleReport = ThrottleRule{Scope: "report", Free: 200, First: 10 * time.Second, Max: 10 * time.Minute, Window: 24 * time.Hour}
 )

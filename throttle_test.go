@@ -39,7 +39,7 @@ func TestEveryThrottleHasAScopeAndGrows(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range []guli.ThrottleRule{guli.ThrottleLoginPhone, guli.ThrottleLoginAddr, guli.ThrottleLoginDevice,
 		guli.ThrottleRegisterAddr, guli.ThrottleSMSPhone, guli.ThrottleSMSAddr, guli.ThrottleChangePassword,
-		guli.ThrottleCheckinUser, guli.ThrottleCheckinStation, guli.ThrottleReclaim, guli.ThrottleExport} {
+		guli.ThrottleCheckinUser, guli.ThrottleCheckinStation, guli.ThrottleReclaim, guli.ThrottleExport, guli.ThrottleReport} {
 		if r.Scope == "" || seen[r.Scope] {
 			t.Errorf("scope %q is empty or used twice", r.Scope)
 		}

@@ -56,6 +56,14 @@ func (h Hours) String() string { return strconv.FormatFloat(float64(h), 'f', 1, 
 // Monthly lays out a monthly report in lang.
 func Monthly(cat *i18n.Catalog, lang string, rep *guli.MonthlyReport) *Document {
 	t := func(key string, args ...any) string { return cat.T(lang, key, args...) }
+	// A closed account is stored named guli.ClosedAccountName; the
+	// report says it in the reader's language.
+	person := func(name string) string {
+		if name == guli.ClosedAccountName {
+			return t("report.closed_account")
+		}
+		return name
+	}
 	month := t("report.month", rep.Month.Year, int(rep.Month.Month), rep.Month.Month.String())
 	d := &Document{Title: t("report.doc_title", rep.Station.Name, month)}
 	if rep.Area != nil {
@@ -77,7 +85,7 @@ func Monthly(cat *i18n.Catalog, lang string, rep *guli.MonthlyReport) *Document 
 		Total: []any{t("report.total_activities", len(rep.Activities)), "", "", "", "", tot.Registered, tot.Attended}}
 	for _, a := range rep.Activities {
 		activities.Rows = append(activities.Rows, []any{a.Start.Format("2006-01-02"), a.Start.Format("15:04"), a.Title,
-			t("category." + a.Category), a.Host, a.Registered, a.Attended})
+			t("category." + a.Category), person(a.Host), a.Registered, a.Attended})
 	}
 
 	help := Section{Sheet: t("report.sheet.help"), Heading: t("report.help"),
@@ -92,7 +100,7 @@ func Monthly(cat *i18n.Catalog, lang string, rep *guli.MonthlyReport) *Document 
 		Total: []any{t("report.total_volunteers", len(rep.Volunteers)), tot.Services, tot.VolunteerMinutes, Hours(guli.Hours(tot.VolunteerMinutes))},
 		Note:  t("report.hours_note")}
 	for _, v := range rep.Volunteers {
-		volunteers.Rows = append(volunteers.Rows, []any{v.Name, v.Services, v.Minutes, Hours(guli.Hours(v.Minutes))})
+		volunteers.Rows = append(volunteers.Rows, []any{person(v.Name), v.Services, v.Minutes, Hours(guli.Hours(v.Minutes))})
 	}
 	if rep.Area != nil {
 		visits.Note = t("report.area_visits_note")

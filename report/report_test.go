@@ -154,3 +154,18 @@ func TestFileNames(t *testing.T) {
 		t.Errorf("Content-Disposition %q", d)
 	}
 }
+
+// A volunteer or host whose account was closed is named in the reader's
+// language, not by the stored Chinese words.
+func TestClosedAccountsAreSaidInTheReadersLanguage(t *testing.T) {
+	cat := i18n.MustLoad()
+	rep := hostile()
+	rep.Activities[0].Host = guli.ClosedAccountName
+	rep.Volunteers = append(rep.Volunteers, guli.VolunteerHours{VolunteerID: 10, Name: guli.ClosedAccountName, Services: 1, Minutes: 30})
+	for lang, want := range map[string]string{"en": "closed account", "zh-CN": "已注销居民"} {
+		csv := string(report.Monthly(cat, lang, rep).CSV())
+		if strings.Count(csv, want) != 2 || lang == "en" && strings.Contains(csv, guli.ClosedAccountName) {
+			t.Errorf("%s: the closed accounts are not said %q:\n%s", lang, want, csv)
+		}
+	}
+}

@@ -110,6 +110,9 @@ func (s *Reports) MonthlyReport(ctx context.Context, in guli.ReportQuery) (*guli
 	if err != nil {
 		return nil, err
 	}
+	if err := s.db.checkThrottles(ctx, reporting(actor.ID)); err != nil {
+		return nil, err
+	}
 	rep := &guli.MonthlyReport{Station: st, Area: req.Area, Month: req.Month, Format: req.Format, MadeAt: now}
 	var area guli.ID
 	if req.Area != nil {
@@ -124,12 +127,23 @@ func (s *Reports) MonthlyReport(ctx context.Context, in guli.ReportQuery) (*guli
 		detail = fmt.Sprintf("%s %s, area %d, %d volunteers named", rep.Month, rep.Format, area, len(rep.Volunteers))
 	}
 	// An audit entry of its own: the report was read from the readers.
-	err = s.db.tx(ctx, func(q runner) error { return audit(ctx, q, s.db.now(), actor, "station.report", st.ID, detail) })
+	err = s.db.tx(ctx, func(q runner) error {
+		q.moved = nil // like the entry, the count is not what readers see
+		at := s.db.now()
+		if err := charge(ctx, q, reporting(actor.ID), at); err != nil {
+			return err
+		}
+		return audit(ctx, q, at, actor, "station.report", st.ID, detail)
+	})
 	if err != nil {
 		return nil, err
 	}
 	return rep, nil
 }
+
+// reporting is the throttle of the reports and certificates one person
+// makes as staff: every one counts, since every one is audited.
+func reporting(user guli.ID) limited { return limited{guli.ThrottleReport, user.String()} }
 
 // readReport fills rep's sections by the report's queries.
 func readReport(ctx context.Context, q runner, rep *guli.MonthlyReport, area guli.ID) error {
@@ -235,6 +249,9 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 		if err := actor.ActsAt(in.StationID); err != nil {
 			return nil, err
 		}
+		if err := s.db.checkThrottles(ctx, reporting(actor.ID)); err != nil {
+			return nil, err
+		}
 	}
 	st, err := s.stations.Station(ctx, in.StationID)
 	if err != nil {
@@ -253,7 +270,13 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 				return err
 			}
 		}
-		if err := guli.MayIssueCertificate(actor, volunteer, st.ID, served); err != nil {
+		closed := false
+		if !own {
+			if closed, err = q.exists(ctx, "SELECT 1 FROM users WHERE id = ? AND closed_at IS NOT NULL", in.VolunteerID); err != nil {
+				return err
+			}
+		}
+		if err := guli.MayIssueCertificate(actor, volunteer, st.ID, served, closed); err != nil {
 			return err
 		}
 		span, err := in.Validate(st.Location(), now)
@@ -270,7 +293,14 @@ func (s *Reports) VolunteerCertificate(ctx context.Context, in guli.CertificateQ
 	out.Name = volunteer.Name
 	if !own {
 		detail := fmt.Sprintf("station %d, %s to %s", st.ID, out.From, out.To)
-		if err := s.db.tx(ctx, func(q runner) error { return audit(ctx, q, now, actor, "volunteer.certificate", volunteer.ID, detail) }); err != nil {
+		err := s.db.tx(ctx, func(q runner) error {
+			q.moved = nil
+			if err := charge(ctx, q, reporting(actor.ID), s.db.now()); err != nil {
+				return err
+			}
+			return audit(ctx, q, now, actor, "volunteer.certificate", volunteer.ID, detail)
+		})
+		if err != nil {
 			return nil, err
 		}
 	}

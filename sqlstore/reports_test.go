@@ -99,7 +99,10 @@ func TestReportsAreOneMomentWhileWritesGoOn(t *testing.T) {
 		}
 		var made atomic.Int64
 		var readersDone sync.WaitGroup
-		for range readers {
+		for i := range readers {
+			// Each reader its own social worker, who stops once throttled
+			// (guli.ThrottleReport): a fast machine makes hundreds.
+			reader := f.staff(t, fmt.Sprint("社工", i), fmt.Sprint("1380000011", i))
 			readersDone.Go(func() {
 				for {
 					select {
@@ -107,7 +110,10 @@ func TestReportsAreOneMomentWhileWritesGoOn(t *testing.T) {
 						return
 					default:
 					}
-					rep, err := reports.MonthlyReport(as(staff), guli.ReportQuery{StationID: f.station.ID, Month: month, Format: "csv"})
+					rep, err := reports.MonthlyReport(as(reader), guli.ReportQuery{StationID: f.station.ID, Month: month, Format: "csv"})
+					if guli.ErrorCode(err) == guli.ECRateLimited {
+						return
+					}
 					if err != nil {
 						errs <- err
 						return
@@ -139,5 +145,69 @@ func TestReportsAreOneMomentWhileWritesGoOn(t *testing.T) {
 			t.Errorf("%d reports audited, %d made: %v", audited, made.Load()+1, err)
 		}
 		t.Logf("%d reports made while %d services and visits were written", made.Load(), writers*writes)
+	})
+}
+
+// TestReportsOverAndOverFloodNobody: every report and every certificate
+// staff make is audited, so after guli.ThrottleReport.Free of them a
+// person's next waits, longer each time, also when many are asked at
+// once; the audit log holds no more entries than the files given, and
+// others (another social worker, the volunteer reading their own) are
+// not held up.
+func TestReportsOverAndOverFloodNobody(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		c := newClock()
+		f := newFixtureWith(t, e, sqlstore.Options{Now: c.Now})
+		staff := f.staff(t, "顾小里", "13800000101")
+		colleague := f.staff(t, "顾大里", "13800000102")
+		volunteer := f.register(t, "吴志愿", "13800000103")
+		volunteer.Roles = append(volunteer.Roles, guli.RoleVolunteer)
+		if _, err := f.accounts.SetRoles(system(), volunteer.ID, guli.RolesInput{Roles: volunteer.Roles}); err != nil {
+			t.Fatal(err)
+		}
+		reports := sqlstore.NewReports(f.db)
+		month := guli.MonthOf(c.Now().In(guli.Zone(guli.DefaultTimezone))).String()
+		report := func(who *guli.User) error {
+			_, err := reports.MonthlyReport(as(who), guli.ReportQuery{StationID: f.station.ID, Month: month, Format: "csv"})
+			return err
+		}
+		certificate := func(who *guli.User) error {
+			_, err := reports.VolunteerCertificate(as(who), guli.CertificateQuery{VolunteerID: volunteer.ID, StationID: f.station.ID})
+			return err
+		}
+		rule := guli.ThrottleReport
+		version := f.db.DataVersion(system())
+		for i := range rule.Free {
+			if err := map[bool]func(*guli.User) error{true: report, false: certificate}[i%2 == 0](staff); err != nil {
+				t.Fatalf("file %d: %v", i, err)
+			}
+		}
+		for what, ask := range map[string]func(*guli.User) error{"report": report, "certificate": certificate} {
+			err := ask(staff)
+			if e := guli.AsError(err); e == nil || e.Code != guli.ECRateLimited || e.RetryAfter <= rule.First-time.Second || e.RetryAfter > rule.First {
+				t.Fatalf("a %s after %d: %v", what, rule.Free, err)
+			}
+		}
+		if got := outcomes(30, func(int) error { return report(staff) }); got[guli.ECRateLimited] != 30 {
+			t.Fatalf("30 more at once: %v", got)
+		}
+		// Counted as the audit entries are: no kept answer goes with them.
+		if v := f.db.DataVersion(system()); v != version {
+			t.Errorf("the reports moved the data version from %d to %d", version, v)
+		}
+		audited, err := sqlstore.QueryInt(system(), f.db, "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND action IN ('station.report', 'volunteer.certificate')", staff.ID)
+		if err != nil || audited != rule.Free {
+			t.Errorf("%d files audited, want %d: %v", audited, rule.Free, err)
+		}
+		if err := report(colleague); err != nil {
+			t.Errorf("a colleague's report: %v", err)
+		}
+		if err := certificate(volunteer); err != nil {
+			t.Errorf("the volunteer's own certificate: %v", err)
+		}
+		c.Add(rule.First)
+		if err := report(staff); err != nil {
+			t.Fatalf("after the wait: %v", err)
+		}
 	})
 }

@@ -13,6 +13,7 @@ type Bar struct {
 	Label string  // under the bar, or before it when the chart is horizontal
 	Title string  // what a pointer over the bar shows; "" for "Label: value unit"
 	Value float64 // below zero, NaN or absurd: drawn as zero
+	Text  string  // written at the bar's end instead of its value; "" for the value
 }
 
 // BarChart describes a chart of bars to Bars: counts over time (upright
@@ -90,7 +91,12 @@ func Bars(c BarChart) template.HTML {
 		b.WriteString(`<rect class="` + classes("chart-bar", c.Class) + `" fill="currentColor" x="` + num(x) + `" y="` + num(y) +
 			`" width="` + num(bw) + `" height="` + num(bh) + `"><title>` + esc(title(i)) + `</title></rect>`)
 	}
-	value := func(i int) string { return strconv.FormatFloat(math.Round(values[i]*100)/100+0, 'f', -1, 64) }
+	value := func(i int) string {
+		if c.Bars[i].Text != "" {
+			return c.Bars[i].Text
+		}
+		return strconv.FormatFloat(math.Round(values[i]*100)/100+0, 'f', -1, 64)
+	}
 
 	if c.Horizontal {
 		left := float64(fontSize)

@@ -107,6 +107,20 @@ func TestBarsHorizontal(t *testing.T) {
 	}
 }
 
+// A bar whose count is withheld says so at its end, in its own words,
+// not "0".
+func TestBarsHorizontalWithText(t *testing.T) {
+	c := svgchart.BarChart{Title: "各居民区的求助", Horizontal: true, Width: 360,
+		Bars: []svgchart.Bar{{Label: "馨清佳苑", Value: 12}, {Label: "泉秀苑", Text: "少于5", Title: "泉秀苑: 少于5"}}}
+	root, _ := renderBars(t, c)
+	if got := strings.Join(texts(root.find("text", "chart-value")), " "); got != "12 少于5" {
+		t.Errorf("values %q", got)
+	}
+	if bars := root.find("rect", "chart-bar"); len(bars) != 2 || numAttr(t, bars[1], "width") != 0 {
+		t.Errorf("bars %v", bars)
+	}
+}
+
 func TestBarsOfNothing(t *testing.T) {
 	if out := svgchart.Bars(svgchart.BarChart{Title: "空"}); out != "" {
 		t.Errorf("no bars rendered %q", out)

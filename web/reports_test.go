@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -548,6 +549,58 @@ func TestVolunteerCertificates(t *testing.T) {
 		}
 		if looks[p.v1] != 3 || looks[p.v2] != 3 { // staff's two of v1 and the admin's; staff's two of v2 and the demo station's
 			t.Errorf("audited looks: %v, want 3 of v1 (%s) and 3 of v2 (%s)", looks, p.v1, p.v2)
+		}
+
+		// A resident who is no volunteer and never served has no
+		// certificate to give, as if there were none; their own page
+		// stays theirs. A closed account is nobody's: staff are told so,
+		// not handed a certificate of 已注销居民.
+		if status, body := page(p.staff, "/desk/volunteers/"+p.r1+"/certificate"); status != 404 || strings.Contains(body, `class="certificate"`) {
+			t.Errorf("staff on a resident's certificate: %d", status)
+		}
+		if status, _ := page(p.tokens[p.r1], "/me/certificate", cookie...); status != 200 {
+			t.Errorf("a resident's own certificate page: %d", status)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/users/"+p.v1+"/close", p.staff, map[string]any{}); r.Status != 200 {
+			t.Fatalf("closing v1's account: %d %s", r.Status, r.Body)
+		}
+		status, body = page(p.staff, "/desk/volunteers/"+p.v1+"/certificate"+october)
+		if status != 409 || strings.Contains(body, `class="certificate"`) || !strings.Contains(body, "这个账户已经注销了") {
+			t.Errorf("staff on a closed account's certificate: %d %.300s", status, body)
+		}
+		if status, _ := page(p.otherStaff, "/desk/volunteers/"+p.v1+"/certificate"+october); status != 404 {
+			t.Errorf("another station's staff on a closed account's certificate: %d", status)
+		}
+	})
+}
+
+// TestReportsInALoopWait: every report is audited, so past
+// guli.ThrottleReport.Free of them in a day a person's next waits: the
+// API answers 429 rate_limited with Retry-After, and the desk's download
+// comes back to its page saying how long, never a 5xx or an empty page.
+func TestReportsInALoopWait(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		path := "/api/v1/stations/" + srv.Station.ID.String() + "/reports/monthly?format=csv"
+		for i := range guli.ThrottleReport.Free {
+			if r := srv.Do(t, "GET", path, staff, nil); r.Status != 200 {
+				t.Fatalf("report %d: %d %.300s", i, r.Status, r.Body)
+			}
+		}
+		r := srv.Do(t, "GET", path, staff, nil)
+		wantError(t, r, 429, "rate_limited", "")
+		if r.Header.Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		page := asPage(t, srv, staff, "GET", "/desk/reports/monthly?format=csv", "")
+		if page.Status != 429 || !strings.Contains(string(page.Body), "秒后再试") || !strings.Contains(string(page.Body), `name="month"`) {
+			t.Errorf("the desk's download, throttled: %d %.500s", page.Status, page.Body)
+		}
+		// The admin is a person of their own.
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		if r := srv.Do(t, "GET", path, admin, nil); r.Status != 200 {
+			t.Errorf("the admin's report: %d", r.Status)
 		}
 	})
 }

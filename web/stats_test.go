@@ -441,3 +441,36 @@ func TestDistrictWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// TestImpactPageWithholdsAFewPerArea: the public chart of help by area
+// says a handful (under guli.MinPublicAreaCount) as "少于5", never the
+// count: one request from one area on one day points at a household.
+// The desk's figures, staff's, show it.
+func TestImpactPageWithholdsAFewPerArea(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	st := srv.Station.ID.String()
+	resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	if r := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙取药", "category": "errand"}); r.Status != 201 {
+		t.Fatalf("help request: %d %s", r.Status, r.Body)
+	}
+	today := time.Now().In(srv.Station.Location()).Format(time.DateOnly)
+	day := "?from=" + today + "&to=" + today
+	r := srv.Send(t, testserver.Request{Method: "GET", Path: "/stations/" + st + "/impact" + day})
+	body := string(r.Body)
+	if r.Status != 200 {
+		t.Fatalf("the impact page: %d", r.Status)
+	}
+	areas := body[strings.Index(body, `id="chart-areas"`):]
+	areas = areas[:strings.Index(areas, "</section>")]
+	if !strings.Contains(areas, `<text class="chart-value"`) || !strings.Contains(areas, ">少于5</text>") || !strings.Contains(areas, "<td>少于5</td>") {
+		t.Errorf("the areas' chart does not say 少于5: %s", areas)
+	}
+	if strings.Contains(areas, "<td>1</td>") || regexp.MustCompile(`class="chart-value"[^>]*>1</text>`).MatchString(areas) {
+		t.Errorf("the areas' chart counts the one request: %s", areas)
+	}
+	desk := asPage(t, srv, staff, "GET", "/desk/stats"+day, "")
+	if desk.Status != 200 || strings.Contains(string(desk.Body), "少于5") {
+		t.Errorf("the desk's figures withhold: %d", desk.Status)
+	}
+}

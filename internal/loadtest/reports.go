@@ -9,7 +9,9 @@ import (
 // this month's report of the demo station (the month its demo happens
 // in) as a workbook and as CSV, over the API and from the desk, each read
 // of every section and audited; the desk's page; the talent's certificate
-// as staff open it (audited) and as the talent does.
+// as staff open it (audited) and as the talent does. Staff make two
+// hundred reports and certificates a day (guli.ThrottleReport); past that
+// these rows answer 429, as they should, and measure the refusal.
 var reportRows = []Row{
 	{"monthly report (Excel)", "GET /api/v1/stations/{id}/reports/monthly", 200, get(thisMonth("/api/v1/stations/", "/reports/monthly?format=xlsx"), staff), nil},
 	{"monthly report (CSV)", "GET /api/v1/stations/{id}/reports/monthly", 200, get(thisMonth("/api/v1/stations/", "/reports/monthly?format=csv"), staff), nil},

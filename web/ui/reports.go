@@ -114,10 +114,13 @@ func (h *Handlers) certificate(w http.ResponseWriter, r *http.Request, v *core.V
 	return nil
 }
 
-// refusedOn shows page again saying what is wrong with its form's
-// fields when err is a validation error; other errors are the page's.
+// refusedOn shows page again saying what is wrong when the form can be
+// sent again: its fields, a closed account, a wait; other errors are the
+// page's.
 func (h *Handlers) refusedOn(w http.ResponseWriter, r *http.Request, v *core.View, page string, err error) error {
-	if guli.ErrorCode(err) != guli.ECValidation {
+	switch guli.ErrorCode(err) {
+	case guli.ECValidation, guli.ECAccountClosed, guli.ECRateLimited:
+	default:
 		return err
 	}
 	h.Render(w, r, h.FormError(v, err), page, v)

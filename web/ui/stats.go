@@ -182,12 +182,30 @@ func (h *Handlers) impactCharts(r *http.Request, v *core.View, st *guli.Station,
 	}
 	c := chart{ID: "chart-areas", Title: v.T("stats.chart_areas"), Caption: v.T("stats.chart_areas_desc"),
 		Head: [3]string{v.T("stats.area"), v.T("stats.help_requests"), v.T("stats.services_completed")}}
+	// Public: an area's few requests are said "fewer than 5", never
+	// counted (guli.PublicAreaCounts).
+	var asked, served []int
+	for _, a := range areas {
+		asked, served = append(asked, a.HelpRequests), append(served, a.ServicesCompleted)
+	}
+	showAsked, showServed := guli.PublicAreaCounts(asked), guli.PublicAreaCounts(served)
+	few := v.T("stats.fewer_than", guli.MinPublicAreaCount)
+	say := func(n int, shown bool) string {
+		if shown {
+			return itoa(n)
+		}
+		return few
+	}
 	c.drawn = &drawing{draw: func() (template.HTML, []chartRow) {
 		var bars []svgchart.Bar
 		var rows []chartRow
-		for _, a := range areas {
-			bars = append(bars, svgchart.Bar{Label: a.Area, Value: float64(a.HelpRequests)})
-			rows = append(rows, chartRow{Label: a.Area, Value: itoa(a.HelpRequests), More: itoa(a.ServicesCompleted)})
+		for i, a := range areas {
+			bar := svgchart.Bar{Label: a.Area, Value: float64(a.HelpRequests)}
+			if !showAsked[i] {
+				bar = svgchart.Bar{Label: a.Area, Text: few, Title: a.Area + ": " + few}
+			}
+			bars = append(bars, bar)
+			rows = append(rows, chartRow{Label: a.Area, Value: say(a.HelpRequests, showAsked[i]), More: say(a.ServicesCompleted, showServed[i])})
 		}
 		return svgchart.Bars(svgchart.BarChart{Title: c.Title, Desc: c.Caption, Bars: bars, Unit: v.T("stats.unit_requests"),
 			Class: "bar-help", Horizontal: true, Width: chartWidth}), rows
