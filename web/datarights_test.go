@@ -118,8 +118,8 @@ func TestClosingAnAccountAtTheDeskAndTheAuditLogPage(t *testing.T) {
 	if page := string(asPage(t, srv, staff, "GET", "/desk/audit?user_id="+id, "", "Accept-Language", "en").Body); strings.Contains(page, "已注销居民") || !strings.Contains(page, "Closed account") {
 		t.Errorf("the audit page in English names the closed account: %.2000s", page)
 	}
-	if r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/close", "confirm=1"); r.Status != 409 {
-		t.Errorf("closed twice: %d", r.Status)
+	if r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/close", "confirm=1"); r.Status != 409 || strings.Contains(string(r.Body), "找不到这个页面") {
+		t.Errorf("closed twice: %d %.1500s", r.Status, r.Body)
 	}
 	today := time.Now().Format("2006-01-02")
 	for _, c := range []struct {

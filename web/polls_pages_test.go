@@ -71,8 +71,8 @@ func TestPollPages(t *testing.T) {
 	if !strings.Contains(page, "您已投票") || strings.Contains(page, `name="option_id"`) || strings.Contains(page, "poll-results") {
 		t.Fatalf("after voting: %.3000s", page)
 	}
-	if r := asPage(t, srv, member, "POST", pollPath+"/vote", "option_id="+option(0)); r.Status != 409 {
-		t.Fatalf("a second vote: %d", r.Status)
+	if r := asPage(t, srv, member, "POST", pollPath+"/vote", "option_id="+option(0)); r.Status != 409 || strings.Contains(string(r.Body), "找不到这个页面") {
+		t.Fatalf("a second vote: %d, the page: %.2000s", r.Status, r.Body)
 	}
 	if r := asPage(t, srv, member, "POST", pollPath+"/close", ""); r.Status != 403 {
 		t.Fatalf("a member closes: %d", r.Status)

@@ -540,6 +540,19 @@ func (s *Core) RenderError(w http.ResponseWriter, r *http.Request, status int) {
 	s.renderErrorMessage(w, r, status, "errorpage."+errorPageKey(status)+".body")
 }
 
+// RenderErrorOf writes the error page of a service's refusal. One that is
+// neither missing nor forbidden (a conflict: closed already, full, taken)
+// says what it is, in its own words, rather than only its status's.
+func (s *Core) RenderErrorOf(w http.ResponseWriter, r *http.Request, err error) {
+	e := guli.AsError(err)
+	status := StatusOf(e.Code)
+	if status == http.StatusConflict {
+		s.renderErrorMessage(w, r, status, messageKey(e), e.Args...)
+		return
+	}
+	s.RenderError(w, r, status)
+}
+
 // renderErrorMessage writes an error page for status saying the catalogue
 // message body (with args).
 func (s *Core) renderErrorMessage(w http.ResponseWriter, r *http.Request, status int, body string, args ...any) {
@@ -561,6 +574,8 @@ func errorPageKey(status int) string {
 		return "too_large"
 	case status == http.StatusTooManyRequests:
 		return "rate_limited"
+	case status == http.StatusConflict:
+		return "conflict"
 	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
 		return "bad_request"
 	case status >= 500:

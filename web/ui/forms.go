@@ -40,7 +40,7 @@ type pageAction func(w http.ResponseWriter, r *http.Request) error
 func (h *Handlers) Page(a pageAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := a(w, r); err != nil {
-			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+			h.RenderErrorOf(w, r, err)
 		}
 	}
 }
