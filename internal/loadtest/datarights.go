@@ -17,6 +17,7 @@ var dataRightsRows = []Row{
 	// Each client downloads its own resident's: past ten a day a person,
 	// the throttle answers 429, as it should.
 	{"my data download", "GET /api/v1/me/export", 200, get(at("/api/v1/me/export"), worker), nil},
+	{"my data download (page)", "GET /me/data/export", 200, get(at("/me/data/export"), worker), nil},
 	{"audit log page", "GET /desk/audit", 200, get(at("/desk/audit?action=health."), staff), nil},
 	{"close an account, asked (desk)", "GET /desk/residents/{id}/close", 200,
 		get(func(e *Env) string { return "/desk/residents/" + e.ResidentID + "/close" }, staff), nil},
