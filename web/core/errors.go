@@ -48,10 +48,16 @@ func StatusOf(code string) int {
 }
 
 // LogLevel is how loudly a request is logged: server errors are errors,
-// unless the client left before the answer (then nobody saw it fail).
+// unless the client left before the answer (then nobody saw it fail). A
+// health probe answered well (GET /healthz, /readyz) is debug, left out
+// of the log: the proxy asks every process every few seconds, tens of
+// thousands of lines a day that say nothing; one that fails is logged.
 func LogLevel(r *http.Request, status int) slog.Level {
 	if status >= 500 && r.Context().Err() == nil {
 		return slog.LevelError
+	}
+	if route := Info(r).Route; status < 300 && (route == "GET /healthz" || route == "GET /readyz") {
+		return slog.LevelDebug
 	}
 	return slog.LevelInfo
 }
