@@ -66,14 +66,25 @@ func expand(d dialect, body string) string {
 }
 
 // Migrate applies the steps not yet applied, each in its own transaction.
-// On PostgreSQL an advisory lock lets several processes start at once.
+// On PostgreSQL an advisory lock lets several processes start at once:
+// each step, and the table that records them, is made under it, so one
+// process makes it and the others, waiting, find it made. (CREATE TABLE IF
+// NOT EXISTS alone is no such guard: two at once may both find no table,
+// and the second's insert into the catalogue fails.)
 func (db *DB) Migrate(ctx context.Context) error {
 	steps, err := MigrationSteps()
 	if err != nil {
 		return err
 	}
-	if _, err := db.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	err = db.tx(ctx, func(q runner) error {
+		if err := q.lock(ctx, "guli:migrate"); err != nil {
+			return err
+		}
+		_, err := q.x.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, step := range steps {

@@ -52,6 +52,54 @@ func TestMigrateTwiceIsHarmless(t *testing.T) {
 	})
 }
 
+// TestProcessesStartingTogetherMigrateOnce: several processes started at
+// once on a fresh, empty database (a district's guli@ units after an
+// install, or a deploy that starts them together) all migrate it without
+// an error, and each step is applied once.
+func TestProcessesStartingTogetherMigrateOnce(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := e.DSN(t) // not even the table of steps
+		ctx := context.Background()
+		const processes = 4
+		dbs := make([]*sqlstore.DB, processes)
+		for i := range dbs {
+			db, err := sqlstore.Open(ctx, dsn, sqlstore.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			dbs[i] = db
+		}
+		errs := make([]error, processes)
+		var wg sync.WaitGroup
+		for i, db := range dbs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Migrate(ctx)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("process %d: %v", i, err)
+			}
+		}
+		steps, err := sqlstore.MigrationSteps()
+		if err != nil {
+			t.Fatal(err)
+		}
+		applied, err1 := sqlstore.QueryInt(ctx, dbs[0], "SELECT COUNT(*) FROM schema_migrations")
+		distinct, err2 := sqlstore.QueryInt(ctx, dbs[0], "SELECT COUNT(DISTINCT version) FROM schema_migrations")
+		if err := errors.Join(err1, err2); err != nil {
+			t.Fatal(err)
+		}
+		if applied != len(steps) || distinct != len(steps) {
+			t.Fatalf("%d steps recorded (%d distinct), want %d once each", applied, distinct, len(steps))
+		}
+	})
+}
+
 // fixture is a station with two areas, ready for accounts.
 type fixture struct {
 	db       *sqlstore.DB

@@ -194,6 +194,48 @@ func TestTheLastAdminCannotStepDown(t *testing.T) {
 	}
 }
 
+// TestHealthProbesStayOutOfTheLog: the proxy asks /readyz of every process
+// every few seconds (deploy/Caddyfile); answered well, a probe is logged at
+// debug level, which the log leaves out, while other requests are info;
+// draining, it answers 503 as a warning.
+func TestHealthProbesStayOutOfTheLog(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	for _, p := range []string{"/healthz", "/readyz", "/api/v1/stations"} {
+		if r := srv.Do(t, "GET", p, "", nil); r.Status != 200 {
+			t.Fatalf("%s: %d", p, r.Status)
+		}
+	}
+	want := map[string]string{"GET /healthz": "DEBUG", "GET /readyz": "DEBUG", "GET /api/v1/stations": "INFO"}
+	for _, line := range strings.Split(srv.Logs(), "\n") {
+		for route, level := range want {
+			if strings.Contains(line, " route="+route+" status=") {
+				if !strings.HasPrefix(line, level+" request ") {
+					t.Errorf("%s is logged as %q, want level %s", route, line, level)
+				}
+				delete(want, route)
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not logged at all: %v\n%s", want, srv.Logs())
+	}
+	// Draining before a stop: not ready, a warning and no error (the test
+	// server fails on any), while everything else is served.
+	srv.Web.Drain()
+	srv.AllowErrors = true // the 503 is asked for; the log is checked below
+	if r := srv.Do(t, "GET", "/readyz", "", nil); r.Status != 503 || r.JSON(t)["error"].(map[string]any)["code"] != "unavailable" {
+		t.Errorf("readyz while draining: %d %s", r.Status, r.Body)
+	}
+	for _, p := range []string{"/healthz", "/api/v1/stations"} {
+		if r := srv.Do(t, "GET", p, "", nil); r.Status != 200 {
+			t.Errorf("%s while draining: %d", p, r.Status)
+		}
+	}
+	if logs := srv.Logs(); !strings.Contains(logs, "WARN request method=GET route=GET /readyz status=503") || strings.Contains(logs, "ERROR") {
+		t.Errorf("the draining probe is not a warning, or something is an error:\n%s", logs)
+	}
+}
+
 func TestSmallLeaksAreClosed(t *testing.T) {
 	srv := testserver.New(t, dbtest.Engines(t)[0])
 	// Folders of static files are not listed.

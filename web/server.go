@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,6 +44,7 @@ type Server struct {
 	metrics  *metrics
 	registry *prometheus.Registry
 	patterns []string
+	draining atomic.Bool // /readyz says "not ready" (Drain)
 }
 
 // New builds the server and its routes.
@@ -122,7 +124,17 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	core.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// Drain makes /readyz answer 503 from now on while everything else is
+// served as before: the first step of stopping behind a proxy, whose
+// health checks then send requests to the other processes before this one
+// stops taking connections (guli serve --drain).
+func (s *Server) Drain() { s.draining.Store(true) }
+
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		s.WriteError(w, r, http.StatusServiceUnavailable, &guli.Error{Code: guli.ECUnavailable})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if s.DB == nil {

@@ -27,7 +27,15 @@ func main() {
 	d := flag.Duration("d", 3*time.Second, "how long each route is driven")
 	only := flag.String("only", "", "drive only the rows whose name or route matches this regular expression")
 	pass := flag.String("password", demo.Password, "the demo accounts' password")
+	durable := flag.String("durable", "", "instead: the durable write load for -d by -c residents, writing the acknowledged writes to this CSV file and checking each is kept (durable.go)")
 	flag.Parse()
+	if *durable != "" {
+		if err := runDurable(*url, *pass, *clients, *d, *durable); err != nil {
+			fmt.Fprintln(os.Stderr, "guli-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*url, *pass, *clients, *d, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "guli-load:", err)
 		os.Exit(1)

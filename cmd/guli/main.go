@@ -48,6 +48,7 @@ const usage = `guli runs a community service station.
 Commands:
   guli serve [--addr HOST:PORT] [--db PATH|postgres://...] [--demo] [--metrics-addr HOST:PORT] [--sms log|tencent]
              [--worker=false] [--smtp-addr HOST:PORT --smtp-from ADDR [--smtp-user USER]] [--wecom-private-networks]
+             [--trust-proxy ADDRS] [--drain DURATION]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
   guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
@@ -148,8 +149,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	smtpUser := fs.String("smtp-user", getenv("GULI_SMTP_USER"), "SMTP user name, if the server wants one (the password is GULI_SMTP_PASSWORD)")
 	wecomPrivate := fs.Bool("wecom-private-networks", getenv("GULI_WECOM_PRIVATE_NETWORKS") == "true",
 		"let WeCom robot addresses be on this machine or a private network (a relay of your own); off, only public addresses are called")
+	drain := fs.String("drain", orDefault(getenv("GULI_DRAIN"), "0s"),
+		"on SIGTERM, answer /readyz 503 for this long, serving as before, then stop: behind a proxy, longer than its health checks' interval")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	drainFor, err := time.ParseDuration(*drain)
+	if err != nil || drainFor < 0 || drainFor > time.Minute {
+		return fmt.Errorf("--drain %q: give a duration up to a minute, e.g. 5s", *drain)
 	}
 	mailer, err := smtpMailer(*smtpAddr, *smtpFrom, *smtpUser, getenv("GULI_SMTP_PASSWORD"))
 	if err != nil {
@@ -251,6 +258,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	if drainFor > 0 {
+		// The proxy's health checks see "not ready" and send new
+		// requests elsewhere; this process goes on serving meanwhile, so
+		// none it is sent fails for its stopping.
+		srv.Drain()
+		logger.Info("draining: /readyz answers 503 before the server stops", "for", drainFor)
+		select {
+		case <-time.After(drainFor):
+		case err := <-errc:
+			return err
+		}
 	}
 	// In-flight requests finish; every acknowledged write is already committed.
 	logger.Info("shutting down")

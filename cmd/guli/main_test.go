@@ -253,6 +253,58 @@ func TestMigrateAndUserAdd(t *testing.T) {
 	}
 }
 
+// TestDrainBeforeStopping: with --drain, SIGTERM first turns /readyz to
+// 503 while every other request is served as before, for the proxy's
+// health checks to send requests elsewhere; then guli stops as without.
+func TestDrainBeforeStopping(t *testing.T) {
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--demo", "--drain", "1500ms")
+	if s, _ := call(t, "GET", p.url+"/readyz", "", nil); s != 200 {
+		t.Fatalf("readyz before: %d", s)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s, _ := call(t, "GET", p.url+"/readyz", "", nil)
+		if s == 503 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz while draining: %d, want 503", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if s, _ := call(t, "GET", p.url+"/healthz", "", nil); s != 200 {
+		t.Errorf("healthz while draining: %d", s)
+	}
+	if s, _ := login(t, p.url, "13800000008", "guli-demo-2023"); s != 200 {
+		t.Errorf("signing in while draining: %d", s)
+	}
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, p.stderr)
+		}
+		p.done <- nil // for the cleanup
+	case <-time.After(30 * time.Second):
+		t.Fatal("guli did not stop after draining")
+	}
+	if took := time.Since(stopped); took < 1500*time.Millisecond {
+		t.Errorf("stopped %v after SIGTERM, before the drain was over", took)
+	}
+	if !strings.Contains(p.stderr.String(), "draining") || strings.Contains(p.stderr.String(), "level=ERROR") {
+		t.Errorf("the log:\n%s", p.stderr)
+	}
+	for _, bad := range []string{"-1s", "2m", "soon"} {
+		cmd := exec.Command(bin, "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--drain", bad)
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "--drain") {
+			t.Errorf("--drain %s: %v %s", bad, err, out)
+		}
+	}
+}
+
 // TestTwoProcessesShareOnePostgres runs two guli processes on one database,
 // as behind a load balancer: sessions and login throttling are shared.
 func TestTwoProcessesShareOnePostgres(t *testing.T) {

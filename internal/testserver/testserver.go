@@ -192,7 +192,7 @@ type errorCatcher struct {
 func (c *errorCatcher) Enabled(_ context.Context, l slog.Level) bool { return true }
 func (c *errorCatcher) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
-	b.WriteString(r.Message)
+	b.WriteString(r.Level.String() + " " + r.Message)
 	r.Attrs(func(a slog.Attr) bool {
 		b.WriteString(" " + a.String())
 		return true
@@ -206,7 +206,8 @@ func (c *errorCatcher) Handle(_ context.Context, r slog.Record) error {
 	return nil
 }
 
-// Logs returns everything the server logged so far, a line a record.
+// Logs returns everything the server logged so far, a line a record,
+// each starting with its level (INFO, DEBUG...).
 func (s *Server) Logs() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -48,8 +48,19 @@ func StatusOf(code string) int {
 }
 
 // LogLevel is how loudly a request is logged: server errors are errors,
-// unless the client left before the answer (then nobody saw it fail).
+// unless the client left before the answer (then nobody saw it fail). A
+// health probe (GET /healthz, /readyz) answered well is debug, left out of
+// the log: the proxy asks every process every few seconds, tens of
+// thousands of lines a day that say nothing. One answered "not ready" is a
+// warning, not an error: the database is unreachable (said once more by
+// the probe itself), or the process is draining before it stops, as asked.
 func LogLevel(r *http.Request, status int) slog.Level {
+	if route := Info(r).Route; route == "GET /healthz" || route == "GET /readyz" {
+		if status < 300 {
+			return slog.LevelDebug
+		}
+		return slog.LevelWarn
+	}
 	if status >= 500 && r.Context().Err() == nil {
 		return slog.LevelError
 	}
