@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Languages Guli speaks; the first is the default.
@@ -45,10 +46,15 @@ func Load() (*Catalog, error) {
 	return c, nil
 }
 
+// embedded is the catalogues as built in, read once: they never change,
+// and every server of a process (a test binary starts hundreds) shares them
+// and the pages parsed with them.
+var embedded = sync.OnceValues(Load)
+
 // MustLoad is Load for program start and tests: the catalogues are embedded,
-// so a failure is a build defect.
+// so a failure is a build defect. Every call answers the same catalogue.
 func MustLoad() *Catalog {
-	c, err := Load()
+	c, err := embedded()
 	if err != nil {
 		panic(err)
 	}

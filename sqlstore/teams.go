@@ -406,6 +406,13 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 		if err := guli.CheckNominate(actor, guli.ID(station), sits); err != nil {
 			return err
 		}
+		// The nominee's row is locked alone first, so that two
+		// nominations of them filed at once wait for each other (a shared
+		// lock taken first and raised after would deadlock them).
+		if err := q.row(ctx, "SELECT id FROM users WHERE (id = ? OR (? = 0 AND phone = ?))"+q.d.forUpdate(),
+			in.UserID, in.UserID, in.Phone).Scan(new(int64)); err != nil && !isNotFound(err) {
+			return err
+		}
 		person, err := named(ctx, q, in.UserID, in.Phone)
 		if err != nil {
 			return err
@@ -415,12 +422,6 @@ func (s *Teams) Nominate(ctx context.Context, in guli.NominationInput) (*guli.No
 			return unknownAs(err, in.Phone)
 		}
 		if err := guli.CheckNotClosed(person); err != nil {
-			return err
-		}
-		// The nominee's row is locked, so that two nominations of them
-		// filed at once see each other.
-		var locked int64
-		if err := q.row(ctx, "SELECT id FROM users WHERE id = ?"+q.d.forUpdate(), person.ID).Scan(&locked); err != nil {
 			return err
 		}
 		nominated, err := q.exists(ctx, "SELECT 1 FROM nominations WHERE station_id = ? AND nominee_id = ? AND skill = ? AND status <> ?",

@@ -89,7 +89,7 @@ func New(cfg Config) (*Core, error) {
 	}
 	s := &Core{Config: cfg, closing: make(chan struct{})}
 	var err error
-	if s.pages, err = parsePages(cfg.Catalog); err != nil {
+	if s.pages, err = pagesFor(cfg.Catalog); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 
@@ -238,6 +239,19 @@ func (v *View) tryAgainIn(wait time.Duration) string {
 		return v.T("error.rate_limited_seconds", int((max(wait, time.Second)+time.Second-1)/time.Second))
 	}
 	return v.T("error.rate_limited_minutes", int((wait+time.Minute-1)/time.Minute))
+}
+
+// parsed holds the pages parsed with each catalogue. Parsed pages are
+// read-only and hold nothing of a server, so servers of one catalogue
+// share them: a test binary starts hundreds of servers, and parsing took
+// over half a second each under the race detector.
+var parsed sync.Map // *i18n.Catalog → func() (map[string]map[string]*template.Template, error)
+
+func pagesFor(cat *i18n.Catalog) (map[string]map[string]*template.Template, error) {
+	parse, _ := parsed.LoadOrStore(cat, sync.OnceValues(func() (map[string]map[string]*template.Template, error) {
+		return parsePages(cat)
+	}))
+	return parse.(func() (map[string]map[string]*template.Template, error))()
 }
 
 // parsePages parses each page template together with the layout.
