@@ -63,17 +63,22 @@ type BulkTable struct {
 	stmt  *sql.Stmt
 	ids   bool // has an id column, whose sequence follows the load (PostgreSQL)
 	rows  int64
+	// parents are the tables declared before it that its foreign keys
+	// name (PostgreSQL), read at its first flush.
+	parents []*BulkTable
 }
 
 const (
 	// bulkCommitRows is how many rows a transaction of a load holds.
 	bulkCommitRows = 250_000
 	// bulkCopyRows is how many rows of a table wait for a COPY.
-	bulkCopyRows = 20_000
+	bulkCopyRows = 50_000
 	// bulkParams bounds one INSERT's values on SQLite (its limit is 32,766).
 	bulkParams = 30_000
-	// bulkCacheKiB is SQLite's page cache during a load (the default is 2 MiB).
-	bulkCacheKiB = 96 << 10
+	// bulkCacheKiB is SQLite's page cache during a load (the default is 2 MiB):
+	// larger made no load of a million residents faster here, and modernc's
+	// allocator holds about twice the pages' bytes.
+	bulkCacheKiB = 32 << 10
 )
 
 // Bulk starts a bulk load. Nothing else may write meanwhile: the load
@@ -136,19 +141,58 @@ func (t *BulkTable) Add(values ...any) {
 	if t.n < t.batch {
 		return
 	}
-	// On PostgreSQL the rows a full buffer's rows may name go in first.
-	from := t.pos
-	if b.db.dialect == postgres {
-		from = 0
-	}
-	for _, u := range b.tables[from : t.pos+1] {
-		if b.err = u.flush(); b.err != nil {
-			return
-		}
+	if b.err = t.flushAfterParents(); b.err != nil {
+		return
 	}
 	if b.pending >= bulkCommitRows {
 		b.err = b.commit()
 	}
+}
+
+// flushAfterParents writes the table's buffered rows, on PostgreSQL
+// after those of the tables declared before it that its foreign keys
+// name (and theirs before them), since each COPY's keys are checked as
+// it ends.
+func (t *BulkTable) flushAfterParents() error {
+	b := t.b
+	if b.db.dialect != postgres {
+		return t.flush()
+	}
+	if t.parents == nil {
+		t.parents = []*BulkTable{}
+		if err := b.begin(); err != nil {
+			return err
+		}
+		rows, err := b.conn.QueryContext(b.ctx, `SELECT DISTINCT p.relname FROM pg_constraint c JOIN pg_class p ON p.oid = c.confrelid
+			WHERE c.contype = 'f' AND c.conrelid = to_regclass($1)`, t.name)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				rows.Close()
+				return err
+			}
+			// Parents declared after it (a station's rule names a
+			// resolution) are the caller's to order: it updates them later.
+			for _, u := range b.tables[:t.pos] {
+				if u.name == name {
+					t.parents = append(t.parents, u)
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, p := range t.parents {
+		if err := p.flushAfterParents(); err != nil {
+			return err
+		}
+	}
+	return t.flush()
 }
 
 // Rows is how many rows of the table were written so far.

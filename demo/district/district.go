@@ -203,7 +203,11 @@ type gen struct {
 	askings            []demo.Asking
 	thanks             []string
 	confirmed          map[int64]int // services confirmed at each station
-	stamp              int32         // marks people drawn for one thing (person.mark)
+	// What is written when every station is: each new station's age rule
+	// (station, resolution), which names a resolution written after the
+	// station, and what moved in funds written before (account, minutes).
+	ageRules, funds [][2]int64
+	stamp           int32 // marks people drawn for one thing (person.mark)
 }
 
 // ids are the next id of each table with one.
@@ -282,6 +286,17 @@ func (g *gen) run() error {
 		done += n
 		if g.opts.Progress != nil {
 			g.opts.Progress(done, g.opts.Residents)
+		}
+	}
+	for _, r := range g.ageRules {
+		if err := g.b.Exec("UPDATE stations SET age_rule_from = ?, age_rule_resolution_id = ? WHERE id = ?",
+			guli.CouncilEmergencyContactAge, r[1], r[0]); err != nil {
+			return err
+		}
+	}
+	for _, f := range g.funds {
+		if err := g.b.Exec("UPDATE timebank_accounts SET balance = balance + ? WHERE id = ?", f[1], f[0]); err != nil {
+			return err
 		}
 	}
 	// The counters that say what matching keeps in memory is stale.
@@ -371,6 +386,16 @@ func between(r *rand.Rand, lo, hi time.Time) time.Time {
 		return lo
 	}
 	return lo.Add(time.Duration(r.Int64N(int64(d)/int64(time.Second)+1)) * time.Second)
+}
+
+// byDay moves a moment to a time between 8:00 and 20:00 of its day, but
+// never past now.
+func (g *gen) byDay(r *rand.Rand, t time.Time) time.Time {
+	d := guli.DateOf(t.In(g.loc)).In(g.loc).Add(8*time.Hour + time.Duration(r.IntN(12*60))*time.Minute)
+	if !d.Before(g.now) {
+		return g.now.Add(-time.Duration(1+r.IntN(60)) * time.Minute)
+	}
+	return d
 }
 
 // later is the later of two moments, earlier the earlier.

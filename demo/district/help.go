@@ -302,9 +302,7 @@ func (g *gen) ledger(st *station, reqs []*request) error {
 		return nil
 	}
 	if fund.account != 0 {
-		if err := g.b.Exec("UPDATE timebank_accounts SET balance = balance + ? WHERE id = ?", fund.balance, fund.account); err != nil {
-			return err
-		}
+		g.funds = append(g.funds, [2]int64{fund.account, fund.balance})
 	} else {
 		fund.account = next(&g.ids.account)
 		g.t.accounts.Add(fund.account, nil, st.id, fund.balance, 0)

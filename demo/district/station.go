@@ -125,10 +125,7 @@ func (g *gen) station(i, residents int) error {
 	g.plan(st)
 	g.councils(st)
 	if !st.existing {
-		if err := g.b.Exec("UPDATE stations SET age_rule_from = ?, age_rule_resolution_id = ? WHERE id = ?",
-			guli.CouncilEmergencyContactAge, st.ageRule, st.id); err != nil {
-			return err
-		}
+		g.ageRules = append(g.ageRules, [2]int64{st.id, st.ageRule})
 	}
 	g.teams(st)
 	g.timetable(st)
@@ -228,7 +225,7 @@ func (g *gen) people(st *station, residents int) {
 		for range min(6, 2+residents/5000) {
 			born := 1975 + r.IntN(25)
 			p := &person{id: next(&g.ids.user), name: personName(r, born), birth: born, area: -1, staff: true,
-				joined: st.opened.AddDate(0, 0, -7), phone: g.phone()}
+				joined: st.opened.AddDate(0, 0, -7).Add(10 * time.Hour), phone: g.phone()}
 			st.staff = append(st.staff, p)
 			g.t.users.Add(p.id, p.name, p.phone, demo.PasswordHash, "staff", nil, p.birth, "", "", ms(p.joined))
 			g.t.staffStations.Add(p.id, st.id)
@@ -252,6 +249,8 @@ func (g *gen) people(st *station, residents int) {
 		} else {
 			p.joined = between(r, joinedFrom, st.from)
 		}
+		// People sign up, and the desk makes accounts, by day.
+		p.joined = g.byDay(r, p.joined)
 		age := p.age(year)
 		noPhone := 3
 		switch {
@@ -354,7 +353,8 @@ func (g *gen) people(st *station, residents int) {
 func (g *gen) makeVolunteer(r *rand.Rand, st *station, p *person) {
 	p.vol = true
 	p.volFrom = between(r, p.joined.Add(24*time.Hour), p.joined.Add(120*24*time.Hour))
-	if !p.volFrom.Before(g.now) {
+	p.volFrom = g.byDay(r, p.volFrom)
+	if !p.volFrom.Before(g.now) || !p.volFrom.After(p.joined) {
 		p.volFrom = between(r, p.joined, g.now.Add(-time.Minute))
 	}
 	p.weight = max(p.weight, 1+r.IntN(3))

@@ -28,6 +28,11 @@ type series struct {
 	regulars   []*person
 	popularity float64
 	terms      []string
+	// The term being written: its number, its first class and when the
+	// desk made it.
+	term     int
+	seriesID int64
+	made     time.Time
 }
 
 // Spring Festival's first day, for the stations' closures.
@@ -217,84 +222,93 @@ type reg struct {
 func (g *gen) timetable(st *station) {
 	r := g.rng(st.idx, partTimetable+100)
 	year := g.now.Year()
+	// Every class of the station in order of time, so that ids follow
+	// the calendar.
+	type class struct {
+		s     *series
+		day   guli.Date
+		start time.Time
+	}
+	var classes []class
 	for _, s := range st.series {
 		first := st.from
 		for first.Weekday() != s.day {
 			first = first.AddDate(0, 0, 1)
 		}
-		var seriesID int64
-		term := -1
-		var made time.Time
 		for d := first; ; d = d.AddDate(0, 0, 7) {
 			day := guli.DateOf(d)
 			start := day.In(g.loc).Add(time.Duration(s.from) * time.Minute)
 			if !start.Before(st.until) {
 				break
 			}
-			if st.closed[day] {
+			if !st.closed[day] {
+				classes = append(classes, class{s, day, start})
+			}
+		}
+	}
+	slices.SortStableFunc(classes, func(a, b class) int { return a.start.Compare(b.start) })
+	for _, c := range classes {
+		s, day, start := c.s, c.day, c.start
+		end := start.Add(time.Duration(s.minutes) * time.Minute)
+		id := next(&g.ids.activity)
+		if k := int(start.Sub(g.yearStart).Hours()/24) / 91; k != s.term || s.seriesID == 0 {
+			// A term of the series: the desk made it a week or two
+			// before, in working hours.
+			s.term, s.seriesID = k, id
+			made := guli.DateOf(start.AddDate(0, 0, -7-r.IntN(8))).In(g.loc).Add(9*time.Hour + time.Duration(r.IntN(8*60))*time.Minute)
+			s.made = earlier(later(made, st.opened), g.now.Add(-time.Hour))
+		}
+		seriesID, made := s.seriesID, s.made
+		status := guli.ActivityScheduled
+		if r.IntN(100) == 0 {
+			status = guli.ActivityCancelled
+		}
+		regs := g.signUps(r, st, s, made, start)
+		confirmed, waiting := 0, 0
+		for _, x := range regs {
+			switch x.status {
+			case guli.RegConfirmed:
+				confirmed++
+			case guli.RegWaitlisted:
+				waiting++
+			}
+		}
+		ageFrom, ageRes := 0, any(nil)
+		if s.ageRule {
+			ageFrom = guli.CouncilEmergencyContactAge
+			ageRes = nullable(st.ageRule)
+		}
+		g.t.activities.Add(id, st.id, seriesID, s.title, s.topic.Desc, s.topic.Category, ms(start), ms(end), s.capacity,
+			st.rooms[s.room].id, s.host.id, ageFrom, ageRes, status, confirmed, waiting, s.creator.id, ms(made))
+		for _, t := range s.terms {
+			g.t.terms.Add(t, id)
+		}
+		g.sum.Activities++
+		for _, x := range regs {
+			updated := x.at
+			if !x.cancelled.IsZero() {
+				updated = x.cancelled
+			}
+			g.t.registrations.Add(next(&g.ids.registration), id, x.p.id, x.status, nullable(x.by), ms(x.at), ms(updated))
+			if x.by != 0 {
+				g.audit(x.by, "registration.on_behalf", x.p.id, s.title, x.at)
+			}
+		}
+		g.sum.Registrations += len(regs)
+		if status == guli.ActivityCancelled || !start.Before(g.now) {
+			continue
+		}
+		for _, x := range regs {
+			if x.status != guli.RegConfirmed || r.IntN(100) >= 88 {
 				continue
 			}
-			end := start.Add(time.Duration(s.minutes) * time.Minute)
-			id := next(&g.ids.activity)
-			if k := int(start.Sub(g.yearStart).Hours()/24) / 91; k != term {
-				term, seriesID = k, id
-				made = start.AddDate(0, 0, -7-r.IntN(8)).Truncate(time.Hour).Add(time.Duration(r.IntN(8)) * time.Hour)
-				made = earlier(later(made, st.opened), g.now.Add(-time.Hour))
-				if st.existing && made.After(start) {
-					made = start.Add(-time.Hour)
-				}
-			}
-			status := guli.ActivityScheduled
-			if r.IntN(100) == 0 {
-				status = guli.ActivityCancelled
-			}
-			regs := g.signUps(r, st, s, made, start)
-			confirmed, waiting := 0, 0
-			for _, x := range regs {
-				switch x.status {
-				case guli.RegConfirmed:
-					confirmed++
-				case guli.RegWaitlisted:
-					waiting++
-				}
-			}
-			ageFrom, ageRes := 0, any(nil)
-			if s.ageRule {
-				ageFrom = guli.CouncilEmergencyContactAge
-				ageRes = nullable(st.ageRule)
-			}
-			g.t.activities.Add(id, st.id, seriesID, s.title, s.topic.Desc, s.topic.Category, ms(start), ms(end), s.capacity,
-				st.rooms[s.room].id, s.host.id, ageFrom, ageRes, status, confirmed, waiting, s.creator.id, ms(made))
-			for _, t := range s.terms {
-				g.t.terms.Add(t, id)
-			}
-			g.sum.Activities++
-			for _, x := range regs {
-				updated := x.at
-				if !x.cancelled.IsZero() {
-					updated = x.cancelled
-				}
-				g.t.registrations.Add(next(&g.ids.registration), id, x.p.id, x.status, nullable(x.by), ms(x.at), ms(updated))
-				if x.by != 0 {
-					g.audit(x.by, "registration.on_behalf", x.p.id, s.title, x.at)
-				}
-			}
-			g.sum.Registrations += len(regs)
-			if status == guli.ActivityCancelled || !start.Before(g.now) {
-				continue
-			}
-			for _, x := range regs {
-				if x.status != guli.RegConfirmed || r.IntN(100) >= 88 {
-					continue
-				}
-				desk := pick(r, st.staff)
-				in := earlier(between(r, start.Add(-10*time.Minute), start.Add(15*time.Minute)), g.now.Add(-time.Minute))
-				g.t.attendances.Add(id, x.p.id, desk.id, ms(in))
-				st.attended[day]++
-				g.sum.Attendances++
-				if s.bp {
-					g.reading(r, st, x.p, desk, in.Add(time.Duration(2+r.IntN(20))*time.Minute), year)
-				}
+			desk := pick(r, st.staff)
+			in := earlier(between(r, start.Add(-10*time.Minute), start.Add(15*time.Minute)), g.now.Add(-time.Minute))
+			g.t.attendances.Add(id, x.p.id, desk.id, ms(in))
+			st.attended[day]++
+			g.sum.Attendances++
+			if s.bp {
+				g.reading(r, st, x.p, desk, in.Add(time.Duration(2+r.IntN(20))*time.Minute), year)
 			}
 		}
 	}
