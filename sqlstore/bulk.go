@@ -47,6 +47,7 @@ type Bulk struct {
 	inTx    bool
 	pending int   // rows written since the last commit
 	rows    int64 // rows written
+	held    int   // values buffered, of every table
 	err     error
 	lifted  bool // SQLite's pragmas are lifted and must be restored
 }
@@ -71,8 +72,11 @@ type BulkTable struct {
 const (
 	// bulkCommitRows is how many rows a transaction of a load holds.
 	bulkCommitRows = 250_000
-	// bulkCopyRows is how many rows of a table wait for a COPY.
-	bulkCopyRows = 50_000
+	// bulkCopyValues is how many values of a table wait for a COPY, and
+	// bulkHeldValues how many of every table together: memory stays
+	// bounded (a value is 16 bytes and what it points to).
+	bulkCopyValues = 200_000
+	bulkHeldValues = 1_000_000
 	// bulkParams bounds one INSERT's values on SQLite (its limit is 32,766).
 	bulkParams = 30_000
 	// bulkCacheKiB is SQLite's page cache during a load (the default is 2 MiB):
@@ -110,7 +114,7 @@ func (db *DB) Bulk(ctx context.Context) (*Bulk, error) {
 // Table declares a table and the columns rows will give, in the order
 // they give them. Tables are written in the order they are declared.
 func (b *Bulk) Table(name string, columns ...string) *BulkTable {
-	t := &BulkTable{b: b, pos: len(b.tables), name: name, cols: columns, batch: bulkCopyRows}
+	t := &BulkTable{b: b, pos: len(b.tables), name: name, cols: columns, batch: max(1000, bulkCopyValues/len(columns))}
 	for _, c := range columns {
 		t.ids = t.ids || c == "id"
 	}
@@ -133,18 +137,19 @@ func (t *BulkTable) Add(values ...any) {
 		b.err = fmt.Errorf("bulk load: %d values for the %d columns of %s", len(values), len(t.cols), t.name)
 		return
 	}
-	if t.buf == nil {
-		t.buf = make([]any, 0, t.batch*len(t.cols))
+	if t.buf == nil && b.db.dialect == sqlite {
+		t.buf = make([]any, 0, t.batch*len(t.cols)) // one statement's, reused
 	}
 	t.buf = append(t.buf, values...)
 	t.n++
-	if t.n < t.batch {
-		return
+	b.held += len(values)
+	switch {
+	case b.held >= bulkHeldValues:
+		b.err = b.Flush() // every table, parents first
+	case t.n >= t.batch:
+		b.err = t.flushAfterParents()
 	}
-	if b.err = t.flushAfterParents(); b.err != nil {
-		return
-	}
-	if b.pending >= bulkCommitRows {
+	if b.err == nil && b.pending >= bulkCommitRows {
 		b.err = b.commit()
 	}
 }
@@ -254,6 +259,7 @@ func (t *BulkTable) flush() error {
 	t.rows += int64(t.n)
 	b.rows += int64(t.n)
 	b.pending += t.n
+	b.held -= len(t.buf)
 	t.buf, t.n = t.buf[:0], 0
 	return nil
 }
