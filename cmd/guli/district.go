@@ -58,17 +58,19 @@ func demoDistrict(ctx context.Context, dsn string, residents, stations int, seed
 
 	printDemo(stdout, sum.Demo)
 	fmt.Fprintf(stdout, "District accounts, each with the password %q (the first of each kind at each station; all in --accounts FILE):\n", demo.Password)
-	shown := map[string]int{}
-	for _, a := range sum.Accounts {
-		if shown[a.Kind] >= 3 {
-			continue
+	for _, kind := range []string{"staff", "resident", "volunteer", "talent", "no_phone"} {
+		shown := 0
+		for _, a := range sum.Accounts {
+			if a.Kind != kind || shown == 3 {
+				continue
+			}
+			shown++
+			phone := a.Phone
+			if phone == "" {
+				phone = "(no phone)"
+			}
+			fmt.Fprintf(stdout, "  %-9s %-11s %-6s id %-8s station %s\n", a.Kind, phone, a.Name, a.ID, a.StationID)
 		}
-		shown[a.Kind]++
-		phone := a.Phone
-		if phone == "" {
-			phone = "(no phone)"
-		}
-		fmt.Fprintf(stdout, "  %-9s %-11s %-6s id %-8s station %s\n", a.Kind, phone, a.Name, a.ID, a.StationID)
 	}
 	if accountsFile != "" {
 		if err := writeAccounts(accountsFile, sum, opts); err != nil {

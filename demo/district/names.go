@@ -150,7 +150,8 @@ const phoneSpace = 100_000_000
 func phoneOf(k int64, seed uint64) string {
 	// 7,919,447 is coprime with 10^8, so k ↦ a·k + c is a bijection of
 	// 0..10^8-1.
-	d := (k%phoneSpace*7_919_447 + int64(seed%phoneSpace)) % phoneSpace
+	c := int64((seed%phoneSpace*2_654_435_761 + 20_231_015) % phoneSpace)
+	d := (k%phoneSpace*7_919_447 + c) % phoneSpace
 	return fmt.Sprintf("%s%08d", phonePrefixes[d/7%int64(len(phonePrefixes))], d)
 }
 

@@ -334,7 +334,7 @@ func (g *gen) people(st *station, residents int) {
 			g.audit(pick(r, desk).id, "user.create", p.id, "resident", p.joined)
 			g.sum.NoPhone++
 			g.sample("no_phone", p, st)
-		} else {
+		} else if !p.vol && !p.talent {
 			g.sample("resident", p, st)
 		}
 		if p.vol {

@@ -49,7 +49,7 @@ func (g *gen) closures(st *station) {
 	r := g.rng(st.idx, partSetup+100)
 	end := st.until
 	if st.existing {
-		end = g.now.Truncate(24 * time.Hour).In(g.loc)
+		end = g.opts.Anchor.In(g.loc) // the demo's today is the demo's
 	}
 	add := func(d guli.Date, reason string) {
 		t := d.In(g.loc)
