@@ -16,8 +16,16 @@ import (
 // out, never for a station's real database.
 const Password = "guli-demo-2023"
 
+// PasswordHash is Password hashed once (argon2id, password.Default's
+// costs, a fixed salt): a synthetic district gives it to every account
+// with a phone, since hashing a million passwords would take hours, and
+// so that the same seed writes the same bytes. Anyone can sign in as any
+// of them with Password, which is what a district for load tests needs.
+const PasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$Ru3zVRFnH3oPH9IQk1aJuQ$mv+EszN44Wt/6jV4mexISrUQO/E8arwCBK5EddyBZeg"
+
 // Account is a demo account someone can sign in with.
 type Account struct {
+	ID    guli.ID
 	Roles []guli.Role
 	Name  string
 	Phone string
@@ -73,6 +81,14 @@ var people = []person{
 // Seed creates the demo station when the database has none. It is safe to
 // call on every start: a database with a station is left alone.
 func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
+	return SeedAt(ctx, svc, time.Now())
+}
+
+// SeedAt is Seed with its week, meetings and requests laid out around now
+// rather than the wall clock's time, for a fill whose every byte follows
+// from its inputs (a district, package demo/district): the services'
+// clock should show now too.
+func SeedAt(ctx context.Context, svc guli.Services, now time.Time) (*Result, error) {
 	ctx = guli.NewContextWithUser(ctx, guli.SystemUser)
 	existing, err := svc.Stations.Stations(ctx, guli.ListOptions{Limit: 1})
 	if err != nil {
@@ -94,13 +110,13 @@ func Seed(ctx context.Context, svc guli.Services) (*Result, error) {
 		ids[name] = u.ID
 	}
 	// The councils first: their resolution is the rule activities follow.
-	if err := seedCouncils(ctx, svc, res.Station, users, time.Now()); err != nil {
+	if err := seedCouncils(ctx, svc, res.Station, users, now); err != nil {
 		return nil, err
 	}
-	if err := seedShared(ctx, svc, res.Station, ids, time.Now()); err != nil {
+	if err := seedShared(ctx, svc, res.Station, ids, now); err != nil {
 		return nil, err
 	}
-	if err := seedHelp(ctx, svc, res.Station, users, time.Now()); err != nil {
+	if err := seedHelp(ctx, svc, res.Station, users, now); err != nil {
 		return nil, err
 	}
 	if err := seedPosts(ctx, svc, res.Station, users); err != nil {
@@ -155,7 +171,7 @@ func createStation(ctx context.Context, svc guli.Services) (*Result, map[string]
 				return nil, nil, err
 			}
 		}
-		res.Accounts = append(res.Accounts, Account{Roles: p.roles, Name: p.name, Phone: p.phone})
+		res.Accounts = append(res.Accounts, Account{ID: u.ID, Roles: p.roles, Name: p.name, Phone: p.phone})
 		users[p.name] = u
 	}
 	// 张阿婆 has no smartphone: the social workers keep her account.

@@ -80,6 +80,9 @@ type DB struct {
 	hub       *hub    // open pages to wake when their people are told something
 	version   *sql.DB // SQLite: one connection that asks PRAGMA data_version
 	email     bool
+	// synchronous is SQLite's setting for every connection, which a bulk
+	// load lifts and then restores (bulk.go).
+	synchronous string
 	// enqueued is called after a transaction that enqueued jobs commits,
 	// to wake a worker.
 	enqueued atomic.Pointer[func()]
@@ -127,6 +130,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("sqlite synchronous must be full or normal, not %q", opts.Synchronous)
 	}
+	db.synchronous = opts.Synchronous
 	db.dummyHash = sync.OnceValue(func() string {
 		h, _ := password.Hash("not anyone's password", db.pw)
 		return h

@@ -128,12 +128,13 @@ func printReport(w io.Writer, cat *i18n.Catalog, lang string, r *guli.ImportRepo
 // once a file is large enough to take a while.
 type progress struct {
 	w     io.Writer
+	unit  string // what is counted: rows unless said
 	mu    sync.Mutex
 	last  time.Time
 	drawn bool
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(w io.Writer) *progress { return &progress{w: w, unit: "rows"} }
 
 // show draws done of total (total 0: a count without a bar).
 func (p *progress) show(what string, done, total int) {
@@ -144,12 +145,12 @@ func (p *progress) show(what string, done, total int) {
 	}
 	p.last, p.drawn = time.Now(), true
 	if total <= 0 {
-		fmt.Fprintf(p.w, "\r%-5s %d rows", what, done)
+		fmt.Fprintf(p.w, "\r%-5s %d %s", what, done, p.unit)
 		return
 	}
 	const width = 30
 	n := done * width / total
-	fmt.Fprintf(p.w, "\r%-5s [%s%s] %3d%% %d/%d rows", what, strings.Repeat("#", n), strings.Repeat("-", width-n), done*100/total, done, total)
+	fmt.Fprintf(p.w, "\r%-5s [%s%s] %3d%% %d/%d %s", what, strings.Repeat("#", n), strings.Repeat("-", width-n), done*100/total, done, total, p.unit)
 }
 
 // done ends the bar's line, if one was drawn.

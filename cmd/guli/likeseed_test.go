@@ -32,6 +32,10 @@ func TestDemoLikeSeedFromTheCommandLine(t *testing.T) {
 		if out, errOut, err := runGuli(t, nil, "ledger", "check", "--db", dsn); err != nil {
 			t.Fatalf("ledger check after the history: %v\n%s\n%s", err, out, errOut)
 		}
+		// The consistency check passes what the services wrote.
+		if out, errOut, err := runGuli(t, nil, "check", "--db", dsn); err != nil {
+			t.Fatalf("guli check after the history: %v\n%s\n%s", err, out, errOut)
+		}
 
 		svc := sqlstore.NewServices(dbtest.OpenDSN(t, dsn))
 		ctx := guli.NewContextWithUser(context.Background(), guli.SystemUser)

@@ -51,9 +51,11 @@ Commands:
              [--trust-proxy ADDRS] [--drain DURATION]
   guli migrate [--db ...]
   guli user add --name NAME --phone PHONE --password PW --role ROLE [--role ROLE] [--area ID] [--station ID] [--db ...]
-  guli demo [--residents N] [--activities N] [--registrations N] [--seed N] [--db ...]
+  guli demo --residents N [--stations M] [--seed S] [--anchor YYYY-MM-DD] [--accounts FILE] [--db ...]
+  guli demo [--residents N --activities N [--registrations N]] [--seed N] [--db ...]
   guli demo --like-seed [--db ...]
   guli ledger check [--db ...]
+  guli check [--db ...]
   guli import residents FILE --station ID [--dry-run] [--lang en|zh-CN] [--db ...]
   guli backup [--db ...] FILE   (SQLite, while guli serve runs; restore: stop, copy FILE back)
 
@@ -86,6 +88,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return errors.New(`unknown command: try "guli ledger check"`)
 		}
 		return ledgerCheck(ctx, args[2:], getenv, stdout, stderr)
+	case "check":
+		return check(ctx, args[1:], getenv, stdout, stderr)
 	case "import":
 		if len(args) < 2 || args[1] != "residents" {
 			fmt.Fprint(stderr, usage)
@@ -604,7 +608,10 @@ func describe(err error) error {
 func demoCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
-	residents := fs.Int("residents", 0, "add this many synthetic residents")
+	residents := fs.Int("residents", 0, "write a district of this many synthetic residents into an empty database; with --activities or --registrations, add them to the demo station")
+	stations := fs.Int("stations", 0, "the district's stations, 顾里小站 the first (default: one for each 10,000 residents)")
+	anchor := fs.String("anchor", "", "the district's today, YYYY-MM-DD: its year of records ends the day before (default: today in Shanghai)")
+	accounts := fs.String("accounts", "", "write the district's stations and accounts to sign in as to this JSON file")
 	activities := fs.Int("activities", 0, "add this many synthetic activities over the 30 days from tomorrow")
 	registrations := fs.Int("registrations", 0, "register the new residents for the new activities this many times")
 	seed := fs.Uint64("seed", 1, "random seed for synthetic data")
@@ -612,13 +619,18 @@ func demoCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	district := *residents > 0 && *activities == 0 && *registrations == 0
 	switch {
-	case *likeSeed && (*residents != 0 || *activities != 0 || *registrations != 0):
-		return errors.New("--like-seed writes the history alone: leave out --residents, --activities and --registrations")
+	case *likeSeed && (*residents != 0 || *activities != 0 || *registrations != 0 || *stations != 0):
+		return errors.New("--like-seed writes the history alone: leave out --residents, --stations, --activities and --registrations")
 	case *likeSeed:
 		return demoLikeSeed(ctx, *dsn, stdout, stderr)
-	case *residents < 0 || *activities < 0 || *registrations < 0:
-		return errors.New("--residents, --activities and --registrations must not be negative")
+	case *residents < 0 || *activities < 0 || *registrations < 0 || *stations < 0:
+		return errors.New("--residents, --stations, --activities and --registrations must not be negative")
+	case !district && (*stations != 0 || *anchor != "" || *accounts != ""):
+		return errors.New("--stations, --anchor and --accounts are for a district: give --residents N alone (without --activities or --registrations)")
+	case district:
+		return demoDistrict(ctx, *dsn, *residents, *stations, *seed, *anchor, *accounts, stdout, stderr)
 	case *registrations > 0 && (*residents == 0 || *activities == 0):
 		return errors.New("--registrations needs --residents and --activities: it registers the residents it adds for the activities it adds")
 	}
