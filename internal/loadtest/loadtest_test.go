@@ -3,8 +3,10 @@ package loadtest_test
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +91,80 @@ func TestMeasure(t *testing.T) {
 	if f := loadtest.Measure(fe, loadtest.FloorRow, 2, 200*time.Millisecond); f.Requests == 0 || f.Statuses[200] != f.Requests {
 		t.Fatalf("floor %+v", f)
 	}
+}
+
+// TestFullMix runs the full mix for a moment, with the writes alone and
+// the raw write floor after: every row answers what it should (no 5xx:
+// the test server fails the test on any), the day's main rows are in it,
+// and the processes' figures add up.
+func TestFullMix(t *testing.T) {
+	dsn := testserver.DemoDSN(t, dbtest.Engines(t)[0])
+	srv := testserver.NewOnDSN(t, dsn)
+	res, err := loadtest.RunMix(loadtest.MixConfig{URLs: []string{srv.URL}, Clients: 6, People: 10, Duration: time.Second,
+		Floor: 200 * time.Millisecond, Writes: 300 * time.Millisecond, DB: dsn, Password: testserver.Password, Cleanup: true, Log: logWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]loadtest.MixRow{}
+	for _, r := range res.Rows {
+		rows[r.Name] = r
+		if !r.OK() {
+			t.Errorf("%s (%s): %v, %d failed; want all %d", r.Name, r.Pattern, r.Statuses, r.Failures, r.Want)
+		}
+		if r.Requests > 0 && (r.Ratio <= 0 || r.P99 < r.P50) {
+			t.Errorf("%s: %+v", r.Name, r)
+		}
+	}
+	for _, name := range []string{"home, anonymous", "timetable, signed in", "desk", "mutual aid, signed in", "sign up (page)"} {
+		if rows[name].Requests == 0 {
+			t.Errorf("no %q in the mix: %v", name, slices.Collect(maps.Keys(rows)))
+		}
+	}
+	if res.Total.Requests == 0 || res.Total.Requests != res.Processes[0].Total.Requests || res.FloorRPS <= 0 {
+		t.Errorf("total %d, the process %d, floor %.0f", res.Total.Requests, res.Processes[0].Total.Requests, res.FloorRPS)
+	}
+	if res.Raw == nil || res.Raw.Requests == 0 || res.Raw.Failures > 0 {
+		t.Fatalf("raw write floor: %+v", res.Raw)
+	}
+	wants := map[string]int{"sign up (JSON)": 201, "ask for help (JSON)": 201, "claim a help request (JSON)": 200, "give minutes (JSON)": 201}
+	for _, r := range res.Alone {
+		if r.Requests == 0 || r.Statuses[wants[r.Name]] != r.Requests || r.Failures > 0 || r.Ratio <= 0 {
+			t.Errorf("%s, alone: %+v", r.Name, r)
+		}
+	}
+	if len(res.Alone) != len(wants) {
+		t.Errorf("writes alone: %d rows, want %d", len(res.Alone), len(wants))
+	}
+	var out strings.Builder
+	res.Report(&out)
+	if !strings.Contains(out.String(), "| the whole mix |") || !strings.Contains(out.String(), "raw single-row transaction") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}
+
+// TestReadAccounts reads an accounts file and refuses a malformed one.
+func TestReadAccounts(t *testing.T) {
+	got, err := loadtest.ReadAccounts(strings.NewReader("role\tphone\tpassword\n# staff first\nstaff\t13800000001\tguli-demo-2023\n\ntalent\t13800000002\tpass\tword\nresident\t13800000008\tguli-demo-2023\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []loadtest.Account{{Role: "staff", Phone: "13800000001", Pass: "guli-demo-2023"}, {Role: "volunteer", Phone: "13800000002", Pass: "pass\tword"},
+		{Role: "resident", Phone: "13800000008", Pass: "guli-demo-2023"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	for _, bad := range []string{"", "resident 13800000008 guli-demo-2023\n", "mayor\t13800000008\tx\n", "resident\t\tx\n"} {
+		if _, err := loadtest.ReadAccounts(strings.NewReader(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}
+
+// logWriter writes to the test's log.
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(b []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }
