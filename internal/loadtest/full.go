@@ -17,12 +17,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -61,6 +60,11 @@ type MixConfig struct {
 	// Cleanup undoes what the run did that would pile up over runs
 	// (places taken, requests left open, polls left open), untimed.
 	Cleanup bool
+	// Rounds, when set, replaces the draw by weight for Duration: each
+	// client sends every row of its day in turn, Rounds times (a row that
+	// cannot be made at its turn is passed over): a check that every row
+	// works, as the test makes.
+	Rounds int
 }
 
 // The roles of the full mix's clients.
@@ -146,6 +150,10 @@ type mixRun struct {
 	requests []*helpReq
 	run      int64
 	seq      int
+	// aloneActs are the activities sign-ups driven alone take places at,
+	// made for them; aloneBy is who made them.
+	aloneActs []string
+	aloneBy   *member
 }
 
 func (r *mixRun) logf(format string, args ...any) {
@@ -585,588 +593,16 @@ func pollBody() map[string]any {
 	return map[string]any{"question": "压测：活动改到周几", "options": []string{"周三", "周六"}, "closes_at": time.Now().AddDate(0, 0, 7).Format(time.RFC3339)}
 }
 
-// mixClient is one client of the mix: a role, the people it acts as in
-// turn, the process it talks to, and what it measured.
-type mixClient struct {
-	w      int
-	role   string
-	people []*member
-	turn   int
-	proc   int
-	env    *Env
-	rnd    *rand.Rand
-	rows   map[string]*tally
-	total  *tally
-}
-
-// tally is what was measured of a row.
-type tally struct {
-	lats     []time.Duration
-	statuses map[int]int
-	failures int
-}
-
-func newTally() *tally { return &tally{statuses: map[int]int{}} }
-
-func (t *tally) add(o *tally) {
-	t.lats = append(t.lats, o.lats...)
-	for c, n := range o.statuses {
-		t.statuses[c] += n
-	}
-	t.failures += o.failures
-}
-
-// call is one request of the mix, and what to do with its answer (status
-// 0: it failed on the way). after runs without the lock and takes it.
-type call struct {
-	req   *http.Request
-	after func(status int, h http.Header, body []byte)
-}
-
-// mixRow is a kind of request of the mix.
-type mixRow struct {
-	name, pattern string
-	want          int
-	write         bool
-	// do makes the request for client c as person p (nil for visitors),
-	// or nil when it cannot be made now (nothing to claim, no place to
-	// give up).
-	do func(r *mixRun, c *mixClient, p *member) *call
-}
-
-func (c *mixClient) pick(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return list[c.rnd.IntN(len(list))]
-}
-
-func token(p *member) string {
-	if p == nil {
-		return ""
-	}
-	return p.token
-}
-
-// page is a GET of path as p (nil: anonymous).
-func page(path func(r *mixRun, c *mixClient, p *member) string) func(r *mixRun, c *mixClient, p *member) *call {
-	return func(r *mixRun, c *mixClient, p *member) *call {
-		where := path(r, c, p)
-		if where == "" {
-			return nil
-		}
-		req, err := c.env.request("GET", where, token(p), nil)
-		if err != nil {
-			return nil
-		}
-		// As a browser does; the body is read as it comes.
-		req.Header.Set("Accept-Encoding", "gzip")
-		return &call{req: req}
-	}
-}
-
-func fixed(path string) func(*mixRun, *mixClient, *member) string {
-	return func(*mixRun, *mixClient, *member) string { return path }
-}
-
-// home is the station the person belongs to, or the main one for a
-// visitor.
-func (r *mixRun) home(p *member) *station {
-	if p == nil || p.st == nil {
-		return r.main
-	}
-	return p.st
-}
-
-func anActivity(prefix, suffix string) func(r *mixRun, c *mixClient, p *member) string {
-	return func(r *mixRun, c *mixClient, p *member) string {
-		a := c.pick(r.home(p).activities)
-		if a == "" {
-			return ""
-		}
-		return prefix + a + suffix
-	}
-}
-
-func aPost(prefix string) func(r *mixRun, c *mixClient, p *member) string {
-	return func(r *mixRun, c *mixClient, p *member) string {
-		id := c.pick(r.home(p).posts)
-		if id == "" {
-			return ""
-		}
-		return prefix + id
-	}
-}
-
-// aHelpRequest is a request for p to read: a resident one of their own
-// (others' are not theirs to see), a volunteer one they hold, else one of
-// their station's open ones.
-func aHelpRequest(prefix string) func(r *mixRun, c *mixClient, p *member) string {
-	return func(r *mixRun, c *mixClient, p *member) string {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		var ids []string
-		for _, h := range p.asked {
-			ids = append(ids, h.id)
-		}
-		for _, h := range p.claimed {
-			ids = append(ids, h.id)
-		}
-		if len(ids) == 0 && p.role == roleVolunteer {
-			st := r.home(p)
-			for _, h := range st.open {
-				ids = append(ids, h.id)
-			}
-			ids = append(ids, st.helpReads...)
-		}
-		id := c.pick(ids)
-		if id == "" {
-			return ""
-		}
-		return prefix + id
-	}
-}
-
-func aPoll(prefix string) func(r *mixRun, c *mixClient, p *member) string {
-	return func(r *mixRun, c *mixClient, p *member) string {
-		st := r.home(p)
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if len(st.polls) == 0 {
-			return ""
-		}
-		pl := st.polls[c.rnd.IntN(len(st.polls))]
-		if pl.id == "" {
-			return "" // being opened
-		}
-		return prefix + pl.id
-	}
-}
-
-// form posts a form to path as p; after, if set, hears the answer.
-func (c *mixClient) form(path string, p *member, f url.Values, after func(int, http.Header, []byte)) *call {
-	req, err := c.env.request("POST", path, token(p), f.Encode())
-	if err != nil {
-		return nil
-	}
-	return &call{req: req, after: after}
-}
-
-func (c *mixClient) json(method, path string, p *member, body any, after func(int, http.Header, []byte)) *call {
-	req, err := c.env.request(method, path, token(p), body)
-	if err != nil {
-		return nil
-	}
-	return &call{req: req, after: after}
-}
-
-// signUp takes a place at an activity of p's station p holds none at, by
-// the page (page) or the API.
-func signUp(pageForm bool) func(r *mixRun, c *mixClient, p *member) *call {
-	return func(r *mixRun, c *mixClient, p *member) *call {
-		r.mu.Lock()
-		acts := p.st.activities
-		id := ""
-		for range 4 {
-			a := c.pick(acts)
-			if a != "" && !p.registered[a] && !p.pending[a] {
-				id = a
-				break
-			}
-		}
-		if id == "" || (pageForm && taken(p) >= 3) {
-			r.mu.Unlock()
-			return nil
-		}
-		p.pending[id] = true
-		r.mu.Unlock()
-		want := 201
-		after := func(status int, _ http.Header, _ []byte) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			delete(p.pending, id)
-			if status == want {
-				p.registered[id] = true
-			}
-		}
-		if pageForm {
-			want = 303
-			return c.form("/activities/"+id+"/register", p, url.Values{"next": {"/activities"}}, after)
-		}
-		return c.json("POST", "/api/v1/activities/"+id+"/registrations", p, nil, after)
-	}
-}
-
-// taken counts the places p took in this run.
-func taken(p *member) int {
-	n := 0
-	for a := range p.registered {
-		if !p.before[a] {
-			n++
-		}
-	}
-	return n
-}
-
-// giveUp gives up a place p took in this run.
-func giveUp(r *mixRun, c *mixClient, p *member) *call {
-	r.mu.Lock()
-	var ids []string
-	for a := range p.registered {
-		if !p.before[a] && !p.pending[a] {
-			ids = append(ids, a)
-		}
-	}
-	slices.Sort(ids)
-	id := c.pick(ids)
-	if id == "" {
-		r.mu.Unlock()
-		return nil
-	}
-	p.pending[id] = true
-	r.mu.Unlock()
-	return c.form("/activities/"+id+"/cancel", p, url.Values{"next": {"/activities"}}, func(status int, _ http.Header, _ []byte) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		delete(p.pending, id)
-		if status == 303 {
-			delete(p.registered, id)
-		}
-	})
-}
-
-// askForHelp asks, by the page or the API, when p has fewer than two
-// requests open (pageForm) or however many (the API, driven alone).
-func askForHelp(pageForm bool) func(r *mixRun, c *mixClient, p *member) *call {
-	return func(r *mixRun, c *mixClient, p *member) *call {
-		r.mu.Lock()
-		many := len(p.asked)
-		r.mu.Unlock()
-		if pageForm && many >= 2 {
-			return nil
-		}
-		asked := func(id string) {
-			if id == "" {
-				return
-			}
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			h := &helpReq{id: id, requester: p, status: "open", st: p.st, byThisMix: true}
-			r.requests = append(r.requests, h)
-			p.asked = append(p.asked, h)
-			p.st.open = append(p.st.open, h)
-		}
-		if pageForm {
-			return c.form("/help/new", p, url.Values{"category": {"companion"}, "title": {"压测：陪同去医院"}, "description": {""}}, func(status int, h http.Header, _ []byte) {
-				// The page goes to the request's: /help/{id}?notice=…
-				if loc := h.Get("Location"); status == 303 && strings.HasPrefix(loc, "/help/") {
-					id, _, _ := strings.Cut(strings.TrimPrefix(loc, "/help/"), "?")
-					asked(id)
-				}
-			})
-		}
-		return c.json("POST", "/api/v1/help-requests", p, map[string]string{"title": "压测：帮忙买菜", "category": "errand"}, func(status int, _ http.Header, body []byte) {
-			var out struct {
-				ID string `json:"id"`
-			}
-			if status == 201 && json.Unmarshal(body, &out) == nil {
-				asked(out.ID)
-			}
-		})
-	}
-}
-
-// claim takes the oldest open request of p's station asked by someone
-// else, by the page or the API.
-func claim(pageForm bool) func(r *mixRun, c *mixClient, p *member) *call {
-	return func(r *mixRun, c *mixClient, p *member) *call {
-		r.mu.Lock()
-		st := p.st
-		var h *helpReq
-		for i, o := range st.open {
-			if o.requester != p {
-				h = o
-				st.open = slices.Delete(st.open, i, i+1)
-				break
-			}
-		}
-		r.mu.Unlock()
-		if h == nil {
-			return nil
-		}
-		after := func(status int, _ http.Header, _ []byte) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			if status == 200 || status == 303 {
-				h.status, h.volunteer = "claimed", p
-				p.claimed = append(p.claimed, h)
-			}
-		}
-		if pageForm {
-			return c.form("/help/"+h.id+"/claim", p, url.Values{}, after)
-		}
-		return c.json("POST", "/api/v1/help-requests/"+h.id+"/claim", p, nil, after)
-	}
-}
-
-// done says a request p claimed is done, 30 minutes.
-func done(r *mixRun, c *mixClient, p *member) *call {
-	r.mu.Lock()
-	if len(p.claimed) == 0 {
-		r.mu.Unlock()
-		return nil
-	}
-	h := p.claimed[0]
-	p.claimed = p.claimed[1:]
-	r.mu.Unlock()
-	return c.form("/help/"+h.id+"/done", p, url.Values{"minutes": {"30"}}, func(status int, _ http.Header, _ []byte) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if status == 303 {
-			h.status = "done"
-			h.requester.toConfirm = append(h.requester.toConfirm, h)
-		}
-	})
-}
-
-// confirm confirms a service done for p.
-func confirm(r *mixRun, c *mixClient, p *member) *call {
-	r.mu.Lock()
-	if len(p.toConfirm) == 0 {
-		r.mu.Unlock()
-		return nil
-	}
-	h := p.toConfirm[0]
-	p.toConfirm = p.toConfirm[1:]
-	r.mu.Unlock()
-	return c.form("/help/"+h.id+"/confirm", p, url.Values{"rating": {"5"}, "comment": {"谢谢"}}, func(status int, _ http.Header, _ []byte) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if status == 303 {
-			h.status = "confirmed"
-			p.asked = slices.DeleteFunc(p.asked, func(o *helpReq) bool { return o == h })
-			if h.volunteer != nil {
-				h.volunteer.minutes += 30
-			}
-		}
-	})
-}
-
-// give gives a minute to another person of p's station, by the page (by
-// their phone) or the API (by their id, with an idempotency key).
-func give(pageForm bool) func(r *mixRun, c *mixClient, p *member) *call {
-	return func(r *mixRun, c *mixClient, p *member) *call {
-		r.mu.Lock()
-		to := p.st.people[c.rnd.IntN(len(p.st.people))]
-		if p.minutes < 1 || to == p {
-			r.mu.Unlock()
-			return nil
-		}
-		p.minutes--
-		r.mu.Unlock()
-		key := fmt.Sprintf("load-mix-%d-%d", r.run, r.next())
-		after := func(status int, _ http.Header, _ []byte) {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			if status == 303 || status == 201 {
-				to.minutes++
-			} else {
-				p.minutes++
-			}
-		}
-		if pageForm {
-			return c.form("/timebank/transfer", p, url.Values{"to_phone": {to.phone}, "minutes": {"1"}, "memo": {"压测"}, "key": {key}}, after)
-		}
-		cl := c.json("POST", "/api/v1/timebank/transfers", p, map[string]any{"to_user_id": to.id, "minutes": 1, "memo": "压测"}, after)
-		if cl != nil {
-			cl.req.Header.Set("Idempotency-Key", key)
-		}
-		return cl
-	}
-}
-
-// vote votes in a poll of p's council p has not voted in.
-func vote(r *mixRun, c *mixClient, p *member) *call {
-	r.mu.Lock()
-	var pl *poll
-	if p.inCouncil {
-		for _, o := range p.st.polls {
-			if o.id != "" && !p.voted[o.id] {
-				pl = o
-				break
-			}
-		}
-	}
-	if pl == nil {
-		r.mu.Unlock()
-		return nil
-	}
-	p.voted[pl.id] = true
-	r.mu.Unlock()
-	return c.form("/polls/"+pl.id+"/vote", p, url.Values{"option_id": {pl.option}}, nil)
-}
-
-// openPollRow has staff open a poll of their station's council when its
-// newest is five seconds old: what the members vote in next.
-func openPollRow(r *mixRun, c *mixClient, p *member) *call {
-	st := p.st
-	r.mu.Lock()
-	if st.council == "" || (len(st.polls) > 0 && time.Since(st.polls[len(st.polls)-1].opened) < 5*time.Second) {
-		r.mu.Unlock()
-		return nil
-	}
-	// Held until the answer comes, so that one poll is opened at a time.
-	st.polls = append(st.polls, &poll{id: "", opened: time.Now()})
-	r.mu.Unlock()
-	return c.json("POST", "/api/v1/councils/"+st.council+"/polls", p, pollBody(), func(status int, _ http.Header, body []byte) {
-		var out struct {
-			ID      string `json:"id"`
-			Options []struct {
-				ID string `json:"id"`
-			} `json:"options"`
-		}
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		i := slices.IndexFunc(st.polls, func(o *poll) bool { return o.id == "" })
-		if status == 201 && json.Unmarshal(body, &out) == nil && len(out.Options) > 0 {
-			st.polls[i] = &poll{id: out.ID, option: out.Options[0].ID, opened: time.Now()}
-		} else {
-			st.polls = slices.Delete(st.polls, i, i+1)
-		}
-	})
-}
-
-// The rows of the full mix. Reads answer 200; the pages' writes 303, the
-// API's 201 or 200.
-var fullRows = []mixRow{
-	// What a visitor reads, not signed in: the public pages and API.
-	{name: "home, anonymous", pattern: "GET /{$}", want: 200, do: page(fixed("/"))},
-	{name: "timetable, anonymous", pattern: "GET /activities", want: 200, do: page(fixed("/activities"))},
-	{name: "activity page, anonymous", pattern: "GET /activities/{id}", want: 200, do: page(anActivity("/activities/", ""))},
-	{name: "the board, anonymous", pattern: "GET /notices", want: 200, do: page(fixed("/notices"))},
-	{name: "the week on the board", pattern: "GET /notices/week", want: 200, do: page(fixed("/notices/week"))},
-	{name: "mutual aid, anonymous", pattern: "GET /help", want: 200, do: page(fixed("/help"))},
-	{name: "the councils, anonymous", pattern: "GET /councils", want: 200, do: page(fixed("/councils"))},
-	{name: "impact page, anonymous", pattern: "GET /stations/{id}/impact", want: 200, do: page(func(r *mixRun, _ *mixClient, _ *member) string { return "/stations/" + r.main.id + "/impact" })},
-	{name: "login page", pattern: "GET /login", want: 200, do: page(fixed("/login"))},
-	{name: "month list (JSON), anonymous", pattern: "GET /api/v1/activities", want: 200, do: page(func(r *mixRun, _ *mixClient, _ *member) string {
-		return "/api/v1/activities?limit=200&station_id=" + r.main.id + "&from=" + time.Now().Format("2006-01-02") + "&to=" + time.Now().AddDate(0, 1, 0).Format("2006-01-02")
-	})},
-	{name: "stations (JSON), anonymous", pattern: "GET /api/v1/stations", want: 200, do: page(fixed("/api/v1/stations"))},
-	{name: "station calendar, anonymous", pattern: "GET /api/v1/calendar.ics", want: 200, do: page(func(r *mixRun, _ *mixClient, _ *member) string { return "/api/v1/calendar.ics?station_id=" + r.main.id })},
-
-	// What people read signed in, on their phones (pages) and in an app
-	// (the API).
-	{name: "home, signed in", pattern: "GET /{$}", want: 200, do: page(fixed("/"))},
-	{name: "timetable, signed in", pattern: "GET /activities", want: 200, do: page(fixed("/activities"))},
-	{name: "activity page, signed in", pattern: "GET /activities/{id}", want: 200, do: page(anActivity("/activities/", ""))},
-	{name: "the board, signed in", pattern: "GET /notices", want: 200, do: page(fixed("/notices"))},
-	{name: "a post's page", pattern: "GET /notices/{id}", want: 200, do: page(aPost("/notices/"))},
-	{name: "mutual aid, signed in", pattern: "GET /help", want: 200, do: page(fixed("/help"))},
-	{name: "a help request's page", pattern: "GET /help/{id}", want: 200, do: page(aHelpRequest("/help/"))},
-	{name: "my activities page", pattern: "GET /my/activities", want: 200, do: page(fixed("/my/activities"))},
-	{name: "my services page", pattern: "GET /my/services", want: 200, do: page(fixed("/my/services"))},
-	{name: "notifications page", pattern: "GET /notifications", want: 200, do: page(fixed("/notifications"))},
-	{name: "me page", pattern: "GET /me", want: 200, do: page(fixed("/me"))},
-	{name: "time bank page", pattern: "GET /timebank", want: 200, do: page(fixed("/timebank"))},
-	{name: "a poll's page", pattern: "GET /polls/{id}", want: 200, do: page(aPoll("/polls/"))},
-	{name: "activity (JSON)", pattern: "GET /api/v1/activities/{id}", want: 200, do: page(anActivity("/api/v1/activities/", ""))},
-	{name: "my activities (JSON)", pattern: "GET /api/v1/me/activities", want: 200, do: page(fixed("/api/v1/me/activities"))},
-	{name: "notifications (JSON)", pattern: "GET /api/v1/me/notifications", want: 200, do: page(fixed("/api/v1/me/notifications"))},
-	{name: "me (JSON)", pattern: "GET /api/v1/me", want: 200, do: page(fixed("/api/v1/me"))},
-	{name: "the board (JSON)", pattern: "GET /api/v1/posts", want: 200, do: page(func(r *mixRun, _ *mixClient, p *member) string { return "/api/v1/posts?station_id=" + r.home(p).id })},
-	{name: "help requests (JSON)", pattern: "GET /api/v1/help-requests", want: 200, do: page(fixed("/api/v1/help-requests?status=open"))},
-	{name: "my time bank (JSON)", pattern: "GET /api/v1/me/timebank", want: 200, do: page(fixed("/api/v1/me/timebank"))},
-
-	// The desk.
-	{name: "desk", pattern: "GET /desk", want: 200, do: page(fixed("/desk"))},
-	{name: "desk's mutual aid page", pattern: "GET /desk/help", want: 200, do: page(fixed("/desk/help"))},
-	{name: "roster page", pattern: "GET /desk/activities/{id}", want: 200, do: page(anActivity("/desk/activities/", ""))},
-	{name: "residents page", pattern: "GET /desk/residents", want: 200, do: page(fixed("/desk/residents?q=" + url.QueryEscape("李")))},
-	{name: "moderation queue", pattern: "GET /desk/moderation", want: 200, do: page(fixed("/desk/moderation"))},
-	{name: "desk's figures page", pattern: "GET /desk/stats", want: 200, do: page(fixed("/desk/stats"))},
-	{name: "roster (JSON)", pattern: "GET /api/v1/activities/{id}/registrations", want: 200, do: page(anActivity("/api/v1/activities/", "/registrations"))},
-
-	// The day's writes, as people make them on their phones.
-	{name: "sign up (page)", pattern: "POST /activities/{id}/register", want: 303, write: true, do: signUp(true)},
-	{name: "cancel a place (page)", pattern: "POST /activities/{id}/cancel", want: 303, write: true, do: giveUp},
-	{name: "ask for help (page)", pattern: "POST /help/new", want: 303, write: true, do: askForHelp(true)},
-	{name: "claim a help request (page)", pattern: "POST /help/{id}/claim", want: 303, write: true, do: claim(true)},
-	{name: "say a service is done (page)", pattern: "POST /help/{id}/done", want: 303, write: true, do: done},
-	{name: "confirm a service (page)", pattern: "POST /help/{id}/confirm", want: 303, write: true, do: confirm},
-	{name: "give minutes (page)", pattern: "POST /timebank/transfer", want: 303, write: true, do: give(true)},
-	{name: "vote (page)", pattern: "POST /polls/{id}/vote", want: 303, write: true, do: vote},
-	{name: "+1 visitor (desk)", pattern: "POST /desk/visits", want: 303, write: true, do: func(r *mixRun, c *mixClient, p *member) *call {
-		return c.form("/desk/visits", p, url.Values{"purpose": {"other"}, "count": {"1"}}, nil)
-	}},
-	{name: "open a poll", pattern: "POST /api/v1/councils/{id}/polls", want: 201, write: true, do: openPollRow},
-}
-
-// The writes of the targets, each driven alone after the mix through the
-// API, as an app would send them.
-var aloneRows = []mixRow{
-	{name: "sign up (JSON)", pattern: "POST /api/v1/activities/{id}/registrations", want: 201, write: true, do: signUp(false)},
-	{name: "ask for help (JSON)", pattern: "POST /api/v1/help-requests", want: 201, write: true, do: askForHelp(false)},
-	{name: "claim a help request (JSON)", pattern: "POST /api/v1/help-requests/{id}/claim", want: 200, write: true, do: claim(false)},
-	{name: "give minutes (JSON)", pattern: "POST /api/v1/timebank/transfers", want: 201, write: true, do: give(false)},
-}
-
-type weighted struct {
-	row    string
-	weight int
-}
-
-// The day of each role: how often each does what, in requests out of
-// about a hundred. Reads are some nine in ten of what people send.
-var days = map[string][]weighted{
-	roleVisitor: {
-		{"home, anonymous", 16}, {"timetable, anonymous", 16}, {"activity page, anonymous", 10}, {"the board, anonymous", 10},
-		{"the week on the board", 3}, {"mutual aid, anonymous", 5}, {"the councils, anonymous", 2}, {"impact page, anonymous", 2},
-		{"login page", 4}, {"month list (JSON), anonymous", 6}, {"stations (JSON), anonymous", 2}, {"station calendar, anonymous", 2},
-	},
-	roleResident: {
-		{"home, signed in", 14}, {"timetable, signed in", 14}, {"activity page, signed in", 10}, {"the board, signed in", 7},
-		{"a post's page", 3}, {"mutual aid, signed in", 3}, {"a help request's page", 2}, {"my activities page", 5},
-		{"notifications page", 4}, {"me page", 1}, {"time bank page", 2}, {"a poll's page", 1},
-		{"activity (JSON)", 2}, {"my activities (JSON)", 2}, {"notifications (JSON)", 2}, {"me (JSON)", 2}, {"the board (JSON)", 2},
-		{"sign up (page)", 2}, {"cancel a place (page)", 2}, {"ask for help (page)", 1}, {"confirm a service (page)", 2},
-		{"give minutes (page)", 1}, {"vote (page)", 1},
-	},
-	roleVolunteer: {
-		{"mutual aid, signed in", 10}, {"a help request's page", 5}, {"my services page", 5}, {"time bank page", 4},
-		{"timetable, signed in", 6}, {"home, signed in", 6}, {"the board, signed in", 4}, {"activity page, signed in", 3},
-		{"notifications page", 2}, {"help requests (JSON)", 3}, {"my time bank (JSON)", 2},
-		{"claim a help request (page)", 3}, {"say a service is done (page)", 3}, {"give minutes (page)", 1},
-		{"sign up (page)", 1}, {"cancel a place (page)", 1}, {"vote (page)", 1},
-	},
-	roleStaff: {
-		{"desk", 8}, {"desk's mutual aid page", 4}, {"roster page", 4}, {"residents page", 2}, {"moderation queue", 1},
-		{"desk's figures page", 1}, {"timetable, signed in", 3}, {"the board, signed in", 2}, {"notifications page", 1},
-		{"roster (JSON)", 2}, {"+1 visitor (desk)", 2}, {"open a poll", 1},
-	},
-}
-
-func rowByName(name string) *mixRow {
-	for _, list := range [][]mixRow{fullRows, aloneRows} {
-		for i := range list {
-			if list[i].name == name {
-				return &list[i]
-			}
-		}
-	}
-	panic("loadtest: no row " + name)
-}
-
 // choose picks client c's next request: a row of its day by weight, as
 // the next of its people; a row that cannot be made now is passed over
 // for another.
 func (c *mixClient) choose(r *mixRun, day []weighted, sum int) (*mixRow, *call) {
-	var p *member
-	if len(c.people) > 0 {
-		p = c.people[c.turn%len(c.people)]
-		c.turn++
-	}
 	for range 50 {
+		var p *member
+		if len(c.people) > 0 {
+			p = c.people[c.turn%len(c.people)]
+			c.turn++
+		}
 		n := c.rnd.IntN(sum)
 		for _, w := range day {
 			if n -= w.weight; n < 0 {
@@ -1181,12 +617,29 @@ func (c *mixClient) choose(r *mixRun, day []weighted, sum int) (*mixRow, *call) 
 	return nil, nil
 }
 
+// inTurn makes row's request as the client's next person, or nil.
+func (c *mixClient) inTurn(r *mixRun, name string) (*mixRow, *call) {
+	var p *member
+	if len(c.people) > 0 {
+		p = c.people[c.turn%len(c.people)]
+		c.turn++
+	}
+	row := rowByName(name)
+	return row, row.do(r, c, p)
+}
+
 // drive runs the clients until d has passed, each choosing from its day;
-// it returns how long they took, until the last answer.
-func (r *mixRun) drive(clients []*mixClient, days map[string][]weighted, d time.Duration) time.Duration {
+// it returns how long they took, until the last answer. A client with
+// nothing to do waits a moment, as a person reading; or, starved set,
+// ends the drive for every client: a write driven alone is measured only
+// while every client has one to send.
+func (r *mixRun) drive(clients []*mixClient, days map[string][]weighted, d time.Duration, starved bool) time.Duration {
 	start := time.Now()
 	deadline := start.Add(d)
-	var wg sync.WaitGroup
+	var (
+		wg   sync.WaitGroup
+		stop atomic.Bool
+	)
 	for _, c := range clients {
 		day := days[c.role]
 		sum := 0
@@ -1197,10 +650,29 @@ func (r *mixRun) drive(clients []*mixClient, days map[string][]weighted, d time.
 			continue
 		}
 		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				row, cl := c.choose(r, day, sum)
+			rounds := r.cfg.Rounds > 0 && !starved
+			for i := 0; !stop.Load() && (rounds || time.Now().Before(deadline)); i++ {
+				var (
+					row *mixRow
+					cl  *call
+				)
+				if rounds {
+					if i == r.cfg.Rounds*len(day) {
+						break
+					}
+					row, cl = c.inTurn(r, day[i%len(day)].row)
+					if cl == nil {
+						continue
+					}
+				} else {
+					row, cl = c.choose(r, day, sum)
+				}
+				if row == nil && starved {
+					stop.Store(true)
+					break
+				}
 				if row == nil {
-					time.Sleep(10 * time.Millisecond) // nothing to do: as a person reading
+					time.Sleep(10 * time.Millisecond)
 					continue
 				}
 				begin := time.Now()
@@ -1274,67 +746,6 @@ func (r *mixRun) clients(split map[string]int) []*mixClient {
 	return out
 }
 
-// MixRow is what one row of the full mix measured.
-type MixRow struct {
-	Name, Pattern string
-	Who           []string // the roles that sent it
-	Write, Public bool
-	Want          int
-	Requests      int
-	Statuses      map[int]int
-	Failures      int
-	RPS           float64 // requests a second over the run
-	Mean          time.Duration
-	P50, P99      time.Duration
-	// Ratio is the floor's mean latency over the row's: the share of the
-	// floor's throughput the row would have if every client sent only it,
-	// each waiting as long as it waited in the mix.
-	Ratio float64
-}
-
-// OK reports whether every request answered as wanted.
-func (m MixRow) OK() bool { return m.Failures == 0 && m.Statuses[m.Want] == m.Requests }
-
-// ServerErrors counts the answers of 500 and over.
-func (m MixRow) ServerErrors() int {
-	n := 0
-	for c, k := range m.Statuses {
-		if c >= 500 {
-			n += k
-		}
-	}
-	return n
-}
-
-// Process is one process's share of the mix.
-type Process struct {
-	URL   string
-	Total MixRow
-	// PeakRSS is the most resident memory seen while the mix ran
-	// (sampled), HWM the process's peak since it started (VmHWM), when
-	// known; bytes.
-	PeakRSS, HWM int64
-}
-
-// MixResult is a run of the full mix.
-type MixResult struct {
-	Clients  map[string]int
-	People   map[string]int
-	Duration time.Duration // the mix's, until its last answer
-	// FloorRPS is the bare handler's throughput, the mean of its runs
-	// before and after the mix (FloorBefore, FloorAfter).
-	FloorRPS, FloorBefore, FloorAfter float64
-	Rows                              []MixRow
-	Total                             MixRow
-	Processes                         []Process
-	// Raw is the engine's raw single-row transactions, when measured;
-	// Alone the writes of the targets, each driven alone by every client.
-	Raw   *Result
-	Alone []Result
-	// Engine names the engine of the raw floor.
-	Engine string
-}
-
 // RunMix runs the full mix.
 func RunMix(cfg MixConfig) (*MixResult, error) {
 	if cfg.Clients < 1 || len(cfg.URLs) == 0 {
@@ -1368,8 +779,12 @@ func RunMix(cfg MixConfig) (*MixResult, error) {
 
 	clients := r.clients(split)
 	mem := watchMemory(r, cfg.PIDs)
-	r.logf("the mix: %d clients for %v…", cfg.Clients, cfg.Duration)
-	res.Duration = r.drive(clients, days, cfg.Duration)
+	if cfg.Rounds > 0 {
+		r.logf("the mix: %d clients, every row of their days in turn, %d times…", cfg.Clients, cfg.Rounds)
+	} else {
+		r.logf("the mix: %d clients for %v…", cfg.Clients, cfg.Duration)
+	}
+	res.Duration = r.drive(clients, days, cfg.Duration, false)
 	peaks := mem.stop()
 
 	res.FloorAfter = Measure(floorEnv, FloorRow, cfg.Clients, floorD).RPS
@@ -1377,22 +792,49 @@ func RunMix(cfg MixConfig) (*MixResult, error) {
 	r.logf("floor after: %.0f req/s", res.FloorAfter)
 	r.summarise(res, clients, peaks)
 
+	// The raw write floor, before the writes alone and again after, as
+	// the HTTP floor is: the machine's other work moves both.
+	rawD := cfg.Writes
+	if rawD <= 0 {
+		rawD = floorD
+	}
+	raw := func() (Result, error) {
+		raw, engine, err := RawWriteFloor(context.Background(), cfg.DB, cfg.Synchronous, cfg.Clients, rawD)
+		if err != nil {
+			return raw, fmt.Errorf("raw write floor: %w", err)
+		}
+		res.Engine = engine
+		r.logf("%s: %.0f transactions/s", raw.Name, raw.RPS)
+		return raw, nil
+	}
+	var before Result
+	if cfg.DB != "" {
+		if before, err = raw(); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Writes > 0 {
-		r.alone(res)
+		if err := r.alone(res); err != nil {
+			return nil, err
+		}
 	}
 	if cfg.DB != "" {
-		d := cfg.Writes
-		if d <= 0 {
-			d = floorD
+		after := before
+		if cfg.Writes > 0 {
+			if after, err = raw(); err != nil {
+				return nil, err
+			}
 		}
-		raw, engine, err := RawWriteFloor(context.Background(), cfg.DB, cfg.Synchronous, cfg.Clients, d)
-		if err != nil {
-			return nil, fmt.Errorf("raw write floor: %w", err)
-		}
-		res.Raw, res.Engine = &raw, engine
-		r.logf("%s: %.0f transactions/s", raw.Name, raw.RPS)
+		res.RawBefore, res.RawAfter = before.RPS, after.RPS
+		both := before
+		both.Requests += after.Requests
+		both.Statuses = map[int]int{200: both.Requests}
+		both.Failures += after.Failures
+		both.RPS = (before.RPS + after.RPS) / 2
+		both.P50, both.P99 = max(before.P50, after.P50), max(before.P99, after.P99)
+		res.Raw = &both
 		for i := range res.Alone {
-			res.Alone[i].Ratio = res.Alone[i].RPS / raw.RPS
+			res.Alone[i].Ratio = res.Alone[i].RPS / both.RPS
 		}
 	}
 	if cfg.Cleanup {
@@ -1463,8 +905,11 @@ func (r *mixRun) summarise(res *MixResult, clients []*mixClient, peaks map[int]m
 // alone drives each write of the targets by every client at once, as the
 // one-route mode does, the API's rows: sign-ups, asks (which make what
 // the claims then take), claims and gifts of minutes.
-func (r *mixRun) alone(res *MixResult) {
+func (r *mixRun) alone(res *MixResult) error {
 	everyone := append(slices.Clone(r.byRole[roleResident]), r.byRole[roleVolunteer]...)
+	if err := r.makeAloneActivities(len(everyone)); err != nil {
+		return err
+	}
 	volunteers := r.byRole[roleVolunteer]
 	if len(volunteers) == 0 {
 		volunteers = everyone
@@ -1487,9 +932,9 @@ func (r *mixRun) alone(res *MixResult) {
 			}
 			clients = append(clients, c)
 		}
-		// The claims take what the asks just made; should none be left,
-		// the clients wait, which their throughput does not count.
-		r.drive(clients, map[string][]weighted{step.row: {{step.row, 1}}}, r.cfg.Writes)
+		// The claims take what the asks just made, and stop when none is
+		// left; every client has work until then.
+		r.drive(clients, map[string][]weighted{step.row: {{step.row, 1}}}, r.cfg.Writes, true)
 		t := newTally()
 		var spent time.Duration
 		for _, c := range clients {
@@ -1509,7 +954,44 @@ func (r *mixRun) alone(res *MixResult) {
 		r.logf("%s, alone: %.0f req/s", row.name, out.RPS)
 		res.Alone = append(res.Alone, out)
 	}
+	return nil
 }
+
+// makeAloneActivities has staff of the main station make what sign-ups
+// driven alone take places at, so that no client runs out of activities
+// its people have no place at: weekly series two months ahead and more
+// (beyond the timetable's month), without a limit of places, enough for
+// some 1,500 sign-ups a second; the cleanup cancels them.
+func (r *mixRun) makeAloneActivities(people int) error {
+	by := r.main.staff
+	if by == nil {
+		by = r.admin
+	}
+	if by == nil || people == 0 {
+		return nil // the main station's activities, for as long as they last
+	}
+	series := min(8, max(1, int(2*1500*r.cfg.Writes.Seconds())/people/guliMaxWeekly+1))
+	for i := range series {
+		start := time.Now().AddDate(0, 2, 0).Truncate(24 * time.Hour).Add(time.Duration(i) * time.Hour)
+		var made struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if err := r.env().Call("POST", "/api/v1/activities", by.token, map[string]any{"station_id": r.main.id, "title": "压测：报名用的活动", "category": "event",
+			"start": start.Format(time.RFC3339), "end": start.Add(time.Hour).Format(time.RFC3339), "repeat": map[string]int{"weekly_count": guliMaxWeekly}}, 201, &made); err != nil {
+			return err
+		}
+		for _, a := range made.Items {
+			r.aloneActs = append(r.aloneActs, a.ID)
+		}
+	}
+	r.aloneBy = by
+	return nil
+}
+
+// guliMaxWeekly is the longest weekly series (guli.MaxWeeklyCount).
+const guliMaxWeekly = 52
 
 // cleanup undoes, untimed, what the run left that would pile up: places
 // taken, requests still open or claimed (withdrawn), services done and
@@ -1520,9 +1002,12 @@ func (r *mixRun) cleanup() {
 		body                any
 	}
 	var todo []undo
+	for _, a := range r.aloneActs {
+		todo = append(todo, undo{"DELETE", "/api/v1/activities/" + a, r.aloneBy.token, nil})
+	}
 	for _, m := range r.people {
 		for a := range m.registered {
-			if !m.before[a] {
+			if !m.before[a] && !slices.Contains(r.aloneActs, a) {
 				todo = append(todo, undo{"DELETE", "/api/v1/activities/" + a + "/registrations/me", m.token, nil})
 			}
 		}
@@ -1549,7 +1034,7 @@ func (r *mixRun) cleanup() {
 			}
 		}
 	}
-	r.logf("cleaning up: %d places, requests and polls…", len(todo))
+	r.logf("cleaning up: %d places, requests, polls and activities…", len(todo))
 	ch := make(chan undo)
 	var wg sync.WaitGroup
 	for range min(8, r.cfg.Clients) {
@@ -1569,229 +1054,4 @@ func (r *mixRun) cleanup() {
 	}
 	close(ch)
 	wg.Wait()
-}
-
-// memPeak is a process's memory: the most resident seen while sampling,
-// and its high-water mark since it started.
-type memPeak struct{ rss, hwm int64 }
-
-type memWatch struct {
-	stopc chan struct{}
-	done  chan map[int]memPeak
-}
-
-// watchMemory samples the processes' resident memory every quarter
-// second until stop: from /proc for pids (one a process, in URLs' order),
-// else from each process's /metrics as the admin.
-func watchMemory(r *mixRun, pids []int) *memWatch {
-	m := &memWatch{stopc: make(chan struct{}), done: make(chan map[int]memPeak, 1)}
-	go func() {
-		peaks := map[int]memPeak{}
-		sample := func() {
-			for p := range r.envs {
-				var rss, hwm int64
-				switch {
-				case p < len(pids):
-					rss, hwm = procMemory(pids[p])
-				case r.admin != nil && len(pids) == 0:
-					rss = metricsRSS(r.envs[p], r.admin.token)
-				}
-				pk := peaks[p]
-				pk.rss, pk.hwm = max(pk.rss, rss), max(pk.hwm, hwm)
-				if rss > 0 || hwm > 0 {
-					peaks[p] = pk
-				}
-			}
-		}
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			sample()
-			select {
-			case <-m.stopc:
-				sample()
-				m.done <- peaks
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return m
-}
-
-func (m *memWatch) stop() map[int]memPeak {
-	close(m.stopc)
-	return <-m.done
-}
-
-// procMemory reads a process's resident memory and its high-water mark
-// from /proc, in bytes.
-func procMemory(pid int) (rss, hwm int64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, 0
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		name, value, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(value)
-		if len(f) < 1 {
-			continue
-		}
-		kb, _ := strconv.ParseInt(f[0], 10, 64)
-		switch name {
-		case "VmRSS":
-			rss = kb << 10
-		case "VmHWM":
-			hwm = kb << 10
-		}
-	}
-	return rss, hwm
-}
-
-// metricsRSS reads process_resident_memory_bytes from a process's
-// /metrics.
-func metricsRSS(e *Env, admin string) int64 {
-	req, err := e.request("GET", "/metrics", admin, nil)
-	if err != nil {
-		return 0
-	}
-	resp, err := e.Client.Do(req)
-	if err != nil {
-		return 0
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "process_resident_memory_bytes "); ok {
-			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return int64(f)
-		}
-	}
-	return 0
-}
-
-// The targets of the full mix (issue 12): at 32 clients, every read of
-// the mix at least 0.15 of the floor and the public ones 0.30, p99 under
-// 20 ms; the writes of the targets, driven alone, at least half the raw
-// single-row transactions; the process's peak memory under 300 MiB.
-const (
-	TargetPublic  = 0.30
-	TargetRead    = 0.15
-	TargetP99     = 20 * time.Millisecond
-	TargetWrite   = 0.5
-	TargetPeakRSS = 300 << 20
-)
-
-// Report writes the run as Markdown tables.
-func (m *MixResult) Report(w io.Writer) {
-	var roles []string
-	for _, role := range clientRoles {
-		if n := m.Clients[role]; n > 0 {
-			s := fmt.Sprintf("%d %s", n, map[string]string{roleResident: "residents", roleVolunteer: "volunteers", roleStaff: "staff", roleVisitor: "visitors"}[role])
-			if p := m.People[role]; p > 0 {
-				s += fmt.Sprintf(" (%d people)", p)
-			}
-			roles = append(roles, s)
-		}
-	}
-	fmt.Fprintf(w, "The full mix: %s; %v, %d process(es). Floor %.0f req/s (%.0f before, %.0f after).\n\n",
-		strings.Join(roles, ", "), m.Duration.Round(10*time.Millisecond), len(m.Processes), m.FloorRPS, m.FloorBefore, m.FloorAfter)
-	fmt.Fprintln(w, "| route | who | requests | req/s | ratio | p50 | p99 | answers | target |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---|---|")
-	for _, r := range append(slices.Clone(m.Rows), m.Total) {
-		fmt.Fprintf(w, "| %s | %s | %d | %.0f | %.3f | %s | %s | %s | %s |\n", r.Name, strings.Join(r.Who, ", "), r.Requests, r.RPS, r.Ratio,
-			round(r.P50), round(r.P99), answers(r.Statuses, r.Failures, r.Want), r.target())
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| process | requests | req/s | p50 | p99 | answers | peak RSS in the mix | VmHWM |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|---:|---:|")
-	for _, p := range m.Processes {
-		t := p.Total
-		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s |\n", p.URL, t.Requests, t.RPS, round(t.P50), round(t.P99),
-			answers(t.Statuses, t.Failures, 0), mib(p.PeakRSS), mib(p.HWM))
-	}
-	if len(m.Alone) == 0 && m.Raw == nil {
-		return
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| written alone, every client | req/s | ratio to raw | p50 | p99 | answers | target |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---|---|")
-	rows := slices.Clone(m.Alone)
-	if m.Raw != nil {
-		rows = append([]Result{*m.Raw}, rows...)
-	}
-	for i, r := range rows {
-		target := ""
-		if m.Raw != nil && i > 0 && r.Name != "ask for help (JSON)" {
-			target = "✓"
-			if r.Ratio < TargetWrite {
-				target = fmt.Sprintf("✗ < %.1f", TargetWrite)
-			}
-		}
-		ratio := "–"
-		if m.Raw != nil {
-			ratio = fmt.Sprintf("%.3f", r.Ratio)
-		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %s | %s |\n", r.Name, r.RPS, ratio, round(r.P50), round(r.P99), answers(r.Statuses, r.Failures, 0), target)
-	}
-}
-
-// target says whether a read meets its target, and what it misses.
-func (m MixRow) target() string {
-	if m.Write || m.Name == "the whole mix" || m.Requests == 0 {
-		return ""
-	}
-	want := TargetRead
-	if m.Public {
-		want = TargetPublic
-	}
-	var miss []string
-	if m.Ratio < want {
-		miss = append(miss, fmt.Sprintf("< %.2f", want))
-	}
-	if m.P99 >= TargetP99 {
-		miss = append(miss, "p99")
-	}
-	if len(miss) == 0 {
-		return "✓"
-	}
-	return "✗ " + strings.Join(miss, ", ")
-}
-
-func round(d time.Duration) time.Duration {
-	if d > 100*time.Millisecond {
-		return d.Round(time.Millisecond)
-	}
-	return d.Round(10 * time.Microsecond)
-}
-
-func mib(b int64) string {
-	if b == 0 {
-		return "–"
-	}
-	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
-}
-
-// answers lists the statuses, those not wanted in bold.
-func answers(statuses map[int]int, failures, want int) string {
-	var codes []int
-	for c := range statuses {
-		codes = append(codes, c)
-	}
-	slices.Sort(codes)
-	var parts []string
-	for _, c := range codes {
-		s := fmt.Sprintf("%d×%d", c, statuses[c])
-		if want != 0 && c != want {
-			s = "**" + s + "**"
-		}
-		parts = append(parts, s)
-	}
-	if failures > 0 {
-		parts = append(parts, fmt.Sprintf("**failed×%d**", failures))
-	}
-	return strings.Join(parts, " ")
 }
