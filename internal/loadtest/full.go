@@ -799,11 +799,10 @@ func RunMix(cfg MixConfig) (*MixResult, error) {
 		rawD = floorD
 	}
 	raw := func() (Result, error) {
-		raw, engine, err := RawWriteFloor(context.Background(), cfg.DB, cfg.Synchronous, cfg.Clients, rawD)
+		raw, _, err := RawWriteFloor(context.Background(), cfg.DB, cfg.Synchronous, cfg.Clients, rawD)
 		if err != nil {
 			return raw, fmt.Errorf("raw write floor: %w", err)
 		}
-		res.Engine = engine
 		r.logf("%s: %.0f transactions/s", raw.Name, raw.RPS)
 		return raw, nil
 	}

@@ -33,17 +33,6 @@ type MixRow struct {
 // OK reports whether every request answered as wanted.
 func (m MixRow) OK() bool { return m.Failures == 0 && m.Statuses[m.Want] == m.Requests }
 
-// ServerErrors counts the answers of 500 and over.
-func (m MixRow) ServerErrors() int {
-	n := 0
-	for c, k := range m.Statuses {
-		if c >= 500 {
-			n += k
-		}
-	}
-	return n
-}
-
 // Process is one process's share of the mix.
 type Process struct {
 	URL   string
@@ -72,8 +61,6 @@ type MixResult struct {
 	Raw                 *Result
 	RawBefore, RawAfter float64
 	Alone               []Result
-	// Engine names the engine of the raw floor.
-	Engine string
 }
 
 // memPeak is a process's memory: the most resident seen while sampling,

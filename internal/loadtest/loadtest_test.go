@@ -13,6 +13,7 @@ import (
 	"guli/internal/dbtest"
 	"guli/internal/loadtest"
 	"guli/internal/testserver"
+	"guli/sqlstore"
 )
 
 // TestTheMixCoversEveryRoute: every route the server serves has a row in
@@ -171,4 +172,31 @@ func (w logWriter) Write(b []byte) (int, error) {
 	w.t.Helper()
 	w.t.Log(strings.TrimSpace(string(b)))
 	return len(b), nil
+}
+
+// TestRawWriteFloor measures single-row transactions for a moment on each
+// engine, as a server's writes reach it, and leaves no scratch table.
+func TestRawWriteFloor(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := e.DSN(t)
+		res, engine, err := loadtest.RawWriteFloor(context.Background(), dsn, "", 4, 200*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Requests == 0 || res.Failures > 0 || res.RPS <= 0 || res.P99 < res.P50 || engine == "" {
+			t.Fatalf("%s: %+v", engine, res)
+		}
+		db, err := sqlstore.OpenWriter(context.Background(), dsn, "full")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var n int
+		if err := db.QueryRow("SELECT COUNT(*) FROM guli_load_raw_floor").Scan(&n); err == nil {
+			t.Errorf("the scratch table is still there, %d rows", n)
+		}
+		if _, _, err := loadtest.RawWriteFloor(context.Background(), dsn, "off", 1, time.Millisecond); err == nil && e.Name == "sqlite" {
+			t.Error("synchronous=off was taken")
+		}
+	})
 }
