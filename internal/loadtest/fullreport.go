@@ -182,9 +182,9 @@ func (m *MixResult) Report(w io.Writer) {
 	var roles []string
 	for _, role := range clientRoles {
 		if n := m.Clients[role]; n > 0 {
-			s := fmt.Sprintf("%d %s", n, map[string]string{roleResident: "residents", roleVolunteer: "volunteers", roleStaff: "staff", roleVisitor: "visitors"}[role])
+			s := fmt.Sprintf("%d %s", n, plural(n, role, map[string]string{roleResident: "residents", roleVolunteer: "volunteers", roleStaff: "staff", roleVisitor: "visitors"}[role]))
 			if p := m.People[role]; p > 0 {
-				s += fmt.Sprintf(" (%d people)", p)
+				s += fmt.Sprintf(" (%d %s)", p, plural(p, "person", "people"))
 			}
 			roles = append(roles, s)
 		}
@@ -261,6 +261,13 @@ func (m MixRow) target() string {
 		return "✓"
 	}
 	return "✗ " + strings.Join(miss, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func round(d time.Duration) time.Duration {
