@@ -147,8 +147,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.w.SetMaxOpenConns(20)
-		db.w.SetMaxIdleConns(20)
+		db.w.SetMaxOpenConns(postgresPool)
+		db.w.SetMaxIdleConns(postgresPool)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
 		defer func() {
@@ -199,6 +199,48 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	return db, nil
 }
+
+// OpenWriter opens dsn as a server's writes reach it, and nothing more: on
+// SQLite the one writer connection with the server's pragmas (WAL,
+// synchronous as given, a transaction taking the write lock at BEGIN), on
+// PostgreSQL a pool of the server's size with the server's defaults (every
+// commit flushed). It neither migrates nor listens. It is for tools that
+// measure the engine beneath Guli, such as guli-load's raw write floor (a
+// single-row transaction at a time): never for serving.
+func OpenWriter(ctx context.Context, dsn, synchronous string) (*sql.DB, error) {
+	var (
+		w   *sql.DB
+		err error
+	)
+	if IsPostgres(dsn) {
+		if w, err = sql.Open("pgx", dsn); err == nil {
+			w.SetMaxOpenConns(postgresPool)
+			w.SetMaxIdleConns(postgresPool)
+		}
+	} else {
+		if synchronous == "" {
+			synchronous = "full"
+		}
+		if synchronous != "full" && synchronous != "normal" {
+			return nil, fmt.Errorf("sqlite synchronous must be full or normal, not %q", synchronous)
+		}
+		if w, err = sql.Open("sqlite", sqliteDSN(dsn, true, synchronous)); err == nil {
+			w.SetMaxOpenConns(1)
+			w.SetConnMaxIdleTime(0)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return w, nil
+}
+
+// postgresPool is how many connections a process opens to PostgreSQL.
+const postgresPool = 20
 
 // sqliteDSN sets the pragmas every connection needs. WAL lets readers work
 // while the writer writes; synchronous=FULL syncs the log at every commit,

@@ -290,7 +290,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
-// metricsMux serves the metrics and Go's profiles, for the internal
 // tuneGC lets the heap grow to five times what is live before collecting,
 // within a soft limit, unless GOGC or GOMEMLIMIT say otherwise. Guli's
 // live heap is a few megabytes while each page makes short-lived garbage;
@@ -304,12 +303,14 @@ func tuneGC(getenv func(string) string) {
 	}
 }
 
-// --metrics-addr only: profiles show the program's insides.
+// metricsMux serves the metrics and Go's profiles (/debug/pprof/: CPU,
+// heap, allocations, goroutines, mutexes, traces), for the internal
+// --metrics-addr only: profiles show the program's insides. Not the
+// command line (pprof's cmdline), which can hold a database password.
 func metricsMux(srv *web.Server) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", srv.MetricsHandler())
 	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
-	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)

@@ -622,6 +622,24 @@ func TestMetricsOnAnAddressOfTheirOwn(t *testing.T) {
 	if s, _ := call(t, "GET", p.url+"/metrics", "", nil); s != 401 {
 		t.Fatalf("public metrics without sign-in: %d", s)
 	}
+	// Profiles on the internal address only, and never the command line,
+	// which may hold the database's password.
+	internal := strings.TrimSuffix(m[1], "/metrics")
+	for _, c := range []struct {
+		url  string
+		want int
+	}{{internal + "/debug/pprof/heap", 200}, {internal + "/debug/pprof/goroutine?debug=1", 200}, {internal + "/debug/pprof/cmdline", 404},
+		{p.url + "/debug/pprof/heap", 404}, {p.url + "/debug/pprof/profile", 404}} {
+		resp, err := http.Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %d, want %d", c.url, resp.StatusCode, c.want)
+		}
+	}
 }
 
 // TestRegistrationWithTheLogSender: with --sms log a code is needed to sign
