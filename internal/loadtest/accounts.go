@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -24,9 +25,17 @@ var accountRoles = map[string]string{"resident": "resident", "volunteer": "volun
 // (or talent), staff and admin. Blank lines, lines starting with # and a
 // header line (role<TAB>phone<TAB>password) are skipped. The password is
 // the rest of the line after the second tab, as it is.
+//
+// The file `guli demo --residents N --accounts FILE` writes, JSON, is read
+// too: its password for every account of a kind above (people without a
+// phone and the demo's own are left out).
 func ReadAccounts(r io.Reader) ([]Account, error) {
+	br := bufio.NewReader(r)
+	if first, err := firstByte(br); err == nil && first == '{' {
+		return readDistrictAccounts(br)
+	}
 	var out []Account
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimRight(sc.Text(), "\r")
@@ -49,6 +58,50 @@ func ReadAccounts(r io.Reader) ([]Account, error) {
 	}
 	if err := sc.Err(); err != nil {
 		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("accounts: no one in the file")
+	}
+	return out, nil
+}
+
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return 0, err
+		}
+		if !strings.ContainsRune(" \t\r\n", rune(b[0])) {
+			return b[0], nil
+		}
+		br.ReadByte()
+	}
+}
+
+// readDistrictAccounts reads the accounts a synthetic district was written
+// with.
+func readDistrictAccounts(r io.Reader) ([]Account, error) {
+	var file struct {
+		Password string `json:"password"`
+		Admin    []struct {
+			Phone string `json:"phone"`
+		} `json:"admin"`
+		Accounts []struct {
+			Kind  string `json:"kind"`
+			Phone string `json:"phone"`
+		} `json:"accounts"`
+	}
+	if err := json.NewDecoder(r).Decode(&file); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	var out []Account
+	for _, a := range file.Admin {
+		out = append(out, Account{Role: "admin", Phone: a.Phone, Pass: file.Password})
+	}
+	for _, a := range file.Accounts {
+		if role, ok := accountRoles[a.Kind]; ok && a.Phone != "" {
+			out = append(out, Account{Role: role, Phone: a.Phone, Pass: file.Password})
+		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("accounts: no one in the file")

@@ -158,7 +158,17 @@ func TestReadAccounts(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
-	for _, bad := range []string{"", "resident 13800000008 guli-demo-2023\n", "mayor\t13800000008\tx\n", "resident\t\tx\n"} {
+	// The file a synthetic district is written with.
+	district := `{"password": "guli-demo-2023", "admin": [{"kind": "admin", "phone": "13800000000"}],
+		"accounts": [{"kind": "demo", "phone": "13800000001"}, {"kind": "resident", "phone": "13900000001"},
+		{"kind": "no_phone", "phone": ""}, {"kind": "talent", "phone": "13755164424"}, {"kind": "staff", "phone": "15258664665"}]}`
+	got, err = loadtest.ReadAccounts(strings.NewReader("\n " + district))
+	want = []loadtest.Account{{Role: "admin", Phone: "13800000000", Pass: "guli-demo-2023"}, {Role: "resident", Phone: "13900000001", Pass: "guli-demo-2023"},
+		{Role: "volunteer", Phone: "13755164424", Pass: "guli-demo-2023"}, {Role: "staff", Phone: "15258664665", Pass: "guli-demo-2023"}}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("a district's accounts: got %+v %v, want %+v", got, err, want)
+	}
+	for _, bad := range []string{"", "resident 13800000008 guli-demo-2023\n", "mayor\t13800000008\tx\n", "resident\t\tx\n", `{"accounts": []}`, `{"accounts": `} {
 		if _, err := loadtest.ReadAccounts(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
