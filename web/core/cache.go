@@ -56,11 +56,22 @@ const minGzipSize = 1400
 // gzipOf compresses b, once for everyone who reads it.
 func gzipOf(b []byte) []byte {
 	var buf bytes.Buffer
-	z, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	z, _ := gzipWriters.Get().(*gzip.Writer)
+	if z == nil {
+		z, _ = gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	} else {
+		z.Reset(&buf)
+	}
 	z.Write(b)
 	z.Close()
+	gzipWriters.Put(z)
 	return buf.Bytes()
 }
+
+// gzipWriters are kept between answers: a writer is over a megabyte of
+// tables, and one made for each answer was half of a busy server's live
+// heap.
+var gzipWriters sync.Pool
 
 // acceptsGzip reports whether the request takes a gzipped answer: it
 // names gzip with a weight above zero.
