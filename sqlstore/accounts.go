@@ -530,19 +530,20 @@ func (s *Accounts) FindUsers(ctx context.Context, query string, opts guli.ListOp
 	}
 	like := "%" + escapeLike(query) + "%"
 	limit := opts.PageSize()
-	where, args := "", []any{after, query, like, like}
+	const matches = `p.id > ? AND (? = '' OR p.name LIKE ? ESCAPE '\' OR p.phone LIKE ? ESCAPE '\')`
+	matchArgs := []any{after, query, like, like}
+	// Admins search every account, in id order.
+	from, args := "users p WHERE "+matches, matchArgs
 	if !actor.IsAdmin() {
 		// Staff find the people of their stations only (see
 		// guli.User.SeesPrivateDataOf, which this condition mirrors).
 		if len(actor.StaffStations) == 0 {
 			return page, s.db.tx(ctx, func(q runner) error { return audit(ctx, q, s.db.now(), actor, "user.search", 0, query) })
 		}
-		where, args = " AND "+belongsSQL("users.id", len(actor.StaffStations)), append(args, belongsArgs(actor.StaffStations)...)
+		from, args = "users WHERE id IN ("+belongingSQL(len(actor.StaffStations), matches)+")", belongingArgs(actor.StaffStations, matchArgs...)
 	}
 	q := s.db.read()
-	page.Items, err = list(ctx, q, scanUser, "SELECT "+userColumns+` FROM users
-		WHERE id > ? AND (? = '' OR name LIKE ? ESCAPE '\' OR phone LIKE ? ESCAPE '\')`+where+`
-		ORDER BY id LIMIT ?`, append(args, limit+1)...)
+	page.Items, err = list(ctx, q, scanUser, "SELECT "+userColumns+" FROM "+from+" ORDER BY id LIMIT ?", append(args, limit+1)...)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}

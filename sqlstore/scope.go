@@ -47,6 +47,34 @@ func belongsSQL(col string, n int) string {
 		" OR " + col + " IN (SELECT user_id FROM staff_stations WHERE station_id IN " + in + "))"
 }
 
+// belongingSQL lists the ids of the people who belong to one of n
+// stations, as belongsSQL decides, and who match cond, a condition on
+// their users row written over alias p. It starts from the stations (their
+// areas, activities and staff), so a search among a station's people reads
+// that station's people only, not every account in the district in id
+// order until enough of them turn out to belong. Its arguments are
+// belongingArgs.
+func belongingSQL(n int, cond string) string {
+	in := "(?" + strings.Repeat(", ?", n-1) + ")"
+	return "SELECT p.id FROM users p JOIN areas a ON a.id = p.area_id WHERE a.station_id IN " + in + " AND " + cond +
+		" UNION SELECT p.id FROM registrations g JOIN activities x ON x.id = g.activity_id JOIN users p ON p.id = g.user_id" +
+		" WHERE g.status <> 'cancelled' AND x.station_id IN " + in + " AND " + cond +
+		" UNION SELECT p.id FROM staff_stations s JOIN users p ON p.id = s.user_id WHERE s.station_id IN " + in + " AND " + cond
+}
+
+// belongingArgs are the arguments of belongingSQL: each branch's stations,
+// then cond's arguments.
+func belongingArgs(stations []guli.ID, cond ...any) []any {
+	args := make([]any, 0, 3*(len(stations)+len(cond)))
+	for range 3 {
+		for _, s := range stations {
+			args = append(args, s)
+		}
+		args = append(args, cond...)
+	}
+	return args
+}
+
 // belongsArgs are the arguments of belongsSQL.
 func belongsArgs(stations []guli.ID) []any {
 	args := make([]any, 0, 3*len(stations))
