@@ -164,7 +164,7 @@ func TestReadAccounts(t *testing.T) {
 		{"kind": "no_phone", "phone": ""}, {"kind": "talent", "phone": "13755164424"}, {"kind": "staff", "phone": "15258664665"}]}`
 	got, err = loadtest.ReadAccounts(strings.NewReader("\n " + district))
 	want = []loadtest.Account{{Role: "admin", Phone: "13800000000", Pass: "guli-demo-2023"}, {Role: "resident", Phone: "13900000001", Pass: "guli-demo-2023"},
-		{Role: "volunteer", Phone: "13755164424", Pass: "guli-demo-2023"}, {Role: "staff", Phone: "15258664665", Pass: "guli-demo-2023"}}
+		{Role: "resident", Phone: "13755164424", Pass: "guli-demo-2023"}, {Role: "staff", Phone: "15258664665", Pass: "guli-demo-2023"}}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("a district's accounts: got %+v %v, want %+v", got, err, want)
 	}
