@@ -624,7 +624,7 @@ func (h *history) help() error {
 		weights[i] = 1 + h.r.IntN(6)
 	}
 	weights[0], weights[2] = 8, 8 // 李建华 and 张阿婆, who live alone
-	often := func() *member { return requesters[weighted(h.r, weights)] }
+	often := func() *member { return requesters[Weighted(h.r, weights)] }
 
 	var volunteers []*member
 	var vweights []int
@@ -663,8 +663,8 @@ func (h *history) help() error {
 	return nil
 }
 
-// weighted draws an index with the given weights.
-func weighted(r *rand.Rand, weights []int) int {
+// Weighted draws an index with the given weights (at least one positive).
+func Weighted(r *rand.Rand, weights []int) int {
 	total := 0
 	for _, w := range weights {
 		total += w
@@ -744,7 +744,7 @@ func (h *history) volunteerFor(q *request, t time.Time, volunteers []*member, we
 			w[i] = 0
 		}
 	}
-	return volunteers[weighted(h.r, w)]
+	return volunteers[Weighted(h.r, w)]
 }
 
 // plan draws a request's moments: confirmed before the history's end, or
@@ -942,7 +942,7 @@ func (h *history) deskCounts() error {
 			weights = append(weights, day*s)
 		}
 	}
-	counts := apportion(rest, weights)
+	counts := Apportion(rest, weights)
 	for k, d := range h.openDays {
 		for j, purpose := range purposes {
 			n := counts[k*len(purposes)+j]
@@ -959,10 +959,10 @@ func (h *history) deskCounts() error {
 	return nil
 }
 
-// apportion shares total out in proportion to weights, in whole numbers
+// Apportion shares total out in proportion to weights, in whole numbers
 // that add up to it: each its share rounded down, and what is left one
 // each to the largest remainders.
-func apportion(total int, weights []float64) []int {
+func Apportion(total int, weights []float64) []int {
 	sum := 0.0
 	for _, w := range weights {
 		sum += w

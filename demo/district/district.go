@@ -19,7 +19,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -323,37 +322,10 @@ func (g *gen) shares() []int {
 	r := g.rng(0, 0)
 	m, n := g.opts.Stations, g.opts.Residents
 	weights := make([]float64, m)
-	sum := 0.0
 	for i := range weights {
 		weights[i] = 0.7 + 0.6*r.Float64()
-		sum += weights[i]
 	}
-	out := make([]int, m)
-	rem := make([]float64, m)
-	left := n - m*minPerStation
-	given := 0
-	for i, w := range weights {
-		exact := float64(left) * w / sum
-		out[i] = int(exact)
-		rem[i] = exact - math.Floor(exact)
-		given += out[i]
-	}
-	order := make([]int, m)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case rem[a] > rem[b]:
-			return -1
-		case rem[a] < rem[b]:
-			return 1
-		}
-		return 0
-	})
-	for _, i := range order[:left-given] {
-		out[i]++
-	}
+	out := demo.Apportion(n-m*minPerStation, weights)
 	for i := range out {
 		out[i] += minPerStation
 	}

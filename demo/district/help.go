@@ -62,7 +62,7 @@ func (g *gen) help(st *station) error {
 	n := round(r, float64(len(st.people))*helpPerResident*days/365)
 	var reqs []*request
 	for range n {
-		q := &request{by: askers[weighted(r, aw)]}
+		q := &request{by: askers[demo.Weighted(r, aw)]}
 		q.asking = g.askingFor(r, q.by, year)
 		lo := st.from
 		if j := q.by.joined.Add(time.Hour); j.After(lo) {
@@ -227,7 +227,7 @@ func (g *gen) volunteerFor(r *rand.Rand, st *station, q *request, t time.Time) *
 			any = true
 		}
 		if any {
-			return st.vols[weighted(r, weights)]
+			return st.vols[demo.Weighted(r, weights)]
 		}
 	}
 	return nil

@@ -161,21 +161,5 @@ func contactPhone(r *rand.Rand) string {
 	return fmt.Sprintf("177%08d", r.IntN(phoneSpace))
 }
 
-// weighted draws an index with the given weights (at least one positive).
-func weighted(r *rand.Rand, weights []int) int {
-	total := 0
-	for _, w := range weights {
-		total += w
-	}
-	n := r.IntN(total)
-	for i, w := range weights {
-		if n < w {
-			return i
-		}
-		n -= w
-	}
-	return len(weights) - 1
-}
-
 // pick draws one of a list.
 func pick[T any](r *rand.Rand, list []T) T { return list[r.IntN(len(list))] }

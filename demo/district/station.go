@@ -241,7 +241,7 @@ func (g *gen) people(st *station, residents int) {
 	joinedFrom := st.opened
 	st.people = make([]*person, residents)
 	for k := range st.people {
-		p := &person{id: next(&g.ids.user), birth: birthYear(r), area: weighted(r, weights), weight: 1}
+		p := &person{id: next(&g.ids.user), birth: birthYear(r), area: demo.Weighted(r, weights), weight: 1}
 		p.name = personName(r, p.birth)
 		// A quarter joined during the year, the rest before it.
 		if r.IntN(4) == 0 || !st.from.After(joinedFrom) {
@@ -378,7 +378,7 @@ func (g *gen) writeProfile(r *rand.Rand, st *station, p *person) {
 				ws[i] *= 4
 			}
 		}
-		s := guli.HelpCategories[weighted(r, ws)]
+		s := guli.HelpCategories[demo.Weighted(r, ws)]
 		if !slices.Contains(skills, s) {
 			skills = append(skills, s)
 		}
