@@ -207,15 +207,9 @@ func setupDurable(o DurableOptions) (*durableEnv, error) {
 		return nil, err
 	}
 	e.Area = me.AreaID
-	var stations struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
+	if e.Station, err = e.firstStation(); err != nil {
+		return nil, err
 	}
-	if err := e.Call("GET", "/api/v1/stations", "", nil, 200, &stations); err != nil || len(stations.Items) == 0 {
-		return nil, errors.Join(err, errors.New("no station"))
-	}
-	e.Station = stations.Items[0].ID
 	d := &durableEnv{Env: e}
 	// A pool of activities: weekly series of talks, months ahead, without
 	// a limit of places or an age rule, a year of each.

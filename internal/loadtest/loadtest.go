@@ -271,15 +271,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	e.TalentID = me.ID
-	var stations struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
+	if e.Station, err = e.firstStation(); err != nil {
+		return nil, err
 	}
-	if err := e.Call("GET", "/api/v1/stations", "", nil, 200, &stations); err != nil || len(stations.Items) == 0 {
-		return nil, errors.Join(err, errors.New("no station"))
-	}
-	e.Station = stations.Items[0].ID
 	var st struct {
 		Rooms []struct {
 			ID string `json:"id"`
@@ -507,4 +501,17 @@ func Table(w io.Writer, results []Result) {
 		fmt.Fprintf(w, "| %s | %.0f | %.3f | %s | %s | %s |\n", r.Name, r.RPS, r.Ratio,
 			r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond), strings.Join(parts, " "))
 	}
+}
+
+// firstStation is the id of the server's first station: the demo's.
+func (e *Env) firstStation() (string, error) {
+	var stations struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := e.Call("GET", "/api/v1/stations", "", nil, 200, &stations); err != nil || len(stations.Items) == 0 {
+		return "", errors.Join(err, errors.New("no station"))
+	}
+	return stations.Items[0].ID, nil
 }
