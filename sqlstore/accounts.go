@@ -420,7 +420,7 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (*guli.User, 
 		return nil, guli.Errorf(guli.ECUnauthenticated)
 	}
 	hash := hashToken(token)
-	kept, err := s.sessions.get(ctx, s.db, hash, func() (keptSession, error) {
+	kept, err := s.sessions.get(ctx, s.db, hash, func(ctx context.Context) (keptSession, error) {
 		var (
 			k       keptSession
 			expires int64
@@ -725,7 +725,7 @@ func (s *Accounts) VolunteerProfile(ctx context.Context, userID guli.ID) (*guli.
 	if _, err := guli.RequireUser(ctx); err != nil {
 		return nil, err
 	}
-	return s.profiles.get(ctx, s.db, userID, func() (*guli.VolunteerProfile, error) { return s.volunteerProfile(ctx, userID) })
+	return s.profiles.get(ctx, s.db, userID, func(ctx context.Context) (*guli.VolunteerProfile, error) { return s.volunteerProfile(ctx, userID) })
 }
 
 func (s *Accounts) volunteerProfile(ctx context.Context, userID guli.ID) (*guli.VolunteerProfile, error) {

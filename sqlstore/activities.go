@@ -296,7 +296,7 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 	if !f.To.IsZero() {
 		key.to = ms(f.To)
 	}
-	page, err := s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.Activity], error) { return s.list(ctx, f, opts) })
+	page, err := s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Activity], error) { return s.list(ctx, f, opts) })
 	if err != nil {
 		return page, err
 	}
@@ -391,7 +391,7 @@ func (s *Activities) Activity(ctx context.Context, id guli.ID) (*guli.Activity, 
 	if u := guli.UserFromContext(ctx); u != nil {
 		reader = u.ID
 	}
-	a, err := s.ones.get(ctx, s.db, [2]guli.ID{reader, id}, func() (*guli.Activity, error) { return s.activityFor(ctx, reader, id) })
+	a, err := s.ones.get(ctx, s.db, [2]guli.ID{reader, id}, func(ctx context.Context) (*guli.Activity, error) { return s.activityFor(ctx, reader, id) })
 	if err != nil {
 		return nil, err
 	}
@@ -646,14 +646,14 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.ones.get(ctx, s.db, [2]guli.ID{0, activityID}, func() (*guli.Activity, error) { return s.activityFor(ctx, 0, activityID) })
+	a, err := s.ones.get(ctx, s.db, [2]guli.ID{0, activityID}, func(ctx context.Context) (*guli.Activity, error) { return s.activityFor(ctx, 0, activityID) })
 	if err != nil {
 		return nil, err
 	}
 	if err := mayRun(actor, a); err != nil {
 		return nil, err
 	}
-	return s.rosters.get(ctx, s.db, activityID, func() ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
+	return s.rosters.get(ctx, s.db, activityID, func(ctx context.Context) ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
 }
 
 // roster reads an activity's registrations, confirmed first, then the
@@ -774,7 +774,7 @@ func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (m
 	if err != nil {
 		return nil, err
 	}
-	kept, err := s.mine.get(ctx, s.db, myRegistrationsKey{me.ID, ms(from), ms(to)}, func() (map[guli.ID]*guli.Registration, error) {
+	kept, err := s.mine.get(ctx, s.db, myRegistrationsKey{me.ID, ms(from), ms(to)}, func(ctx context.Context) (map[guli.ID]*guli.Registration, error) {
 		return s.myRegistrations(ctx, me.ID, from, to)
 	})
 	if err != nil {

@@ -118,6 +118,7 @@ func (m *matching) directory(ctx context.Context, version int64, patience time.D
 	var wait <-chan time.Time
 	if before != nil {
 		if patience <= 0 {
+			passing(ctx)
 			return before, nil
 		}
 		timer := time.NewTimer(patience)
@@ -127,6 +128,7 @@ func (m *matching) directory(ctx context.Context, version int64, patience time.D
 	select {
 	case <-done:
 	case <-wait:
+		passing(ctx)
 		return before, nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -135,6 +137,9 @@ func (m *matching) directory(ctx context.Context, version int64, patience time.D
 	defer m.mu.Unlock()
 	if m.dir == nil {
 		return nil, m.loadErr
+	}
+	if m.dir.version != version {
+		passing(ctx)
 	}
 	return m.dir, nil
 }
@@ -390,7 +395,7 @@ func (s *Help) Candidates(ctx context.Context, id guli.ID) ([]guli.Candidate, er
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
+	h, err := s.requests.get(ctx, s.db, id, func(ctx context.Context) (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -404,7 +409,7 @@ func (s *Help) Candidates(ctx context.Context, id guli.ID) ([]guli.Candidate, er
 	// of "asked lately" moves with the clock.
 	now := s.db.now()
 	key := rankingKey{request: id, hour: now.Unix() / 3600}
-	cs, err := s.rankings.get(ctx, s.db, key, func() ([]guli.Candidate, error) {
+	cs, err := s.rankings.get(ctx, s.db, key, func(ctx context.Context) ([]guli.Candidate, error) {
 		cs, err := s.match.rank(ctx, s.db.read(), h, h.CreatedAt.Location(), now, staleWait)
 		return cs, s.db.mapErr(err)
 	})

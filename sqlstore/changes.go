@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"math/bits"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,6 +35,12 @@ const externalPoll = 250 * time.Millisecond
 type changes struct {
 	local atomic.Uint64 // this process's commits, and other processes' seen
 
+	// Per table (tables.go): all moves when anything may have changed,
+	// tables[i] when a commit wrote table i. A kept answer read from a
+	// set of tables is current while their sum stays the same.
+	all    atomic.Uint64
+	tables [64]atomic.Uint64
+
 	mu       sync.Mutex
 	polled   time.Time
 	external int64 // the last PRAGMA data_version seen
@@ -49,8 +57,60 @@ func changesChannel(schema string) string {
 	return "guli_changes_" + hex.EncodeToString(sum[:12])
 }
 
-// bump records a commit.
-func (c *changes) bump() { c.local.Add(1) }
+// bump records that anything may have changed: a commit of another
+// process, something missed.
+func (c *changes) bump() {
+	c.all.Add(1)
+	c.local.Add(1)
+}
+
+// wrote records a commit that wrote the tables of set; moved says it may
+// change what readers see, which moves the data version too.
+func (c *changes) wrote(set tableSet, moved bool) {
+	if set == allTables {
+		c.all.Add(1)
+	} else {
+		for s := uint64(set); s != 0; s &= s - 1 {
+			c.tables[bits.TrailingZeros64(s)].Add(1)
+		}
+	}
+	if moved {
+		c.local.Add(1)
+	}
+}
+
+// tableVersions is the counters at one moment, for working out later
+// what a set of tables' version was then.
+type tableVersions struct {
+	all    uint64
+	tables [64]uint64
+}
+
+func (c *changes) snapshot() (v tableVersions) {
+	v.all = c.all.Load()
+	for i := range c.tables {
+		v.tables[i] = c.tables[i].Load()
+	}
+	return v
+}
+
+// of is set's version in the snapshot.
+func (v *tableVersions) of(set tableSet) uint64 {
+	sum := v.all
+	for s := uint64(set); s != 0; s &= s - 1 {
+		sum += v.tables[bits.TrailingZeros64(s)]
+	}
+	return sum
+}
+
+// versionOf is set's version now.
+func (c *changes) versionOf(set tableSet) uint64 {
+	sum := c.all.Load()
+	for s := uint64(set); s != 0; s &= s - 1 {
+		sum += c.tables[bits.TrailingZeros64(s)].Load()
+	}
+	return sum
+}
 
 // committed records a commit of this process that ran anything (wrote)
 // and, of those, any that may change what readers see (moved): an audit
@@ -60,11 +120,11 @@ func (c *changes) bump() { c.local.Add(1) }
 // other commit could come between: if it is the last one the poll saw,
 // nothing else is unseen and the value after the commit is this commit's
 // alone, to be taken as seen.
-func (db *DB) committed(ctx context.Context, wrote, moved bool, before int64) {
+//
+// set is the tables the transaction wrote.
+func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, before int64) {
 	if db.dialect != sqlite {
-		if moved {
-			db.changes.bump()
-		}
+		db.changes.wrote(set, moved)
 		return
 	}
 	if !wrote {
@@ -75,9 +135,10 @@ func (db *DB) committed(ctx context.Context, wrote, moved bool, before int64) {
 	defer c.mu.Unlock()
 	unseen := before == 0 || before != c.external
 	c.external = db.sqliteDataVersion(ctx)
-	if moved || unseen || c.external == 0 {
+	if unseen || c.external == 0 {
 		c.bump()
 	}
+	c.wrote(set, moved)
 }
 
 // sqliteDataVersion reads PRAGMA data_version on the connection kept for
@@ -140,9 +201,10 @@ func (db *DB) listenPostgres(dsn string) {
 						if err != nil {
 							break
 						}
-						from, marks, _ := strings.Cut(n.Payload, " ")
+						from, rest, _ := strings.Cut(n.Payload, " ")
 						if from != db.changes.self { // its own commits it counted, and woke its own pages
-							db.changes.bump()
+							set, marks := cutTables(rest)
+							db.changes.wrote(set, true)
 							db.hub.publish(decodeTold(marks))
 						}
 					}
@@ -157,3 +219,23 @@ func (db *DB) listenPostgres(dsn string) {
 		}
 	}()
 }
+
+// A commit's notification names the tables it wrote as its first word
+// after the process, "t=" and the set in hex; cutTables reads it off the
+// rest. Without it (a process of an older Guli), every table may have
+// changed.
+func cutTables(rest string) (tableSet, string) {
+	word, after, _ := strings.Cut(rest, " ")
+	hexSet, ok := strings.CutPrefix(word, "t=")
+	if !ok {
+		return allTables, rest
+	}
+	set, err := strconv.ParseUint(hexSet, 16, 64)
+	if err != nil {
+		return allTables, after
+	}
+	return tableSet(set), after
+}
+
+// tablesWord is the word cutTables reads.
+func tablesWord(set tableSet) string { return "t=" + strconv.FormatUint(uint64(set), 16) }

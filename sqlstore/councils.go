@@ -97,7 +97,7 @@ func (s *Councils) Councils(ctx context.Context, f guli.CouncilFilter) (guli.Pag
 		return guli.Page[*guli.Council]{}, err
 	}
 	limit := f.PageSize()
-	return s.lists.get(ctx, s.db, listKey{of: f.StationID, cursor: f.Cursor, limit: limit}, func() (guli.Page[*guli.Council], error) {
+	return s.lists.get(ctx, s.db, listKey{of: f.StationID, cursor: f.Cursor, limit: limit}, func(ctx context.Context) (guli.Page[*guli.Council], error) {
 		where, args := []string{"c.id > ?"}, []any{after}
 		if f.StationID != 0 {
 			where, args = append(where, "c.station_id = ?"), append(args, f.StationID)
@@ -115,7 +115,7 @@ func (s *Councils) Councils(ctx context.Context, f guli.CouncilFilter) (guli.Pag
 
 // Council returns one council; councils are public.
 func (s *Councils) Council(ctx context.Context, id guli.ID) (*guli.Council, error) {
-	return s.councils.get(ctx, s.db, id, func() (*guli.Council, error) {
+	return s.councils.get(ctx, s.db, id, func(ctx context.Context) (*guli.Council, error) {
 		c, err := council(ctx, s.db.read(), id)
 		return c, s.db.mapErr(err)
 	})
@@ -207,7 +207,7 @@ func (s *Councils) Members(ctx context.Context, councilID guli.ID) ([]*guli.Coun
 // roll is the council's roll of members, kept while the data holds; an
 // empty one for a council there is not.
 func (s *Councils) roll(ctx context.Context, councilID guli.ID) (*councilRoll, error) {
-	return s.rolls.get(ctx, s.db, councilID, func() (*councilRoll, error) {
+	return s.rolls.get(ctx, s.db, councilID, func(ctx context.Context) (*councilRoll, error) {
 		roll := &councilRoll{ids: map[guli.ID]bool{}}
 		var err error
 		roll.members, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.CouncilMember, error) {

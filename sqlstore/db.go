@@ -365,9 +365,10 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 		}
 	}()
 	var wrote, moved bool
+	var written tableSet
 	var st txState
 	told := &told{}
-	q := runner{x: tx, d: db.dialect, wrote: &wrote, moved: &moved, st: &st, told: told}
+	q := runner{x: tx, d: db.dialect, wrote: &wrote, moved: &moved, written: &written, st: &st, told: told}
 	refusal := fn(q)
 	var c *committed
 	if refusal != nil && !errors.As(refusal, &c) {
@@ -381,7 +382,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	if db.dialect == postgres && moved {
 		// Other processes learn of the commit, and whom it told (see
 		// changes.go, live.go).
-		payload := db.changes.self
+		payload := db.changes.self + " " + tablesWord(written)
 		if marks := told.encode(maxToldPayload); marks != "" {
 			payload += " " + marks
 		}
@@ -396,7 +397,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.committed(ctx, wrote, moved, before)
+	db.committed(ctx, wrote, moved, written, before)
 	db.hub.publish(told) // after the version moved: a woken page reads the new count
 	if fn := db.enqueued.Load(); st.enqueued && fn != nil {
 		(*fn)()
@@ -481,7 +482,9 @@ type runner struct {
 	// that it ran something that may change what readers see: anything
 	// but the audit log (see audit).
 	wrote, moved *bool
-	st           *txState // nil outside a transaction
+	// written collects the tables a transaction's statements write.
+	written *tableSet
+	st      *txState // nil outside a transaction
 	// told collects whom the transaction's notifications went to (live.go).
 	told *told
 }
@@ -496,6 +499,23 @@ type txState struct {
 
 // touch records that the transaction ran a statement.
 func (q runner) touch() {
+	if q.written != nil {
+		*q.written = allTables // a statement of no known text
+	}
+	q.ran()
+}
+
+// ranQuery records that the runner ran query: the tables it writes, in a
+// transaction, and those it reads, for an answer being kept (memo.go).
+func (q runner) ranQuery(ctx context.Context, query string) {
+	if q.written != nil {
+		*q.written |= tablesOf(query).writes
+	}
+	readFrom(ctx, query)
+	q.ran()
+}
+
+func (q runner) ran() {
 	if q.wrote != nil {
 		*q.wrote = true
 	}
@@ -571,7 +591,7 @@ func (q runner) stmt(ctx context.Context, query string) *sql.Stmt {
 // store the same strings.
 
 func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	q.touch()
+	q.ranQuery(ctx, query)
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -580,7 +600,7 @@ func (q runner) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q.touch()
+	q.ranQuery(ctx, query)
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -589,7 +609,7 @@ func (q runner) query(ctx context.Context, query string, args ...any) (*sql.Rows
 }
 
 func (q runner) row(ctx context.Context, query string, args ...any) *sql.Row {
-	q.touch()
+	q.ranQuery(ctx, query)
 	query = q.d.rebind(query)
 	if st := q.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)

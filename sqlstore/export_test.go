@@ -247,3 +247,30 @@ func Durability(ctx context.Context, db *DB) (string, error) {
 	err := db.w.QueryRowContext(ctx, query).Scan(&v)
 	return v, err
 }
+
+// StatementTables names the tables a statement writes and reads, sorted;
+// "*" stands for every table.
+func StatementTables(query string) (writes, reads []string) {
+	names := func(set tableSet) []string {
+		if set == allTables {
+			return []string{"*"}
+		}
+		var out []string
+		for name, bit := range tableBits() {
+			if set&(1<<bit) != 0 {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	t := tablesOf(query)
+	return names(t.writes), names(t.reads)
+}
+
+// ExecUnseen runs a statement past the store, as someone at the
+// database's console would: no version moves and no process is told.
+func ExecUnseen(ctx context.Context, db *DB, query string, args ...any) error {
+	_, err := db.w.ExecContext(ctx, db.dialect.rebind(query), args...)
+	return err
+}

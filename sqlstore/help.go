@@ -175,7 +175,7 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 	if err != nil {
 		return nil, err
 	}
-	h, err := s.requests.get(ctx, s.db, id, func() (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
+	h, err := s.requests.get(ctx, s.db, id, func(ctx context.Context) (*guli.HelpRequest, error) { return s.load(ctx, s.db.read(), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +253,7 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	if !f.NeededBefore.IsZero() {
 		key.needed = ms(f.NeededBefore)
 	}
-	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.HelpRequest], error) {
+	return s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.HelpRequest], error) {
 		var page guli.Page[*guli.HelpRequest]
 		var err error
 		page.Items, err = list(ctx, s.db.read(), scanHelp,

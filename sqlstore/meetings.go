@@ -159,7 +159,7 @@ func (s *Meetings) supports(ctx context.Context, councilID guli.ID) (map[guli.ID
 	if readerID(ctx) == 0 {
 		return nil, nil
 	}
-	return s.mine.get(ctx, s.db, [2]guli.ID{readerID(ctx), councilID}, func() (map[guli.ID]bool, error) {
+	return s.mine.get(ctx, s.db, [2]guli.ID{readerID(ctx), councilID}, func(ctx context.Context) (map[guli.ID]bool, error) {
 		out, err := supportsIn(ctx, s.db.read(), councilID)
 		return out, s.db.mapErr(err)
 	})
@@ -241,7 +241,7 @@ func (s *Meetings) Meeting(ctx context.Context, id guli.ID) (*guli.Meeting, erro
 
 // kept is a meeting as kept for all its readers while the data holds.
 func (s *Meetings) kept(ctx context.Context, id guli.ID) (*keptMeeting, error) {
-	return s.ones.get(ctx, s.db, id, func() (*keptMeeting, error) {
+	return s.ones.get(ctx, s.db, id, func(ctx context.Context) (*keptMeeting, error) {
 		q := s.db.read()
 		m, err := meetingOf(ctx, q, id)
 		if err != nil {
@@ -445,7 +445,7 @@ func resolution(ctx context.Context, q runner, id guli.ID) (*guli.Resolution, er
 // Resolutions lists a council's resolutions, those still to carry out
 // first, each group oldest first.
 func (s *Meetings) Resolutions(ctx context.Context, councilID guli.ID) ([]*guli.Resolution, error) {
-	out, err := s.resolutions.get(ctx, s.db, councilID, func() ([]*guli.Resolution, error) {
+	out, err := s.resolutions.get(ctx, s.db, councilID, func(ctx context.Context) ([]*guli.Resolution, error) {
 		q := s.db.read()
 		if _, err := council(ctx, q, councilID); err != nil {
 			return nil, s.db.mapErr(err)
@@ -599,7 +599,7 @@ func (s *Meetings) Proposals(ctx context.Context, councilID guli.ID, opts guli.L
 		return guli.Page[*guli.Proposal]{}, err
 	}
 	limit := opts.PageSize()
-	kept, err := s.proposals.get(ctx, s.db, listKey{of: councilID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Proposal], error) {
+	kept, err := s.proposals.get(ctx, s.db, listKey{of: councilID, cursor: opts.Cursor, limit: limit}, func(ctx context.Context) (guli.Page[*guli.Proposal], error) {
 		var page guli.Page[*guli.Proposal]
 		q := s.db.read()
 		if _, err := council(ctx, q, councilID); err != nil {

@@ -97,7 +97,7 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.unread.get(ctx, s.db, me.ID, func() (int, error) {
+	return s.unread.get(ctx, s.db, me.ID, func(ctx context.Context) (int, error) {
 		var n int
 		err := s.db.read().row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
 		return n, s.db.mapErr(err)

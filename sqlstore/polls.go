@@ -204,7 +204,7 @@ func (s *Polls) Polls(ctx context.Context, f guli.PollFilter) (guli.Page[*guli.P
 // Poll returns one poll; polls are public like their councils, and their
 // counts are blank while open.
 func (s *Polls) Poll(ctx context.Context, id guli.ID) (*guli.Poll, error) {
-	p, err := s.ones.get(ctx, s.db, id, func() (*guli.Poll, error) {
+	p, err := s.ones.get(ctx, s.db, id, func(ctx context.Context) (*guli.Poll, error) {
 		p, err := poll(ctx, s.db.read(), id)
 		return p, s.db.mapErr(err)
 	})
@@ -286,7 +286,7 @@ func (s *Polls) Voted(ctx context.Context, pollID guli.ID) (bool, error) {
 
 // voted is who voted in the poll, by id, kept while the data holds.
 func (s *Polls) voted(ctx context.Context, pollID guli.ID) ([]guli.ID, error) {
-	return s.voters.get(ctx, s.db, pollID, func() ([]guli.ID, error) {
+	return s.voters.get(ctx, s.db, pollID, func(ctx context.Context) ([]guli.ID, error) {
 		out, err := ids(ctx, s.db.read(), "SELECT user_id FROM poll_voters WHERE poll_id = ? ORDER BY user_id", pollID)
 		return out, s.db.mapErr(err)
 	})

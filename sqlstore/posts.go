@@ -233,7 +233,7 @@ func (s *Posts) Posts(ctx context.Context, f guli.PostFilter) (guli.Page[*guli.P
 	}
 	limit := f.PageSize()
 	key := listKey{of: f.StationID, which: f.Kind, cursor: f.Cursor, limit: limit}
-	return s.boards.get(ctx, s.db, key, func() (guli.Page[*guli.Post], error) {
+	return s.boards.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Post], error) {
 		where, args := []string{"p.status = ?", "p.id < ?"}, []any{guli.PostVisible, before}
 		if f.StationID != 0 {
 			where, args = append(where, "p.station_id = ?"), append(args, f.StationID)
@@ -258,7 +258,7 @@ func (s *Posts) Posts(ctx context.Context, f guli.PostFilter) (guli.Page[*guli.P
 // Post returns one post to those it is visible to; to anyone else it does
 // not exist. A signed-in reader learns whether they reported it.
 func (s *Posts) Post(ctx context.Context, id guli.ID) (*guli.Post, error) {
-	p, err := s.posts.get(ctx, s.db, id, func() (*guli.Post, error) { return s.load(ctx, s.db.read(), id) })
+	p, err := s.posts.get(ctx, s.db, id, func(ctx context.Context) (*guli.Post, error) { return s.load(ctx, s.db.read(), id) })
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +345,7 @@ func (s *Posts) Comments(ctx context.Context, postID guli.ID, opts guli.ListOpti
 		return page, err
 	}
 	limit := opts.PageSize()
-	return s.comments.get(ctx, s.db, listKey{of: postID, cursor: opts.Cursor, limit: limit}, func() (guli.Page[*guli.Comment], error) {
+	return s.comments.get(ctx, s.db, listKey{of: postID, cursor: opts.Cursor, limit: limit}, func(ctx context.Context) (guli.Page[*guli.Comment], error) {
 		var page guli.Page[*guli.Comment]
 		var err error
 		page.Items, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.Comment, error) {

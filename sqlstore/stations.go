@@ -28,7 +28,7 @@ func NewStations(db *DB) *Stations {
 
 // StationOfRoom returns the station that has the room; public.
 func (s *Stations) StationOfRoom(ctx context.Context, roomID guli.ID) (*guli.Station, error) {
-	id, err := s.rooms.get(ctx, s.db, roomID, func() (guli.ID, error) {
+	id, err := s.rooms.get(ctx, s.db, roomID, func(ctx context.Context) (guli.ID, error) {
 		var station int64
 		err := s.db.view(ctx, func(q runner) error {
 			return notFound(q.row(ctx, "SELECT station_id FROM rooms WHERE id = ?", roomID).Scan(&station))
@@ -100,7 +100,7 @@ func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Pa
 		return page, err
 	}
 	limit := opts.PageSize()
-	page, err = s.many.get(ctx, s.db, guli.ListOptions{Cursor: opts.Cursor, Limit: limit}, func() (guli.Page[*guli.Station], error) {
+	page, err = s.many.get(ctx, s.db, guli.ListOptions{Cursor: opts.Cursor, Limit: limit}, func(ctx context.Context) (guli.Page[*guli.Station], error) {
 		var page guli.Page[*guli.Station]
 		page.Items, err = list(ctx, s.db.read(), scanStation,
 			"SELECT "+stationColumns+" FROM stations WHERE id > ? ORDER BY id LIMIT ?", after, limit+1)
@@ -122,7 +122,7 @@ func (s *Stations) Stations(ctx context.Context, opts guli.ListOptions) (guli.Pa
 
 // Station returns a station with its areas and rooms; public.
 func (s *Stations) Station(ctx context.Context, id guli.ID) (*guli.Station, error) {
-	st, err := s.one.get(ctx, s.db, id, func() (*guli.Station, error) { return s.read(ctx, id) })
+	st, err := s.one.get(ctx, s.db, id, func(ctx context.Context) (*guli.Station, error) { return s.read(ctx, id) })
 	if err != nil {
 		return nil, err
 	}

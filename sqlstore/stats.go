@@ -69,7 +69,7 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 		_, total, err := s.everyStation(ctx, q, now)
 		return total, err
 	}
-	st, err := s.stations.get(ctx, s.db, q.StationID, func() (*guli.Station, error) {
+	st, err := s.stations.get(ctx, s.db, q.StationID, func(ctx context.Context) (*guli.Station, error) {
 		var st *guli.Station
 		err := s.db.view(ctx, func(r runner) error {
 			var err error
@@ -85,7 +85,7 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.figures.get(ctx, s.db, statsKey{st.ID, rng, now.UnixMilli()}, func() (*guli.Stats, error) {
+	return s.figures.get(ctx, s.db, statsKey{st.ID, rng, now.UnixMilli()}, func(ctx context.Context) (*guli.Stats, error) {
 		var out *guli.Stats
 		err := s.db.snapshot(ctx, func(r runner) error {
 			each, _, err := count(ctx, r, []*guli.Station{st}, false, rng, now)
@@ -126,7 +126,7 @@ func (s *Stats) everyStation(ctx context.Context, q guli.StatsQuery, now time.Ti
 	if err != nil {
 		return nil, nil, err
 	}
-	d, err := s.district.get(ctx, s.db, statsKey{0, rng, now.UnixMilli()}, func() (districtFigures, error) {
+	d, err := s.district.get(ctx, s.db, statsKey{0, rng, now.UnixMilli()}, func(ctx context.Context) (districtFigures, error) {
 		var d districtFigures
 		err := s.db.snapshot(ctx, func(r runner) error {
 			var err error
@@ -311,7 +311,7 @@ func eachRow(ctx context.Context, q runner, query string, args []any, f func(id 
 // Areas returns a station's figures by residential area; public.
 func (s *Stats) Areas(ctx context.Context, stationID guli.ID, rng guli.DateRange) ([]*guli.AreaStats, error) {
 	now := s.now()
-	got, err := s.areas.get(ctx, s.db, statsKey{stationID, rng, now.UnixMilli()}, func() ([]*guli.AreaStats, error) {
+	got, err := s.areas.get(ctx, s.db, statsKey{stationID, rng, now.UnixMilli()}, func(ctx context.Context) ([]*guli.AreaStats, error) {
 		var out []*guli.AreaStats
 		err := s.db.snapshot(ctx, func(q runner) error {
 			var tz string
@@ -413,7 +413,7 @@ func (s *Stats) per(ctx context.Context, what string, stationID guli.ID, periods
 		key.WriteString(string(p.From))
 		key.WriteString(string(p.To))
 	}
-	counts, err := s.series.get(ctx, s.db, seriesKey{what, stationID, key.String()}, func() ([]int, error) {
+	counts, err := s.series.get(ctx, s.db, seriesKey{what, stationID, key.String()}, func(ctx context.Context) ([]int, error) {
 		counts := make([]int, len(periods))
 		err := s.db.view(ctx, func(q runner) error {
 			var tz string

@@ -204,7 +204,7 @@ func (s *Teams) Teams(ctx context.Context, f guli.TeamFilter) (guli.Page[*guli.T
 	}
 	limit := f.PageSize()
 	key := listKey{of: f.StationID, which: f.Kind, cursor: f.Cursor, limit: limit}
-	return s.lists.get(ctx, s.db, key, func() (guli.Page[*guli.Team], error) {
+	return s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Team], error) {
 		where, args := []string{"t.id > ?"}, []any{after}
 		if f.StationID != 0 {
 			where, args = append(where, "t.station_id = ?"), append(args, f.StationID)
@@ -229,7 +229,7 @@ func (s *Teams) Teams(ctx context.Context, f guli.TeamFilter) (guli.Page[*guli.T
 // Team returns one team with its members. What is kept is shared: callers
 // copy before changing.
 func (s *Teams) Team(ctx context.Context, id guli.ID) (*guli.Team, error) {
-	return s.ones.get(ctx, s.db, id, func() (*guli.Team, error) { return s.load(ctx, s.db.read(), id) })
+	return s.ones.get(ctx, s.db, id, func(ctx context.Context) (*guli.Team, error) { return s.load(ctx, s.db.read(), id) })
 }
 
 // UpcomingClasses lists the scheduled activities the team's leaders host
@@ -471,7 +471,7 @@ func (s *Teams) Nominations(ctx context.Context, stationID guli.ID, status strin
 	}
 	limit := opts.PageSize()
 	key := listKey{of: stationID, which: status, cursor: opts.Cursor, limit: limit}
-	kept, err := s.nominations.get(ctx, s.db, key, func() (guli.Page[*guli.Nomination], error) {
+	kept, err := s.nominations.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Nomination], error) {
 		var page guli.Page[*guli.Nomination]
 		where, args := "n.station_id = ? AND n.id < ?", []any{stationID, before}
 		if status != "" {

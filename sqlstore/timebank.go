@@ -33,7 +33,7 @@ func (s *TimeBank) MyTimeBank(ctx context.Context) (*guli.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.statements.get(ctx, s.db, me.ID, func() (*guli.Statement, error) { return s.statement(ctx, me) })
+	return s.statements.get(ctx, s.db, me.ID, func(ctx context.Context) (*guli.Statement, error) { return s.statement(ctx, me) })
 }
 
 // statement reads a person's statement.

@@ -202,7 +202,7 @@ func (s *Visits) Tally(ctx context.Context, stationID guli.ID, day guli.Date) (*
 	if err := actsAt(ctx, stationID); err != nil {
 		return nil, err
 	}
-	return s.tallies.get(ctx, s.db, tallyKey{stationID, day}, func() (*guli.VisitTally, error) { return s.tally(ctx, stationID, day) })
+	return s.tallies.get(ctx, s.db, tallyKey{stationID, day}, func(ctx context.Context) (*guli.VisitTally, error) { return s.tally(ctx, stationID, day) })
 }
 
 func (s *Visits) tally(ctx context.Context, stationID guli.ID, day guli.Date) (*guli.VisitTally, error) {

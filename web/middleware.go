@@ -208,6 +208,11 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
+		if s.Changes != nil {
+			// From here on, what the request reads says how long what it
+			// makes may be kept (core's caches).
+			r = r.WithContext(s.Changes.TrackReads(r.Context()))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

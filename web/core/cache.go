@@ -17,9 +17,22 @@ import (
 )
 
 // Versioner tells the data version: a number that moves whenever anything
-// is written, by any process on the database.
+// is written, by any process on the database; and, finer, the version of
+// the tables a request read, so that what was made of them is kept until
+// one of those is written.
 type Versioner interface {
 	DataVersion(ctx context.Context) uint64
+	// TrackReads returns ctx under which the tables read are followed,
+	// from their versions now.
+	TrackReads(ctx context.Context) context.Context
+	// Untracked returns ctx under which reads are not followed, for what
+	// nothing kept shows.
+	Untracked(ctx context.Context) context.Context
+	// ReadsSoFar tells the tables read under ctx so far and their version
+	// when it began to be followed; not ok when none of it may be kept.
+	ReadsSoFar(ctx context.Context) (tables, version uint64, ok bool)
+	// VersionOf is the version now of tables ReadsSoFar told.
+	VersionOf(ctx context.Context, tables uint64) uint64
 }
 
 // Public reads that everyone who is not signed in sees alike (the home
@@ -40,6 +53,7 @@ const (
 )
 
 type keptAnswer struct {
+	tables  uint64 // read to make it, and their version then
 	version uint64
 	at      time.Time
 	status  int
@@ -128,14 +142,16 @@ func (s *Core) Public(h http.HandlerFunc) http.HandlerFunc {
 			h(w, r)
 			return
 		}
-		version, now := s.Changes.DataVersion(r.Context()), s.TimeNow()
+		now := s.TimeNow()
 		s.answers.mu.Lock()
 		a := s.answers.kept[key]
 		s.answers.mu.Unlock()
-		if a == nil || a.version != version || now.Sub(a.at) > publicFresh || now.Before(a.at) {
+		if a == nil || s.Changes.VersionOf(r.Context(), a.tables) != a.version || now.Sub(a.at) > publicFresh || now.Before(a.at) {
 			rec := &recorder{header: http.Header{}, status: http.StatusOK}
+			r := r.WithContext(s.Changes.TrackReads(r.Context()))
 			h(rec, r)
-			a = &keptAnswer{version: version, at: now, status: rec.status, header: rec.header, body: rec.body.Bytes()}
+			tables, version, keep := s.Changes.ReadsSoFar(r.Context())
+			a = &keptAnswer{tables: tables, version: version, at: now, status: rec.status, header: rec.header, body: rec.body.Bytes()}
 			sum := fnv.New64a()
 			sum.Write(a.body)
 			a.etag = `W/"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
@@ -144,7 +160,7 @@ func (s *Core) Public(h http.HandlerFunc) http.HandlerFunc {
 			}
 			// An answer made while a read failed, or for a reader who left
 			// before it was done, is this reader's alone.
-			if a.status == http.StatusOK && len(a.body) <= maxKeptBodySize && !ri.Incomplete && r.Context().Err() == nil {
+			if keep && a.status == http.StatusOK && len(a.body) <= maxKeptBodySize && !ri.Incomplete && r.Context().Err() == nil {
 				s.answers.mu.Lock()
 				if old := s.answers.kept[key]; old != nil {
 					s.answers.bytes -= old.size(key)
@@ -212,41 +228,50 @@ func (r *recorder) Write(b []byte) (int, error) {
 // key is longer than maxKeptKey (it holds the page's address) is rendered
 // every time.
 type fragmentCache struct {
-	mu      sync.Mutex
-	version uint64
-	kept    map[string]template.HTML
-	bytes   int // of keys and parts kept
+	mu    sync.Mutex
+	kept  map[string]keptPart
+	bytes int // of keys and parts kept
+}
+
+// keptPart is a rendered part, and the tables its page had read when it
+// was made, with their version then.
+type keptPart struct {
+	html            template.HTML
+	tables, version uint64
 }
 
 const maxKeptFragmentBytes = 32 << 20
 
-// get returns the fragment kept under key at version, or renders and keeps
-// it.
-func (c *fragmentCache) get(version uint64, key string, render func() (template.HTML, error)) (template.HTML, error) {
+// get returns the part kept under key if none of the tables it was made
+// from was written since, or renders and keeps it under those the page
+// read so far: everything the part shows of the database is among them.
+func (c *fragmentCache) get(ctx context.Context, changes Versioner, key string, render func() (template.HTML, error)) (template.HTML, error) {
 	if len(key) > maxKeptKey {
 		return render()
 	}
-	c.mu.Lock()
-	if c.version != version || c.kept == nil {
-		c.version, c.kept, c.bytes = version, map[string]template.HTML{}, 0
+	tables, version, ok := changes.ReadsSoFar(ctx)
+	if !ok {
+		return render()
 	}
-	h, ok := c.kept[key]
+	c.mu.Lock()
+	p, kept := c.kept[key]
 	c.mu.Unlock()
-	if ok {
-		return h, nil
+	if kept && changes.VersionOf(ctx, p.tables) == p.version {
+		return p.html, nil
 	}
 	h, err := render()
 	if err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	if _, ok := c.kept[key]; c.version == version && !ok {
-		if c.bytes+len(key)+len(h) > maxKeptFragmentBytes {
-			c.kept, c.bytes = map[string]template.HTML{}, 0
-		}
-		c.kept[key] = h
-		c.bytes += len(key) + len(h)
+	if c.kept == nil || c.bytes+len(key)+len(h) > maxKeptFragmentBytes {
+		c.kept, c.bytes = map[string]keptPart{}, 0
 	}
+	if old, ok := c.kept[key]; ok {
+		c.bytes -= len(key) + len(old.html)
+	}
+	c.kept[key] = keptPart{html: h, tables: tables, version: version}
+	c.bytes += len(key) + len(h)
 	c.mu.Unlock()
 	return h, nil
 }

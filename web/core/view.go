@@ -42,8 +42,9 @@ type View struct {
 	// desk's switcher; set on the desk's pages when there are several.
 	DeskStations []*guli.Station
 	cat          *i18n.Catalog
-	now          time.Time // the services' clock, when the page was asked for
-	version      uint64    // the data version, when the page was asked for
+	now          time.Time       // the services' clock, when the page was asked for
+	ctx          context.Context // the request's: its reads say how long parts are kept
+	changes      Versioner
 	page         *template.Template
 	kept         *fragmentCache // nil: render every part afresh
 	req          *RequestInfo
@@ -76,7 +77,7 @@ func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 	}
 	key := strings.Join([]string{"activity-card", a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
 		strconv.FormatBool(showDay), next}, "\x1f")
-	return v.kept.get(v.version, key, render)
+	return v.kept.get(v.ctx, v.changes, key, render)
 }
 
 // Keep renders the part named name, with the view as its data, and keeps
@@ -93,7 +94,7 @@ func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 	for _, k := range key {
 		parts = append(parts, fmt.Sprint(k))
 	}
-	return v.kept.get(v.version, strings.Join(parts, "\x1f"), render)
+	return v.kept.get(v.ctx, v.changes, strings.Join(parts, "\x1f"), render)
 }
 
 // Part renders the part named name with data and keeps it (see
@@ -106,7 +107,7 @@ func (v *View) Part(name string, data any, key string) (template.HTML, error) {
 	if v.kept == nil || v.page == nil {
 		return render()
 	}
-	return v.kept.get(v.version, name+"\x1f"+v.Lang+"\x1f"+key, render)
+	return v.kept.get(v.ctx, v.changes, name+"\x1f"+v.Lang+"\x1f"+key, render)
 }
 
 // execute renders the part named name of the page with data.
@@ -372,7 +373,7 @@ func (s *Core) NewView(r *http.Request, title, nav string) *View {
 	v := &View{Lang: ri.Lang, Title: title, Elder: ri.Elder, User: guli.UserFromContext(r.Context()),
 		Path: r.URL.Path, Here: withoutNotice(r.URL), Nav: nav, Form: map[string]string{}, Errors: map[string]string{}, cat: s.Catalog, now: s.TimeNow(), req: ri}
 	if s.Changes != nil {
-		v.version, v.kept = s.Changes.DataVersion(r.Context()), &s.kept
+		v.ctx, v.changes, v.kept = r.Context(), s.Changes, &s.kept
 	}
 	var err error
 	if v.Station, err = s.currentStation(r); err != nil && guli.ErrorCode(err) != guli.ECNotFound {
@@ -382,7 +383,11 @@ func (s *Core) NewView(r *http.Request, title, nav string) *View {
 		s.deskStation(r, v)
 	}
 	if v.User != nil && s.Notifications != nil {
-		v.Unread, _ = s.Notifications.UnreadCount(r.Context())
+		ctx := r.Context()
+		if s.Changes != nil {
+			ctx = s.Changes.Untracked(ctx) // the chrome's key holds the count
+		}
+		v.Unread, _ = s.Notifications.UnreadCount(ctx)
 	}
 	// Good news after a redirect, named by a catalogue key.
 	if n := r.URL.Query().Get("notice"); n != "" && s.Catalog.Has(v.Lang, "notice."+n) {
