@@ -1,6 +1,9 @@
 package guli
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Services are all of Guli's services: what the web server exposes, the demo
 // data is written through and the command line wires to a database.
@@ -31,4 +34,10 @@ type Services struct {
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time
+}
+
+// ReadStamp is what a request read under: while it is current, nothing
+// it read was written since, and what was made of it may be kept.
+type ReadStamp interface {
+	Current(ctx context.Context) bool
 }

@@ -296,7 +296,12 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 	if !f.To.IsZero() {
 		key.to = ms(f.To)
 	}
-	page, err := s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Activity], error) { return s.list(ctx, f, opts) })
+	page, err := s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.Activity], error) {
+		if f.StationID != 0 {
+			readsStation(ctx, f.StationID) // the activities are the station's (a.station_id = ?)
+		}
+		return s.list(ctx, f, opts)
+	})
 	if err != nil {
 		return page, err
 	}
@@ -468,6 +473,7 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		if err != nil {
 			return err
 		}
+		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
 		if onBehalf && !actor.WorksAt(a.StationID) {
 			return hidden() // staff register people for their own stations' activities
 		}
@@ -543,6 +549,7 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		if err != nil {
 			return err
 		}
+		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
 		if userID != actor.ID && !actor.WorksAt(a.StationID) {
 			return hidden()
 		}

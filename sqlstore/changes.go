@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"guli"
 )
 
 // The data version moves whenever anything is written, by this process or
@@ -35,11 +37,16 @@ const externalPoll = 250 * time.Millisecond
 type changes struct {
 	local atomic.Uint64 // this process's commits, and other processes' seen
 
-	// Per table (tables.go): all moves when anything may have changed,
-	// tables[i] when a commit wrote table i. A kept answer read from a
-	// set of tables is current while their sum stays the same.
-	all    atomic.Uint64
-	tables [64]atomic.Uint64
+	// Per table (tables.go): all moves when anything may have changed;
+	// total[t] when a commit wrote table t; of a table whose rows each
+	// belong to a station (stationTables), byStation[t][b] when a commit
+	// that said its station wrote it, and other[t] when one that did not.
+	// A reading of a table (a station's rows of it, or all of them) is
+	// current while its counter stays the same.
+	all       atomic.Uint64
+	total     [64]atomic.Uint64
+	other     [64]atomic.Uint64
+	byStation [64][stationBuckets]atomic.Uint64
 
 	mu       sync.Mutex
 	polled   time.Time
@@ -64,14 +71,28 @@ func (c *changes) bump() {
 	c.local.Add(1)
 }
 
-// wrote records a commit that wrote the tables of set; moved says it may
-// change what readers see, which moves the data version too.
-func (c *changes) wrote(set tableSet, moved bool) {
+// wrote records a commit that wrote the tables of set, and by station
+// those of scoped (runner.in); moved says it may change what readers see,
+// which moves the data version too.
+func (c *changes) wrote(set tableSet, scoped map[guli.ID]tableSet, moved bool) {
 	if set == allTables {
 		c.all.Add(1)
 	} else {
 		for s := uint64(set); s != 0; s &= s - 1 {
-			c.tables[bits.TrailingZeros64(s)].Add(1)
+			t := bits.TrailingZeros64(s)
+			c.total[t].Add(1)
+			c.other[t].Add(1)
+		}
+	}
+	for station, set := range scoped {
+		for s := uint64(set); s != 0; s &= s - 1 {
+			t := bits.TrailingZeros64(s)
+			c.total[t].Add(1)
+			if stationTables()&(1<<t) == 0 {
+				c.other[t].Add(1)
+			} else {
+				c.byStation[t][stationBucket(station)].Add(1)
+			}
 		}
 	}
 	if moved {
@@ -79,37 +100,23 @@ func (c *changes) wrote(set tableSet, moved bool) {
 	}
 }
 
-// tableVersions is the counters at one moment, for working out later
-// what a set of tables' version was then.
-type tableVersions struct {
-	all    uint64
-	tables [64]uint64
-}
+// stationBuckets is how many counters a station table has: stations
+// share them beyond that, which only lets go of more than needed.
+const stationBuckets = 1024
 
-func (c *changes) snapshot() (v tableVersions) {
-	v.all = c.all.Load()
-	for i := range c.tables {
-		v.tables[i] = c.tables[i].Load()
-	}
-	return v
-}
+func stationBucket(id guli.ID) int { return int(uint64(id) % stationBuckets) }
 
-// of is set's version in the snapshot.
-func (v *tableVersions) of(set tableSet) uint64 {
-	sum := v.all
-	for s := uint64(set); s != 0; s &= s - 1 {
-		sum += v.tables[bits.TrailingZeros64(s)]
+// counter is a reading's counter now: of everything (table -1), of a
+// table (station 0), or of one station's rows of a table.
+func (c *changes) counter(table int, station guli.ID) uint64 {
+	switch {
+	case table < 0:
+		return c.all.Load()
+	case station == 0 || stationTables()&(1<<table) == 0:
+		return c.total[table].Load()
+	default:
+		return c.other[table].Load() + c.byStation[table][stationBucket(station)].Load()
 	}
-	return sum
-}
-
-// versionOf is set's version now.
-func (c *changes) versionOf(set tableSet) uint64 {
-	sum := c.all.Load()
-	for s := uint64(set); s != 0; s &= s - 1 {
-		sum += c.tables[bits.TrailingZeros64(s)].Load()
-	}
-	return sum
 }
 
 // committed records a commit of this process that ran anything (wrote)
@@ -122,9 +129,9 @@ func (c *changes) versionOf(set tableSet) uint64 {
 // alone, to be taken as seen.
 //
 // set is the tables the transaction wrote.
-func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, before int64) {
+func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, scoped map[guli.ID]tableSet, before int64) {
 	if db.dialect != sqlite {
-		db.changes.wrote(set, moved)
+		db.changes.wrote(set, scoped, moved)
 		return
 	}
 	if !wrote {
@@ -138,7 +145,7 @@ func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, be
 	if unseen || c.external == 0 {
 		c.bump()
 	}
-	c.wrote(set, moved)
+	c.wrote(set, scoped, moved)
 }
 
 // sqliteDataVersion reads PRAGMA data_version on the connection kept for
@@ -203,8 +210,8 @@ func (db *DB) listenPostgres(dsn string) {
 						}
 						from, rest, _ := strings.Cut(n.Payload, " ")
 						if from != db.changes.self { // its own commits it counted, and woke its own pages
-							set, marks := cutTables(rest)
-							db.changes.wrote(set, true)
+							set, scoped, marks := cutTables(rest)
+							db.changes.wrote(set, scoped, true)
 							db.hub.publish(decodeTold(marks))
 						}
 					}
@@ -220,22 +227,46 @@ func (db *DB) listenPostgres(dsn string) {
 	}()
 }
 
-// A commit's notification names the tables it wrote as its first word
-// after the process, "t=" and the set in hex; cutTables reads it off the
-// rest. Without it (a process of an older Guli), every table may have
-// changed.
-func cutTables(rest string) (tableSet, string) {
+// A commit's notification names, after the process, the tables it wrote
+// ("t=" and the set in hex) and those it wrote in a station ("k=" and a
+// list of station:set); cutTables reads them off the rest. Without them
+// (a process of an older Guli), every table may have changed.
+func cutTables(rest string) (tableSet, map[guli.ID]tableSet, string) {
 	word, after, _ := strings.Cut(rest, " ")
 	hexSet, ok := strings.CutPrefix(word, "t=")
 	if !ok {
-		return allTables, rest
+		return allTables, nil, rest
 	}
 	set, err := strconv.ParseUint(hexSet, 16, 64)
 	if err != nil {
-		return allTables, after
+		return allTables, nil, after
 	}
-	return tableSet(set), after
+	word, rest, _ = strings.Cut(after, " ")
+	list, ok := strings.CutPrefix(word, "k=")
+	if !ok {
+		return tableSet(set), nil, after
+	}
+	scoped := map[guli.ID]tableSet{}
+	for _, item := range strings.Split(list, ",") {
+		id, hexSet, _ := strings.Cut(item, ":")
+		station, err1 := strconv.ParseInt(id, 10, 64)
+		written, err2 := strconv.ParseUint(hexSet, 16, 64)
+		if err1 != nil || err2 != nil || station <= 0 {
+			return allTables, nil, rest
+		}
+		scoped[guli.ID(station)] |= tableSet(written)
+	}
+	return tableSet(set), scoped, rest
 }
 
-// tablesWord is the word cutTables reads.
-func tablesWord(set tableSet) string { return "t=" + strconv.FormatUint(uint64(set), 16) }
+// tablesWords is what cutTables reads.
+func tablesWords(set tableSet, scoped map[guli.ID]tableSet) string {
+	var b strings.Builder
+	b.WriteString("t=" + strconv.FormatUint(uint64(set), 16))
+	sep := " k="
+	for station, written := range scoped {
+		b.WriteString(sep + strconv.FormatInt(int64(station), 10) + ":" + strconv.FormatUint(uint64(written), 16))
+		sep = ","
+	}
+	return b.String()
+}

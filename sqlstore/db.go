@@ -382,7 +382,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	if db.dialect == postgres && moved {
 		// Other processes learn of the commit, and whom it told (see
 		// changes.go, live.go).
-		payload := db.changes.self + " " + tablesWord(written)
+		payload := db.changes.self + " " + tablesWords(written, st.scoped)
 		if marks := told.encode(maxToldPayload); marks != "" {
 			payload += " " + marks
 		}
@@ -397,7 +397,7 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.committed(ctx, wrote, moved, written, before)
+	db.committed(ctx, wrote, moved, written, st.scoped, before)
 	db.hub.publish(told) // after the version moved: a woken page reads the new count
 	if fn := db.enqueued.Load(); st.enqueued && fn != nil {
 		(*fn)()
@@ -482,8 +482,10 @@ type runner struct {
 	// that it ran something that may change what readers see: anything
 	// but the audit log (see audit).
 	wrote, moved *bool
-	// written collects the tables a transaction's statements write.
+	// written collects the tables a transaction's statements write;
+	// those run in a station (in) go to st.scoped instead.
 	written *tableSet
+	station guli.ID
 	st      *txState // nil outside a transaction
 	// told collects whom the transaction's notifications went to (live.go).
 	told *told
@@ -495,6 +497,19 @@ type runner struct {
 type txState struct {
 	notified []guli.ID
 	enqueued bool
+	// scoped collects the tables written by statements run in a
+	// station (runner.in), by station.
+	scoped map[guli.ID]tableSet
+}
+
+// in returns the runner for statements that write, of the station tables
+// (stationTables), only rows of station: what was read of other
+// stations' rows is kept past the commit. Use it only where that holds.
+func (q runner) in(station guli.ID) runner {
+	if station > 0 {
+		q.station = station
+	}
+	return q
 }
 
 // touch records that the transaction ran a statement.
@@ -509,7 +524,14 @@ func (q runner) touch() {
 // transaction, and those it reads, for an answer being kept (memo.go).
 func (q runner) ranQuery(ctx context.Context, query string) {
 	if q.written != nil {
-		*q.written |= tablesOf(query).writes
+		if w := tablesOf(query).writes; q.station > 0 && w != allTables && q.st != nil {
+			if q.st.scoped == nil {
+				q.st.scoped = map[guli.ID]tableSet{}
+			}
+			q.st.scoped[q.station] |= w
+		} else {
+			*q.written |= w
+		}
 	}
 	readFrom(ctx, query)
 	q.ran()

@@ -274,3 +274,25 @@ func ExecUnseen(ctx context.Context, db *DB, query string, args ...any) error {
 	_, err := db.w.ExecContext(ctx, db.dialect.rebind(query), args...)
 	return err
 }
+
+// CutTables reads what a commit's notification says it wrote (all:
+// every table), and the rest.
+func CutTables(rest string) (all bool, tables uint64, scoped map[guli.ID]uint64, after string) {
+	set, byStation, after := cutTables(rest)
+	for st, s := range byStation {
+		if scoped == nil {
+			scoped = map[guli.ID]uint64{}
+		}
+		scoped[st] = uint64(s)
+	}
+	return set == allTables, uint64(set), scoped, after
+}
+
+// TablesWords is what a commit's notification says it wrote.
+func TablesWords(tables uint64, scoped map[guli.ID]uint64) string {
+	byStation := map[guli.ID]tableSet{}
+	for st, s := range scoped {
+		byStation[st] = tableSet(s)
+	}
+	return tablesWords(tableSet(tables), byStation)
+}

@@ -839,6 +839,93 @@ func TestKeptAnswersFollowTheirTables(t *testing.T) {
 	})
 }
 
+// A station's kept list of activities is let go by a sign-up at that
+// station, by this process or another, and kept across sign-ups at other
+// stations. As above, the keeping is seen on PostgreSQL.
+func TestKeptListsOfAStationFollowItsWrites(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		other := dbtest.OpenDSN(t, f.dsn) // another process, as far as f.db can tell
+		ctx := context.Background()
+		there, err := f.stations.CreateStation(system(), guli.StationInput{Name: "菊泉小站", OpeningHours: map[string][]string{"wed": {"09:00-17:00"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts, otherActs := sqlstore.NewActivities(f.db), sqlstore.NewActivities(other)
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made := map[guli.ID]*guli.Activity{}
+		for _, st := range []guli.ID{f.station.ID, there.ID} {
+			list, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: st, Title: "太极拳", Category: "class",
+				Start: start, End: start.Add(time.Hour), Capacity: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			made[st] = list[0]
+		}
+		title := func() string {
+			t.Helper()
+			page, err := acts.Activities(ctx, guli.ActivityFilter{StationID: f.station.ID, From: start.Add(-time.Hour), To: start.Add(time.Hour)}, guli.ListOptions{})
+			if err != nil || len(page.Items) != 1 {
+				t.Fatalf("list: %v %v", page.Items, err)
+			}
+			return page.Items[0].Title
+		}
+		retitle := func(to string) {
+			t.Helper()
+			if err := sqlstore.ExecUnseen(ctx, f.db, "UPDATE activities SET title = ? WHERE id = ?", to, made[f.station.ID].ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := f.register(t, "甲", "13700008080"), f.register(t, "乙", "13700008081")
+		title()
+		retitle("暗改一")
+		if e.Name == "postgres" {
+			if _, err := acts.Register(as(a), made[there.ID].ID, 0); err != nil {
+				t.Fatal(err)
+			}
+			if got := title(); got != "太极拳" {
+				t.Fatalf("a sign-up at another station let go of this station's list: %s", got)
+			}
+		}
+		if _, err := acts.Register(as(a), made[f.station.ID].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got := title(); got != "暗改一" {
+			t.Fatalf("after a sign-up at the station its list reads %s", got)
+		}
+
+		retitle("暗改二")
+		if e.Name == "postgres" {
+			if _, err := otherActs.Register(as(b), made[there.ID].ID, 0); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond) // the notification arrives
+			if got := title(); got != "暗改一" {
+				t.Fatalf("another process's sign-up at another station let go of this station's list: %s", got)
+			}
+		}
+		if _, err := otherActs.Register(as(b), made[f.station.ID].ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for title() != "暗改二" {
+			if time.Now().After(deadline) {
+				t.Fatal("another process's sign-up at the station did not let go of its list within 5 s")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		// A write of the table not said to be of a station lets go of
+		// every station's reading of it.
+		retitle("暗改三")
+		if err := sqlstore.Exec(ctx, f.db, "UPDATE activities SET description = 'x' WHERE id = ?", made[there.ID].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := title(); got != "暗改三" {
+			t.Fatalf("after a write of activities not said to be of a station the list reads %s", got)
+		}
+	})
+}
+
 // MyRegistrations marks a list: the reader's live places on activities
 // starting in the window, with their place in the queue, and nobody else's.
 func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {

@@ -139,7 +139,7 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if requester != actor.ID {
 			filed = actor.ID
 		}
-		id, err := q.insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
+		id, err := q.in(station).insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, station, requester, in.Title, in.Description, in.Category, neededBy, guli.HelpOpen, nullID(filed), ms(now))
 		if err != nil {
 			return err
@@ -254,6 +254,9 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 		key.needed = ms(f.NeededBefore)
 	}
 	return s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.HelpRequest], error) {
+		if f.StationID != 0 {
+			readsStation(ctx, f.StationID) // the requests are the station's (h.station_id = ?)
+		}
 		var page guli.Page[*guli.HelpRequest]
 		var err error
 		page.Items, err = list(ctx, s.db.read(), scanHelp,
@@ -334,7 +337,7 @@ func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error)
 		if err := waitFor(ctx, q, reclaim(actor.ID, id), now); err != nil {
 			return err // the request's row is locked: its claims wait for each other
 		}
-		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id); err != nil {
+		if _, err := q.in(h.StationID).exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = ?, claimed_at = ? WHERE id = ?", guli.HelpClaimed, actor.ID, ms(now), id); err != nil {
 			return err
 		}
 		return notifyHelp(ctx, q, now, h.RequesterID, guli.NotifyHelpClaimed, h, actor.Name)
@@ -347,7 +350,7 @@ func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, erro
 		if err := h.CheckRelease(actor); err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id); err != nil {
+		if _, err := q.in(h.StationID).exec(ctx, "UPDATE help_requests SET status = ?, volunteer_id = NULL, claimed_at = NULL WHERE id = ?", guli.HelpOpen, id); err != nil {
 			return err
 		}
 		if _, err := fail(ctx, q, reclaim(actor.ID, id), now); err != nil {
@@ -363,7 +366,7 @@ func (s *Help) Done(ctx context.Context, id guli.ID, minutes int) (*guli.HelpReq
 		if err := h.CheckDone(actor, minutes); err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, minutes = ?, done_at = ? WHERE id = ?", guli.HelpDone, minutes, ms(now), id); err != nil {
+		if _, err := q.in(h.StationID).exec(ctx, "UPDATE help_requests SET status = ?, minutes = ?, done_at = ? WHERE id = ?", guli.HelpDone, minutes, ms(now), id); err != nil {
 			return err
 		}
 		h.Minutes = minutes
@@ -382,7 +385,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 		if err := h.CheckConfirm(actor, in); err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ?, rating = ?, comment = ?, confirmed_at = ? WHERE id = ?",
+		if _, err := q.in(h.StationID).exec(ctx, "UPDATE help_requests SET status = ?, rating = ?, comment = ?, confirmed_at = ? WHERE id = ?",
 			guli.HelpConfirmed, in.Rating, in.Comment, ms(now), id); err != nil {
 			return err
 		}
@@ -420,7 +423,7 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}
-		if _, err := q.exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id); err != nil {
+		if _, err := q.in(h.StationID).exec(ctx, "UPDATE help_requests SET status = ? WHERE id = ?", guli.HelpCancelled, id); err != nil {
 			return err
 		}
 		if h.VolunteerID != 0 {

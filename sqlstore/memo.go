@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"math/bits"
+	"slices"
 	"sync"
 
 	"guli"
@@ -27,12 +29,10 @@ type memo[K comparable, V any] struct {
 	kept map[K]keptRead[V]
 }
 
-// keptRead is a kept answer, what it was read from, and their version
-// then.
+// keptRead is a kept answer and the readings it was read under.
 type keptRead[V any] struct {
-	answer  V
-	from    tableSet
-	version uint64
+	answer V
+	from   []reading
 }
 
 // listKey is what a kept page of a list depends on: whose list it is (a
@@ -53,62 +53,142 @@ func (m *memo[K, V]) get(ctx context.Context, db *DB, key K, load func(ctx conte
 	m.mu.Lock()
 	k, ok := m.kept[key]
 	m.mu.Unlock()
-	if ok && db.changes.versionOf(k.from) == k.version {
-		readTables(ctx, k.from)
+	if ok && db.changes.current(k.from) {
+		readAll(ctx, k.from)
 		return k.answer, nil
 	}
-	before := db.changes.snapshot()
-	reads := &readSet{}
+	reads := newReadSet(&db.changes)
 	answer, err := load(context.WithValue(ctx, readsKey{}, reads))
 	if err != nil {
 		return answer, err
 	}
-	from := reads.set
-	if reads.passing {
+	from, keep := reads.done()
+	if !keep {
 		passing(ctx)
 		return answer, nil
 	}
-	if from == 0 {
-		from = allTables // read nothing the store could see: trust nothing
+	if len(from) == 1 { // read nothing the store could see: trust nothing
+		return answer, nil
 	}
-	readTables(ctx, from)
+	readAll(ctx, from)
 	m.mu.Lock()
 	if m.kept == nil || len(m.kept) >= m.max {
 		m.kept = map[K]keptRead[V]{}
 	}
-	m.kept[key] = keptRead[V]{answer: answer, from: from, version: before.of(from)}
+	m.kept[key] = keptRead[V]{answer: answer, from: from}
 	m.mu.Unlock()
 	return answer, nil
 }
 
-// readSet collects the tables a load reads, and whether it read
-// something already out of date that must not be kept.
+// reading is a counter (changes.counter) as it was before something was
+// read that it covers: everything (table -1), a table (station 0), or
+// one station's rows of a table.
+type reading struct {
+	table   int
+	station guli.ID
+	value   uint64
+}
+
+// current reports whether nothing was written since the readings.
+func (c *changes) current(from []reading) bool {
+	for _, r := range from {
+		if c.counter(r.table, r.station) != r.value {
+			return false
+		}
+	}
+	return true
+}
+
+// readSet collects the readings of a load or a request, and whether it
+// read something already out of date that must not be kept.
 type readSet struct {
-	mu      sync.Mutex
-	set     tableSet
-	passing bool
-	// before is the tables' versions when a request began to be
-	// followed (TrackReads); nil for a memo's load, which takes its own.
-	before *tableVersions
+	changes *changes
+
+	mu       sync.Mutex
+	readings []reading
+	station  guli.ID // the one station the load reads the rows of (readsStation); -1: more than one
+	passing  bool
+}
+
+func newReadSet(c *changes) *readSet {
+	return &readSet{changes: c, readings: []reading{{table: -1, value: c.all.Load()}}}
+}
+
+// add records, before a statement reads them, the tables of set.
+func (r *readSet) add(set tableSet) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if set == allTables {
+		r.passing = true // no statement reads every table; it would be a guess
+		return
+	}
+	for s := uint64(set); s != 0; s &= s - 1 {
+		t := bits.TrailingZeros64(s)
+		station := r.station
+		if station < 0 || stationTables()&(1<<t) == 0 {
+			station = 0
+		}
+		r.merge(reading{table: t, station: station, value: r.changes.counter(t, station)})
+	}
+}
+
+// merge adds a reading, keeping the older of two of the same counter.
+// The lock is held.
+func (r *readSet) merge(n reading) {
+	for i, had := range r.readings {
+		if had.table == n.table && had.station == n.station {
+			r.readings[i].value = min(had.value, n.value)
+			return
+		}
+	}
+	r.readings = append(r.readings, n)
+}
+
+// done is what the load read under, and whether it may be kept.
+func (r *readSet) done() ([]reading, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.readings), !r.passing
 }
 
 type readsKey struct{}
 
+func readsOf(ctx context.Context) *readSet {
+	r, _ := ctx.Value(readsKey{}).(*readSet)
+	return r
+}
+
 // readFrom records, for the answer being loaded under ctx if any, the
-// tables query reads.
+// tables query reads (and writes: a write reads what it changes).
 func readFrom(ctx context.Context, query string) {
-	if r, _ := ctx.Value(readsKey{}).(*readSet); r != nil {
-		readTables(ctx, tablesOf(query).reads|tablesOf(query).writes)
+	if r := readsOf(ctx); r != nil {
+		t := tablesOf(query)
+		r.add(t.reads | t.writes)
 	}
 }
 
-// readTables records that the answer being loaded under ctx, if any,
-// depends on set: a kept answer used inside another's load passes on
-// what it was read from.
-func readTables(ctx context.Context, set tableSet) {
-	if r, ok := ctx.Value(readsKey{}).(*readSet); ok && r != nil {
+// readAll records that the answer being loaded under ctx, if any,
+// depends on what a kept answer used inside it was read under.
+func readAll(ctx context.Context, from []reading) {
+	if r := readsOf(ctx); r != nil {
 		r.mu.Lock()
-		r.set |= set
+		for _, n := range from {
+			r.merge(n)
+		}
+		r.mu.Unlock()
+	}
+}
+
+// readsStation says that, from now on, what the load under ctx reads of
+// the station tables is station's rows only.
+func readsStation(ctx context.Context, station guli.ID) {
+	if r := readsOf(ctx); r != nil {
+		r.mu.Lock()
+		if r.station == 0 {
+			r.station = station
+		} else if r.station != station {
+			r.station = -1
+		}
 		r.mu.Unlock()
 	}
 }
@@ -117,7 +197,7 @@ func readTables(ctx context.Context, set tableSet) {
 // from something older than the tables say (a directory still loading),
 // so it serves this reader but is not kept.
 func passing(ctx context.Context) {
-	if r, ok := ctx.Value(readsKey{}).(*readSet); ok && r != nil {
+	if r := readsOf(ctx); r != nil {
 		r.mu.Lock()
 		r.passing = true
 		r.mu.Unlock()
@@ -127,14 +207,12 @@ func passing(ctx context.Context) {
 // Whole answers and parts of pages are kept by what a request read, as
 // memo keeps a load's answer: the web's caches follow a request's reads
 // from its start (after who is asking is known) and keep what it made
-// under the version, when it began, of the tables it read.
+// under the readings of what it read.
 
-// TrackReads returns ctx under which the tables read are followed, from
-// their versions now.
+// TrackReads returns ctx under which what is read is followed.
 func (db *DB) TrackReads(ctx context.Context) context.Context {
 	db.DataVersion(ctx) // on SQLite, hears of other processes' commits now and then
-	before := db.changes.snapshot()
-	return context.WithValue(ctx, readsKey{}, &readSet{before: &before})
+	return context.WithValue(ctx, readsKey{}, newReadSet(&db.changes))
 }
 
 // Untracked returns ctx under which reads are not followed: for what
@@ -143,25 +221,28 @@ func (db *DB) Untracked(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readsKey{}, (*readSet)(nil))
 }
 
-// ReadsSoFar tells the tables read under ctx (TrackReads) so far and
-// their version when it began; not ok when what was read must not be
-// kept, or reads are not followed.
-func (db *DB) ReadsSoFar(ctx context.Context) (tables, version uint64, ok bool) {
-	r, _ := ctx.Value(readsKey{}).(*readSet)
-	if r == nil || r.before == nil {
-		return 0, 0, false
+// ReadsSoFar tells what was read under ctx (TrackReads) so far; not ok
+// when what was read must not be kept, or reads are not followed.
+func (db *DB) ReadsSoFar(ctx context.Context) (guli.ReadStamp, bool) {
+	r := readsOf(ctx)
+	if r == nil {
+		return nil, false
 	}
-	r.mu.Lock()
-	set, passing := r.set, r.passing
-	r.mu.Unlock()
-	if passing {
-		return 0, 0, false
+	from, ok := r.done()
+	if !ok {
+		return nil, false
 	}
-	return uint64(set), r.before.of(set), true
+	return stamp{db, from}, true
 }
 
-// VersionOf is the version now of the tables ReadsSoFar told.
-func (db *DB) VersionOf(ctx context.Context, tables uint64) uint64 {
-	db.DataVersion(ctx)
-	return db.changes.versionOf(tableSet(tables))
+// stamp is what a request read under, to tell later whether it still
+// holds.
+type stamp struct {
+	db   *DB
+	from []reading
+}
+
+func (s stamp) Current(ctx context.Context) bool {
+	s.db.DataVersion(ctx)
+	return s.db.changes.current(s.from)
 }

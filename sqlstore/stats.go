@@ -86,6 +86,7 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 		return nil, err
 	}
 	return s.figures.get(ctx, s.db, statsKey{st.ID, rng, now.UnixMilli()}, func(ctx context.Context) (*guli.Stats, error) {
+		readsStation(ctx, st.ID) // every query names the station
 		var out *guli.Stats
 		err := s.db.snapshot(ctx, func(r runner) error {
 			each, _, err := count(ctx, r, []*guli.Station{st}, false, rng, now)
@@ -312,6 +313,7 @@ func eachRow(ctx context.Context, q runner, query string, args []any, f func(id 
 func (s *Stats) Areas(ctx context.Context, stationID guli.ID, rng guli.DateRange) ([]*guli.AreaStats, error) {
 	now := s.now()
 	got, err := s.areas.get(ctx, s.db, statsKey{stationID, rng, now.UnixMilli()}, func(ctx context.Context) ([]*guli.AreaStats, error) {
+		readsStation(ctx, stationID) // every query names the station
 		var out []*guli.AreaStats
 		err := s.db.snapshot(ctx, func(q runner) error {
 			var tz string
@@ -414,6 +416,7 @@ func (s *Stats) per(ctx context.Context, what string, stationID guli.ID, periods
 		key.WriteString(string(p.To))
 	}
 	counts, err := s.series.get(ctx, s.db, seriesKey{what, stationID, key.String()}, func(ctx context.Context) ([]int, error) {
+		readsStation(ctx, stationID) // the query names the station
 		counts := make([]int, len(periods))
 		err := s.db.view(ctx, func(q runner) error {
 			var tz string

@@ -128,3 +128,19 @@ func readBy(query string) tableSet {
 
 // count is how many tables a set holds.
 func (s tableSet) count() int { return bits.OnesCount64(uint64(s)) }
+
+// stationTables are the tables whose every row belongs to one station
+// (an activity's, a request's, a visit's): a commit that said its station
+// (inStation) moves only that station's counter of them, and a load that
+// said it reads one station's rows (readsStation) is let go only by that.
+var stationTables = sync.OnceValue(func() tableSet {
+	var set tableSet
+	for _, name := range []string{"activities", "registrations", "help_requests", "visits"} {
+		t, ok := tableOf(name)
+		if !ok {
+			panic("sqlstore: no table " + name)
+		}
+		set |= t
+	}
+	return set
+})

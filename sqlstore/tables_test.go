@@ -1,9 +1,11 @@
 package sqlstore_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
+	"guli"
 	"guli/sqlstore"
 )
 
@@ -38,6 +40,36 @@ func TestStatementTables(t *testing.T) {
 		writes, reads := sqlstore.StatementTables(tt.query)
 		if !slices.Equal(writes, tt.writes) || !slices.Equal(reads, tt.reads) {
 			t.Errorf("%q: writes %v reads %v, want writes %v reads %v", tt.query, writes, reads, tt.writes, tt.reads)
+		}
+	}
+}
+
+// Another process reads what a commit wrote from its notification; what
+// it cannot read is taken as a write of everything, never of nothing.
+func TestNotifiedTables(t *testing.T) {
+	words := sqlstore.TablesWords(0x5, map[guli.ID]uint64{3: 0x1, 40: 0x2})
+	all, tables, scoped, rest := sqlstore.CutTables(words + " u=1,2")
+	if all || tables != 0x5 || !maps.Equal(scoped, map[guli.ID]uint64{3: 0x1, 40: 0x2}) || rest != "u=1,2" {
+		t.Errorf("%q read back as all=%v %x %v %q", words, all, tables, scoped, rest)
+	}
+	tests := []struct {
+		payload string
+		all     bool
+		rest    string
+	}{
+		{"t=5", false, ""},
+		{"u=1,2", true, "u=1,2"}, // an older process's: no tables named
+		{"all", true, "all"},
+		{"", true, ""},
+		{"t=zz u=1", true, "u=1"},
+		{"t=5 k=x:1 u=1", true, "u=1"},
+		{"t=5 k=3:zz", true, ""},
+		{"t=5 k=-3:1", true, ""},
+	}
+	for _, tt := range tests {
+		all, _, _, rest := sqlstore.CutTables(tt.payload)
+		if all != tt.all || rest != tt.rest {
+			t.Errorf("%q: all=%v rest %q, want all=%v rest %q", tt.payload, all, rest, tt.all, tt.rest)
 		}
 	}
 }

@@ -70,7 +70,7 @@ func (s *Visits) RecordVisit(ctx context.Context, stationID guli.ID, in guli.Vis
 		}
 		now := s.db.now().In(st.Location())
 		v.Day, v.CreatedAt = guli.DateOf(now), now
-		v.ID, err = q.insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, recorded_by, created_at)
+		v.ID, err = q.in(stationID).insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, recorded_by, created_at)
 			VALUES (?, ?, ?, ?, ?, 'desk', ?, ?)`, stationID, nullID(in.UserID), v.Count, v.Purpose, string(v.Day), nullID(actor.ID), ms(now))
 		return err
 	})
@@ -186,7 +186,7 @@ func (s *Visits) CheckIn(ctx context.Context, stationID guli.ID, code string) (*
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		v.ID, err = q.insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, created_at)
+		v.ID, err = q.in(stationID).insert(ctx, `INSERT INTO visits (station_id, user_id, count, purpose, day, source, created_at)
 			VALUES (?, ?, 1, 'other', ?, 'checkin', ?)`, stationID, me.ID, string(day), ms(now))
 		return err
 	})
@@ -202,7 +202,10 @@ func (s *Visits) Tally(ctx context.Context, stationID guli.ID, day guli.Date) (*
 	if err := actsAt(ctx, stationID); err != nil {
 		return nil, err
 	}
-	return s.tallies.get(ctx, s.db, tallyKey{stationID, day}, func(ctx context.Context) (*guli.VisitTally, error) { return s.tally(ctx, stationID, day) })
+	return s.tallies.get(ctx, s.db, tallyKey{stationID, day}, func(ctx context.Context) (*guli.VisitTally, error) {
+		readsStation(ctx, stationID)
+		return s.tally(ctx, stationID, day)
+	})
 }
 
 func (s *Visits) tally(ctx context.Context, stationID guli.ID, day guli.Date) (*guli.VisitTally, error) {

@@ -28,11 +28,9 @@ type Versioner interface {
 	// Untracked returns ctx under which reads are not followed, for what
 	// nothing kept shows.
 	Untracked(ctx context.Context) context.Context
-	// ReadsSoFar tells the tables read under ctx so far and their version
-	// when it began to be followed; not ok when none of it may be kept.
-	ReadsSoFar(ctx context.Context) (tables, version uint64, ok bool)
-	// VersionOf is the version now of tables ReadsSoFar told.
-	VersionOf(ctx context.Context, tables uint64) uint64
+	// ReadsSoFar tells what was read under ctx so far; not ok when none
+	// of it may be kept.
+	ReadsSoFar(ctx context.Context) (guli.ReadStamp, bool)
 }
 
 // Public reads that everyone who is not signed in sees alike (the home
@@ -53,8 +51,7 @@ const (
 )
 
 type keptAnswer struct {
-	tables  uint64 // read to make it, and their version then
-	version uint64
+	read    guli.ReadStamp // what was read to make it
 	at      time.Time
 	status  int
 	header  http.Header
@@ -146,12 +143,12 @@ func (s *Core) Public(h http.HandlerFunc) http.HandlerFunc {
 		s.answers.mu.Lock()
 		a := s.answers.kept[key]
 		s.answers.mu.Unlock()
-		if a == nil || s.Changes.VersionOf(r.Context(), a.tables) != a.version || now.Sub(a.at) > publicFresh || now.Before(a.at) {
+		if a == nil || now.Sub(a.at) > publicFresh || now.Before(a.at) || !a.read.Current(r.Context()) {
 			rec := &recorder{header: http.Header{}, status: http.StatusOK}
 			r := r.WithContext(s.Changes.TrackReads(r.Context()))
 			h(rec, r)
-			tables, version, keep := s.Changes.ReadsSoFar(r.Context())
-			a = &keptAnswer{tables: tables, version: version, at: now, status: rec.status, header: rec.header, body: rec.body.Bytes()}
+			read, keep := s.Changes.ReadsSoFar(r.Context())
+			a = &keptAnswer{read: read, at: now, status: rec.status, header: rec.header, body: rec.body.Bytes()}
 			sum := fnv.New64a()
 			sum.Write(a.body)
 			a.etag = `W/"` + strconv.FormatUint(sum.Sum64(), 36) + `"`
@@ -236,8 +233,8 @@ type fragmentCache struct {
 // keptPart is a rendered part, and the tables its page had read when it
 // was made, with their version then.
 type keptPart struct {
-	html            template.HTML
-	tables, version uint64
+	html template.HTML
+	read guli.ReadStamp
 }
 
 const maxKeptFragmentBytes = 32 << 20
@@ -249,14 +246,14 @@ func (c *fragmentCache) get(ctx context.Context, changes Versioner, key string, 
 	if len(key) > maxKeptKey {
 		return render()
 	}
-	tables, version, ok := changes.ReadsSoFar(ctx)
+	read, ok := changes.ReadsSoFar(ctx)
 	if !ok {
 		return render()
 	}
 	c.mu.Lock()
 	p, kept := c.kept[key]
 	c.mu.Unlock()
-	if kept && changes.VersionOf(ctx, p.tables) == p.version {
+	if kept && p.read.Current(ctx) {
 		return p.html, nil
 	}
 	h, err := render()
@@ -270,7 +267,7 @@ func (c *fragmentCache) get(ctx context.Context, changes Versioner, key string, 
 	if old, ok := c.kept[key]; ok {
 		c.bytes -= len(key) + len(old.html)
 	}
-	c.kept[key] = keptPart{html: h, tables: tables, version: version}
+	c.kept[key] = keptPart{html: h, read: read}
 	c.bytes += len(key) + len(h)
 	c.mu.Unlock()
 	return h, nil
