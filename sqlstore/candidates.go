@@ -111,7 +111,8 @@ func (m *matching) directory(ctx context.Context, version int64, patience time.D
 	if done == nil {
 		done = make(chan struct{})
 		m.loading = done
-		go m.load(context.WithoutCancel(ctx), version, done)
+		// The load outlives the reader, and its reads are not the reader's.
+		go m.load(context.WithValue(context.WithoutCancel(ctx), readsKey{}, (*readSet)(nil)), version, done)
 	}
 	before := m.dir
 	m.mu.Unlock()

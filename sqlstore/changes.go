@@ -16,24 +16,26 @@ import (
 	"guli"
 )
 
-// The data version moves whenever anything is written, by this process or
-// another on the same database, so that what was read and kept (a station,
-// a rendered page) can be known to be current: as long as the version is
-// the same, nothing has changed. It is coarse on purpose, one number for
-// everything: a station writes a few times a second at most and reads
-// hundreds of times.
+// Counters move whenever something is written, by this process or another
+// on the same database, so that what was read and kept (a station, a
+// rendered page) can be known to be current: as long as the counters of
+// what it was read from are the same, none of that has changed. There is
+// one for each table, one for each station's rows of the station tables
+// (tables.go), one for "anything may have changed", and the data version,
+// which moves with every commit readers may see.
 //
-// This process's own commits move it at once (DB.tx). Other processes'
+// This process's own commits move them at once (DB.tx). Other processes'
 // are seen on SQLite through PRAGMA data_version, asked at most every
-// externalPoll on a connection of its own, and on PostgreSQL through
-// LISTEN/NOTIFY: each write transaction notifies the schema's channel on
-// commit, naming the process, which does not count its own twice.
+// externalPoll on a connection of its own, as a change of everything; and
+// on PostgreSQL through LISTEN/NOTIFY: each write transaction notifies the
+// schema's channel on commit, naming the process (which does not count its
+// own twice) and what it wrote.
 
 // externalPoll is how stale the version may be about other processes'
 // writes on SQLite.
 const externalPoll = 250 * time.Millisecond
 
-// changes tracks the data version.
+// changes tracks the counters.
 type changes struct {
 	local atomic.Uint64 // this process's commits, and other processes' seen
 
