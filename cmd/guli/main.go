@@ -470,6 +470,23 @@ func openOnly(ctx context.Context, name string, args []string, getenv func(strin
 	return openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
 }
 
+// openExisting opens (and migrates) the database of a command that reads
+// one already there (guli check, guli ledger check): a SQLite file that is
+// not there is a mistyped name, not a new database to check.
+func openExisting(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*sqlstore.DB, error) {
+	fs := newFlags(name, stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if !sqlstore.IsPostgres(*dsn) {
+		if _, err := os.Stat(strings.TrimPrefix(*dsn, "file:")); err != nil {
+			return nil, fmt.Errorf("%s: no database at %s", name, *dsn)
+		}
+	}
+	return openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	db, err := openOnly(ctx, "migrate", args, getenv, stderr)
 	if err != nil {
@@ -483,7 +500,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // ledgerCheck recomputes every time-bank balance from the ledger's entries
 // and fails on the first mismatch.
 func ledgerCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	db, err := openOnly(ctx, "ledger check", args, getenv, stderr)
+	db, err := openExisting(ctx, "ledger check", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
