@@ -102,9 +102,10 @@ func TestUnitsAreHardened(t *testing.T) {
 				if first(u, "Service.Restart") != "on-failure" || first(u, "Install.WantedBy") != "multi-user.target" {
 					t.Errorf("Restart=%q, WantedBy=%q", u["Service.Restart"], u["Install.WantedBy"])
 				}
-				// guli stops within 30 s of SIGTERM; systemd must wait longer.
-				if d, err := time.ParseDuration(first(u, "Service.TimeoutStopSec")); err != nil || d <= 30*time.Second {
-					t.Errorf("TimeoutStopSec=%q, want more than guli's 30 s shutdown", u["Service.TimeoutStopSec"])
+				// guli stops within 30 s of SIGTERM after draining (GULI_DRAIN,
+				// a minute at most); systemd must wait longer than both.
+				if d, err := time.ParseDuration(first(u, "Service.TimeoutStopSec")); err != nil || d <= 90*time.Second {
+					t.Errorf("TimeoutStopSec=%q, want more than guli's longest drain and 30 s shutdown", u["Service.TimeoutStopSec"])
 				}
 			}
 		})
@@ -200,11 +201,11 @@ func TestBackupScriptOnSQLite(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", guli, "guli/cmd/guli").CombinedOutput(); err != nil {
 		t.Fatalf("building guli: %v\n%s", err, out)
 	}
-	db := filepath.Join(dir, "guli.db")
+	db := filepath.Join(dir, "guli station.db") // spaces, quoted everywhere
 	if out, err := exec.Command(guli, "demo", "--db", db).CombinedOutput(); err != nil {
 		t.Fatalf("guli demo: %v\n%s", err, out)
 	}
-	backups := filepath.Join(dir, "backups")
+	backups := filepath.Join(dir, "back ups")
 	old := []string{"guli-20231013T191500Z.db", "guli-20231014T191500Z.db", "guli-20231015T191500Z.db"}
 	for _, name := range append(slices.Clone(old), "notes.txt", "guli-20231012T191500Z.dump") {
 		if err := os.MkdirAll(backups, 0o700); err != nil {
@@ -251,6 +252,93 @@ func TestBackupScriptOnSQLite(t *testing.T) {
 	}
 	if out, err := run("none"); err == nil || !strings.Contains(out, "GULI_BACKUP_KEEP") {
 		t.Errorf("GULI_BACKUP_KEEP=none: %v %s", err, out)
+	}
+}
+
+// TestBackupScriptFailsWithoutLosingBackups: a pg_dump that fails, or an
+// archive pg_restore cannot read, fails the script with a line saying so,
+// prunes no backup and leaves no half-written file (night after night
+// they filled the disk); with both working the newest GULI_BACKUP_KEEP
+// stay. The directory's name has spaces. GULI_BACKUP_KEEP with a leading
+// zero (the shell read 014 as octal) or past 9999 is refused.
+func TestBackupScriptFailsWithoutLosingBackups(t *testing.T) {
+	bin := t.TempDir()
+	backups := filepath.Join(t.TempDir(), "guli backups")
+	old := []string{"guli-20231013T191500Z.dump", "guli-20231014T191500Z.dump", "guli-20231015T191500Z.dump"}
+	if err := os.MkdirAll(backups, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range old {
+		if err := os.WriteFile(filepath.Join(backups, name), []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Stand-ins for PostgreSQL's tools: pg_dump writes some of the archive
+	// and fails if told to, pg_restore fails if told to.
+	tool := func(name, script string) {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"+script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tool("pg_dump", `for a; do case $a in --file=*) echo half >"${a#--file=}" ;; esac; done
+[ -z "$FAIL_DUMP" ] || { echo "pg_dump: error: connection to server failed" >&2; exit 1; }
+`)
+	tool("pg_restore", `[ -z "$FAIL_RESTORE" ] || { echo "pg_restore: error: input file does not appear to be a valid archive" >&2; exit 1; }
+`)
+	run := func(keep string, env ...string) (string, error) {
+		cmd := exec.Command("./guli-backup")
+		cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "GULI_DB=postgres://guli@db.internal/guli",
+			"GULI_BACKUP_DIR="+backups, "GULI_BACKUP_KEEP="+keep)
+		cmd.Env = append(cmd.Env, env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	left := func() []string {
+		entries, err := os.ReadDir(backups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	for _, fail := range []string{"FAIL_DUMP=1", "FAIL_RESTORE=1"} {
+		out, err := run("2", fail)
+		if err == nil || !strings.Contains(out, "guli-backup: failed; the older backups are kept") {
+			t.Errorf("%s: %v %s", fail, err, out)
+		}
+		if got := left(); !slices.Equal(got, old) {
+			t.Errorf("%s: left %v, want the older backups as they were and nothing else", fail, got)
+		}
+	}
+	if out, err := run("2"); err != nil {
+		t.Fatalf("guli-backup: %v %s", err, out)
+	}
+	if got := left(); len(got) != 2 || got[0] != old[2] || !regexp.MustCompile(`^guli-\d{8}T\d{6}Z\.dump$`).MatchString(got[1]) {
+		t.Errorf("after a backup that worked: %v, want the newest old one and the new one", got)
+	}
+	// Backups named as if taken later (a clock once set ahead) prune
+	// others, never the one just taken.
+	future := []string{"guli-20991013T191500Z.dump", "guli-20991014T191500Z.dump"}
+	for _, name := range future {
+		if err := os.WriteFile(filepath.Join(backups, name), []byte("ahead"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := run("2")
+	if err != nil {
+		t.Fatalf("guli-backup: %v %s", err, out)
+	}
+	if got := left(); len(got) != 3 || !slices.Contains(got, future[0]) || !slices.Contains(got, future[1]) || !strings.Contains(out, "(5 bytes)") {
+		t.Errorf("with backups named ahead: %v; the script said %s", got, out)
+	}
+	// "00" pruned every backup, the new one too, and said all was well.
+	for _, keep := range []string{"08", "014", "00", "10000", "99999999999999999999"} {
+		if out, err := run(keep); err == nil || !strings.Contains(out, "GULI_BACKUP_KEEP must be a number from 1 to 9999") {
+			t.Errorf("GULI_BACKUP_KEEP=%s: %v %s", keep, err, out)
+		}
 	}
 }
 

@@ -85,6 +85,43 @@ const (
 	bulkCacheKiB = 32 << 10
 )
 
+// fillingCounter marks a database a fill is writing (guli demo
+// --residents), from ClaimEmpty until Bulk.Filled.
+const fillingCounter = "filling"
+
+// ClaimEmpty claims an empty database for a fill that goes round the
+// services: in one transaction it finds no station, no account and no
+// other fill, and marks the database as being filled. It reports false
+// when the database is not empty. Two fills started at once cannot both
+// find it empty, and one that stops halfway (killed, interrupted, failed)
+// leaves the mark: Empty says the database is not, and CheckConsistency
+// that the fill did not finish.
+func (db *DB) ClaimEmpty(ctx context.Context) (bool, error) {
+	claimed := false
+	err := db.tx(ctx, func(q runner) error {
+		found, err := holdsAnything(ctx, q)
+		if err != nil || found {
+			return err
+		}
+		// A fill claiming at the same moment waits here for this one's
+		// commit (the counter's key) and then inserts nothing.
+		res, err := q.exec(ctx, "INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", fillingCounter)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		claimed = n == 1
+		return err
+	})
+	return claimed, err
+}
+
+// Filled ends a fill begun with ClaimEmpty: the mark goes in the load's
+// last transaction, with its last rows.
+func (b *Bulk) Filled() error {
+	return b.Exec("DELETE FROM counters WHERE name = ?", fillingCounter)
+}
+
 // Bulk starts a bulk load. Nothing else may write meanwhile: the load
 // holds the writer (on SQLite, the one connection that writes). Declare
 // the tables with Table, append rows, and Close to write the rest and

@@ -31,11 +31,18 @@ import (
 //     nothing else is credited for a request; an account's earned minutes
 //     are the sum of its earnings; no request is its requester's own
 //     service;
+//   - no fill (ClaimEmpty) stopped halfway;
 //   - on SQLite, every foreign key names a row (PRAGMA foreign_key_check:
 //     a bulk load turns their checking off while it writes).
 func (db *DB) CheckConsistency(ctx context.Context) error {
 	q := db.read()
 	var problems []error
+	switch filling, err := q.exists(ctx, "SELECT 1 FROM counters WHERE name = ?", fillingCounter); {
+	case err != nil:
+		return db.mapErr(fmt.Errorf("filling: %w", err))
+	case filling:
+		problems = append(problems, errors.New("a district (guli demo --residents) was being written here and did not finish: the database holds part of it; start again on an empty database"))
+	}
 	for _, c := range consistencyChecks {
 		var a, b int64
 		err := q.row(ctx, c.query).Scan(&a, &b)

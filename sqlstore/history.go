@@ -11,20 +11,27 @@ import (
 // --like-seed): to know the database is empty, and to bring in a season's
 // visits at once, as a station's paper tally would be.
 
-// Empty reports whether the database holds no station and no account.
+// Empty reports whether the database holds no station, no account and
+// no fill begun (ClaimEmpty).
 func (db *DB) Empty(ctx context.Context) (bool, error) {
 	found := false
 	err := db.view(ctx, func(q runner) error {
-		for _, table := range []string{"stations", "users"} {
-			ok, err := q.exists(ctx, "SELECT 1 FROM "+table)
-			if err != nil || ok {
-				found = ok
-				return err
-			}
-		}
-		return nil
+		var err error
+		found, err = holdsAnything(ctx, q)
+		return err
 	})
 	return !found, err
+}
+
+// holdsAnything reports whether the database has a station, an account or
+// a fill's mark.
+func holdsAnything(ctx context.Context, q runner) (bool, error) {
+	for _, query := range []string{"SELECT 1 FROM stations", "SELECT 1 FROM users", "SELECT 1 FROM counters WHERE name = '" + fillingCounter + "'"} {
+		if ok, err := q.exists(ctx, query); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // visitsChunk is how many visits one INSERT writes: 500 rows of 8 values

@@ -10,7 +10,8 @@ import (
 	"guli/sqlstore"
 )
 
-// A database is empty until it has a station or an account.
+// A database is empty until it has a station, an account or a district
+// begun, and only an empty one is claimed for a district.
 func TestEmpty(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		ctx := context.Background()
@@ -28,6 +29,14 @@ func TestEmpty(t *testing.T) {
 			{"an account", func(t *testing.T, db *sqlstore.DB) {
 				if _, err := sqlstore.NewAccounts(db, nil).CreateUser(system(), guli.NewUserInput{Name: "钱秀英", Phone: "13900000001"}); err != nil {
 					t.Fatal(err)
+				}
+			}, false},
+			{"a district begun", func(t *testing.T, db *sqlstore.DB) {
+				if ok, err := db.ClaimEmpty(context.Background()); !ok || err != nil {
+					t.Fatalf("ClaimEmpty: %v, %v", ok, err)
+				}
+				if ok, err := db.ClaimEmpty(context.Background()); ok || err != nil {
+					t.Fatalf("ClaimEmpty again: %v, %v; want false", ok, err)
 				}
 			}, false},
 		} {

@@ -103,8 +103,9 @@ func move(ctx context.Context, q runner, now time.Time, m movement) (guli.ID, er
 }
 
 // CheckLedger recomputes every balance from the entries and reports the
-// first thing wrong: entries that do not sum to zero, a balance that is not
-// the sum of its account's entries, or a person's balance below zero.
+// first thing wrong: entries that do not sum to zero, altogether or in a
+// movement, a balance that is not the sum of its account's entries, or a
+// person's balance below zero.
 func (db *DB) CheckLedger(ctx context.Context) error {
 	q := db.read()
 	var total int64
@@ -115,7 +116,16 @@ func (db *DB) CheckLedger(ctx context.Context) error {
 		return fmt.Errorf("the ledger's entries sum to %d minutes, not 0", total)
 	}
 	var id, balance, sum int64
-	err := q.row(ctx, `SELECT a.id, a.balance, COALESCE(SUM(e.minutes), 0) FROM timebank_accounts a
+	// Each movement is two entries that cancel: two wrong ones that
+	// cancel each other still show here.
+	err := q.row(ctx, `SELECT movement, SUM(minutes) FROM timebank_entries GROUP BY movement HAVING SUM(minutes) <> 0 ORDER BY movement LIMIT 1`).Scan(&id, &sum)
+	switch {
+	case err == nil:
+		return fmt.Errorf("movement %d's entries sum to %d minutes, not 0", id, sum)
+	case !errors.Is(err, sql.ErrNoRows):
+		return db.mapErr(err)
+	}
+	err = q.row(ctx, `SELECT a.id, a.balance, COALESCE(SUM(e.minutes), 0) FROM timebank_accounts a
 		LEFT JOIN timebank_entries e ON e.account_id = a.id
 		GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(e.minutes), 0) ORDER BY a.id LIMIT 1`).Scan(&id, &balance, &sum)
 	switch {

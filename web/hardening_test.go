@@ -426,6 +426,22 @@ func TestTheClientIsWhomTheProxySays(t *testing.T) {
 		{"eleven clients behind two proxies", func(i int) http.Header {
 			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.2.%d, 127.0.0.9", i)}}
 		}, false},
+		// Proxies that write the client's port, or brackets: still eleven
+		// clients, not all the proxy.
+		{"eleven clients with their ports", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.3.%d:5%04d", i, i)}}
+		}, false},
+		{"eleven IPv6 clients in brackets", func(i int) http.Header {
+			if i%2 == 0 {
+				return http.Header{"X-Forwarded-For": {fmt.Sprintf("[2001:db8:3:%x::1]:443", i)}}
+			}
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("[2001:db8:3:%x::1]", i)}}
+		}, false},
+		// Behind a chain of 10,000 trusted hops (130 KB), the client
+		// before them.
+		{"eleven clients behind 10,000 proxies", func(i int) http.Header {
+			return http.Header{"X-Forwarded-For": {fmt.Sprintf("10.66.4.%d, ", i) + strings.Repeat("127.0.0.9, ", 9999) + "127.0.0.9"}}
+		}, false},
 	} {
 		var got []int
 		for i := range 11 {
@@ -462,15 +478,32 @@ func TestParsingTrustedProxies(t *testing.T) {
 		in, want string // want: the prefixes, or "error"
 	}{
 		{"", ""},
+		{" , ,", ""},
 		{"127.0.0.1", "127.0.0.1/32"},
 		{" 10.0.0.0/8 , ::1", "10.0.0.0/8 ::1/128"},
+		{"\t10.0.0.1\t,10.0.0.1", "10.0.0.1/32 10.0.0.1/32"},
 		{"10.1.2.3/8", "10.0.0.0/8"},
 		{"::ffff:192.0.2.1", "192.0.2.1/32"},
+		// Mapped blocks are the IPv4 blocks they map: connections are
+		// compared unmapped, so as IPv6 blocks they would match nothing.
+		{"::ffff:192.0.2.1/128", "192.0.2.1/32"},
+		{"::ffff:10.0.0.0/104", "10.0.0.0/8"},
+		{"2001:db8::/32", "2001:db8::/32"},
+		// Every address: any client would name its own.
+		{"0.0.0.0/0", "error"},
+		{"::/0", "error"},
+		{"::ffff:0.0.0.0/96", "error"},
+		{"10.0.0.1, 0.0.0.0/0", "error"},
 		{"true", "error"},
 		{"fe80::1%eth0", "error"},
 		{"10.0.0.0/33", "error"},
+		{"10.0.0.0/-1", "error"},
 		{"caddy.local", "error"},
+		{"127.0.0.1:80", "error"},
+		{"[::1]", "error"},
 		{"127.0.0.1\x00", "error"},
+		{"%FF", "error"},
+		{"%00", "error"},
 	} {
 		ps, err := core.ParseProxies(tc.in)
 		var parts []string
@@ -487,12 +520,65 @@ func TestParsingTrustedProxies(t *testing.T) {
 	}
 }
 
+// TestTrustedProxiesAsTheyAreGiven: the proxies parsed from --trust-proxy
+// are trusted, an IPv4-mapped block too (it was an IPv6 block no
+// connection's unmapped address is in, so every client was the proxy).
+func TestTrustedProxiesAsTheyAreGiven(t *testing.T) {
+	for _, list := range []string{"127.0.0.1", "::ffff:127.0.0.0/104", "10.0.0.1, ::ffff:127.0.0.1"} {
+		proxies, err := core.ParseProxies(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := testserver.New(t, dbtest.Engines(t)[0], testserver.Options{TrustedProxies: proxies})
+		var got []int
+		for i := range 11 {
+			r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/auth/register",
+				Header: map[string]string{"X-Forwarded-For": fmt.Sprintf("10.88.0.%d", i)},
+				Body:   map[string]string{"name": "试探", "phone": testserver.ResidentPhone, "password": "试探用的长一点的密码", "area_id": "1"}})
+			got = append(got, r.Status)
+		}
+		if slices.Contains(got, 429) {
+			t.Errorf("--trust-proxy %q: %v, want eleven clients, none waiting", list, got)
+		}
+	}
+}
+
+// TestLoginThrottleFollowsTheProxysClient: wrong passwords from a client
+// that reaches the server past the proxy count against its own address
+// whatever X-Forwarded-For it sends (the 31st waits); through the trusted
+// proxy they count against the client the proxy names.
+func TestLoginThrottleFollowsTheProxysClient(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		for _, tc := range []struct {
+			name    string
+			opts    testserver.Options
+			waiting bool
+		}{
+			{"past the proxy", testserver.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.9.9.9/32")}}, true},
+			{"through the proxy", testserver.Options{TrustProxy: true}, false},
+		} {
+			srv := testserver.New(t, e, tc.opts)
+			var got []int
+			for i := range 31 {
+				r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/auth/login",
+					Header: map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i)},
+					Body:   map[string]string{"phone": fmt.Sprintf("1370000%04d", i), "password": "wrong-password-guess"}})
+				got = append(got, r.Status)
+			}
+			if waited := got[30] == 429; waited != tc.waiting || slices.Contains(got[:30], 429) {
+				t.Errorf("%s: %v; want thirty 401 and then %v", tc.name, got, map[bool]string{true: "429", false: "401"}[tc.waiting])
+			}
+		}
+	})
+}
+
 // TestForwardedAddressesAreCleanText: behind a trusted proxy the client's
 // address comes from a header, which is text like any other input.
 func TestForwardedAddressesAreCleanText(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		srv := testserver.New(t, e, testserver.Options{TrustProxy: true})
-		for _, fwd := range []string{"::1%\xff\xfe", "fe80::1%eth0", "not an address", "10.0.0.1, \xff", "203.0.113.7"} {
+		for _, fwd := range []string{"::1%\xff\xfe", "fe80::1%eth0", "not an address", "10.0.0.1, \xff", "203.0.113.7",
+			"%00", "%FF", "203.0.113.7%00", "[::1", "::1]", "[203.0.113.7]", "203.0.113.7:99999", "203.0.113.7:-1", "[::1]:", ",,,", " "} {
 			r := srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/auth/login", Header: map[string]string{"X-Forwarded-For": fwd},
 				Body: map[string]string{"phone": testserver.ResidentPhone, "password": testserver.Password}})
 			if r.Status != 200 {

@@ -21,6 +21,12 @@ import (
 // database. It fails when any acknowledged write is missing from its
 // writer's data read back through the API, or any write was refused.
 func runDurable(url, pass string, clients int, d time.Duration, file string) error {
+	// Made first: a name that cannot be written fails before the load.
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
 	marks := make(chan string, 4)
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -40,10 +46,6 @@ func runDurable(url, pass string, clients int, d time.Duration, file string) err
 		fmt.Println()
 		rep.Print(os.Stdout)
 	}
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(file)
 	if err != nil {
 		return err
 	}

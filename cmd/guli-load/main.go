@@ -52,8 +52,9 @@ func main() {
 	seed := flag.Uint64("seed", 1, "with -mix: the seed of the clients' choices")
 	cleanup := flag.Bool("cleanup", true, "with -mix: undo afterwards what would pile up over runs (places taken, requests open, polls open)")
 	flag.Parse()
-	var err error
+	err := checkFlags(*clients, *d, *people, *writes, *synchronous)
 	switch {
+	case err != nil:
 	case *durable != "":
 		err = runDurable(*url, *pass, *clients, *d, *durable)
 	case *mix:
@@ -65,6 +66,23 @@ func main() {
 		fmt.Fprintln(os.Stderr, "guli-load:", err)
 		os.Exit(1)
 	}
+}
+
+// checkFlags refuses numbers no run can have, before anything starts.
+func checkFlags(clients int, d time.Duration, people int, writes time.Duration, synchronous string) error {
+	switch {
+	case clients < 1 || clients > 100_000:
+		return fmt.Errorf("-c %d: from 1 to 100,000 clients", clients)
+	case d <= 0:
+		return fmt.Errorf("-d %v: a duration above 0, e.g. 3s", d)
+	case people < 0:
+		return fmt.Errorf("-people %d: not below 0", people)
+	case writes < 0:
+		return fmt.Errorf("-writes %v: not below 0", writes)
+	case synchronous != "full" && synchronous != "normal":
+		return fmt.Errorf("-sqlite-synchronous %q: full or normal", synchronous)
+	}
+	return nil
 }
 
 func runMix(urls, pass string, clients int, d time.Duration, accountsFile string, people int, writes time.Duration, db, synchronous, pids string, seed uint64, cleanup bool) error {

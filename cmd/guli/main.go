@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -158,6 +159,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *metricsAddr != "" && *metricsAddr == *addr && !strings.HasSuffix(*addr, ":0") {
+		return errors.New("--metrics-addr must be an address of its own, not --addr's: metrics and profiles are served there without sign-in")
+	}
 	drainFor, err := time.ParseDuration(*drain)
 	if err != nil || drainFor < 0 || drainFor > time.Minute {
 		return fmt.Errorf("--drain %q: give a duration up to a minute, e.g. 5s", *drain)
@@ -247,9 +251,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {
 			ln.Close()
-			return err
+			return fmt.Errorf("--metrics-addr %s: %w", *metricsAddr, err)
 		}
-		metricsServer := &http.Server{Handler: metricsMux(srv), ReadHeaderTimeout: 10 * time.Second}
+		if a, err := netip.ParseAddrPort(mln.Addr().String()); err == nil && !internal(a.Addr()) {
+			logger.Warn("metrics and profiles are served without sign-in on every interface or a public address: give --metrics-addr an internal one (127.0.0.1:9080)", "addr", mln.Addr().String())
+		}
+		metricsServer := &http.Server{Handler: metricsMux(srv), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 		defer metricsServer.Close()
 		go func() { errc <- metricsServer.Serve(mln) }()
 		fmt.Fprintf(stdout, "Metrics at http://%s/metrics\n", mln.Addr())
@@ -263,6 +270,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// A second Ctrl-C or SIGTERM stops the process at once, drain or not:
+	// every acknowledged write is committed already.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	if drainFor > 0 {
 		// The proxy's health checks see "not ready" and send new
 		// requests elsewhere; this process goes on serving meanwhile, so
@@ -303,6 +313,13 @@ func tuneGC(getenv func(string) string) {
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)
 	}
+}
+
+// internal reports whether an address is reached from this machine or a
+// private network only.
+func internal(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast()
 }
 
 // metricsMux serves the metrics and Go's profiles (/debug/pprof/: CPU,
@@ -470,6 +487,23 @@ func openOnly(ctx context.Context, name string, args []string, getenv func(strin
 	return openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
 }
 
+// openExisting opens (and migrates) the database of a command that reads
+// one already there (guli check, guli ledger check): a SQLite file that is
+// not there is a mistyped name, not a new database to check.
+func openExisting(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (*sqlstore.DB, error) {
+	fs := newFlags(name, stderr)
+	dsn := fs.String("db", orDefault(getenv("GULI_DB"), "guli.db"), "SQLite file or postgres:// URL")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if !sqlstore.IsPostgres(*dsn) {
+		if _, err := os.Stat(strings.TrimPrefix(*dsn, "file:")); err != nil {
+			return nil, fmt.Errorf("%s: no database at %s", name, *dsn)
+		}
+	}
+	return openDB(ctx, *dsn, slog.New(slog.NewTextHandler(stderr, nil)))
+}
+
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	db, err := openOnly(ctx, "migrate", args, getenv, stderr)
 	if err != nil {
@@ -483,7 +517,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // ledgerCheck recomputes every time-bank balance from the ledger's entries
 // and fails on the first mismatch.
 func ledgerCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	db, err := openOnly(ctx, "ledger check", args, getenv, stderr)
+	db, err := openExisting(ctx, "ledger check", args, getenv, stderr)
 	if err != nil {
 		return err
 	}

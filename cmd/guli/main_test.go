@@ -305,6 +305,35 @@ func TestDrainBeforeStopping(t *testing.T) {
 	}
 }
 
+// TestASecondSignalStopsAtOnce: a second SIGTERM (or Ctrl-C) while the
+// server drains stops it then, not after the drain: an operator is not
+// kept waiting a minute, and every acknowledged write is committed.
+func TestASecondSignalStopsAtOnce(t *testing.T) {
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--drain", "1m")
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s, _ := call(t, "GET", p.url+"/readyz", "", nil); s != 503; s, _ = call(t, "GET", p.url+"/readyz", "", nil) {
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz while draining: %d, want 503", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-p.done:
+		if err == nil {
+			t.Error("stopped by a second signal, guli exited 0")
+		}
+		p.done <- nil // for the cleanup
+	case <-time.After(10 * time.Second):
+		t.Fatal("guli went on draining after a second SIGTERM")
+	}
+}
+
 // TestTwoProcessesShareOnePostgres runs two guli processes on one database,
 // as behind a load balancer: sessions and login throttling are shared.
 func TestTwoProcessesShareOnePostgres(t *testing.T) {
@@ -639,6 +668,28 @@ func TestMetricsOnAnAddressOfTheirOwn(t *testing.T) {
 		if resp.StatusCode != c.want {
 			t.Errorf("%s: %d, want %d", c.url, resp.StatusCode, c.want)
 		}
+	}
+}
+
+// TestMetricsAddressMistakes: --metrics-addr the same as --addr is refused
+// before anything starts (it was a bind error that named neither), and one
+// on every interface is served with a warning that it is not internal.
+func TestMetricsAddressMistakes(t *testing.T) {
+	_, errOut, err := runGuli(t, nil, "serve", "--db", filepath.Join(t.TempDir(), "guli.db"), "--addr", "127.0.0.1:18999", "--metrics-addr", "127.0.0.1:18999")
+	if err == nil || !strings.Contains(errOut, "--metrics-addr must be an address of its own") {
+		t.Errorf("--metrics-addr as --addr: %v\n%s", err, errOut)
+	}
+	p := serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--metrics-addr", "0.0.0.0:0")
+	const warning = "metrics and profiles are served without sign-in on every interface or a public address"
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(p.stderr.String(), warning) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the log's pipe is read apart from the output's
+	}
+	if !strings.Contains(p.stderr.String(), warning) {
+		t.Errorf("no warning of metrics on every interface:\n%s", p.stderr)
+	}
+	p = serve(t, nil, "--db", filepath.Join(t.TempDir(), "guli.db"), "--metrics-addr", "127.0.0.1:0")
+	if strings.Contains(p.stderr.String(), "metrics and profiles are served without sign-in") {
+		t.Errorf("a warning of metrics on the loopback:\n%s", p.stderr)
 	}
 }
 

@@ -52,8 +52,14 @@ type Options struct {
 // ResidentsPerStation is a station's share when Options.Stations is 0.
 const ResidentsPerStation = 10_000
 
-// minPerStation is the fewest residents a station is given.
-const minPerStation = 50
+// minPerStation is the fewest residents a station is given, and
+// maxPerStation the most on average: a station's people are held in
+// memory while it is written (200,000 in one station took 250 MB, in
+// twenty 150 MB), so twenty million in one would not fit.
+const (
+	minPerStation = 50
+	maxPerStation = 100_000
+)
 
 // Shares of the residents.
 const (
@@ -129,6 +135,9 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("--stations: from 1 to 10,000, not %d", o.Stations)
 	case o.Residents < o.Stations*minPerStation:
 		return fmt.Errorf("%d residents are too few for %d stations: a station needs %d at least", o.Residents, o.Stations, minPerStation)
+	case o.Residents > o.Stations*maxPerStation:
+		return fmt.Errorf("%d residents are too many for %d stations: a station holds %d at most (give --stations %d or more)",
+			o.Residents, o.Stations, maxPerStation, (o.Residents+maxPerStation-1)/maxPerStation)
 	}
 	if _, ok := guli.ParseDate(string(o.Anchor)); !ok {
 		return fmt.Errorf("the anchor %q is not a date (YYYY-MM-DD)", o.Anchor)
@@ -142,21 +151,25 @@ func (o *Options) Validate() error {
 // Generate writes the district into db, which must be empty and have
 // been opened with its clock at Now(opts.Anchor) (sqlstore.Options.Now).
 // It refreshes the planner's statistics when done. A district that fails
-// halfway leaves what it wrote: start again on an empty database.
+// halfway leaves what it wrote, marked unfinished (sqlstore.ClaimEmpty):
+// start again on an empty database.
 func Generate(ctx context.Context, db *sqlstore.DB, opts Options) (*Summary, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	empty, err := db.Empty(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !empty {
-		return nil, ErrNotEmpty
-	}
 	now := Now(opts.Anchor)
 	if !db.Now().Equal(now) {
 		return nil, fmt.Errorf("the database's clock shows %s, not the district's now, %s", db.Now().Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	// Claimed, not just found empty: another district started at the
+	// same moment is refused, and one stopped halfway leaves a mark that
+	// guli check reports.
+	claimed, err := db.ClaimEmpty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !claimed {
+		return nil, ErrNotEmpty
 	}
 	res, err := demo.SeedAt(ctx, sqlstore.NewServices(db), now)
 	if err != nil {
@@ -173,6 +186,10 @@ func Generate(ctx context.Context, db *sqlstore.DB, opts Options) (*Summary, err
 		return nil, err
 	}
 	g.sum.Rows = b.Rows()
+	if err := b.Filled(); err != nil {
+		b.Abort()
+		return nil, err
+	}
 	if err := b.Close(); err != nil {
 		return nil, err
 	}

@@ -228,6 +228,8 @@ func TestDistrictRefuses(t *testing.T) {
 		{Residents: 100, Stations: 3, Anchor: anchor},
 		{Residents: 100, Anchor: "2025-13-01"},
 		{Residents: 100, Anchor: "2020-01-01"},
+		{Residents: 20_000_000, Stations: 1, Anchor: anchor}, // would not fit in memory
+		{Residents: 200_001, Stations: 2, Anchor: anchor},
 	} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%+v passes", o)
@@ -237,6 +239,113 @@ func TestDistrictRefuses(t *testing.T) {
 	if err := o.Validate(); err != nil || o.Stations != 2 {
 		t.Errorf("24,000 residents: %d stations, %v", o.Stations, err)
 	}
+}
+
+// Districts started at once on one database never mix: one is written,
+// whole, and every other is refused as the database not being empty, as
+// if they had come after it (they had found it empty and written 顾里小站
+// twice, or a district into another's).
+func TestDistrictsAtOnceNeverMix(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		ctx := context.Background()
+		dsn := e.DSN(t)
+		now := district.Now(anchor)
+		const n = 4
+		dbs := make([]*sqlstore.DB, n) // as if n processes
+		for i := range dbs {
+			dbs[i] = dbtest.OpenWith(t, dsn, sqlstore.Options{Now: func() time.Time { return now }})
+		}
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for _, db := range dbs {
+			go func() {
+				<-start
+				_, err := district.Generate(ctx, db, district.Options{Residents: 200, Stations: 1, Seed: 2, Anchor: anchor})
+				errs <- err
+			}()
+		}
+		close(start)
+		written := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				written++
+			case !errors.Is(err, district.ErrNotEmpty):
+				t.Errorf("a district refused for another reason than the one being written: %v", err)
+			}
+		}
+		if written != 1 {
+			t.Errorf("%d districts written, want 1", written)
+		}
+		if err := dbs[0].CheckConsistency(ctx); err != nil {
+			t.Errorf("consistency: %v", err)
+		}
+		if err := dbs[0].CheckLedger(ctx); err != nil {
+			t.Errorf("ledger: %v", err)
+		}
+		var stations int
+		if err := rawDB(t, e, dsn).QueryRow("SELECT COUNT(*) FROM stations").Scan(&stations); err != nil || stations != 1 {
+			t.Errorf("%d stations (%v), want the district's one", stations, err)
+		}
+	})
+}
+
+// A district stopped halfway (interrupted here; killed, it is the same)
+// leaves the database marked: the consistency check says first that it
+// did not finish, and a new district is refused there.
+func TestADistrictStoppedHalfway(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := e.DSN(t)
+		now := district.Now(anchor)
+		db := dbtest.OpenWith(t, dsn, sqlstore.Options{Now: func() time.Time { return now }})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		opts := district.Options{Residents: 600, Stations: 3, Seed: 2, Anchor: anchor,
+			Progress: func(done, total int) { cancel() }} // after the first station
+		if _, err := district.Generate(ctx, db, opts); err == nil {
+			t.Fatal("a district interrupted after its first station succeeded")
+		}
+		err := db.CheckConsistency(context.Background())
+		if err == nil || !strings.HasPrefix(err.Error(), "a district (guli demo --residents) was being written here and did not finish") {
+			t.Errorf("the check of a district stopped halfway: %v", err)
+		}
+		opts.Progress = nil
+		if _, err := district.Generate(context.Background(), db, opts); !errors.Is(err, district.ErrNotEmpty) {
+			t.Errorf("a district over one stopped halfway: %v", err)
+		}
+		if empty, err := db.Empty(context.Background()); err != nil || empty {
+			t.Errorf("Empty: %v, %v", empty, err)
+		}
+	})
+}
+
+// The ledger check finds two entries changed so that they cancel out, with
+// their accounts' balances: every sum and balance holds but two movements'.
+func TestCheckLedgerFindsMovementsThatDoNotCancel(t *testing.T) {
+	ctx := context.Background()
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		dsn := small(t, e)
+		db := dbtest.OpenDSN(t, dsn)
+		if err := db.CheckLedger(ctx); err != nil {
+			t.Fatalf("before any damage: %v", err)
+		}
+		raw := rawDB(t, e, dsn)
+		var lo, hi int64
+		if err := raw.QueryRow("SELECT MIN(id), MAX(id) FROM timebank_entries WHERE kind = 'earned'").Scan(&lo, &hi); err != nil || lo == hi {
+			t.Fatalf("entries %d and %d: %v", lo, hi, err)
+		}
+		for _, c := range []struct{ id, by int64 }{{lo, 5}, {hi, -5}} {
+			for _, q := range []string{"UPDATE timebank_entries SET minutes = minutes + ? WHERE id = ?",
+				"UPDATE timebank_accounts SET balance = balance + ? WHERE id = (SELECT account_id FROM timebank_entries WHERE id = ?)"} {
+				if _, err := raw.Exec(rebind(e, q), c.by, c.id); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := db.CheckLedger(ctx); err == nil || !strings.Contains(err.Error(), "entries sum to 5 minutes, not 0") {
+			t.Errorf("the ledger check after two entries that cancel: %v", err)
+		}
+	})
 }
 
 // The consistency check passes what the services write (the demo; the

@@ -111,9 +111,10 @@ func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // X-Forwarded-For names: read from the right (the proxy appends the
 // address it saw, after any line the client sent), past the addresses of
 // trusted proxies, the first other one; anything that is not an IP
-// address there ends the walk at the last address trusted. An IPv6 address
-// counts by its /64, the block one subscriber holds, so one client cannot
-// pass for billions.
+// address there (with a port or in brackets, as some proxies write it)
+// ends the walk at the last address trusted. An IPv6 address counts by its
+// /64, the block one subscriber holds, so one client cannot pass for
+// billions.
 func (s *Core) ClientAddr(r *http.Request) string {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
@@ -127,8 +128,8 @@ func (s *Core) ClientAddr(r *http.Request) string {
 	for i := len(lines) - 1; i >= 0; i-- {
 		hops := strings.Split(lines[i], ",")
 		for j := len(hops) - 1; j >= 0; j-- {
-			ip, err := netip.ParseAddr(strings.TrimSpace(hops[j]))
-			if err != nil {
+			ip, ok := forwardedAddr(hops[j])
+			if !ok {
 				return clientKey(client)
 			}
 			client = ip
@@ -140,8 +141,31 @@ func (s *Core) ClientAddr(r *http.Request) string {
 	return clientKey(client)
 }
 
+// forwardedAddr reads one hop of X-Forwarded-For: an IP address, or one
+// with a port ("192.0.2.1:443", "[2001:db8::1]:443") or in brackets.
+func forwardedAddr(hop string) (netip.Addr, bool) {
+	hop = strings.TrimSpace(hop)
+	if ip, err := netip.ParseAddr(hop); err == nil {
+		return ip, true
+	}
+	if ap, err := netip.ParseAddrPort(hop); err == nil {
+		return ap.Addr(), true
+	}
+	if inner, ok := strings.CutPrefix(hop, "["); ok {
+		if inner, ok = strings.CutSuffix(inner, "]"); ok {
+			if ip, err := netip.ParseAddr(inner); err == nil && ip.Is6() {
+				return ip, true
+			}
+		}
+	}
+	return netip.Addr{}, false
+}
+
 // ParseProxies reads a list of trusted proxies: IP addresses and CIDR
 // blocks, separated by commas ("127.0.0.1, 10.0.0.0/8"). Empty is none.
+// An IPv4-mapped block is the IPv4 block it maps (a connection's address
+// is compared unmapped), and a block of every address is refused: with it
+// any client names its own address and escapes the throttles.
 func ParseProxies(list string) ([]netip.Prefix, error) {
 	var out []netip.Prefix
 	for _, item := range strings.Split(list, ",") {
@@ -149,16 +173,21 @@ func ParseProxies(list string) ([]netip.Prefix, error) {
 		if item == "" {
 			continue
 		}
-		if p, err := netip.ParsePrefix(item); err == nil {
-			out = append(out, p.Masked())
-			continue
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			ip, err := netip.ParseAddr(item)
+			if err != nil || ip.Zone() != "" {
+				return nil, fmt.Errorf("trusted proxy %q: give the proxy's IP address or a CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8", item)
+			}
+			p = netip.PrefixFrom(ip, ip.BitLen())
 		}
-		ip, err := netip.ParseAddr(item)
-		if err != nil || ip.Zone() != "" {
-			return nil, fmt.Errorf("trusted proxy %q: give the proxy's IP address or a CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8", item)
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 		}
-		ip = ip.Unmap()
-		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+		if p.Bits() == 0 {
+			return nil, fmt.Errorf("trusted proxy %q is every address: any client could name its own; give the proxies' addresses", item)
+		}
+		out = append(out, p.Masked())
 	}
 	return out, nil
 }
