@@ -99,10 +99,13 @@ func MayWriteRecord(actor *User, a *Activity, now time.Time) error {
 	case a.Status == ActivityCancelled:
 		return Errorf(ECActivityCancelled)
 	case now.Before(a.Start):
-		return Errorf(ECNotStarted)
+		return &Error{Code: ECNotStarted, Note: NoteRecord}
 	}
 	return nil
 }
+
+// NoteRecord marks a refusal that is about an activity's record.
+const NoteRecord = "record"
 
 // CheckRecordVersion refuses an edit that began from a version other than
 // the one saved: someone saved meanwhile, and the last to save must not
