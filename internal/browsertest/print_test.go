@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -36,6 +37,11 @@ import (
 func TestPaperInTheBrowser(t *testing.T) {
 	if browser == nil {
 		t.Skip(skipReason)
+	}
+	// Chinese is read out of the PDFs through the fonts Chromium embeds:
+	// without a CJK font there is none to read.
+	if out, err := exec.Command("fc-list", ":lang=zh", "family").Output(); err == nil && len(bytes.TrimSpace(out)) == 0 {
+		t.Fatal("no Chinese font for Chromium to print with: install one (Debian: fonts-noto-cjk)")
 	}
 	// The server's clock runs ahead of the real one once the classes are
 	// over, so their records can be written.
@@ -310,9 +316,11 @@ func printedAs(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	printMedia(t, ctx, true)
-	do(t, ctx, "an A4 screen", chromedp.EmulateViewport(794, 1123))
+	// The page's margins, 10 mm, which the screen has not.
+	do(t, ctx, "an A4 screen", chromedp.EmulateViewport(794, 1123), chromedp.Evaluate[chromedp.Void](`document.body.style.padding = '38px'`))
 	png := get(t, ctx, "screenshot "+name, chromedp.CaptureScreenshot())
-	do(t, ctx, "the phone's screen again", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
+	do(t, ctx, "the phone's screen again", chromedp.Evaluate[chromedp.Void](`document.body.style.padding = ''`),
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait))
 	printMedia(t, ctx, false)
 	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("screenshot %s is no PNG", name)

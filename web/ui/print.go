@@ -31,15 +31,14 @@ type posterItem struct {
 // posterData is the week's poster: the week, its activities and the
 // neighbouring weeks.
 type posterData struct {
-	Week              string // 2026-W48
-	Label             string // its dates, as people say them
-	Prev, Next        string
-	Station           *guli.Station
-	Items             []posterItem
-	Dense             bool   // more than posterRoomy: smaller codes, three columns
-	Site              string // the site's address, for those who type it
-	StationQuery      string // "&station=ID" when the poster is of a station chosen by address
-	Failed, HasPoster bool
+	Label        string // the week's dates, as people say them
+	Prev, Next   string // the neighbouring weeks, 2026-W47
+	Station      *guli.Station
+	Items        []posterItem
+	Dense        bool   // more than posterRoomy: smaller codes, three columns
+	Site         string // the site's address, for those who type it
+	StationQuery string // "&station=ID" when the poster is of a station chosen by address
+	HasPoster    bool   // a week was read: the poster, not only its form
 }
 
 // posterRoomy is how many activities the poster lays out in two columns
@@ -70,13 +69,12 @@ func (h *Handlers) WeekPoster(w http.ResponseWriter, r *http.Request) error {
 	week, err := guli.ReadWeek(q.Get("week"), loc, h.TimeNow())
 	v.Form["week"] = q.Get("week")
 	if err != nil {
-		d.Failed = true
 		h.Render(w, r, h.FormError(v, err), "print_week", v)
 		return nil
 	}
 	v.Form["week"] = week.String()
 	start, end := week.Bounds(loc)
-	d.Week, d.HasPoster = week.String(), true
+	d.HasPoster = true
 	d.Label = v.T("poster.week", week.Year, week.Week, v.T("date.md", start.Month(), start.Day()),
 		v.T("date.md", end.AddDate(0, 0, -1).Month(), end.AddDate(0, 0, -1).Day()))
 	if prev := week.Prev(); prev.Year >= 1970 {
