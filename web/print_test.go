@@ -274,8 +274,15 @@ func TestSignInSheetAndRecordPages(t *testing.T) {
 		if r := asPage(t, srv, resident, "GET", sheet, ""); r.Status != 403 {
 			t.Errorf("a resident's sheet: %d", r.Status)
 		}
-		if r := asPage(t, srv, staff, "GET", "/desk/activities/99999999/record", ""); r.Status != 404 {
-			t.Errorf("nothing's record: %d", r.Status)
+		for _, id := range []string{"99999999", "99999999999999999999", "-1", "0", "abc"} {
+			for _, path := range []string{"/desk/activities/" + id + "/record", "/desk/activities/" + id + "/sign-in-sheet"} {
+				if r := asPage(t, srv, staff, "GET", path, ""); r.Status != 404 {
+					t.Errorf("%s: %d", path, r.Status)
+				}
+			}
+			if r := asPage(t, srv, staff, "POST", "/desk/activities/"+id+"/record", form("好", 0)); r.Status != 404 {
+				t.Errorf("saving the record of %s: %d", id, r.Status)
+			}
 		}
 		saves := 0
 		for _, entry := range items(t, srv.Do(t, "GET", "/api/v1/audit?limit=200", admin, nil)) {
