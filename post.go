@@ -53,24 +53,28 @@ const (
 
 // Post is one post on a station's board.
 type Post struct {
-	ID           ID
-	StationID    ID
-	AuthorID     ID
-	Author       string // the author's name
-	AuthorStaff  bool   // written by staff of the station: the station speaking
-	Kind         string
-	Title        string
-	Body         string // Markdown, as written
-	BodyHTML     string // Body rendered and sanitised
-	Status       string
-	Reports      int // reports ever made
-	Unreviewed   int // reports since staff last decided
-	Comments     int
-	PhotoIDs     []ID
-	CreatedAt    time.Time
-	ModeratedBy  ID
-	ModeratedAt  time.Time
-	ReportedByMe bool // the reader has reported it; only in a reader's own answers
+	ID          ID
+	StationID   ID
+	AuthorID    ID
+	Author      string // the author's name
+	AuthorStaff bool   // written by staff of the station: the station speaking
+	Kind        string
+	Title       string
+	Body        string // Markdown, as written
+	BodyHTML    string // Body rendered and sanitised
+	Status      string
+	Reports     int // reports ever made
+	Unreviewed  int // reports since staff last decided
+	Comments    int
+	PhotoIDs    []ID
+	// ActivityID is the activity a highlight is of (0: none named), and
+	// ActivityTitle its title: its record shows the highlight's photos.
+	ActivityID    ID
+	ActivityTitle string
+	CreatedAt     time.Time
+	ModeratedBy   ID
+	ModeratedAt   time.Time
+	ReportedByMe  bool // the reader has reported it; only in a reader's own answers
 }
 
 // PostInput is a new post.
@@ -80,6 +84,8 @@ type PostInput struct {
 	Title     string
 	Body      string
 	PhotoIDs  []ID
+	// ActivityID names the activity a highlight is of; 0: none.
+	ActivityID ID
 }
 
 // MaxFormPhotos is how many photos the board's write form takes at once,
@@ -111,7 +117,19 @@ func (in *PostInput) Validate() error {
 	if len(in.PhotoIDs) > 0 && in.Kind != PostHighlight && in.Kind != PostTip {
 		p.Add("photo_ids", FRInvalid)
 	}
+	if in.ActivityID < 0 || in.ActivityID > 0 && in.Kind != PostHighlight {
+		p.Add("activity_id", FRInvalid) // only a highlight is of an activity
+	}
 	return p.Err()
+}
+
+// CheckPostActivity says whether a post may name activity a (nil: there is
+// none of its id): one of the post's own station.
+func CheckPostActivity(in PostInput, a *Activity) error {
+	if a == nil || a.StationID != in.StationID {
+		return Invalid("activity_id", FRUnknownActivity)
+	}
+	return nil
 }
 
 // checkText records a missing or too long piece of text.

@@ -16,6 +16,7 @@ type Services struct {
 	Rooms         RoomService
 	Visits        VisitService
 	Reports       ReportService
+	Records       RecordService
 	Health        HealthService
 	Notifications NotificationService
 	Help          HelpService

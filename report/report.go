@@ -119,13 +119,7 @@ func FileName(cat *i18n.Catalog, lang string, rep *guli.MonthlyReport) string {
 	if rep.Area != nil {
 		place += "-" + rep.Area.Name
 	}
-	name := cat.T(lang, "report.file", place, rep.Month.String()) + "." + rep.Format
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || strings.ContainsRune(`/\:*?"<>|`, r) {
-			return '_'
-		}
-		return r
-	}, name)
+	return safeFileName(cat.T(lang, "report.file", place, rep.Month.String()) + "." + rep.Format)
 }
 
 // ContentType is the media type of a report's format.

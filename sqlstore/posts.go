@@ -36,25 +36,28 @@ func NewPosts(db *DB) *Posts {
 var _ guli.PostService = (*Posts)(nil)
 
 const postColumns = `p.id, p.station_id, p.author_id, u.name, p.author_staff, p.kind, p.title, p.body, p.body_html, p.status,
-	p.reports, p.unreviewed, p.comments, p.created_at, COALESCE(p.moderated_by, 0), p.moderated_at, s.timezone`
+	p.reports, p.unreviewed, p.comments, p.created_at, COALESCE(p.moderated_by, 0), p.moderated_at, s.timezone,
+	COALESCE(p.activity_id, 0), COALESCE(pa.title, '')`
 
 const postFrom = `
 	FROM posts p
 	JOIN users u ON u.id = p.author_id
-	JOIN stations s ON s.id = p.station_id`
+	JOIN stations s ON s.id = p.station_id
+	LEFT JOIN activities pa ON pa.id = p.activity_id`
 
 func scanPost(row interface{ Scan(...any) error }) (*guli.Post, error) {
 	var p guli.Post
-	var id, station, author, moderator, created int64
+	var id, station, author, moderator, created, activity int64
 	var staff int
 	var moderated sql.NullInt64
 	var tz string
 	if err := row.Scan(&id, &station, &author, &p.Author, &staff, &p.Kind, &p.Title, &p.Body, &p.BodyHTML, &p.Status,
-		&p.Reports, &p.Unreviewed, &p.Comments, &created, &moderator, &moderated, &tz); err != nil {
+		&p.Reports, &p.Unreviewed, &p.Comments, &created, &moderator, &moderated, &tz, &activity, &p.ActivityTitle); err != nil {
 		return nil, err
 	}
 	loc := guli.Zone(tz)
 	p.ID, p.StationID, p.AuthorID, p.AuthorStaff = guli.ID(id), guli.ID(station), guli.ID(author), staff == 1
+	p.ActivityID = guli.ID(activity)
 	p.CreatedAt, p.ModeratedBy = fromMS(created).In(loc), guli.ID(moderator)
 	if moderated.Valid {
 		p.ModeratedAt = fromMS(moderated.Int64).In(loc)
@@ -140,6 +143,20 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 			}
 			return err
 		}
+		if in.ActivityID != 0 {
+			// A highlight names one of its station's activities.
+			var a *guli.Activity
+			var station int64
+			switch err := q.row(ctx, "SELECT station_id FROM activities WHERE id = ?", in.ActivityID).Scan(&station); {
+			case err == nil:
+				a = &guli.Activity{ID: in.ActivityID, StationID: guli.ID(station)}
+			case !isNotFound(err):
+				return err
+			}
+			if err := guli.CheckPostActivity(in, a); err != nil {
+				return err
+			}
+		}
 		now := s.db.now()
 		staff := actor.WorksAt(in.StationID)
 		if !staff {
@@ -147,8 +164,8 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 				return err
 			}
 		}
-		id, err := q.insert(ctx, `INSERT INTO posts (station_id, author_id, author_staff, kind, title, body, body_html, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, in.StationID, actor.ID, boolInt(staff), in.Kind, in.Title, in.Body, html, ms(now))
+		id, err := q.insert(ctx, `INSERT INTO posts (station_id, author_id, author_staff, kind, title, body, body_html, activity_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.StationID, actor.ID, boolInt(staff), in.Kind, in.Title, in.Body, html, nullID(in.ActivityID), ms(now))
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Rooms:         NewRooms(db),
 		Visits:        NewVisits(db),
 		Reports:       NewReports(db),
+		Records:       NewRecords(db),
 		Health:        NewHealth(db),
 		Notifications: NewNotifications(db),
 		Help:          NewHelp(db),

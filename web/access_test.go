@@ -427,6 +427,18 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /desk/reports/monthly", "/desk/reports/monthly?format=csv", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /desk/volunteers/{id}/certificate", "/desk/volunteers/" + talentID + "/certificate", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /me/certificate", "/me/certificate", nil, nil, [4]int{303, 200, 200, 200}},
+			// The paper a station runs on: the week's poster is everyone's;
+			// sign-in sheets, records and the ledger its staff's. Records are
+			// saved from the version each began with: staff's first, then
+			// the admin's from staff's.
+			{"GET /print/week", "/print/week", nil, nil, [4]int{200, 200, 200, 200}},
+			{"GET /desk/activities/{id}/sign-in-sheet", "/desk/activities/" + activity + "/sign-in-sheet", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /desk/activities/{id}/record", "/desk/activities/" + helped + "/record", nil, nil, [4]int{303, 403, 200, 200}},
+			{"POST /desk/activities/{id}/record", "/desk/activities/" + helped + "/record", func(i int) any {
+				return fmt.Sprintf("summary=重阳节敬老活动小结&version=%d", max(i-2, 0))
+			}, form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/ledger", "/desk/ledger", nil, nil, [4]int{303, 403, 200, 200}},
+			{"GET /desk/ledger.xlsx", "/desk/ledger.xlsx", nil, nil, [4]int{303, 403, 200, 200}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -61,6 +61,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/desk/activities/{id}/attendance":    {"user_id"},
 		"/desk/activities/{id}/register":      {"user_id"},
 		"/desk/activities/{id}/credits":       {"user_id", "hours", "memo"},
+		"/desk/activities/{id}/record":        {"summary", "version"},
 		"/me/volunteer":                       {"skill", "area", "free"},
 		"/desk/activities/{id}/cancel":        {"x"},
 		"/desk/residents/{id}/password-reset": {"x"},
@@ -73,7 +74,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
-		"/notices/new":                        {"kind", "title", "body", "photo_id"},
+		"/notices/new":                        {"kind", "title", "body", "photo_id", "activity_id"},
 		"/councils/new":                       {"name", "kind"},
 		"/councils/{id}/members":              {"phone"},
 		"/councils/{id}/members/remove":       {"user_id"},
@@ -167,6 +168,10 @@ var queries = map[string][]string{
 	"/desk/reports/monthly":                 {"month", "area_id", "format"},
 	"/desk/volunteers/{id}/certificate":     {"from", "to"},
 	"/me/certificate":                       {"from", "to"},
+	// The paper a station runs on.
+	"/print/week":       {"week", "station"},
+	"/desk/ledger":      {"month"},
+	"/desk/ledger.xlsx": {"month"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)

@@ -303,6 +303,14 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /desk/reports/monthly", p.Page(p.DeskMonthlyReport)},
 		{"GET /desk/volunteers/{id}/certificate", p.Page(p.VolunteerCertificate)},
 		{"GET /me/certificate", p.Page(p.MyCertificate)},
+		// The paper a station runs on: the week's poster for the door, an
+		// activity's sign-in sheet and record, the month's ledger.
+		{"GET /print/week", s.Public(p.Page(p.WeekPoster))},
+		{"GET /desk/activities/{id}/sign-in-sheet", p.Page(p.SignInSheet)},
+		{"GET /desk/activities/{id}/record", p.Page(p.ActivityRecord)},
+		{"POST /desk/activities/{id}/record", p.Page(p.ActivityRecordPost)},
+		{"GET /desk/ledger", p.Page(p.Ledger)},
+		{"GET /desk/ledger.xlsx", p.Page(p.LedgerWorkbook)},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},
 	}

@@ -237,6 +237,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"the check-in QR code", "GET", "/api/v1/stations/{station}/checkin-code.png", none, nil, 200, 404},
 			{"cancel an activity", "DELETE", "/api/v1/activities/{activity}", none, nil, 204, 404},
 			{"the roster page", "GET", "/desk/activities/{activity}", none, nil, 200, 404},
+			// Its paper: the sign-in sheet and the record; a record of a class
+			// yet to begin is refused as such, never another station's.
+			{"an activity's sign-in sheet", "GET", "/desk/activities/{activity}/sign-in-sheet", none, nil, 200, 404},
+			{"an activity's record", "GET", "/desk/activities/{activity}/record", none, nil, 200, 404},
+			{"save an activity's record", "POST", "/desk/activities/{activity}/record", func(*place) any { return "summary=小结&version=0" }, form, 422, 404},
+			{"a station's week poster", "GET", "/print/week?station={station}", none, nil, 200, 200},
 			{"the reset page", "POST", "/desk/residents/{resident}/password-reset", func(*place) any { return "" }, form, 201, 404},
 			{"import a roster", "POST", "/api/v1/stations/{station}/imports", func(*place) any { return rosterBody }, rosterHeader, 200, 404},
 			// Closing an account: for the staff of the person's own station.

@@ -408,4 +408,10 @@ func TestWireFormat(t *testing.T) {
 	send("report-month-out-of-range", "GET", report+"?month=2022-12", staff, nil)
 	send("report-format-and-area", "GET", report+"?month=2023-10&format=pdf&area_id=abc", staff, nil)
 	send("report-forbidden", "GET", report, resident, nil)
+
+	// A highlight of an activity, and one of a kind that names none.
+	send("post-highlight-of-activity", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "highlight", "title": "金婚纪念合唱的照片",
+		"body": "唱得真好", "activity_id": activity})
+	send("post-tip-of-activity", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "tip", "title": "合唱", "body": "好听",
+		"activity_id": activity})
 }

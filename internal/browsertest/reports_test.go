@@ -23,6 +23,13 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page\b`)
 // (the page's own @page size, A4) and returns how many pages it took.
 func printed(t *testing.T, ctx context.Context, what string) int {
 	t.Helper()
+	return len(pdfPage.FindAll(printPDF(t, ctx, what), -1))
+}
+
+// printPDF prints the page in the tab to PDF as the browser's print does
+// (the page's own @page size, A4, no headers or footers).
+func printPDF(t *testing.T, ctx context.Context, what string) []byte {
+	t.Helper()
 	var pdf []byte
 	do(t, ctx, "print "+what, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
 		yes := true
@@ -35,7 +42,7 @@ func printed(t *testing.T, ctx context.Context, what string) int {
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("printing %s gave no PDF", what)
 	}
-	return len(pdfPage.FindAll(pdf, -1))
+	return pdf
 }
 
 // printMedia shows the tab's page as printed (on) or on the screen.

@@ -481,6 +481,7 @@ var fullRows = []mixRow{
 	{name: "activity page, anonymous", pattern: "GET /activities/{id}", want: 200, do: page(anActivity("/activities/", ""))},
 	{name: "the board, anonymous", pattern: "GET /notices", want: 200, do: page(fixed("/notices"))},
 	{name: "the week on the board", pattern: "GET /notices/week", want: 200, do: page(fixed("/notices/week"))},
+	{name: "week poster, anonymous", pattern: "GET /print/week", want: 200, do: page(fixed("/print/week"))},
 	{name: "mutual aid, anonymous", pattern: "GET /help", want: 200, do: page(fixed("/help"))},
 	{name: "the councils, anonymous", pattern: "GET /councils", want: 200, do: page(fixed("/councils"))},
 	{name: "impact page, anonymous", pattern: "GET /stations/{id}/impact", want: 200, do: page(func(r *mixRun, _ *mixClient, _ *member) string { return "/stations/" + r.main.id + "/impact" })},
@@ -518,6 +519,8 @@ var fullRows = []mixRow{
 	{name: "desk", pattern: "GET /desk", want: 200, do: page(fixed("/desk"))},
 	{name: "desk's mutual aid page", pattern: "GET /desk/help", want: 200, do: page(fixed("/desk/help"))},
 	{name: "roster page", pattern: "GET /desk/activities/{id}", want: 200, do: page(anActivity("/desk/activities/", ""))},
+	{name: "sign-in sheet", pattern: "GET /desk/activities/{id}/sign-in-sheet", want: 200, do: page(anActivity("/desk/activities/", "/sign-in-sheet"))},
+	{name: "activity record page", pattern: "GET /desk/activities/{id}/record", want: 200, do: page(anActivity("/desk/activities/", "/record"))},
 	{name: "residents page", pattern: "GET /desk/residents", want: 200, do: page(fixed("/desk/residents?q=" + url.QueryEscape("李")))},
 	{name: "moderation queue", pattern: "GET /desk/moderation", want: 200, do: page(fixed("/desk/moderation"))},
 	{name: "desk's figures page", pattern: "GET /desk/stats", want: 200, do: page(fixed("/desk/stats"))},
@@ -557,7 +560,7 @@ type weighted struct {
 var days = map[string][]weighted{
 	roleVisitor: {
 		{"home, anonymous", 16}, {"timetable, anonymous", 16}, {"activity page, anonymous", 10}, {"the board, anonymous", 10},
-		{"the week on the board", 3}, {"mutual aid, anonymous", 5}, {"the councils, anonymous", 2}, {"impact page, anonymous", 2},
+		{"the week on the board", 3}, {"week poster, anonymous", 1}, {"mutual aid, anonymous", 5}, {"the councils, anonymous", 2}, {"impact page, anonymous", 2},
 		{"login page", 4}, {"month list (JSON), anonymous", 6}, {"stations (JSON), anonymous", 2}, {"station calendar, anonymous", 2},
 	},
 	roleResident: {
@@ -578,7 +581,7 @@ var days = map[string][]weighted{
 	roleStaff: {
 		{"desk", 8}, {"desk's mutual aid page", 4}, {"roster page", 4}, {"residents page", 2}, {"moderation queue", 1},
 		{"desk's figures page", 1}, {"timetable, signed in", 3}, {"the board, signed in", 2}, {"notifications page", 1},
-		{"roster (JSON)", 2}, {"+1 visitor (desk)", 2}, {"open a poll", 1},
+		{"roster (JSON)", 2}, {"+1 visitor (desk)", 2}, {"open a poll", 1}, {"sign-in sheet", 1}, {"activity record page", 1},
 	},
 }
 

@@ -24,6 +24,7 @@ type postView struct {
 	Comments     int           `json:"comment_count"`
 	PhotoIDs     []core.WireID `json:"photo_ids"`
 	Photos       []postPhoto   `json:"photos"`
+	ActivityID   *core.WireID  `json:"activity_id"` // the activity a highlight is of
 	CreatedAt    time.Time     `json:"created_at"`
 	ReportedByMe bool          `json:"reported_by_me,omitempty"`
 	Reports      *int          `json:"report_count,omitempty"` // for the station's staff
@@ -39,7 +40,8 @@ type postPhoto struct {
 func viewPost(p *guli.Post, viewer *guli.User) postView {
 	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Title: p.Title, Body: p.Body,
 		BodyHTML: p.BodyHTML, AuthorName: p.AuthorShownTo(viewer), FromStation: p.AuthorStaff, Status: p.Status,
-		Comments: p.Comments, PhotoIDs: append([]core.WireID{}, core.WireIDs(p.PhotoIDs)...), CreatedAt: p.CreatedAt, ReportedByMe: p.ReportedByMe}
+		Comments: p.Comments, PhotoIDs: append([]core.WireID{}, core.WireIDs(p.PhotoIDs)...), ActivityID: core.OptionalWireID(p.ActivityID),
+		CreatedAt: p.CreatedAt, ReportedByMe: p.ReportedByMe}
 	v.Photos = make([]postPhoto, len(p.PhotoIDs))
 	for i, id := range p.PhotoIDs {
 		v.Photos[i] = postPhoto{ID: core.WireID(id), URL: PhotoURL(id), ThumbURL: ThumbURL(id)}
@@ -72,12 +74,18 @@ func (h *Handlers) CreatePost(w http.ResponseWriter, r *http.Request) (int, any,
 		Title     string        `json:"title"`
 		Body      string        `json:"body"`
 		PhotoIDs  []core.WireID `json:"photo_ids"`
+		// ActivityID names the activity a highlight is of.
+		ActivityID *core.WireID `json:"activity_id"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind,
-		Title: body.Title, Body: body.Body, PhotoIDs: core.DomainIDs(body.PhotoIDs)})
+	in := guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind,
+		Title: body.Title, Body: body.Body, PhotoIDs: core.DomainIDs(body.PhotoIDs)}
+	if body.ActivityID != nil {
+		in.ActivityID = guli.ID(*body.ActivityID)
+	}
+	p, err := h.Posts.CreatePost(r.Context(), in)
 	viewer := guli.UserFromContext(r.Context())
 	return created(view(p, err, func(p *guli.Post) postView { return viewPost(p, viewer) }))
 }

@@ -135,6 +135,11 @@ func (s *Core) Public(h http.HandlerFunc) http.HandlerFunc {
 		if c, err := r.Cookie(StationCookie); err == nil && !IsAPI(r) {
 			key += "\x1f" + guli.ParseID(c.Value).String() // what the pages read of it
 		}
+		if s.BaseURL == "" {
+			// Links that leave the site (the week poster's QR codes) are
+			// made from the request's address: never one host's for another.
+			key += "\x1f" + s.SiteURL(r)
+		}
 		if len(key) > maxKeptKey {
 			h(w, r)
 			return

@@ -627,6 +627,13 @@ func (s *Core) FormError(v *View, err error) int {
 	return StatusOf(e.Code)
 }
 
+// Message says a service's refusal in the page's language, as a form's
+// alert says it.
+func (v *View) Message(err error) string {
+	e := guli.AsError(err)
+	return v.T(messageKey(e), e.Args...)
+}
+
 // RenameErrors shows the API's field errors next to the form's fields of
 // other names (a form asks for a date and clock times, not RFC 3339).
 func (v *View) RenameErrors(apiToForm map[string]string) {

@@ -42,6 +42,9 @@ type timetableData struct {
 	// DaysKey is all the days' part shows beside the language and the
 	// data version; readers with the same key share it (see core.View.Keep).
 	DaysKey string
+	// PosterWeek is the ISO week of the first day shown, whose poster
+	// the page offers to print.
+	PosterWeek string
 }
 
 // weekLink is the date a link to another week carries, none past the
@@ -77,6 +80,9 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := timetableData{Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"),
 		Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(from.AddDate(0, 0, 7))}
+	if guli.PlausibleTime(from) {
+		d.PosterWeek = guli.WeekOf(from).String()
+	}
 	if !slices.Contains(guli.Categories, d.Category) {
 		d.Category = ""
 	}

@@ -235,6 +235,9 @@ func (h *Handlers) RestoreNotice(w http.ResponseWriter, r *http.Request) error {
 
 type newNoticeData struct {
 	Kinds []string // those the reader may post here
+	// Activities are the station's of the last weeks, newest first, that
+	// a highlight may be of.
+	Activities []*guli.Activity
 	// Photos were uploaded with a form that was refused: the form keeps
 	// them, so nobody chooses them again.
 	Photos []guli.ID
@@ -258,9 +261,25 @@ func (h *Handlers) newNoticeView(w http.ResponseWriter, r *http.Request) (v *cor
 			d.Kinds = append(d.Kinds, k)
 		}
 	}
+	now := h.TimeNow()
+	if page, err := h.Activities.Activities(r.Context(), guli.ActivityFilter{StationID: v.Station.ID, From: now.AddDate(0, 0, -highlightDays), To: now},
+		guli.ListOptions{Limit: guli.MaxLimit}); err == nil {
+		for i := len(page.Items) - 1; i >= 0 && len(d.Activities) < highlightChoices; i-- {
+			if a := page.Items[i]; a.Status != guli.ActivityCancelled {
+				d.Activities = append(d.Activities, a)
+			}
+		}
+	}
 	v.Data = d
 	return v, d, true
 }
+
+// A highlight may be of one of the station's activities of the last
+// highlightDays, the highlightChoices newest.
+const (
+	highlightDays    = 30
+	highlightChoices = 40
+)
 
 // NewNotice is the form to write a post; ?kind= chooses the kind.
 func (h *Handlers) NewNotice(w http.ResponseWriter, r *http.Request) error {
@@ -297,15 +316,20 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 		if !h.parseForm(w, r) {
 			return nil
 		}
-		for _, f := range []string{"kind", "title", "body"} {
+		for _, f := range []string{"kind", "title", "body", "activity_id"} {
 			v.Form[f] = r.PostForm.Get(f)
 		}
 		for _, id := range r.PostForm["photo_id"] {
 			d.keepPhoto(id)
 		}
 	}
-	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"],
-		Body: v.Form["body"], PhotoIDs: d.Photos})
+	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: d.Photos}
+	if in.Kind == guli.PostHighlight && v.Form["activity_id"] != "" {
+		// Only a highlight is of an activity; the form offers the
+		// choice whatever the kind, and other kinds leave it.
+		in.ActivityID = guli.ParseID(v.Form["activity_id"])
+	}
+	p, err := h.Posts.CreatePost(r.Context(), in)
 	if err != nil {
 		if guli.AsError(err).Fields["photo_ids"] != "" {
 			d.Photos = nil // not the reader's to post: offered no more
@@ -333,10 +357,10 @@ func (h *Handlers) renderNoticeForm(w http.ResponseWriter, r *http.Request, v *c
 	h.Render(w, r, status, "notice_new", v)
 }
 
-// noticeFormParts bounds the parts of the write form read: its three
+// noticeFormParts bounds the parts of the write form read: its four
 // fields, the photos kept from a refused try, the new ones, and a few a
 // browser may add.
-const noticeFormParts = 3 + guli.MaxPhotosPerPost + guli.MaxFormPhotos + 4
+const noticeFormParts = 4 + guli.MaxPhotosPerPost + guli.MaxFormPhotos + 4
 
 // readNoticeForm reads the multipart write form into v.Form and d,
 // uploading each photo chosen as it comes. A field of text that is not
@@ -357,7 +381,7 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeDat
 			return "", formReadError(err)
 		}
 		switch name := part.FormName(); name {
-		case "kind", "title", "body", "photo_id":
+		case "kind", "title", "body", "photo_id", "activity_id":
 			b, err := io.ReadAll(io.LimitReader(part, noticeFieldBytes))
 			if err != nil {
 				return "", formReadError(err)
