@@ -14,6 +14,7 @@ type postView struct {
 	ID           core.WireID   `json:"id"`
 	StationID    core.WireID   `json:"station_id"`
 	Kind         string        `json:"kind"`
+	Urgent       bool          `json:"urgent"`
 	Title        string        `json:"title"`
 	Body         string        `json:"body"`
 	BodyHTML     string        `json:"body_html"`
@@ -37,7 +38,7 @@ type postPhoto struct {
 }
 
 func viewPost(p *guli.Post, viewer *guli.User) postView {
-	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Title: p.Title, Body: p.Body,
+	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Urgent: p.Urgent, Title: p.Title, Body: p.Body,
 		BodyHTML: p.BodyHTML, AuthorName: p.AuthorShownTo(viewer), FromStation: p.AuthorStaff, Status: p.Status,
 		Comments: p.Comments, PhotoIDs: append([]core.WireID{}, core.WireIDs(p.PhotoIDs)...), CreatedAt: p.CreatedAt, ReportedByMe: p.ReportedByMe}
 	v.Photos = make([]postPhoto, len(p.PhotoIDs))
@@ -69,6 +70,7 @@ func (h *Handlers) CreatePost(w http.ResponseWriter, r *http.Request) (int, any,
 	var body struct {
 		StationID core.WireID   `json:"station_id"`
 		Kind      string        `json:"kind"`
+		Urgent    bool          `json:"urgent"`
 		Title     string        `json:"title"`
 		Body      string        `json:"body"`
 		PhotoIDs  []core.WireID `json:"photo_ids"`
@@ -76,7 +78,7 @@ func (h *Handlers) CreatePost(w http.ResponseWriter, r *http.Request) (int, any,
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind,
+	p, err := h.Posts.CreatePost(r.Context(), guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind, Urgent: body.Urgent,
 		Title: body.Title, Body: body.Body, PhotoIDs: core.DomainIDs(body.PhotoIDs)})
 	viewer := guli.UserFromContext(r.Context())
 	return created(view(p, err, func(p *guli.Post) postView { return viewPost(p, viewer) }))
@@ -102,6 +104,12 @@ func (h *Handlers) ListPosts(w http.ResponseWriter, r *http.Request) (int, any, 
 func (h *Handlers) Post(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	p, err := h.Posts.Post(r.Context(), core.PathID(r, "id"))
 	viewer := guli.UserFromContext(r.Context())
+	if err == nil && viewer != nil && p.NeedsCalls() {
+		// Read in the app: the call list no longer names the reader.
+		if err := h.Notifications.MarkOpened(r.Context(), guli.CallTarget{Kind: guli.CallsOfPost, ID: p.ID}); err != nil {
+			return 0, nil, err
+		}
+	}
 	return ok(view(p, err, func(p *guli.Post) postView { return viewPost(p, viewer) }))
 }
 
