@@ -238,18 +238,29 @@ type CallList struct {
 	Since     time.Time // when it was told
 	Delay     time.Duration
 	// Entries are the people told who have not opened it in the app, and
-	// those ticked already, in SortCalls' order; at most MaxCallEntries.
+	// those ticked already, in SortCalls' order.
 	Entries []*CallEntry
 	Told    int // people it was told to
 	Opened  int // of them, those who opened it in the app
-	Listed  int // people on the list (more than Entries when cut)
+	Listed  int // people on the list
 	Reached int // on the list, their latest tick says they were told
 	Ticked  int // on the list, ticked at all
 }
 
-// MaxCallEntries bounds the list a page shows: the marked come first, and
-// a station's staff ring a few hundred people at the most in a day.
-const MaxCallEntries = 500
+// CallPageSize is how many people a page of a call list shows: a phone
+// scrolls through a hundred cards, not through a station's thousands.
+const CallPageSize = 100
+
+// Pages is how many pages the list takes (one when it is empty).
+func (l *CallList) Pages() int { return max(1, (len(l.Entries)+CallPageSize-1)/CallPageSize) }
+
+// Page returns page n (1-based) of the entries; a page past the last is
+// the last, since the list shrinks as people open it.
+func (l *CallList) Page(n int) (entries []*CallEntry, page int) {
+	page = min(max(n, 1), l.Pages())
+	from := (page - 1) * CallPageSize
+	return l.Entries[from:min(from+CallPageSize, len(l.Entries))], page
+}
 
 // Due is when calling should begin: Delay after it was told.
 func (l *CallList) Due() time.Time { return l.Since.Add(l.Delay) }
@@ -270,9 +281,6 @@ func (l *CallList) Count() {
 		if Reached(e.Outcome) {
 			l.Reached++
 		}
-	}
-	if len(l.Entries) > MaxCallEntries {
-		l.Entries = l.Entries[:MaxCallEntries]
 	}
 }
 

@@ -202,12 +202,22 @@ func TestACallListsCounts(t *testing.T) {
 	}
 
 	long := &guli.CallList{}
-	for i := range guli.MaxCallEntries + 20 {
+	for i := range 2*guli.CallPageSize + 20 {
 		long.Entries = append(long.Entries, &guli.CallEntry{UserID: guli.ID(i + 1), Outcome: guli.CallCalled})
 	}
 	long.Count()
-	if long.Listed != guli.MaxCallEntries+20 || long.Reached != long.Listed || len(long.Entries) != guli.MaxCallEntries {
-		t.Errorf("a long list: listed %d, reached %d, %d shown", long.Listed, long.Reached, len(long.Entries))
+	if long.Listed != 2*guli.CallPageSize+20 || long.Reached != long.Listed || long.Pages() != 3 {
+		t.Errorf("a long list: listed %d, reached %d, %d pages", long.Listed, long.Reached, long.Pages())
+	}
+	for _, tt := range []struct{ ask, page, n int }{{1, 1, 100}, {0, 1, 100}, {-5, 1, 100}, {2, 2, 100}, {3, 3, 20}, {4, 3, 20}, {1 << 40, 3, 20}} {
+		entries, page := long.Page(tt.ask)
+		if page != tt.page || len(entries) != tt.n || entries[0].UserID != guli.ID((page-1)*guli.CallPageSize+1) {
+			t.Errorf("page %d: page %d of %d entries, want page %d of %d", tt.ask, page, len(entries), tt.page, tt.n)
+		}
+	}
+	empty := &guli.CallList{}
+	if entries, page := empty.Page(2); len(entries) != 0 || page != 1 || empty.Pages() != 1 {
+		t.Errorf("an empty list: page %d, %d entries", page, len(entries))
 	}
 }
 

@@ -394,7 +394,7 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = append(append(append(append(baseMix, meetingRows...), importRows...), dataRightsRows...), reportRows...)
+var Mix = append(append(append(append(append(baseMix, meetingRows...), importRows...), dataRightsRows...), reportRows...), callRows...)
 
 var baseMix = []Row{
 	// Operations.
