@@ -101,6 +101,9 @@ type Registration struct {
 	Position   int // 1-based place on the waitlist; 0 when confirmed
 	CheckedIn  bool
 	CreatedAt  time.Time
+	// Marks are staff's marks of the person at the activity's station
+	// (MarkKinds), on the rosters staff read; never on anyone else's.
+	Marks []string
 }
 
 // MaxWeeklyCount bounds a weekly series: a year of Wednesdays.

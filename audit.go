@@ -70,8 +70,9 @@ func (f *AuditFilter) Validate() error {
 
 // thingActions are the families of actions whose subject is a thing and
 // not a person: their subject_id names a meeting, a resolution, a station,
-// a proposal, a poll or an activity, and may equal some person's id.
-var thingActions = []string{"meeting.", "resolution.", "station.", "proposal.", "poll.close", "activity."}
+// a proposal, a poll, an activity, or the post or activity of a call list
+// looked at, and may equal some person's id.
+var thingActions = []string{"meeting.", "resolution.", "station.", "proposal.", "poll.close", "activity.", "calls.view"}
 
 // AuditAboutPerson reports whether an entry of action with subject is
 // about a person: shown to that person, and to the staff of their stations.

@@ -22,9 +22,10 @@ const (
 	NotifyHelpCancelled = "help_cancelled"
 	NotifyHelpFits      = "help_fits"
 
-	// The notice board: a safety alert is told to every resident of its
-	// station.
-	NotifySafetyAlert = "safety_alert"
+	// The notice board: a safety alert, and a notice staff mark urgent,
+	// are told to every resident of its station.
+	NotifySafetyAlert  = "safety_alert"
+	NotifyUrgentNotice = "urgent_notice"
 
 	// Reminders (reminder.go): those confirmed for an activity, the
 	// evening before; a station's staff, of a request needed soon that
@@ -39,7 +40,7 @@ const (
 // NotifyKinds lists every kind of notification.
 var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
 	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits,
-	NotifySafetyAlert, NotifyActivityReminder, NotifyHelpNearing, NotifyProposalAnswered}
+	NotifySafetyAlert, NotifyUrgentNotice, NotifyActivityReminder, NotifyHelpNearing, NotifyProposalAnswered}
 
 // A new request is told to the best TellFitting of the volunteers who
 // fit it, and a volunteer hears of at most FitsPerDay new requests a day,
@@ -95,6 +96,11 @@ type NotificationService interface {
 	// MarkRead marks the acting user's notifications read; ids of anyone
 	// else's are ignored.
 	MarkRead(ctx context.Context, ids []ID) error
+	// MarkOpened marks read the acting user's notifications of what they
+	// opened (a post, a cancelled activity), so that a call list no longer
+	// names them. It writes only when one is unread: opening a page is
+	// otherwise a read.
+	MarkOpened(ctx context.Context, target CallTarget) error
 	UnreadCount(ctx context.Context) (int, error)
 }
 

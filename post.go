@@ -59,6 +59,7 @@ type Post struct {
 	Author      string // the author's name
 	AuthorStaff bool   // written by staff of the station: the station speaking
 	Kind        string
+	Urgent      bool // a notice told to every resident, and followed up by telephone
 	Title       string
 	Body        string // Markdown, as written
 	BodyHTML    string // Body rendered and sanitised
@@ -81,6 +82,7 @@ type Post struct {
 type PostInput struct {
 	StationID ID
 	Kind      string
+	Urgent    bool // only a notice may be urgent
 	Title     string
 	Body      string
 	PhotoIDs  []ID
@@ -108,6 +110,9 @@ func (in *PostInput) Validate() error {
 		p.Add("kind", FRRequired)
 	case !slices.Contains(PostKinds, in.Kind):
 		p.Add("kind", FRInvalid)
+	}
+	if in.Urgent && in.Kind != PostNotice {
+		p.Add("urgent", FRInvalid) // an alert is urgent already; a neighbour's tip is not the station's
 	}
 	checkText(p, "title", in.Title, MaxPostTitle, true)
 	checkText(p, "body", in.Body, MaxPostBody, in.Kind != PostHighlight || len(in.PhotoIDs) == 0)

@@ -32,6 +32,8 @@ type Services struct {
 	Teams         TeamService
 	Stats         StatsService
 	Imports       ImportService
+	Marks         MarkService
+	Calls         CallService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

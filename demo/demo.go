@@ -119,6 +119,9 @@ func SeedAt(ctx context.Context, svc guli.Services, now time.Time) (*Result, err
 	if err := seedHelp(ctx, svc, res.Station, users, now); err != nil {
 		return nil, err
 	}
+	if err := seedMarks(ctx, svc, res.Station, users); err != nil {
+		return nil, err
+	}
 	if err := seedPosts(ctx, svc, res.Station, users); err != nil {
 		return nil, err
 	}

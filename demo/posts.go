@@ -32,6 +32,18 @@ var posts = []demoPost{
 		body: "最近有人冒充**医保局**打电话，说医保卡要“升级”，让老人转账。\n医保局不会打电话让您转账。接到这样的电话请挂掉，有疑问来小站问社工，或拨打 **110**。"},
 }
 
+// seedMarks has the desk mark 张阿婆, who lives alone and keeps no phone,
+// before the board's safety alert: its call list names her first.
+func seedMarks(ctx context.Context, svc guli.Services, st *guli.Station, users map[string]*guli.User) error {
+	desk := guli.NewContextWithUser(ctx, users["顾小里"])
+	for _, kind := range []string{guli.MarkLivesAlone, guli.MarkNoSmartphone} {
+		if err := svc.Marks.SetMark(desk, guli.MarkInput{StationID: st.ID, UserID: users["张阿婆"].ID, Kind: kind, On: true}); err != nil {
+			return fmt.Errorf("demo mark: %w", err)
+		}
+	}
+	return nil
+}
+
 // seedPosts writes the board's posts, oldest first, as their authors
 // would, and the comments on them.
 func seedPosts(ctx context.Context, svc guli.Services, st *guli.Station, users map[string]*guli.User) error {

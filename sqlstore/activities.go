@@ -625,8 +625,13 @@ func notify(ctx context.Context, q runner, now time.Time, userID guli.ID, kind s
 	if err != nil {
 		return err
 	}
-	id, err := q.insert(ctx, "INSERT INTO notifications (user_id, kind, params, created_at) VALUES (?, ?, ?, ?)",
-		userID, kind, params, ms(now))
+	// A cancellation names its activity for the call list that follows it.
+	var activity any
+	if kind == guli.NotifyActivityCancelled {
+		activity = p.ActivityID
+	}
+	id, err := q.insert(ctx, "INSERT INTO notifications (user_id, kind, params, created_at, activity_id) VALUES (?, ?, ?, ?, ?)",
+		userID, kind, params, ms(now), activity)
 	if err == nil && q.st != nil {
 		q.st.notified = append(q.st.notified, id)
 	}
@@ -660,7 +665,27 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 	if err := mayRun(actor, a); err != nil {
 		return nil, err
 	}
-	return s.rosters.get(ctx, s.db, activityID, func(ctx context.Context) ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
+	roster, err := s.rosters.get(ctx, s.db, activityID, func(ctx context.Context) ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
+	if err != nil || !guli.SeesMarks(actor, a.StationID) || len(roster) == 0 {
+		return roster, err
+	}
+	// Staff read the station's marks of the people on it, on a copy: the
+	// kept roster is also a host's, who is shown none.
+	people := make([]guli.ID, len(roster))
+	for i, r := range roster {
+		people[i] = r.UserID
+	}
+	marks, err := NewMarks(s.db).Marks(ctx, a.StationID, people)
+	if err != nil || len(marks) == 0 {
+		return roster, err
+	}
+	marked := make([]*guli.Registration, len(roster))
+	for i, r := range roster {
+		c := *r
+		c.Marks = marks[r.UserID]
+		marked[i] = &c
+	}
+	return marked, nil
 }
 
 // roster reads an activity's registrations, confirmed first, then the

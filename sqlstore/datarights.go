@@ -82,6 +82,14 @@ var exportSections = []exportSection{
 	{"council_memberships", false, `SELECT m.council_id, c.name AS council, m.added_at
 		FROM council_members m JOIN councils c ON c.id = m.council_id WHERE m.user_id = ?`, "m.council_id"},
 	{"notifications", false, `SELECT id, kind, params, created_at, read_at FROM notifications WHERE user_id = ?`, "id"},
+	// What staff noted about them: the marks staff set (of every station;
+	// not who set them), and the calls made to them after an alert or a
+	// cancellation, with their outcome and note.
+	{"marks", false, `SELECT m.station_id, s.name AS station, m.kind, m.set_at AS created_at
+		FROM resident_marks m JOIN stations s ON s.id = m.station_id WHERE m.user_id = ?`, "m.set_at, m.station_id, m.kind"},
+	{"calls", false, `SELECT c.id, c.post_id, c.activity_id, COALESCE(p.title, a.title, '') AS title, c.outcome, c.note, c.created_at
+		FROM call_ticks c LEFT JOIN posts p ON p.id = c.post_id LEFT JOIN activities a ON a.id = c.activity_id
+		WHERE c.user_id = ?`, "c.id"},
 	{"audit", false, `SELECT a.id, a.action, COALESCE(u.name, '') AS actor, a.detail, a.created_at
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.subject_id = ? AND a.subject_kind = 'person'`, "a.id"},
@@ -491,6 +499,10 @@ func erasePerson(ctx context.Context, q runner, id guli.ID, now time.Time) error
 		"DELETE FROM team_members WHERE user_id = ?",
 		"DELETE FROM council_members WHERE user_id = ?",
 		"DELETE FROM staff_stations WHERE user_id = ?",
+		// Staff's marks go; the ticks of call lists stay as the record of
+		// who was called, without their notes.
+		"DELETE FROM resident_marks WHERE user_id = ?",
+		"UPDATE call_ticks SET note = '' WHERE user_id = ?",
 	} {
 		if _, err := q.exec(ctx, stmt, id); err != nil {
 			return err

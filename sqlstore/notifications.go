@@ -103,3 +103,50 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 		return n, s.db.mapErr(err)
 	})
 }
+
+// MarkOpened marks the acting user's notifications of what they opened
+// read: an alert's or urgent notice's post, a cancelled activity. Opening
+// a page stays a read: the kept count of unread notifications answers
+// most readers, then one look by the index; only an unread one is written.
+func (s *Notifications) MarkOpened(ctx context.Context, t guli.CallTarget) error {
+	me := guli.UserFromContext(ctx)
+	if me == nil || me.ID <= 0 {
+		return nil
+	}
+	col, err := targetColumn(t)
+	if err != nil {
+		return err
+	}
+	if n, err := s.UnreadCount(ctx); err != nil || n == 0 {
+		return err
+	}
+	unread, err := s.db.read().exists(ctx, "SELECT 1 FROM notifications WHERE "+col+" = ? AND user_id = ? AND read_at IS NULL", t.ID, me.ID)
+	if err != nil || !unread {
+		return s.db.mapErr(err)
+	}
+	return s.db.tx(ctx, func(q runner) error {
+		res, err := q.exec(ctx, "UPDATE notifications SET read_at = ? WHERE "+col+" = ? AND user_id = ? AND read_at IS NULL",
+			ms(s.db.now()), t.ID, me.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			q.notified(me.ID)
+		}
+		return nil
+	})
+}
+
+// targetColumn is the column of notifications and call ticks that names
+// what a call list follows.
+func targetColumn(t guli.CallTarget) (string, error) {
+	switch {
+	case t.ID <= 0:
+		return "", hidden()
+	case t.Kind == guli.CallsOfPost:
+		return "post_id", nil
+	case t.Kind == guli.CallsOfActivity:
+		return "activity_id", nil
+	}
+	return "", guli.Invalid("kind", guli.FRInvalid)
+}

@@ -35,7 +35,7 @@ func NewPosts(db *DB) *Posts {
 
 var _ guli.PostService = (*Posts)(nil)
 
-const postColumns = `p.id, p.station_id, p.author_id, u.name, p.author_staff, p.kind, p.title, p.body, p.body_html, p.status,
+const postColumns = `p.id, p.station_id, p.author_id, u.name, p.author_staff, p.kind, p.urgent, p.title, p.body, p.body_html, p.status,
 	p.reports, p.unreviewed, p.comments, p.created_at, COALESCE(p.moderated_by, 0), p.moderated_at, s.timezone,
 	COALESCE(p.activity_id, 0), COALESCE(pa.title, '')`
 
@@ -48,15 +48,15 @@ const postFrom = `
 func scanPost(row interface{ Scan(...any) error }) (*guli.Post, error) {
 	var p guli.Post
 	var id, station, author, moderator, created, activity int64
-	var staff int
+	var staff, urgent int
 	var moderated sql.NullInt64
 	var tz string
-	if err := row.Scan(&id, &station, &author, &p.Author, &staff, &p.Kind, &p.Title, &p.Body, &p.BodyHTML, &p.Status,
+	if err := row.Scan(&id, &station, &author, &p.Author, &staff, &p.Kind, &urgent, &p.Title, &p.Body, &p.BodyHTML, &p.Status,
 		&p.Reports, &p.Unreviewed, &p.Comments, &created, &moderator, &moderated, &tz, &activity, &p.ActivityTitle); err != nil {
 		return nil, err
 	}
 	loc := guli.Zone(tz)
-	p.ID, p.StationID, p.AuthorID, p.AuthorStaff = guli.ID(id), guli.ID(station), guli.ID(author), staff == 1
+	p.ID, p.StationID, p.AuthorID, p.AuthorStaff, p.Urgent = guli.ID(id), guli.ID(station), guli.ID(author), staff == 1, urgent == 1
 	p.ActivityID = guli.ID(activity)
 	p.CreatedAt, p.ModeratedBy = fromMS(created).In(loc), guli.ID(moderator)
 	if moderated.Valid {
@@ -120,8 +120,8 @@ func charge(ctx context.Context, q runner, l limited, now time.Time) error {
 
 // CreatePost posts to a station's board. Residents' posts are
 // rate-limited; the station's own are not, since an alert must go out. A
-// safety alert is told to every resident of the station with one
-// statement, in the transaction that posts it.
+// safety alert, or a notice staff mark urgent, is told to every resident
+// of the station with one statement, in the transaction that posts it.
 func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, error) {
 	actor, err := guli.RequireUser(ctx)
 	if err != nil {
@@ -164,8 +164,8 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 				return err
 			}
 		}
-		id, err := q.insert(ctx, `INSERT INTO posts (station_id, author_id, author_staff, kind, title, body, body_html, activity_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.StationID, actor.ID, boolInt(staff), in.Kind, in.Title, in.Body, html, nullID(in.ActivityID), ms(now))
+		id, err := q.insert(ctx, `INSERT INTO posts (station_id, author_id, author_staff, kind, urgent, title, body, body_html, activity_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.StationID, actor.ID, boolInt(staff), in.Kind, boolInt(in.Urgent), in.Title, in.Body, html, nullID(in.ActivityID), ms(now))
 		if err != nil {
 			return err
 		}
@@ -174,8 +174,12 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 				return err
 			}
 		}
-		if in.Kind == guli.PostSafetyAlert {
-			if err := alertResidents(ctx, q, now, in.StationID, id, in.Title); err != nil {
+		if in.ToldEveryone() {
+			kind := guli.NotifySafetyAlert
+			if in.Kind == guli.PostNotice {
+				kind = guli.NotifyUrgentNotice
+			}
+			if err := alertResidents(ctx, q, now, kind, in.StationID, id, in.Title); err != nil {
 				return err
 			}
 		}
@@ -198,17 +202,18 @@ func (s *Posts) CreatePost(ctx context.Context, in guli.PostInput) (*guli.Post, 
 // the group reads the rest on the board.
 const wecomExcerpt = 600
 
-// alertResidents tells every resident of a station of a safety alert: one
-// INSERT … SELECT, however many they are. Those of them who take e-mail
+// alertResidents tells every resident of a station of a safety alert or an
+// urgent notice (kind): one INSERT … SELECT, however many they are, each
+// row naming the post for its call list. Those of them who take e-mail
 // are e-mailed it too, by the job the transaction's notifications make.
-func alertResidents(ctx context.Context, q runner, now time.Time, station, post guli.ID, title string) error {
+func alertResidents(ctx context.Context, q runner, now time.Time, kind string, station, post guli.ID, title string) error {
 	params, err := storeParams(guli.NotificationParams{PostID: post, PostTitle: title})
 	if err != nil {
 		return err
 	}
-	if _, err = q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at)
-		SELECT u.id, ?, ?, ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?`,
-		guli.NotifySafetyAlert, params, ms(now), station); err != nil {
+	if _, err = q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at, post_id)
+		SELECT u.id, ?, ?, ?, ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?`,
+		kind, params, ms(now), post, station); err != nil {
 		return err
 	}
 	q.notifiedStation(station) // open pages of them all hear of it at once
@@ -216,8 +221,7 @@ func alertResidents(ctx context.Context, q runner, now time.Time, station, post 
 		return nil
 	}
 	mailed, err := ids(ctx, q, `SELECT n.id FROM notifications n JOIN users u ON u.id = n.user_id
-		WHERE n.kind = ? AND n.params = ? AND n.created_at = ? AND u.email <> '' AND u.email_off = 0`,
-		guli.NotifySafetyAlert, params, ms(now))
+		WHERE n.post_id = ? AND u.email <> '' AND u.email_off = 0`, post)
 	q.st.notified = append(q.st.notified, mailed...)
 	return err
 }

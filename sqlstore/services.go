@@ -43,6 +43,8 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Teams:         NewTeams(db),
 		Stats:         NewStats(db),
 		Imports:       NewImports(db),
+		Marks:         NewMarks(db),
+		Calls:         NewCalls(db),
 		Now:           db.Now,
 	}
 }

@@ -124,6 +124,17 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 				t.Fatalf("hide: %d %s", r.Status, r.Body)
 			}
 		}
+		// Call lists: a safety alert told to the resident, and a class
+		// the resident joined, cancelled.
+		alert := post(staff, "safety_alert")
+		cancelled := createActivity(t, srv, staff, map[string]any{"age_rule": nil})["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/activities/"+cancelled+"/registrations", resident, nil); r.Status != 201 {
+			t.Fatalf("register: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", "/api/v1/activities/"+cancelled, staff, nil); r.Status != 204 {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+
 		// A photo of the resident's, attached to no post yet.
 		photo := uploadPhoto(t, srv, resident, "")
 		png := map[string]string{"Content-Type": "image/png"}
@@ -439,6 +450,14 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			}, form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/ledger", "/desk/ledger", nil, nil, [4]int{303, 403, 200, 200}},
 			{"GET /desk/ledger.xlsx", "/desk/ledger.xlsx", nil, nil, [4]int{303, 403, 200, 200}},
+
+			// Staff mark the residents they watch over; a call list is its
+			// station's staff's, and to a resident there is none.
+			{"POST /desk/residents/{id}/marks", "/desk/residents/" + target + "/marks", "kind=lives_alone&on=1", form, [4]int{303, 403, 303, 303}},
+			{"GET /desk/calls/{id}", "/desk/calls/" + alert, nil, nil, [4]int{303, 404, 200, 200}},
+			{"POST /desk/calls/{id}", "/desk/calls/" + alert, "user_id=" + residentID + "&outcome=called", form, [4]int{303, 404, 303, 303}},
+			{"GET /desk/activities/{id}/calls", "/desk/activities/" + cancelled + "/calls", nil, nil, [4]int{303, 404, 200, 200}},
+			{"POST /desk/activities/{id}/calls", "/desk/activities/" + cancelled + "/calls", "user_id=" + residentID + "&outcome=visited", form, [4]int{303, 404, 303, 303}},
 
 			{"GET /{$}", "/", nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /stations", "/stations", nil, nil, [4]int{200, 200, 200, 200}},

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"guli/internal/dbtest"
@@ -105,5 +107,24 @@ func BenchmarkCouncilPages(b *testing.B) {
 		{"poll/resident", "/polls/" + poll, resident},
 		{"poll/staff", "/polls/" + poll, staff},
 		{"desk-teams/staff", "/desk/teams", staff},
+	})
+}
+
+// BenchmarkCallList is what a call list of a hundred residents costs (a
+// full page of them), each view read and audited, beside the roster and
+// residents' pages that show marks. Run with
+//
+//	go test ./web -run '^$' -bench CallList -benchmem
+func BenchmarkCallList(b *testing.B) {
+	srv := testserver.New(b, dbtest.Engines(b)[0])
+	staff := srv.Login(b, testserver.StaffPhone, testserver.Password)
+	for i := range 100 {
+		srv.Register(b, fmt.Sprintf("居民%03d", i), fmt.Sprintf("1391230%04d", i))
+	}
+	alert := srv.Do(b, "POST", "/api/v1/posts", staff, map[string]any{"station_id": srv.Station.ID.String(), "kind": "safety_alert",
+		"title": "台风预警", "body": "关好门窗"}).JSON(b)["id"].(string)
+	benchPages(b, srv, []benchPage{
+		{"call-list/staff", "/desk/calls/" + alert, staff},
+		{"residents/staff", "/desk/residents?q=" + url.QueryEscape("居民"), staff},
 	})
 }

@@ -118,6 +118,21 @@ func TestEveryKeyUsedExists(t *testing.T) {
 	for _, k := range guli.NotifyKinds {
 		keys["notify."+k+".title"], keys["notify."+k+".body"] = "notifications", "notifications"
 	}
+	for _, k := range guli.MarkKinds {
+		keys["marks."+k] = "marks"
+	}
+	for _, o := range guli.CallOutcomes {
+		keys["calls.outcome."+o], keys["calls.do."+o] = "call outcomes", "call outcomes"
+	}
+	for _, d := range guli.CallDelays {
+		keys["calls.after."+guli.CallDelayName(d)] = "call delays"
+	}
+	for _, k := range []string{"mark_set", "mark_unset"} {
+		keys["notice."+k] = "marks"
+	}
+	for _, s := range []string{"marks", "calls"} {
+		keys["data.s."+s] = "export sections"
+	}
 	for _, code := range guli.AllReasons.Codes() {
 		keys["match.reason."+code] = "candidates"
 	}

@@ -74,7 +74,7 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
-		"/notices/new":                        {"kind", "title", "body", "photo_id", "activity_id"},
+		"/notices/new":                        {"kind", "urgent", "title", "body", "photo_id", "activity_id"},
 		"/councils/new":                       {"name", "kind"},
 		"/councils/{id}/members":              {"phone"},
 		"/councils/{id}/members/remove":       {"user_id"},
@@ -106,6 +106,10 @@ func pageForms(ids map[string]string) map[string][]string {
 		// Data rights.
 		"/me/close":                  {"password", "confirm"},
 		"/desk/residents/{id}/close": {"confirm"},
+		// Residents staff watch over, and the call lists.
+		"/desk/residents/{id}/marks":  {"kind", "on", "q"},
+		"/desk/calls/{id}":            {"user_id", "outcome", "note", "after"},
+		"/desk/activities/{id}/calls": {"user_id", "outcome", "note", "after"},
 	}
 }
 
@@ -172,6 +176,9 @@ var queries = map[string][]string{
 	"/print/week":       {"week", "station"},
 	"/desk/ledger":      {"month"},
 	"/desk/ledger.xlsx": {"month"},
+	// The call lists.
+	"/desk/calls/{id}":            {"after", "page"},
+	"/desk/activities/{id}/calls": {"after", "page"},
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]+\}`)
@@ -188,6 +195,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		booking := srv.Do(t, "POST", "/api/v1/rooms/"+room+"/bookings", resident, map[string]any{"start": rfc(start), "end": rfc(start.Add(time.Hour)), "purpose": "排练"}).JSON(t)["id"].(string)
 		help := srv.Do(t, "POST", "/api/v1/help-requests", resident, map[string]any{"title": "帮忙搬家具", "category": "errand"}).JSON(t)["id"].(string)
 		post := srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "tip", "title": "雨天路滑", "body": "慢行"}).JSON(t)["id"].(string)
+		alert := srv.Do(t, "POST", "/api/v1/posts", staff, map[string]any{"station_id": srv.Station.ID.String(), "kind": "safety_alert", "title": "台风", "body": "关窗"}).JSON(t)["id"].(string)
 		council := srv.Do(t, "POST", "/api/v1/councils", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "居民议事会", "kind": "residents"}).JSON(t)["id"].(string)
 		team := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "社区合唱队", "kind": "interest_group"}).JSON(t)["id"].(string)
 		nomination := srv.Do(t, "POST", "/api/v1/nominations", staff, map[string]any{"area_id": srv.Station.Areas[0].ID.String(), "user_id": residentID,
@@ -199,7 +207,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", resident, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
 		ids := map[string]string{"meetings": meeting, "resolutions": resolution, "proposals": proposal, "councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
-			"teams": team, "nominations": nomination, "polls": poll}
+			"teams": team, "nominations": nomination, "polls": poll, "calls": alert}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")

@@ -226,6 +226,7 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /desk/activities/{id}/cancel", p.Page(p.CancelActivity)},
 		{"GET /desk/residents", p.Page(p.DeskResidents)},
 		{"POST /desk/residents/{id}/password-reset", p.Page(p.DeskResetCode)},
+		{"POST /desk/residents/{id}/marks", p.Page(p.DeskMark)},
 		{"GET /desk/residents/{id}/close", p.Page(p.DeskClose)},
 		{"POST /desk/residents/{id}/close", p.Page(p.DeskClosePost)},
 		{"GET /desk/audit", p.Page(p.DeskAudit)},
@@ -311,6 +312,12 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /desk/activities/{id}/record", p.Page(p.ActivityRecordPost)},
 		{"GET /desk/ledger", p.Page(p.Ledger)},
 		{"GET /desk/ledger.xlsx", p.Page(p.LedgerWorkbook)},
+		// Residents staff watch over: who to call after an alert, an
+		// urgent notice or a cancellation, and what came of each call.
+		{"GET /desk/calls/{id}", p.Page(p.PostCalls)},
+		{"POST /desk/calls/{id}", p.Page(p.PostCallTick)},
+		{"GET /desk/activities/{id}/calls", p.Page(p.ActivityCalls)},
+		{"POST /desk/activities/{id}/calls", p.Page(p.ActivityCallTick)},
 		{"GET /static/", p.Page(p.StaticFiles)},
 		{"GET /favicon.ico", p.Page(p.Favicon)},
 	}

@@ -40,6 +40,7 @@ type place struct {
 	proposal                                string // the resident's proposals, to support and answer
 	pageProposal                            string
 	closable, pageClosable                  string // residents whose accounts staff close, by the API and at the desk
+	alert, cancelled                        string // a safety alert told to the resident, and a class of theirs cancelled
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -168,6 +169,14 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			p.poll, options = openPoll(t, srv, p.staff, p.pollCouncil, nil)
 			p.pagePoll, _ = openPoll(t, srv, p.staff, p.pollCouncil, nil)
 			p.pollOption = options[0]
+			p.alert = srv.Do(t, "POST", "/api/v1/posts", p.staff, map[string]any{"station_id": p.station, "kind": "safety_alert", "title": "台风预警", "body": "关好门窗"}).JSON(t)["id"].(string)
+			p.cancelled = createActivityAt(t, srv, p)
+			if r := srv.Do(t, "POST", "/api/v1/activities/"+p.cancelled+"/registrations", p.residentTk, nil); r.Status != 201 {
+				t.Fatalf("registration %d: %d %s", i, r.Status, r.Body)
+			}
+			if r := srv.Do(t, "DELETE", "/api/v1/activities/"+p.cancelled, p.staff, nil); r.Status != 204 {
+				t.Fatalf("cancel %d: %d %s", i, r.Status, r.Body)
+			}
 			for _, done := range []string{p.helpDone, p.pageDone} {
 				for _, step := range []string{"claim", "done"} {
 					if r := srv.Do(t, "POST", "/api/v1/help-requests/"+done+"/"+step, volunteer, map[string]any{"minutes": 45}); r.Status != 200 {
@@ -196,7 +205,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll,
 					"{meeting}", p.meeting, "{resolution}", p.resolution, "{page-resolution}", p.pageResolution,
 					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal,
-					"{closable}", p.closable, "{page-closable}", p.pageClosable).Replace(tmpl)
+					"{closable}", p.closable, "{page-closable}", p.pageClosable, "{alert}", p.alert, "{cancelled}", p.cancelled).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -360,6 +369,12 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			// staff's.
 			{"a monthly report", "GET", "/api/v1/stations/{station}/reports/monthly?format=csv", none, nil, 200, 404},
 			{"a resident's hours certificate", "GET", "/desk/volunteers/{resident}/certificate", none, nil, 200, 404},
+			// Marks and call lists: the station's staff's, of its people.
+			{"mark a resident", "POST", "/desk/residents/{resident}/marks", func(*place) any { return "kind=lives_alone&on=1" }, form, 303, 404},
+			{"an alert's call list", "GET", "/desk/calls/{alert}", none, nil, 200, 404},
+			{"tick an alert's call list", "POST", "/desk/calls/{alert}", func(p *place) any { return "user_id=" + p.resident + "&outcome=called" }, form, 303, 404},
+			{"a cancellation's call list", "GET", "/desk/activities/{cancelled}/calls", none, nil, 200, 404},
+			{"tick a cancellation's call list", "POST", "/desk/activities/{cancelled}/calls", func(p *place) any { return "user_id=" + p.resident + "&outcome=visited" }, form, 303, 404},
 		}
 		for _, rw := range rows {
 			for _, dir := range []struct {

@@ -414,4 +414,14 @@ func TestWireFormat(t *testing.T) {
 		"body": "唱得真好", "activity_id": activity})
 	send("post-tip-of-activity", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "tip", "title": "合唱", "body": "好听",
 		"activity_id": activity})
+	// An urgent notice is told to every resident as an alert is, and
+	// reading it marks it read (off the desk's call list); only a notice
+	// may be urgent, and urgent is true or false.
+	urgent := id(send("post-urgent-notice", "POST", "/api/v1/posts", staff, map[string]any{"station_id": st, "kind": "notice", "urgent": true,
+		"title": "明天上午停水", "body": "明天 9:00 到 12:00 停水，请提前储水。"}), "id")
+	send("urgent-notice-notification", "GET", "/api/v1/me/notifications?limit=1", giver, nil)
+	send("urgent-notice-opened", "GET", "/api/v1/posts/"+urgent, giver, nil)
+	send("urgent-notice-notification-read", "GET", "/api/v1/me/notifications?limit=1", giver, nil)
+	send("post-urgent-tip", "POST", "/api/v1/posts", giver, map[string]any{"station_id": st, "kind": "tip", "urgent": true, "title": "菜场搬家", "body": "东门"})
+	send("post-urgent-wrong-type", "POST", "/api/v1/posts", staff, map[string]any{"station_id": st, "kind": "notice", "urgent": "yes", "title": "停电", "body": "周三停电"})
 }

@@ -59,6 +59,10 @@ type Env struct {
 	// polls the rows open, vote in and close are of VoteCouncil, so the
 	// read council's list stays the size it was.
 	PollCouncil, VoteCouncil, Poll string
+	// Alert is a safety alert told to the demo station's residents, the
+	// workers among them; Cancelled a class every worker joined, cancelled:
+	// their call lists (calls.go).
+	Alert, Cancelled string
 
 	mu   sync.Mutex
 	next int   // for unique names and dates
@@ -362,6 +366,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	if err := e.setupPolls(); err != nil {
+		return nil, err
+	}
+	if err := e.setupCalls(); err != nil {
 		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {

@@ -14,6 +14,7 @@ type postView struct {
 	ID           core.WireID   `json:"id"`
 	StationID    core.WireID   `json:"station_id"`
 	Kind         string        `json:"kind"`
+	Urgent       bool          `json:"urgent"`
 	Title        string        `json:"title"`
 	Body         string        `json:"body"`
 	BodyHTML     string        `json:"body_html"`
@@ -38,7 +39,7 @@ type postPhoto struct {
 }
 
 func viewPost(p *guli.Post, viewer *guli.User) postView {
-	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Title: p.Title, Body: p.Body,
+	v := postView{ID: core.WireID(p.ID), StationID: core.WireID(p.StationID), Kind: p.Kind, Urgent: p.Urgent, Title: p.Title, Body: p.Body,
 		BodyHTML: p.BodyHTML, AuthorName: p.AuthorShownTo(viewer), FromStation: p.AuthorStaff, Status: p.Status,
 		Comments: p.Comments, PhotoIDs: append([]core.WireID{}, core.WireIDs(p.PhotoIDs)...), ActivityID: core.OptionalWireID(p.ActivityID),
 		CreatedAt: p.CreatedAt, ReportedByMe: p.ReportedByMe}
@@ -71,6 +72,7 @@ func (h *Handlers) CreatePost(w http.ResponseWriter, r *http.Request) (int, any,
 	var body struct {
 		StationID core.WireID   `json:"station_id"`
 		Kind      string        `json:"kind"`
+		Urgent    bool          `json:"urgent"`
 		Title     string        `json:"title"`
 		Body      string        `json:"body"`
 		PhotoIDs  []core.WireID `json:"photo_ids"`
@@ -80,7 +82,7 @@ func (h *Handlers) CreatePost(w http.ResponseWriter, r *http.Request) (int, any,
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in := guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind,
+	in := guli.PostInput{StationID: guli.ID(body.StationID), Kind: body.Kind, Urgent: body.Urgent,
 		Title: body.Title, Body: body.Body, PhotoIDs: core.DomainIDs(body.PhotoIDs)}
 	if body.ActivityID != nil {
 		in.ActivityID = guli.ID(*body.ActivityID)
@@ -110,6 +112,12 @@ func (h *Handlers) ListPosts(w http.ResponseWriter, r *http.Request) (int, any, 
 func (h *Handlers) Post(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	p, err := h.Posts.Post(r.Context(), core.PathID(r, "id"))
 	viewer := guli.UserFromContext(r.Context())
+	if err == nil && viewer != nil && p.NeedsCalls() {
+		// Read in the app: the call list no longer names the reader.
+		if err := h.Notifications.MarkOpened(r.Context(), guli.CallTarget{Kind: guli.CallsOfPost, ID: p.ID}); err != nil {
+			return 0, nil, err
+		}
+	}
 	return ok(view(p, err, func(p *guli.Post) postView { return viewPost(p, viewer) }))
 }
 

@@ -201,6 +201,13 @@ func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
+	if a.Status == guli.ActivityCancelled && guli.UserFromContext(r.Context()) != nil {
+		// Its cancellation read in the app: off the call list.
+		if err := h.Notifications.MarkOpened(r.Context(), guli.CallTarget{Kind: guli.CallsOfActivity, ID: a.ID}); err != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+			return
+		}
+	}
 	v := h.NewView(r, "activity.title", "activities")
 	v.Data = a
 	if failure != nil {

@@ -225,7 +225,7 @@ func (h *Handlers) DeskClosePost(w http.ResponseWriter, r *http.Request) error {
 
 // auditFamilies are the kinds of action the desk's search offers.
 var auditFamilies = []string{"user.", "health.", "registration.", "help.", "poll.", "timebank.", "team.",
-	"nomination.", "council.", "post.", "meeting.", "resolution.", "proposal.", "station.", "volunteer."}
+	"nomination.", "council.", "post.", "meeting.", "resolution.", "proposal.", "station.", "volunteer.", "mark.", "calls."}
 
 type deskAuditData struct {
 	Entries  []*guli.AuditEntry

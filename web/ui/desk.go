@@ -106,7 +106,8 @@ type rosterData struct {
 	// CanCredit shows the form that credits helpers' hours: the domain's
 	// rule, as the service will apply it.
 	CanCredit bool
-	Present   int // people on the roster checked in
+	Present   int  // people on the roster checked in
+	Calls     bool // the reader may follow a cancellation up by telephone
 }
 
 // Roster is an activity's roster at the desk: check people in, and
@@ -133,7 +134,7 @@ func (h *Handlers) renderRoster(w http.ResponseWriter, r *http.Request, status i
 	}
 	v := h.NewView(r, "desk.roster", "desk")
 	d := rosterData{Activity: a, Roster: roster, Query: strings.TrimSpace(r.URL.Query().Get("q")),
-		CanCredit: guli.CheckCreditRoster(v.User, a, h.TimeNow()) == nil}
+		CanCredit: guli.CheckCreditRoster(v.User, a, h.TimeNow()) == nil, Calls: guli.CheckCallList(v.User, a.StationID) == nil}
 	for _, reg := range roster {
 		if reg.CheckedIn {
 			d.Present++

@@ -111,6 +111,8 @@ type noticePageData struct {
 	Actions  postActions
 	Reports  []*guli.PostReport // for staff
 	Held     bool               // held or hidden: the author and staff are told why they still see it
+	// Calls links staff to the call list of an alert or an urgent notice.
+	Calls bool
 }
 
 // noticeComments is how many comments a post's page shows.
@@ -130,8 +132,17 @@ func (h *Handlers) renderNotice(w http.ResponseWriter, r *http.Request, status i
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
 		return
 	}
+	if p.NeedsCalls() && guli.UserFromContext(r.Context()) != nil {
+		// Opened in the app: the call list no longer names the reader,
+		// and the page's count of unread notices, read next, says so.
+		if err := h.Notifications.MarkOpened(r.Context(), guli.CallTarget{Kind: guli.CallsOfPost, ID: p.ID}); err != nil {
+			h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+			return
+		}
+	}
 	v := h.NewView(r, "board.post_title", "notices")
 	d := &noticePageData{Card: noticeCards(v, []*guli.Post{p})[0], Held: p.Status != guli.PostVisible,
+		Calls: p.NeedsCalls() && guli.CheckCallList(v.User, p.StationID) == nil,
 		Actions: postActions{
 			Comment:  p.CheckComment(v.User) == nil,
 			Report:   p.CheckReport(v.User, p.ReportedByMe) == nil,
@@ -238,6 +249,9 @@ type newNoticeData struct {
 	// Activities are the station's of the last weeks, newest first, that
 	// a highlight may be of.
 	Activities []*guli.Activity
+	// Urgent offers to tell a notice to every resident: to those who may
+	// post notices.
+	Urgent bool
 	// Photos were uploaded with a form that was refused: the form keeps
 	// them, so nobody chooses them again.
 	Photos []guli.ID
@@ -270,6 +284,7 @@ func (h *Handlers) newNoticeView(w http.ResponseWriter, r *http.Request) (v *cor
 			}
 		}
 	}
+	d.Urgent = slices.Contains(d.Kinds, guli.PostNotice)
 	v.Data = d
 	return v, d, true
 }
@@ -316,14 +331,14 @@ func (h *Handlers) NewNoticePost(w http.ResponseWriter, r *http.Request) error {
 		if !h.parseForm(w, r) {
 			return nil
 		}
-		for _, f := range []string{"kind", "title", "body", "activity_id"} {
+		for _, f := range []string{"kind", "urgent", "title", "body", "activity_id"} {
 			v.Form[f] = r.PostForm.Get(f)
 		}
 		for _, id := range r.PostForm["photo_id"] {
 			d.keepPhoto(id)
 		}
 	}
-	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: d.Photos}
+	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Urgent: v.Form["urgent"] != "", Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: d.Photos}
 	if in.Kind == guli.PostHighlight && v.Form["activity_id"] != "" {
 		// Only a highlight is of an activity; the form offers the
 		// choice whatever the kind, and other kinds leave it.
@@ -354,6 +369,9 @@ func (d *newNoticeData) keepPhoto(s string) {
 func (h *Handlers) renderNoticeForm(w http.ResponseWriter, r *http.Request, v *core.View, err error) {
 	status := h.FormError(v, err)
 	v.RenameErrors(map[string]string{"photo_ids": "photo"})
+	if msg := v.Errors["urgent"]; msg != "" && !v.Data.(*newNoticeData).Urgent {
+		v.Alert = msg // a form without the box: said above it
+	}
 	h.Render(w, r, status, "notice_new", v)
 }
 
@@ -381,7 +399,7 @@ func (h *Handlers) readNoticeForm(r *http.Request, v *core.View, d *newNoticeDat
 			return "", formReadError(err)
 		}
 		switch name := part.FormName(); name {
-		case "kind", "title", "body", "photo_id", "activity_id":
+		case "kind", "urgent", "title", "body", "photo_id", "activity_id":
 			b, err := io.ReadAll(io.LimitReader(part, noticeFieldBytes))
 			if err != nil {
 				return "", formReadError(err)
@@ -435,7 +453,7 @@ func photoFieldError(err error) error {
 // that takes no photos. A missing title or body is said afterwards, with
 // the photos uploaded and kept in the form, so they are not sent again.
 func checkBeforePhotos(v *core.View) error {
-	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: []guli.ID{0}}
+	in := guli.PostInput{StationID: v.Station.ID, Kind: v.Form["kind"], Urgent: v.Form["urgent"] != "", Title: v.Form["title"], Body: v.Form["body"], PhotoIDs: []guli.ID{0}}
 	if e := guli.AsError(in.Validate()); e.Code == guli.ECValidation {
 		p := guli.Problems{}
 		for field, reason := range e.Fields {

@@ -75,7 +75,7 @@ func (h *Handlers) ResetPost(w http.ResponseWriter, r *http.Request) error {
 
 type residentsData struct {
 	Query string
-	Found []*guli.User
+	Rows  []residentRow // the people found, with the station's marks
 }
 
 // DeskResidents is the staff's search for residents, with what the desk
@@ -87,7 +87,7 @@ func (h *Handlers) DeskResidents(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "residents.title", "desk")
 	d := residentsData{Query: r.URL.Query().Get("q")}
 	v.Form["q"] = d.Query
-	d.Found = h.findResidents(r, v, d.Query)
+	d.Rows = h.residentRows(r, v, h.findResidents(r, v, d.Query))
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "residents", v)
 	return nil
