@@ -193,9 +193,20 @@ func TestSignInSheetAndRecordPages(t *testing.T) {
 				t.Fatalf("register: %d %s", r.Status, r.Body)
 			}
 		}
+		// 陈阿婆 lives alone, which staff see on the roster; the sheet lies
+		// on the table for everyone who signs, so it says nothing of it.
+		if r := mark(t, srv, staff, people[0], "lives_alone", true); r.Status != 303 {
+			t.Fatalf("mark: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, staff, "GET", "/desk/activities/"+future, ""); !strings.Contains(string(r.Body), "mark-lives_alone") {
+			t.Fatalf("the roster does not show the mark: %.3000s", r.Body)
+		}
 		sheet := "/desk/activities/" + future + "/sign-in-sheet"
 		r := asPage(t, srv, staff, "GET", sheet, "")
 		body := string(r.Body)
+		if strings.Contains(body, "mark-lives_alone") || strings.Contains(body, "独居") {
+			t.Errorf("the sign-in sheet shows a mark: %.3000s", body)
+		}
 		if r.Status != 200 || !strings.Contains(body, "剪纸：福字 签到表") || !strings.Contains(body, "陈阿婆") || !strings.Contains(body, srv.Station.Areas[1].Name) ||
 			!strings.Contains(body, "候补名单") || !strings.Contains(body, "候补1") || strings.Count(body, `<td class="sign"></td>`) != 3+5 {
 			t.Fatalf("the sheet: %d %.3000s", r.Status, body)
