@@ -39,12 +39,16 @@ const externalPoll = 250 * time.Millisecond
 type changes struct {
 	local atomic.Uint64 // this process's commits, and other processes' seen
 
-	// Per table (tables.go): all moves when anything may have changed;
-	// total[t] when a commit wrote table t; of a table whose rows each
-	// belong to a station (stationTables), byStation[t][b] when a commit
-	// that said its station wrote it, and other[t] when one that did not.
-	// A reading of a table (a station's rows of it, or all of them) is
-	// current while its counter stays the same.
+	// Per table (tables.go), each the number (from seq) of the last
+	// commit that moved it: all, of the last after which anything may
+	// have changed; total[t], of the last that wrote table t; of a table
+	// whose rows each belong to a station (stationTables), byStation[t][b]
+	// of the last that said its station and wrote it, and other[t] of the
+	// last that did not. A reading of a table (a station's rows of it, or
+	// all of them) is current while its counter stays the same. Numbers,
+	// not counts, so that a reading taken after its load began can be told
+	// from one taken before (memo.go).
+	seq       atomic.Uint64
 	all       atomic.Uint64
 	total     [64]atomic.Uint64
 	other     [64]atomic.Uint64
@@ -69,31 +73,42 @@ func changesChannel(schema string) string {
 // bump records that anything may have changed: a commit of another
 // process, something missed.
 func (c *changes) bump() {
-	c.all.Add(1)
+	raise(&c.all, c.seq.Add(1))
 	c.local.Add(1)
+}
+
+// raise sets a counter to n unless a later commit already set it higher.
+func raise(counter *atomic.Uint64, n uint64) {
+	for {
+		had := counter.Load()
+		if had >= n || counter.CompareAndSwap(had, n) {
+			return
+		}
+	}
 }
 
 // wrote records a commit that wrote the tables of set, and by station
 // those of scoped (runner.in); moved says it may change what readers see,
 // which moves the data version too.
 func (c *changes) wrote(set tableSet, scoped map[guli.ID]tableSet, moved bool) {
+	n := c.seq.Add(1)
 	if set == allTables {
-		c.all.Add(1)
+		raise(&c.all, n)
 	} else {
 		for s := uint64(set); s != 0; s &= s - 1 {
 			t := bits.TrailingZeros64(s)
-			c.total[t].Add(1)
-			c.other[t].Add(1)
+			raise(&c.total[t], n)
+			raise(&c.other[t], n)
 		}
 	}
 	for station, set := range scoped {
 		for s := uint64(set); s != 0; s &= s - 1 {
 			t := bits.TrailingZeros64(s)
-			c.total[t].Add(1)
+			raise(&c.total[t], n)
 			if stationTables()&(1<<t) == 0 {
-				c.other[t].Add(1)
+				raise(&c.other[t], n)
 			} else {
-				c.byStation[t][stationBucket(station)].Add(1)
+				raise(&c.byStation[t][stationBucket(station)], n)
 			}
 		}
 	}
@@ -117,7 +132,7 @@ func (c *changes) counter(table int, station guli.ID) uint64 {
 	case station == 0 || stationTables()&(1<<table) == 0:
 		return c.total[table].Load()
 	default:
-		return c.other[table].Load() + c.byStation[table][stationBucket(station)].Load()
+		return max(c.other[table].Load(), c.byStation[table][stationBucket(station)].Load())
 	}
 }
 

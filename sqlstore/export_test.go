@@ -296,3 +296,25 @@ func TablesWords(tables uint64, scoped map[guli.ID]uint64) string {
 	}
 	return tablesWords(tableSet(tables), byStation)
 }
+
+// snapshotReads keeps the answers of SnapshotRead.
+var snapshotReads = memo[string, [2]int]{max: 100}
+
+// SnapshotRead is a kept answer read in one read transaction, as the
+// figures are: the stations counted, then, after between (nil: nothing)
+// has run, the areas.
+func SnapshotRead(ctx context.Context, db *DB, key string, between func()) ([2]int, error) {
+	return snapshotReads.get(ctx, db, key, func(ctx context.Context) ([2]int, error) {
+		var out [2]int
+		err := db.snapshot(ctx, func(q runner) error {
+			if err := q.row(ctx, "SELECT COUNT(*) FROM stations").Scan(&out[0]); err != nil {
+				return err
+			}
+			if between != nil {
+				between()
+			}
+			return q.row(ctx, "SELECT COUNT(*) FROM areas").Scan(&out[1])
+		})
+		return out, err
+	})
+}

@@ -926,6 +926,36 @@ func TestKeptListsOfAStationFollowItsWrites(t *testing.T) {
 	})
 }
 
+// A kept answer read in one read transaction reads, after its first
+// statement, the data as it was then: a commit in between must not let
+// it be kept as current, though the counter of the table it reads next
+// already says the commit is there.
+func TestAKeptSnapshotIsNotNewerThanItsData(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		ctx := context.Background()
+		key := t.Name()
+		first, err := sqlstore.SnapshotRead(ctx, f.db, key, func() {
+			if _, err := f.stations.CreateArea(system(), f.station.ID, guli.AreaInput{Name: "陈行", Committee: "陈行居委会"}); err != nil {
+				t.Error(err)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first[1] != 2 {
+			t.Fatalf("the snapshot read %d areas, not the two before the new one", first[1])
+		}
+		again, err := sqlstore.SnapshotRead(ctx, f.db, key, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again[1] != 3 {
+			t.Fatalf("read again after the new area: %d areas, the answer of the older snapshot kept", again[1])
+		}
+	})
+}
+
 // MyRegistrations marks a list: the reader's live places on activities
 // starting in the window, with their place in the queue, and nobody else's.
 func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {

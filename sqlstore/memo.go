@@ -103,6 +103,7 @@ func (c *changes) current(from []reading) bool {
 // read something already out of date that must not be kept.
 type readSet struct {
 	changes *changes
+	start   uint64 // changes.seq when the load began
 
 	mu       sync.Mutex
 	readings []reading
@@ -111,7 +112,8 @@ type readSet struct {
 }
 
 func newReadSet(c *changes) *readSet {
-	return &readSet{changes: c, readings: []reading{{table: -1, value: c.all.Load()}}}
+	start := c.seq.Load()
+	return &readSet{changes: c, start: start, readings: []reading{{table: -1, value: c.all.Load()}}}
 }
 
 // add records, before a statement reads them, the tables of set.
@@ -128,7 +130,14 @@ func (r *readSet) add(set tableSet) {
 		if station < 0 || stationTables()&(1<<t) == 0 {
 			station = 0
 		}
-		r.merge(reading{table: t, station: station, value: r.changes.counter(t, station)})
+		value := r.changes.counter(t, station)
+		if value > r.start {
+			// Written since the load began: a statement of a read
+			// transaction begun before that commit reads the data as it
+			// was, under a counter that says otherwise.
+			r.passing = true
+		}
+		r.merge(reading{table: t, station: station, value: value})
 	}
 }
 
