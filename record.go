@@ -107,6 +107,21 @@ func MayWriteRecord(actor *User, a *Activity, now time.Time) error {
 // NoteRecord marks a refusal that is about an activity's record.
 const NoteRecord = "record"
 
+// ECActivityRecorded refuses cancelling an activity whose record staff
+// wrote: the record says it took place, and a cancelled activity leaves
+// the month's ledger, its record with it (and its people would be told,
+// after the fact, that it is off).
+const ECActivityRecorded = "activity_recorded"
+
+// CheckCancelRecorded says whether an activity whose record is at version
+// (0: none written) may be cancelled.
+func CheckCancelRecorded(version int) error {
+	if version > 0 {
+		return Errorf(ECActivityRecorded)
+	}
+	return nil
+}
+
 // CheckRecordVersion refuses an edit that began from a version other than
 // the one saved: someone saved meanwhile, and the last to save must not
 // silently undo their words.

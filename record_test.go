@@ -207,6 +207,23 @@ func TestCheckRecordVersion(t *testing.T) {
 	}
 }
 
+func TestARecordedActivityStays(t *testing.T) {
+	tests := []struct {
+		version int
+		want    string
+	}{
+		{0, ""}, // nothing written: it may still be called off
+		{1, guli.ECActivityRecorded},
+		{7, guli.ECActivityRecorded},
+	}
+	for _, tt := range tests {
+		err := guli.CheckCancelRecorded(tt.version)
+		if got := map[bool]string{true: "", false: guli.ErrorCode(err)}[err == nil]; got != tt.want {
+			t.Errorf("cancelling at record version %d: %v, want %q", tt.version, err, tt.want)
+		}
+	}
+}
+
 func TestSignInBlanks(t *testing.T) {
 	tests := []struct {
 		capacity, confirmed, want int

@@ -767,6 +767,15 @@ func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
 		if a.Status == guli.ActivityCancelled {
 			return nil
 		}
+		// A record is saved under the same lock: one written stays in the
+		// ledger.
+		var recorded int
+		if err := q.row(ctx, "SELECT version FROM activity_records WHERE activity_id = ?", id).Scan(&recorded); err != nil && !isNotFound(err) {
+			return err
+		}
+		if err := guli.CheckCancelRecorded(recorded); err != nil {
+			return err
+		}
 		now := s.db.now()
 		if _, err := q.exec(ctx, "UPDATE activities SET status = 'cancelled' WHERE id = ?", id); err != nil {
 			return err

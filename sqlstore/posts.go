@@ -204,7 +204,8 @@ const wecomExcerpt = 600
 
 // alertResidents tells every resident of a station of a safety alert or an
 // urgent notice (kind): one INSERT … SELECT, however many they are, each
-// row naming the post for its call list. Those of them who take e-mail
+// row naming the post for its call list; closed accounts, whose row stays
+// in its area, are nobody to tell or to call. Those of them who take e-mail
 // are e-mailed it too, by the job the transaction's notifications make.
 func alertResidents(ctx context.Context, q runner, now time.Time, kind string, station, post guli.ID, title string) error {
 	params, err := storeParams(guli.NotificationParams{PostID: post, PostTitle: title})
@@ -212,7 +213,7 @@ func alertResidents(ctx context.Context, q runner, now time.Time, kind string, s
 		return err
 	}
 	if _, err = q.exec(ctx, `INSERT INTO notifications (user_id, kind, params, created_at, post_id)
-		SELECT u.id, ?, ?, ?, ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ?`,
+		SELECT u.id, ?, ?, ?, ? FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ? AND u.closed_at IS NULL`,
 		kind, params, ms(now), post, station); err != nil {
 		return err
 	}

@@ -336,3 +336,82 @@ func TestOpeningAPostWritesOnlyWhenUnread(t *testing.T) {
 		}
 	}
 }
+
+// TestAClosedAccountIsNobodyToCall: a closed account's row stays in its
+// area, named 已注销居民 without a phone; a safety alert or an urgent
+// notice posted after is not told to it, so no call list asks staff to go
+// to its door, none counts it as told, and a tick of it answers as if it
+// were not on the list. Closed while on a list, it leaves it.
+func TestAClosedAccountIsNobodyToCall(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		st := srv.Station.ID.String()
+		gone, _ := srv.Register(t, "搬走的居民", "13912300031")
+		later, _ := srv.Register(t, "后来注销的居民", "13912300032")
+		first := srv.Do(t, "POST", "/api/v1/posts", staff, map[string]any{"station_id": st, "kind": "safety_alert", "title": "暴雨", "body": "少出门"}).JSON(t)["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/users/"+gone+"/close", staff, nil); r.Status != 200 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		for _, p := range []map[string]any{
+			{"station_id": st, "kind": "safety_alert", "title": "台风", "body": "关好门窗"},
+			{"station_id": st, "kind": "notice", "urgent": true, "title": "停水", "body": "明天上午"},
+		} {
+			post := srv.Do(t, "POST", "/api/v1/posts", staff, p).JSON(t)["id"].(string)
+			r := asPage(t, srv, staff, "GET", "/desk/calls/"+post, "")
+			if order := callOrder(t, r.Body); r.Status != 200 || slices.Contains(order, gone) || !slices.Contains(order, later) {
+				t.Errorf("the %s's list names the closed account: %v (%d)", p["kind"], slices.Contains(order, gone), r.Status)
+			}
+			if strings.Contains(string(r.Body), "已注销") {
+				t.Errorf("the %s's list has a closed account on it", p["kind"])
+			}
+			if r := asPage(t, srv, staff, "POST", "/desk/calls/"+post, "user_id="+gone+"&outcome=visited"); r.Status != 404 {
+				t.Errorf("a tick of the closed account on the %s's list: %d", p["kind"], r.Status)
+			}
+		}
+		// On the first alert's list, then closed: off it, and not ticked.
+		if order := callOrder(t, asPage(t, srv, staff, "GET", "/desk/calls/"+first, "").Body); !slices.Contains(order, later) {
+			t.Fatalf("the first alert's list lacks %s: %v", later, order)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/users/"+later+"/close", staff, nil); r.Status != 200 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, staff, "POST", "/desk/calls/"+first, "user_id="+later+"&outcome=called"); r.Status != 404 {
+			t.Errorf("a tick of one closed since the list was read: %d", r.Status)
+		}
+		if order := callOrder(t, asPage(t, srv, staff, "GET", "/desk/calls/"+first, "").Body); slices.Contains(order, later) || slices.Contains(order, gone) {
+			t.Errorf("the first alert's list after the closures: %v", order)
+		}
+	})
+}
+
+// TestAMarkIsSetOnlyAsItsButtonSays: the buttons send on=1 and on=0; any
+// other value is refused (on=true took a mark off), and an id no person
+// has answers 404, as a person who is not there.
+func TestAMarkIsSetOnlyAsItsButtonSays(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		alone, _ := srv.Register(t, "李阿婆", "13912300041")
+		if r := mark(t, srv, staff, alone, "lives_alone", true); r.Status != 303 {
+			t.Fatalf("mark: %d", r.Status)
+		}
+		for _, on := range []string{"true", "on", "yes", "2", "-1", "01", ""} {
+			if r := asPage(t, srv, staff, "POST", "/desk/residents/"+alone+"/marks", "kind=lives_alone&q=x&on="+on); r.Status != 422 {
+				t.Errorf("on=%q: %d", on, r.Status)
+			}
+		}
+		if r := asPage(t, srv, staff, "POST", "/desk/residents/"+alone+"/marks", "kind=lives_alone"); r.Status != 422 {
+			t.Errorf("no on: %d", r.Status)
+		}
+		page := string(asPage(t, srv, staff, "GET", "/desk/residents?q="+url.QueryEscape("李阿婆"), "").Body)
+		if !strings.Contains(page, `class="badge mark mark-lives_alone"`) {
+			t.Error("the mark was taken off by a value no button sends")
+		}
+		for _, id := range []string{"0", "-1", "abc", "99999999999999999999", "99999999"} {
+			if r := asPage(t, srv, staff, "POST", "/desk/residents/"+id+"/marks", "kind=lives_alone&on=1"); r.Status != 404 {
+				t.Errorf("a mark on %s: %d", id, r.Status)
+			}
+		}
+	})
+}

@@ -12,10 +12,12 @@ import (
 // posted form are checked here, JSON bodies in the API's decode. Invalid UTF-8 and
 // control characters (guli.ValidText) are refused, the path with 400, a
 // field with 422 naming it, so the services and both engines only ever see
-// clean strings.
+// clean strings. A Host longer than any name (core.MaxHost) is refused
+// with 400 too: the week poster's QR codes hold it, and one of kilobytes
+// fits no code.
 func (s *Server) cleanInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !guli.ValidText(r.URL.Path) {
+		if !guli.ValidText(r.URL.Path) || len(r.Host) > core.MaxHost {
 			s.Fail(w, r, http.StatusBadRequest, guli.Errorf(core.ECBadRequest))
 			return
 		}

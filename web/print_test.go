@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -427,5 +428,115 @@ func TestAHighlightOfAnActivityOnTheBoard(t *testing.T) {
 		}
 		wantError(t, srv.Do(t, "POST", "/api/v1/posts", resident, map[string]any{"station_id": srv.Station.ID.String(), "kind": "highlight",
 			"title": "照片", "body": "好", "activity_id": "abc"}), 422, "validation_failed", "activity_id")
+	})
+}
+
+// TestThePosterIsOfNoHostNoSiteHas: without --base-url the poster's QR
+// codes hold the address each request names, so a Host longer than any
+// name (a DNS name and a port) is refused with 400, as a bad path is, on
+// every route: one of kilobytes fit no code and answered 500, and one of
+// a kilobyte drew twenty codes of tens of kilobytes each, kept. The
+// longest name there may be is drawn.
+func TestThePosterIsOfNoHostNoSiteHas(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		loc := srv.Station.Location()
+		week := guli.WeekOf(time.Now().In(loc).AddDate(0, 0, 35))
+		monday, _ := week.Bounds(loc)
+		start := monday.AddDate(0, 0, 2).Add(9 * time.Hour)
+		class := createActivity(t, srv, staff, map[string]any{"title": "书法班", "start": rfc(start), "end": rfc(start.Add(time.Hour))})["id"].(string)
+		path := "/print/week?week=" + week.String()
+		get := func(path, host string) (int, []byte) {
+			t.Helper()
+			req, _ := http.NewRequest("GET", srv.URL+path, nil)
+			req.Host = host
+			resp, err := srv.Client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, b
+		}
+		// The longest name: four labels of 63, 63, 63 and 61 characters.
+		longest := strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 61) + ":65535"
+		status, body := get(path, longest)
+		var item string
+		for _, it := range posterItem.FindAllString(string(body), -1) {
+			if strings.Contains(it, `href="/activities/`+class+`"`) {
+				item = it
+			}
+		}
+		if status != 200 || !qrSays(item, "http://"+longest+"/activities/"+class) {
+			t.Errorf("the poster for the longest name there is: %d, its code right: %v", status, qrSays(item, "http://"+longest+"/activities/"+class))
+		}
+		for _, host := range []string{longest + "0", strings.Repeat("a", 1000) + ".example", strings.Repeat("a", 3000) + ".example"} {
+			if status, body := get(path, host); status != 400 || bytes.Contains(body, []byte(`class="poster"`)) {
+				t.Errorf("the poster for a Host of %d bytes: %d", len(host), status)
+			}
+			if status, body := get("/api/v1/stations", host); status != 400 || !bytes.Contains(body, []byte(`"bad_request"`)) {
+				t.Errorf("the API for a Host of %d bytes: %d %.200s", len(host), status, body)
+			}
+		}
+	})
+}
+
+// TestARecordedActivityStaysInTheLedger: an activity whose record staff
+// wrote took place; cancelling it (by mistake, on its roster or through
+// the API) is refused, since a cancelled activity leaves the month's
+// ledger and its people would be told it is off. One without a record may
+// still be called off after it began. A save and a cancellation at once
+// never both happen, on both engines.
+func TestARecordedActivityStaysInTheLedger(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)
+		talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		start := time.Now().Add(-2 * time.Hour)
+		month := guli.MonthOf(start.In(srv.Station.Location())).String()
+		past := func(token, title string) string {
+			return createActivity(t, srv, token, map[string]any{"title": title, "start": rfc(start), "end": rfc(start.Add(time.Hour))})["id"].(string)
+		}
+		held := past(talent, "已经办过的合唱课")
+		if r := asPage(t, srv, staff, "POST", "/desk/activities/"+held+"/record", "version=0&summary="+url.QueryEscape("二十位老人一起唱歌")); r.Status != 303 {
+			t.Fatalf("save: %d %s", r.Status, r.Body)
+		}
+		wantError(t, srv.Do(t, "DELETE", "/api/v1/activities/"+held, staff, nil), 409, "activity_recorded", "")
+		wantError(t, srv.Do(t, "DELETE", "/api/v1/activities/"+held, talent, nil), 409, "activity_recorded", "")
+		r := asPage(t, srv, admin, "POST", "/desk/activities/"+held+"/cancel", "")
+		if r.Status != 409 || !strings.Contains(string(r.Body), "已经写了活动记录") {
+			t.Errorf("cancelling a recorded class on its roster: %d %.300s", r.Status, r.Body)
+		}
+		if a := srv.Do(t, "GET", "/api/v1/activities/"+held, "", nil).JSON(t); a["status"] != "scheduled" {
+			t.Errorf("the recorded class after the refusals: %v", a["status"])
+		}
+		if body := string(asPage(t, srv, staff, "GET", "/desk/ledger?month="+month, "").Body); !strings.Contains(body, "二十位老人一起唱歌") {
+			t.Error("the ledger lost the record")
+		}
+		// Begun, not recorded: it may be called off.
+		if r := srv.Do(t, "DELETE", "/api/v1/activities/"+past(staff, "下雨取消的课"), staff, nil); r.Status != 204 {
+			t.Errorf("cancelling a begun class with no record: %d %s", r.Status, r.Body)
+		}
+		// A save and a cancellation at once: one of them.
+		for i := range 4 {
+			id := past(staff, fmt.Sprintf("同时保存和取消的课%d", i))
+			var wg sync.WaitGroup
+			var saved, cancelled int
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				saved = asPage(t, srv, staff, "POST", "/desk/activities/"+id+"/record", "version=0&summary="+url.QueryEscape("办得很好")).Status
+			}()
+			go func() {
+				defer wg.Done()
+				cancelled = srv.Do(t, "DELETE", "/api/v1/activities/"+id, admin, nil).Status
+			}()
+			wg.Wait()
+			if saved == 303 && cancelled != 409 || saved != 303 && (saved != 422 || cancelled != 204) {
+				t.Errorf("a save and a cancellation at once: %d and %d", saved, cancelled)
+			}
+		}
 	})
 }

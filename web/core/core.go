@@ -219,6 +219,11 @@ func clientKey(ip netip.Addr) string {
 	return ip.String()
 }
 
+// MaxHost is the longest Host a request may name: a DNS name (253
+// characters) and a port. Links that leave the site are made of it when
+// no --base-url is set, and a longer one is no site's.
+const MaxHost = 253 + len(":65535")
+
 // SiteURL is the site's public address for links that leave the site.
 func (s *Core) SiteURL(r *http.Request) string {
 	if s.BaseURL != "" {

@@ -67,8 +67,19 @@ func (h *Handlers) DeskMark(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	id, query := core.PathID(r, "id"), r.PostForm.Get("q")
+	if id <= 0 {
+		h.RenderError(w, r, http.StatusNotFound) // no person has that id
+		return nil
+	}
+	// The buttons send on=1 or on=0; anything else (on=true) is refused,
+	// not read as taking the mark off.
+	var err error
 	on := r.PostForm.Get("on") == "1"
-	err := h.Marks.SetMark(r.Context(), guli.MarkInput{StationID: v.Station.ID, UserID: id, Kind: r.PostForm.Get("kind"), On: on})
+	if !on && r.PostForm.Get("on") != "0" {
+		err = guli.Invalid("on", guli.FRInvalid)
+	} else {
+		err = h.Marks.SetMark(r.Context(), guli.MarkInput{StationID: v.Station.ID, UserID: id, Kind: r.PostForm.Get("kind"), On: on})
+	}
 	if err != nil {
 		if guli.ErrorCode(err) != guli.ECValidation {
 			h.RenderErrorOf(w, r, err)

@@ -118,11 +118,14 @@ func (h *Handlers) WeekPoster(w http.ResponseWriter, r *http.Request) error {
 // never changes, and drawing one is most of a poster's work.
 var qrKept = struct {
 	sync.Mutex
-	m map[string]template.HTML
+	m     map[string]template.HTML
+	bytes int // of keys and codes kept
 }{}
 
-// qrKeptMost bounds the codes kept; past it they are drawn afresh.
-const qrKeptMost = 4096
+// qrKeptBytes bounds the codes kept, in bytes, whatever addresses the
+// requests name (without --base-url each Host draws its own, a few
+// kilobytes a code); past it they are drawn afresh.
+const qrKeptBytes = 8 << 20
 
 // qrSVG draws a QR code of content as an SVG image named label: one path
 // of its dark modules, with a quiet zone of four, sharp at any size.
@@ -160,10 +163,13 @@ func qrSVG(content, label string) (template.HTML, error) {
 	b.WriteString(`"/></svg>`)
 	svg = template.HTML(b.String())
 	qrKept.Lock()
-	if qrKept.m == nil || len(qrKept.m) >= qrKeptMost {
-		qrKept.m = map[string]template.HTML{}
+	if _, ok := qrKept.m[key]; !ok {
+		if qrKept.m == nil || qrKept.bytes+len(key)+len(svg) > qrKeptBytes {
+			qrKept.m, qrKept.bytes = map[string]template.HTML{}, 0
+		}
+		qrKept.m[key] = svg
+		qrKept.bytes += len(key) + len(svg)
 	}
-	qrKept.m[key] = svg
 	qrKept.Unlock()
 	return svg, nil
 }
