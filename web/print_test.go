@@ -540,3 +540,23 @@ func TestARecordedActivityStaysInTheLedger(t *testing.T) {
 		}
 	})
 }
+
+// A cancelled class's sign-in sheet says so at its head, so a sheet
+// printed before and one printed after are not taken for one another.
+func TestACancelledClassSheetSaysSo(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		srv := testserver.New(t, e)
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		id := createActivity(t, srv, staff, map[string]any{"title": "剪纸：窗花", "capacity": 5, "age_rule": nil})["id"].(string)
+		sheet := "/desk/activities/" + id + "/sign-in-sheet"
+		if r := asPage(t, srv, staff, "GET", sheet, ""); r.Status != 200 || strings.Contains(string(r.Body), "本活动已取消") {
+			t.Fatalf("the sheet before: %d %.2000s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, staff, "POST", "/desk/activities/"+id+"/cancel", ""); r.Status != 303 {
+			t.Fatalf("cancel: %d %.500s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, staff, "GET", sheet, ""); r.Status != 200 || !strings.Contains(string(r.Body), "本活动已取消") {
+			t.Errorf("the sheet after: %d %.2000s", r.Status, r.Body)
+		}
+	})
+}
