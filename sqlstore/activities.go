@@ -52,6 +52,7 @@ type activityListKey struct {
 	category, query string
 	cursor          string
 	limit           int
+	forChildren     bool
 }
 
 // NewActivities returns the activity service of db.
@@ -66,7 +67,7 @@ var _ guli.ActivityService = (*Activities)(nil)
 const activityColumns = `a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
 	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from,
 	a.age_resolution_id, COALESCE(ar.text, ''), COALESCE(ac.name, ''), COALESCE(ar.meeting_id, 0), a.status,
-	a.confirmed_count, a.waitlist_count, s.timezone`
+	a.confirmed_count, a.waitlist_count, s.timezone, a.min_age, a.max_age`
 
 const activityFrom = `
 	FROM activities a
@@ -119,7 +120,7 @@ func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any)
 		tz                      string
 	)
 	dest := append([]any{&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
-		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &ageResolution, &resolution, &council, &resolutionMeeting, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz}, extra...)
+		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &ageResolution, &resolution, &council, &resolutionMeeting, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz, &a.MinAge, &a.MaxAge}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -197,10 +198,10 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 				}
 			}
 			id, err := q.insert(ctx, `INSERT INTO activities (station_id, series_id, title, description, category,
-				start_at, end_at, capacity, room_id, host_id, age_from, age_resolution_id, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				start_at, end_at, capacity, room_id, host_id, age_from, age_resolution_id, created_by, created_at, min_age, max_age)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				st.ID, nullID(series), in.Title, in.Description, in.Category, ms(os), ms(oe), in.Capacity,
-				nullID(in.RoomID), nullID(in.HostID), ageFrom(rule), ageResolution(rule), nullID(actor.ID), ms(now))
+				nullID(in.RoomID), nullID(in.HostID), ageFrom(rule), ageResolution(rule), nullID(actor.ID), ms(now), in.MinAge, in.MaxAge)
 			if err != nil {
 				return err
 			}
@@ -289,7 +290,7 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 	if err := f.Validate(); err != nil {
 		return guli.Page[*guli.Activity]{}, err
 	}
-	key := activityListKey{station: f.StationID, category: f.Category, query: f.Query, cursor: opts.Cursor, limit: opts.PageSize()}
+	key := activityListKey{station: f.StationID, category: f.Category, query: f.Query, cursor: opts.Cursor, limit: opts.PageSize(), forChildren: f.ForChildren}
 	if !f.From.IsZero() {
 		key.from = ms(f.From)
 	}
@@ -356,6 +357,9 @@ func (s *Activities) list(ctx context.Context, f guli.ActivityFilter, opts guli.
 	}
 	if f.Category != "" {
 		where, args = append(where, "a.category = ?"), append(args, f.Category)
+	}
+	if f.ForChildren { // guli.Activity.ForChildren
+		where, args = append(where, "a.max_age > 0 AND a.max_age <= ?"), append(args, guli.ChildrenMaxAge)
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		terms := guli.QueryTerms(f.Query)

@@ -116,7 +116,7 @@ func pageForms(ids map[string]string) map[string][]string {
 // queries lists the query parameters each GET route reads; every route
 // also gets one it does not read ("x"), which must be refused the same.
 var queries = map[string][]string{
-	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "limit", "cursor"},
+	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "for_children", "limit", "cursor"},
 	"/api/v1/users":                          {"q", "limit", "cursor"},
 	"/api/v1/audit":                          {"user_id", "q", "action", "actor_id", "from", "to", "limit", "cursor"},
 	"/api/v1/stations":                       {"limit", "cursor"},

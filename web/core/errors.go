@@ -35,7 +35,7 @@ func StatusOf(code string) int {
 	case guli.ECUnsupportedImage:
 		return http.StatusUnsupportedMediaType
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
-		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
+		guli.ECEmergencyContactRequired, guli.ECAgeOutOfRange, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
 		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance,
 		guli.ECNotStarted, guli.ECImageTooLarge, guli.ECPollClosed:
 		return http.StatusUnprocessableEntity
