@@ -351,6 +351,10 @@ type ActivityService interface {
 	CancelActivity(ctx context.Context, id ID) error
 	// MyActivities lists the acting user's live registrations from a time on.
 	MyActivities(ctx context.Context, from time.Time) ([]*Activity, error)
+	// ActivitiesOf lists userID's live registrations from a time on, as
+	// MyActivities does the acting user's: for the user themself or their
+	// guardian (MayActFor), else not_found.
+	ActivitiesOf(ctx context.Context, userID ID, from time.Time) ([]*Activity, error)
 	// MyRegistrations maps the activities starting in [from, to) the acting
 	// user holds a live registration for to that registration: what a list
 	// of activities needs to mark the reader's own.

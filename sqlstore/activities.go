@@ -463,9 +463,6 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		userID = actor.ID
 	}
 	onBehalf := userID != actor.ID
-	if onBehalf && !actor.IsStaff() {
-		return nil, guli.Errorf(guli.ECForbidden)
-	}
 	var reg *guli.Registration
 	err = s.db.tx(ctx, func(q runner) error {
 		// The person first, then the activity, as a closure takes them.
@@ -478,8 +475,11 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 			return err
 		}
 		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
-		if onBehalf && !actor.WorksAt(a.StationID) {
-			return hidden() // staff register people for their own stations' activities
+		// Guardians register their dependents; staff people for their own
+		// stations' activities.
+		acting, err := actingFor(ctx, q, actor, userID, a.StationID)
+		if err != nil {
+			return err
 		}
 		if closed {
 			return guli.Errorf(guli.ECAccountClosed)
@@ -524,11 +524,14 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		if _, err := q.exec(ctx, "UPDATE activities SET "+counter+" = "+counter+" + 1 WHERE id = ?", activityID); err != nil {
 			return err
 		}
-		if onBehalf {
+		switch acting {
+		case guli.ActsAsStaff:
 			if err := audit(ctx, q, now, actor, "registration.on_behalf", userID, a.Title); err != nil {
 				return err
 			}
 			return notify(ctx, q, now, userID, guli.NotifyRegisteredByStaff, paramsOf(a))
+		case guli.ActsAsGuardian: // the dependent reads who did it in their data
+			return audit(ctx, q, now, actor, "registration.by_family", userID, a.Title)
 		}
 		return nil
 	})
@@ -545,17 +548,20 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 	if userID == 0 {
 		userID = actor.ID
 	}
-	if userID != actor.ID && !actor.IsStaff() {
-		return guli.Errorf(guli.ECForbidden)
-	}
 	return s.db.tx(ctx, func(q runner) error {
+		acting, err := actingFor(ctx, q, actor, userID, 0) // the links first, as Register takes them
+		if err != nil && guli.ErrorCode(err) != guli.ECNotFound {
+			return err
+		}
 		a, err := s.lockActivity(ctx, q, activityID)
 		if err != nil {
 			return err
 		}
 		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
-		if userID != actor.ID && !actor.WorksAt(a.StationID) {
-			return hidden()
+		if acting == 0 {
+			if acting, err = guli.MayActFor(actor, userID, []guli.ID{a.StationID}, nil); err != nil {
+				return err
+			}
 		}
 		now := s.db.now()
 		if err := a.CheckCancellable(now); err != nil {
@@ -568,8 +574,9 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		if err != nil {
 			return err
 		}
-		if userID != actor.ID {
-			if err := audit(ctx, q, now, actor, "registration.cancel_on_behalf", userID, a.Title); err != nil {
+		action := map[guli.Acting]string{guli.ActsAsStaff: "registration.cancel_on_behalf", guli.ActsAsGuardian: "registration.cancel_by_family"}[acting]
+		if action != "" {
+			if err := audit(ctx, q, now, actor, action, userID, a.Title); err != nil {
 				return err
 			}
 		}
@@ -855,6 +862,24 @@ func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.
 	if err != nil {
 		return nil, err
 	}
+	return s.activitiesOf(ctx, me.ID, from)
+}
+
+// ActivitiesOf implements guli.ActivityService: a guardian reads their
+// dependent's places.
+func (s *Activities) ActivitiesOf(ctx context.Context, userID guli.ID, from time.Time) ([]*guli.Activity, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := readActingFor(ctx, s.db.read(), actor, userID); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return s.activitiesOf(ctx, userID, from)
+}
+
+func (s *Activities) activitiesOf(ctx context.Context, user guli.ID, from time.Time) ([]*guli.Activity, error) {
+	me := &guli.User{ID: user}
 	items, err := list(ctx, s.db.read(), s.scanMine(me.ID), `SELECT `+activityColumns+registrationColumns+activityFrom+`
 		JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
 		WHERE a.end_at > ? ORDER BY a.start_at, a.id LIMIT 500`, me.ID, ms(from))

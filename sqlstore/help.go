@@ -92,10 +92,7 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		return nil, err
 	}
 	requester := actor.ID
-	if in.OnBehalfOf != 0 && in.OnBehalfOf != actor.ID {
-		if !actor.IsStaff() {
-			return nil, guli.Errorf(guli.ECForbidden)
-		}
+	if in.OnBehalfOf != 0 {
 		requester = in.OnBehalfOf
 	}
 	// Who to tell is ranked in the transaction, on volunteers kept in
@@ -111,21 +108,31 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		}
 		person, err := personIn(ctx, q, requester)
 		if isNotFound(err) && requester != actor.ID {
-			return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
+			if actor.IsStaff() {
+				return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
+			}
+			return hidden()
 		}
 		if err != nil {
 			return err
 		}
-		if requester != actor.ID && !actor.SeesPrivateDataOf(person) {
+		// Guardians ask for their dependents; staff for the people of
+		// their stations.
+		acting, err := actingFor(ctx, q, actor, requester, person.Stations...)
+		if isNotFound(err) && actor.IsStaff() {
 			return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
+		}
+		if err != nil {
+			return err
 		}
 		if closed {
 			return guli.Errorf(guli.ECAccountClosed)
 		}
-		// One's own request is one's home station's; one filed by staff,
-		// the station they file it for.
+		// One's own request is one's home station's, and one a guardian
+		// asks for a dependent's; one filed by staff, the station they
+		// file it for.
 		station := person.HomeStation
-		if requester != actor.ID {
+		if acting == guli.ActsAsStaff {
 			station = actor.StationLookingAfter(person)
 		}
 		if station, err = orFirstStation(ctx, q, station); err != nil {
@@ -150,8 +157,11 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if err := s.tellFitting(ctx, q, asked, now); err != nil {
 			return err
 		}
-		if filed != 0 {
+		switch acting {
+		case guli.ActsAsStaff:
 			return audit(ctx, q, now, actor, "help.file_on_behalf", requester, id.String())
+		case guli.ActsAsGuardian:
+			return audit(ctx, q, now, actor, "help.file_by_family", requester, id.String())
 		}
 		return nil
 	})

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +67,236 @@ func TestAgeRanges(t *testing.T) {
 		}
 		if r := srv.Do(t, "GET", "/api/v1/activities?for_children=%FF", "", nil); r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("for_children=%%FF: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// family is a guardian with two children and a stranger, another guardian
+// and the staff of another station, on a test server.
+type family struct {
+	srv                          *testserver.Server
+	staff, otherStaff, admin     string
+	guardian, stranger, other    string // tokens
+	guardianID, strangerID       string
+	child, child2, otherChild    string // ids
+	strangerPhone, guardianPhone string
+}
+
+func newFamily(t *testing.T, e dbtest.Engine) *family {
+	t.Helper()
+	srv := testserver.New(t, e)
+	f := &family{srv: srv, staff: srv.Login(t, testserver.StaffPhone, testserver.Password), admin: srv.Login(t, testserver.AdminPhone, testserver.Password)}
+	f.guardianPhone, f.strangerPhone = "13910000000", "13910000001"
+	ids, tokens := residents(t, srv, 3)
+	f.guardianID, f.strangerID = ids[0], ids[1]
+	f.guardian, f.stranger, f.other = tokens[0], tokens[1], tokens[2]
+	year := time.Now().Year()
+	f.child = f.addDependent(t, f.guardian, "小明", year-8, "child")["id"].(string)
+	f.child2 = f.addDependent(t, f.guardian, "小红", year-9, "child")["id"].(string)
+	f.otherChild = f.addDependent(t, f.other, "小刚", year-8, "child")["id"].(string)
+	// The staff of a second station.
+	r := srv.Do(t, "POST", "/api/v1/stations", f.admin, map[string]any{"name": "菊泉小站", "address": "菊泉街",
+		"opening_hours": map[string][]string{"sat": {"09:00-17:00"}}})
+	station := r.JSON(t)["id"].(string)
+	area := srv.Do(t, "POST", "/api/v1/stations/"+station+"/areas", f.admin, map[string]any{"name": "菊泉新苑", "committee": "菊泉新苑居委会"}).JSON(t)["id"].(string)
+	r = srv.Do(t, "POST", "/api/v1/users", f.admin, map[string]any{"name": "菊泉社工", "area_id": area, "phone": "13800000020", "password": "菊泉小站的社工小陈"})
+	worker := r.JSON(t)["id"].(string)
+	if r := srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", f.admin, map[string]any{"roles": []string{"staff"}, "station_ids": []string{station}}); r.Status != 200 {
+		t.Fatalf("second social worker: %d %s", r.Status, r.Body)
+	}
+	f.otherStaff = srv.Login(t, "13800000020", "菊泉小站的社工小陈")
+	return f
+}
+
+func (f *family) addDependent(t *testing.T, token, name string, birthYear int, relation string) map[string]any {
+	t.Helper()
+	r := f.srv.Do(t, "POST", "/api/v1/me/dependents", token, map[string]any{"name": name, "birth_year": birthYear, "relation": relation})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("add dependent %s: %d %s", name, r.Status, r.Body)
+	}
+	return r.JSON(t)
+}
+
+// TestDependents: a resident adds a child, with their consent recorded,
+// and a parent without a phone; both are listed with their relation.
+func TestDependents(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		grandma := f.addDependent(t, f.guardian, "张阿婆", 1940, "parent")
+		if grandma["consent_at"] != nil || grandma["relation"] != "parent" || grandma["status"] != "active" || grandma["kept"] != true {
+			t.Errorf("a parent: %v", grandma)
+		}
+		r := f.srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil)
+		items := r.JSON(t)["items"].([]any)
+		if r.Status != 200 || len(items) != 3 {
+			t.Fatalf("dependents: %d %s", r.Status, r.Body)
+		}
+		child := items[0].(map[string]any)
+		if child["id"] != f.child || child["name"] != "小明" || child["relation"] != "child" || child["status"] != "active" || child["consent_at"] == nil {
+			t.Errorf("a child: %v", child)
+		}
+		for _, bad := range []map[string]any{{}, {"name": "小明", "birth_year": 2016}, {"name": "小明", "birth_year": 2016, "relation": "pet"},
+			{"name": "小明", "birth_year": -1, "relation": "child"}, {"name": "小明", "birth_year": 1e15, "relation": "child"},
+			{"name": "小明", "birth_year": 2016, "relation": "child", "area_id": "999999"}} {
+			if r := f.srv.Do(t, "POST", "/api/v1/me/dependents", f.guardian, bad); r.Status != 422 {
+				t.Errorf("%v: %d %s", bad, r.Status, r.Body)
+			}
+		}
+		if r := f.srv.Do(t, "POST", "/api/v1/me/dependents", f.guardian, map[string]any{"name": 5}); r.Status != 422 && r.Status != 400 {
+			t.Errorf("a name of the wrong type: %d %s", r.Status, r.Body)
+		}
+		if r := f.srv.Do(t, "GET", "/api/v1/me/dependents", "", nil); r.Status != 401 {
+			t.Errorf("signed out: %d", r.Status)
+		}
+		r = f.srv.Do(t, "GET", "/api/v1/me/dependents", f.stranger, nil)
+		if r.Status != 200 || len(r.JSON(t)["items"].([]any)) != 0 {
+			t.Errorf("a stranger's dependents: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestActingForADependent is invariant 7 for families: a guardian acts for
+// their dependent and for no one else; a stranger, another guardian and
+// another station's staff find no such person.
+func TestActingForADependent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		class := createActivity(t, srv, f.staff, map[string]any{"min_age": 6, "max_age": 12})
+		act := "/api/v1/activities/" + class["id"].(string)
+		for _, tt := range []struct {
+			name, token, user string
+			status            int
+		}{
+			{"a stranger for the child", f.stranger, f.child, 404},
+			{"another guardian for the child", f.other, f.child, 404},
+			{"another station's staff for the child", f.otherStaff, f.child, 404},
+			{"the guardian for another's child", f.guardian, f.otherChild, 404},
+			{"the guardian for a stranger", f.guardian, f.strangerID, 404},
+			{"the guardian for no one", f.guardian, "999999999", 404},
+			{"the guardian for the child", f.guardian, f.child, 201},
+		} {
+			if r := srv.Do(t, "POST", act+"/registrations", tt.token, map[string]any{"user_id": tt.user}); r.Status != tt.status {
+				t.Errorf("register: %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		// The child's places, to the guardian only.
+		for _, tt := range []struct {
+			name, token string
+			status      int
+		}{{"the guardian", f.guardian, 200}, {"a stranger", f.stranger, 404}, {"another guardian", f.other, 404}, {"another station's staff", f.otherStaff, 404}} {
+			r := srv.Do(t, "GET", "/api/v1/me/activities?user_id="+f.child, tt.token, nil)
+			if r.Status != tt.status || tt.status == 200 && len(r.JSON(t)["items"].([]any)) != 1 {
+				t.Errorf("the child's activities, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+			r = srv.Do(t, "GET", "/api/v1/users/"+f.child+"/health-measurements", tt.token, nil)
+			if r.Status != tt.status {
+				t.Errorf("the child's health checks, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+			r = srv.Do(t, "POST", "/api/v1/help-requests", tt.token, map[string]any{"title": "接孩子放学", "category": "errand", "on_behalf_of": f.child})
+			if want := map[int]int{200: 201, 404: 404}[tt.status]; r.Status != want && !(tt.token == f.otherStaff && r.Status == 422) {
+				t.Errorf("help for the child, %s: %d %s", tt.name, r.Status, r.Body)
+			} else if r.Status == 201 && r.JSON(t)["requester_id"] != f.child {
+				t.Errorf("help for the child: %s", r.Body)
+			}
+		}
+		// Cancelling: a stranger finds nothing; the guardian gives the place up.
+		if r := srv.Do(t, "DELETE", act+"/registrations/"+f.child, f.stranger, nil); r.Status != 404 {
+			t.Errorf("a stranger cancels: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", act+"/registrations/"+f.child, f.guardian, nil); r.Status != 204 {
+			t.Errorf("the guardian cancels: %d %s", r.Status, r.Body)
+		}
+		// The guardian's act is recorded with who did it.
+		r := srv.Do(t, "GET", "/api/v1/audit?user_id="+f.child, f.staff, nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "registration.by_family") || !strings.Contains(string(r.Body), "registration.cancel_by_family") {
+			t.Errorf("the audit: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestLinkingAGrownUp: a son asks by phone to act for his mother, who has
+// her own account; until she accepts he cannot act for her, once she does
+// he can, and once either ends the link he cannot again, at once.
+func TestLinkingAGrownUp(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		mother, son := f.stranger, f.guardian
+		act := "/api/v1/activities/" + createActivity(t, srv, f.staff, nil)["id"].(string) + "/registrations"
+		r := srv.Do(t, "POST", "/api/v1/me/dependents/link", son, map[string]any{"phone": f.strangerPhone})
+		if r.Status != 201 || r.JSON(t)["status"] != "pending" {
+			t.Fatalf("ask: %d %s", r.Status, r.Body)
+		}
+		link := r.JSON(t)["id"].(string)
+		for _, tt := range []struct {
+			name  string
+			body  map[string]any
+			code  string
+			field string
+		}{
+			{"again", map[string]any{"phone": f.strangerPhone}, "link_exists", ""},
+			{"one's own number", map[string]any{"phone": f.guardianPhone}, "validation_failed", "phone"},
+			{"nobody's number", map[string]any{"phone": "13999999999"}, "validation_failed", "phone"},
+			{"not a number", map[string]any{"phone": "12345"}, "validation_failed", "phone"},
+			{"no number", map[string]any{}, "validation_failed", "phone"},
+		} {
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", son, tt.body)
+			if r.ErrorCode() != tt.code || tt.field != "" && !strings.Contains(string(r.Body), `"`+tt.field+`"`) {
+				t.Errorf("ask %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		// Pending: not actable.
+		if r := srv.Do(t, "POST", act, son, map[string]any{"user_id": f.strangerID}); r.Status != 404 {
+			t.Errorf("acting on a pending link: %d %s", r.Status, r.Body)
+		}
+		r = srv.Do(t, "GET", "/api/v1/me/guardians", mother, nil)
+		if items := r.JSON(t)["items"].([]any); len(items) != 1 || items[0].(map[string]any)["status"] != "pending" || items[0].(map[string]any)["link_id"] != link {
+			t.Errorf("the mother's guardians: %s", r.Body)
+		}
+		for _, tt := range []struct {
+			name, token string
+			status      int
+		}{{"the son himself", son, 403}, {"another resident", f.other, 404}, {"another station's staff", f.otherStaff, 404}, {"the mother", mother, 200}, {"the mother again", mother, 200}} {
+			r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", tt.token, nil)
+			if r.Status != tt.status || tt.status == 200 && r.JSON(t)["status"] != "active" {
+				t.Errorf("accept, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "POST", act, son, map[string]any{"user_id": f.strangerID}); r.Status != 201 {
+			t.Errorf("acting on an active link: %d %s", r.Status, r.Body)
+		}
+		// The mother reads who signed her up.
+		r = srv.Do(t, "GET", "/api/v1/audit?user_id="+f.strangerID, mother, nil)
+		if !strings.Contains(string(r.Body), "registration.by_family") || !strings.Contains(string(r.Body), f.guardianID) {
+			t.Errorf("the mother's audit: %d %s", r.Status, r.Body)
+		}
+		for _, tt := range []struct {
+			name, token string
+			status      int
+		}{{"another resident", f.other, 404}, {"another station's staff", f.otherStaff, 404}, {"the mother", mother, 204}, {"the mother again", mother, 404}} {
+			if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, tt.token, nil); r.Status != tt.status {
+				t.Errorf("end, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "DELETE", act+"/"+f.strangerID, son, nil); r.Status != 404 {
+			t.Errorf("acting on an ended link: %d %s", r.Status, r.Body)
+		}
+		// Asked again, the desk's staff accept for her; the son ends it.
+		link = srv.Do(t, "POST", "/api/v1/me/dependents/link", son, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.staff, nil); r.Status != 200 {
+			t.Errorf("staff accept: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", act+"/"+f.strangerID, son, nil); r.Status != 204 {
+			t.Errorf("the son cancels for her: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, son, nil); r.Status != 204 {
+			t.Errorf("the son ends it: %d %s", r.Status, r.Body)
+		}
+		for _, path := range []string{"/api/v1/links/0/accept", "/api/v1/links/-1/accept", "/api/v1/links/99999999999999999999/accept", "/api/v1/links/abc/accept"} {
+			if r := srv.Do(t, "POST", path, mother, nil); r.Status != 404 && r.Status != 400 {
+				t.Errorf("%s: %d %s", path, r.Status, r.Body)
+			}
 		}
 	})
 }

@@ -121,7 +121,7 @@ var queries = map[string][]string{
 	"/api/v1/audit":                          {"user_id", "q", "action", "actor_id", "from", "to", "limit", "cursor"},
 	"/api/v1/stations":                       {"limit", "cursor"},
 	"/api/v1/areas":                          {"limit", "cursor"},
-	"/api/v1/me/activities":                  {"from"},
+	"/api/v1/me/activities":                  {"from", "user_id"},
 	"/api/v1/rooms/{id}/bookings":            {"from", "to"},
 	"/api/v1/stations/{id}/closures":         {"from"},
 	"/api/v1/stations/{id}/deliveries":       {"limit", "cursor"},
@@ -396,6 +396,9 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
 				{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
 				{"POST", "/api/v1/me/close", []string{"password"}},
+				// Families.
+				{"POST", "/api/v1/me/dependents", []string{"name", "relation", "area_id"}},
+				{"POST", "/api/v1/me/dependents/link", []string{"phone"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

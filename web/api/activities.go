@@ -305,7 +305,14 @@ func (h *Handlers) ListMyActivities(w http.ResponseWriter, r *http.Request) (int
 		}
 		from = t
 	}
-	items, err := h.Activities.MyActivities(r.Context(), from)
+	var items []*guli.Activity
+	var err error
+	if v := r.URL.Query().Get("user_id"); v != "" {
+		// A guardian reads a dependent's places.
+		items, err = h.Activities.ActivitiesOf(r.Context(), guli.ParseID(v), from)
+	} else {
+		items, err = h.Activities.MyActivities(r.Context(), from)
+	}
 	return listOf(guli.Page[*guli.Activity]{Items: items}, err, func(a *guli.Activity) myActivityView {
 		return myActivityView{viewActivity(a), viewRegistration(a.MyRegistration)}
 	})
