@@ -108,6 +108,37 @@ type Registration struct {
 	// Marks are staff's marks of the person at the activity's station
 	// (MarkKinds), on the rosters staff read; never on anyone else's.
 	Marks []string
+	// BirthYear is the person's, to tell a child (IsChild); Child says
+	// the roster shows them without a name (ShowChildren).
+	BirthYear int
+	Child     bool
+}
+
+// ShowChildren makes a roster fit for reader at now: anyone but the staff
+// of the activity's station (its host) reads children under 14 without
+// their names, as a child (PIPL: their data only with a guardian's
+// consent, for those who need it). roster is not changed; a changed copy
+// is returned when there is something to hide.
+func ShowChildren(reader *User, a *Activity, roster []*Registration, now time.Time) []*Registration {
+	if reader.WorksAt(a.StationID) {
+		return roster
+	}
+	var shown []*Registration
+	for i, r := range roster {
+		if r.UserID == reader.ID || !IsChild(&User{BirthYear: r.BirthYear}, now) {
+			continue
+		}
+		if shown == nil {
+			shown = slices.Clone(roster)
+		}
+		c := *r
+		c.Name, c.BirthYear, c.Child = "", 0, true
+		shown[i] = &c
+	}
+	if shown == nil {
+		return roster
+	}
+	return shown
 }
 
 // MaxWeeklyCount bounds a weekly series: a year of Wednesdays.

@@ -1,6 +1,7 @@
 package guli_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -109,5 +110,38 @@ func TestIsChild(t *testing.T) {
 		if got := guli.IsChild(&guli.User{BirthYear: tt.year}, now); got != tt.want {
 			t.Errorf("born %d: IsChild = %v", tt.year, got)
 		}
+	}
+}
+
+func TestShowChildren(t *testing.T) {
+	now := time.Date(2023, 10, 15, 9, 0, 0, 0, time.UTC)
+	a := &guli.Activity{StationID: 1}
+	roster := []*guli.Registration{{UserID: 1, Name: "李建华", BirthYear: 1950}, {UserID: 2, Name: "小明", BirthYear: 2015}, {UserID: 3, Name: "王芳"}}
+	tests := []struct {
+		name   string
+		reader *guli.User
+		want   string
+	}{
+		{"the station's staff", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}, "李建华 小明 王芳"},
+		{"the admin", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleAdmin}}, "李建华 小明 王芳"},
+		{"the host", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleTalent}}, "李建华 child 王芳"},
+		{"another station's staff", &guli.User{ID: 9, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, "李建华 child 王芳"},
+		{"the child", &guli.User{ID: 2}, "李建华 小明 王芳"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, r := range guli.ShowChildren(tt.reader, a, roster, now) {
+			if r.Child {
+				got = append(got, "child"+r.Name)
+			} else {
+				got = append(got, r.Name)
+			}
+		}
+		if s := strings.Join(got, " "); s != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, s, tt.want)
+		}
+	}
+	if roster[1].Name != "小明" || roster[1].Child {
+		t.Errorf("the roster given was changed: %+v", roster[1])
 	}
 }

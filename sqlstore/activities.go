@@ -677,8 +677,12 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 		return nil, err
 	}
 	roster, err := s.rosters.get(ctx, s.db, activityID, func(ctx context.Context) ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
-	if err != nil || !guli.SeesMarks(actor, a.StationID) || len(roster) == 0 {
-		return roster, err
+	if err != nil {
+		return nil, err
+	}
+	roster = guli.ShowChildren(actor, a, roster, s.db.now())
+	if !guli.SeesMarks(actor, a.StationID) || len(roster) == 0 {
+		return roster, nil
 	}
 	// Staff read the station's marks of the people on it, on a copy: the
 	// kept roster is also a host's, who is shown none.
@@ -703,7 +707,7 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 // waitlist in order.
 func (s *Activities) roster(ctx context.Context, q runner, activityID guli.ID) ([]*guli.Registration, error) {
 	regs, err := list(ctx, q, scanRegistration, `SELECT r.activity_id, r.user_id, u.name, r.status, r.created_at,
-			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END
+			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END, u.birth_year
 		FROM registrations r JOIN users u ON u.id = r.user_id
 		LEFT JOIN attendances t ON t.activity_id = r.activity_id AND t.user_id = r.user_id
 		WHERE r.activity_id = ? AND r.status <> 'cancelled'
@@ -725,7 +729,7 @@ func scanRegistration(row interface{ Scan(...any) error }) (*guli.Registration, 
 	var r guli.Registration
 	var activity, user, created int64
 	var checked int
-	err := row.Scan(&activity, &user, &r.Name, &r.Status, &created, &checked)
+	err := row.Scan(&activity, &user, &r.Name, &r.Status, &created, &checked, &r.BirthYear)
 	r.ActivityID, r.UserID, r.CreatedAt, r.CheckedIn = guli.ID(activity), guli.ID(user), fromMS(created), checked == 1
 	return &r, err
 }

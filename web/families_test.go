@@ -300,3 +300,123 @@ func TestLinkingAGrownUp(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoChildrenForTheLastPlace is invariant 1 with invariant 7: a
+// guardian signs two children up for the last place at once; one is
+// confirmed and the other waitlisted.
+func TestTwoChildrenForTheLastPlace(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		for round := range 5 {
+			class := createActivity(t, f.srv, f.staff, map[string]any{"capacity": 1, "min_age": 6, "max_age": 12,
+				"start": rfc(nextOpen(time.Saturday, "09:30").AddDate(0, 0, 7*round)), "end": rfc(nextOpen(time.Saturday, "11:00").AddDate(0, 0, 7*round))})
+			path := "/api/v1/activities/" + class["id"].(string) + "/registrations"
+			children := []string{f.child, f.child2}
+			got := make([]string, 2)
+			statuses := parallel(2, func(i int) int {
+				r := f.srv.Do(t, "POST", path, f.guardian, map[string]any{"user_id": children[i]})
+				if r.Status == http.StatusCreated {
+					got[i], _ = r.JSON(t)["status"].(string)
+				}
+				return r.Status
+			})
+			if count(statuses, 201) != 2 || !(got[0] == "confirmed" && got[1] == "waitlisted" || got[0] == "waitlisted" && got[1] == "confirmed") {
+				t.Fatalf("round %d: %v %v", round, statuses, got)
+			}
+			detail := f.srv.Do(t, "GET", "/api/v1/activities/"+class["id"].(string), "", nil).JSON(t)
+			if detail["confirmed_count"].(float64) != 1 || detail["waitlist_count"].(float64) != 1 {
+				t.Fatalf("round %d: counts %v", round, detail)
+			}
+		}
+	})
+}
+
+// TestEndingALinkRacesAnAct: a son signs his mother up while she ends
+// the link, many times at once. Whatever the order, nothing is done under
+// the link once its end has answered: after the end, the son's acts find
+// no such person, and every place he took was taken before the end
+// committed (each act either succeeded and is audited, or found nothing).
+func TestEndingALinkRacesAnAct(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		mother, son := f.stranger, f.guardian
+		const rounds = 8
+		for round := range rounds {
+			link := srv.Do(t, "POST", "/api/v1/me/dependents/link", son, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+			if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", mother, nil); r.Status != 200 {
+				t.Fatalf("accept: %d %s", r.Status, r.Body)
+			}
+			var acts []string
+			for range 4 {
+				acts = append(acts, "/api/v1/activities/"+createActivity(t, srv, f.staff, map[string]any{"title": "讲座" + strconv.Itoa(round),
+					"start": rfc(nextOpen(time.Sunday, "09:30").AddDate(0, 0, 7*round)), "end": rfc(nextOpen(time.Sunday, "10:30").AddDate(0, 0, 7*round))})["id"].(string)+"/registrations")
+			}
+			statuses := parallel(5, func(i int) int {
+				if i == 4 {
+					return srv.Do(t, "DELETE", "/api/v1/links/"+link, mother, nil).Status
+				}
+				return srv.Do(t, "POST", acts[i], son, map[string]any{"user_id": f.strangerID}).Status
+			})
+			if statuses[4] != 204 {
+				t.Fatalf("round %d: end %d", round, statuses[4])
+			}
+			for i, s := range statuses[:4] {
+				if s != 201 && s != 404 {
+					t.Fatalf("round %d: act %d answered %d", round, i, s)
+				}
+				// What answered 404 holds no place; what answered 201 does.
+				mine := srv.Do(t, "GET", "/api/v1/me/activities", mother, nil).JSON(t)["items"].([]any)
+				held := false
+				for _, it := range mine {
+					held = held || strings.HasPrefix(acts[i], "/api/v1/activities/"+it.(map[string]any)["id"].(string)+"/")
+				}
+				if held != (s == 201) {
+					t.Fatalf("round %d: act %d answered %d, place held %v", round, i, s, held)
+				}
+			}
+			// Once ended, at once: nothing more.
+			if r := srv.Do(t, "POST", acts[0], son, map[string]any{"user_id": f.strangerID}); r.Status != 404 {
+				t.Fatalf("round %d: an act after the end: %d", round, r.Status)
+			}
+		}
+	})
+}
+
+// TestAChildIsSeenByGuardiansAndStaffOnly: a child's profile answers
+// their guardian and their station's staff, and nobody else; on the
+// roster of a talent's class the child shows without a name.
+func TestAChildIsSeenByGuardiansAndStaffOnly(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		for _, tt := range []struct {
+			name, token string
+			status      int
+		}{{"the guardian", f.guardian, 200}, {"the station's staff", f.staff, 200}, {"the admin", f.admin, 200},
+			{"a stranger", f.stranger, 404}, {"another guardian", f.other, 404}, {"another station's staff", f.otherStaff, 404}} {
+			if r := srv.Do(t, "GET", "/api/v1/users/"+f.child, tt.token, nil); r.Status != tt.status {
+				t.Errorf("the child's profile, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		talent := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		class := createActivity(t, srv, talent, map[string]any{"title": "少儿剪纸", "min_age": 6, "max_age": 12})
+		roster := "/api/v1/activities/" + class["id"].(string) + "/registrations"
+		if r := srv.Do(t, "POST", roster, f.guardian, map[string]any{"user_id": f.child}); r.Status != 201 {
+			t.Fatalf("register: %d %s", r.Status, r.Body)
+		}
+		r := srv.Do(t, "GET", roster, talent, nil)
+		item := r.JSON(t)["items"].([]any)[0].(map[string]any)
+		if r.Status != 200 || item["name"] != "" || item["child"] != true || strings.Contains(string(r.Body), "小明") {
+			t.Errorf("the host's roster: %d %s", r.Status, r.Body)
+		}
+		r = srv.Do(t, "GET", roster, f.staff, nil)
+		if item := r.JSON(t)["items"].([]any)[0].(map[string]any); item["name"] != "小明" || item["child"] != nil {
+			t.Errorf("the staff's roster: %d %s", r.Status, r.Body)
+		}
+		page := srv.Send(t, testserver.Request{Method: "GET", Path: "/desk/activities/" + class["id"].(string), Token: talent})
+		if page.Status != 200 || strings.Contains(string(page.Body), "小明") || !strings.Contains(string(page.Body), "一名儿童") {
+			t.Errorf("the host's roster page: %d", page.Status)
+		}
+	})
+}

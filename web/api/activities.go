@@ -256,12 +256,15 @@ type registrationItem struct {
 	Status    string      `json:"status"`
 	Position  *int        `json:"position"`
 	CheckedIn bool        `json:"checked_in"`
+	// Child is set, and the name left out, for a child under 14 on a
+	// roster read by anyone but the station's staff.
+	Child bool `json:"child,omitempty"`
 }
 
 func (h *Handlers) ListRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	regs, err := h.Activities.Registrations(r.Context(), core.PathID(r, "id"))
 	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
-		it := registrationItem{UserID: core.WireID(g.UserID), Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
+		it := registrationItem{UserID: core.WireID(g.UserID), Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn, Child: g.Child}
 		if g.Status == guli.RegWaitlisted {
 			it.Position = &g.Position
 		}
