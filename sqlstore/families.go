@@ -85,6 +85,31 @@ func activeLinks(ctx context.Context, q runner, guardian, dependent guli.ID, loc
 		guardian, dependent)
 }
 
+// activeDependents are the people guardian acts for under an active link,
+// by id, with their names.
+func activeDependents(ctx context.Context, q runner, guardian guli.ID) (map[guli.ID]string, []any, error) {
+	names := map[guli.ID]string{}
+	var ids []any
+	rows, err := q.query(ctx, `SELECT l.dependent_id, u.name FROM family_links l JOIN users u ON u.id = l.dependent_id
+		WHERE l.guardian_id = ? AND l.status = 'active' ORDER BY l.dependent_id LIMIT 200`, guardian)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, nil, err
+		}
+		names[guli.ID(id)], ids = name, append(ids, id)
+	}
+	return names, ids, rows.Err()
+}
+
+// inList is "(?, ?, …)" for n values.
+func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
+
 // AddDependent adds a person without an account and the active link that
 // lets the acting user act for them, in one transaction.
 func (s *Families) AddDependent(ctx context.Context, in guli.DependentInput) (*guli.FamilyLink, error) {

@@ -420,3 +420,75 @@ func TestAChildIsSeenByGuardiansAndStaffOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestADependentsNotificationsReachTheGuardian: a child promoted from the
+// waitlist is told so, and the telling reaches their guardian's inbox,
+// saying for whom; a station's alert comes once, the guardian's own; the
+// guardian reads and marks the child's, a stranger finds none; once the
+// link ends they stop reaching the guardian.
+func TestADependentsNotificationsReachTheGuardian(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		class := createActivity(t, srv, f.staff, map[string]any{"capacity": 1})
+		regs := "/api/v1/activities/" + class["id"].(string) + "/registrations"
+		if r := srv.Do(t, "POST", regs, f.stranger, nil); r.Status != 201 {
+			t.Fatalf("register: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", regs, f.guardian, map[string]any{"user_id": f.child}); r.Status != 201 || r.JSON(t)["status"] != "waitlisted" {
+			t.Fatalf("register the child: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", regs+"/me", f.stranger, nil); r.Status != 204 {
+			t.Fatalf("cancel: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/posts", f.staff, map[string]any{"station_id": srv.Station.ID.String(), "kind": "safety_alert", "title": "台风", "body": "关窗"}); r.Status != 201 {
+			t.Fatalf("alert: %d %s", r.Status, r.Body)
+		}
+		r := srv.Do(t, "GET", "/api/v1/me/notifications", f.guardian, nil)
+		var promoted map[string]any
+		alerts := 0
+		for _, it := range r.JSON(t)["items"].([]any) {
+			n := it.(map[string]any)
+			switch n["kind"] {
+			case "waitlist_promoted":
+				promoted = n
+			case "safety_alert":
+				alerts++
+			}
+		}
+		if promoted == nil || promoted["for_user_id"] != f.child || promoted["for_name"] != "小明" || alerts != 1 {
+			t.Fatalf("the guardian's inbox: %s", r.Body)
+		}
+		for _, tt := range []struct {
+			name, token string
+			status      int
+		}{{"the guardian", f.guardian, 200}, {"a stranger", f.stranger, 404}, {"another guardian", f.other, 404}, {"the station's staff", f.staff, 404}} {
+			if r := srv.Do(t, "GET", "/api/v1/me/notifications?user_id="+f.child, tt.token, nil); r.Status != tt.status {
+				t.Errorf("the child's inbox, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "POST", "/api/v1/me/notifications/read", f.guardian, map[string]any{"ids": []string{promoted["id"].(string)}}); r.Status != 204 {
+			t.Fatalf("read: %d %s", r.Status, r.Body)
+		}
+		r = srv.Do(t, "GET", "/api/v1/me/notifications?user_id="+f.child, f.guardian, nil)
+		read := false
+		for _, it := range r.JSON(t)["items"].([]any) {
+			read = read || it.(map[string]any)["id"] == promoted["id"] && it.(map[string]any)["read"] == true
+		}
+		if !read {
+			t.Errorf("the child's inbox after reading: %s", r.Body)
+		}
+		// The link ended, the child's notifications no longer come.
+		link := srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil).JSON(t)["items"].([]any)[0].(map[string]any)["link_id"].(string)
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, f.guardian, nil); r.Status != 204 {
+			t.Fatalf("end: %d %s", r.Status, r.Body)
+		}
+		r = srv.Do(t, "GET", "/api/v1/me/notifications", f.guardian, nil)
+		if strings.Contains(string(r.Body), f.child) {
+			t.Errorf("after the end: %s", r.Body)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me/notifications?user_id="+f.child, f.guardian, nil); r.Status != 404 {
+			t.Errorf("the child's inbox after the end: %d", r.Status)
+		}
+	})
+}

@@ -127,7 +127,7 @@ var queries = map[string][]string{
 	"/api/v1/stations/{id}/deliveries":       {"limit", "cursor"},
 	"/desk/deliveries":                       {"cursor"},
 	"/api/v1/users/{id}/health-measurements": {"limit", "cursor"},
-	"/api/v1/me/notifications":               {"limit", "cursor"},
+	"/api/v1/me/notifications":               {"limit", "cursor", "user_id"},
 	"/api/v1/help-requests":                  {"status", "mine", "limit", "cursor"},
 	"/api/v1/posts":                          {"station_id", "kind", "limit", "cursor"},
 	"/api/v1/posts/{id}/comments":            {"limit", "cursor"},

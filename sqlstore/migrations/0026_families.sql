@@ -28,3 +28,5 @@ CREATE TABLE family_links (
 -- One live link between two people; a guardian's list and a dependent's.
 CREATE UNIQUE INDEX family_links_live ON family_links (guardian_id, dependent_id) WHERE status <> 'ended';
 CREATE INDEX family_links_dependent ON family_links (dependent_id, status);
+-- A guardian's active dependents, whose notifications reach them too.
+CREATE INDEX family_links_guardian ON family_links (guardian_id, status);
