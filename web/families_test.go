@@ -492,3 +492,43 @@ func TestADependentsNotificationsReachTheGuardian(t *testing.T) {
 		}
 	})
 }
+
+// TestAParentsCouncilTakesTheGuardiansOfItsChildren: the guardian of a
+// child whose home is the other station joins that station's parents'
+// council, though they live elsewhere; its residents' council does not
+// take them, nor does the parents' council once the link has ended.
+func TestAParentsCouncilTakesTheGuardiansOfItsChildren(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		var station, area string
+		for _, st := range srv.Do(t, "GET", "/api/v1/areas", "", nil).JSON(t)["items"].([]any) {
+			if a := st.(map[string]any); a["station_id"] != srv.Station.ID.String() {
+				station, area = a["station_id"].(string), a["id"].(string)
+			}
+		}
+		child := f.srv.Do(t, "POST", "/api/v1/me/dependents", f.stranger, map[string]any{"name": "小亮", "birth_year": time.Now().Year() - 7,
+			"relation": "child", "area_id": area})
+		if child.Status != 201 {
+			t.Fatalf("child: %d %s", child.Status, child.Body)
+		}
+		council := func(kind string) string {
+			r := srv.Do(t, "POST", "/api/v1/councils", f.otherStaff, map[string]any{"station_id": station, "name": "议事会", "kind": kind})
+			if r.Status != 201 {
+				t.Fatalf("council: %d %s", r.Status, r.Body)
+			}
+			return r.JSON(t)["id"].(string)
+		}
+		parents, residents := council("parents"), council("residents")
+		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+residents+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}), 422, "validation_failed", "user_id")
+		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+parents+"/members", f.otherStaff, map[string]any{"user_id": f.guardianID}), 422, "validation_failed", "user_id")
+		if r := srv.Do(t, "POST", "/api/v1/councils/"+parents+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}); r.Status != 201 {
+			t.Fatalf("the child's guardian joins: %d %s", r.Status, r.Body)
+		}
+		parents2 := council("parents")
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+child.JSON(t)["link_id"].(string), f.stranger, nil); r.Status != 204 {
+			t.Fatalf("end: %d %s", r.Status, r.Body)
+		}
+		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+parents2+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}), 422, "validation_failed", "user_id")
+	})
+}
