@@ -190,7 +190,10 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 		return nil, err
 	}
 	if !h.VisibleTo(actor) {
-		return nil, hidden()
+		// A guardian reads their dependent's requests.
+		if acting, err := readActingFor(ctx, s.db.read(), actor, h.RequesterID); err != nil || acting != guli.ActsAsGuardian {
+			return nil, hidden()
+		}
 	}
 	if h.StaffSeesContact(actor) {
 		err = s.db.tx(ctx, func(q runner) error {
@@ -287,6 +290,33 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 // of, let alone act on.
 func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
 	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if !h.VisibleTo(actor) {
+			return hidden()
+		}
+		return decide(q, h, actor, now)
+	})
+}
+
+// changeForRequester is change for what a guardian may do on their
+// dependent's request (confirm it, withdraw it): under an active link
+// (actingFor locks it) the guardian decides as the requester would, and
+// the act is audited as theirs, which an adult dependent reads.
+func (s *Help) changeForRequester(ctx context.Context, id guli.ID, action string, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if actor.ID != h.RequesterID && !actor.WorksAt(h.StationID) {
+			acting, err := actingFor(ctx, q, actor, h.RequesterID)
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			if acting == guli.ActsAsGuardian {
+				as := *actor
+				as.ID = h.RequesterID
+				if err := decide(q, h, &as, now); err != nil {
+					return err
+				}
+				return audit(ctx, q, now, actor, "help."+action+"_by_family", h.RequesterID, h.ID.String())
+			}
+		}
 		if !h.VisibleTo(actor) {
 			return hidden()
 		}
@@ -391,7 +421,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "confirm", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckConfirm(actor, in); err != nil {
 			return err
 		}
@@ -429,7 +459,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 // CancelHelp withdraws a request that is not done yet; staff who withdraw
 // someone's request are audited.
 func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "cancel", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}

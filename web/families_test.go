@@ -532,3 +532,52 @@ func TestAParentsCouncilTakesTheGuardiansOfItsChildren(t *testing.T) {
 		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+parents2+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}), 422, "validation_failed", "user_id")
 	})
 }
+
+// TestAGuardianClosesADependentsRequest: a volunteer helps the child; the
+// guardian reads the request and confirms the service for them (audited),
+// and withdraws another; a stranger finds neither.
+func TestAGuardianClosesADependentsRequest(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		volunteer := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		ask := func() string {
+			r := srv.Do(t, "POST", "/api/v1/help-requests", f.guardian, map[string]any{"title": "辅导作业", "category": "tutoring", "on_behalf_of": f.child})
+			if r.Status != 201 {
+				t.Fatalf("ask: %d %s", r.Status, r.Body)
+			}
+			return "/api/v1/help-requests/" + r.JSON(t)["id"].(string)
+		}
+		done := ask()
+		for _, step := range []string{"claim", "done"} {
+			if r := srv.Do(t, "POST", done+"/"+step, volunteer, map[string]any{"minutes": 60}); r.Status != 200 {
+				t.Fatalf("%s: %d %s", step, r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "GET", done, f.stranger, nil); r.Status != 404 {
+			t.Errorf("a stranger reads it: %d", r.Status)
+		}
+		if r := srv.Do(t, "GET", done, f.guardian, nil); r.Status != 200 {
+			t.Errorf("the guardian reads it: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", done+"/confirm", f.stranger, map[string]any{"rating": 5}); r.Status != 404 {
+			t.Errorf("a stranger confirms: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", done+"/confirm", f.guardian, map[string]any{"rating": 5, "comment": "谢谢"}); r.Status != 200 || r.JSON(t)["status"] != "confirmed" {
+			t.Errorf("the guardian confirms: %d %s", r.Status, r.Body)
+		}
+		open := ask()
+		if r := srv.Do(t, "POST", open+"/cancel", f.other, nil); r.Status != 404 {
+			t.Errorf("another guardian withdraws: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", open+"/cancel", f.guardian, nil); r.Status != 200 {
+			t.Errorf("the guardian withdraws: %d %s", r.Status, r.Body)
+		}
+		r := srv.Do(t, "GET", "/api/v1/audit?user_id="+f.child, f.staff, nil)
+		for _, action := range []string{"help.file_by_family", "help.confirm_by_family", "help.cancel_by_family"} {
+			if !strings.Contains(string(r.Body), action) {
+				t.Errorf("no %s in the audit: %s", action, r.Body)
+			}
+		}
+	})
+}
