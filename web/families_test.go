@@ -581,3 +581,32 @@ func TestAGuardianClosesADependentsRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestFamilyLinksInOnesData: a guardian's export holds their links, the
+// consent given for a child among them; a parent who closes their account
+// ends the link, and nobody acts for them any more.
+func TestFamilyLinksInOnesData(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		r := srv.Do(t, "GET", "/api/v1/me/export", f.guardian, nil)
+		links, _ := r.JSON(t)["family_links"].([]any)
+		if r.Status != 200 || len(links) != 2 || links[0].(map[string]any)["consent_at"] == nil || links[0].(map[string]any)["side"] != "guardian" {
+			t.Fatalf("the export: %d %s", r.Status, r.Body)
+		}
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.stranger, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/me/close", f.stranger, map[string]any{"password": "password-" + f.strangerPhone}); r.Status != 200 {
+			t.Fatalf("close: %d %s", r.Status, r.Body)
+		}
+		act := "/api/v1/activities/" + createActivity(t, srv, f.staff, nil)["id"].(string) + "/registrations"
+		if r := srv.Do(t, "POST", act, f.guardian, map[string]any{"user_id": f.strangerID}); r.Status != 404 {
+			t.Errorf("acting for a closed account: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil); strings.Contains(string(r.Body), f.strangerID) {
+			t.Errorf("a closed account among the dependents: %s", r.Body)
+		}
+	})
+}
