@@ -145,3 +145,24 @@ func TestShowChildren(t *testing.T) {
 		t.Errorf("the roster given was changed: %+v", roster[1])
 	}
 }
+
+func TestCheckFamilyTransfer(t *testing.T) {
+	son := &guli.User{ID: 10}
+	tests := []struct {
+		name      string
+		acting    guli.Acting
+		recipient guli.ID
+		want      string
+	}{
+		{"to the guardian", guli.ActsAsGuardian, 10, ""},
+		{"to another dependent", guli.ActsAsGuardian, 21, ""},
+		{"to someone else", guli.ActsAsGuardian, 30, guli.ECValidation},
+		{"not as guardian", guli.ActsAsStaff, 10, guli.ECNotFound},
+		{"not at all", 0, 10, guli.ECNotFound},
+	}
+	for _, tt := range tests {
+		if got := codeOf(guli.CheckFamilyTransfer(son, tt.acting, tt.recipient, []guli.ID{20, 21})); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

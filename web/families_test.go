@@ -610,3 +610,50 @@ func TestFamilyLinksInOnesData(t *testing.T) {
 		}
 	})
 }
+
+// TestGivingADependentsMinutesWithinTheFamily: a son gives his mother's
+// minutes to himself or to his child, not to anyone else; a stranger and
+// staff cannot give them at all, nor the son once the link has ended.
+func TestGivingADependentsMinutesWithinTheFamily(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		mother, son := f.stranger, f.guardian
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", son, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", mother, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/timebank/credits", f.staff, map[string]any{"user_id": f.strangerID, "minutes": 120, "memo": "重阳节志愿"}); r.Status != 201 {
+			t.Fatalf("credit: %d %s", r.Status, r.Body)
+		}
+		give := func(token string, body map[string]any) *testserver.Response {
+			return srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/timebank/transfers", Token: token, Body: body})
+		}
+		for _, tt := range []struct {
+			name, token, to string
+			status          int
+			code            string
+		}{
+			{"to the son", son, f.guardianID, 201, ""},
+			{"to the son's child", son, f.child, 201, ""},
+			{"to a stranger", son, f.otherChild, 422, "validation_failed"},
+			{"by a stranger", f.other, f.guardianID, 404, "not_found"},
+			{"by staff", f.staff, f.guardianID, 404, "not_found"},
+		} {
+			r := give(tt.token, map[string]any{"from_user_id": f.strangerID, "to_user_id": tt.to, "minutes": 30, "memo": "给家人"})
+			if r.Status != tt.status || tt.code != "" && r.ErrorCode() != tt.code {
+				t.Errorf("%s: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		r := srv.Do(t, "GET", "/api/v1/me/timebank", mother, nil)
+		if r.JSON(t)["balance_minutes"].(float64) != 60 {
+			t.Errorf("the mother's balance: %s", r.Body)
+		}
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, mother, nil); r.Status != 204 {
+			t.Fatalf("end: %d", r.Status)
+		}
+		if r := give(son, map[string]any{"from_user_id": f.strangerID, "to_user_id": f.guardianID, "minutes": 30}); r.Status != 404 {
+			t.Errorf("after the end: %d %s", r.Status, r.Body)
+		}
+	})
+}

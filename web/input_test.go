@@ -374,7 +374,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
 				{"POST", "/api/v1/help-requests", []string{"title", "description", "category", "needed_by", "on_behalf_of"}},
 				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
-				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "to_phone", "memo"}},
+				{"POST", "/api/v1/timebank/transfers", []string{"from_user_id", "to_user_id", "to_phone", "memo"}},
 				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
 				{"POST", "/api/v1/posts", []string{"station_id", "kind", "title", "body", "photo_ids"}},
 				{"POST", "/api/v1/posts/" + post + "/comments", []string{"body"}},
