@@ -107,6 +107,18 @@ func activeDependents(ctx context.Context, q runner, guardian guli.ID) (map[guli
 	return names, ids, rows.Err()
 }
 
+// activeDependentIDs are the ids of activeDependents, read from the links
+// alone: what an unread count keeps moves with the links, not with every
+// write of people's rows.
+func activeDependentIDs(ctx context.Context, q runner, guardian guli.ID) ([]any, error) {
+	found, err := ids(ctx, q, `SELECT dependent_id FROM family_links WHERE guardian_id = ? AND status = 'active' ORDER BY dependent_id LIMIT 200`, guardian)
+	out := make([]any, len(found))
+	for i, id := range found {
+		out[i] = int64(id)
+	}
+	return out, err
+}
+
 // inList is "(?, ?, …)" for n values.
 func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 

@@ -30,12 +30,16 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 	if err != nil {
 		return guli.Page[*guli.Notification]{}, err
 	}
-	names, deps, err := activeDependents(ctx, s.db.read(), me.ID)
+	deps, err := activeDependentIDs(ctx, s.db.read(), me.ID)
 	if err != nil {
 		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
 	}
 	if len(deps) == 0 {
 		return s.list(ctx, me.ID, nil, "user_id = ?", []any{me.ID}, opts)
+	}
+	names, deps, err := activeDependents(ctx, s.db.read(), me.ID)
+	if err != nil {
+		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
 	}
 	// A station's alerts name a post: the guardian has their own.
 	return s.list(ctx, me.ID, names, "user_id IN "+inList(len(deps)+1)+" AND (user_id = ? OR post_id IS NULL)",
@@ -112,7 +116,7 @@ func (s *Notifications) MarkRead(ctx context.Context, ids []guli.ID) error {
 	}
 	return s.db.tx(ctx, func(q runner) error {
 		// A guardian reads their dependents' notifications too.
-		_, deps, err := activeDependents(ctx, q, me.ID)
+		deps, err := activeDependentIDs(ctx, q, me.ID)
 		if err != nil {
 			return err
 		}
@@ -141,7 +145,7 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 	return s.unread.get(ctx, s.db, me.ID, func(ctx context.Context) (int, error) {
 		var n int
 		q := s.db.read()
-		_, deps, err := activeDependents(ctx, q, me.ID)
+		deps, err := activeDependentIDs(ctx, q, me.ID)
 		if err != nil {
 			return 0, s.db.mapErr(err)
 		}
