@@ -279,6 +279,23 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			links = append(links, r.JSON(t)["id"].(string))
 		}
 		link := func(i int) string { return "/api/v1/links/" + links[i] }
+		// And the same for the page's buttons, to a number of their own.
+		srv.Register(t, "被关联的家人", "13912349001")
+		var pageLinks []string
+		for i := range roles {
+			_, child := srv.Register(t, "子女", fmt.Sprintf("139123492%02d", i+1))
+			phone := testserver.ResidentPhone
+			if i != 1 {
+				phone = fmt.Sprintf("139123493%02d", i)
+				srv.Register(t, "老人", phone)
+			}
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", child, map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("page link: %d %s", r.Status, r.Body)
+			}
+			pageLinks = append(pageLinks, r.JSON(t)["id"].(string))
+		}
+		pageLink := func(i int) string { return "/me/family/links/" + pageLinks[i] }
 
 		tests := []struct {
 			pattern string
@@ -503,6 +520,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /me/family", "/me/family", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me/family/dependents", "/me/family/dependents", "name=小明&birth_year=2016&relation=child", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/link", "/me/family/link", "phone=13912349001", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/links/{id}/accept", func(i int) string { return pageLink(i) + "/accept" }, "", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/links/{id}/end", func(i int) string { return pageLink(i) + "/end" }, "", form, [4]int{303, 303, 303, 303}},
 			{"GET /me/data/export", "/me/data/export", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/close", "/me/close", "password=&confirm=1", form, [4]int{303, 422, 422, 422}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},

@@ -657,3 +657,46 @@ func TestGivingADependentsMinutesWithinTheFamily(t *testing.T) {
 		}
 	})
 }
+
+// TestTheFamilyPage: 我的家人 adds a child, asks a parent by number, who
+// accepts on their own page, and ends the link; errors show by the form.
+func TestTheFamilyPage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		r := asPage(t, srv, f.guardian, "GET", "/me/family", "")
+		if r.Status != 200 || !strings.Contains(string(r.Body), "小明") || !strings.Contains(string(r.Body), "监护人已于") {
+			t.Fatalf("the page: %d", r.Status)
+		}
+		r = asPage(t, srv, f.guardian, "POST", "/me/family/dependents", "name=小芳&birth_year=2017&relation=child")
+		if r.Status != 303 {
+			t.Fatalf("add: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/me/family/dependents", "name=&birth_year=abc&relation=pet"); r.Status != 422 {
+			t.Errorf("add, wrong: %d", r.Status)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/me/family/link", "phone="+f.strangerPhone); r.Status != 303 {
+			t.Fatalf("link: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/me/family/link", "phone=13999999999"); r.Status != 422 || !strings.Contains(string(r.Body), "f-phone-error") {
+			t.Errorf("link, nobody's number: %d", r.Status)
+		}
+		link := srv.Do(t, "GET", "/api/v1/me/guardians", f.stranger, nil).JSON(t)["items"].([]any)[0].(map[string]any)["link_id"].(string)
+		if r := asPage(t, srv, f.other, "POST", "/me/family/links/"+link+"/accept", ""); r.Status != 404 {
+			t.Errorf("accept, a stranger: %d", r.Status)
+		}
+		page := asPage(t, srv, f.stranger, "GET", "/me/family", "")
+		if !strings.Contains(string(page.Body), "/me/family/links/"+link+"/accept") {
+			t.Errorf("the parent's page has no accept button")
+		}
+		if r := asPage(t, srv, f.stranger, "POST", "/me/family/links/"+link+"/accept", ""); r.Status != 303 {
+			t.Errorf("accept: %d", r.Status)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/me/family/links/"+link+"/end", ""); r.Status != 303 {
+			t.Errorf("end: %d", r.Status)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/me/family/links/"+link+"/end", ""); r.Status != 404 {
+			t.Errorf("end twice: %d", r.Status)
+		}
+	})
+}

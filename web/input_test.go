@@ -74,6 +74,10 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
+		"/me/family/dependents":               {"name", "birth_year", "relation"},
+		"/me/family/link":                     {"phone"},
+		"/me/family/links/{id}/accept":        {"x"},
+		"/me/family/links/{id}/end":           {"x"},
 		"/notices/new":                        {"kind", "urgent", "title", "body", "photo_id", "activity_id"},
 		"/councils/new":                       {"name", "kind"},
 		"/councils/{id}/members":              {"phone"},
@@ -205,9 +209,10 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		meeting := createMeeting(t, srv, staff, council)["id"].(string)
 		resolution := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}}).JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
 		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", resident, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
+		familyLink := srv.Do(t, "POST", "/api/v1/me/dependents/link", resident, map[string]any{"phone": testserver.StaffPhone}).JSON(t)["id"].(string)
 		ids := map[string]string{"meetings": meeting, "resolutions": resolution, "proposals": proposal, "councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
-			"teams": team, "nominations": nomination, "polls": poll, "calls": alert}
+			"teams": team, "nominations": nomination, "polls": poll, "calls": alert, "links": familyLink}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")

@@ -2,6 +2,7 @@ package loadtest
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -87,5 +88,29 @@ var familyRows = []Row{
 			return nil, err
 		}
 		return e.request("DELETE", "/api/v1/links/"+link, e.Workers[w].Token, nil)
+	}, nil},
+	// The same on 我的家人.
+	{"my family (page)", "GET /me/family", 200, send("GET", atW("/me/family"), worker, noBody), nil},
+	{"add a dependent (page)", "POST /me/family/dependents", 303, send("POST", atW("/me/family/dependents"), worker,
+		form(url.Values{"name": {"压测：小红"}, "birth_year": {"2015"}, "relation": {"child"}}.Encode())), nil},
+	{"ask to act for a parent (page)", "POST /me/family/link", 303, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.unlink(w); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/me/family/link", e.Resident, "phone="+e.Workers[w].Phone)
+	}, nil},
+	{"accept a link (page)", "POST /me/family/links/{id}/accept", 303, func(e *Env, w, i int) (*http.Request, error) {
+		link, err := e.askLink(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/me/family/links/"+link+"/accept", e.Workers[w].Token, "")
+	}, nil},
+	{"end a link (page)", "POST /me/family/links/{id}/end", 303, func(e *Env, w, i int) (*http.Request, error) {
+		link, err := e.askLink(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/me/family/links/"+link+"/end", e.Workers[w].Token, "")
 	}, nil},
 }
