@@ -280,7 +280,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 		}
 		link := func(i int) string { return "/api/v1/links/" + links[i] }
 		// And the same for the page's buttons, to a number of their own.
-		srv.Register(t, "被关联的家人", "13912349001")
+		srv.Register(t, "被关联的家人", "13912349500")
 		var pageLinks []string
 		for i := range roles {
 			_, child := srv.Register(t, "子女", fmt.Sprintf("139123492%02d", i+1))
@@ -522,7 +522,7 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /me/family", "/me/family", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/family/dependents", "/me/family/dependents", "name=小明&birth_year=2016&relation=child", form, [4]int{303, 303, 303, 303}},
-			{"POST /me/family/link", "/me/family/link", "phone=13912349001", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/link", "/me/family/link", "phone=13912349500", form, [4]int{303, 303, 303, 303}},
 			{"POST /me/family/links/{id}/accept", func(i int) string { return pageLink(i) + "/accept" }, "", form, [4]int{303, 303, 303, 303}},
 			{"POST /me/family/links/{id}/end", func(i int) string { return pageLink(i) + "/end" }, "", form, [4]int{303, 303, 303, 303}},
 			{"GET /me/data/export", "/me/data/export", nil, nil, [4]int{303, 200, 200, 200}},
