@@ -16,6 +16,7 @@ const (
 	ECActivityStarted          = "activity_started"
 	ECActivityCancelled        = "activity_cancelled"
 	ECEmergencyContactRequired = "emergency_contact_required"
+	ECAgeOutOfRange            = "age_out_of_range"
 	ECInvalidCode              = "invalid_code"
 )
 
@@ -64,19 +65,22 @@ type AgeRule struct {
 // Activity is one occurrence of a class, event, service slot or meeting.
 // Times are in the station's zone.
 type Activity struct {
-	ID             ID
-	StationID      ID
-	SeriesID       ID // the first occurrence of a weekly series; 0 if none
-	Title          string
-	Description    string
-	Category       string
-	Start, End     time.Time
-	Capacity       int // 0: unlimited
-	RoomID         ID
-	RoomName       string
-	HostID         ID // the talent who leads it, or whoever created it
-	HostName       string
-	AgeRule        *AgeRule
+	ID          ID
+	StationID   ID
+	SeriesID    ID // the first occurrence of a weekly series; 0 if none
+	Title       string
+	Description string
+	Category    string
+	Start, End  time.Time
+	Capacity    int // 0: unlimited
+	RoomID      ID
+	RoomName    string
+	HostID      ID // the talent who leads it, or whoever created it
+	HostName    string
+	AgeRule     *AgeRule
+	// MinAge and MaxAge bound who may be registered (a children's class
+	// for 6–12); 0 leaves that side open. See AgeRange.
+	MinAge, MaxAge int
 	Status         string
 	ConfirmedCount int
 	WaitlistCount  int
@@ -104,6 +108,37 @@ type Registration struct {
 	// Marks are staff's marks of the person at the activity's station
 	// (MarkKinds), on the rosters staff read; never on anyone else's.
 	Marks []string
+	// BirthYear is the person's, to tell a child (IsChild); Child says
+	// the roster shows them without a name (ShowChildren).
+	BirthYear int
+	Child     bool
+}
+
+// ShowChildren makes a roster fit for reader at now: anyone but the staff
+// of the activity's station (its host) reads children under 14 without
+// their names, as a child (PIPL: their data only with a guardian's
+// consent, for those who need it). roster is not changed; a changed copy
+// is returned when there is something to hide.
+func ShowChildren(reader *User, a *Activity, roster []*Registration, now time.Time) []*Registration {
+	if reader.WorksAt(a.StationID) {
+		return roster
+	}
+	var shown []*Registration
+	for i, r := range roster {
+		if r.UserID == reader.ID || !IsChild(&User{BirthYear: r.BirthYear}, now) {
+			continue
+		}
+		if shown == nil {
+			shown = slices.Clone(roster)
+		}
+		c := *r
+		c.Name, c.BirthYear, c.Child = "", 0, true
+		shown[i] = &c
+	}
+	if shown == nil {
+		return roster
+	}
+	return shown
 }
 
 // MaxWeeklyCount bounds a weekly series: a year of Wednesdays.
@@ -123,7 +158,9 @@ type ActivityInput struct {
 	// AgeRuleSet with a nil AgeRule says staff chose no rule; a nil
 	// AgeRule alone gets the station's default (ActivityAgeRule).
 	AgeRuleSet bool
-	Repeat     *Repeat // nil: once
+	// MinAge and MaxAge bound the ages it takes; 0: that side open.
+	MinAge, MaxAge int
+	Repeat         *Repeat // nil: once
 }
 
 // Repeat makes an activity a weekly series.
@@ -188,6 +225,12 @@ func (in *ActivityInput) Validate() (weeks int, err error) {
 	if r := in.AgeRule; r != nil && (r.EmergencyContactFromAge < 1 || r.EmergencyContactFromAge > 150) {
 		p.Add("age_rule", FROutOfRange)
 	}
+	if in.MinAge < 0 || in.MinAge > MaxAge {
+		p.Add("min_age", FROutOfRange)
+	}
+	if in.MaxAge < 0 || in.MaxAge > MaxAge || in.MaxAge > 0 && in.MaxAge < in.MinAge {
+		p.Add("max_age", FROutOfRange)
+	}
 	weeks = 1
 	if in.Repeat != nil {
 		weeks = in.Repeat.WeeklyCount
@@ -204,6 +247,38 @@ func (u *User) AgeIn(year int) int {
 		return -1
 	}
 	return year - u.BirthYear
+}
+
+// MaxAge bounds the ages an activity may name.
+const MaxAge = 150
+
+// ChildAge is the age under which a person is a child whose personal data
+// is handled only with a guardian's consent (PIPL, article 31: under 14).
+const ChildAge = 14
+
+// ChildrenMaxAge is the highest max_age of an activity "for children" in
+// the timetable's filter.
+const ChildrenMaxAge = 17
+
+// ForChildren reports whether an activity is meant for children: its ages
+// end under 18.
+func (a *Activity) ForChildren() bool { return a.MaxAge > 0 && a.MaxAge <= ChildrenMaxAge }
+
+// AgeRange says whether person may take part in an activity bounded by
+// ages: nil, or age_out_of_range. The age is the year of the activity
+// less the year of birth (people give their birth year, not their date):
+// a child born in 2017 is 6 at a class in 2023 even before their
+// birthday. A person whose birth year is not known cannot be shown to be
+// inside bounds and is refused.
+func (a *Activity) AgeRange(person *User) error {
+	if a.MinAge == 0 && a.MaxAge == 0 {
+		return nil
+	}
+	age := person.AgeIn(a.Start.Year())
+	if age < 0 || age < a.MinAge || a.MaxAge > 0 && age > a.MaxAge {
+		return Errorf(ECAgeOutOfRange)
+	}
+	return nil
 }
 
 // CouncilEmergencyContactAge is the age from which the residents' council
@@ -235,11 +310,14 @@ func (a *Activity) CheckCancellable(now time.Time) error {
 
 // Admit decides a person's sign-up at now, given the counts as they stand:
 // a confirmed place while there is one, else the next place on the
-// waitlist (position counted from 1); refused when the activity is not open
-// or its age rule is unmet (a person of that age or older with no
+// waitlist (position counted from 1); refused when the activity is not open,
+// the person's age is outside its bounds (AgeRange), or its age rule is unmet (a person of that age or older with no
 // emergency contact on file).
 func (a *Activity) Admit(person *User, now time.Time) (status string, position int, err error) {
 	if err := a.CheckOpen(now); err != nil {
+		return "", 0, err
+	}
+	if err := a.AgeRange(person); err != nil {
 		return "", 0, err
 	}
 	if r := a.AgeRule; r != nil && person.EmergencyContact == nil && person.AgeIn(now.In(a.Start.Location()).Year()) >= r.EmergencyContactFromAge {
@@ -263,6 +341,8 @@ type ActivityFilter struct {
 	From, To  time.Time // start in [From, To)
 	Category  string
 	Query     string // words in the title or description
+	// ForChildren keeps activities for children only (Activity.ForChildren).
+	ForChildren bool
 }
 
 // MaxQueryRunes bounds a search of activities: a few words, not an essay.
@@ -302,6 +382,10 @@ type ActivityService interface {
 	CancelActivity(ctx context.Context, id ID) error
 	// MyActivities lists the acting user's live registrations from a time on.
 	MyActivities(ctx context.Context, from time.Time) ([]*Activity, error)
+	// ActivitiesOf lists userID's live registrations from a time on, as
+	// MyActivities does the acting user's: for the user themself or their
+	// guardian (MayActFor), else not_found.
+	ActivitiesOf(ctx context.Context, userID ID, from time.Time) ([]*Activity, error)
 	// MyRegistrations maps the activities starting in [from, to) the acting
 	// user holds a live registration for to that registration: what a list
 	// of activities needs to mark the reader's own.

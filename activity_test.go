@@ -46,6 +46,14 @@ func TestAdmit(t *testing.T) {
 		{"36 without a contact", class(10, 0, 0, true), young, before, guli.RegConfirmed, 0, ""},
 		{"age not given", class(10, 0, 0, true), unknownAge, before, guli.RegConfirmed, 0, ""},
 		{"turns 70 this year", class(10, 0, 0, true), &guli.User{BirthYear: 2026 - 70}, before, "", 0, guli.ECEmergencyContactRequired},
+		{"6 at a class for 6-12", ages(class(10, 0, 0, false), 6, 12), &guli.User{BirthYear: 2020}, before, guli.RegConfirmed, 0, ""},
+		{"12 at a class for 6-12", ages(class(10, 0, 0, false), 6, 12), &guli.User{BirthYear: 2014}, before, guli.RegConfirmed, 0, ""},
+		{"5 at a class for 6-12", ages(class(10, 0, 0, false), 6, 12), &guli.User{BirthYear: 2021}, before, "", 0, guli.ECAgeOutOfRange},
+		{"13 at a class for 6-12", ages(class(10, 0, 0, false), 6, 12), &guli.User{BirthYear: 2013}, before, "", 0, guli.ECAgeOutOfRange},
+		{"age not given, bounded", ages(class(10, 0, 0, false), 6, 12), unknownAge, before, "", 0, guli.ECAgeOutOfRange},
+		{"60 and over", ages(class(10, 0, 0, false), 60, 0), old, before, guli.RegConfirmed, 0, ""},
+		{"up to 12, a full class waitlists", ages(class(1, 1, 0, false), 0, 12), &guli.User{BirthYear: 2018}, before, guli.RegWaitlisted, 1, ""},
+		{"out of range before full", ages(class(1, 1, 0, false), 0, 12), young, before, "", 0, guli.ECAgeOutOfRange},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +62,24 @@ func TestAdmit(t *testing.T) {
 				t.Fatalf("Admit = %q %d %v, want %q %d %q", status, position, err, tt.status, tt.position, tt.err)
 			}
 		})
+	}
+}
+
+// ages bounds an activity's ages.
+func ages(a *guli.Activity, min, max int) *guli.Activity {
+	a.MinAge, a.MaxAge = min, max
+	return a
+}
+
+func TestForChildren(t *testing.T) {
+	tests := []struct {
+		min, max int
+		want     bool
+	}{{0, 0, false}, {6, 12, true}, {0, 17, true}, {0, 18, false}, {60, 0, false}}
+	for _, tt := range tests {
+		if got := (&guli.Activity{MinAge: tt.min, MaxAge: tt.max}).ForChildren(); got != tt.want {
+			t.Errorf("%d-%d: ForChildren = %v, want %v", tt.min, tt.max, got, tt.want)
+		}
 	}
 }
 
@@ -150,6 +176,11 @@ func TestActivityInputValidate(t *testing.T) {
 		{"an unknown category, no title", func(in *guli.ActivityInput) { in.Category, in.Title = "party", "  " }, "category:invalid title:required", 0},
 		{"a series of none", func(in *guli.ActivityInput) { in.Repeat = &guli.Repeat{} }, "repeat:out_of_range", 0},
 		{"a series past a year", func(in *guli.ActivityInput) { in.Repeat = &guli.Repeat{WeeklyCount: 53} }, "repeat:out_of_range", 0},
+		{"ages 6-12", func(in *guli.ActivityInput) { in.MinAge, in.MaxAge = 6, 12 }, "", 1},
+		{"ages from 60", func(in *guli.ActivityInput) { in.MinAge = 60 }, "", 1},
+		{"ages reversed", func(in *guli.ActivityInput) { in.MinAge, in.MaxAge = 12, 6 }, "max_age:out_of_range", 0},
+		{"negative ages", func(in *guli.ActivityInput) { in.MinAge, in.MaxAge = -1, -1 }, "max_age:out_of_range min_age:out_of_range", 0},
+		{"ages no one lives", func(in *guli.ActivityInput) { in.MinAge, in.MaxAge = 151, 1<<40 }, "max_age:out_of_range min_age:out_of_range", 0},
 	}
 	for _, tt := range tests {
 		in := valid()

@@ -77,12 +77,19 @@ func (c *Council) CheckRun(actor *User) error { return actor.ActsAt(c.StationID)
 
 // CheckMember says whether person may join the council: someone who
 // belongs to its station (lives in one of its areas, or joined its
-// activities). person.Stations must be loaded.
-func (c *Council) CheckMember(person *User) error {
-	if person == nil || !slices.Contains(person.Stations, c.StationID) {
-		return Invalid("user_id", FRUnknownUser)
+// activities), and for a parents' council also the guardian of a child
+// whose home station it is, wherever the guardian lives. childHomes are
+// the home stations of the person's children under an active link;
+// person.Stations must be loaded.
+func (c *Council) CheckMember(person *User, childHomes ...ID) error {
+	switch {
+	case person == nil:
+	case slices.Contains(person.Stations, c.StationID):
+		return nil
+	case c.Kind == CouncilParents && slices.Contains(childHomes, c.StationID):
+		return nil
 	}
-	return nil
+	return Invalid("user_id", FRUnknownUser)
 }
 
 // CouncilFilter narrows the list of councils.

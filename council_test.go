@@ -8,7 +8,8 @@ import (
 )
 
 func TestCouncilRules(t *testing.T) {
-	c := &guli.Council{ID: 3, StationID: 1}
+	c := &guli.Council{ID: 3, StationID: 1, Kind: guli.CouncilResidents}
+	parents := &guli.Council{ID: 4, StationID: 1, Kind: guli.CouncilParents}
 	resident := &guli.User{ID: 8, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}}
 	visitor := &guli.User{ID: 9, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{2}}
 	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
@@ -27,6 +28,11 @@ func TestCouncilRules(t *testing.T) {
 		{"a resident of the station joins", c.CheckMember(resident), ""},
 		{"someone of another station", c.CheckMember(visitor), guli.ECValidation},
 		{"nobody", c.CheckMember(nil), guli.ECValidation},
+		{"a parent elsewhere whose child's home is here, parents' council", parents.CheckMember(visitor, 1), ""},
+		{"a parent elsewhere whose child's home is elsewhere", parents.CheckMember(visitor, 2), guli.ECValidation},
+		{"a parent elsewhere whose child's home is here, residents' council", c.CheckMember(visitor, 1), guli.ECValidation},
+		{"a resident of the station, parents' council", parents.CheckMember(resident), ""},
+		{"nobody, with a child", parents.CheckMember(nil, 1), guli.ECValidation},
 		{"a council", (&guli.CouncilInput{StationID: 1, Name: "居民议事会", Kind: guli.CouncilResidents}).Validate(), ""},
 		{"no name", (&guli.CouncilInput{StationID: 1, Name: " ", Kind: guli.CouncilParents}).Validate(), guli.ECValidation},
 		{"a long name", (&guli.CouncilInput{StationID: 1, Name: strings.Repeat("议", 51), Kind: guli.CouncilParents}).Validate(), guli.ECValidation},

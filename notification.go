@@ -61,8 +61,11 @@ func MayTellFit(told int) bool { return told < FitsPerDay }
 // Notification tells a person something happened. Params fill the
 // catalogue's message in the reader's language.
 type Notification struct {
-	ID        ID
-	UserID    ID
+	ID     ID
+	UserID ID
+	// ForName is the name of the dependent it is for, when it reaches
+	// their guardian; empty for the reader's own.
+	ForName   string
 	Kind      string
 	Params    NotificationParams
 	CreatedAt time.Time
@@ -92,7 +95,13 @@ type NotificationParams struct {
 
 // NotificationService lists and marks the acting user's notifications.
 type NotificationService interface {
+	// Notifications lists the acting user's notifications and, for a
+	// guardian, those of their active dependents that are theirs alone
+	// (not a station's alerts, which the guardian has their own of).
 	Notifications(ctx context.Context, opts ListOptions) (Page[*Notification], error)
+	// NotificationsOf lists userID's: the acting user's own, or their
+	// dependent's (MayActFor), else not_found.
+	NotificationsOf(ctx context.Context, userID ID, opts ListOptions) (Page[*Notification], error)
 	// MarkRead marks the acting user's notifications read; ids of anyone
 	// else's are ignored.
 	MarkRead(ctx context.Context, ids []ID) error

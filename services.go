@@ -34,6 +34,7 @@ type Services struct {
 	Imports       ImportService
 	Marks         MarkService
 	Calls         CallService
+	Families      FamilyService
 	// Now is the one clock: the services decide by it, and the pages show
 	// "today" and "started" by it too.
 	Now func() time.Time

@@ -2,6 +2,7 @@ package guli
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,9 @@ type Statement struct {
 // is the address it came from: numbers nobody has count against it as
 // refused registrations do (ThrottleRegisterAddr).
 type TransferInput struct {
+	// FromUserID is the dependent whose minutes a guardian gives within
+	// the family (CheckFamilyTransfer); 0: the sender's own.
+	FromUserID ID
 	ToUserID   ID
 	ToPhone    string
 	Minutes    int
@@ -115,7 +119,29 @@ const FRKeyReused = "key_reused"
 // Request is what the transfer asks, as its Idempotency-Key remembers it
 // (after Validate): whom, how many minutes, and the memo.
 func (in *TransferInput) Request() string {
-	return strings.Join([]string{in.ToUserID.String(), in.ToPhone, strconv.Itoa(in.Minutes), in.Memo}, "\n")
+	r := strings.Join([]string{in.ToUserID.String(), in.ToPhone, strconv.Itoa(in.Minutes), in.Memo}, "\n")
+	if in.FromUserID != 0 {
+		r += "\nfrom " + in.FromUserID.String()
+	}
+	return r
+}
+
+// FROutsideFamily refuses giving a dependent's minutes to someone outside
+// the family.
+const FROutsideFamily = "outside_family"
+
+// CheckFamilyTransfer says whether a guardian (acting, as MayActFor
+// decided) may give their dependent's minutes to recipient: within the
+// family only, to the guardian themself or another of their dependents
+// (family, the ids of the guardian's active dependents).
+func CheckFamilyTransfer(guardian *User, acting Acting, recipient ID, family []ID) error {
+	switch {
+	case acting != ActsAsGuardian:
+		return Errorf(ECNotFound)
+	case recipient == guardian.ID || slices.Contains(family, recipient):
+		return nil
+	}
+	return Invalid("to_user_id", FROutsideFamily)
 }
 
 // CheckReplay says whether the transfer, sent with the key of an earlier

@@ -569,6 +569,17 @@ func (s *Accounts) User(ctx context.Context, id guli.ID) (*guli.User, error) {
 	if err != nil {
 		return nil, s.db.mapErr(err)
 	}
+	if guli.IsChild(u, s.db.now()) {
+		// A child is there for their guardians and their stations' staff
+		// only (guli.SeesChild).
+		links, err := activeLinks(ctx, s.db.read(), actor.ID, id, "")
+		if err != nil {
+			return nil, s.db.mapErr(err)
+		}
+		if !guli.SeesChild(actor, u, links) {
+			return nil, hidden()
+		}
+	}
 	if actor.IsStaff() && actor.ID != id && actor.SeesPrivateDataOf(u) {
 		err = s.db.tx(ctx, func(q runner) error {
 			return audit(ctx, q, s.db.now(), actor, "user.view", id, "")

@@ -52,6 +52,7 @@ type activityListKey struct {
 	category, query string
 	cursor          string
 	limit           int
+	forChildren     bool
 }
 
 // NewActivities returns the activity service of db.
@@ -66,7 +67,7 @@ var _ guli.ActivityService = (*Activities)(nil)
 const activityColumns = `a.id, a.station_id, a.series_id, a.title, a.description, a.category, a.start_at, a.end_at,
 	a.capacity, a.room_id, COALESCE(r.name, ''), a.host_id, COALESCE(h.name, ''), a.age_from,
 	a.age_resolution_id, COALESCE(ar.text, ''), COALESCE(ac.name, ''), COALESCE(ar.meeting_id, 0), a.status,
-	a.confirmed_count, a.waitlist_count, s.timezone`
+	a.confirmed_count, a.waitlist_count, s.timezone, a.min_age, a.max_age`
 
 const activityFrom = `
 	FROM activities a
@@ -119,7 +120,7 @@ func (s *Activities) scanWith(row interface{ Scan(...any) error }, extra ...any)
 		tz                      string
 	)
 	dest := append([]any{&id, &station, &series, &a.Title, &a.Description, &a.Category, &start, &end, &a.Capacity,
-		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &ageResolution, &resolution, &council, &resolutionMeeting, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz}, extra...)
+		&room, &a.RoomName, &host, &a.HostName, &ageFrom, &ageResolution, &resolution, &council, &resolutionMeeting, &a.Status, &a.ConfirmedCount, &a.WaitlistCount, &tz, &a.MinAge, &a.MaxAge}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -197,10 +198,10 @@ func (s *Activities) CreateActivities(ctx context.Context, in guli.ActivityInput
 				}
 			}
 			id, err := q.insert(ctx, `INSERT INTO activities (station_id, series_id, title, description, category,
-				start_at, end_at, capacity, room_id, host_id, age_from, age_resolution_id, created_by, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				start_at, end_at, capacity, room_id, host_id, age_from, age_resolution_id, created_by, created_at, min_age, max_age)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				st.ID, nullID(series), in.Title, in.Description, in.Category, ms(os), ms(oe), in.Capacity,
-				nullID(in.RoomID), nullID(in.HostID), ageFrom(rule), ageResolution(rule), nullID(actor.ID), ms(now))
+				nullID(in.RoomID), nullID(in.HostID), ageFrom(rule), ageResolution(rule), nullID(actor.ID), ms(now), in.MinAge, in.MaxAge)
 			if err != nil {
 				return err
 			}
@@ -289,7 +290,7 @@ func (s *Activities) Activities(ctx context.Context, f guli.ActivityFilter, opts
 	if err := f.Validate(); err != nil {
 		return guli.Page[*guli.Activity]{}, err
 	}
-	key := activityListKey{station: f.StationID, category: f.Category, query: f.Query, cursor: opts.Cursor, limit: opts.PageSize()}
+	key := activityListKey{station: f.StationID, category: f.Category, query: f.Query, cursor: opts.Cursor, limit: opts.PageSize(), forChildren: f.ForChildren}
 	if !f.From.IsZero() {
 		key.from = ms(f.From)
 	}
@@ -356,6 +357,9 @@ func (s *Activities) list(ctx context.Context, f guli.ActivityFilter, opts guli.
 	}
 	if f.Category != "" {
 		where, args = append(where, "a.category = ?"), append(args, f.Category)
+	}
+	if f.ForChildren { // guli.Activity.ForChildren
+		where, args = append(where, "a.max_age > 0 AND a.max_age <= ?"), append(args, guli.ChildrenMaxAge)
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		terms := guli.QueryTerms(f.Query)
@@ -459,9 +463,6 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		userID = actor.ID
 	}
 	onBehalf := userID != actor.ID
-	if onBehalf && !actor.IsStaff() {
-		return nil, guli.Errorf(guli.ECForbidden)
-	}
 	var reg *guli.Registration
 	err = s.db.tx(ctx, func(q runner) error {
 		// The person first, then the activity, as a closure takes them.
@@ -474,8 +475,11 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 			return err
 		}
 		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
-		if onBehalf && !actor.WorksAt(a.StationID) {
-			return hidden() // staff register people for their own stations' activities
+		// Guardians register their dependents; staff people for their own
+		// stations' activities.
+		acting, err := actingFor(ctx, q, actor, userID, a.StationID)
+		if err != nil {
+			return err
 		}
 		if closed {
 			return guli.Errorf(guli.ECAccountClosed)
@@ -520,11 +524,14 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 		if _, err := q.exec(ctx, "UPDATE activities SET "+counter+" = "+counter+" + 1 WHERE id = ?", activityID); err != nil {
 			return err
 		}
-		if onBehalf {
+		switch acting {
+		case guli.ActsAsStaff:
 			if err := audit(ctx, q, now, actor, "registration.on_behalf", userID, a.Title); err != nil {
 				return err
 			}
 			return notify(ctx, q, now, userID, guli.NotifyRegisteredByStaff, paramsOf(a))
+		case guli.ActsAsGuardian: // the dependent reads who did it in their data
+			return audit(ctx, q, now, actor, "registration.by_family", userID, a.Title)
 		}
 		return nil
 	})
@@ -541,17 +548,20 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 	if userID == 0 {
 		userID = actor.ID
 	}
-	if userID != actor.ID && !actor.IsStaff() {
-		return guli.Errorf(guli.ECForbidden)
-	}
 	return s.db.tx(ctx, func(q runner) error {
+		acting, err := actingFor(ctx, q, actor, userID, 0) // the links first, as Register takes them
+		if err != nil && guli.ErrorCode(err) != guli.ECNotFound {
+			return err
+		}
 		a, err := s.lockActivity(ctx, q, activityID)
 		if err != nil {
 			return err
 		}
 		q = q.in(a.StationID) // of the station tables, it writes this activity and its places only
-		if userID != actor.ID && !actor.WorksAt(a.StationID) {
-			return hidden()
+		if acting == 0 {
+			if acting, err = guli.MayActFor(actor, userID, []guli.ID{a.StationID}, nil); err != nil {
+				return err
+			}
 		}
 		now := s.db.now()
 		if err := a.CheckCancellable(now); err != nil {
@@ -564,8 +574,9 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		if err != nil {
 			return err
 		}
-		if userID != actor.ID {
-			if err := audit(ctx, q, now, actor, "registration.cancel_on_behalf", userID, a.Title); err != nil {
+		action := map[guli.Acting]string{guli.ActsAsStaff: "registration.cancel_on_behalf", guli.ActsAsGuardian: "registration.cancel_by_family"}[acting]
+		if action != "" {
+			if err := audit(ctx, q, now, actor, action, userID, a.Title); err != nil {
 				return err
 			}
 		}
@@ -666,8 +677,12 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 		return nil, err
 	}
 	roster, err := s.rosters.get(ctx, s.db, activityID, func(ctx context.Context) ([]*guli.Registration, error) { return s.roster(ctx, s.db.read(), activityID) })
-	if err != nil || !guli.SeesMarks(actor, a.StationID) || len(roster) == 0 {
-		return roster, err
+	if err != nil {
+		return nil, err
+	}
+	roster = guli.ShowChildren(actor, a, roster, s.db.now())
+	if !guli.SeesMarks(actor, a.StationID) || len(roster) == 0 {
+		return roster, nil
 	}
 	// Staff read the station's marks of the people on it, on a copy: the
 	// kept roster is also a host's, who is shown none.
@@ -692,7 +707,7 @@ func (s *Activities) Registrations(ctx context.Context, activityID guli.ID) ([]*
 // waitlist in order.
 func (s *Activities) roster(ctx context.Context, q runner, activityID guli.ID) ([]*guli.Registration, error) {
 	regs, err := list(ctx, q, scanRegistration, `SELECT r.activity_id, r.user_id, u.name, r.status, r.created_at,
-			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END
+			CASE WHEN t.user_id IS NULL THEN 0 ELSE 1 END, u.birth_year
 		FROM registrations r JOIN users u ON u.id = r.user_id
 		LEFT JOIN attendances t ON t.activity_id = r.activity_id AND t.user_id = r.user_id
 		WHERE r.activity_id = ? AND r.status <> 'cancelled'
@@ -714,7 +729,7 @@ func scanRegistration(row interface{ Scan(...any) error }) (*guli.Registration, 
 	var r guli.Registration
 	var activity, user, created int64
 	var checked int
-	err := row.Scan(&activity, &user, &r.Name, &r.Status, &created, &checked)
+	err := row.Scan(&activity, &user, &r.Name, &r.Status, &created, &checked, &r.BirthYear)
 	r.ActivityID, r.UserID, r.CreatedAt, r.CheckedIn = guli.ID(activity), guli.ID(user), fromMS(created), checked == 1
 	return &r, err
 }
@@ -860,6 +875,24 @@ func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.
 	if err != nil {
 		return nil, err
 	}
+	return s.activitiesOf(ctx, me.ID, from)
+}
+
+// ActivitiesOf implements guli.ActivityService: a guardian reads their
+// dependent's places.
+func (s *Activities) ActivitiesOf(ctx context.Context, userID guli.ID, from time.Time) ([]*guli.Activity, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := readActingFor(ctx, s.db.read(), actor, userID); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return s.activitiesOf(ctx, userID, from)
+}
+
+func (s *Activities) activitiesOf(ctx context.Context, user guli.ID, from time.Time) ([]*guli.Activity, error) {
+	me := &guli.User{ID: user}
 	items, err := list(ctx, s.db.read(), s.scanMine(me.ID), `SELECT `+activityColumns+registrationColumns+activityFrom+`
 		JOIN registrations g ON g.activity_id = a.id AND g.user_id = ? AND g.status <> 'cancelled'
 		WHERE a.end_at > ? ORDER BY a.start_at, a.id LIMIT 500`, me.ID, ms(from))

@@ -135,7 +135,14 @@ func (s *Councils) AddMember(ctx context.Context, councilID, userID guli.ID) err
 		if err != nil {
 			return err
 		}
-		if err := c.CheckMember(person); err != nil {
+		var childHomes []guli.ID
+		if c.Kind == guli.CouncilParents {
+			if childHomes, err = ids(ctx, q, `SELECT a.station_id FROM family_links l JOIN users u ON u.id = l.dependent_id
+				JOIN areas a ON a.id = u.area_id WHERE l.guardian_id = ? AND l.status = 'active' AND l.relation = 'child'`, userID); err != nil {
+				return err
+			}
+		}
+		if err := c.CheckMember(person, childHomes...); err != nil {
 			return err
 		}
 		if err := guli.CheckNotClosed(person); err != nil {

@@ -90,6 +90,12 @@ var exportSections = []exportSection{
 	{"calls", false, `SELECT c.id, c.post_id, c.activity_id, COALESCE(p.title, a.title, '') AS title, c.outcome, c.note, c.created_at
 		FROM call_ticks c LEFT JOIN posts p ON p.id = c.post_id LEFT JOIN activities a ON a.id = c.activity_id
 		WHERE c.user_id = ?`, "c.id"},
+	// Family links on either side: whom one may act for, who may act for
+	// one, and the consent given for a child.
+	{"family_links", false, `SELECT l.relation, l.status, CASE WHEN l.guardian_id = ? THEN 'guardian' ELSE 'dependent' END AS side,
+		COALESCE(u.name, '') AS person, l.consent_at, l.created_at, l.accepted_at, l.ended_at
+		FROM family_links l JOIN users u ON u.id = CASE WHEN l.guardian_id = ? THEN l.dependent_id ELSE l.guardian_id END
+		WHERE l.guardian_id = ? OR l.dependent_id = ?`, "l.id"},
 	{"audit", false, `SELECT a.id, a.action, COALESCE(u.name, '') AS actor, a.detail, a.created_at
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.subject_id = ? AND a.subject_kind = 'person'`, "a.id"},
@@ -507,6 +513,11 @@ func erasePerson(ctx context.Context, q runner, id guli.ID, now time.Time) error
 		if _, err := q.exec(ctx, stmt, id); err != nil {
 			return err
 		}
+	}
+	// Nobody acts for a closed account any more, nor does it for anyone.
+	if _, err := q.exec(ctx, `UPDATE family_links SET status = 'ended', ended_at = ?
+		WHERE (guardian_id = ? OR dependent_id = ?) AND status <> 'ended'`, ms(now), id, id); err != nil {
+		return err
 	}
 	_, err := q.exec(ctx, `UPDATE users SET name = ?, phone = NULL, email = '', email_off = 1, password_hash = '',
 		roles = ?, birth_year = 0, ec_name = '', ec_phone = '', calendar_token = NULL, closed_at = ? WHERE id = ?`,

@@ -109,8 +109,15 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 	if err != nil {
 		return page, err
 	}
+	guardian := false
 	if actor.ID != userID && !actor.IsStaff() {
-		return page, guli.Errorf(guli.ECNotFound)
+		// A guardian reads their dependent's checks; nobody else learns
+		// there is anyone.
+		acting, err := readActingFor(ctx, s.db.read(), actor, userID)
+		if err != nil {
+			return page, s.db.mapErr(err)
+		}
+		guardian = acting == guli.ActsAsGuardian
 	}
 	// Newest reading first, by when it was taken.
 	beforeAt, beforeID := int64(1<<63-1), int64(1<<63-1)
@@ -133,7 +140,7 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 		home = guli.ID(st)
 	}
 	where, args := "", []any{}
-	if !guli.SeesHealthHistory(actor, person, home) {
+	if !guardian && !guli.SeesHealthHistory(actor, person, home) {
 		// Staff of another station: the checks taken at their stations.
 		if len(actor.StaffStations) == 0 {
 			return page, guli.Errorf(guli.ECNotFound)
@@ -174,8 +181,12 @@ func (s *Health) Measurements(ctx context.Context, userID guli.ID, opts guli.Lis
 		return []string{strconv.FormatInt(ms(m.CreatedAt), 10), m.ID.String()}
 	})
 	if actor.ID != userID {
+		action := "health.view"
+		if guardian {
+			action = "health.view_by_family"
+		}
 		err = s.db.tx(ctx, func(q runner) error {
-			return audit(ctx, q, s.db.now(), actor, "health.view", userID, fmt.Sprintf("%d readings", len(page.Items)))
+			return audit(ctx, q, s.db.now(), actor, action, userID, fmt.Sprintf("%d readings", len(page.Items)))
 		})
 	}
 	return page, err

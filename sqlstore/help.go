@@ -92,10 +92,7 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		return nil, err
 	}
 	requester := actor.ID
-	if in.OnBehalfOf != 0 && in.OnBehalfOf != actor.ID {
-		if !actor.IsStaff() {
-			return nil, guli.Errorf(guli.ECForbidden)
-		}
+	if in.OnBehalfOf != 0 {
 		requester = in.OnBehalfOf
 	}
 	// Who to tell is ranked in the transaction, on volunteers kept in
@@ -111,21 +108,31 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		}
 		person, err := personIn(ctx, q, requester)
 		if isNotFound(err) && requester != actor.ID {
-			return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
+			if actor.IsStaff() {
+				return guli.Invalid("on_behalf_of", guli.FRUnknownUser)
+			}
+			return hidden()
 		}
 		if err != nil {
 			return err
 		}
-		if requester != actor.ID && !actor.SeesPrivateDataOf(person) {
+		// Guardians ask for their dependents; staff for the people of
+		// their stations.
+		acting, err := actingFor(ctx, q, actor, requester, person.Stations...)
+		if isNotFound(err) && actor.IsStaff() {
 			return guli.Invalid("on_behalf_of", guli.FRUnknownUser) // another station's: as if there were none
+		}
+		if err != nil {
+			return err
 		}
 		if closed {
 			return guli.Errorf(guli.ECAccountClosed)
 		}
-		// One's own request is one's home station's; one filed by staff,
-		// the station they file it for.
+		// One's own request is one's home station's, and one a guardian
+		// asks for a dependent's; one filed by staff, the station they
+		// file it for.
 		station := person.HomeStation
-		if requester != actor.ID {
+		if acting == guli.ActsAsStaff {
 			station = actor.StationLookingAfter(person)
 		}
 		if station, err = orFirstStation(ctx, q, station); err != nil {
@@ -150,8 +157,11 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if err := s.tellFitting(ctx, q, asked, now); err != nil {
 			return err
 		}
-		if filed != 0 {
+		switch acting {
+		case guli.ActsAsStaff:
 			return audit(ctx, q, now, actor, "help.file_on_behalf", requester, id.String())
+		case guli.ActsAsGuardian:
+			return audit(ctx, q, now, actor, "help.file_by_family", requester, id.String())
 		}
 		return nil
 	})
@@ -180,7 +190,10 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 		return nil, err
 	}
 	if !h.VisibleTo(actor) {
-		return nil, hidden()
+		// A guardian reads their dependent's requests.
+		if acting, err := readActingFor(ctx, s.db.read(), actor, h.RequesterID); err != nil || acting != guli.ActsAsGuardian {
+			return nil, hidden()
+		}
 	}
 	if h.StaffSeesContact(actor) {
 		err = s.db.tx(ctx, func(q runner) error {
@@ -277,6 +290,33 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 // of, let alone act on.
 func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
 	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if !h.VisibleTo(actor) {
+			return hidden()
+		}
+		return decide(q, h, actor, now)
+	})
+}
+
+// changeForRequester is change for what a guardian may do on their
+// dependent's request (confirm it, withdraw it): under an active link
+// (actingFor locks it) the guardian decides as the requester would, and
+// the act is audited as theirs, which an adult dependent reads.
+func (s *Help) changeForRequester(ctx context.Context, id guli.ID, action string, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+		if actor.ID != h.RequesterID && !actor.WorksAt(h.StationID) {
+			acting, err := actingFor(ctx, q, actor, h.RequesterID)
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			if acting == guli.ActsAsGuardian {
+				as := *actor
+				as.ID = h.RequesterID
+				if err := decide(q, h, &as, now); err != nil {
+					return err
+				}
+				return audit(ctx, q, now, actor, "help."+action+"_by_family", h.RequesterID, h.ID.String())
+			}
+		}
 		if !h.VisibleTo(actor) {
 			return hidden()
 		}
@@ -381,7 +421,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "confirm", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckConfirm(actor, in); err != nil {
 			return err
 		}
@@ -419,7 +459,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 // CancelHelp withdraws a request that is not done yet; staff who withdraw
 // someone's request are audited.
 func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "cancel", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}

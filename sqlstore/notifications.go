@@ -23,13 +23,50 @@ func NewNotifications(db *DB) *Notifications {
 
 var _ guli.NotificationService = (*Notifications)(nil)
 
-// Notifications lists the acting user's notifications, newest first.
+// Notifications lists the acting user's notifications, newest first, and
+// those of their active dependents that are the dependent's alone.
 func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions) (guli.Page[*guli.Notification], error) {
-	var page guli.Page[*guli.Notification]
 	me, err := guli.RequireUser(ctx)
 	if err != nil {
-		return page, err
+		return guli.Page[*guli.Notification]{}, err
 	}
+	deps, err := activeDependentIDs(ctx, s.db.read(), me.ID)
+	if err != nil {
+		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
+	}
+	if len(deps) == 0 {
+		return s.list(ctx, me.ID, nil, "user_id = ?", []any{me.ID}, opts)
+	}
+	names, deps, err := activeDependents(ctx, s.db.read(), me.ID)
+	if err != nil {
+		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
+	}
+	// A station's alerts name a post: the guardian has their own.
+	return s.list(ctx, me.ID, names, "user_id IN "+inList(len(deps)+1)+" AND (user_id = ? OR post_id IS NULL)",
+		append(append([]any{me.ID}, deps...), me.ID), opts)
+}
+
+// NotificationsOf lists one person's notifications, for themself or
+// their guardian.
+func (s *Notifications) NotificationsOf(ctx context.Context, userID guli.ID, opts guli.ListOptions) (guli.Page[*guli.Notification], error) {
+	me, err := guli.RequireUser(ctx)
+	if err != nil {
+		return guli.Page[*guli.Notification]{}, err
+	}
+	acting, err := readActingFor(ctx, s.db.read(), me, userID)
+	if err == nil && acting == guli.ActsAsStaff {
+		err = hidden() // staff read no one's inbox
+	}
+	if err != nil {
+		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
+	}
+	return s.list(ctx, me.ID, nil, "user_id = ?", []any{userID}, opts)
+}
+
+// list reads notifications of whose, newest first; names are those of
+// the reader's dependents, to say whom one is for.
+func (s *Notifications) list(ctx context.Context, reader guli.ID, names map[guli.ID]string, whose string, args []any, opts guli.ListOptions) (guli.Page[*guli.Notification], error) {
+	var page guli.Page[*guli.Notification]
 	before, err := newestFirst(opts.Cursor)
 	if err != nil {
 		return page, err
@@ -38,13 +75,16 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 	limit := opts.PageSize()
 	page.Items, err = list(ctx, s.db.read(), func(row interface{ Scan(...any) error }) (*guli.Notification, error) {
 		var n guli.Notification
-		var id, created int64
+		var id, user, created int64
 		var params string
 		var read bool
-		if err := row.Scan(&id, &n.Kind, &params, &created, &read); err != nil {
+		if err := row.Scan(&id, &user, &n.Kind, &params, &created, &read); err != nil {
 			return nil, err
 		}
-		n.ID, n.UserID, n.CreatedAt, n.Read = guli.ID(id), me.ID, fromMS(created).In(loc), read
+		n.ID, n.UserID, n.CreatedAt, n.Read = guli.ID(id), guli.ID(user), fromMS(created).In(loc), read
+		if n.UserID != reader {
+			n.ForName = names[n.UserID]
+		}
 		p, err := parseParams(params)
 		if err != nil {
 			return nil, err
@@ -54,8 +94,8 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 			n.Params.Start = n.Params.Start.In(guli.Zone(n.Params.Timezone))
 		}
 		return &n, nil
-	}, `SELECT id, kind, params, created_at, read_at IS NOT NULL FROM notifications
-		WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, me.ID, before, limit+1)
+	}, `SELECT id, user_id, kind, params, created_at, read_at IS NOT NULL FROM notifications
+		WHERE `+whose+` AND id < ? ORDER BY id DESC LIMIT ?`, append(args, before, limit+1)...)
 	if err != nil {
 		return page, s.db.mapErr(err)
 	}
@@ -74,12 +114,17 @@ func (s *Notifications) MarkRead(ctx context.Context, ids []guli.ID) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{ms(s.db.now()), me.ID}
-	for _, id := range ids {
-		args = append(args, id)
-	}
 	return s.db.tx(ctx, func(q runner) error {
-		res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (?`+
+		// A guardian reads their dependents' notifications too.
+		deps, err := activeDependentIDs(ctx, q, me.ID)
+		if err != nil {
+			return err
+		}
+		args := append([]any{ms(s.db.now()), me.ID}, deps...)
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id IN `+inList(len(deps)+1)+` AND read_at IS NULL AND id IN (?`+
 			strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 		if err != nil {
 			return err
@@ -99,7 +144,17 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 	}
 	return s.unread.get(ctx, s.db, me.ID, func(ctx context.Context) (int, error) {
 		var n int
-		err := s.db.read().row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
+		q := s.db.read()
+		deps, err := activeDependentIDs(ctx, q, me.ID)
+		if err != nil {
+			return 0, s.db.mapErr(err)
+		}
+		if len(deps) == 0 {
+			err = q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
+		} else {
+			err = q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id IN "+inList(len(deps)+1)+" AND (user_id = ? OR post_id IS NULL) AND read_at IS NULL",
+				append(append([]any{me.ID}, deps...), me.ID)...).Scan(&n)
+		}
 		return n, s.db.mapErr(err)
 	})
 }

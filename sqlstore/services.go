@@ -45,6 +45,7 @@ func NewServices(db *DB, opts ...Option) guli.Services {
 		Imports:       NewImports(db),
 		Marks:         NewMarks(db),
 		Calls:         NewCalls(db),
+		Families:      NewFamilies(db),
 		Now:           db.Now,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"guli"
@@ -70,12 +71,25 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(me.ID); err != nil {
+	sender := me.ID
+	if in.FromUserID != 0 {
+		sender = in.FromUserID // a dependent's minutes, given by their guardian
+	}
+	if err := in.Validate(sender); err != nil {
 		return nil, err
 	}
 	var out *guli.Transfer
 	err = s.db.tx(ctx, func(q runner) error {
 		out = nil
+		if sender != me.ID {
+			acting, err := actingFor(ctx, q, me, sender)
+			if err != nil {
+				return err
+			}
+			if acting != guli.ActsAsGuardian {
+				return hidden() // staff give no one's minutes away
+			}
+		}
 		if in.Key != "" {
 			// The same key again: the answer it had, nothing moved; with
 			// another transfer, refused. Two requests with one key at once
@@ -116,7 +130,7 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 				}
 			}
 			var held int
-			err := q.row(ctx, "SELECT balance FROM timebank_accounts WHERE user_id = ?", me.ID).Scan(&held)
+			err := q.row(ctx, "SELECT balance FROM timebank_accounts WHERE user_id = ?", sender).Scan(&held)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
@@ -142,12 +156,25 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 		if err != nil {
 			return err
 		}
-		if err := in.CheckRecipient(me.ID, recipient); err != nil {
+		if err := in.CheckRecipient(sender, recipient); err != nil {
 			return err
+		}
+		if sender != me.ID {
+			_, family, err := activeDependents(ctx, q, me.ID)
+			if err != nil {
+				return err
+			}
+			ids := make([]guli.ID, len(family))
+			for i, id := range family {
+				ids[i] = guli.ID(id.(int64))
+			}
+			if err := guli.CheckFamilyTransfer(me, guli.ActsAsGuardian, recipient, ids); err != nil {
+				return err
+			}
 		}
 		// Locked in the order of their owners' ids, so two people giving
 		// to each other at once wait rather than deadlock.
-		from, to, err := personalAccounts(ctx, q, me.ID, recipient)
+		from, to, err := personalAccounts(ctx, q, sender, recipient)
 		if err != nil {
 			return err
 		}
@@ -161,6 +188,11 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 			return err
 		}
 		out = &guli.Transfer{ID: id, BalanceMinutes: from.balance - in.Minutes}
+		if sender != me.ID {
+			if err := audit(ctx, q, now, me, "timebank.transfer_by_family", sender, strconv.Itoa(in.Minutes)); err != nil {
+				return err
+			}
+		}
 		if in.Key != "" {
 			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, request, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 				me.ID, in.Key, id, out.BalanceMinutes, in.Request(), ms(now))

@@ -260,6 +260,43 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			deskClosable = append(deskClosable, id)
 		}
 
+		// Families: a link for each role to accept and then end, from a
+		// fresh son or daughter: to the resident themself, and to people
+		// of the station for its staff and the admin.
+		srv.Register(t, "被关联的家人", "13912349000")
+		var links []string
+		for i := range roles {
+			_, child := srv.Register(t, "子女", fmt.Sprintf("139123490%02d", i+1))
+			phone := testserver.ResidentPhone
+			if i != 1 {
+				phone = fmt.Sprintf("139123491%02d", i)
+				srv.Register(t, "老人", phone)
+			}
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", child, map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("link: %d %s", r.Status, r.Body)
+			}
+			links = append(links, r.JSON(t)["id"].(string))
+		}
+		link := func(i int) string { return "/api/v1/links/" + links[i] }
+		// And the same for the page's buttons, to a number of their own.
+		srv.Register(t, "被关联的家人", "13912349500")
+		var pageLinks []string
+		for i := range roles {
+			_, child := srv.Register(t, "子女", fmt.Sprintf("139123492%02d", i+1))
+			phone := testserver.ResidentPhone
+			if i != 1 {
+				phone = fmt.Sprintf("139123493%02d", i)
+				srv.Register(t, "老人", phone)
+			}
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", child, map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("page link: %d %s", r.Status, r.Body)
+			}
+			pageLinks = append(pageLinks, r.JSON(t)["id"].(string))
+		}
+		pageLink := func(i int) string { return "/me/family/links/" + pageLinks[i] }
+
 		tests := []struct {
 			pattern string
 			path    any // a string, or func(role int) string
@@ -321,6 +358,12 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"DELETE /api/v1/activities/{id}", "/api/v1/activities/" + doomed, nil, nil, [4]int{401, 403, 204, 204}},
 			{"GET /api/v1/me/activities", "/api/v1/me/activities", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/dependents", "/api/v1/me/dependents", map[string]any{"name": "小明", "birth_year": 2016, "relation": "child"}, nil, [4]int{401, 201, 201, 201}},
+			{"GET /api/v1/me/dependents", "/api/v1/me/dependents", nil, nil, [4]int{401, 200, 200, 200}},
+			{"GET /api/v1/me/guardians", "/api/v1/me/guardians", nil, nil, [4]int{401, 200, 200, 200}},
+			{"POST /api/v1/me/dependents/link", "/api/v1/me/dependents/link", map[string]any{"phone": "13912349000"}, nil, [4]int{401, 201, 201, 201}},
+			{"POST /api/v1/links/{id}/accept", func(i int) string { return link(i) + "/accept" }, nil, nil, [4]int{401, 200, 200, 200}},
+			{"DELETE /api/v1/links/{id}", link, nil, nil, [4]int{401, 204, 204, 204}},
 			{"POST /api/v1/me/calendar", "/api/v1/me/calendar", nil, nil, [4]int{401, 200, 200, 200}},
 			{"GET /api/v1/calendar.ics", "/api/v1/calendar.ics?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
 			{"GET /calendar.ics", "/calendar.ics?station_id=" + st, nil, nil, [4]int{200, 200, 200, 200}},
@@ -477,6 +520,11 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			{"POST /me/password", "/me/password", "current_password=&new_password=", form, [4]int{303, 422, 422, 422}},
 			{"GET /me", "/me", nil, nil, [4]int{303, 200, 200, 200}},
 			{"GET /me/data", "/me/data", nil, nil, [4]int{303, 200, 200, 200}},
+			{"GET /me/family", "/me/family", nil, nil, [4]int{303, 200, 200, 200}},
+			{"POST /me/family/dependents", "/me/family/dependents", "name=小明&birth_year=2016&relation=child", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/link", "/me/family/link", "phone=13912349500", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/links/{id}/accept", func(i int) string { return pageLink(i) + "/accept" }, "", form, [4]int{303, 303, 303, 303}},
+			{"POST /me/family/links/{id}/end", func(i int) string { return pageLink(i) + "/end" }, "", form, [4]int{303, 303, 303, 303}},
 			{"GET /me/data/export", "/me/data/export", nil, nil, [4]int{303, 200, 200, 200}},
 			{"POST /me/close", "/me/close", "password=&confirm=1", form, [4]int{303, 422, 422, 422}},
 			{"POST /me", "/me", "ec_name=&ec_phone=", form, [4]int{303, 303, 303, 303}},

@@ -74,6 +74,10 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/help/{id}/confirm":                  {"rating", "comment", "pay", "next"},
 		"/help/{id}/cancel":                   {"next"},
 		"/timebank/transfer":                  {"to_phone", "minutes", "memo", "key"},
+		"/me/family/dependents":               {"name", "birth_year", "relation"},
+		"/me/family/link":                     {"phone"},
+		"/me/family/links/{id}/accept":        {"x"},
+		"/me/family/links/{id}/end":           {"x"},
 		"/notices/new":                        {"kind", "urgent", "title", "body", "photo_id", "activity_id"},
 		"/councils/new":                       {"name", "kind"},
 		"/councils/{id}/members":              {"phone"},
@@ -116,18 +120,18 @@ func pageForms(ids map[string]string) map[string][]string {
 // queries lists the query parameters each GET route reads; every route
 // also gets one it does not read ("x"), which must be refused the same.
 var queries = map[string][]string{
-	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "limit", "cursor"},
+	"/api/v1/activities":                     {"station_id", "from", "to", "category", "q", "for_children", "limit", "cursor"},
 	"/api/v1/users":                          {"q", "limit", "cursor"},
 	"/api/v1/audit":                          {"user_id", "q", "action", "actor_id", "from", "to", "limit", "cursor"},
 	"/api/v1/stations":                       {"limit", "cursor"},
 	"/api/v1/areas":                          {"limit", "cursor"},
-	"/api/v1/me/activities":                  {"from"},
+	"/api/v1/me/activities":                  {"from", "user_id"},
 	"/api/v1/rooms/{id}/bookings":            {"from", "to"},
 	"/api/v1/stations/{id}/closures":         {"from"},
 	"/api/v1/stations/{id}/deliveries":       {"limit", "cursor"},
 	"/desk/deliveries":                       {"cursor"},
 	"/api/v1/users/{id}/health-measurements": {"limit", "cursor"},
-	"/api/v1/me/notifications":               {"limit", "cursor"},
+	"/api/v1/me/notifications":               {"limit", "cursor", "user_id"},
 	"/api/v1/help-requests":                  {"status", "mine", "limit", "cursor"},
 	"/api/v1/posts":                          {"station_id", "kind", "limit", "cursor"},
 	"/api/v1/posts/{id}/comments":            {"limit", "cursor"},
@@ -205,9 +209,10 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 		meeting := createMeeting(t, srv, staff, council)["id"].(string)
 		resolution := srv.Do(t, "PATCH", "/api/v1/meetings/"+meeting, staff, map[string]any{"resolutions": []string{"楼道加装扶手"}}).JSON(t)["resolutions"].([]any)[0].(map[string]any)["id"].(string)
 		proposal := srv.Do(t, "POST", "/api/v1/councils/"+council+"/proposals", resident, map[string]any{"title": "增加助餐点"}).JSON(t)["id"].(string)
+		familyLink := srv.Do(t, "POST", "/api/v1/me/dependents/link", resident, map[string]any{"phone": testserver.StaffPhone}).JSON(t)["id"].(string)
 		ids := map[string]string{"meetings": meeting, "resolutions": resolution, "proposals": proposal, "councils": council, "activities": activity, "rooms": room, "bookings": booking, "users": residentID,
 			"stations": srv.Station.ID.String(), "residents": residentID, "help-requests": help, "help": help, "posts": post, "notices": post,
-			"teams": team, "nominations": nomination, "polls": poll, "calls": alert}
+			"teams": team, "nominations": nomination, "polls": poll, "calls": alert, "links": familyLink}
 		// fill puts real IDs into a route's path.
 		fill := func(pattern string) string {
 			parts := strings.Split(pattern, "/")
@@ -374,7 +379,7 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/me/notifications/read", []string{"ids"}},
 				{"POST", "/api/v1/help-requests", []string{"title", "description", "category", "needed_by", "on_behalf_of"}},
 				{"POST", "/api/v1/help-requests/" + help + "/confirm", []string{"comment"}},
-				{"POST", "/api/v1/timebank/transfers", []string{"to_user_id", "to_phone", "memo"}},
+				{"POST", "/api/v1/timebank/transfers", []string{"from_user_id", "to_user_id", "to_phone", "memo"}},
 				{"POST", "/api/v1/timebank/credits", []string{"user_id", "memo"}},
 				{"POST", "/api/v1/posts", []string{"station_id", "kind", "title", "body", "photo_ids"}},
 				{"POST", "/api/v1/posts/" + post + "/comments", []string{"body"}},
@@ -396,6 +401,9 @@ func TestBadTextIsRefusedWhereItEnters(t *testing.T) {
 				{"POST", "/api/v1/councils/" + council + "/proposals", []string{"title", "body"}},
 				{"PATCH", "/api/v1/proposals/" + proposal, []string{"meeting_id", "outcome", "answer"}},
 				{"POST", "/api/v1/me/close", []string{"password"}},
+				// Families.
+				{"POST", "/api/v1/me/dependents", []string{"name", "relation", "area_id"}},
+				{"POST", "/api/v1/me/dependents/link", []string{"phone"}},
 			}
 			for _, b := range bodies {
 				for _, field := range b.fields {

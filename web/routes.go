@@ -92,6 +92,14 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /api/v1/health-measurements", a.JSON(a.RecordMeasurement)},
 		{"GET /api/v1/users/{id}/health-measurements", a.JSON(a.ListMeasurements)},
 
+		// Families: dependents, and links to act for one another.
+		{"POST /api/v1/me/dependents", a.JSON(a.AddDependent)},
+		{"GET /api/v1/me/dependents", a.JSON(a.ListDependents)},
+		{"GET /api/v1/me/guardians", a.JSON(a.ListGuardians)},
+		{"POST /api/v1/me/dependents/link", a.JSON(a.RequestLink)},
+		{"POST /api/v1/links/{id}/accept", a.JSON(a.AcceptLink)},
+		{"DELETE /api/v1/links/{id}", a.JSON(a.EndLink)},
+
 		// Notifications.
 		{"GET /api/v1/me/notifications", a.JSON(a.ListNotifications)},
 		{"POST /api/v1/me/notifications/read", a.JSON(a.MarkRead)},
@@ -244,6 +252,11 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"POST /help/{id}/confirm", p.Page(p.ConfirmHelp)},
 		{"POST /help/{id}/cancel", p.Page(p.CancelHelp)},
 		{"GET /my/services", p.Page(p.MyServices)},
+		{"GET /me/family", p.Page(p.Family)},
+		{"POST /me/family/dependents", p.Page(p.FamilyAddDependent)},
+		{"POST /me/family/link", p.Page(p.FamilyLink)},
+		{"POST /me/family/links/{id}/accept", p.Page(p.FamilyAccept)},
+		{"POST /me/family/links/{id}/end", p.Page(p.FamilyEnd)},
 		{"GET /timebank", p.Page(p.TimeBankPage)},
 		{"POST /timebank/transfer", p.Page(p.TimeBankTransfer)},
 		{"GET /desk/help", p.Page(p.DeskHelp)},

@@ -504,8 +504,9 @@ func TestSharedSpaceActivityRules(t *testing.T) {
 			a := createActivity(t, srv, staff, map[string]any{"title": title, "category": "event"})["id"].(string)
 			subjectID, subject := srv.Register(t, "没有智能手机的居民", "13912300003")
 			_, neighbour := srv.Register(t, "热心邻居", "13912300004")
-			wantError(t, srv.Do(t, "POST", reg(a), neighbour, map[string]any{"user_id": subjectID}), 403, "forbidden", "")
-			wantError(t, srv.Do(t, "POST", reg(a), li, map[string]any{"user_id": chenID}), 403, "forbidden", "")
+			// Someone who is not one's dependent is not there (invariant 7).
+			wantError(t, srv.Do(t, "POST", reg(a), neighbour, map[string]any{"user_id": subjectID}), 404, "not_found", "")
+			wantError(t, srv.Do(t, "POST", reg(a), li, map[string]any{"user_id": chenID}), 404, "not_found", "")
 			wantError(t, srv.Do(t, "POST", reg(a), staff, map[string]any{"user_id": "999999"}), 422, "validation_failed", "user_id")
 			wantError(t, srv.Do(t, "POST", reg("999999"), staff, map[string]any{"user_id": subjectID}), 404, "not_found", "")
 			wantError(t, srv.Do(t, "POST", reg(a), staff, `{"user_id": `), 400, "bad_json", "")

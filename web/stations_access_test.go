@@ -41,6 +41,8 @@ type place struct {
 	pageProposal                            string
 	closable, pageClosable                  string // residents whose accounts staff close, by the API and at the desk
 	alert, cancelled                        string // a safety alert told to the resident, and a class of theirs cancelled
+	link, child                             string // a son's pending link to the resident, and the resident's child
+	pageLink                                string // another son's, for the page's buttons
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -87,6 +89,25 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			}
 			p.resident = r.JSON(t)["user"].(map[string]any)["id"].(string)
 			p.residentTk = srv.Login(t, phone, "password-"+phone)
+			sonPhone := fmt.Sprintf("139111130%d0", i)
+			srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "儿子", "phone": sonPhone, "password": "password-" + sonPhone, "area_id": p.area})
+			r = srv.Do(t, "POST", "/api/v1/me/dependents/link", srv.Login(t, sonPhone, "password-"+sonPhone), map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("link %d: %d %s", i, r.Status, r.Body)
+			}
+			p.link = r.JSON(t)["id"].(string)
+			sonPhone = fmt.Sprintf("139111130%d1", i)
+			srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "二儿子", "phone": sonPhone, "password": "password-" + sonPhone, "area_id": p.area})
+			r = srv.Do(t, "POST", "/api/v1/me/dependents/link", srv.Login(t, sonPhone, "password-"+sonPhone), map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("page link %d: %d %s", i, r.Status, r.Body)
+			}
+			p.pageLink = r.JSON(t)["id"].(string)
+			r = srv.Do(t, "POST", "/api/v1/me/dependents", p.residentTk, map[string]any{"name": "小明", "birth_year": time.Now().Year() - 8, "relation": "child", "area_id": p.area})
+			if r.Status != 201 {
+				t.Fatalf("child %d: %d %s", i, r.Status, r.Body)
+			}
+			p.child = r.JSON(t)["id"].(string)
 			for j, id := range []*string{&p.closable, &p.pageClosable} {
 				phone := fmt.Sprintf("139111120%d%d", i, j)
 				r := srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "要注销的居民", "phone": phone, "password": "password-" + phone, "area_id": p.area})
@@ -205,7 +226,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{poll-council}", p.pollCouncil, "{poll}", p.poll, "{page-poll}", p.pagePoll,
 					"{meeting}", p.meeting, "{resolution}", p.resolution, "{page-resolution}", p.pageResolution,
 					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal,
-					"{closable}", p.closable, "{page-closable}", p.pageClosable, "{alert}", p.alert, "{cancelled}", p.cancelled).Replace(tmpl)
+					"{closable}", p.closable, "{page-closable}", p.pageClosable, "{alert}", p.alert, "{cancelled}", p.cancelled,
+					"{link}", p.link, "{child}", p.child, "{page-link}", p.pageLink).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -221,6 +243,18 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"attendance", "POST", "/api/v1/activities/{activity}/attendance", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
 			{"cancel a resident's place", "DELETE", "/api/v1/activities/{activity}/registrations/{resident}", none, nil, 204, 404},
 			{"register a resident", "POST", "/api/v1/activities/{activity}/registrations", func(p *place) any { return map[string]any{"user_id": p.resident} }, nil, 201, 404},
+			// Families: a child's data is their guardian's and their
+			// station's staff's; staff answer a link for a resident at
+			// the desk, and end it.
+			{"register a child", "POST", "/api/v1/activities/{activity}/registrations", func(p *place) any { return map[string]any{"user_id": p.child} }, nil, 201, 404},
+			{"read a child's measurements", "GET", "/api/v1/users/{child}/health-measurements", none, nil, 200, 404},
+			{"ask for help for a child", "POST", "/api/v1/help-requests", func(p *place) any {
+				return map[string]any{"title": "接孩子放学", "category": "errand", "on_behalf_of": p.child}
+			}, nil, 201, 422},
+			{"accept a resident's family link", "POST", "/api/v1/links/{link}/accept", none, nil, 200, 404},
+			{"end a resident's family link", "DELETE", "/api/v1/links/{link}", none, nil, 204, 404},
+			{"accept a resident's family link on the page", "POST", "/me/family/links/{page-link}/accept", func(*place) any { return "" }, form, 303, 404},
+			{"end a resident's family link on the page", "POST", "/me/family/links/{page-link}/end", func(*place) any { return "" }, form, 303, 404},
 			{"create an activity", "POST", "/api/v1/activities", func(p *place) any {
 				return map[string]any{"station_id": p.station, "title": "讲座", "category": "event", "start": rfc(nextOpen(time.Sunday, "14:00")), "end": rfc(nextOpen(time.Sunday, "15:00"))}
 			}, nil, 201, 422},

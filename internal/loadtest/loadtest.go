@@ -78,6 +78,7 @@ type Person struct {
 	// members there.
 	Neighbour, NeighbourPhone string
 	Slot                      string // the start of the booking a measured request made, not yet cancelled
+	Child                     string // a child the person keeps (families.go)
 }
 
 // newResident registers a resident of the demo station's area and signs
@@ -369,6 +370,9 @@ func Setup(base, pass string, workers int) (*Env, error) {
 		return nil, err
 	}
 	if err := e.setupCalls(); err != nil {
+		return nil, err
+	}
+	if err := e.setupFamilies(); err != nil {
 		return nil, err
 	}
 	if e.Photo, err = e.uploadPhoto(e.Spares[0].Token); err != nil {

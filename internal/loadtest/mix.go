@@ -394,7 +394,7 @@ var Streams = []string{"GET /events"}
 
 // Mix is every route of Guli but the Streams, as the people who use each
 // would.
-var Mix = append(append(append(append(append(append(baseMix, meetingRows...), importRows...), dataRightsRows...), reportRows...), printRows...), callRows...)
+var Mix = append(append(append(append(append(append(append(baseMix, meetingRows...), importRows...), dataRightsRows...), reportRows...), printRows...), callRows...), familyRows...)
 
 var baseMix = []Row{
 	// Operations.

@@ -26,6 +26,8 @@ type activityView struct {
 	HostID         *core.WireID `json:"host_id"`
 	HostName       string       `json:"host_name,omitempty"`
 	AgeRule        *ageRule     `json:"age_rule"`
+	MinAge         int          `json:"min_age"`
+	MaxAge         int          `json:"max_age"`
 	Status         string       `json:"status"`
 	ConfirmedCount int          `json:"confirmed_count"`
 	WaitlistCount  int          `json:"waitlist_count"`
@@ -89,7 +91,7 @@ func viewActivity(a *guli.Activity) activityView {
 	v := activityView{ID: core.WireID(a.ID), StationID: core.WireID(a.StationID), SeriesID: core.OptionalWireID(a.SeriesID), Title: a.Title,
 		Description: a.Description, Category: a.Category, Start: a.Start, End: a.End, Capacity: a.Capacity,
 		RoomID: core.OptionalWireID(a.RoomID), RoomName: a.RoomName, HostID: core.OptionalWireID(a.HostID), HostName: a.HostName,
-		AgeRule: viewAgeRule(a.AgeRule), Status: a.Status, ConfirmedCount: a.ConfirmedCount, WaitlistCount: a.WaitlistCount}
+		AgeRule: viewAgeRule(a.AgeRule), MinAge: a.MinAge, MaxAge: a.MaxAge, Status: a.Status, ConfirmedCount: a.ConfirmedCount, WaitlistCount: a.WaitlistCount}
 	if left := a.PlacesLeft(); left >= 0 {
 		v.PlacesLeft = &left
 	}
@@ -115,6 +117,8 @@ type activityBody struct {
 	RoomID      core.WireID  `json:"room_id"`
 	HostID      core.WireID  `json:"host_id"`
 	AgeRule     ageRuleField `json:"age_rule"`
+	MinAge      int          `json:"min_age"`
+	MaxAge      int          `json:"max_age"`
 	Repeat      *struct {
 		WeeklyCount int `json:"weekly_count"`
 	} `json:"repeat"`
@@ -124,7 +128,8 @@ func (b *activityBody) input() (guli.ActivityInput, error) {
 	p := guli.Problems{}
 	in := guli.ActivityInput{StationID: guli.ID(b.StationID), Title: b.Title, Description: b.Description, Category: b.Category,
 		Start: wireTime(p, "start", b.Start), End: wireTime(p, "end", b.End), Capacity: b.Capacity, RoomID: guli.ID(b.RoomID),
-		HostID: guli.ID(b.HostID), AgeRule: b.AgeRule.rule.domain(), AgeRuleSet: b.AgeRule.set}
+		HostID: guli.ID(b.HostID), AgeRule: b.AgeRule.rule.domain(), AgeRuleSet: b.AgeRule.set,
+		MinAge: b.MinAge, MaxAge: b.MaxAge}
 	if b.Repeat != nil {
 		in.Repeat = &guli.Repeat{WeeklyCount: b.Repeat.WeeklyCount}
 	}
@@ -155,6 +160,13 @@ func activityFilter(r *http.Request, now time.Time) (guli.ActivityFilter, error)
 	q := r.URL.Query()
 	f := guli.ActivityFilter{Category: q.Get("category"), Query: q.Get("q")}
 	p := guli.Problems{}
+	switch q.Get("for_children") {
+	case "", "false":
+	case "true":
+		f.ForChildren = true
+	default:
+		p.Add("for_children", guli.FRInvalid)
+	}
 	if v := q.Get("station_id"); v != "" {
 		f.StationID = guli.ParseID(v)
 	}
@@ -244,12 +256,15 @@ type registrationItem struct {
 	Status    string      `json:"status"`
 	Position  *int        `json:"position"`
 	CheckedIn bool        `json:"checked_in"`
+	// Child is set, and the name left out, for a child under 14 on a
+	// roster read by anyone but the station's staff.
+	Child bool `json:"child,omitempty"`
 }
 
 func (h *Handlers) ListRegistrations(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	regs, err := h.Activities.Registrations(r.Context(), core.PathID(r, "id"))
 	return listOf(guli.Page[*guli.Registration]{Items: regs}, err, func(g *guli.Registration) registrationItem {
-		it := registrationItem{UserID: core.WireID(g.UserID), Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn}
+		it := registrationItem{UserID: core.WireID(g.UserID), Name: g.Name, Status: g.Status, CheckedIn: g.CheckedIn, Child: g.Child}
 		if g.Status == guli.RegWaitlisted {
 			it.Position = &g.Position
 		}
@@ -293,7 +308,14 @@ func (h *Handlers) ListMyActivities(w http.ResponseWriter, r *http.Request) (int
 		}
 		from = t
 	}
-	items, err := h.Activities.MyActivities(r.Context(), from)
+	var items []*guli.Activity
+	var err error
+	if v := r.URL.Query().Get("user_id"); v != "" {
+		// A guardian reads a dependent's places.
+		items, err = h.Activities.ActivitiesOf(r.Context(), guli.ParseID(v), from)
+	} else {
+		items, err = h.Activities.MyActivities(r.Context(), from)
+	}
 	return listOf(guli.Page[*guli.Activity]{Items: items}, err, func(a *guli.Activity) myActivityView {
 		return myActivityView{viewActivity(a), viewRegistration(a.MyRegistration)}
 	})

@@ -12,7 +12,13 @@ func (h *Handlers) ListNotifications(w http.ResponseWriter, r *http.Request) (in
 	if err != nil {
 		return 0, nil, err
 	}
-	page, err := h.Notifications.Notifications(r.Context(), opts)
+	var page guli.Page[*guli.Notification]
+	if v := r.URL.Query().Get("user_id"); v != "" {
+		// A guardian reads a dependent's.
+		page, err = h.Notifications.NotificationsOf(r.Context(), guli.ParseID(v), opts)
+	} else {
+		page, err = h.Notifications.Notifications(r.Context(), opts)
+	}
 	lang := core.Info(r).Lang
 	return listOf(page, err, func(n *guli.Notification) core.NotificationView { return h.ViewNotification(lang, n) })
 }

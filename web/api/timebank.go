@@ -50,15 +50,16 @@ func (h *Handlers) MyTimeBank(w http.ResponseWriter, r *http.Request) (int, any,
 // Idempotency-Key header makes a retried request apply once.
 func (h *Handlers) Transfer(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body struct {
-		ToUserID core.WireID `json:"to_user_id"`
-		ToPhone  string      `json:"to_phone"`
-		Minutes  int         `json:"minutes"`
-		Memo     string      `json:"memo"`
+		FromUserID core.WireID `json:"from_user_id"` // a guardian giving a dependent's minutes
+		ToUserID   core.WireID `json:"to_user_id"`
+		ToPhone    string      `json:"to_phone"`
+		Minutes    int         `json:"minutes"`
+		Memo       string      `json:"memo"`
 	}
 	if err := decode(r, &body); err != nil {
 		return 0, nil, err
 	}
-	in := guli.TransferInput{ToUserID: guli.ID(body.ToUserID), ToPhone: body.ToPhone, Minutes: body.Minutes, Memo: body.Memo,
+	in := guli.TransferInput{FromUserID: guli.ID(body.FromUserID), ToUserID: guli.ID(body.ToUserID), ToPhone: body.ToPhone, Minutes: body.Minutes, Memo: body.Memo,
 		Key: r.Header.Get("Idempotency-Key"), ClientAddr: h.ClientAddr(r)}
 	t, err := h.TimeBank.Transfer(r.Context(), in)
 	return created(view(t, err, viewTransfer))

@@ -28,14 +28,14 @@ func StatusOf(code string) int {
 		return http.StatusMethodNotAllowed
 	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin, guli.ECAccountClosed,
 		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided, guli.ECAlreadyNominated,
-		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted, guli.ECStaleEdit, guli.ECActivityRecorded:
+		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted, guli.ECStaleEdit, guli.ECActivityRecorded, guli.ECLinkExists:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case guli.ECUnsupportedImage:
 		return http.StatusUnsupportedMediaType
 	case guli.ECValidation, guli.ECOutsideOpeningHours, guli.ECActivityStarted, guli.ECActivityCancelled,
-		guli.ECEmergencyContactRequired, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
+		guli.ECEmergencyContactRequired, guli.ECAgeOutOfRange, guli.ECInvalidCode, guli.ECWeakPassword, guli.ECWrongPassword,
 		guli.ECBookingTooFar, guli.ECBookingTooLong, guli.ECBookingLimit, guli.ECOwnRequest, guli.ECInsufficientBalance,
 		guli.ECNotStarted, guli.ECImageTooLarge, guli.ECPollClosed:
 		return http.StatusUnprocessableEntity

@@ -14,6 +14,10 @@ type NotificationView struct {
 	Body      string    `json:"body"`
 	CreatedAt time.Time `json:"created_at"`
 	Read      bool      `json:"read"`
+	// ForUserID and ForName say whose it is when it reaches a guardian
+	// for their dependent; absent for the reader's own.
+	ForUserID *WireID `json:"for_user_id,omitempty"`
+	ForName   string  `json:"for_name,omitempty"`
 	// Link is the page the notification is about, for the pages.
 	Link string `json:"-"`
 }
@@ -26,7 +30,10 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		when = s.Catalog.T(lang, "format.datetime", int(n.Params.Start.Month()), n.Params.Start.Day(),
 			n.Params.Start.Hour(), n.Params.Start.Minute())
 	}
-	v := NotificationView{ID: WireID(n.ID), Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read}
+	v := NotificationView{ID: WireID(n.ID), Kind: n.Kind, CreatedAt: n.CreatedAt, Read: n.Read, ForName: n.ForName}
+	if n.ForName != "" {
+		v.ForUserID = OptionalWireID(n.UserID)
+	}
 	title, body := "notify."+n.Kind+".title", "notify."+n.Kind+".body" // each kind's, a test checks
 	if p := n.Params; p.HelpID != 0 {
 		// Help messages pick what they name by index: %[1]s the person,

@@ -1,0 +1,174 @@
+package guli
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Families: a resident keeps a child (or another person without a phone)
+// as a dependent, or is let by a grown-up with an account of their own —
+// an elderly parent — to act for them. Invariant 7 of the design: a person
+// acts only for themselves, for their dependents whose link is active, or
+// as staff on the people and things of their own stations; anything else
+// answers as if it did not exist (MayActFor).
+
+// Relations of a dependent to their guardian.
+const (
+	RelationChild  = "child"
+	RelationParent = "parent"
+	RelationOther  = "other"
+)
+
+// Relations are the relations there are.
+var Relations = []string{RelationChild, RelationParent, RelationOther}
+
+// Link statuses: a request waits for the grown-up it names to accept it;
+// a dependent one keeps is active at once; either side ends it.
+const (
+	LinkPending = "pending"
+	LinkActive  = "active"
+	LinkEnded   = "ended"
+)
+
+// ECLinkExists: there is already a live link between the two people.
+const ECLinkExists = "link_exists"
+
+// FamilyLink lets Guardian act for Dependent while it is active.
+type FamilyLink struct {
+	ID          ID
+	GuardianID  ID
+	DependentID ID
+	Relation    string
+	Status      string
+	// Kept says the dependent has no account of their own: the guardian
+	// added them (POST /me/dependents).
+	Kept bool
+	// ConsentAt is when the guardian consented, for a child under 14, to
+	// their personal data being kept (PIPL, article 31); zero otherwise.
+	ConsentAt  time.Time
+	CreatedAt  time.Time
+	AcceptedAt time.Time
+	EndedAt    time.Time
+	// Guardian and Dependent are the two people, loaded for lists.
+	Guardian, Dependent *User
+}
+
+// Live reports whether the link has not ended.
+func (l *FamilyLink) Live() bool { return l.Status != LinkEnded }
+
+// IsChild reports whether a person is a child under 14 at now, whose data
+// is handled only with a guardian's consent. Age by years of birth, as
+// everywhere (User.AgeIn); an unknown birth year is not a child's.
+func IsChild(u *User, now time.Time) bool {
+	age := u.AgeIn(now.Year())
+	return age >= 0 && age < ChildAge
+}
+
+// DependentInput adds a person without an account, kept by the guardian.
+type DependentInput struct {
+	Name      string
+	BirthYear int
+	Relation  string
+	AreaID    ID // 0: the guardian's own area
+}
+
+// Validate checks the fields; a birth year is needed to know a child.
+func (in *DependentInput) Validate(now time.Time) error {
+	p := Problems{}
+	checkPersonName(p, "name", in.Name)
+	if in.BirthYear == 0 {
+		p.Add("birth_year", FRRequired)
+	} else {
+		checkBirthYear(p, "birth_year", in.BirthYear, now)
+	}
+	switch {
+	case in.Relation == "":
+		p.Add("relation", FRRequired)
+	case !slices.Contains(Relations, in.Relation):
+		p.Add("relation", FRInvalid)
+	}
+	if in.AreaID < 0 {
+		p.Add("area_id", FRUnknownArea)
+	}
+	return p.Err()
+}
+
+// Acting says in what capacity someone acts for a person.
+type Acting int
+
+const (
+	ActsAsSelf     Acting = iota + 1 // for themselves
+	ActsAsGuardian                   // for a dependent, under an active link
+	ActsAsStaff                      // as staff of one of the stations given, or the admin
+)
+
+// MayActFor is invariant 7: whether actor may act for person (register,
+// cancel, ask for help, read their notifications and activities). links
+// are the links from actor to person as read, under a lock, in the
+// transaction that acts; stations are those whose staff may act on this
+// person's thing (an activity's station, the person's stations). A
+// guardian acts only under an active link; a pending or ended one gives
+// nothing. Anything else answers not_found, as if the person did not exist.
+func MayActFor(actor *User, person ID, stations []ID, links []*FamilyLink) (Acting, error) {
+	switch {
+	case actor == nil:
+		return 0, Errorf(ECUnauthenticated)
+	case person == actor.ID:
+		return ActsAsSelf, nil
+	}
+	for _, l := range links {
+		if l.Status == LinkActive && l.GuardianID == actor.ID && l.DependentID == person {
+			return ActsAsGuardian, nil
+		}
+	}
+	if actor.IsAdmin() || slices.ContainsFunc(stations, actor.WorksAt) {
+		return ActsAsStaff, nil
+	}
+	return 0, Errorf(ECNotFound)
+}
+
+// MayAnswerLink reports whether actor may accept a link for its
+// dependent: the dependent themself, or staff who steward them at the desk
+// (dependent's stations loaded).
+func MayAnswerLink(actor *User, l *FamilyLink, dependent *User) bool {
+	return actor != nil && (actor.ID == l.DependentID || actor.StewardOf(dependent))
+}
+
+// MayEndLink reports whether actor may end a link: either side of it, or
+// staff who steward its dependent.
+func MayEndLink(actor *User, l *FamilyLink, dependent *User) bool {
+	return actor != nil && (actor.ID == l.GuardianID || MayAnswerLink(actor, l, dependent))
+}
+
+// SeesChild reports whether viewer may see a child's data (name, birth
+// year, places): themself, a guardian under an active link, and staff of
+// the child's stations (child.Stations loaded).
+func SeesChild(viewer, child *User, links []*FamilyLink) bool {
+	if viewer == nil || child == nil {
+		return false
+	}
+	_, err := MayActFor(viewer, child.ID, child.Stations, links)
+	return err == nil
+}
+
+// FamilyService keeps dependents and the links between family members.
+type FamilyService interface {
+	// AddDependent adds a person without an account, kept by the acting
+	// user under an active link; for a child under 14 it records the
+	// acting user's consent as guardian.
+	AddDependent(ctx context.Context, in DependentInput) (*FamilyLink, error)
+	// Dependents lists the acting user's live links as guardian, each with
+	// its dependent.
+	Dependents(ctx context.Context) ([]*FamilyLink, error)
+	// Guardians lists the live links naming the acting user as dependent,
+	// those waiting for an answer among them.
+	Guardians(ctx context.Context) ([]*FamilyLink, error)
+	// RequestLink asks the account with phone to let the acting user act
+	// for them: a pending link.
+	RequestLink(ctx context.Context, phone string) (*FamilyLink, error)
+	// AcceptLink makes a pending link active: its dependent, or staff.
+	AcceptLink(ctx context.Context, id ID) (*FamilyLink, error)
+	// EndLink ends a link at once: either side, or staff.
+	EndLink(ctx context.Context, id ID) error
+}
