@@ -108,6 +108,38 @@ type readSet struct {
 	readings []reading
 	station  guli.ID // the one station the load reads the rows of (readsStation); -1: more than one
 	passing  bool
+	frozen   *frozen // while a snapshot is read (db.snapshot)
+}
+
+// frozen is the counters as they were when a snapshot began: each of its
+// statements sees the data of that moment, however late it runs, so what
+// it reads is read under the counters of that moment, not under those of
+// when it ran, which a commit the snapshot does not see may have moved.
+type frozen struct {
+	total, other [64]uint64
+	station      guli.ID // whose rows' counters are taken, 0 for none
+	byStation    [64]uint64
+}
+
+// freeze takes the readings of what is read from now on as of now, until
+// thaw.
+func (r *readSet) freeze() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f := &frozen{station: max(r.station, 0)}
+	for t := range f.total {
+		f.total[t], f.other[t] = r.changes.total[t].Load(), r.changes.other[t].Load()
+		if f.station != 0 {
+			f.byStation[t] = r.changes.byStation[t][stationBucket(f.station)].Load()
+		}
+	}
+	r.frozen = f
+}
+
+func (r *readSet) thaw() {
+	r.mu.Lock()
+	r.frozen = nil
+	r.mu.Unlock()
 }
 
 func newReadSet(c *changes) *readSet {
@@ -125,10 +157,18 @@ func (r *readSet) add(set tableSet) {
 	for s := uint64(set); s != 0; s &= s - 1 {
 		t := bits.TrailingZeros64(s)
 		station := r.station
-		if station < 0 || stationTables()&(1<<t) == 0 {
+		if station < 0 || stationTables()&(1<<t) == 0 || (r.frozen != nil && station != r.frozen.station) {
 			station = 0
 		}
-		r.merge(reading{table: t, station: station, value: r.changes.counter(t, station)})
+		value := r.changes.counter(t, station)
+		switch {
+		case r.frozen == nil:
+		case station == 0:
+			value = r.frozen.total[t]
+		default:
+			value = r.frozen.other[t] + r.frozen.byStation[t]
+		}
+		r.merge(reading{table: t, station: station, value: value})
 	}
 }
 
