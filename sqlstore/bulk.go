@@ -445,7 +445,7 @@ func (b *Bulk) Close() error {
 	if err := b.release(); err != nil {
 		return err
 	}
-	b.db.committed(b.ctx, true, true, allTables, nil, 0)
+	b.db.committed(b.ctx, true, true, allTables, nil, nil)
 	if b.db.dialect == postgres {
 		if _, err := b.db.w.ExecContext(b.ctx, "SELECT pg_notify($1, $2)", b.db.changes.channel, b.db.changes.self+" all"); err != nil {
 			return err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"math/bits"
 	"strconv"
@@ -57,6 +58,7 @@ type changes struct {
 	mu       sync.Mutex
 	polled   time.Time
 	external int64 // the last PRAGMA data_version seen
+	others   int64 // the writer connection's, when this process last committed
 	stop     context.CancelFunc
 	self     string // names this process in its notifications (PostgreSQL)
 	channel  string // notified on every commit (PostgreSQL)
@@ -138,15 +140,16 @@ func (c *changes) counter(table int, station guli.ID) uint64 {
 
 // committed records a commit of this process that ran anything (wrote)
 // and, of those, any that may change what readers see (moved): an audit
-// record alone does not. On SQLite the commit also moves data_version,
-// which the next poll would count again. before is data_version read just
-// before the commit, while this transaction held the write lock, so no
-// other commit could come between: if it is the last one the poll saw,
-// nothing else is unseen and the value after the commit is this commit's
-// alone, to be taken as seen.
+// record alone does not. set is the tables the transaction wrote.
 //
-// set is the tables the transaction wrote.
-func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, scoped map[guli.ID]tableSet, before int64) {
+// On SQLite the commit also moves data_version, which the next poll would
+// take for another process's: the value read now is taken as seen. But
+// another process may have committed since this process last looked, even
+// between this commit and that read, and data_version moves once for any
+// number of commits. The writer connection's own data_version tells: this
+// process's commits never move it, so it moves only for another's (nil:
+// not known, as after a bulk load).
+func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, scoped map[guli.ID]tableSet, writer *sql.Conn) {
 	if db.dialect != sqlite {
 		db.changes.wrote(set, scoped, moved)
 		return
@@ -157,9 +160,12 @@ func (db *DB) committed(ctx context.Context, wrote, moved bool, set tableSet, sc
 	c := &db.changes
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	unseen := before == 0 || before != c.external
 	c.external = db.sqliteDataVersion(ctx)
-	if unseen || c.external == 0 {
+	var others int64
+	unseen := writer == nil || writer.QueryRowContext(ctx, "PRAGMA data_version").Scan(&others) != nil ||
+		others != c.others || c.external == 0
+	c.others = others
+	if unseen {
 		c.bump()
 	}
 	c.wrote(set, scoped, moved)

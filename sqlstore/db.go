@@ -86,6 +86,12 @@ type DB struct {
 	// enqueued is called after a transaction that enqueued jobs commits,
 	// to wake a worker.
 	enqueued atomic.Pointer[func()]
+	// afterCommit, for tests, runs between a transaction's commit and the
+	// counters' moving: where another process's commit may land.
+	afterCommit func()
+	// inSnapshot, for tests, runs after each statement of a snapshot
+	// (db.snapshot): where a commit lands that the snapshot does not see.
+	inSnapshot func()
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -355,7 +361,18 @@ func (db *DB) tx(ctx context.Context, fn func(q runner) error) error {
 }
 
 func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
-	tx, err := db.w.BeginTx(ctx, nil)
+	begin := db.w.BeginTx
+	var writer *sql.Conn
+	if db.dialect == sqlite {
+		// The one writer connection is held past the commit, to be asked
+		// whether another process committed right after (committed).
+		if writer, err = db.w.Conn(ctx); err != nil {
+			return err
+		}
+		defer writer.Close()
+		begin = writer.BeginTx
+	}
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -390,14 +407,16 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 			return err
 		}
 	}
-	var before int64 // SQLite's data_version while this transaction holds the write lock
-	if db.dialect == sqlite && wrote {
-		before = db.sqliteDataVersion(ctx)
-	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.committed(ctx, wrote, moved, written, st.scoped, before)
+	if db.afterCommit != nil {
+		db.afterCommit()
+	}
+	db.committed(ctx, wrote, moved, written, st.scoped, writer)
+	if writer != nil {
+		writer.Close() // the next transaction need not wait for what follows
+	}
 	db.hub.publish(told) // after the version moved: a woken page reads the new count
 	if fn := db.enqueued.Load(); st.enqueued && fn != nil {
 		(*fn)()

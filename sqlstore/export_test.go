@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -104,6 +105,14 @@ func SeedVolunteers(ctx context.Context, db *DB, station guli.ID, areas []guli.I
 		return bumpCounter(ctx, q, volunteersCounter)
 	})
 }
+
+// AfterCommit has db run f after each of its commits, before the
+// counters move (nil: nothing).
+func AfterCommit(db *DB, f func()) { db.afterCommit = f }
+
+// InSnapshot has db run f after each statement of its snapshots (nil:
+// nothing).
+func InSnapshot(db *DB, f func()) { db.inSnapshot = f }
 
 // Exec runs one statement in a transaction of its own, for tests that set
 // up what no service would write in reasonable time.
@@ -266,6 +275,31 @@ func StatementTables(query string) (writes, reads []string) {
 	}
 	t := tablesOf(query)
 	return names(t.writes), names(t.reads)
+}
+
+// UncountedTables lists the statements run so far in this process that
+// name a table (as a word anywhere in their text) among neither the
+// tables they are counted as writing nor those they read: a FROM list
+// with commas, a USING, a quoted or qualified name would keep an answer
+// read from that table past its writes.
+func UncountedTables() []string {
+	word := regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+	var out []string
+	statements.Range(func(k, v any) bool {
+		query, t := k.(string), v.(statementTables)
+		if t.writes == allTables {
+			return true
+		}
+		for _, w := range word.FindAllString(query, -1) {
+			if set, ok := tableOf(w); ok && (t.reads|t.writes)&set == 0 {
+				out = append(out, w+" in "+strings.Join(strings.Fields(query), " "))
+				break
+			}
+		}
+		return true
+	})
+	slices.Sort(out)
+	return out
 }
 
 // ExecUnseen runs a statement past the store, as someone at the

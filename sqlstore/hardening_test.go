@@ -774,6 +774,24 @@ func TestKeptListsFollowWrites(t *testing.T) {
 	})
 }
 
+// settled waits until db has heard all it will of its opening (the
+// PostgreSQL listener's first connection lets go of everything kept) and
+// of other handles' starts: until its data version holds for a while.
+func settled(t *testing.T, db *sqlstore.DB) {
+	t.Helper()
+	ctx := context.Background()
+	v := db.DataVersion(ctx)
+	for deadline := time.Now().Add(10 * time.Second); ; v = db.DataVersion(ctx) {
+		time.Sleep(400 * time.Millisecond)
+		if db.DataVersion(ctx) == v {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the version never settled")
+		}
+	}
+}
+
 // A kept answer is let go by a write of a table it was read from, by this
 // process or another, and kept across writes of other tables. The second
 // half is seen on PostgreSQL, where a change made past the store is not
@@ -784,6 +802,7 @@ func TestKeptAnswersFollowTheirTables(t *testing.T) {
 		f := newFixture(t, e)
 		other := dbtest.OpenDSN(t, f.dsn) // another process, as far as f.db can tell
 		ctx := context.Background()
+		settled(t, f.db)
 		name := func() string {
 			t.Helper()
 			st, err := f.stations.Station(ctx, f.station.ID)
@@ -877,6 +896,7 @@ func TestKeptListsOfAStationFollowItsWrites(t *testing.T) {
 			}
 		}
 		a, b := f.register(t, "甲", "13700008080"), f.register(t, "乙", "13700008081")
+		settled(t, f.db)
 		title()
 		retitle("暗改一")
 		if e.Name == "postgres" {

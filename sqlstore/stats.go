@@ -69,15 +69,7 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 		_, total, err := s.everyStation(ctx, q, now)
 		return total, err
 	}
-	st, err := s.stations.get(ctx, s.db, q.StationID, func(ctx context.Context) (*guli.Station, error) {
-		var st *guli.Station
-		err := s.db.view(ctx, func(r runner) error {
-			var err error
-			st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", q.StationID))
-			return notFound(err)
-		})
-		return st, err
-	})
+	st, err := s.station(ctx, q.StationID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,16 +77,51 @@ func (s *Stats) Stats(ctx context.Context, q guli.StatsQuery) (*guli.Stats, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.figures.get(ctx, s.db, statsKey{st.ID, rng, now.UnixMilli()}, func(ctx context.Context) (*guli.Stats, error) {
+	out, err := s.figures.get(ctx, s.db, statsKey{st.ID, rng, now.UnixMilli()}, func(ctx context.Context) (*guli.Stats, error) {
 		readsStation(ctx, st.ID) // every query names the station
+		// The days open are counted by the station's hours: read under
+		// this load, so that new hours let go of the figures.
+		st, err := s.station(ctx, st.ID)
+		if err != nil {
+			return nil, err
+		}
 		var out *guli.Stats
-		err := s.db.snapshot(ctx, func(r runner) error {
+		err = s.db.snapshot(ctx, func(r runner) error {
 			each, _, err := count(ctx, r, []*guli.Station{st}, false, rng, now)
 			out = each[0]
 			return err
 		})
 		return out, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	c := *out
+	return &c, nil
+}
+
+// station is a station's row, kept.
+func (s *Stats) station(ctx context.Context, id guli.ID) (*guli.Station, error) {
+	return s.stations.get(ctx, s.db, id, func(ctx context.Context) (*guli.Station, error) {
+		var st *guli.Station
+		err := s.db.view(ctx, func(r runner) error {
+			var err error
+			st, err = scanStation(r.row(ctx, "SELECT "+stationColumns+" FROM stations WHERE id = ?", id))
+			return notFound(err)
+		})
+		return st, err
+	})
+}
+
+// everyStationRow lists every station's row.
+func (s *Stats) everyStationRow(ctx context.Context) ([]*guli.Station, error) {
+	var stations []*guli.Station
+	err := s.db.view(ctx, func(r runner) error {
+		var err error
+		stations, err = list(ctx, r, scanStation, "SELECT "+stationColumns+" FROM stations ORDER BY id")
+		return err
+	})
+	return stations, err
 }
 
 // District returns every station's figures and all of them together;
@@ -109,12 +136,7 @@ func (s *Stats) District(ctx context.Context, q guli.StatsQuery) ([]*guli.Stats,
 // everyStation counts the figures of every station over the days q asks,
 // read in the default zone, from the first station's opening.
 func (s *Stats) everyStation(ctx context.Context, q guli.StatsQuery, now time.Time) ([]*guli.Stats, *guli.Stats, error) {
-	var stations []*guli.Station
-	err := s.db.view(ctx, func(r runner) error {
-		var err error
-		stations, err = list(ctx, r, scanStation, "SELECT "+stationColumns+" FROM stations ORDER BY id")
-		return err
-	})
+	stations, err := s.everyStationRow(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,8 +150,14 @@ func (s *Stats) everyStation(ctx context.Context, q guli.StatsQuery, now time.Ti
 		return nil, nil, err
 	}
 	d, err := s.district.get(ctx, s.db, statsKey{0, rng, now.UnixMilli()}, func(ctx context.Context) (districtFigures, error) {
+		// The stations (their hours, and which there are) are read again
+		// under this load, so that a write of them lets go of the figures.
+		stations, err := s.everyStationRow(ctx)
+		if err != nil {
+			return districtFigures{}, err
+		}
 		var d districtFigures
-		err := s.db.snapshot(ctx, func(r runner) error {
+		err = s.db.snapshot(ctx, func(r runner) error {
 			var err error
 			d.each, d.total, err = count(ctx, r, stations, true, rng, now)
 			return err
@@ -149,7 +177,9 @@ func (s *Stats) everyStation(ctx context.Context, q guli.StatsQuery, now time.Ti
 }
 
 // snapshot runs reads that must see the database as of one moment: a
-// read-only transaction on the reader pool.
+// read-only transaction on the reader pool. An answer kept from it is
+// kept only if nothing it read was written after its load began
+// (readSet.add).
 func (db *DB) snapshot(ctx context.Context, fn func(q runner) error) error {
 	opts := &sql.TxOptions{ReadOnly: true}
 	if db.dialect == postgres {
@@ -160,7 +190,27 @@ func (db *DB) snapshot(ctx context.Context, fn func(q runner) error) error {
 		return db.mapErr(err)
 	}
 	defer tx.Rollback()
-	return db.mapErr(fn(runner{x: tx, d: db.dialect}))
+	var x execer = tx
+	if db.inSnapshot != nil {
+		x = afterEach{tx, db.inSnapshot}
+	}
+	return db.mapErr(fn(runner{x: x, d: db.dialect}))
+}
+
+// afterEach runs then after each statement (tests: db.inSnapshot).
+type afterEach struct {
+	execer
+	then func()
+}
+
+func (a afterEach) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	defer a.then()
+	return a.execer.QueryContext(ctx, query, args...)
+}
+
+func (a afterEach) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	defer a.then()
+	return a.execer.QueryRowContext(ctx, query, args...)
 }
 
 // count counts the figures of stations over rng: each station's, in their
