@@ -20,8 +20,10 @@ import (
 // The tables an answer was read from are those its load's statements
 // named, found through the context the load is given: a load must read
 // with that context, and only through the store's runners or other
-// memos. The tables' version is taken before the load, so an answer is
-// never kept under a version newer than the data it was read from.
+// memos. Each table's counter is read just before the statement that
+// reads it, and an answer is not kept when a counter it read had moved
+// since the load began, so it is never kept under counters newer than
+// the data it was read from.
 type memo[K comparable, V any] struct {
 	max int // answers kept at most; past it the memo starts afresh
 
