@@ -35,7 +35,7 @@ type Versioner interface {
 
 // Public reads that everyone who is not signed in sees alike (the home
 // page, the timetable, the list of activities) are kept whole, answer and
-// all, while the data version stays the same, and for at most publicFresh:
+// all, while nothing they were made from is written, and for at most publicFresh:
 // what a page says of the clock ("open now", "started") may be that old.
 // They answer If-None-Match with 304.
 //
@@ -225,7 +225,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // Activity cards are the most of a timetable's rendering, and alike for
 // everyone in the same place on the same activity: each is kept, rendered,
-// while the data version stays the same.
+// while nothing its page had read is written.
 // Like the answers, the parts kept are bounded in bytes, and a part whose
 // key is longer than maxKeptKey (it holds the page's address) is rendered
 // every time.

@@ -41,8 +41,9 @@ type Config struct {
 	// past the proxy cannot pass for someone else. Empty when clients
 	// connect directly.
 	TrustedProxies []netip.Prefix
-	// Changes tells the data version, by which public answers are kept
-	// (see Core.Public); nil keeps none.
+	// Changes tells what was written since a request read, by which
+	// public answers and parts of pages are kept (see Core.Public); nil
+	// keeps none.
 	Changes Versioner
 	// BaseURL is the public address of the site, e.g. https://guli.example,
 	// for links that leave the site: the door QR code and calendar feeds.

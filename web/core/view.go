@@ -61,7 +61,7 @@ func (v *View) ReadFailed() {
 
 // Card renders one activity's card in a list: what it is, when, the
 // places left and the reader's sign-up. Cards are kept (see fragmentCache)
-// by everything they show: the activity at this data version, the
+// by everything they show: the activity as the page read it, the
 // language, the reader's place on it, whether it has started, whether the
 // reader is signed in and where its forms come back to.
 func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML, error) {
@@ -81,7 +81,7 @@ func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 }
 
 // Keep renders the part named name, with the view as its data, and keeps
-// it (see fragmentCache) under the name, the language, the data version
+// it (see fragmentCache) under the name, the language, what the page read
 // and key. Only parts alike for many readers are worth keeping, and key
 // must hold everything else the part shows: what the reader sees of
 // themselves never goes in a kept part.
@@ -98,7 +98,7 @@ func (v *View) Keep(name string, key ...any) (template.HTML, error) {
 }
 
 // Part renders the part named name with data and keeps it (see
-// fragmentCache) under the name, the language, the data version and key.
+// fragmentCache) under the name, the language, what the page read and key.
 // Data must be what a row of the database shows at that version, and key
 // all else the part shows: of the reader, and of the clock. Cards in long
 // lists are worth it: each costs a template's walk.
@@ -118,7 +118,7 @@ func (v *View) execute(name string, data any) (template.HTML, error) {
 }
 
 // Keyed is an item of a list of parts (View.Parts): PartKey is all its
-// part shows beside the item's rows at the data version, as Part's key;
+// part shows beside the item's rows as the page read them, as Part's key;
 // "" renders the item's part afresh, unkept (a card whose form failed).
 type Keyed interface{ PartKey() string }
 
