@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"io/fs"
-	"math/bits"
 	"path"
 	"regexp"
 	"slices"
@@ -125,9 +124,6 @@ func readBy(query string) tableSet {
 	}
 	return set
 }
-
-// count is how many tables a set holds.
-func (s tableSet) count() int { return bits.OnesCount64(uint64(s)) }
 
 // stationTables are the tables whose every row belongs to one station
 // (an activity's, a request's, a visit's): a commit that said its station
