@@ -111,6 +111,9 @@ type readSet struct {
 	readings []reading
 	station  guli.ID // the one station the load reads the rows of (readsStation); -1: more than one
 	passing  bool
+	// told is the copy done last gave out, shared until a reading is
+	// added or lowered: a page asks before each part it keeps.
+	told []reading
 }
 
 func newReadSet(c *changes) *readSet {
@@ -148,18 +151,23 @@ func (r *readSet) add(set tableSet) {
 func (r *readSet) merge(n reading) {
 	for i, had := range r.readings {
 		if had.table == n.table && had.station == n.station {
-			r.readings[i].value = min(had.value, n.value)
+			if n.value < had.value {
+				r.readings[i].value, r.told = n.value, nil
+			}
 			return
 		}
 	}
-	r.readings = append(r.readings, n)
+	r.readings, r.told = append(r.readings, n), nil
 }
 
 // done is what the load read under, and whether it may be kept.
 func (r *readSet) done() ([]reading, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.readings), !r.passing
+	if r.told == nil {
+		r.told = slices.Clone(r.readings)
+	}
+	return r.told, !r.passing
 }
 
 type readsKey struct{}
