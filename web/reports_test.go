@@ -593,9 +593,15 @@ func TestReportsInALoopWait(t *testing.T) {
 		if r.Header.Get("Retry-After") == "" {
 			t.Error("no Retry-After")
 		}
-		page := asPage(t, srv, staff, "GET", "/desk/reports/monthly?format=csv", "")
-		if page.Status != 429 || !strings.Contains(string(page.Body), "秒后再试") || !strings.Contains(string(page.Body), `name="month"`) {
-			t.Errorf("the desk's download, throttled: %d %.500s", page.Status, page.Body)
+		// The desk's downloads and the ledger count as reports too.
+		for _, desk := range []string{"/desk/reports/monthly?format=csv", "/desk/ledger", "/desk/ledger.xlsx"} {
+			page := asPage(t, srv, staff, "GET", desk, "")
+			if page.Status != 429 || !strings.Contains(string(page.Body), "秒后再试") || !strings.Contains(string(page.Body), `name="month"`) {
+				t.Errorf("%s, throttled: %d %.500s", desk, page.Status, page.Body)
+			}
+			if page.Header.Get("Retry-After") == "" {
+				t.Errorf("%s, throttled: no Retry-After", desk)
+			}
 		}
 		// The admin is a person of their own.
 		admin := srv.Login(t, testserver.AdminPhone, testserver.Password)

@@ -123,7 +123,7 @@ func (h *Handlers) refusedOn(w http.ResponseWriter, r *http.Request, v *core.Vie
 	default:
 		return err
 	}
-	h.Render(w, r, h.FormError(v, err), page, v)
+	h.renderFailedForm(w, r, page, v, err)
 	return nil
 }
 
