@@ -308,6 +308,12 @@ func (a *Activity) CheckCancellable(now time.Time) error {
 	return nil
 }
 
+// TellsOfCancellation reports whether cancelling the activity at now is
+// news to its people: not once it has ended, when calling it off only
+// records that it did not take place (nobody is to be told after the fact
+// that a class they went to, or missed, is off).
+func (a *Activity) TellsOfCancellation(now time.Time) bool { return now.Before(a.End) }
+
 // Admit decides a person's sign-up at now, given the counts as they stand:
 // a confirmed place while there is one, else the next place on the
 // waitlist (position counted from 1); refused when the activity is not open,

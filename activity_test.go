@@ -98,6 +98,24 @@ func TestCheckCancellable(t *testing.T) {
 	}
 }
 
+func TestTellsOfCancellation(t *testing.T) {
+	start := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	a := &guli.Activity{Start: start, End: start.Add(time.Hour)}
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{
+		{start.Add(-24 * time.Hour), true},
+		{start.Add(10 * time.Minute), true}, // rain on the day: those on their way learn of it
+		{start.Add(time.Hour), false},
+		{start.Add(48 * time.Hour), false},
+	} {
+		if got := a.TellsOfCancellation(tc.at); got != tc.want {
+			t.Errorf("at %s: %t, want %t", tc.at.Format(time.DateTime), got, tc.want)
+		}
+	}
+}
+
 func TestMayRun(t *testing.T) {
 	a := &guli.Activity{StationID: 1, HostID: 5}
 	for _, tt := range []struct {

@@ -795,6 +795,9 @@ func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
 		if _, err := q.exec(ctx, "UPDATE activities SET status = 'cancelled' WHERE id = ?", id); err != nil {
 			return err
 		}
+		if !a.TellsOfCancellation(now) {
+			return nil
+		}
 		rows, err := q.query(ctx, "SELECT user_id FROM registrations WHERE activity_id = ? AND status <> 'cancelled' ORDER BY id", id)
 		if err != nil {
 			return err

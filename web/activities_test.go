@@ -307,3 +307,40 @@ func TestTimetableShowsABusyWeekDayByDay(t *testing.T) {
 		}
 	}
 }
+
+// TestCallingOffAnActivityThatIsOver: cancelling a class tells its people
+// while it has not ended (it rained at the start: those on their way
+// learn of it); one called off after it ended, to record that it did not
+// take place, tells no one.
+func TestCallingOffAnActivityThatIsOver(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		var c clock
+		srv := testserver.New(t, e, c.Options())
+		staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+		resident := srv.Login(t, testserver.ResidentPhone, testserver.Password)
+		start := time.Now().Add(-2 * time.Hour)
+		c.Set(3 * time.Hour) // the sign-ups were made before either began
+		over := createActivity(t, srv, staff, map[string]any{"title": "已经结束的课", "start": rfc(start), "end": rfc(start.Add(time.Hour))})["id"].(string)
+		going := createActivity(t, srv, staff, map[string]any{"title": "正在上的课", "start": rfc(start), "end": rfc(start.Add(3 * time.Hour))})["id"].(string)
+		for _, id := range []string{over, going} {
+			if r := srv.Do(t, "POST", "/api/v1/activities/"+id+"/registrations", resident, nil); r.Status != 201 {
+				t.Fatalf("sign-up: %d %s", r.Status, r.Body)
+			}
+		}
+		c.Set(0)
+		for _, id := range []string{over, going} {
+			if r := srv.Do(t, "DELETE", "/api/v1/activities/"+id, staff, nil); r.Status != 204 {
+				t.Fatalf("calling off: %d %s", r.Status, r.Body)
+			}
+		}
+		var told []string
+		for _, n := range items(t, srv.Do(t, "GET", "/api/v1/me/notifications", resident, nil)) {
+			if n["kind"] == "activity_cancelled" {
+				told = append(told, n["title"].(string))
+			}
+		}
+		if len(told) != 1 || !strings.Contains(told[0], "正在上的课") {
+			t.Errorf("told of %q, want only the class still on", told)
+		}
+	})
+}
