@@ -38,6 +38,19 @@ func NewRecords(db *DB) *Records {
 
 var _ guli.RecordService = (*Records)(nil)
 
+// recordedActivity loads an activity whose records actor may read: staff
+// of its station (guli.MayReadRecord).
+func (s *Records) recordedActivity(ctx context.Context, q runner, actor *guli.User, id guli.ID) (*guli.Activity, error) {
+	a, err := s.activities.activity(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := guli.MayReadRecord(actor, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // SignInSheet lists who holds a place at an activity, with their area,
 // confirmed first and then the waitlist in its order.
 func (s *Records) SignInSheet(ctx context.Context, id guli.ID) (*guli.SignInSheet, error) {
@@ -47,11 +60,8 @@ func (s *Records) SignInSheet(ctx context.Context, id guli.ID) (*guli.SignInShee
 	}
 	var sheet *guli.SignInSheet
 	err = s.db.snapshot(ctx, func(q runner) error {
-		a, err := s.activities.activity(ctx, q, id)
+		a, err := s.recordedActivity(ctx, q, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := guli.MayReadRecord(actor, a); err != nil {
 			return err
 		}
 		sheet = &guli.SignInSheet{Activity: a, Blanks: guli.SignInBlanks(a)}
@@ -94,11 +104,8 @@ func (s *Records) ActivityRecord(ctx context.Context, id guli.ID) (*guli.Activit
 	}
 	var rec *guli.ActivityRecord
 	err = s.db.snapshot(ctx, func(q runner) error {
-		a, err := s.activities.activity(ctx, q, id)
+		a, err := s.recordedActivity(ctx, q, actor, id)
 		if err != nil {
-			return err
-		}
-		if err := guli.MayReadRecord(actor, a); err != nil {
 			return err
 		}
 		recs, err := readRecords(ctx, q, []*guli.Activity{a}, "a.id = ?", id)
