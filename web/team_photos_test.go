@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"bytes"
+	"fmt"
+	"html"
 	"image"
 	"image/png"
 	"math/rand/v2"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -268,4 +271,29 @@ func noisyPNG(t testing.TB, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestTheTeamsPageGoesOn: a station with more teams than one page holds
+// links to the next page, keeping the kind chosen; the last page links
+// nowhere, and a forged cursor is refused on the page, not a 5xx.
+func TestTheTeamsPageGoesOn(t *testing.T) {
+	srv := testserver.New(t, dbtest.Engines(t)[0])
+	staff := srv.Login(t, testserver.StaffPhone, testserver.Password)
+	for i := range guli.MaxLimit {
+		r := srv.Do(t, "POST", "/api/v1/teams", staff, map[string]any{"station_id": srv.Station.ID.String(), "name": fmt.Sprintf("楼组志愿队%03d", i), "kind": "volunteer_team"})
+		if r.Status != 201 {
+			t.Fatalf("team %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	first := srv.Do(t, "GET", "/teams?kind=volunteer_team", "", nil)
+	more := regexp.MustCompile(`href="(/teams\?cursor=[^"]+)"`).FindStringSubmatch(string(first.Body))
+	if first.Status != 200 || more == nil || !strings.Contains(more[1], "kind=volunteer_team") {
+		t.Fatalf("the first page: %d, link to more %v", first.Status, more)
+	}
+	next := srv.Do(t, "GET", html.UnescapeString(more[1]), "", nil)
+	pageHas(t, "the next page", next, "楼组志愿队")
+	pageLacks(t, "the next page", next, "看更多团队")
+	if r := srv.Do(t, "GET", "/teams?cursor=%FF%00", "", nil); r.Status >= 500 {
+		t.Errorf("a forged cursor: %d", r.Status)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,8 +45,9 @@ type teamsData struct {
 	Groups []teamGroup
 	Chips  []chip
 	Kind   string
-	Staff  bool // the reader works at the station: the desk's link
-	Files  bool // the reader may nominate a talent
+	Staff  bool   // the reader works at the station: the desk's link
+	Files  bool   // the reader may nominate a talent
+	More   string // the link to the next page of teams, "" on the last
 }
 
 // TeamList is the station's teams, grouped by kind, or of one kind.
@@ -66,9 +68,17 @@ func (h *Handlers) TeamList(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Staff = v.User.WorksAt(v.Station.ID)
 	d.Files = d.Staff || h.sitsOnCommittee(r, v)
-	page, err := h.Teams.Teams(r.Context(), guli.TeamFilter{StationID: v.Station.ID, Kind: d.Kind, ListOptions: guli.ListOptions{Limit: guli.MaxLimit}})
+	page, err := h.Teams.Teams(r.Context(), guli.TeamFilter{StationID: v.Station.ID, Kind: d.Kind,
+		ListOptions: guli.ListOptions{Limit: guli.MaxLimit, Cursor: r.URL.Query().Get("cursor")}})
 	if err != nil {
 		h.FormError(v, err)
+	}
+	if page.NextCursor != "" {
+		more := url.Values{"cursor": {page.NextCursor}}
+		if d.Kind != "" {
+			more.Set("kind", d.Kind)
+		}
+		d.More = "/teams?" + more.Encode()
 	}
 	for _, k := range guli.TeamKinds {
 		g := teamGroup{Kind: k}
