@@ -130,9 +130,10 @@ func MayActFor(actor *User, person ID, stations []ID, links []*FamilyLink) (Acti
 
 // MayAnswerLink reports whether actor may accept a link for its
 // dependent: the dependent themself, or staff who steward them at the desk
-// (dependent's stations loaded).
+// (dependent's stations loaded) — never the one who asked, staff or admin
+// though they be, or any staff could make themselves anyone's guardian.
 func MayAnswerLink(actor *User, l *FamilyLink, dependent *User) bool {
-	return actor != nil && (actor.ID == l.DependentID || actor.StewardOf(dependent))
+	return actor != nil && actor.ID != l.GuardianID && (actor.ID == l.DependentID || actor.StewardOf(dependent))
 }
 
 // MayEndLink reports whether actor may end a link: either side of it, or

@@ -69,6 +69,10 @@ func TestAnsweringAndEndingLinks(t *testing.T) {
 		{"a stranger", &guli.User{ID: 30}, false, false},
 		{"staff of the parent's station", &guli.User{ID: 31, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}, true, true},
 		{"staff of another station", &guli.User{ID: 32, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false, false},
+		// Staff who asked answer not their own ask: that would make them
+		// the guardian of anyone at their desk, unasked.
+		{"staff of the parent's station who asked", &guli.User{ID: 10, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}, false, true},
+		{"the admin who asked", &guli.User{ID: 10, Roles: []guli.Role{guli.RoleAdmin}}, false, true},
 	}
 	for _, tt := range tests {
 		if got := guli.MayAnswerLink(tt.actor, l, parent); got != tt.answer {

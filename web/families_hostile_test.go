@@ -1,0 +1,48 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"guli/internal/dbtest"
+	"guli/internal/testserver"
+)
+
+// TestStaffAnswerNotTheirOwnAsk: staff who ask to act for a resident of
+// their desk, like the admin, cannot accept the ask themselves — that
+// would make them a guardian unasked, free to give the resident's minutes
+// away to themselves; the resident's answer is still needed.
+func TestStaffAnswerNotTheirOwnAsk(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		if r := srv.Do(t, "POST", "/api/v1/timebank/credits", f.staff, map[string]any{"user_id": f.strangerID, "minutes": 120, "memo": "重阳节志愿"}); r.Status != 201 {
+			t.Fatalf("credit: %d %s", r.Status, r.Body)
+		}
+		for _, tt := range []struct{ name, token string }{{"the station's staff", f.staff}, {"the admin", f.admin}} {
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", tt.token, map[string]any{"phone": f.strangerPhone})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("%s asks: %d %s", tt.name, r.Status, r.Body)
+			}
+			link := r.JSON(t)["id"].(string)
+			if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", tt.token, nil); r.Status != http.StatusForbidden {
+				t.Errorf("%s accept their own ask: %d %s", tt.name, r.Status, r.Body)
+			}
+			self := srv.Do(t, "GET", "/api/v1/me", tt.token, nil).JSON(t)["id"].(string)
+			r = srv.Send(t, testserver.Request{Method: "POST", Path: "/api/v1/timebank/transfers", Token: tt.token,
+				Body: map[string]any{"from_user_id": f.strangerID, "to_user_id": self, "minutes": 30}})
+			if r.Status != http.StatusNotFound {
+				t.Errorf("%s give the resident's minutes: %d %s", tt.name, r.Status, r.Body)
+			}
+			if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, tt.token, nil); r.Status != http.StatusNoContent {
+				t.Errorf("%s withdraw their ask: %d %s", tt.name, r.Status, r.Body)
+			}
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me/timebank", f.stranger, nil); r.JSON(t)["balance_minutes"].(float64) != 120 {
+			t.Errorf("the resident's balance: %s", r.Body)
+		}
+	})
+}
+
+var _ = strings.Contains
