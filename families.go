@@ -57,6 +57,18 @@ type FamilyLink struct {
 // Live reports whether the link has not ended.
 func (l *FamilyLink) Live() bool { return l.Status != LinkEnded }
 
+// ShownToGuardian is what the guardian's side of the link reads of its
+// dependent u: all of it once the link is active; of an ask not yet
+// accepted, only the number asked. Anyone who knows a number may ask, and
+// whose it is — name, birth year, area — is not theirs to learn before
+// its owner agrees.
+func (l *FamilyLink) ShownToGuardian(u *User) *User {
+	if l.Status == LinkPending {
+		return &User{ID: u.ID, Phone: u.Phone}
+	}
+	return u
+}
+
 // IsChild reports whether a person is a child under 14 at now, whose data
 // is handled only with a guardian's consent. Age by years of birth, as
 // everywhere (User.AgeIn); an unknown birth year is not a child's.

@@ -170,3 +170,19 @@ func TestCheckFamilyTransfer(t *testing.T) {
 		}
 	}
 }
+
+func TestShownToGuardian(t *testing.T) {
+	u := &guli.User{ID: 20, Name: "李秀英", Phone: "13910000001", BirthYear: 1948, AreaID: 3}
+	for _, tt := range []struct {
+		status string
+		whole  bool
+	}{{guli.LinkPending, false}, {guli.LinkActive, true}} {
+		got := (&guli.FamilyLink{Status: tt.status}).ShownToGuardian(u)
+		if whole := got == u; whole != tt.whole || got.ID != u.ID || got.Phone != u.Phone {
+			t.Errorf("%s: %+v", tt.status, got)
+		}
+		if !tt.whole && (got.Name != "" || got.BirthYear != 0 || got.AreaID != 0) {
+			t.Errorf("%s shows %+v", tt.status, got)
+		}
+	}
+}

@@ -184,7 +184,7 @@ func (s *Families) links(ctx context.Context, where string, other string, id gul
 		}
 		u.ID, u.Phone, u.AreaID = guli.ID(uid), phone.String, guli.ID(area.Int64)
 		if other == "dependent_id" {
-			l.Dependent = &u
+			l.Dependent = l.ShownToGuardian(&u)
 		} else {
 			l.Guardian = &u
 		}

@@ -45,4 +45,43 @@ func TestStaffAnswerNotTheirOwnAsk(t *testing.T) {
 	})
 }
 
-var _ = strings.Contains
+// TestAnAskShowsNothingOfThePersonAsked: anyone who knows a number may ask
+// to act for its owner; until the owner accepts, the asker reads only the
+// number they typed — not the owner's name, birth year or area — in the
+// API and on 我的家人. Once accepted, the name shows.
+func TestAnAskShowsNothingOfThePersonAsked(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		if r := srv.Do(t, "PATCH", "/api/v1/me", f.stranger, map[string]any{"name": "李秀英", "birth_year": 1948}); r.Status != 200 {
+			t.Fatalf("profile: %d %s", r.Status, r.Body)
+		}
+		r := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.other, map[string]any{"phone": f.strangerPhone})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("ask: %d %s", r.Status, r.Body)
+		}
+		link := r.JSON(t)["id"].(string)
+		asked := func() map[string]any {
+			t.Helper()
+			for _, it := range srv.Do(t, "GET", "/api/v1/me/dependents", f.other, nil).JSON(t)["items"].([]any) {
+				if m := it.(map[string]any); m["link_id"] == link {
+					return m
+				}
+			}
+			t.Fatalf("the ask is not listed")
+			return nil
+		}
+		if m := asked(); m["status"] != "pending" || m["name"] != "" || m["birth_year"] != nil || m["area_id"] != nil || m["phone"] != "139****0001" {
+			t.Errorf("a pending ask shows %v", m)
+		}
+		if page := asPage(t, srv, f.other, "GET", "/me/family", ""); strings.Contains(string(page.Body), "李秀英") || !strings.Contains(string(page.Body), "139****0001") {
+			t.Errorf("the asker's page shows the person asked, or not the number")
+		}
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.stranger, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		if m := asked(); m["name"] != "李秀英" || m["birth_year"] != float64(1948) {
+			t.Errorf("an accepted link shows %v", m)
+		}
+	})
+}
