@@ -69,6 +69,28 @@ type HelpRequest struct {
 	// RequesterPhone is the requester's phone, "" when they have none;
 	// only those SeesRequesterContact allows are shown it.
 	RequesterPhone string
+	// RequesterBirthYear is the requester's, to tell a child (IsChild);
+	// RequesterChild says the request is shown without their name
+	// (ShownTo).
+	RequesterBirthYear int
+	RequesterChild     bool
+}
+
+// ShownTo is the request as reader reads it at now. A child under 14
+// asks through their guardian; the volunteers who read, claim and serve
+// the request read "a child", never the child's name (PIPL: a child's
+// data only with a guardian's consent, for those who need it). The child,
+// and the staff of the request's station, read the name; so does the
+// guardian, whom the caller tells from others (guardian). h is not
+// changed; a changed copy is returned when there is something to hide.
+func (h *HelpRequest) ShownTo(reader *User, guardian bool, now time.Time) *HelpRequest {
+	if guardian || reader != nil && (reader.ID == h.RequesterID || reader.WorksAt(h.StationID)) ||
+		!IsChild(&User{BirthYear: h.RequesterBirthYear}, now) {
+		return h
+	}
+	c := *h
+	c.Requester, c.RequesterChild = "", true
+	return &c
 }
 
 // HelpRequestInput asks for help. OnBehalfOf is the resident staff file it

@@ -297,3 +297,34 @@ func TestNobodyCreditsThemselves(t *testing.T) {
 		t.Error("staff may credit themselves, or others may not be credited")
 	}
 }
+
+func TestHelpRequestShownTo(t *testing.T) {
+	now := time.Date(2023, 10, 15, 10, 0, 0, 0, time.UTC)
+	const here guli.ID = 1
+	child := &guli.HelpRequest{StationID: here, RequesterID: 20, Requester: "小明", RequesterBirthYear: 2015}
+	grownUp := &guli.HelpRequest{StationID: here, RequesterID: 21, Requester: "张阿婆", RequesterBirthYear: 1948}
+	volunteer := &guli.User{ID: 30, Roles: []guli.Role{guli.RoleVolunteer}}
+	for _, tt := range []struct {
+		name     string
+		h        *guli.HelpRequest
+		reader   *guli.User
+		guardian bool
+		hidden   bool
+	}{
+		{"a volunteer, a child", child, volunteer, false, true},
+		{"nobody (a notification), a child", child, nil, false, true},
+		{"the guardian, a child", child, volunteer, true, false},
+		{"the station's staff, a child", child, &guli.User{ID: 31, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}, false, false},
+		{"another station's staff, a child", child, &guli.User{ID: 32, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, false, true},
+		{"a volunteer, a grown-up", grownUp, volunteer, false, false},
+		{"a volunteer, birth year unknown", &guli.HelpRequest{Requester: "某人"}, volunteer, false, false},
+	} {
+		got := tt.h.ShownTo(tt.reader, tt.guardian, now)
+		if hidden := got.Requester == "" && got.RequesterChild; hidden != tt.hidden || !tt.hidden && got != tt.h {
+			t.Errorf("%s: %+v", tt.name, got)
+		}
+		if tt.h.Requester == "" {
+			t.Fatalf("%s: the request itself was changed", tt.name)
+		}
+	}
+}

@@ -48,7 +48,7 @@ var _ guli.HelpService = (*Help)(nil)
 
 const helpColumns = `h.id, h.station_id, h.requester_id, r.name, COALESCE(r.phone, ''), COALESCE(r.area_id, 0), h.title, h.description, h.category,
 	h.needed_by, h.status, COALESCE(h.volunteer_id, 0), COALESCE(v.name, ''), h.minutes, h.rating, h.comment,
-	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone`
+	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone, COALESCE(r.birth_year, 0)`
 
 const helpFrom = `
 	FROM help_requests h
@@ -63,7 +63,7 @@ func scanHelp(row interface{ Scan(...any) error }) (*guli.HelpRequest, error) {
 	var tz string
 	err := row.Scan(&id, &station, &requester, &h.Requester, &h.RequesterPhone, &area, &h.Title, &h.Description, &h.Category,
 		&neededBy, &h.Status, &volunteer, &h.Volunteer, &h.Minutes, &h.Rating, &h.Comment,
-		&filed, &created, &claimed, &done, &confirmed, &tz)
+		&filed, &created, &claimed, &done, &confirmed, &tz, &h.RequesterBirthYear)
 	if err != nil {
 		return nil, err
 	}
@@ -189,18 +189,24 @@ func (s *Help) HelpRequest(ctx context.Context, id guli.ID) (*guli.HelpRequest, 
 	if err != nil {
 		return nil, err
 	}
-	if !h.VisibleTo(actor) {
-		// A guardian reads their dependent's requests.
-		if acting, err := readActingFor(ctx, s.db.read(), actor, h.RequesterID); err != nil || acting != guli.ActsAsGuardian {
-			return nil, hidden()
+	// A guardian reads their dependent's requests, the child's name on it.
+	guardian := false
+	if actor.ID != h.RequesterID && !actor.WorksAt(h.StationID) {
+		acting, err := readActingFor(ctx, s.db.read(), actor, h.RequesterID)
+		if err != nil && !isNotFound(err) {
+			return nil, err
 		}
+		guardian = acting == guli.ActsAsGuardian
+	}
+	if !guardian && !h.VisibleTo(actor) {
+		return nil, hidden()
 	}
 	if h.StaffSeesContact(actor) {
 		err = s.db.tx(ctx, func(q runner) error {
 			return audit(ctx, q, s.db.now(), actor, "help.view_contact", h.RequesterID, h.ID.String())
 		})
 	}
-	return h, err
+	return h.ShownTo(actor, guardian, s.db.now()), err
 }
 
 // HelpRequests lists requests, newest first: all of them, by status, or
@@ -266,7 +272,7 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 	if !f.NeededBefore.IsZero() {
 		key.needed = ms(f.NeededBefore)
 	}
-	return s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.HelpRequest], error) {
+	page, err = s.lists.get(ctx, s.db, key, func(ctx context.Context) (guli.Page[*guli.HelpRequest], error) {
 		if f.StationID != 0 {
 			readsStation(ctx, f.StationID) // the requests are the station's (h.station_id = ?)
 		}
@@ -282,6 +288,18 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 		}
 		return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
 	})
+	if err != nil {
+		return page, err
+	}
+	// Lists are kept for many readers: a child is hidden from each on the
+	// way out, on a copy (HelpRequest.ShownTo).
+	now := s.db.now()
+	shown := page
+	shown.Items = make([]*guli.HelpRequest, len(page.Items))
+	for i, h := range page.Items {
+		shown.Items[i] = h.ShownTo(me, false, now)
+	}
+	return shown, nil
 }
 
 // change locks a request, lets decide check it against the actor and
@@ -295,6 +313,16 @@ func (s *Help) change(ctx context.Context, id guli.ID, decide func(q runner, h *
 		}
 		return decide(q, h, actor, now)
 	})
+}
+
+// changeByVolunteer is change for what the claimer does (claim, release,
+// mark done): they read a child who asked without a name.
+func (s *Help) changeByVolunteer(ctx context.Context, id guli.ID, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+	h, err := s.change(ctx, id, decide)
+	if err != nil {
+		return nil, err
+	}
+	return h.ShownTo(guli.UserFromContext(ctx), false, s.db.now()), nil
 }
 
 // changeForRequester is change for what a guardian may do on their
@@ -361,7 +389,7 @@ func reclaim(volunteer, request guli.ID) limited {
 // Claim takes an open request: one volunteer at a time, and one who gave
 // it back often waits before taking it again.
 func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeByVolunteer(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckClaim(actor); err != nil {
 			return err
 		}
@@ -386,7 +414,7 @@ func (s *Help) Claim(ctx context.Context, id guli.ID) (*guli.HelpRequest, error)
 
 // Release gives a claimed request back to the open list.
 func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeByVolunteer(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckRelease(actor); err != nil {
 			return err
 		}
@@ -402,7 +430,7 @@ func (s *Help) Release(ctx context.Context, id guli.ID) (*guli.HelpRequest, erro
 
 // Done records that the claimer did the service, and how long it took.
 func (s *Help) Done(ctx context.Context, id guli.ID, minutes int) (*guli.HelpRequest, error) {
-	return s.change(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeByVolunteer(ctx, id, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckDone(actor, minutes); err != nil {
 			return err
 		}
@@ -446,7 +474,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 		if _, err := move(ctx, q, now, pay); err != nil {
 			return err
 		}
-		if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpConfirmed, h, h.Requester); err != nil {
+		if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpConfirmed, h, requesterAsToldTo(h, now)); err != nil {
 			return err
 		}
 		if actor.ID != h.RequesterID {
@@ -467,7 +495,7 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 			return err
 		}
 		if h.VolunteerID != 0 {
-			if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpCancelled, h, h.Requester); err != nil {
+			if err := notifyHelp(ctx, q, now, h.VolunteerID, guli.NotifyHelpCancelled, h, requesterAsToldTo(h, now)); err != nil {
 				return err
 			}
 		}
@@ -481,6 +509,12 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 // notifyHelp tells userID of a change of h that person made.
 func notifyHelp(ctx context.Context, q runner, now time.Time, userID guli.ID, kind string, h *guli.HelpRequest, person string) error {
 	return notify(ctx, q, now, userID, kind, guli.NotificationParams{HelpID: h.ID, HelpTitle: h.Title, Person: person, Minutes: h.Minutes})
+}
+
+// requesterAsToldTo names the requester in what volunteers are told: ""
+// for a child, whom the message calls "a child" (HelpRequest.ShownTo).
+func requesterAsToldTo(h *guli.HelpRequest, now time.Time) string {
+	return h.ShownTo(nil, false, now).Requester
 }
 
 // tellFitting tells the volunteers who fit a new request best of it, each
@@ -516,7 +550,7 @@ func (s *Help) tellFitting(ctx context.Context, q runner, h *guli.HelpRequest, n
 		if !guli.MayTellFit(n) {
 			continue
 		}
-		if err := notifyHelp(ctx, q, now, c.UserID, guli.NotifyHelpFits, h, h.Requester); err != nil {
+		if err := notifyHelp(ctx, q, now, c.UserID, guli.NotifyHelpFits, h, requesterAsToldTo(h, now)); err != nil {
 			return err
 		}
 		told++

@@ -85,3 +85,55 @@ func TestAnAskShowsNothingOfThePersonAsked(t *testing.T) {
 		}
 	})
 }
+
+// TestAChildsHelpRequestShowsNoName: a guardian asks help for their child
+// of 8; the volunteers who read the list, the request, its page, and who
+// claim it, serve it and are thanked, read "a child", never the child's
+// name — in the API, the pages and their notifications. The guardian and
+// the station's staff read the name.
+func TestAChildsHelpRequestShowsNoName(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		volunteer := srv.Login(t, testserver.TalentPhone, testserver.Password)
+		r := srv.Do(t, "POST", "/api/v1/help-requests", f.guardian, map[string]any{"title": "辅导作业", "category": "tutoring", "on_behalf_of": f.child})
+		if r.Status != http.StatusCreated || r.JSON(t)["requester_name"] != "小明" {
+			t.Fatalf("ask: %d %s", r.Status, r.Body)
+		}
+		help := "/api/v1/help-requests/" + r.JSON(t)["id"].(string)
+		page := "/help/" + r.JSON(t)["id"].(string)
+		noName := func(what string, r *testserver.Response) {
+			t.Helper()
+			if r.Status != http.StatusOK || strings.Contains(string(r.Body), "小明") {
+				t.Errorf("%s: %d, names the child: %v", what, r.Status, strings.Contains(string(r.Body), "小明"))
+			}
+		}
+		noName("the volunteer's list", srv.Do(t, "GET", "/api/v1/help-requests", volunteer, nil))
+		r = srv.Do(t, "GET", help, volunteer, nil)
+		noName("the volunteer's request", r)
+		if r.JSON(t)["requester_child"] != true {
+			t.Errorf("the request does not say a child asked: %s", r.Body)
+		}
+		noName("the volunteer's page of requests", asPage(t, srv, volunteer, "GET", "/help", ""))
+		p := asPage(t, srv, volunteer, "GET", page, "")
+		noName("the volunteer's page of the request", p)
+		if !strings.Contains(string(p.Body), "一名儿童") {
+			t.Errorf("the page does not say a child asked")
+		}
+		noName("the claim", srv.Do(t, "POST", help+"/claim", volunteer, nil))
+		noName("done", srv.Do(t, "POST", help+"/done", volunteer, map[string]any{"minutes": 60}))
+		if r := srv.Do(t, "POST", help+"/confirm", f.guardian, map[string]any{"rating": 5}); r.Status != http.StatusOK {
+			t.Fatalf("confirm: %d %s", r.Status, r.Body)
+		}
+		noName("the volunteer's notifications", srv.Do(t, "GET", "/api/v1/me/notifications", volunteer, nil))
+		noName("the volunteer's notifications page", asPage(t, srv, volunteer, "GET", "/notifications", ""))
+		for _, tt := range []struct{ name, token string }{{"the guardian", f.guardian}, {"the station's staff", f.staff}} {
+			if r := srv.Do(t, "GET", help, tt.token, nil); r.JSON(t)["requester_name"] != "小明" || r.JSON(t)["requester_child"] == true {
+				t.Errorf("%s reads: %s", tt.name, r.Body)
+			}
+		}
+		if r := srv.Do(t, "GET", "/api/v1/help-requests", f.staff, nil); !strings.Contains(string(r.Body), "小明") {
+			t.Errorf("the staff's list: %s", r.Body)
+		}
+	})
+}

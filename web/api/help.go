@@ -13,14 +13,16 @@ import (
 // there for those who may call them: the requester, the claimer and staff
 // of the request's station.
 type helpView struct {
-	ID             core.WireID  `json:"id"`
-	Status         string       `json:"status"`
-	Title          string       `json:"title"`
-	Description    string       `json:"description"`
-	Category       string       `json:"category"`
-	NeededBy       *time.Time   `json:"needed_by"`
-	RequesterID    core.WireID  `json:"requester_id"`
-	RequesterName  string       `json:"requester_name"`
+	ID            core.WireID `json:"id"`
+	Status        string      `json:"status"`
+	Title         string      `json:"title"`
+	Description   string      `json:"description"`
+	Category      string      `json:"category"`
+	NeededBy      *time.Time  `json:"needed_by"`
+	RequesterID   core.WireID `json:"requester_id"`
+	RequesterName string      `json:"requester_name"`
+	// RequesterChild says a child under 14 asked, shown without a name.
+	RequesterChild bool         `json:"requester_child,omitempty"`
 	RequesterPhone *string      `json:"requester_phone,omitempty"`
 	AreaID         *core.WireID `json:"area_id"`
 	VolunteerID    *core.WireID `json:"volunteer_id"`
@@ -34,7 +36,7 @@ type helpView struct {
 
 func viewHelp(h *guli.HelpRequest, viewer *guli.User, now time.Time) helpView {
 	v := helpView{ID: core.WireID(h.ID), Status: h.Status, Title: h.Title, Description: h.Description, Category: h.Category,
-		RequesterID: core.WireID(h.RequesterID), RequesterName: h.Requester, AreaID: core.OptionalWireID(h.AreaID),
+		RequesterID: core.WireID(h.RequesterID), RequesterName: h.Requester, RequesterChild: h.RequesterChild, AreaID: core.OptionalWireID(h.AreaID),
 		VolunteerID: core.OptionalWireID(h.VolunteerID), VolunteerName: h.Volunteer, Minutes: h.Minutes, Rating: h.Rating,
 		Comment: h.Comment, CreatedAt: h.CreatedAt, Overdue: h.Overdue(now)}
 	if !h.NeededBy.IsZero() {

@@ -38,8 +38,12 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 	if p := n.Params; p.HelpID != 0 {
 		// Help messages pick what they name by index: %[1]s the person,
 		// %[2]s the request, %[3]d its minutes.
-		v.Title = s.Catalog.T(lang, title, p.Person, p.HelpTitle, p.Minutes)
-		v.Body = s.Catalog.T(lang, body, p.Person, p.HelpTitle, p.Minutes)
+		person := p.Person
+		if person == "" { // a child, told of without their name
+			person = s.Catalog.T(lang, "family.a_child")
+		}
+		v.Title = s.Catalog.T(lang, title, person, p.HelpTitle, p.Minutes)
+		v.Body = s.Catalog.T(lang, body, person, p.HelpTitle, p.Minutes)
 		v.Link = "/help/" + p.HelpID.String()
 		return v
 	}
