@@ -58,6 +58,10 @@ type TeamMember struct {
 	Name     string
 	Role     string
 	JoinedAt time.Time
+	// BirthYear is the member's, to tell a child (IsChild); Child says
+	// the member is shown without a name (Team.ShownTo).
+	BirthYear int
+	Child     bool
 }
 
 // Team is a volunteer team, a studio, a committee or an interest group of a
@@ -89,6 +93,39 @@ func (t *Team) Manages(actor *User) bool {
 }
 
 // Member returns the membership of user, or nil.
+// ShownTo is the team as reader (nil: signed out) reads it at now. Its
+// members are listed to anyone; a child under 14 among them is shown
+// without their name, as a child, to all but the staff of the team's
+// station (PIPL, as rosters: ShowChildren). t is not changed; a changed
+// copy is returned when there is something to hide.
+func (t *Team) ShownTo(reader *User, now time.Time) *Team {
+	if reader != nil && reader.WorksAt(t.StationID) {
+		return t
+	}
+	var shown *Team
+	for i, m := range t.Members {
+		if reader != nil && m.UserID == reader.ID || !IsChild(&User{BirthYear: m.BirthYear}, now) {
+			continue
+		}
+		if shown == nil {
+			c := *t
+			c.Members = slices.Clone(t.Members)
+			shown = &c
+		}
+		shown.Members[i].Name, shown.Members[i].BirthYear, shown.Members[i].Child = "", 0, true
+	}
+	if shown == nil {
+		return t
+	}
+	shown.LeaderNames = nil
+	for _, m := range shown.Members {
+		if m.Role == TeamLeaderRole {
+			shown.LeaderNames = append(shown.LeaderNames, m.Name)
+		}
+	}
+	return shown
+}
+
 func (t *Team) Member(user ID) *TeamMember {
 	for i := range t.Members {
 		if t.Members[i].UserID == user {

@@ -3,6 +3,7 @@ package guli_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"guli"
 )
@@ -196,5 +197,38 @@ func TestNominationInput(t *testing.T) {
 		if guli.AsError(err).Fields[tt.field] == "" {
 			t.Errorf("%s: got %v, want a problem with %s", tt.name, err, tt.field)
 		}
+	}
+}
+
+func TestTeamShownTo(t *testing.T) {
+	now := time.Date(2023, 10, 15, 10, 0, 0, 0, time.UTC)
+	const here guli.ID = 1
+	team := &guli.Team{StationID: here, LeaderNames: []string{"汪老师"}, Members: []guli.TeamMember{
+		{UserID: 10, Name: "汪老师", Role: guli.TeamLeaderRole, BirthYear: 1960},
+		{UserID: 20, Name: "小明", Role: guli.TeamMemberRole, BirthYear: 2015},
+		{UserID: 21, Name: "某人", Role: guli.TeamMemberRole}, // birth year unknown
+	}}
+	for _, tt := range []struct {
+		name   string
+		reader *guli.User
+		hidden bool
+	}{
+		{"signed out", nil, true},
+		{"the leader", &guli.User{ID: 10}, true},
+		{"the child", &guli.User{ID: 20}, false},
+		{"the station's staff", &guli.User{ID: 30, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}, false},
+		{"another station's staff", &guli.User{ID: 31, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}, true},
+	} {
+		got := team.ShownTo(tt.reader, now)
+		child := got.Members[1]
+		if hidden := child.Name == "" && child.Child; hidden != tt.hidden {
+			t.Errorf("%s: %+v", tt.name, child)
+		}
+		if got.Members[0].Name != "汪老师" || got.Members[2].Name != "某人" || len(got.LeaderNames) != 1 || got.LeaderNames[0] != "汪老师" {
+			t.Errorf("%s: grown-ups hidden: %+v", tt.name, got)
+		}
+	}
+	if team.Members[1].Name != "小明" {
+		t.Fatal("the team itself was changed")
 	}
 }

@@ -100,10 +100,10 @@ func (s *Teams) load(ctx context.Context, q runner, id guli.ID) (*guli.Team, err
 	t.Members, err = list(ctx, q, func(row interface{ Scan(...any) error }) (guli.TeamMember, error) {
 		var m guli.TeamMember
 		var user, joined int64
-		err := row.Scan(&user, &m.Name, &m.Role, &joined)
+		err := row.Scan(&user, &m.Name, &m.Role, &joined, &m.BirthYear)
 		m.UserID, m.JoinedAt = guli.ID(user), fromMS(joined).In(loc)
 		return m, err
-	}, `SELECT m.user_id, u.name, m.role, m.joined_at FROM team_members m JOIN users u ON u.id = m.user_id
+	}, `SELECT m.user_id, u.name, m.role, m.joined_at, COALESCE(u.birth_year, 0) FROM team_members m JOIN users u ON u.id = m.user_id
 		WHERE m.team_id = ? ORDER BY CASE WHEN m.role = 'leader' THEN 0 ELSE 1 END, m.joined_at, m.user_id LIMIT 1000`, id)
 	if err != nil {
 		return nil, s.db.mapErr(err)
@@ -229,7 +229,11 @@ func (s *Teams) Teams(ctx context.Context, f guli.TeamFilter) (guli.Page[*guli.T
 // Team returns one team with its members. What is kept is shared: callers
 // copy before changing.
 func (s *Teams) Team(ctx context.Context, id guli.ID) (*guli.Team, error) {
-	return s.ones.get(ctx, s.db, id, func(ctx context.Context) (*guli.Team, error) { return s.load(ctx, s.db.read(), id) })
+	t, err := s.ones.get(ctx, s.db, id, func(ctx context.Context) (*guli.Team, error) { return s.load(ctx, s.db.read(), id) })
+	if err != nil {
+		return nil, err
+	}
+	return t.ShownTo(guli.UserFromContext(ctx), s.db.now()), nil // kept for all, a child hidden from each
 }
 
 // UpcomingClasses lists the scheduled activities the team's leaders host
@@ -291,7 +295,7 @@ func (s *Teams) AddMember(ctx context.Context, teamID guli.ID, in guli.MemberInp
 	if err != nil {
 		return nil, err
 	}
-	m := t.Member(added)
+	m := t.ShownTo(guli.UserFromContext(ctx), s.db.now()).Member(added)
 	if m == nil {
 		return nil, guli.Errorf(guli.ECInternal) // the lock held: it must be there
 	}

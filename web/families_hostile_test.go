@@ -137,3 +137,38 @@ func TestAChildsHelpRequestShowsNoName(t *testing.T) {
 		}
 	})
 }
+
+// TestAChildInATeamShowsNoName: a team's members are listed to anyone;
+// a child under 14 among them — added by a resident who leads the team,
+// guessing the child's id — shows as a child to everyone but the
+// station's staff, in the API and on the team's page, and the leader
+// who added them learns no name either.
+func TestAChildInATeamShowsNoName(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		r := srv.Do(t, "POST", "/api/v1/teams", f.staff, map[string]any{"station_id": srv.Station.ID.String(), "name": "书法队",
+			"kind": "interest_group", "leader_user_id": f.strangerID})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("team: %d %s", r.Status, r.Body)
+		}
+		team := r.JSON(t)["id"].(string)
+		r = srv.Do(t, "POST", "/api/v1/teams/"+team+"/members", f.stranger, map[string]any{"user_id": f.child, "role": "member"})
+		if r.Status != http.StatusCreated || strings.Contains(string(r.Body), "小明") {
+			t.Errorf("the leader adds the child: %d %s", r.Status, r.Body)
+		}
+		for _, tt := range []struct{ name, token string }{{"signed out", ""}, {"the leader", f.stranger}, {"another station's staff", f.otherStaff}} {
+			r := srv.Do(t, "GET", "/api/v1/teams/"+team, tt.token, nil)
+			if r.Status != http.StatusOK || strings.Contains(string(r.Body), "小明") || !strings.Contains(string(r.Body), `"child":true`) {
+				t.Errorf("the team, %s: %d %s", tt.name, r.Status, r.Body)
+			}
+			page := srv.Send(t, testserver.Request{Method: "GET", Path: "/teams/" + team, Token: tt.token})
+			if page.Status != http.StatusOK || strings.Contains(string(page.Body), "小明") || !strings.Contains(string(page.Body), "一名儿童") {
+				t.Errorf("the team's page, %s: %d", tt.name, page.Status)
+			}
+		}
+		if r := srv.Do(t, "GET", "/api/v1/teams/"+team, f.staff, nil); !strings.Contains(string(r.Body), "小明") {
+			t.Errorf("the station's staff read: %s", r.Body)
+		}
+	})
+}

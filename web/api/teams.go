@@ -31,10 +31,12 @@ type memberView struct {
 	UserID *core.WireID `json:"user_id,omitempty"`
 	Name   string       `json:"name"`
 	Role   string       `json:"role"`
+	// Child says a child under 14, shown without a name.
+	Child bool `json:"child,omitempty"`
 }
 
 func viewMember(m *guli.TeamMember, manager bool) memberView {
-	v := memberView{Name: m.Name, Role: m.Role}
+	v := memberView{Name: m.Name, Role: m.Role, Child: m.Child}
 	if manager {
 		v.UserID = core.OptionalWireID(m.UserID)
 	}
