@@ -176,14 +176,22 @@ func MaskPhone(phone string) string {
 var phonePattern = regexp.MustCompile(`^1[3-9]\d{9}$`)
 
 // NormalizePhone removes the spaces and dashes people type into numbers,
-// full-width ones too, and takes full-width digits as digits.
+// full-width ones too, takes full-width digits as digits, and drops
+// China's code (+86, 0086) before a whole mobile number.
 func NormalizePhone(s string) string {
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
 			return -1
 		}
 		return r
 	}, FoldWidth(s))
+	// A number copied from a contact card carries the country's code.
+	for _, country := range []string{"+86", "0086"} {
+		if rest, ok := strings.CutPrefix(s, country); ok && len(rest) == 11 {
+			return rest
+		}
+	}
+	return s
 }
 
 // ValidPhone reports whether s is a mainland mobile number.

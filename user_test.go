@@ -185,3 +185,21 @@ func TestNobodyTakesTheClosedAccountsName(t *testing.T) {
 		t.Errorf("a name like it: %v", err)
 	}
 }
+
+func TestNormalizePhone(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"13900000001", "13900000001"},
+		{"139-0000-0001", "13900000001"},
+		{"139 0000 0001", "13900000001"},
+		{"１３９００００００01", "13900000001"},
+		{"+86 139 0000 0001", "13900000001"},
+		{"+86-13900000001", "13900000001"},
+		{"008613900000001", "13900000001"},
+		{"+8613900", "+8613900"}, // too short to be a number with its country's code
+		{"8613900000001", "8613900000001"},
+	} {
+		if got := guli.NormalizePhone(tc.in); got != tc.want {
+			t.Errorf("NormalizePhone(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
