@@ -75,15 +75,21 @@ func (c *Council) Runs(actor *User) bool { return actor.WorksAt(c.StationID) }
 // who is not staff, not_found for staff of another station.
 func (c *Council) CheckRun(actor *User) error { return actor.ActsAt(c.StationID) }
 
-// CheckMember says whether person may join the council: someone who
-// belongs to its station (lives in one of its areas, or joined its
+// FRChildMember: a child under 14 does not sit on a council (members
+// vote and read each other's names); their guardian does.
+const FRChildMember = "child_member"
+
+// CheckMember says whether person may join the council at now: someone
+// who belongs to its station (lives in one of its areas, or joined its
 // activities), and for a parents' council also the guardian of a child
-// whose home station it is, wherever the guardian lives. childHomes are
-// the home stations of the person's children under an active link;
-// person.Stations must be loaded.
-func (c *Council) CheckMember(person *User, childHomes ...ID) error {
+// whose home station it is, wherever the guardian lives; never a child
+// under 14. childHomes are the home stations of the person's children
+// under an active link; person.Stations must be loaded.
+func (c *Council) CheckMember(person *User, now time.Time, childHomes ...ID) error {
 	switch {
 	case person == nil:
+	case IsChild(person, now):
+		return Invalid("user_id", FRChildMember)
 	case slices.Contains(person.Stations, c.StationID):
 		return nil
 	case c.Kind == CouncilParents && slices.Contains(childHomes, c.StationID):

@@ -3,6 +3,7 @@ package guli_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"guli"
 )
@@ -15,6 +16,9 @@ func TestCouncilRules(t *testing.T) {
 	staff := &guli.User{ID: 1, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{1}}
 	elsewhere := &guli.User{ID: 2, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{2}}
 	admin := &guli.User{ID: 4, Roles: []guli.Role{guli.RoleAdmin}}
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	child := &guli.User{ID: 10, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}, BirthYear: 2017}
+	teen := &guli.User{ID: 11, Roles: []guli.Role{guli.RoleResident}, Stations: []guli.ID{1}, BirthYear: 2012}
 	tests := []struct {
 		name string
 		err  error
@@ -25,14 +29,17 @@ func TestCouncilRules(t *testing.T) {
 		{"staff of another station", c.CheckRun(elsewhere), guli.ECNotFound},
 		{"a resident", c.CheckRun(resident), guli.ECForbidden},
 		{"nobody signed in", c.CheckRun(nil), guli.ECUnauthenticated},
-		{"a resident of the station joins", c.CheckMember(resident), ""},
-		{"someone of another station", c.CheckMember(visitor), guli.ECValidation},
-		{"nobody", c.CheckMember(nil), guli.ECValidation},
-		{"a parent elsewhere whose child's home is here, parents' council", parents.CheckMember(visitor, 1), ""},
-		{"a parent elsewhere whose child's home is elsewhere", parents.CheckMember(visitor, 2), guli.ECValidation},
-		{"a parent elsewhere whose child's home is here, residents' council", c.CheckMember(visitor, 1), guli.ECValidation},
-		{"a resident of the station, parents' council", parents.CheckMember(resident), ""},
-		{"nobody, with a child", parents.CheckMember(nil, 1), guli.ECValidation},
+		{"a resident of the station joins", c.CheckMember(resident, now), ""},
+		{"someone of another station", c.CheckMember(visitor, now), guli.ECValidation},
+		{"nobody", c.CheckMember(nil, now), guli.ECValidation},
+		{"a parent elsewhere whose child's home is here, parents' council", parents.CheckMember(visitor, now, 1), ""},
+		{"a parent elsewhere whose child's home is elsewhere", parents.CheckMember(visitor, now, 2), guli.ECValidation},
+		{"a parent elsewhere whose child's home is here, residents' council", c.CheckMember(visitor, now, 1), guli.ECValidation},
+		{"a resident of the station, parents' council", parents.CheckMember(resident, now), ""},
+		{"nobody, with a child", parents.CheckMember(nil, now, 1), guli.ECValidation},
+		{"a child of the station, parents' council", parents.CheckMember(child, now), guli.ECValidation},
+		{"a child of the station, residents' council", c.CheckMember(child, now), guli.ECValidation},
+		{"fourteen this year", c.CheckMember(teen, now), ""},
 		{"a council", (&guli.CouncilInput{StationID: 1, Name: "居民议事会", Kind: guli.CouncilResidents}).Validate(), ""},
 		{"no name", (&guli.CouncilInput{StationID: 1, Name: " ", Kind: guli.CouncilParents}).Validate(), guli.ECValidation},
 		{"a long name", (&guli.CouncilInput{StationID: 1, Name: strings.Repeat("议", 51), Kind: guli.CouncilParents}).Validate(), guli.ECValidation},

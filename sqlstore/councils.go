@@ -142,7 +142,7 @@ func (s *Councils) AddMember(ctx context.Context, councilID, userID guli.ID) err
 				return err
 			}
 		}
-		if err := c.CheckMember(person, childHomes...); err != nil {
+		if err := c.CheckMember(person, now, childHomes...); err != nil {
 			return err
 		}
 		if err := guli.CheckNotClosed(person); err != nil {

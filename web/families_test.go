@@ -522,6 +522,12 @@ func TestAParentsCouncilTakesTheGuardiansOfItsChildren(t *testing.T) {
 		parents, residents := council("parents"), council("residents")
 		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+residents+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}), 422, "validation_failed", "user_id")
 		wantError(t, srv.Do(t, "POST", "/api/v1/councils/"+parents+"/members", f.otherStaff, map[string]any{"user_id": f.guardianID}), 422, "validation_failed", "user_id")
+		// The child does not sit on it; their guardian does.
+		r := srv.Do(t, "POST", "/api/v1/councils/"+parents+"/members", f.otherStaff, map[string]any{"user_id": child.JSON(t)["id"]})
+		wantError(t, r, 422, "validation_failed", "user_id")
+		if !strings.Contains(string(r.Body), "不满14岁的孩子不能加入议事会") {
+			t.Errorf("a child on the council: %s", r.Body)
+		}
 		if r := srv.Do(t, "POST", "/api/v1/councils/"+parents+"/members", f.otherStaff, map[string]any{"user_id": f.strangerID}); r.Status != 201 {
 			t.Fatalf("the child's guardian joins: %d %s", r.Status, r.Body)
 		}
