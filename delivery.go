@@ -219,9 +219,12 @@ type Delivery struct {
 	Channel        string
 	Target         string
 	NotificationID ID // e-mail: the notification sent
-	Status         string
-	Error          string
-	Attempt        int
+	// RecipientID is whom an e-mail went to: the notification's own
+	// recipient, or a guardian of theirs.
+	RecipientID ID
+	Status      string
+	Error       string
+	Attempt     int
 	// Final is set when no retry follows: the attempt was sent, or it was
 	// the last try (MaxJobAttempts) and the job is left failed.
 	Final bool
@@ -263,11 +266,14 @@ type DeliveryService interface {
 	Deliveries(ctx context.Context, stationID ID, opts ListOptions) (Page[*Delivery], error)
 }
 
-// EmailNotice is one notification to e-mail to its recipient.
+// EmailNotice is one notification to e-mail to one person: its
+// recipient, or a guardian of theirs under an active link (then
+// Notification.ForName names the dependent it is for).
 type EmailNotice struct {
 	Notification *Notification
+	RecipientID  ID
 	Address      string
-	StationID    ID // the recipient's home station, 0 for none
+	StationID    ID // the home station of whom it goes to, 0 for none
 	Lang         string
 }
 
@@ -276,7 +282,10 @@ type EmailNotice struct {
 type DeliveryStore interface {
 	// WeComURL is the station's robot address now, "" when off.
 	WeComURL(ctx context.Context, stationID ID) (string, error)
-	// EmailNotices are the notifications among ids whose recipients have
+	// EmailNotices are the notifications among ids to e-mail, one for
+	// each person to send each to: the recipient and, for a dependent's
+	// own news, their guardians under an active link (a child kept
+	// without an account has no address of their own); those who have
 	// an address and want e-mail, less those the job already sent.
 	EmailNotices(ctx context.Context, jobID ID, ids []ID) ([]*EmailNotice, error)
 	// RecordDelivery adds an attempt to the delivery log.

@@ -2,6 +2,7 @@ package guli
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -35,12 +36,35 @@ const (
 
 	// Councils: a proposal's author hears the council's answer.
 	NotifyProposalAnswered = "proposal_answered"
+
+	// Families: a grown-up with an account of their own hears what a
+	// guardian did for them (Person), so that nothing is done in their
+	// name without their knowing. These are the dependent's alone: they
+	// reach no guardian (IsFamilyAct).
+	NotifyFamilyRegistered    = "family_registered"
+	NotifyFamilyCancelled     = "family_cancelled"
+	NotifyFamilyHelpAsked     = "family_help_asked"
+	NotifyFamilyHelpConfirmed = "family_help_confirmed"
+	NotifyFamilyHelpCancelled = "family_help_cancelled"
+	NotifyFamilyMinutesGiven  = "family_minutes_given"
 )
+
+// FamilyActKinds are the kinds that tell a dependent what a guardian did
+// for them.
+var FamilyActKinds = []string{NotifyFamilyRegistered, NotifyFamilyCancelled, NotifyFamilyHelpAsked,
+	NotifyFamilyHelpConfirmed, NotifyFamilyHelpCancelled, NotifyFamilyMinutesGiven}
+
+// IsFamilyAct reports whether a kind tells a dependent what a guardian
+// did for them: news for the dependent alone, which the guardian who did
+// it already knows.
+func IsFamilyAct(kind string) bool { return slices.Contains(FamilyActKinds, kind) }
 
 // NotifyKinds lists every kind of notification.
 var NotifyKinds = []string{NotifyPromoted, NotifyActivityCancelled, NotifyRegisteredByStaff,
 	NotifyHelpClaimed, NotifyHelpReleased, NotifyHelpDone, NotifyHelpConfirmed, NotifyHelpCancelled, NotifyHelpFits,
-	NotifySafetyAlert, NotifyUrgentNotice, NotifyActivityReminder, NotifyHelpNearing, NotifyProposalAnswered}
+	NotifySafetyAlert, NotifyUrgentNotice, NotifyActivityReminder, NotifyHelpNearing, NotifyProposalAnswered,
+	NotifyFamilyRegistered, NotifyFamilyCancelled, NotifyFamilyHelpAsked, NotifyFamilyHelpConfirmed,
+	NotifyFamilyHelpCancelled, NotifyFamilyMinutesGiven}
 
 // A new request is told to the best TellFitting of the volunteers who
 // fit it, and a volunteer hears of at most FitsPerDay new requests a day,
@@ -81,8 +105,10 @@ type NotificationParams struct {
 
 	HelpID    ID
 	HelpTitle string
-	Person    string // who did it: the volunteer, or the requester
-	Minutes   int    // of the service
+	Person    string // who did it: the volunteer, the requester, the guardian
+	Minutes   int    // of the service, or given
+	// ToName is whom a guardian gave a dependent's minutes to.
+	ToName string
 
 	PostID    ID
 	PostTitle string

@@ -192,8 +192,9 @@ func (d *Deliverer) post(ctx context.Context, hook string, body []byte) error {
 	return nil
 }
 
-// Email sends each notification the job names to its recipient, when they
-// have an address and want e-mail, in their language (Chinese when none is
+// Email sends each notification the job names to its recipient, and a
+// dependent's to their guardians too, when they have an address and want
+// e-mail, in their language (Chinese when none is
 // known): the subject is the notification's title, the text its body and
 // a link. Each send is logged; one already sent by an earlier try of the
 // job is not sent again.
@@ -221,10 +222,14 @@ func (d *Deliverer) Email(ctx context.Context, job *guli.Job) error {
 			text += "\n\n" + strings.TrimRight(d.cfg.BaseURL, "/") + v.Link
 		}
 		text += "\n\n" + d.cfg.Catalog.T(lang, "email.footer")
-		sendErr := d.cfg.Mail.Send(ctx, Message{To: n.Address, Subject: v.Title, Text: text, Date: d.cfg.Now()})
+		subject := v.Title
+		if v.ForName != "" { // a guardian's, for their dependent
+			subject = d.cfg.Catalog.T(lang, "email.subject_for", v.ForName, v.Title)
+		}
+		sendErr := d.cfg.Mail.Send(ctx, Message{To: n.Address, Subject: subject, Text: text, Date: d.cfg.Now()})
 		status, errText, final := guli.DeliveryOutcome(sendErr, job.Attempts)
 		rec := &guli.Delivery{JobID: job.ID, StationID: n.StationID, Channel: guli.ChannelEmail, Target: guli.MaskEmail(n.Address),
-			NotificationID: n.Notification.ID, Status: status, Error: errText, Attempt: job.Attempts, Final: final}
+			NotificationID: n.Notification.ID, RecipientID: n.RecipientID, Status: status, Error: errText, Attempt: job.Attempts, Final: final}
 		if err := d.cfg.Store.RecordDelivery(ctx, rec); err != nil {
 			return errors.Join(sendErr, err)
 		}

@@ -530,8 +530,11 @@ func (s *Activities) Register(ctx context.Context, activityID, userID guli.ID) (
 				return err
 			}
 			return notify(ctx, q, now, userID, guli.NotifyRegisteredByStaff, paramsOf(a))
-		case guli.ActsAsGuardian: // the dependent reads who did it in their data
-			return audit(ctx, q, now, actor, "registration.by_family", userID, a.Title)
+		case guli.ActsAsGuardian: // the dependent reads who did it in their data, and is told
+			if err := audit(ctx, q, now, actor, "registration.by_family", userID, a.Title); err != nil {
+				return err
+			}
+			return tellDependent(ctx, q, now, actor, userID, guli.NotifyFamilyRegistered, paramsOf(a))
 		}
 		return nil
 	})
@@ -577,6 +580,11 @@ func (s *Activities) CancelRegistration(ctx context.Context, activityID, userID 
 		action := map[guli.Acting]string{guli.ActsAsStaff: "registration.cancel_on_behalf", guli.ActsAsGuardian: "registration.cancel_by_family"}[acting]
 		if action != "" {
 			if err := audit(ctx, q, now, actor, action, userID, a.Title); err != nil {
+				return err
+			}
+		}
+		if acting == guli.ActsAsGuardian {
+			if err := tellDependent(ctx, q, now, actor, userID, guli.NotifyFamilyCancelled, paramsOf(a)); err != nil {
 				return err
 			}
 		}

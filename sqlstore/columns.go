@@ -61,6 +61,7 @@ type paramsColumn struct {
 	HelpTitle     string    `json:"help_title,omitempty"`
 	Person        string    `json:"person,omitempty"`
 	Minutes       int       `json:"minutes,omitempty"`
+	ToName        string    `json:"to_name,omitempty"`
 	PostID        string    `json:"post_id,omitempty"`
 	PostTitle     string    `json:"post_title,omitempty"`
 	ProposalID    string    `json:"proposal_id,omitempty"`
@@ -71,7 +72,7 @@ type paramsColumn struct {
 
 func storeParams(p guli.NotificationParams) (string, error) {
 	c := paramsColumn{ActivityTitle: p.ActivityTitle, Start: p.Start, Timezone: p.Timezone,
-		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes, PostTitle: p.PostTitle,
+		HelpTitle: p.HelpTitle, Person: p.Person, Minutes: p.Minutes, ToName: p.ToName, PostTitle: p.PostTitle,
 		ProposalTitle: p.ProposalTitle, Outcome: p.Outcome}
 	if p.ProposalID != 0 {
 		c.ProposalID, c.CouncilID = p.ProposalID.String(), p.CouncilID.String()
@@ -95,7 +96,7 @@ func parseParams(s string) (guli.NotificationParams, error) {
 		return guli.NotificationParams{}, err
 	}
 	p := guli.NotificationParams{ActivityTitle: c.ActivityTitle, Start: c.Start, Timezone: c.Timezone,
-		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes, PostTitle: c.PostTitle,
+		HelpTitle: c.HelpTitle, Person: c.Person, Minutes: c.Minutes, ToName: c.ToName, PostTitle: c.PostTitle,
 		ProposalTitle: c.ProposalTitle, Outcome: c.Outcome}
 	if c.ProposalID != "" {
 		p.ProposalID, p.CouncilID = guli.ParseID(c.ProposalID), guli.ParseID(c.CouncilID)

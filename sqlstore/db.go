@@ -391,6 +391,9 @@ func (db *DB) tryTx(ctx context.Context, fn func(q runner) error) (err error) {
 	if refusal != nil && !errors.As(refusal, &c) {
 		return refusal
 	}
+	if err := wakeGuardians(ctx, q, told); err != nil {
+		return err
+	}
 	if db.email && len(st.notified) > 0 {
 		if err := enqueueEmail(ctx, q, db.now(), st.notified); err != nil {
 			return err

@@ -52,6 +52,10 @@ func enqueueEmail(ctx context.Context, q runner, now time.Time, ids []guli.ID) e
 	}
 	some, err := q.exists(ctx, `SELECT 1 FROM notifications n JOIN users u ON u.id = n.user_id
 		WHERE n.id IN (`+placeholders(len(ids))+`) AND u.email <> '' AND u.email_off = 0 LIMIT 1`, args...)
+	if err == nil && !some {
+		some, err = q.exists(ctx, `SELECT 1 FROM notifications n `+toGuardians+`
+			WHERE n.id IN (`+placeholders(len(ids))+`) AND `+guardianMailed+` LIMIT 1`, args...)
+	}
 	if err != nil || !some {
 		return err
 	}
@@ -162,9 +166,9 @@ func (s *Deliveries) RecordDelivery(ctx context.Context, d *guli.Delivery) error
 		if d.Final {
 			final = 1
 		}
-		id, err := q.insert(ctx, `INSERT INTO deliveries (job_id, station_id, channel, target, notification_id, status, error, attempt, final, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.JobID, nullID(d.StationID), d.Channel, d.Target, nullID(d.NotificationID),
-			d.Status, d.Error, d.Attempt, final, ms(d.At))
+		id, err := q.insert(ctx, `INSERT INTO deliveries (job_id, station_id, channel, target, notification_id, recipient_id, status, error, attempt, final, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.JobID, nullID(d.StationID), d.Channel, d.Target, nullID(d.NotificationID),
+			nullID(d.RecipientID), d.Status, d.Error, d.Attempt, final, ms(d.At))
 		d.ID = id
 		return err
 	})
@@ -185,11 +189,24 @@ func (s *Deliveries) EmailNotices(ctx context.Context, jobID guli.ID, ids []guli
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			got, err := list(ctx, q, scanEmailNotice, `SELECT n.id, n.user_id, n.kind, n.params, n.created_at, u.email, a.station_id
+			in := placeholders(len(chunk))
+			// Each recipient once: the notification's own, then each
+			// guardian of theirs, less those an earlier try sent to.
+			unsent := func(recipient string) string {
+				return `NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.job_id = ? AND d.notification_id = n.id
+					AND COALESCE(d.recipient_id, n.user_id) = ` + recipient + ` AND d.status = ?)`
+			}
+			query := `SELECT n.id, n.user_id, n.kind, n.params, n.created_at, u.email, a.station_id, u.id, ''
 				FROM notifications n JOIN users u ON u.id = n.user_id LEFT JOIN areas a ON a.id = u.area_id
-				WHERE n.id IN (`+placeholders(len(chunk))+`) AND u.email <> '' AND u.email_off = 0
-				AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.job_id = ? AND d.notification_id = n.id AND d.status = ?)
-				ORDER BY n.id`, append(args, jobID, guli.DeliverySent)...)
+				WHERE n.id IN (` + in + `) AND u.email <> '' AND u.email_off = 0 AND ` + unsent("u.id") + `
+				UNION ALL
+				SELECT n.id, n.user_id, n.kind, n.params, n.created_at, g.email, a.station_id, g.id, p.name
+				FROM notifications n ` + toGuardians + ` JOIN users p ON p.id = n.user_id LEFT JOIN areas a ON a.id = g.area_id
+				WHERE n.id IN (` + in + `) AND ` + guardianMailed + ` AND ` + unsent("g.id") + `
+				ORDER BY 1, 8`
+			both := append(append([]any{}, args...), jobID, guli.DeliverySent)
+			both = append(append(both, args...), jobID, guli.DeliverySent)
+			got, err := list(ctx, q, scanEmailNotice, query, both...)
 			if err != nil {
 				return err
 			}
@@ -200,17 +217,28 @@ func (s *Deliveries) EmailNotices(ctx context.Context, jobID guli.ID, ids []guli
 	return out, err
 }
 
+// toGuardians joins a notification n to the guardians g of its recipient
+// under an active link.
+const toGuardians = `JOIN family_links l ON l.dependent_id = n.user_id AND l.status = 'active' JOIN users g ON g.id = l.guardian_id`
+
+// guardianMailed says which of a dependent's notifications are e-mailed to
+// a guardian g: those the guardian's inbox shows (not a station's alert,
+// of which they have their own, nor what a guardian did for the
+// dependent), when the guardian takes e-mail.
+var guardianMailed = `n.post_id IS NULL AND n.kind NOT IN ` + familyActKinds + ` AND g.email <> '' AND g.email_off = 0`
+
 func scanEmailNotice(row interface{ Scan(...any) error }) (*guli.EmailNotice, error) {
 	var (
-		n            guli.Notification
-		e            guli.EmailNotice
-		id, user, at int64
-		params       string
-		station      sql.NullInt64
+		n                       guli.Notification
+		e                       guli.EmailNotice
+		id, user, at, recipient int64
+		params                  string
+		station                 sql.NullInt64
 	)
-	if err := row.Scan(&id, &user, &n.Kind, &params, &at, &e.Address, &station); err != nil {
+	if err := row.Scan(&id, &user, &n.Kind, &params, &at, &e.Address, &station, &recipient, &n.ForName); err != nil {
 		return nil, err
 	}
+	e.RecipientID = guli.ID(recipient)
 	p, err := parseParams(params)
 	if err != nil {
 		return nil, err

@@ -346,3 +346,17 @@ func (s *Families) EndLink(ctx context.Context, id guli.ID) error {
 		return nil
 	})
 }
+
+// tellDependent tells a dependent who has an account of their own what
+// their guardian did for them (kind, one of guli.FamilyActKinds): a
+// grown-up reads in their inbox who signed them up or gave their minutes
+// away. A child, or anyone else kept without an account, has no inbox of
+// their own to read it in; their guardian knows what they did.
+func tellDependent(ctx context.Context, q runner, now time.Time, guardian *guli.User, dependent guli.ID, kind string, p guli.NotificationParams) error {
+	own, err := q.exists(ctx, "SELECT 1 FROM users WHERE id = ? AND phone IS NOT NULL AND closed_at IS NULL", dependent)
+	if err != nil || !own {
+		return err
+	}
+	p.Person = guardian.Name
+	return notify(ctx, q, now, dependent, kind, p)
+}

@@ -161,7 +161,10 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		case guli.ActsAsStaff:
 			return audit(ctx, q, now, actor, "help.file_on_behalf", requester, id.String())
 		case guli.ActsAsGuardian:
-			return audit(ctx, q, now, actor, "help.file_by_family", requester, id.String())
+			if err := audit(ctx, q, now, actor, "help.file_by_family", requester, id.String()); err != nil {
+				return err
+			}
+			return tellDependent(ctx, q, now, actor, requester, guli.NotifyFamilyHelpAsked, helpParams(asked))
 		}
 		return nil
 	})
@@ -328,8 +331,9 @@ func (s *Help) changeByVolunteer(ctx context.Context, id guli.ID, decide func(q 
 // changeForRequester is change for what a guardian may do on their
 // dependent's request (confirm it, withdraw it): under an active link
 // (actingFor locks it) the guardian decides as the requester would, and
-// the act is audited as theirs, which an adult dependent reads.
-func (s *Help) changeForRequester(ctx context.Context, id guli.ID, action string, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
+// the act is audited as theirs, which an adult dependent reads; told is
+// the kind of notification that tells such a dependent.
+func (s *Help) changeForRequester(ctx context.Context, id guli.ID, action, told string, decide func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error) (*guli.HelpRequest, error) {
 	return lockedChange(ctx, s.db, "help_requests", id, s.load, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if actor.ID != h.RequesterID && !actor.WorksAt(h.StationID) {
 			acting, err := actingFor(ctx, q, actor, h.RequesterID)
@@ -342,7 +346,10 @@ func (s *Help) changeForRequester(ctx context.Context, id guli.ID, action string
 				if err := decide(q, h, &as, now); err != nil {
 					return err
 				}
-				return audit(ctx, q, now, actor, "help."+action+"_by_family", h.RequesterID, h.ID.String())
+				if err := audit(ctx, q, now, actor, "help."+action+"_by_family", h.RequesterID, h.ID.String()); err != nil {
+					return err
+				}
+				return tellDependent(ctx, q, now, actor, h.RequesterID, told, helpParams(h))
 			}
 		}
 		if !h.VisibleTo(actor) {
@@ -449,7 +456,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.changeForRequester(ctx, id, "confirm", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "confirm", guli.NotifyFamilyHelpConfirmed, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckConfirm(actor, in); err != nil {
 			return err
 		}
@@ -487,7 +494,7 @@ func (s *Help) Confirm(ctx context.Context, id guli.ID, in guli.ConfirmInput) (*
 // CancelHelp withdraws a request that is not done yet; staff who withdraw
 // someone's request are audited.
 func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, error) {
-	return s.changeForRequester(ctx, id, "cancel", func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
+	return s.changeForRequester(ctx, id, "cancel", guli.NotifyFamilyHelpCancelled, func(q runner, h *guli.HelpRequest, actor *guli.User, now time.Time) error {
 		if err := h.CheckCancel(actor); err != nil {
 			return err
 		}
@@ -508,7 +515,14 @@ func (s *Help) CancelHelp(ctx context.Context, id guli.ID) (*guli.HelpRequest, e
 
 // notifyHelp tells userID of a change of h that person made.
 func notifyHelp(ctx context.Context, q runner, now time.Time, userID guli.ID, kind string, h *guli.HelpRequest, person string) error {
-	return notify(ctx, q, now, userID, kind, guli.NotificationParams{HelpID: h.ID, HelpTitle: h.Title, Person: person, Minutes: h.Minutes})
+	p := helpParams(h)
+	p.Person = person
+	return notify(ctx, q, now, userID, kind, p)
+}
+
+// helpParams are what a notification of h names.
+func helpParams(h *guli.HelpRequest) guli.NotificationParams {
+	return guli.NotificationParams{HelpID: h.ID, HelpTitle: h.Title, Minutes: h.Minutes}
 }
 
 // requesterAsToldTo names the requester in what volunteers are told: ""

@@ -62,6 +62,33 @@ func (q runner) notifiedStation(stationID guli.ID) {
 	q.told.stations[stationID] = true
 }
 
+// wakeGuardians adds to those a transaction told the guardians, under an
+// active link, of the people it told: a dependent's notifications are in
+// their guardians' inboxes too, and a child kept without an account has
+// no page of their own to wake. One look at the links for the
+// transaction, in it, before its marks go out.
+func wakeGuardians(ctx context.Context, q runner, t *told) error {
+	if t.empty() || t.all || len(t.users) == 0 {
+		return nil
+	}
+	people := make([]guli.ID, 0, len(t.users))
+	for id := range t.users {
+		people = append(people, id)
+	}
+	slices.Sort(people)
+	for chunk := range slices.Chunk(people, 500) {
+		guardians, err := ids(ctx, q, "SELECT DISTINCT guardian_id FROM family_links WHERE status = 'active' AND dependent_id IN ("+
+			placeholders(len(chunk))+")", anys(chunk)...)
+		if err != nil {
+			return err
+		}
+		for _, g := range guardians {
+			t.users[g] = true
+		}
+	}
+	return nil
+}
+
 // encode writes the marks for a NOTIFY payload: "u=1,2 s=3", or "all"
 // when they would not fit in max bytes.
 func (t *told) encode(max int) string {

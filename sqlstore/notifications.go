@@ -41,10 +41,26 @@ func (s *Notifications) Notifications(ctx context.Context, opts guli.ListOptions
 	if err != nil {
 		return guli.Page[*guli.Notification]{}, s.db.mapErr(err)
 	}
-	// A station's alerts name a post: the guardian has their own.
-	return s.list(ctx, me.ID, names, "user_id IN "+inList(len(deps)+1)+" AND (user_id = ? OR post_id IS NULL)",
-		append(append([]any{me.ID}, deps...), me.ID), opts)
+	return s.list(ctx, me.ID, names, guardianSees(len(deps)), append(append([]any{me.ID}, deps...), me.ID), opts)
 }
+
+// guardianSees is the condition on notifications a guardian reads: their
+// own and those of their n active dependents, the reader's id first, then
+// the dependents', then the reader's again. A station's alerts name a
+// post: the guardian has their own. What a guardian did for a dependent
+// (guli.IsFamilyAct) is the dependent's news, not theirs.
+func guardianSees(n int) string {
+	return "user_id IN " + inList(n+1) + " AND (user_id = ? OR (post_id IS NULL AND kind NOT IN " + familyActKinds + "))"
+}
+
+// familyActKinds is guli.FamilyActKinds as an SQL list, of constants.
+var familyActKinds = func() string {
+	quoted := make([]string, len(guli.FamilyActKinds))
+	for i, k := range guli.FamilyActKinds {
+		quoted[i] = "'" + k + "'"
+	}
+	return "(" + strings.Join(quoted, ", ") + ")"
+}()
 
 // NotificationsOf lists one person's notifications, for themself or
 // their guardian.
@@ -120,11 +136,11 @@ func (s *Notifications) MarkRead(ctx context.Context, ids []guli.ID) error {
 		if err != nil {
 			return err
 		}
-		args := append([]any{ms(s.db.now()), me.ID}, deps...)
+		args := append(append([]any{ms(s.db.now()), me.ID}, deps...), me.ID)
 		for _, id := range ids {
 			args = append(args, id)
 		}
-		res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE user_id IN `+inList(len(deps)+1)+` AND read_at IS NULL AND id IN (?`+
+		res, err := q.exec(ctx, `UPDATE notifications SET read_at = ? WHERE `+guardianSees(len(deps))+` AND read_at IS NULL AND id IN (?`+
 			strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 		if err != nil {
 			return err
@@ -152,7 +168,7 @@ func (s *Notifications) UnreadCount(ctx context.Context) (int, error) {
 		if len(deps) == 0 {
 			err = q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", me.ID).Scan(&n)
 		} else {
-			err = q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id IN "+inList(len(deps)+1)+" AND (user_id = ? OR post_id IS NULL) AND read_at IS NULL",
+			err = q.row(ctx, "SELECT COUNT(*) FROM notifications WHERE "+guardianSees(len(deps))+" AND read_at IS NULL",
 				append(append([]any{me.ID}, deps...), me.ID)...).Scan(&n)
 		}
 		return n, s.db.mapErr(err)

@@ -192,6 +192,18 @@ func (s *TimeBank) Transfer(ctx context.Context, in guli.TransferInput) (*guli.T
 			if err := audit(ctx, q, now, me, "timebank.transfer_by_family", sender, strconv.Itoa(in.Minutes)); err != nil {
 				return err
 			}
+			// Whom they went to, by name, but a child's: the dependent is
+			// not their guardian (the view says "a child").
+			to := guli.User{ID: recipient}
+			if err := q.row(ctx, "SELECT name, birth_year FROM users WHERE id = ?", recipient).Scan(&to.Name, &to.BirthYear); err != nil {
+				return err
+			}
+			if guli.IsChild(&to, now) {
+				to.Name = ""
+			}
+			if err := tellDependent(ctx, q, now, me, sender, guli.NotifyFamilyMinutesGiven, guli.NotificationParams{Minutes: in.Minutes, ToName: to.Name}); err != nil {
+				return err
+			}
 		}
 		if in.Key != "" {
 			_, err = q.exec(ctx, "INSERT INTO timebank_transfers (user_id, key, movement, balance, request, created_at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -60,6 +60,25 @@ func (s *Core) ViewNotification(lang string, n *guli.Notification) NotificationV
 		v.Link = "/notices/" + p.PostID.String()
 		return v
 	}
+	if p := n.Params; guli.IsFamilyAct(n.Kind) {
+		// What a guardian did for one, by index: %[1]s the guardian,
+		// %[2]s the activity or whom minutes went to, %[3]s when or
+		// %[3]d the minutes.
+		if p.ActivityID == 0 {
+			to := p.ToName
+			if to == "" { // a child, whose name is their guardians' to know
+				to = s.Catalog.T(lang, "notify.a_child")
+			}
+			v.Title = s.Catalog.T(lang, title, p.Person, to, p.Minutes)
+			v.Body = s.Catalog.T(lang, body, p.Person, to, p.Minutes)
+			v.Link = "/timebank"
+			return v
+		}
+		v.Title = s.Catalog.T(lang, title, p.Person, p.ActivityTitle, when)
+		v.Body = s.Catalog.T(lang, body, p.Person, p.ActivityTitle, when)
+		v.Link = "/activities/" + p.ActivityID.String()
+		return v
+	}
 	v.Title = s.Catalog.T(lang, title, n.Params.ActivityTitle)
 	v.Body = s.Catalog.T(lang, body, n.Params.ActivityTitle, when)
 	if n.Params.ActivityID != 0 {
