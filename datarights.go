@@ -108,6 +108,9 @@ type AccountClosure struct {
 	RequestsCancelled      int // their open or claimed requests for help
 	RequestsReleased       int // requests they had claimed, open again for others
 	BookingsCancelled      int // their future room bookings
+	// DependentsClosed are those the person kept without an account of
+	// their own, and no other guardian kept, closed with them.
+	DependentsClosed []ID
 }
 
 // DataExport is everything kept about one person, section by section, as

@@ -184,4 +184,27 @@ type FamilyService interface {
 	AcceptLink(ctx context.Context, id ID) (*FamilyLink, error)
 	// EndLink ends a link at once: either side, or staff.
 	EndLink(ctx context.Context, id ID) error
+	// LinksOf lists, for staff at the desk, the live links of people, as
+	// guardian or as dependent, each with both people: of those people,
+	// only the ones whose data the staff see (SeesPrivateDataOf). A child
+	// on the other side whom they do not see has no name (SeesChild).
+	LinksOf(ctx context.Context, people []ID) ([]*FamilyLink, error)
+}
+
+// MaxLinksOf bounds the people LinksOf is asked about at once: a page of
+// the desk's search.
+const MaxLinksOf = 100
+
+// KeptAlone are the links among a guardian's whose dependent closing the
+// guardian's account closes too: active, the dependent kept without an
+// account of their own. Nobody else can be linked to a person without a
+// phone, so no other guardian keeps them; the store checks that too.
+func KeptAlone(links []*FamilyLink) []*FamilyLink {
+	var out []*FamilyLink
+	for _, l := range links {
+		if l.Kept && l.Status == LinkActive {
+			out = append(out, l)
+		}
+	}
+	return out
 }

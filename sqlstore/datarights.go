@@ -386,6 +386,9 @@ func (s *DataRights) CloseAccount(ctx context.Context, in guli.CloseInput) (*gul
 		if err := s.closeOpenThings(ctx, q, subject, now, out); err != nil {
 			return err
 		}
+		if err := s.closeKeptAlone(ctx, q, actor, subject, now, out); err != nil {
+			return err
+		}
 		if err := erasePerson(ctx, q, subject, now); err != nil {
 			return err
 		}
@@ -394,14 +397,49 @@ func (s *DataRights) CloseAccount(ctx context.Context, in guli.CloseInput) (*gul
 				return err
 			}
 		}
-		detail := fmt.Sprintf("%d registrations, %d requests cancelled, %d released, %d bookings",
-			out.RegistrationsCancelled, out.RequestsCancelled, out.RequestsReleased, out.BookingsCancelled)
+		detail := fmt.Sprintf("%d registrations, %d requests cancelled, %d released, %d bookings, %d dependents closed",
+			out.RegistrationsCancelled, out.RequestsCancelled, out.RequestsReleased, out.BookingsCancelled, len(out.DependentsClosed))
 		return audit(ctx, q, now, actor, "user.close", subject, detail)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// closeKeptAlone closes with a guardian's account those they kept
+// without an account of their own (a child, a parent without a phone)
+// whom no other guardian keeps: nobody would be left to act for them, to
+// read their news or to ask for their data, and a child's data is kept
+// only with a guardian's consent (see docs/design.md, Families). Each is
+// closed as an account is, their places given up, and audited as closed
+// by the actor. Under the guardian's lock; each one's row is locked too.
+func (s *DataRights) closeKeptAlone(ctx context.Context, q runner, actor *guli.User, guardian guli.ID, now time.Time, out *guli.AccountClosure) error {
+	kept, err := ids(ctx, q, `SELECT l.dependent_id FROM family_links l WHERE l.guardian_id = ? AND l.status = 'active' AND l.kept = 1
+		AND NOT EXISTS (SELECT 1 FROM family_links o WHERE o.dependent_id = l.dependent_id AND o.guardian_id <> ? AND o.status = 'active')
+		ORDER BY l.dependent_id`, guardian, guardian)
+	if err != nil {
+		return err
+	}
+	for _, id := range kept {
+		var closed sql.NullInt64
+		if err := q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forUpdate(), id).Scan(&closed); err != nil || closed.Valid {
+			return err
+		}
+		var theirs guli.AccountClosure
+		if err := s.closeOpenThings(ctx, q, id, now, &theirs); err != nil {
+			return err
+		}
+		if err := erasePerson(ctx, q, id, now); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("with their guardian %s: %d registrations, %d requests cancelled", guardian, theirs.RegistrationsCancelled, theirs.RequestsCancelled)
+		if err := audit(ctx, q, now, actor, "user.close", id, detail); err != nil {
+			return err
+		}
+		out.DependentsClosed = append(out.DependentsClosed, id)
+	}
+	return nil
 }
 
 // closeOpenThings gives up what a closing person still had open.

@@ -360,3 +360,63 @@ func tellDependent(ctx context.Context, q runner, now time.Time, guardian *guli.
 	p.Person = guardian.Name
 	return notify(ctx, q, now, dependent, kind, p)
 }
+
+// LinksOf lists the live links of people for staff at the desk: those of
+// the people whose data the actor sees, each with both people loaded. A
+// person on the other side whom the actor does not see shows no phone,
+// and, a child, no name.
+func (s *Families) LinksOf(ctx context.Context, people []guli.ID) ([]*guli.FamilyLink, error) {
+	actor, err := guli.RequireStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(people) > guli.MaxLinksOf {
+		return nil, guli.Invalid("user_ids", guli.FRTooLong)
+	}
+	if len(people) == 0 {
+		return nil, nil
+	}
+	q := s.db.read()
+	in := inList(len(people))
+	links, err := list(ctx, q, func(row interface{ Scan(...any) error }) (*guli.FamilyLink, error) { return scanLink(row) },
+		`SELECT `+linkColumns+` FROM family_links l WHERE l.status <> 'ended'
+		AND (l.guardian_id IN `+in+` OR l.dependent_id IN `+in+`) ORDER BY l.id LIMIT 500`, append(anys(people), anys(people)...)...)
+	if err != nil || len(links) == 0 {
+		return nil, s.db.mapErr(err)
+	}
+	var ids []any
+	for _, l := range links {
+		ids = append(ids, l.GuardianID, l.DependentID)
+	}
+	users, err := list(ctx, q, scanUser, "SELECT "+userColumns+" FROM users WHERE id IN "+inList(len(ids)), ids...)
+	if err == nil {
+		err = loadStations(ctx, q, users...)
+	}
+	if err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	now := s.db.now()
+	byID := map[guli.ID]*guli.User{}
+	for _, u := range users {
+		if !actor.SeesPrivateDataOf(u) {
+			u.Phone, u.Email, u.EmergencyContact = guli.MaskPhone(u.Phone), "", nil
+			if guli.IsChild(u, now) {
+				u.Name, u.BirthYear = "", 0
+			}
+		}
+		byID[u.ID] = u
+	}
+	asked := map[guli.ID]bool{}
+	for _, id := range people {
+		asked[id] = true
+	}
+	var out []*guli.FamilyLink
+	for _, l := range links {
+		l.Guardian, l.Dependent = byID[l.GuardianID], byID[l.DependentID]
+		// Listed for a person asked about whose data the actor sees.
+		if asked[l.GuardianID] && actor.SeesPrivateDataOf(l.Guardian) || asked[l.DependentID] && actor.SeesPrivateDataOf(l.Dependent) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}

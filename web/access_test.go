@@ -296,6 +296,20 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			pageLinks = append(pageLinks, r.JSON(t)["id"].(string))
 		}
 		pageLink := func(i int) string { return "/me/family/links/" + pageLinks[i] }
+		// And requests the desk confirms, then ends, for a parent of the
+		// station who came in person.
+		var deskLinks []string
+		for i := range roles {
+			_, child := srv.Register(t, "子女", fmt.Sprintf("139123496%02d", i+1))
+			phone := fmt.Sprintf("139123497%02d", i)
+			srv.Register(t, "老人", phone)
+			r := srv.Do(t, "POST", "/api/v1/me/dependents/link", child, map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("desk link: %d %s", r.Status, r.Body)
+			}
+			deskLinks = append(deskLinks, r.JSON(t)["id"].(string))
+		}
+		deskLink := func(i int) string { return "/desk/links/" + deskLinks[i] }
 
 		tests := []struct {
 			pattern string
@@ -497,6 +511,8 @@ func TestEveryRouteForEveryRole(t *testing.T) {
 			// Staff mark the residents they watch over; a call list is its
 			// station's staff's, and to a resident there is none.
 			{"POST /desk/residents/{id}/marks", "/desk/residents/" + target + "/marks", "kind=lives_alone&on=1", form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/links/{id}/accept", func(i int) string { return deskLink(i) + "/accept" }, "q=老人", form, [4]int{303, 403, 303, 303}},
+			{"POST /desk/links/{id}/end", func(i int) string { return deskLink(i) + "/end" }, "q=老人", form, [4]int{303, 403, 303, 303}},
 			{"GET /desk/calls/{id}", "/desk/calls/" + alert, nil, nil, [4]int{303, 404, 200, 200}},
 			{"POST /desk/calls/{id}", "/desk/calls/" + alert, "user_id=" + residentID + "&outcome=called", form, [4]int{303, 404, 303, 303}},
 			{"GET /desk/activities/{id}/calls", "/desk/activities/" + cancelled + "/calls", nil, nil, [4]int{303, 404, 200, 200}},

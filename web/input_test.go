@@ -112,6 +112,8 @@ func pageForms(ids map[string]string) map[string][]string {
 		"/desk/residents/{id}/close": {"confirm"},
 		// Residents staff watch over, and the call lists.
 		"/desk/residents/{id}/marks":  {"kind", "on", "q"},
+		"/desk/links/{id}/accept":     {"q", "resident"},
+		"/desk/links/{id}/end":        {"q", "resident"},
 		"/desk/calls/{id}":            {"user_id", "outcome", "note", "after"},
 		"/desk/activities/{id}/calls": {"user_id", "outcome", "note", "after"},
 	}

@@ -235,6 +235,8 @@ func (s *Server) routes(a *api.Handlers, p *ui.Handlers) []route {
 		{"GET /desk/residents", p.Page(p.DeskResidents)},
 		{"POST /desk/residents/{id}/password-reset", p.Page(p.DeskResetCode)},
 		{"POST /desk/residents/{id}/marks", p.Page(p.DeskMark)},
+		{"POST /desk/links/{id}/accept", p.Page(p.DeskLinkAccept)},
+		{"POST /desk/links/{id}/end", p.Page(p.DeskLinkEnd)},
 		{"GET /desk/residents/{id}/close", p.Page(p.DeskClose)},
 		{"POST /desk/residents/{id}/close", p.Page(p.DeskClosePost)},
 		{"GET /desk/audit", p.Page(p.DeskAudit)},

@@ -43,6 +43,7 @@ type place struct {
 	alert, cancelled                        string // a safety alert told to the resident, and a class of theirs cancelled
 	link, child                             string // a son's pending link to the resident, and the resident's child
 	pageLink                                string // another son's, for the page's buttons
+	deskLink                                string // a daughter's, for the desk's buttons
 }
 
 // TestStaffActOnlyAtTheirStations is the role × route table across two
@@ -103,6 +104,13 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 				t.Fatalf("page link %d: %d %s", i, r.Status, r.Body)
 			}
 			p.pageLink = r.JSON(t)["id"].(string)
+			sonPhone = fmt.Sprintf("139111130%d2", i)
+			srv.Do(t, "POST", "/api/v1/auth/register", "", map[string]any{"name": "女儿", "phone": sonPhone, "password": "password-" + sonPhone, "area_id": p.area})
+			r = srv.Do(t, "POST", "/api/v1/me/dependents/link", srv.Login(t, sonPhone, "password-"+sonPhone), map[string]any{"phone": phone})
+			if r.Status != 201 {
+				t.Fatalf("desk link %d: %d %s", i, r.Status, r.Body)
+			}
+			p.deskLink = r.JSON(t)["id"].(string)
 			r = srv.Do(t, "POST", "/api/v1/me/dependents", p.residentTk, map[string]any{"name": "小明", "birth_year": time.Now().Year() - 8, "relation": "child", "area_id": p.area})
 			if r.Status != 201 {
 				t.Fatalf("child %d: %d %s", i, r.Status, r.Body)
@@ -227,7 +235,7 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 					"{meeting}", p.meeting, "{resolution}", p.resolution, "{page-resolution}", p.pageResolution,
 					"{proposal}", p.proposal, "{page-proposal}", p.pageProposal,
 					"{closable}", p.closable, "{page-closable}", p.pageClosable, "{alert}", p.alert, "{cancelled}", p.cancelled,
-					"{link}", p.link, "{child}", p.child, "{page-link}", p.pageLink).Replace(tmpl)
+					"{link}", p.link, "{child}", p.child, "{page-link}", p.pageLink, "{desk-link}", p.deskLink).Replace(tmpl)
 			}
 		}
 		none := func(*place) any { return nil }
@@ -255,6 +263,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			{"end a resident's family link", "DELETE", "/api/v1/links/{link}", none, nil, 204, 404},
 			{"accept a resident's family link on the page", "POST", "/me/family/links/{page-link}/accept", func(*place) any { return "" }, form, 303, 404},
 			{"end a resident's family link on the page", "POST", "/me/family/links/{page-link}/end", func(*place) any { return "" }, form, 303, 404},
+			{"confirm a resident's family link at the desk", "POST", "/desk/links/{desk-link}/accept", func(*place) any { return "q=" }, form, 303, 404},
+			{"end a resident's family link at the desk", "POST", "/desk/links/{desk-link}/end", func(*place) any { return "q=" }, form, 303, 404},
 			{"create an activity", "POST", "/api/v1/activities", func(p *place) any {
 				return map[string]any{"station_id": p.station, "title": "讲座", "category": "event", "start": rfc(nextOpen(time.Sunday, "14:00")), "end": rfc(nextOpen(time.Sunday, "15:00"))}
 			}, nil, 201, 422},

@@ -113,4 +113,20 @@ var familyRows = []Row{
 		}
 		return e.request("POST", "/me/family/links/"+link+"/end", e.Workers[w].Token, "")
 	}, nil},
+	// And at the desk: staff confirm the request for client w's resident,
+	// who came in person, or end it.
+	{"confirm a link at the desk", "POST /desk/links/{id}/accept", 303, func(e *Env, w, i int) (*http.Request, error) {
+		link, err := e.askLink(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/desk/links/"+link+"/accept", e.Staff, "q=&resident="+e.Workers[w].ID)
+	}, nil},
+	{"end a link at the desk", "POST /desk/links/{id}/end", 303, func(e *Env, w, i int) (*http.Request, error) {
+		link, err := e.askLink(w)
+		if err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/desk/links/"+link+"/end", e.Staff, "q=&resident="+e.Workers[w].ID)
+	}, nil},
 }

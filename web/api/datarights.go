@@ -24,11 +24,19 @@ type accountClosureView struct {
 	RequestsCancelled      int         `json:"requests_cancelled"`
 	RequestsReleased       int         `json:"requests_released"`
 	BookingsCancelled      int         `json:"bookings_cancelled"`
+	// DependentsClosed: beyond the contract, those kept by the closing
+	// guardian alone, closed with them.
+	DependentsClosed []core.WireID `json:"dependents_closed"`
 }
 
 func viewAccountClosure(c *guli.AccountClosure) accountClosureView {
-	return accountClosureView{UserID: core.WireID(c.UserID), RegistrationsCancelled: c.RegistrationsCancelled,
-		RequestsCancelled: c.RequestsCancelled, RequestsReleased: c.RequestsReleased, BookingsCancelled: c.BookingsCancelled}
+	v := accountClosureView{UserID: core.WireID(c.UserID), RegistrationsCancelled: c.RegistrationsCancelled,
+		RequestsCancelled: c.RequestsCancelled, RequestsReleased: c.RequestsReleased, BookingsCancelled: c.BookingsCancelled,
+		DependentsClosed: []core.WireID{}}
+	for _, id := range c.DependentsClosed {
+		v.DependentsClosed = append(v.DependentsClosed, core.WireID(id))
+	}
+	return v
 }
 
 // CloseMyAccount closes the person's own account, given its password.

@@ -22,6 +22,7 @@ type residentRow struct {
 	*guli.User
 	Marks   []string
 	Toggles []markToggle
+	Family  []familyRow // their family links, with the desk's buttons
 }
 
 type markToggle struct {
@@ -29,7 +30,8 @@ type markToggle struct {
 	On   bool // set now: the button takes it off
 }
 
-// residentRows puts the desk station's marks beside the people found.
+// residentRows puts the desk station's marks, and the family links, beside
+// the people found.
 func (h *Handlers) residentRows(r *http.Request, v *core.View, found []*guli.User) []residentRow {
 	rows := make([]residentRow, len(found))
 	var marks map[guli.ID][]string
@@ -43,8 +45,9 @@ func (h *Handlers) residentRows(r *http.Request, v *core.View, found []*guli.Use
 			h.FormError(v, err)
 		}
 	}
+	family := h.familyRows(r, v, found)
 	for i, u := range found {
-		rows[i] = residentRow{User: u, Marks: marks[u.ID]}
+		rows[i] = residentRow{User: u, Marks: marks[u.ID], Family: family[u.ID]}
 		if v.Station == nil {
 			continue
 		}

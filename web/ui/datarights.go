@@ -26,6 +26,25 @@ type myDataPage struct {
 	Sections      []dataSection // every kind of record, with how many there are
 	Audit         dataSection   // who touched my data, first on the page
 	Open          *dataSection  // the kind asked for (?section=), its newest records
+	// KeptAlone names those whom closing the account closes too.
+	KeptAlone []string
+}
+
+// keptAloneNames names the dependents whom closing the account of the
+// guardian of links closes too (guli.KeptAlone); a child the reader may
+// not see by name is "a child".
+func keptAloneNames(v *core.View, links []*guli.FamilyLink, guardian guli.ID) []string {
+	var names []string
+	for _, l := range guli.KeptAlone(links) {
+		switch {
+		case l.GuardianID != guardian:
+		case l.Dependent == nil || l.Dependent.Name == "":
+			names = append(names, v.T("family.a_child"))
+		default:
+			names = append(names, l.Dependent.Name)
+		}
+	}
+	return names
 }
 
 // readable turns what MyData read into what the page shows: each field
@@ -101,6 +120,11 @@ func (h *Handlers) renderMyData(w http.ResponseWriter, r *http.Request, v *core.
 		}
 		d.Open = &readable(v, one, loc)[0]
 	}
+	deps, err := h.Families.Dependents(r.Context())
+	if err != nil {
+		return err
+	}
+	d.KeptAlone = keptAloneNames(v, deps, v.User.ID)
 	if v.Alert != "" && r.URL.Path == "/me/data/export" {
 		d.DownloadAlert, v.Alert = v.Alert, "" // next to the button, not the closing form's
 	}
@@ -165,6 +189,8 @@ func (h *Handlers) CloseMine(w http.ResponseWriter, r *http.Request) error {
 
 type deskCloseData struct {
 	Person *guli.User
+	// KeptAlone names those whom closing the account closes too.
+	KeptAlone []string
 }
 
 // deskClosePerson loads the person staff are about to close the account
@@ -183,7 +209,12 @@ func (h *Handlers) deskClosePerson(w http.ResponseWriter, r *http.Request) (*gul
 		return nil, nil, false
 	}
 	v := h.NewView(r, "data.desk_close_title", "desk")
-	v.Data = deskCloseData{Person: person}
+	links, err := h.Families.LinksOf(r.Context(), []guli.ID{person.ID})
+	if err != nil {
+		h.Fail(w, r, core.StatusOf(guli.ErrorCode(err)), err)
+		return nil, nil, false
+	}
+	v.Data = deskCloseData{Person: person, KeptAlone: keptAloneNames(v, links, person.ID)}
 	return person, v, true
 }
 
@@ -225,7 +256,7 @@ func (h *Handlers) DeskClosePost(w http.ResponseWriter, r *http.Request) error {
 
 // auditFamilies are the kinds of action the desk's search offers.
 var auditFamilies = []string{"user.", "health.", "registration.", "help.", "poll.", "timebank.", "team.",
-	"nomination.", "council.", "post.", "meeting.", "resolution.", "proposal.", "station.", "volunteer.", "mark.", "calls."}
+	"nomination.", "council.", "post.", "meeting.", "resolution.", "proposal.", "station.", "volunteer.", "mark.", "calls.", "family."}
 
 type deskAuditData struct {
 	Entries  []*guli.AuditEntry
