@@ -105,6 +105,9 @@ func SeedAt(ctx context.Context, svc guli.Services, now time.Time) (*Result, err
 	if err != nil {
 		return nil, err
 	}
+	if err := seedFamilyPeople(ctx, svc, res.Station, users, res, now); err != nil {
+		return nil, err
+	}
 	ids := map[string]guli.ID{}
 	for name, u := range users {
 		ids[name] = u.ID
@@ -114,6 +117,9 @@ func SeedAt(ctx context.Context, svc guli.Services, now time.Time) (*Result, err
 		return nil, err
 	}
 	if err := seedShared(ctx, svc, res.Station, ids, now); err != nil {
+		return nil, err
+	}
+	if err := seedFamilyDoings(ctx, svc, res.Station, users, now); err != nil {
 		return nil, err
 	}
 	if err := seedHelp(ctx, svc, res.Station, users, now); err != nil {
@@ -220,6 +226,9 @@ var week = []weekly{
 	{"免费测量血压", "测量血压和体温，社工帮您记录。", "service", "", "健康小屋", time.Saturday, "09:00", "11:00", 0, false, 4},
 }
 
+// childrensAges are the ages the children's classes take.
+var childrensAges = map[string][2]int{"少儿书法班": {6, 12}}
+
 // seedShared fills the week's timetable, a council meeting, a few sign-ups,
 // the day's visitors and 李建华's blood-pressure readings.
 func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids map[string]guli.ID, now time.Time) error {
@@ -246,6 +255,9 @@ func seedShared(ctx context.Context, svc guli.Services, st *guli.Station, ids ma
 		in := guli.ActivityInput{StationID: st.ID, Title: w.title, Description: w.desc, Category: w.category,
 			Start: start, End: end, Capacity: w.capacity,
 			RoomID: rooms[w.room], HostID: ids[w.host]}
+		if ages, ok := childrensAges[w.title]; ok {
+			in.MinAge, in.MaxAge = ages[0], ages[1]
+		}
 		// The rule comes from the station's default, which the residents'
 		// council's resolution made; the other activities choose none.
 		in.AgeRuleSet = !w.ageRule

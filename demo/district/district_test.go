@@ -102,7 +102,7 @@ func TestDistrict(t *testing.T) {
 			n := count("SELECT COUNT(*) FROM users u JOIN areas a ON a.id = u.area_id WHERE a.station_id = ? AND u.roles NOT LIKE '%staff%'", int64(st.ID))
 			demoPeople := 0
 			if st.ID == sum.Demo.Station.ID {
-				demoPeople = 9 // the demo's named residents and 张阿婆
+				demoPeople = 17 // the demo's named residents, 张阿婆, and the families: four grown-ups, four children
 			}
 			if n != st.Residents+demoPeople {
 				t.Errorf("station %s (%s): %d residents, the summary says %d", st.ID, st.Name, n, st.Residents)
