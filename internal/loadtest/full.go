@@ -260,13 +260,17 @@ func (r *mixRun) stationOf(id string, reader string) (*station, error) {
 			ID     string    `json:"id"`
 			Start  time.Time `json:"start"`
 			Status string    `json:"status"`
+			MinAge int       `json:"min_age"`
+			MaxAge int       `json:"max_age"`
 		} `json:"items"`
 	}
 	if err := r.env().Call("GET", "/api/v1/activities?limit=200&station_id="+id+"&from="+from+"&to="+time.Now().AddDate(0, 0, 30).Format("2006-01-02"), "", nil, 200, &acts); err != nil {
 		return nil, err
 	}
 	for _, a := range acts.Items {
-		if a.Status == "scheduled" && a.Start.After(time.Now().Add(6*time.Hour)) {
+		// The mix's people are grown-ups: a class for some ages (a
+		// children's) is not theirs to sign up for.
+		if a.Status == "scheduled" && a.Start.After(time.Now().Add(6*time.Hour)) && a.MinAge == 0 && a.MaxAge == 0 {
 			st.activities = append(st.activities, a.ID)
 		}
 	}
