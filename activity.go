@@ -396,4 +396,9 @@ type ActivityService interface {
 	// user holds a live registration for to that registration: what a list
 	// of activities needs to mark the reader's own.
 	MyRegistrations(ctx context.Context, from, to time.Time) (map[ID]*Registration, error)
+	// RegistrationsOf maps userID's registrations as MyRegistrations does
+	// the acting user's: for the user themself or their guardian
+	// (MayActFor), else not_found. What a list marks when a guardian
+	// signs a dependent up from it.
+	RegistrationsOf(ctx context.Context, userID ID, from, to time.Time) (map[ID]*Registration, error)
 }

@@ -140,6 +140,23 @@ func MayActFor(actor *User, person ID, stations []ID, links []*FamilyLink) (Acti
 	return 0, Errorf(ECNotFound)
 }
 
+// Actable is whom guardian may act for now among their links (as
+// FamilyService.Dependents lists them, each with its dependent): the
+// dependents of the active ones (MayActFor), in the links' order. A link
+// that waits for an answer or has ended gives no one.
+func Actable(guardian *User, links []*FamilyLink) []*User {
+	var people []*User
+	for _, l := range links {
+		if l.Dependent == nil || l.DependentID != l.Dependent.ID {
+			continue
+		}
+		if acting, err := MayActFor(guardian, l.DependentID, nil, links); err == nil && acting == ActsAsGuardian {
+			people = append(people, l.Dependent)
+		}
+	}
+	return people
+}
+
 // MayAnswerLink reports whether actor may accept a link for its
 // dependent: the dependent themself, or staff who steward them at the desk
 // (dependent's stations loaded) — never the one who asked, staff or admin

@@ -1,6 +1,7 @@
 package guli_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,38 @@ func TestMayActFor(t *testing.T) {
 				t.Fatalf("MayActFor = %v %v, want %v %q", got, err, tt.want, tt.err)
 			}
 		})
+	}
+}
+
+// TestActable: a guardian acts for the dependents of their active links
+// only, in the links' order; not under a waiting or ended link, nor under
+// someone else's.
+func TestActable(t *testing.T) {
+	guardian := &guli.User{ID: 10}
+	link := func(g, d guli.ID, status string) *guli.FamilyLink {
+		return &guli.FamilyLink{GuardianID: g, DependentID: d, Status: status, Dependent: &guli.User{ID: d, Name: "家人" + d.String()}}
+	}
+	tests := []struct {
+		name  string
+		actor *guli.User
+		links []*guli.FamilyLink
+		want  []guli.ID
+	}{
+		{"no links", guardian, nil, nil},
+		{"active ones, in order", guardian, []*guli.FamilyLink{link(10, 22, guli.LinkActive), link(10, 21, guli.LinkActive)}, []guli.ID{22, 21}},
+		{"a waiting and an ended link", guardian, []*guli.FamilyLink{link(10, 21, guli.LinkPending), link(10, 22, guli.LinkEnded), link(10, 23, guli.LinkActive)}, []guli.ID{23}},
+		{"someone else's link", guardian, []*guli.FamilyLink{link(11, 21, guli.LinkActive)}, nil},
+		{"nobody signed in", nil, []*guli.FamilyLink{link(10, 21, guli.LinkActive)}, nil},
+		{"a link without its dependent", guardian, []*guli.FamilyLink{{GuardianID: 10, DependentID: 21, Status: guli.LinkActive}}, nil},
+	}
+	for _, tt := range tests {
+		var got []guli.ID
+		for _, p := range guli.Actable(tt.actor, tt.links) {
+			got = append(got, p.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -832,8 +832,6 @@ func (s *Activities) CancelActivity(ctx context.Context, id guli.ID) error {
 	})
 }
 
-// MyActivities lists the acting user's live registrations from a time on,
-// cancelled activities included so people learn of them.
 // MyRegistrations implements guli.ActivityService: registrations alone,
 // without their activities, for marking a list already read.
 func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (map[guli.ID]*guli.Registration, error) {
@@ -841,8 +839,28 @@ func (s *Activities) MyRegistrations(ctx context.Context, from, to time.Time) (m
 	if err != nil {
 		return nil, err
 	}
-	kept, err := s.mine.get(ctx, s.db, myRegistrationsKey{me.ID, ms(from), ms(to)}, func(ctx context.Context) (map[guli.ID]*guli.Registration, error) {
-		return s.myRegistrations(ctx, me.ID, from, to)
+	return s.keptRegistrations(ctx, me.ID, from, to)
+}
+
+// RegistrationsOf implements guli.ActivityService: a guardian marks a
+// list with their dependent's places, the links read as ActivitiesOf
+// reads them.
+func (s *Activities) RegistrationsOf(ctx context.Context, userID guli.ID, from, to time.Time) (map[guli.ID]*guli.Registration, error) {
+	actor, err := guli.RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := readActingFor(ctx, s.db.read(), actor, userID); err != nil {
+		return nil, s.db.mapErr(err)
+	}
+	return s.keptRegistrations(ctx, userID, from, to)
+}
+
+// keptRegistrations are user's places in the window, kept per person and
+// window and copied out.
+func (s *Activities) keptRegistrations(ctx context.Context, user guli.ID, from, to time.Time) (map[guli.ID]*guli.Registration, error) {
+	kept, err := s.mine.get(ctx, s.db, myRegistrationsKey{user, ms(from), ms(to)}, func(ctx context.Context) (map[guli.ID]*guli.Registration, error) {
+		return s.myRegistrations(ctx, user, from, to)
 	})
 	if err != nil {
 		return nil, err
@@ -881,6 +899,8 @@ func (s *Activities) myRegistrations(ctx context.Context, user guli.ID, from, to
 	return mine, err
 }
 
+// MyActivities lists the acting user's live registrations from a time on,
+// cancelled activities included so people learn of them.
 func (s *Activities) MyActivities(ctx context.Context, from time.Time) ([]*guli.Activity, error) {
 	me, err := guli.RequireUser(ctx)
 	if err != nil {

@@ -19,12 +19,19 @@ import (
 // either committed before the act reads the link, which then finds none,
 // or waits for the act to commit: nothing is done under a link after the
 // answer to its end. SQLite's single writer serialises the two alike.
+//
+// A guardian's dependents are read on every page they may choose whom to
+// act for (the timetable, an activity, the help form), and kept per
+// guardian while their tables stay as they were (memo.go).
 type Families struct {
-	db *DB
+	db         *DB
+	dependents memo[guli.ID, []*guli.FamilyLink]
 }
 
 // NewFamilies returns the family service of db.
-func NewFamilies(db *DB) *Families { return &Families{db: db} }
+func NewFamilies(db *DB) *Families {
+	return &Families{db: db, dependents: memo[guli.ID, []*guli.FamilyLink]{max: 10000}}
+}
 
 var _ guli.FamilyService = (*Families)(nil)
 
@@ -200,7 +207,19 @@ func (s *Families) Dependents(ctx context.Context) ([]*guli.FamilyLink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.links(ctx, "guardian_id", "dependent_id", actor.ID)
+	kept, err := s.dependents.get(ctx, s.db, actor.ID, func(ctx context.Context) ([]*guli.FamilyLink, error) {
+		return s.links(ctx, "guardian_id", "dependent_id", actor.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	links := make([]*guli.FamilyLink, len(kept))
+	for i, l := range kept {
+		c, d := *l, *l.Dependent
+		c.Dependent = &d
+		links[i] = &c
+	}
+	return links, nil
 }
 
 // Guardians lists the live links naming the acting user as dependent.

@@ -1020,6 +1020,72 @@ func TestMyRegistrationsMarkOnlyMineInTheWindow(t *testing.T) {
 	})
 }
 
+// RegistrationsOf marks a list with a dependent's places for their
+// guardian, under an active link only: not for a stranger, not under a
+// link waiting for an answer, and not once the link has ended, at once
+// (the guardian's dependents, kept, are let go by the end too).
+func TestRegistrationsOfADependent(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFixture(t, e)
+		acts, fams := sqlstore.NewActivities(f.db), sqlstore.NewFamilies(f.db)
+		guardian, stranger, mother := f.register(t, "家长", "13700006070"), f.register(t, "路人", "13700006071"), f.register(t, "妈妈", "13700006072")
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+		made, err := acts.CreateActivities(system(), guli.ActivityInput{StationID: f.station.ID, Title: "少儿书法", Category: "class",
+			Start: start, End: start.Add(time.Hour), MinAge: 6, MaxAge: 12})
+		if err != nil {
+			t.Fatal(err)
+		}
+		child, err := fams.AddDependent(as(guardian), guli.DependentInput{Name: "小明", BirthYear: start.Year() - 8, Relation: guli.RelationChild})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := acts.Register(as(guardian), made[0].ID, child.DependentID); err != nil {
+			t.Fatal(err)
+		}
+		window := func(ctx context.Context, who guli.ID) (map[guli.ID]*guli.Registration, error) {
+			return acts.RegistrationsOf(ctx, who, start.Add(-time.Hour), start.Add(time.Hour))
+		}
+		if got, err := window(as(guardian), child.DependentID); err != nil || len(got) != 1 || got[made[0].ID].UserID != child.DependentID {
+			t.Fatalf("the guardian reads the child's places: %+v %v", got, err)
+		}
+		if got, err := window(as(guardian), guardian.ID); err != nil || len(got) != 0 {
+			t.Fatalf("the guardian's own places: %+v %v", got, err)
+		}
+		if _, err := window(as(stranger), child.DependentID); code(err) != guli.ECNotFound {
+			t.Fatalf("a stranger: %v", err)
+		}
+		pending, err := fams.RequestLink(as(guardian), mother.Phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := window(as(guardian), mother.ID); code(err) != guli.ECNotFound {
+			t.Fatalf("under a waiting link: %v", err)
+		}
+		deps, err := fams.Dependents(as(guardian))
+		if err != nil || len(deps) != 2 || len(guli.Actable(guardian, deps)) != 1 {
+			t.Fatalf("dependents: %+v %v", deps, err)
+		}
+		if _, err := fams.AcceptLink(as(mother), pending.ID); err != nil {
+			t.Fatal(err)
+		}
+		if deps, _ := fams.Dependents(as(guardian)); len(guli.Actable(guardian, deps)) != 2 {
+			t.Fatalf("once accepted, the kept dependents: %+v", deps)
+		}
+		if err := fams.EndLink(as(guardian), child.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := window(as(guardian), child.DependentID); code(err) != guli.ECNotFound {
+			t.Fatalf("once ended: %v", err)
+		}
+		if deps, _ := fams.Dependents(as(guardian)); len(deps) != 1 || deps[0].DependentID != mother.ID {
+			t.Fatalf("once ended, the kept dependents: %+v", deps)
+		}
+		if _, err := acts.RegistrationsOf(context.Background(), guardian.ID, start, start); code(err) != guli.ECUnauthenticated {
+			t.Fatalf("signed out: %v", err)
+		}
+	})
+}
+
 // A session, a count of unread notices and a reader's places are kept
 // while the data version holds: signing out, a notice and a read show at
 // once here and within the poll from another process, and a session

@@ -981,6 +981,10 @@ func (w *staleWorld) readsNow() []staleRead {
 		add("places of "+p.name, func(svc guli.Services) (any, error) {
 			return svc.Activities.MyRegistrations(ctx, w.window.From, w.window.To)
 		})
+		add("places of "+p.name+", as theirs to act for", func(svc guli.Services) (any, error) {
+			return svc.Activities.RegistrationsOf(ctx, p.id, w.window.From, w.window.To)
+		})
+		add("dependents of "+p.name, func(svc guli.Services) (any, error) { return svc.Families.Dependents(ctx) })
 		add("unread of "+p.name, func(svc guli.Services) (any, error) { return svc.Notifications.UnreadCount(ctx) })
 		add("time bank of "+p.name, func(svc guli.Services) (any, error) { return svc.TimeBank.MyTimeBank(ctx) })
 		add("teams of "+p.name, func(svc guli.Services) (any, error) { return svc.Teams.MyTeams(ctx) })

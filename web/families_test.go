@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -712,6 +713,180 @@ func TestTheFamilyPage(t *testing.T) {
 		}
 		if r := asPage(t, srv, f.guardian, "POST", "/me/family/links/"+link+"/end", ""); r.Status != 404 {
 			t.Errorf("end twice: %d", r.Status)
+		}
+	})
+}
+
+// TestActingForADependentOnTheTimetable: a guardian chooses at the top
+// of the timetable whom to sign up, themself or a child, and the marks
+// and buttons are that person's: a place taken for the child shows for
+// the child only, the guardian's own week never shows the child's buttons
+// though its parts are kept, and an activity outside the child's ages
+// says so. Someone not theirs, a link waiting for an answer or ended,
+// and an id that is no number are refused, on the timetable, an
+// activity's page, the forms and the dependent's activities.
+func TestActingForADependentOnTheTimetable(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		class := createActivity(t, srv, f.staff, map[string]any{"title": "少儿剪纸", "min_age": 6, "max_age": 12})["id"].(string)
+		elders := createActivity(t, srv, f.staff, map[string]any{"title": "长者健身操", "min_age": 60,
+			"start": rfc(nextOpen(time.Saturday, "14:00")), "end": rfc(nextOpen(time.Saturday, "15:00"))})["id"].(string)
+		week := "/activities?from=" + nextOpen(time.Saturday, "09:30").Format(time.DateOnly)
+		forChild := week + "&for=" + f.child
+		signUp := `action="/activities/` + class + `/register"`
+		childField := `name="user_id" value="` + f.child + `"`
+
+		// The guardian's own week, kept, then the child's, then their own again.
+		for range 2 {
+			r := asPage(t, srv, f.guardian, "GET", week, "")
+			pageHas(t, "the guardian's week", r, "为谁报名", "我自己", "小明", "小红", `href="/activities?for=`+f.child+`&amp;from=`, signUp, "报名")
+			pageLacks(t, "the guardian's week", r, `name="user_id"`, "给小明报名", "已报名")
+		}
+		r := asPage(t, srv, f.guardian, "GET", forChild, "")
+		pageHas(t, "the child's week", r, signUp, childField, "给小明报名", "6–12岁", "这项活动有年龄要求", `aria-current="true">小明</a>`)
+		pageLacks(t, "the child's week", r, `action="/activities/`+elders+`/register"`)
+		// The sign-up, for the child, comes back to the child's week.
+		r = asPage(t, srv, f.guardian, "POST", "/activities/"+class+"/register", url.Values{"next": {forChild}, "user_id": {f.child}}.Encode())
+		if r.Status != 303 || r.Header.Get("Location") != forChild+"&notice=registered" {
+			t.Fatalf("sign the child up: %d %q", r.Status, r.Header.Get("Location"))
+		}
+		r = asPage(t, srv, f.guardian, "GET", forChild, "")
+		pageHas(t, "the child's week, signed up", r, "✓ 小明已报名")
+		pageLacks(t, "the child's week, signed up", r, signUp)
+		r = asPage(t, srv, f.guardian, "GET", week, "")
+		pageHas(t, "the guardian's week after the child's sign-up", r, signUp)
+		pageLacks(t, "the guardian's week after the child's sign-up", r, "已报名", `name="user_id"`)
+		r = asPage(t, srv, f.guardian, "GET", week+"&for="+f.child2, "")
+		pageHas(t, "the other child's week", r, signUp, `name="user_id" value="`+f.child2+`"`)
+		pageLacks(t, "the other child's week", r, "小明已报名", childField)
+		// For children only.
+		r = asPage(t, srv, f.guardian, "GET", forChild+"&children=1", "")
+		pageHas(t, "the children's activities", r, "少儿剪纸", `aria-current="true">少儿</a>`, `<input type="hidden" name="for" value="`+f.child+`">`)
+		pageLacks(t, "the children's activities", r, "长者健身操")
+
+		// The activity's page and the child's activities, with a way to cancel.
+		r = asPage(t, srv, f.guardian, "GET", "/activities/"+class+"?for="+f.child, "")
+		pageHas(t, "the class for the child", r, "✓ 小明已报名", "取消小明的报名", childField)
+		r = asPage(t, srv, f.guardian, "GET", "/activities/"+class, "")
+		pageHas(t, "the class for the guardian", r, signUp, "为谁报名")
+		pageLacks(t, "the class for the guardian", r, "小明已报名")
+		r = asPage(t, srv, f.guardian, "GET", "/my/activities?for="+f.child, "")
+		pageHas(t, "the child's activities", r, "小明的活动", "少儿剪纸", "取消小明的报名", childField)
+		pageLacks(t, "the guardian's activities", asPage(t, srv, f.guardian, "GET", "/my/activities", ""), "少儿剪纸")
+		pageHas(t, "my family", asPage(t, srv, f.guardian, "GET", "/me/family", ""), `href="/my/activities?for=`+f.child+`"`,
+			`href="/activities?for=`+f.child+`"`, `href="/help/new?for=`+f.child+`"`)
+		// Outside the child's ages: the form answers as the API does.
+		r = asPage(t, srv, f.guardian, "POST", "/activities/"+elders+"/register", url.Values{"next": {forChild}, "user_id": {f.child}}.Encode())
+		if r.Status != 422 || !strings.Contains(string(r.Body), "这项活动有年龄要求") {
+			t.Errorf("the child outside the ages: %d", r.Status)
+		}
+
+		// Nobody else's, on every page and form.
+		pending := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+		for _, tt := range []struct {
+			name, token, user string
+			status            int
+		}{
+			{"another's child", f.guardian, f.otherChild, 404},
+			{"a link waiting for an answer", f.guardian, f.strangerID, 404},
+			{"a stranger for the child", f.stranger, f.child, 404},
+			{"another guardian for the child", f.other, f.child, 404},
+			{"no one", f.guardian, "999999999", 404},
+		} {
+			for _, path := range []string{week + "&for=" + tt.user, "/activities/" + class + "?for=" + tt.user, "/my/activities?for=" + tt.user, "/help/new?for=" + tt.user} {
+				if r := asPage(t, srv, tt.token, "GET", path, ""); r.Status != tt.status {
+					t.Errorf("%s: GET %s: %d, want %d", tt.name, path, r.Status, tt.status)
+				}
+			}
+			for _, step := range []string{"register", "cancel"} {
+				if r := asPage(t, srv, tt.token, "POST", "/activities/"+class+"/"+step, "next=/&user_id="+tt.user); r.Status != tt.status {
+					t.Errorf("%s: %s: %d, want %d", tt.name, step, r.Status, tt.status)
+				}
+			}
+		}
+		if r := asPage(t, srv, f.guardian, "GET", week+"&for=abc", ""); r.Status != 404 {
+			t.Errorf("for=abc: %d", r.Status)
+		}
+		r = asPage(t, srv, f.guardian, "POST", "/activities/"+class+"/register", "next=/&user_id=abc")
+		if r.Status != 422 || !strings.Contains(string(r.Body), "不知道要替谁办") {
+			t.Errorf("user_id=abc: %d", r.Status)
+		}
+		// Accepted, the parent is theirs to act for; ended, at once no more.
+		if r := srv.Do(t, "POST", "/api/v1/links/"+pending+"/accept", f.stranger, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		pageHas(t, "the week for the parent", asPage(t, srv, f.guardian, "GET", week+"&for="+f.strangerID, ""), `name="user_id" value="`+f.strangerID+`"`)
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+pending, f.stranger, nil); r.Status != 204 {
+			t.Fatalf("end: %d %s", r.Status, r.Body)
+		}
+		if r := asPage(t, srv, f.guardian, "GET", week+"&for="+f.strangerID, ""); r.Status != 404 {
+			t.Errorf("the week for the parent once the link ended: %d", r.Status)
+		}
+		if r := asPage(t, srv, f.guardian, "POST", "/activities/"+class+"/register", "next=/&user_id="+f.strangerID); r.Status != 404 {
+			t.Errorf("signing up the parent once the link ended: %d", r.Status)
+		}
+		// The guardian gives the child's place up from the child's activities.
+		r = asPage(t, srv, f.guardian, "POST", "/activities/"+class+"/cancel", url.Values{"next": {"/my/activities?for=" + f.child}, "user_id": {f.child}}.Encode())
+		if r.Status != 303 || r.Header.Get("Location") != "/my/activities?for="+f.child+"&notice=cancelled" {
+			t.Fatalf("cancel for the child: %d %q", r.Status, r.Header.Get("Location"))
+		}
+		pageLacks(t, "the child's activities after cancelling", asPage(t, srv, f.guardian, "GET", "/my/activities?for="+f.child, ""), "少儿剪纸")
+		// A resident who acts for nobody sees no choice.
+		pageLacks(t, "a stranger's week", asPage(t, srv, f.stranger, "GET", week, ""), "为谁报名")
+	})
+}
+
+// TestAskingForHelpForADependentOnThePage: a guardian chooses whom the
+// request is for on the help form; asked for the child, it is the
+// child's. Someone not theirs is not found; an id that is no number is
+// refused with a clear error; a stranger has no choice to make.
+func TestAskingForHelpForADependentOnThePage(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		r := asPage(t, srv, f.guardian, "GET", "/help/new", "")
+		pageHas(t, "the form", r, "为谁求助", `name="on_behalf_of" value="" checked`, `name="on_behalf_of" value="`+f.child+`"`, "小红")
+		r = asPage(t, srv, f.guardian, "GET", "/help/new?for="+f.child, "")
+		pageHas(t, "the form for the child", r, `name="on_behalf_of" value="`+f.child+`" checked`)
+		pageLacks(t, "a stranger's form", asPage(t, srv, f.stranger, "GET", "/help/new", ""), "为谁求助", `name="on_behalf_of"`)
+		form := func(who string) string {
+			return url.Values{"on_behalf_of": {who}, "category": {"errand"}, "title": {"接孩子放学"}}.Encode()
+		}
+		r = asPage(t, srv, f.guardian, "POST", "/help/new", form(f.child))
+		if r.Status != 303 || !strings.HasSuffix(r.Header.Get("Location"), "?notice=help_asked_family") {
+			t.Fatalf("asking for the child: %d %q", r.Status, r.Header.Get("Location"))
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(r.Header.Get("Location"), "/help/"), "?notice=help_asked_family")
+		if got := srv.Do(t, "GET", "/api/v1/help-requests/"+id, f.guardian, nil); got.JSON(t)["requester_id"] != f.child {
+			t.Errorf("the request: %s", got.Body)
+		}
+		pageHas(t, "the request's page", asPage(t, srv, f.guardian, "GET", r.Header.Get("Location"), ""), "已替家人发出求助", "接孩子放学")
+		pending := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone})
+		if pending.Status != 201 {
+			t.Fatalf("link: %d %s", pending.Status, pending.Body)
+		}
+		for _, tt := range []struct {
+			name, token, who string
+			status           int
+		}{
+			{"another's child", f.guardian, f.otherChild, 404},
+			{"a link waiting for an answer", f.guardian, f.strangerID, 404},
+			{"a stranger for the child", f.stranger, f.child, 404},
+			{"another guardian for the child", f.other, f.child, 404},
+			{"not a number", f.guardian, "abc", 422},
+			{"oneself", f.stranger, f.strangerID, 303},
+		} {
+			if r := asPage(t, srv, tt.token, "POST", "/help/new", form(tt.who)); r.Status != tt.status {
+				t.Errorf("%s: %d, want %d", tt.name, r.Status, tt.status)
+			} else if tt.status == 422 && !strings.Contains(string(r.Body), "不知道要替谁办") {
+				t.Errorf("%s: no clear error", tt.name)
+			}
+		}
+		// Staff of the child's station still ask for the child from the desk.
+		r = asPage(t, srv, f.staff, "POST", "/help/new", form(f.child))
+		if r.Status != 303 || !strings.HasSuffix(r.Header.Get("Location"), "?notice=help_filed") {
+			t.Errorf("staff asking for the child: %d %q", r.Status, r.Header.Get("Location"))
 		}
 	})
 }

@@ -254,6 +254,8 @@ func TestStaffActOnlyAtTheirStations(t *testing.T) {
 			// Families: a child's data is their guardian's and their
 			// station's staff's; staff answer a link for a resident at
 			// the desk, and end it.
+			{"sign a child up on the page", "POST", "/activities/{activity}/register", func(p *place) any { return "next=/&user_id=" + p.child }, form, 303, 404},
+			{"give a child's place up on the page", "POST", "/activities/{activity}/cancel", func(p *place) any { return "next=/&user_id=" + p.child }, form, 303, 404},
 			{"register a child", "POST", "/api/v1/activities/{activity}/registrations", func(p *place) any { return map[string]any{"user_id": p.child} }, nil, 201, 404},
 			{"read a child's measurements", "GET", "/api/v1/users/{child}/health-measurements", none, nil, 200, 404},
 			{"ask for help for a child", "POST", "/api/v1/help-requests", func(p *place) any {

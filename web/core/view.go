@@ -41,13 +41,16 @@ type View struct {
 	// DeskStations are the stations the staff member works at, for the
 	// desk's switcher; set on the desk's pages when there are several.
 	DeskStations []*guli.Station
-	cat          *i18n.Catalog
-	now          time.Time       // the services' clock, when the page was asked for
-	ctx          context.Context // the request's: its reads say how long parts are kept
-	changes      Versioner
-	page         *template.Template
-	kept         *fragmentCache // nil: render every part afresh
-	req          *RequestInfo
+	// ActingFor is the dependent the page's sign-up buttons act for,
+	// chosen at its top (我的家人); nil: the reader themself.
+	ActingFor *guli.User
+	cat       *i18n.Catalog
+	now       time.Time       // the services' clock, when the page was asked for
+	ctx       context.Context // the request's: its reads say how long parts are kept
+	changes   Versioner
+	page      *template.Template
+	kept      *fragmentCache // nil: render every part afresh
+	req       *RequestInfo
 }
 
 // ReadFailed marks the page as made without all it should show: none of
@@ -76,8 +79,27 @@ func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 		mine = r.Status + strconv.Itoa(r.Position)
 	}
 	key := strings.Join([]string{"activity-card", a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
-		strconv.FormatBool(showDay), next}, "\x1f")
+		strconv.FormatBool(showDay), next, v.ActingForKey()}, "\x1f")
 	return v.kept.get(v.ctx, v.changes, key, render)
+}
+
+// ActingForKey is all a kept part shows of the person its buttons act
+// for: who (their id and name, on the buttons) and their birth year
+// (whether an activity takes their age); "" for the reader themself.
+func (v *View) ActingForKey() string {
+	p := v.ActingFor
+	if p == nil {
+		return ""
+	}
+	return p.ID.String() + ":" + p.Name + ":" + strconv.Itoa(p.BirthYear)
+}
+
+// OutOfAges reports whether the person the page acts for is outside an
+// activity's ages (Activity.AgeRange), to say so in place of a button
+// that would be refused. Only for a dependent: one's own sign-up says it
+// when tried.
+func (v *View) OutOfAges(a *guli.Activity) bool {
+	return v.ActingFor != nil && a.AgeRange(v.ActingFor) != nil
 }
 
 // Keep renders the part named name, with the view as its data, and keeps

@@ -31,11 +31,18 @@ type chip struct {
 // The page's words and links are made here rather than in the template,
 // where each call costs a reflective look-up.
 type timetableData struct {
-	Days       []timetableDay
-	Chips      []chip
-	Prev, Next string // dates of the neighbouring weeks
+	Days  []timetableDay
+	Chips []chip
+	// Prev and Next link to the neighbouring weeks; "" past the calendar.
+	Prev, Next string
 	Category   string
 	Query      string
+	// Children keeps the activities for children only (the last chip).
+	Children bool
+	// For is the id of the dependent chosen, kept by the search.
+	For string
+	// Acting is whom the sign-up buttons are for, at the page's top.
+	Acting actingChoice
 	// Strip is the week's days to choose from, when the week is too busy
 	// to show whole (see timetableWeekMost); Days then holds the one chosen.
 	Strip []chip
@@ -45,6 +52,30 @@ type timetableData struct {
 	// PosterWeek is the ISO week of the first day shown, whose poster
 	// the page offers to print.
 	PosterWeek string
+}
+
+// timetableLink is an address of the timetable with its choices: the
+// week, a category or the children's activities, the words searched, a
+// day of a busy week, and whom the page acts for.
+type timetableLink struct {
+	from, category, query, day, forID string
+	children                          bool
+}
+
+func (l timetableLink) String() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"from": l.from, "category": l.category, "q": l.query, "day": l.day, "for": l.forID} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if l.children {
+		q.Set("children", "1")
+	}
+	if len(q) == 0 {
+		return "/activities"
+	}
+	return "/activities?" + q.Encode()
 }
 
 // weekLink is the date a link to another week carries, none past the
@@ -66,6 +97,8 @@ const timetableWeekMost = 100
 
 // Timetable is the week's timetable (课程表): seven days from today, or
 // from ?from=, grouped by day, with a sign-up button on each activity.
+// ?category= or ?children=1 keeps one kind; ?for= a dependent of the
+// reader signs them up instead, their places marked.
 func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 	v := h.NewView(r, "timetable.title", "activities")
 	if v.Station == nil {
@@ -75,27 +108,54 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 	loc := v.Station.Location()
 	today := core.StartOfDay(h.TimeNow(), loc)
 	from := today
-	if d, ok := guli.ParseDate(r.URL.Query().Get("from")); ok {
+	q := r.URL.Query()
+	if d, ok := guli.ParseDate(q.Get("from")); ok {
 		from, _ = time.ParseInLocation(time.DateOnly, string(d), loc)
 	}
-	d := timetableData{Category: r.URL.Query().Get("category"), Query: r.URL.Query().Get("q"),
-		Prev: weekLink(from.AddDate(0, 0, -7)), Next: weekLink(from.AddDate(0, 0, 7))}
+	d := timetableData{Category: q.Get("category"), Query: q.Get("q"), Children: q.Get("children") == "1"}
 	if guli.PlausibleTime(from) {
 		d.PosterWeek = guli.WeekOf(from).String()
 	}
-	if !slices.Contains(guli.Categories, d.Category) {
-		d.Category = ""
+	if !slices.Contains(guli.Categories, d.Category) || d.Children {
+		d.Category = "" // one choice of the row: a category, or the children's
 	}
 	fromDate := from.Format(time.DateOnly)
-	d.Chips = append(d.Chips, chip{Href: "/activities?from=" + fromDate, Label: v.T("category.all"), Current: d.Category == ""})
-	for _, c := range guli.Categories {
-		d.Chips = append(d.Chips, chip{Href: "/activities?category=" + c + "&from=" + fromDate, Label: v.T("category." + c), Current: c == d.Category})
+	here := timetableLink{from: fromDate, category: d.Category, children: d.Children}
+	acting, err := h.chooseActingFor(r, v, q.Get("for"), func(id string) string {
+		l := here
+		l.query, l.day, l.forID = d.Query, q.Get("day"), id
+		return l.String()
+	})
+	if err != nil {
+		return err
 	}
+	d.Acting = acting
+	if acting.For != nil {
+		d.For = acting.For.ID.String()
+		here.forID = d.For
+	}
+	link := func(change func(*timetableLink)) string {
+		l := here
+		change(&l)
+		return l.String()
+	}
+	if prev := weekLink(from.AddDate(0, 0, -7)); prev != "" {
+		d.Prev = link(func(l *timetableLink) { l.from = prev })
+	}
+	if next := weekLink(from.AddDate(0, 0, 7)); next != "" {
+		d.Next = link(func(l *timetableLink) { l.from = next })
+	}
+	d.Chips = append(d.Chips, chip{Href: link(func(l *timetableLink) { l.category, l.children = "", false }), Label: v.T("category.all"),
+		Current: d.Category == "" && !d.Children})
+	for _, c := range guli.Categories {
+		d.Chips = append(d.Chips, chip{Href: link(func(l *timetableLink) { l.category, l.children = c, false }), Label: v.T("category." + c), Current: c == d.Category})
+	}
+	d.Chips = append(d.Chips, chip{Href: link(func(l *timetableLink) { l.category, l.children = "", true }), Label: v.T("timetable.children"), Current: d.Children})
 	v.Form["q"] = d.Query
 	// A busy week is more than one page of the list; past timetableMost the
 	// page says so and offers the categories and the search instead.
 	var items []*guli.Activity
-	filter := guli.ActivityFilter{StationID: v.Station.ID, From: from, To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query}
+	filter := guli.ActivityFilter{StationID: v.Station.ID, From: from, To: from.AddDate(0, 0, 7), Category: d.Category, Query: d.Query, ForChildren: d.Children}
 	for opts := (guli.ListOptions{Limit: guli.MaxLimit}); ; {
 		page, err := h.Activities.Activities(r.Context(), filter, opts)
 		if err != nil {
@@ -112,14 +172,14 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 		}
 		opts.Cursor = page.NextCursor
 	}
-	mine := h.myRegistrations(r, from, from.AddDate(0, 0, 7))
+	mine := h.registrationsOf(r, v.ActingFor, from, from.AddDate(0, 0, 7))
 	started := 0
 	for _, a := range items {
 		if v.Past(a.Start) {
 			started++
 		}
 	}
-	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine))
+	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine), v.ActingForKey())
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
 		d.Days = append(d.Days, timetableDay{ID: day.Format("20060102"), Label: v.Day(day),
@@ -139,17 +199,11 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 		chosen := 0
 		for i := range d.Days {
 			day := from.AddDate(0, 0, i).Format(time.DateOnly)
-			if day == r.URL.Query().Get("day") {
+			if day == q.Get("day") {
 				chosen = i
 			}
-			link := url.Values{"from": {fromDate}, "day": {day}}
-			if d.Category != "" {
-				link.Set("category", d.Category)
-			}
-			if d.Query != "" {
-				link.Set("q", d.Query)
-			}
-			d.Strip = append(d.Strip, chip{Href: "/activities?" + link.Encode(), Label: v.T("timetable.day_count", d.Days[i].Label, len(d.Days[i].Activities))})
+			d.Strip = append(d.Strip, chip{Href: link(func(l *timetableLink) { l.day, l.query = day, d.Query }),
+				Label: v.T("timetable.day_count", d.Days[i].Label, len(d.Days[i].Activities))})
 		}
 		d.Strip[chosen].Current = true
 		d.Days = d.Days[chosen : chosen+1]
@@ -177,25 +231,45 @@ func registrationsKey(mine map[guli.ID]*guli.Registration) string {
 // myRegistrations maps the reader's activities starting in [from, to) to
 // their registrations, for marking a list; none when not signed in.
 func (h *Handlers) myRegistrations(r *http.Request, from, to time.Time) map[guli.ID]*guli.Registration {
+	return h.registrationsOf(r, nil, from, to)
+}
+
+// registrationsOf is myRegistrations of person, a dependent the reader
+// acts for; nil: the reader's own.
+func (h *Handlers) registrationsOf(r *http.Request, person *guli.User, from, to time.Time) map[guli.ID]*guli.Registration {
 	if guli.UserFromContext(r.Context()) == nil {
 		return nil
 	}
-	mine, err := h.Activities.MyRegistrations(r.Context(), from, to)
+	var mine map[guli.ID]*guli.Registration
+	var err error
+	if person == nil {
+		mine, err = h.Activities.MyRegistrations(r.Context(), from, to)
+	} else {
+		mine, err = h.Activities.RegistrationsOf(r.Context(), person.ID, from, to)
+	}
 	if err != nil {
-		h.Logger.Warn("own registrations", "err", err)
+		h.Logger.Warn("registrations to mark", "err", err)
 		return nil
 	}
 	return mine
 }
 
 func (h *Handlers) Activity(w http.ResponseWriter, r *http.Request) error {
-	h.renderActivity(w, r, http.StatusOK, nil)
+	h.renderActivity(w, r, http.StatusOK, nil, r.URL.Query().Get("for"))
 	return nil
 }
 
-// renderActivity shows an activity's page, with the error of a failed
-// sign-up or cancellation above it.
-func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error) {
+// activityPage is an activity's page: the activity, its places those of
+// the person the page acts for, chosen at its top.
+type activityPage struct {
+	*guli.Activity
+	Acting actingChoice
+}
+
+// renderActivity shows an activity's page, acting for the person of id
+// forID ("": the reader), with the error of a failed sign-up or
+// cancellation above it.
+func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status int, failure error, forID string) {
 	a, err := h.Activities.Activity(r.Context(), core.PathID(r, "id"))
 	if err != nil {
 		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
@@ -209,71 +283,143 @@ func (h *Handlers) renderActivity(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	v := h.NewView(r, "activity.title", "activities")
-	v.Data = a
+	link := func(id string) string {
+		if id == "" {
+			return "/activities/" + a.ID.String()
+		}
+		return "/activities/" + a.ID.String() + "?for=" + id
+	}
+	acting, err := h.chooseActingFor(r, v, forID, link)
+	if err != nil && failure != nil {
+		// A form that failed for someone not to be chosen: its page as the
+		// reader's, with the failure.
+		acting, err = h.chooseActingFor(r, v, "", link)
+	}
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return
+	}
+	if acting.For != nil {
+		a.MyRegistration = h.registrationsOf(r, acting.For, a.Start, a.Start.Add(time.Millisecond))[a.ID]
+	}
+	v.Data = activityPage{Activity: a, Acting: acting}
 	if failure != nil {
 		status = h.FormError(v, failure)
 		if guli.ErrorCode(failure) == guli.ECEmergencyContactRequired {
 			v.Form["need_contact"] = "1"
 		}
+		if v.Errors["user_id"] != "" && v.Alert == "" {
+			v.Alert = v.T("acting.bad_person")
+		}
 	}
 	h.Render(w, r, status, "activity", v)
 }
 
-// SignUp signs the reader up from the timetable or the activity's page.
-func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) error {
-	if _, ok := h.requireLogin(w, r); !ok {
-		return nil
+// postedPerson is whom a sign-up form acts for: its user_id, the
+// dependent chosen at the page's top; 0 (the reader) when there is none.
+func postedPerson(r *http.Request) (guli.ID, error) {
+	raw := r.PostForm.Get("user_id")
+	if raw == "" {
+		return 0, nil
 	}
-	if !h.parseForm(w, r) {
-		return nil
+	id := guli.ParseID(raw)
+	if id == guli.NoID {
+		return 0, guli.Invalid("user_id", guli.FRInvalid)
 	}
-	reg, err := h.Activities.Register(r.Context(), core.PathID(r, "id"), 0)
-	if err != nil {
-		h.renderActivity(w, r, 0, err)
-		return nil
-	}
-	notice := "registered"
-	if reg.Status == guli.RegWaitlisted {
-		notice = "waitlisted"
-	}
-	back(w, r, localPath(r.PostForm.Get("next")), notice)
-	return nil
+	return id, nil
 }
 
-// CancelSignUp gives up the reader's place.
+// SignUp signs the reader up from the timetable or the activity's page,
+// or the person they act for (user_id): a dependent under an active link,
+// or for staff anyone of the activity's station, as the API decides.
+func (h *Handlers) SignUp(w http.ResponseWriter, r *http.Request) error {
+	return h.signUpStep(w, r, func(id, person guli.ID) (string, error) {
+		reg, err := h.Activities.Register(r.Context(), id, person)
+		if err != nil {
+			return "", err
+		}
+		if reg.Status == guli.RegWaitlisted {
+			return "waitlisted", nil
+		}
+		return "registered", nil
+	})
+}
+
+// CancelSignUp gives up the reader's place, or that of the person they
+// act for (user_id).
 func (h *Handlers) CancelSignUp(w http.ResponseWriter, r *http.Request) error {
+	return h.signUpStep(w, r, func(id, person guli.ID) (string, error) {
+		return "cancelled", h.Activities.CancelRegistration(r.Context(), id, person)
+	})
+}
+
+// signUpStep does a sign-up form's step for whom it names and goes back
+// where it came from with the notice do gives. Someone not the reader's
+// to act for is not found, as the API answers; other refusals show on the
+// activity's page.
+func (h *Handlers) signUpStep(w http.ResponseWriter, r *http.Request, do func(id, person guli.ID) (notice string, err error)) error {
 	if _, ok := h.requireLogin(w, r); !ok {
 		return nil
 	}
 	if !h.parseForm(w, r) {
 		return nil
 	}
-	if err := h.Activities.CancelRegistration(r.Context(), core.PathID(r, "id"), 0); err != nil {
-		h.renderActivity(w, r, 0, err)
-		return nil
+	person, err := postedPerson(r)
+	notice := ""
+	if err == nil {
+		notice, err = do(core.PathID(r, "id"), person)
 	}
-	back(w, r, localPath(r.PostForm.Get("next")), "cancelled")
+	switch {
+	case guli.ErrorCode(err) == guli.ECNotFound:
+		h.RenderError(w, r, http.StatusNotFound)
+	case err != nil:
+		h.renderActivity(w, r, 0, err, r.PostForm.Get("user_id"))
+	default:
+		back(w, r, localPath(r.PostForm.Get("next")), notice)
+	}
 	return nil
 }
 
 type myActivitiesData struct {
 	Activities  []*guli.Activity
 	CalendarURL string
+	// Acting is whose activities these are, chosen at the page's top:
+	// the reader's, or a dependent's (Acting.For) with buttons acting
+	// for them.
+	Acting actingChoice
 }
 
-// MyActivities lists the reader's coming activities and their feed.
+// MyActivities lists the reader's coming activities and their feed, or
+// with ?for= those of a dependent they act for.
 func (h *Handlers) MyActivities(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := h.requireLogin(w, r); !ok {
 		return nil
 	}
 	v := h.NewView(r, "mine.title", "mine")
-	items, err := h.Activities.MyActivities(r.Context(), h.TimeNow().Add(-12*time.Hour))
+	acting, err := h.chooseActingFor(r, v, r.URL.Query().Get("for"), func(id string) string {
+		if id == "" {
+			return "/my/activities"
+		}
+		return "/my/activities?for=" + id
+	})
 	if err != nil {
 		return err
 	}
-	d := myActivitiesData{Activities: items}
-	if token, err := h.Accounts.CalendarToken(r.Context(), false); err == nil {
-		d.CalendarURL = h.SiteURL(r) + "/calendar/" + token + ".ics"
+	from := h.TimeNow().Add(-12 * time.Hour)
+	var items []*guli.Activity
+	if acting.For != nil {
+		items, err = h.Activities.ActivitiesOf(r.Context(), acting.For.ID, from)
+	} else {
+		items, err = h.Activities.MyActivities(r.Context(), from)
+	}
+	if err != nil {
+		return err
+	}
+	d := myActivitiesData{Activities: items, Acting: acting}
+	if acting.For == nil {
+		if token, err := h.Accounts.CalendarToken(r.Context(), false); err == nil {
+			d.CalendarURL = h.SiteURL(r) + "/calendar/" + token + ".ics"
+		}
 	}
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "my_activities", v)

@@ -125,29 +125,55 @@ func (h *Handlers) HelpHome(w http.ResponseWriter, r *http.Request) error {
 type newHelpData struct {
 	Categories []string
 	For        *guli.User // the resident staff ask for; nil: for oneself
+	// People are the choice of whom to ask for, the reader and the
+	// people they act for (我的家人); none when there is nobody else.
+	People []personChip
 }
 
 // NewHelp is the form to ask for help: a category, a title, and if one
-// likes a description and when by. Staff reach it from the desk with
-// ?for= a resident of their stations, to ask on their behalf.
+// likes a description and when by. A reader who acts for family chooses
+// whom it is for, ?for= one of them chosen at first. Staff reach it from
+// the desk with ?for= a resident of their stations, to ask on their
+// behalf; anyone else's ?for= is not found.
 func (h *Handlers) NewHelp(w http.ResponseWriter, r *http.Request) error {
-	u, ok := h.requireLogin(w, r)
-	if !ok {
+	if _, ok := h.requireLogin(w, r); !ok {
 		return nil
 	}
 	v := h.NewView(r, "help.new_title", "help")
 	d := &newHelpData{Categories: guli.HelpCategories}
-	if id := r.URL.Query().Get("for"); id != "" && u.IsStaff() {
-		person, ok := h.behalfOf(w, r, guli.ParseID(id))
+	v.Data = d
+	if !h.askingFor(w, r, v, d, r.URL.Query().Get("for")) {
+		return nil
+	}
+	h.Render(w, r, http.StatusOK, "help_new", v)
+	return nil
+}
+
+// askingFor sets whom the form asks for, raw naming them by id ("" for
+// the reader): one of the people the reader acts for, or for staff a
+// resident of their stations (behalfOf). Anyone else is not found and
+// answered so; ok is false when the page has been answered.
+func (h *Handlers) askingFor(w http.ResponseWriter, r *http.Request, v *core.View, d *newHelpData, raw string) (ok bool) {
+	acting, err := h.chooseActingFor(r, v, raw, func(id string) string { return "/help/new?for=" + id })
+	if guli.ErrorCode(err) == guli.ECNotFound && v.User.IsStaff() {
+		person, ok := h.behalfOf(w, r, guli.ParseID(raw))
 		if !ok {
-			return nil
+			return false
 		}
 		d.For = person
 		v.Form["on_behalf_of"] = person.ID.String()
+		return true
 	}
-	v.Data = d
-	h.Render(w, r, http.StatusOK, "help_new", v)
-	return nil
+	if err != nil {
+		h.RenderError(w, r, core.StatusOf(guli.ErrorCode(err)))
+		return false
+	}
+	d.People = acting.People
+	v.Form["on_behalf_of"] = ""
+	if acting.For != nil {
+		v.Form["on_behalf_of"] = acting.For.ID.String()
+	}
+	return true
 }
 
 // behalfOf is the resident staff act for, when theirs to act for; others
@@ -166,8 +192,7 @@ func (h *Handlers) behalfOf(w http.ResponseWriter, r *http.Request, id guli.ID) 
 
 // NewHelpPost asks for help, and goes to the request's page.
 func (h *Handlers) NewHelpPost(w http.ResponseWriter, r *http.Request) error {
-	u, ok := h.requireLogin(w, r)
-	if !ok {
+	if _, ok := h.requireLogin(w, r); !ok {
 		return nil
 	}
 	if !h.parseForm(w, r) {
@@ -183,20 +208,25 @@ func (h *Handlers) NewHelpPost(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(guli.HelpCategories, in.Category) {
 		v.Form["category"] = "" // none of the choices to mark, nor to keep the choices by
 	}
-	if v.Form["on_behalf_of"] != "" {
-		if !u.IsStaff() {
-			h.RenderError(w, r, http.StatusForbidden)
+	// Whom it is for: the reader, one of the people they act for, or for
+	// staff a resident of theirs; a number is needed to tell.
+	p := guli.Problems{}
+	if raw := v.Form["on_behalf_of"]; raw != "" && guli.ParseID(raw) == guli.NoID {
+		p.Add("on_behalf_of", guli.FRInvalid)
+		if !h.askingFor(w, r, v, d, "") {
 			return nil
 		}
-		person, ok := h.behalfOf(w, r, guli.ParseID(v.Form["on_behalf_of"]))
-		if !ok {
-			return nil
-		}
-		d.For, in.OnBehalfOf = person, person.ID
+		v.Form["on_behalf_of"] = raw
+	} else if !h.askingFor(w, r, v, d, raw) {
+		return nil
+	}
+	if d.For != nil {
+		in.OnBehalfOf = d.For.ID
+	} else if v.ActingFor != nil {
+		in.OnBehalfOf = v.ActingFor.ID
 	}
 	// The date and time of the form are one time to the service; a date
 	// without a time means by the evening.
-	p := guli.Problems{}
 	date, clock := strings.TrimSpace(v.Form["needed_date"]), strings.TrimSpace(v.Form["needed_time"])
 	loc := core.DefaultZone
 	if v.Station != nil {
@@ -231,11 +261,18 @@ func (h *Handlers) NewHelpPost(w http.ResponseWriter, r *http.Request) error {
 		v.RenameErrors(map[string]string{"needed_by": "needed_date"})
 		if msg := v.Errors["on_behalf_of"]; msg != "" && v.Alert == "" {
 			v.Alert = msg
+			if d.For == nil {
+				v.Alert = v.T("acting.bad_person")
+			}
 		}
 		h.Render(w, r, status, "help_new", v)
 		return nil
 	}
-	if in.OnBehalfOf != 0 {
+	switch {
+	case v.ActingFor != nil:
+		back(w, r, "/help/"+req.ID.String(), "help_asked_family")
+		return nil
+	case in.OnBehalfOf != 0:
 		back(w, r, "/help/"+req.ID.String(), "help_filed")
 		return nil
 	}
