@@ -721,8 +721,8 @@ func TestTheFamilyPage(t *testing.T) {
 // of the timetable whom to sign up, themself or a child, and the marks
 // and buttons are that person's: a place taken for the child shows for
 // the child only, the guardian's own week never shows the child's buttons
-// though its parts are kept, and an activity outside the child's ages
-// says so. Someone not theirs, a link waiting for an answer or ended,
+// though its parts are kept, and an activity outside the ages of the
+// one chosen (the child's, or the guardian's own, unknown) says so. Someone not theirs, a link waiting for an answer or ended,
 // and an id that is no number are refused, on the timetable, an
 // activity's page, the forms and the dependent's activities.
 func TestActingForADependentOnTheTimetable(t *testing.T) {
@@ -740,8 +740,8 @@ func TestActingForADependentOnTheTimetable(t *testing.T) {
 		// The guardian's own week, kept, then the child's, then their own again.
 		for range 2 {
 			r := asPage(t, srv, f.guardian, "GET", week, "")
-			pageHas(t, "the guardian's week", r, "为谁报名", "我自己", "小明", "小红", `href="/activities?for=`+f.child+`&amp;from=`, signUp, "报名")
-			pageLacks(t, "the guardian's week", r, `name="user_id"`, "给小明报名", "已报名")
+			pageHas(t, "the guardian's week", r, "为谁报名", "我自己", "小明", "小红", `href="/activities?for=`+f.child+`&amp;from=`, "您的年龄不在范围内")
+			pageLacks(t, "the guardian's week", r, `name="user_id"`, "给小明报名", "已报名", signUp)
 		}
 		r := asPage(t, srv, f.guardian, "GET", forChild, "")
 		pageHas(t, "the child's week", r, signUp, childField, "给小明报名", "6–12岁", "这项活动有年龄要求", `aria-current="true">小明</a>`)
@@ -755,8 +755,8 @@ func TestActingForADependentOnTheTimetable(t *testing.T) {
 		pageHas(t, "the child's week, signed up", r, "✓ 小明已报名")
 		pageLacks(t, "the child's week, signed up", r, signUp)
 		r = asPage(t, srv, f.guardian, "GET", week, "")
-		pageHas(t, "the guardian's week after the child's sign-up", r, signUp)
-		pageLacks(t, "the guardian's week after the child's sign-up", r, "已报名", `name="user_id"`)
+		pageHas(t, "the guardian's week after the child's sign-up", r, "您的年龄不在范围内")
+		pageLacks(t, "the guardian's week after the child's sign-up", r, "已报名", `name="user_id"`, signUp)
 		r = asPage(t, srv, f.guardian, "GET", week+"&for="+f.child2, "")
 		pageHas(t, "the other child's week", r, signUp, `name="user_id" value="`+f.child2+`"`)
 		pageLacks(t, "the other child's week", r, "小明已报名", childField)
@@ -769,7 +769,7 @@ func TestActingForADependentOnTheTimetable(t *testing.T) {
 		r = asPage(t, srv, f.guardian, "GET", "/activities/"+class+"?for="+f.child, "")
 		pageHas(t, "the class for the child", r, "✓ 小明已报名", "取消小明的报名", childField)
 		r = asPage(t, srv, f.guardian, "GET", "/activities/"+class, "")
-		pageHas(t, "the class for the guardian", r, signUp, "为谁报名")
+		pageHas(t, "the class for the guardian", r, "为谁报名", "您的年龄不在范围内")
 		pageLacks(t, "the class for the guardian", r, "小明已报名")
 		r = asPage(t, srv, f.guardian, "GET", "/my/activities?for="+f.child, "")
 		pageHas(t, "the child's activities", r, "小明的活动", "少儿剪纸", "取消小明的报名", childField)

@@ -79,27 +79,30 @@ func (v *View) Card(a *guli.Activity, next string, showDay bool) (template.HTML,
 		mine = r.Status + strconv.Itoa(r.Position)
 	}
 	key := strings.Join([]string{"activity-card", a.ID.String(), v.Lang, mine, strconv.FormatBool(v.Past(a.Start)), strconv.FormatBool(v.User != nil),
-		strconv.FormatBool(showDay), next, v.ActingForKey()}, "\x1f")
+		strconv.FormatBool(showDay), next, v.ActingForKey(), strconv.FormatBool(v.OutOfAges(a))}, "\x1f")
 	return v.kept.get(v.ctx, v.changes, key, render)
 }
 
-// ActingForKey is all a kept part shows of the person its buttons act
-// for: who (their id and name, on the buttons) and their birth year
-// (whether an activity takes their age); "" for the reader themself.
+// ActingForKey is what a kept part shows of the person its buttons act
+// for (their id, and their name on the buttons); "" for the reader
+// themself. Whether an activity takes their age is the part's to hold
+// (OutOfAges), not their birth year, so readers alike share it.
 func (v *View) ActingForKey() string {
-	p := v.ActingFor
-	if p == nil {
-		return ""
+	if p := v.ActingFor; p != nil {
+		return p.ID.String() + ":" + p.Name
 	}
-	return p.ID.String() + ":" + p.Name + ":" + strconv.Itoa(p.BirthYear)
+	return ""
 }
 
-// OutOfAges reports whether the person the page acts for is outside an
-// activity's ages (Activity.AgeRange), to say so in place of a button
-// that would be refused. Only for a dependent: one's own sign-up says it
-// when tried.
+// OutOfAges reports whether the person the page acts for, or the reader,
+// is outside an activity's ages (Activity.AgeRange), to say so in place
+// of a button that would be refused.
 func (v *View) OutOfAges(a *guli.Activity) bool {
-	return v.ActingFor != nil && a.AgeRange(v.ActingFor) != nil
+	p := v.ActingFor
+	if p == nil {
+		p = v.User
+	}
+	return p != nil && a.AgeRange(p) != nil
 }
 
 // Keep renders the part named name, with the view as its data, and keeps

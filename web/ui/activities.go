@@ -179,7 +179,8 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 			started++
 		}
 	}
-	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine), v.ActingForKey())
+	d.DaysKey = fmt.Sprintf("%s|%s|%d|%t|%d|%s|%s|%s", v.Here, today.Format(time.DateOnly), v.Station.ID, v.User != nil, started, registrationsKey(mine),
+		v.ActingForKey(), outOfAgesKey(v, items))
 	for i := range 7 {
 		day := from.AddDate(0, 0, i)
 		d.Days = append(d.Days, timetableDay{ID: day.Format("20060102"), Label: v.Day(day),
@@ -211,6 +212,19 @@ func (h *Handlers) Timetable(w http.ResponseWriter, r *http.Request) error {
 	v.Data = d
 	h.Render(w, r, http.StatusOK, "timetable", v)
 	return nil
+}
+
+// outOfAgesKey names the activities of a list the person a page acts for
+// is outside the ages of (View.OutOfAges), for keeping the parts that
+// say so: the same for everyone those are the same for.
+func outOfAgesKey(v *core.View, items []*guli.Activity) string {
+	var b strings.Builder
+	for _, a := range items {
+		if v.OutOfAges(a) {
+			fmt.Fprintf(&b, "%d,", a.ID)
+		}
+	}
+	return b.String()
 }
 
 // registrationsKey names a reader's registrations for keeping the parts
