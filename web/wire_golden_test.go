@@ -430,11 +430,11 @@ func TestWireFormat(t *testing.T) {
 	// phone who accepts, and the link ended.
 	child := id(send("add-dependent", "POST", "/api/v1/me/dependents", giver, map[string]any{"name": "小明", "birth_year": 2020, "relation": "child"}), "id") // 6–12 until 2032
 	send("add-dependent-invalid", "POST", "/api/v1/me/dependents", giver, map[string]any{"name": "小明", "relation": "pet"})
-	class := send("create-activity-for-children", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "title": "少儿书法班", "category": "class",
-		"start": rfc(nextOpen(time.Saturday, "09:30")), "end": rfc(nextOpen(time.Saturday, "11:00")), "capacity": 12, "min_age": 6, "max_age": 12}).JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
-	send("register-dependent", "POST", "/api/v1/activities/"+class+"/registrations", giver, map[string]any{"user_id": child})
-	send("register-out-of-age", "POST", "/api/v1/activities/"+class+"/registrations", giver, nil)
-	send("register-not-my-dependent", "POST", "/api/v1/activities/"+class+"/registrations", resident, map[string]any{"user_id": child})
+	send("create-activity-for-children", "POST", "/api/v1/activities", staff, map[string]any{"station_id": st, "title": "少儿书法班", "category": "class",
+		"start": rfc(nextOpen(time.Saturday, "09:30")), "end": rfc(nextOpen(time.Saturday, "11:00")), "capacity": 12, "min_age": 6, "max_age": 12})
+	send("register-dependent", "POST", "/api/v1/activities/"+childrenClass(t, srv, st)+"/registrations", giver, map[string]any{"user_id": child})
+	send("register-out-of-age", "POST", "/api/v1/activities/"+childrenClass(t, srv, st)+"/registrations", giver, nil)
+	send("register-not-my-dependent", "POST", "/api/v1/activities/"+childrenClass(t, srv, st)+"/registrations", resident, map[string]any{"user_id": child})
 	send("dependent-activities", "GET", "/api/v1/me/activities?user_id="+child, giver, nil)
 	link := id(send("request-link", "POST", "/api/v1/me/dependents/link", giver, map[string]any{"phone": testserver.ResidentPhone}), "id")
 	send("request-link-again", "POST", "/api/v1/me/dependents/link", giver, map[string]any{"phone": testserver.ResidentPhone})
@@ -443,4 +443,11 @@ func TestWireFormat(t *testing.T) {
 	send("dependents", "GET", "/api/v1/me/dependents", giver, nil)
 	send("end-link", "DELETE", "/api/v1/links/"+link, resident, nil)
 	send("end-link-again", "DELETE", "/api/v1/links/"+link, resident, nil)
+}
+
+// childrenClass is the demo station's class for children made above.
+func childrenClass(t *testing.T, srv *testserver.Server, st string) string {
+	t.Helper()
+	r := srv.Do(t, "GET", "/api/v1/activities?for_children=true&station_id="+st, "", nil)
+	return r.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
 }
