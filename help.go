@@ -60,7 +60,7 @@ type HelpRequest struct {
 	Minutes     int // how long the service took, once done
 	Rating      int // 1..5, 0 when none was given
 	Comment     string
-	FiledBy     ID // staff who filed it on the requester's behalf, 0 for the requester
+	FiledBy     ID // who filed it on the requester's behalf: staff or a guardian; 0 for the requester
 	CreatedAt   time.Time
 	ClaimedAt   time.Time
 	DoneAt      time.Time
@@ -69,6 +69,10 @@ type HelpRequest struct {
 	// RequesterPhone is the requester's phone, "" when they have none;
 	// only those SeesRequesterContact allows are shown it.
 	RequesterPhone string
+	// Family and FamilyPhone are the guardian who filed it for their
+	// dependent, "" otherwise: the one to call about a child or a parent
+	// without a phone, shown as RequesterPhone is.
+	Family, FamilyPhone string
 	// RequesterBirthYear is the requester's, to tell a child (IsChild);
 	// RequesterChild says the request is shown without their name
 	// (ShownTo).
@@ -286,6 +290,12 @@ func HelpListScopeOf(viewer *User) HelpListScope {
 	return ListOwn
 }
 
+// In what capacity someone filed a request for another (HelpRequest.FiledBy).
+const (
+	FiledByStaff  = "staff"
+	FiledByFamily = "family"
+)
+
 // SeesRequesterContact reports whether viewer may see the requester's
 // phone and exact address: the requester, the claimer, and staff of the
 // request's station.
@@ -300,7 +310,7 @@ func (h *HelpRequest) SeesRequesterContact(viewer *User) bool {
 // only because they are staff of the station, not as the requester or
 // the claimer: such a look at a resident's data is audited.
 func (h *HelpRequest) StaffSeesContact(viewer *User) bool {
-	return h.RequesterPhone != "" && h.SeesRequesterContact(viewer) &&
+	return (h.RequesterPhone != "" || h.FamilyPhone != "") && h.SeesRequesterContact(viewer) &&
 		viewer.ID != h.RequesterID && viewer.ID != h.VolunteerID
 }
 

@@ -48,24 +48,29 @@ var _ guli.HelpService = (*Help)(nil)
 
 const helpColumns = `h.id, h.station_id, h.requester_id, r.name, COALESCE(r.phone, ''), COALESCE(r.area_id, 0), h.title, h.description, h.category,
 	h.needed_by, h.status, COALESCE(h.volunteer_id, 0), COALESCE(v.name, ''), h.minutes, h.rating, h.comment,
-	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone, COALESCE(r.birth_year, 0)`
+	COALESCE(h.filed_by, 0), h.created_at, h.claimed_at, h.done_at, h.confirmed_at, s.timezone, COALESCE(r.birth_year, 0),
+	h.filed_as, COALESCE(f.name, ''), COALESCE(f.phone, '')`
 
 const helpFrom = `
 	FROM help_requests h
 	JOIN users r ON r.id = h.requester_id
 	JOIN stations s ON s.id = h.station_id
-	LEFT JOIN users v ON v.id = h.volunteer_id`
+	LEFT JOIN users v ON v.id = h.volunteer_id
+	LEFT JOIN users f ON f.id = h.filed_by`
 
 func scanHelp(row interface{ Scan(...any) error }) (*guli.HelpRequest, error) {
 	var h guli.HelpRequest
 	var id, station, requester, area, volunteer, filed, created int64
 	var neededBy, claimed, done, confirmed sql.NullInt64
-	var tz string
+	var tz, filedAs, filer, filerPhone string
 	err := row.Scan(&id, &station, &requester, &h.Requester, &h.RequesterPhone, &area, &h.Title, &h.Description, &h.Category,
 		&neededBy, &h.Status, &volunteer, &h.Volunteer, &h.Minutes, &h.Rating, &h.Comment,
-		&filed, &created, &claimed, &done, &confirmed, &tz, &h.RequesterBirthYear)
+		&filed, &created, &claimed, &done, &confirmed, &tz, &h.RequesterBirthYear, &filedAs, &filer, &filerPhone)
 	if err != nil {
 		return nil, err
+	}
+	if filedAs == guli.FiledByFamily {
+		h.Family, h.FamilyPhone = filer, filerPhone
 	}
 	loc := guli.Zone(tz)
 	at := func(v sql.NullInt64) time.Time {
@@ -142,12 +147,15 @@ func (s *Help) AskForHelp(ctx context.Context, in guli.HelpRequestInput) (*guli.
 		if !in.NeededBy.IsZero() {
 			neededBy = sql.NullInt64{Int64: ms(in.NeededBy), Valid: true}
 		}
-		filed := guli.ID(0)
+		filed, filedAs := guli.ID(0), ""
 		if requester != actor.ID {
-			filed = actor.ID
+			filed, filedAs = actor.ID, guli.FiledByStaff
+			if acting == guli.ActsAsGuardian {
+				filedAs = guli.FiledByFamily
+			}
 		}
-		id, err := q.in(station).insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, station, requester, in.Title, in.Description, in.Category, neededBy, guli.HelpOpen, nullID(filed), ms(now))
+		id, err := q.in(station).insert(ctx, `INSERT INTO help_requests (station_id, requester_id, title, description, category, needed_by, status, filed_by, filed_as, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, station, requester, in.Title, in.Description, in.Category, neededBy, guli.HelpOpen, nullID(filed), filedAs, ms(now))
 		if err != nil {
 			return err
 		}
@@ -287,7 +295,7 @@ func (s *Help) HelpRequests(ctx context.Context, f guli.HelpFilter, opts guli.Li
 			return page, s.db.mapErr(err)
 		}
 		for _, h := range page.Items {
-			h.RequesterPhone = ""
+			h.RequesterPhone, h.FamilyPhone = "", ""
 		}
 		return trim(page, limit, func(h *guli.HelpRequest) []string { return []string{h.ID.String()} }), nil
 	})

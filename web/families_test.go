@@ -565,7 +565,21 @@ func TestAGuardianClosesADependentsRequest(t *testing.T) {
 			return "/api/v1/help-requests/" + r.JSON(t)["id"].(string)
 		}
 		done := ask()
-		for _, step := range []string{"claim", "done"} {
+		// The volunteer reads who asked for the child, and once they have
+		// taken it, the guardian's phone: the child has none.
+		if got := srv.Do(t, "GET", done, volunteer, nil).JSON(t); got["family"] != "居民00" || got["family_phone"] != nil {
+			t.Errorf("before claiming, the volunteer reads family %v, phone %v", got["family"], got["family_phone"])
+		}
+		if r := srv.Do(t, "POST", done+"/claim", volunteer, nil); r.Status != 200 {
+			t.Fatalf("claim: %d %s", r.Status, r.Body)
+		}
+		if got := srv.Do(t, "GET", done, volunteer, nil).JSON(t); got["family_phone"] != f.guardianPhone {
+			t.Errorf("the claimer reads the family's phone %v, want %s", got["family_phone"], f.guardianPhone)
+		}
+		page := asPage(t, srv, volunteer, "GET", "/help/"+strings.TrimPrefix(done, "/api/v1/help-requests/"), "")
+		pageHas(t, "the request's page", page, "家人居民00为一名儿童发出求助", `href="tel:`+f.guardianPhone+`"`)
+		pageLacks(t, "the request's page", page, "社工为")
+		for _, step := range []string{"done"} {
 			if r := srv.Do(t, "POST", done+"/"+step, volunteer, map[string]any{"minutes": 60}); r.Status != 200 {
 				t.Fatalf("%s: %d %s", step, r.Status, r.Body)
 			}

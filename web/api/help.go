@@ -22,16 +22,20 @@ type helpView struct {
 	RequesterID   core.WireID `json:"requester_id"`
 	RequesterName string      `json:"requester_name"`
 	// RequesterChild says a child under 14 asked, shown without a name.
-	RequesterChild bool         `json:"requester_child,omitempty"`
-	RequesterPhone *string      `json:"requester_phone,omitempty"`
-	AreaID         *core.WireID `json:"area_id"`
-	VolunteerID    *core.WireID `json:"volunteer_id"`
-	VolunteerName  string       `json:"volunteer_name"`
-	Minutes        int          `json:"minutes"`
-	Rating         int          `json:"rating"`
-	Comment        string       `json:"comment"`
-	CreatedAt      time.Time    `json:"created_at"`
-	Overdue        bool         `json:"overdue"`
+	RequesterChild bool    `json:"requester_child,omitempty"`
+	RequesterPhone *string `json:"requester_phone,omitempty"`
+	// Family is the guardian who asked for their dependent; FamilyPhone
+	// their phone, for those who may call the requester.
+	Family        string       `json:"family,omitempty"`
+	FamilyPhone   *string      `json:"family_phone,omitempty"`
+	AreaID        *core.WireID `json:"area_id"`
+	VolunteerID   *core.WireID `json:"volunteer_id"`
+	VolunteerName string       `json:"volunteer_name"`
+	Minutes       int          `json:"minutes"`
+	Rating        int          `json:"rating"`
+	Comment       string       `json:"comment"`
+	CreatedAt     time.Time    `json:"created_at"`
+	Overdue       bool         `json:"overdue"`
 }
 
 func viewHelp(h *guli.HelpRequest, viewer *guli.User, now time.Time) helpView {
@@ -44,6 +48,10 @@ func viewHelp(h *guli.HelpRequest, viewer *guli.User, now time.Time) helpView {
 	}
 	if h.RequesterPhone != "" && h.SeesRequesterContact(viewer) {
 		v.RequesterPhone = &h.RequesterPhone
+	}
+	v.Family = h.Family
+	if h.FamilyPhone != "" && h.SeesRequesterContact(viewer) {
+		v.FamilyPhone = &h.FamilyPhone
 	}
 	return v
 }

@@ -306,6 +306,9 @@ type helpPageData struct {
 	Request *guli.HelpRequest
 	Area    string
 	Phone   string // the requester's phone, for those who may call them
+	// FamilyPhone is the phone of the guardian who asked for them, for the
+	// same readers.
+	FamilyPhone string
 	Actions helpActions
 	Overdue bool
 	// Staff is whether the reader looks after the request's station: the
@@ -343,7 +346,7 @@ func (h *Handlers) renderHelpRequest(w http.ResponseWriter, r *http.Request, sta
 	d := helpPageData{Request: req, Actions: actionsOn(req, v.User), Overdue: req.Overdue(h.TimeNow()),
 		Staff: v.User.WorksAt(req.StationID), Ratings: []int{5, 4, 3, 2, 1}}
 	if req.SeesRequesterContact(v.User) {
-		d.Phone = req.RequesterPhone
+		d.Phone, d.FamilyPhone = req.RequesterPhone, req.FamilyPhone
 	}
 	if st, err := h.Stations.Station(r.Context(), req.StationID); err == nil {
 		d.Area = areaNames(st)[req.AreaID]
