@@ -309,8 +309,8 @@ type helpPageData struct {
 	// FamilyPhone is the phone of the guardian who asked for them, for the
 	// same readers.
 	FamilyPhone string
-	Actions helpActions
-	Overdue bool
+	Actions     helpActions
+	Overdue     bool
 	// Staff is whether the reader looks after the request's station: the
 	// staff part of the page.
 	Staff   bool
