@@ -157,6 +157,15 @@ func Actable(guardian *User, links []*FamilyLink) []*User {
 	return people
 }
 
+// LastKeeper reports whether ending link leaves its dependent, kept
+// without an account of their own, with no guardian (others: another
+// active link to them): they are then closed with it, as with a
+// guardian's closing account, for nobody would be left to act for them
+// and a child's data is kept only with a guardian's consent.
+func LastKeeper(l *FamilyLink, others bool) bool {
+	return l.Kept && l.Status == LinkActive && !others
+}
+
 // MayAnswerLink reports whether actor may accept a link for its
 // dependent: the dependent themself, or staff who steward them at the desk
 // (dependent's stations loaded) — never the one who asked, staff or admin

@@ -219,3 +219,23 @@ func TestShownToGuardian(t *testing.T) {
 		}
 	}
 }
+
+func TestLastKeeper(t *testing.T) {
+	kept := &guli.FamilyLink{Kept: true, Status: guli.LinkActive}
+	grownUp := &guli.FamilyLink{Status: guli.LinkActive}
+	for _, tc := range []struct {
+		name   string
+		link   *guli.FamilyLink
+		others bool
+		want   bool
+	}{
+		{"the only guardian of a child they keep", kept, false, true},
+		{"another guardian keeps them too", kept, true, false},
+		{"a grown-up with an account of their own", grownUp, false, false},
+		{"an ask not yet answered", &guli.FamilyLink{Status: guli.LinkPending}, false, false},
+	} {
+		if got := guli.LastKeeper(tc.link, tc.others); got != tc.want {
+			t.Errorf("%s: %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}

@@ -360,9 +360,29 @@ func (s *Families) EndLink(ctx context.Context, id guli.ID) error {
 			return err
 		}
 		if actor.ID != l.DependentID && actor.ID != l.GuardianID {
-			return audit(ctx, q, now, actor, "family.end_on_behalf", l.DependentID, l.ID.String())
+			if err := audit(ctx, q, now, actor, "family.end_on_behalf", l.DependentID, l.ID.String()); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Someone kept without an account whom no guardian keeps any more
+		// has nobody to act for them, and a child's data is kept only with
+		// a guardian's consent: ending the last link closes them
+		// (guli.LastKeeper).
+		// Their row locked first, so that two guardians ending their links
+		// at once do not each find the other's still active.
+		if !l.Kept {
+			return nil
+		}
+		var closedAt sql.NullInt64
+		if err := q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forUpdate(), l.DependentID).Scan(&closedAt); err != nil {
+			return err
+		}
+		others, err := q.exists(ctx, "SELECT 1 FROM family_links WHERE dependent_id = ? AND id <> ? AND status = 'active'", l.DependentID, id)
+		if err != nil || !guli.LastKeeper(l, others) {
+			return err
+		}
+		_, err = (&DataRights{db: s.db}).closeKept(ctx, q, actor, l.DependentID, "their last guardian's link ended "+l.ID.String(), now)
+		return err
 	})
 }
 

@@ -129,3 +129,58 @@ func TestClosingAGuardianClosesTheChildrenTheyKeep(t *testing.T) {
 		}
 	})
 }
+
+// TestRemovingAChildFromTheFamily: a guardian who ends the link to a child
+// they keep, whom nobody else keeps, removes the child: their place is
+// given up, their data erased and the closing audited; 我的家人 says so
+// beside the button. Ending the link to a grown-up with an account
+// closes nothing. Two ends of the same link at once: one ends it.
+func TestRemovingAChildFromTheFamily(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		page := asPage(t, srv, f.guardian, "GET", "/me/family", "")
+		pageHas(t, "我的家人", page, "从家人中移除", "如果没有其他家人替小明办事")
+		class := createActivity(t, srv, f.staff, map[string]any{"min_age": 6, "max_age": 12})
+		if r := srv.Do(t, "POST", "/api/v1/activities/"+class["id"].(string)+"/registrations", f.guardian, map[string]any{"user_id": f.child}); r.Status != 201 {
+			t.Fatalf("sign the child up: %d %s", r.Status, r.Body)
+		}
+		var link string
+		for _, d := range items(t, srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil)) {
+			if d["id"] == f.child {
+				link = d["link_id"].(string)
+			}
+		}
+		if link == "" {
+			t.Fatalf("no link to the child: %s", srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil).Body)
+		}
+		statuses := parallel(2, func(int) int { return srv.Do(t, "DELETE", "/api/v1/links/"+link, f.guardian, nil).Status })
+		if count(statuses, 204) != 1 || count(statuses, 404) != 1 {
+			t.Errorf("ending the link twice at once: %v", statuses)
+		}
+		if child := srv.Do(t, "GET", "/api/v1/users/"+f.child, f.staff, nil).JSON(t); child["name"] != "已注销居民" {
+			t.Errorf("the child after their removal: %v", child)
+		}
+		if n := srv.Do(t, "GET", "/api/v1/activities/"+class["id"].(string), f.staff, nil).JSON(t)["confirmed_count"]; n != 0.0 {
+			t.Errorf("the removed child's place is still held: %v", n)
+		}
+		if audit := string(srv.Do(t, "GET", "/api/v1/audit?user_id="+f.child, f.staff, nil).Body); strings.Count(audit, `"user.close"`) != 1 {
+			t.Errorf("the child's closing audited not once: %s", audit)
+		}
+		// The other child is still theirs.
+		if r := srv.Do(t, "GET", "/api/v1/me/activities?user_id="+f.child2, f.guardian, nil); r.Status != 200 {
+			t.Errorf("the other child: %d", r.Status)
+		}
+		// A grown-up with an account is only unlinked.
+		asked := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone}).JSON(t)["id"].(string)
+		if r := srv.Do(t, "POST", "/api/v1/links/"+asked+"/accept", f.stranger, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+asked, f.stranger, nil); r.Status != 204 {
+			t.Fatalf("the grandmother ends it: %d %s", r.Status, r.Body)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me", f.stranger, nil); r.Status != 200 {
+			t.Errorf("the grandmother after ending the link: %d %s", r.Status, r.Body)
+		}
+	})
+}
