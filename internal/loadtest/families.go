@@ -89,8 +89,17 @@ var familyRows = []Row{
 		}
 		return e.request("DELETE", "/api/v1/links/"+link, e.Workers[w].Token, nil)
 	}, nil},
-	// The same on 我的家人.
+	// The same on 我的家人, and the pages that act for the child.
 	{"my family (page)", "GET /me/family", 200, send("GET", atW("/me/family"), worker, noBody), nil},
+	{"timetable, for a dependent", "GET /activities", 200, func(e *Env, w, i int) (*http.Request, error) {
+		return e.request("GET", "/activities?for="+e.Workers[w].Child, e.Workers[w].Token, nil)
+	}, nil},
+	{"a dependent's activities (page)", "GET /my/activities", 200, func(e *Env, w, i int) (*http.Request, error) {
+		return e.request("GET", "/my/activities?for="+e.Workers[w].Child, e.Workers[w].Token, nil)
+	}, nil},
+	{"help form for a dependent", "GET /help/new", 200, func(e *Env, w, i int) (*http.Request, error) {
+		return e.request("GET", "/help/new?for="+e.Workers[w].Child, e.Workers[w].Token, nil)
+	}, nil},
 	{"add a dependent (page)", "POST /me/family/dependents", 303, send("POST", atW("/me/family/dependents"), worker,
 		form(url.Values{"name": {"压测：小红"}, "birth_year": {"2015"}, "relation": {"child"}}.Encode())), nil},
 	{"ask to act for a parent (page)", "POST /me/family/link", 303, func(e *Env, w, i int) (*http.Request, error) {
