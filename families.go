@@ -34,6 +34,21 @@ const (
 // ECLinkExists: there is already a live link between the two people.
 const ECLinkExists = "link_exists"
 
+// ECFamilyFull: a guardian already has MaxFamily live links.
+const ECFamilyFull = "family_full"
+
+// MaxFamily bounds the live links one person holds as guardian (those they
+// keep, act for and have asked): a family, not a list one could flood.
+const MaxFamily = 20
+
+// CheckFamilySize says whether a guardian holding live links may add one.
+func CheckFamilySize(live int) error {
+	if live >= MaxFamily {
+		return &Error{Code: ECFamilyFull, Args: []any{MaxFamily}}
+	}
+	return nil
+}
+
 // FamilyLink lets Guardian act for Dependent while it is active.
 type FamilyLink struct {
 	ID          ID

@@ -126,6 +126,22 @@ func activeDependentIDs(ctx context.Context, q runner, guardian guli.ID) ([]any,
 	return out, err
 }
 
+// checkFamilySize counts the live links guardian holds, under a lock of
+// their own (not their row's: two people asking for each other at once
+// would each hold the other's row), so that adds at once are counted one
+// after another, and asks the domain whether one more may be added
+// (guli.CheckFamilySize).
+func checkFamilySize(ctx context.Context, q runner, guardian guli.ID) error {
+	if err := q.lock(ctx, "guli:family:"+guardian.String()); err != nil {
+		return err
+	}
+	var live int
+	if err := q.row(ctx, "SELECT COUNT(*) FROM family_links WHERE guardian_id = ? AND status <> 'ended'", guardian).Scan(&live); err != nil {
+		return err
+	}
+	return guli.CheckFamilySize(live)
+}
+
 // inList is "(?, ?, …)" for n values.
 func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 
@@ -146,6 +162,9 @@ func (s *Families) AddDependent(ctx context.Context, in guli.DependentInput) (*g
 	}
 	var out *guli.FamilyLink
 	err = s.db.tx(ctx, func(q runner) error {
+		if err := checkFamilySize(ctx, q, actor.ID); err != nil {
+			return err
+		}
 		if err := checkArea(ctx, q, in.AreaID); err != nil {
 			return err
 		}
@@ -260,6 +279,9 @@ func (s *Families) RequestLink(ctx context.Context, phone string) (*guli.FamilyL
 		}
 		if guli.ID(id) == actor.ID {
 			return guli.Invalid("phone", guli.FROwnPhone)
+		}
+		if err := checkFamilySize(ctx, q, actor.ID); err != nil {
+			return err
 		}
 		live, err := q.exists(ctx, "SELECT 1 FROM family_links WHERE guardian_id = ? AND dependent_id = ? AND status <> 'ended'", actor.ID, id)
 		if err != nil {

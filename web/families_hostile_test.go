@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"guli"
 	"guli/internal/dbtest"
 	"guli/internal/testserver"
 )
@@ -169,6 +171,42 @@ func TestAChildInATeamShowsNoName(t *testing.T) {
 		}
 		if r := srv.Do(t, "GET", "/api/v1/teams/"+team, f.staff, nil); !strings.Contains(string(r.Body), "小明") {
 			t.Errorf("the station's staff read: %s", r.Body)
+		}
+	})
+}
+
+// TestAFamilyIsNotAFlood: one person holds at most guli.MaxFamily live
+// links as guardian; thirty adds at once leave exactly that many, the rest
+// answered 409 family_full with a sentence, and an ask by number is
+// refused the same way. Removing one makes room again.
+func TestAFamilyIsNotAFlood(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv // the guardian keeps two children already
+		statuses := parallel(30, func(i int) int {
+			return srv.Do(t, "POST", "/api/v1/me/dependents", f.guardian, map[string]any{"name": fmt.Sprintf("孩子%02d", i), "birth_year": 2015, "relation": "child"}).Status
+		})
+		if count(statuses, 201) != guli.MaxFamily-2 || count(statuses, 409) != 30-(guli.MaxFamily-2) {
+			t.Fatalf("thirty adds at once: %v", statuses)
+		}
+		r := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone})
+		wantError(t, r, 409, "family_full", "")
+		if !strings.Contains(string(r.Body), "不能再添加") {
+			t.Errorf("the refusal says: %s", r.Body)
+		}
+		if n := len(items(t, srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil))); n != guli.MaxFamily {
+			t.Errorf("%d in the family, want %d", n, guli.MaxFamily)
+		}
+		page := asPage(t, srv, f.guardian, "POST", "/me/family/dependents", "name=%E5%B0%8F%E5%AE%9D&birth_year=2016&relation=child")
+		if page.Status != 409 || !strings.Contains(string(page.Body), "不能再添加") {
+			t.Errorf("the page's add, full: %d", page.Status)
+		}
+		link := items(t, srv.Do(t, "GET", "/api/v1/me/dependents", f.guardian, nil))[0]["link_id"].(string)
+		if r := srv.Do(t, "DELETE", "/api/v1/links/"+link, f.guardian, nil); r.Status != 204 {
+			t.Fatalf("remove one: %d", r.Status)
+		}
+		if r := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": f.strangerPhone}); r.Status != 201 {
+			t.Errorf("asking once there is room: %d %s", r.Status, r.Body)
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"guli"
 	"net/http"
 	"net/url"
 	"time"
@@ -41,7 +42,17 @@ func (e *Env) unlink(w int) error {
 	return nil
 }
 
-// askLink has the demo resident ask to act for client w's resident,
+// asker is who asks to act for client w's resident: the next client's,
+// so that each holds one ask at a time and no family outgrows
+// guli.MaxFamily; the demo resident when there is one client.
+func (e *Env) asker(w int) string {
+	if len(e.Workers) < 2 {
+		return e.Resident
+	}
+	return e.Workers[(w+1)%len(e.Workers)].Token
+}
+
+// askLink has the next client's resident (asker) ask to act for client w's resident,
 // untimed, and answers the link's id.
 func (e *Env) askLink(w int) (string, error) {
 	if err := e.unlink(w); err != nil {
@@ -50,18 +61,51 @@ func (e *Env) askLink(w int) (string, error) {
 	var out struct {
 		ID string `json:"id"`
 	}
-	err := e.Call("POST", "/api/v1/me/dependents/link", e.Resident, map[string]string{"phone": e.Workers[w].Phone}, 201, &out)
+	err := e.Call("POST", "/api/v1/me/dependents/link", e.asker(w), map[string]string{"phone": e.Workers[w].Phone}, 201, &out)
 	return out.ID, err
+}
+
+// makeRoom keeps client w's family under guli.MaxFamily for the rows
+// that add to it: now and then, untimed, it removes those added, keeping
+// the child the rows sign up.
+func (e *Env) makeRoom(w int) error {
+	p := &e.Workers[w]
+	if p.Added++; p.Added < guli.MaxFamily-4 {
+		return nil
+	}
+	p.Added = 0
+	var out struct {
+		Items []struct {
+			ID     string `json:"id"`
+			LinkID string `json:"link_id"`
+		} `json:"items"`
+	}
+	if err := e.Call("GET", "/api/v1/me/dependents", p.Token, nil, 200, &out); err != nil {
+		return err
+	}
+	for _, d := range out.Items {
+		if d.ID == p.Child {
+			continue
+		}
+		if err := e.Call("DELETE", "/api/v1/links/"+d.LinkID, p.Token, nil, 204, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // familyRows are families acting for one another: client w's resident
 // keeps a child, signs them up and reads their places, and is asked by
-// the demo resident to let them act for them, which they accept or end.
+// the next client's resident to let them act for them, which they accept or end.
 var familyRows = []Row{
 	{"my dependents (JSON)", "GET /api/v1/me/dependents", 200, get(at("/api/v1/me/dependents"), resident), nil},
 	{"who acts for me (JSON)", "GET /api/v1/me/guardians", 200, send("GET", atW("/api/v1/me/guardians"), worker, noBody), nil},
-	{"add a dependent", "POST /api/v1/me/dependents", 201, send("POST", atW("/api/v1/me/dependents"), worker,
-		jsonBody(map[string]any{"name": "压测：小红", "birth_year": 2015, "relation": "child"})), nil},
+	{"add a dependent", "POST /api/v1/me/dependents", 201, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.makeRoom(w); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/api/v1/me/dependents", e.Workers[w].Token, map[string]any{"name": "压测：小红", "birth_year": 2015, "relation": "child"})
+	}, nil},
 	{"a dependent's activities (JSON)", "GET /api/v1/me/activities", 200, func(e *Env, w, i int) (*http.Request, error) {
 		return e.request("GET", "/api/v1/me/activities?user_id="+e.Workers[w].Child, e.Workers[w].Token, nil)
 	}, nil},
@@ -73,7 +117,7 @@ var familyRows = []Row{
 		if err := e.unlink(w); err != nil {
 			return nil, err
 		}
-		return e.request("POST", "/api/v1/me/dependents/link", e.Resident, map[string]string{"phone": e.Workers[w].Phone})
+		return e.request("POST", "/api/v1/me/dependents/link", e.asker(w), map[string]string{"phone": e.Workers[w].Phone})
 	}, nil},
 	{"accept a link", "POST /api/v1/links/{id}/accept", 200, func(e *Env, w, i int) (*http.Request, error) {
 		link, err := e.askLink(w)
@@ -100,13 +144,17 @@ var familyRows = []Row{
 	{"help form for a dependent", "GET /help/new", 200, func(e *Env, w, i int) (*http.Request, error) {
 		return e.request("GET", "/help/new?for="+e.Workers[w].Child, e.Workers[w].Token, nil)
 	}, nil},
-	{"add a dependent (page)", "POST /me/family/dependents", 303, send("POST", atW("/me/family/dependents"), worker,
-		form(url.Values{"name": {"压测：小红"}, "birth_year": {"2015"}, "relation": {"child"}}.Encode())), nil},
+	{"add a dependent (page)", "POST /me/family/dependents", 303, func(e *Env, w, i int) (*http.Request, error) {
+		if err := e.makeRoom(w); err != nil {
+			return nil, err
+		}
+		return e.request("POST", "/me/family/dependents", e.Workers[w].Token, url.Values{"name": {"压测：小红"}, "birth_year": {"2015"}, "relation": {"child"}}.Encode())
+	}, nil},
 	{"ask to act for a parent (page)", "POST /me/family/link", 303, func(e *Env, w, i int) (*http.Request, error) {
 		if err := e.unlink(w); err != nil {
 			return nil, err
 		}
-		return e.request("POST", "/me/family/link", e.Resident, "phone="+e.Workers[w].Phone)
+		return e.request("POST", "/me/family/link", e.asker(w), "phone="+e.Workers[w].Phone)
 	}, nil},
 	{"accept a link (page)", "POST /me/family/links/{id}/accept", 303, func(e *Env, w, i int) (*http.Request, error) {
 		link, err := e.askLink(w)

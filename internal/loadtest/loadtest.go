@@ -79,6 +79,7 @@ type Person struct {
 	Neighbour, NeighbourPhone string
 	Slot                      string // the start of the booking a measured request made, not yet cancelled
 	Child                     string // a child the person keeps (families.go)
+	Added                     int    // dependents the rows added since the person's family was last cleared
 }
 
 // newResident registers a resident of the demo station's area and signs

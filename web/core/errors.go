@@ -28,7 +28,7 @@ func StatusOf(code string) int {
 		return http.StatusMethodNotAllowed
 	case guli.ECPhoneTaken, guli.ECBookingConflict, guli.ECAlreadyRegistered, guli.ECLastAdmin, guli.ECAccountClosed,
 		guli.ECNotOpen, guli.ECNotDone, guli.ECNotCancellable, guli.ECAlreadyReported, guli.ECAlreadyMember, guli.ECAlreadyDecided, guli.ECAlreadyNominated,
-		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted, guli.ECStaleEdit, guli.ECActivityRecorded, guli.ECLinkExists:
+		guli.ECAlreadySupported, guli.ECResolutionDone, guli.ECAlreadyVoted, guli.ECStaleEdit, guli.ECActivityRecorded, guli.ECLinkExists, guli.ECFamilyFull:
 		return http.StatusConflict
 	case guli.ECBodyTooLarge:
 		return http.StatusRequestEntityTooLarge
