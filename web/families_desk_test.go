@@ -129,3 +129,47 @@ func TestClosingAGuardianClosesTheChildrenTheyKeep(t *testing.T) {
 		}
 	})
 }
+
+// TestTheDeskAnswersNotForAColleague: a resident asks to act for a social
+// worker of the station; a colleague at the desk may neither confirm it
+// for them nor end it (no button, and the address refused, on the page
+// and in the API): it would hand a stranger a staff member's inbox,
+// places and minutes, as only an admin resets a staff member's password.
+// The worker answers themself.
+func TestTheDeskAnswersNotForAColleague(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		station := srv.Station.ID.String()
+		r := srv.Do(t, "POST", "/api/v1/users", f.admin, map[string]any{"name": "顾村社工小李", "area_id": srv.Station.Areas[0].ID.String(),
+			"phone": "13800000021", "password": "顾村小站的社工小李"})
+		if r.Status != 201 {
+			t.Fatalf("a second worker: %d %s", r.Status, r.Body)
+		}
+		worker := r.JSON(t)["id"].(string)
+		if r := srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", f.admin, map[string]any{"roles": []string{"staff"}, "station_ids": []string{station}}); r.Status != 200 {
+			t.Fatalf("roles: %d %s", r.Status, r.Body)
+		}
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": "13800000021"}).JSON(t)["id"].(string)
+		page := string(asPage(t, srv, f.staff, "GET", "/desk/residents?q="+url.QueryEscape("顾村社工小李"), "").Body)
+		if strings.Contains(page, "/desk/links/"+link+"/") {
+			t.Errorf("the desk offers to answer for a colleague")
+		}
+		form := "q=x&resident=" + worker
+		for _, step := range []string{"accept", "end"} {
+			if r := asPage(t, srv, f.staff, "POST", "/desk/links/"+link+"/"+step, form); r.Status < 400 || r.Status >= 500 {
+				t.Errorf("a colleague, %s at the desk: %d", step, r.Status)
+			}
+		}
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.staff, nil); r.Status < 400 || r.Status >= 500 {
+			t.Errorf("a colleague, accepting in the API: %d", r.Status)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me/activities?user_id="+worker, f.guardian, nil); r.Status != 404 {
+			t.Errorf("the resident acts for the worker: %d", r.Status)
+		}
+		worker2 := srv.Login(t, "13800000021", "顾村小站的社工小李")
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", worker2, nil); r.Status != 200 {
+			t.Errorf("the worker accepts: %d %s", r.Status, r.Body)
+		}
+	})
+}
