@@ -383,7 +383,8 @@ func tellDependent(ctx context.Context, q runner, now time.Time, guardian *guli.
 // LinksOf lists the live links of people for staff at the desk: those of
 // the people whose data the actor sees, each with both people loaded. A
 // person on the other side whom the actor does not see shows no phone,
-// and, a child, no name.
+// and, a child, no name; asked and not yet accepted, only their number
+// masked.
 func (s *Families) LinksOf(ctx context.Context, people []guli.ID) ([]*guli.FamilyLink, error) {
 	actor, err := guli.RequireStaff(ctx)
 	if err != nil {
@@ -432,6 +433,12 @@ func (s *Families) LinksOf(ctx context.Context, people []guli.ID) ([]*guli.Famil
 	var out []*guli.FamilyLink
 	for _, l := range links {
 		l.Guardian, l.Dependent = byID[l.GuardianID], byID[l.DependentID]
+		if !actor.SeesPrivateDataOf(l.Dependent) {
+			// Whom a resident asked, not yet accepted, is a number to the
+			// desk as to the asker: staff would read out a name they may
+			// not see, of someone who may never answer.
+			l.Dependent = l.ShownToGuardian(l.Dependent)
+		}
 		// Listed for a person asked about whose data the actor sees.
 		if asked[l.GuardianID] && actor.SeesPrivateDataOf(l.Guardian) || asked[l.DependentID] && actor.SeesPrivateDataOf(l.Dependent) {
 			out = append(out, l)

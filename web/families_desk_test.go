@@ -173,3 +173,25 @@ func TestTheDeskAnswersNotForAColleague(t *testing.T) {
 		}
 	})
 }
+
+// TestTheDeskNamesNotWhomAResidentAsked: a resident asks to act for the
+// owner of a number who lives at another station; until they accept, the
+// asker reads only the number (FamilyLink.ShownToGuardian), and so does
+// the desk of the asker's station, whose staff do not see that person:
+// the resident at the desk would read them the name. Once accepted, the
+// family is the resident's to know.
+func TestTheDeskNamesNotWhomAResidentAsked(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": "13800000020"}).JSON(t)["id"].(string)
+		search := "/desk/residents?q=" + url.QueryEscape("居民00")
+		r := asPage(t, srv, f.staff, "GET", search, "")
+		pageHas(t, "the asker at the desk", r, "代138****0020（父母）办事", "等待对方同意")
+		pageLacks(t, "the asker at the desk", r, "菊泉社工")
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.otherStaff, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		pageHas(t, "the asker at the desk, accepted", asPage(t, srv, f.staff, "GET", search, ""), "代菊泉社工（父母）办事")
+	})
+}
