@@ -126,6 +126,18 @@ func activeDependentIDs(ctx context.Context, q runner, guardian guli.ID) ([]any,
 	return out, err
 }
 
+// lockOpenActor takes the acting user's row under lockPerson's lock and
+// refuses a closed account. Their session was read before a closing at
+// the desk may have committed: a child added, or an ask made, after it
+// would stand kept by nobody (see DataRights.closeKeptAlone).
+func lockOpenActor(ctx context.Context, q runner, actor *guli.User) error {
+	closed, err := lockPerson(ctx, q, actor.ID)
+	if err == nil && closed {
+		err = guli.Errorf(guli.ECAccountClosed)
+	}
+	return err
+}
+
 // inList is "(?, ?, …)" for n values.
 func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 
@@ -146,6 +158,9 @@ func (s *Families) AddDependent(ctx context.Context, in guli.DependentInput) (*g
 	}
 	var out *guli.FamilyLink
 	err = s.db.tx(ctx, func(q runner) error {
+		if err := lockOpenActor(ctx, q, actor); err != nil {
+			return err
+		}
 		if err := checkArea(ctx, q, in.AreaID); err != nil {
 			return err
 		}
@@ -249,6 +264,9 @@ func (s *Families) RequestLink(ctx context.Context, phone string) (*guli.FamilyL
 	}
 	var out *guli.FamilyLink
 	err = s.db.tx(ctx, func(q runner) error {
+		if err := lockOpenActor(ctx, q, actor); err != nil {
+			return err
+		}
 		var id int64
 		var closed sql.NullInt64
 		err := q.row(ctx, "SELECT id, closed_at FROM users WHERE phone = ?"+q.d.forShare(), phone).Scan(&id, &closed)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +194,55 @@ func TestTheDeskNamesNotWhomAResidentAsked(t *testing.T) {
 			t.Fatalf("accept: %d %s", r.Status, r.Body)
 		}
 		pageHas(t, "the asker at the desk, accepted", asPage(t, srv, f.staff, "GET", search, ""), "代菊泉社工（父母）办事")
+	})
+}
+
+// TestClosingRacesAddingAChild: staff close a resident's account at the
+// desk while the resident, on the phone, adds children and asks to act
+// for someone. Whatever was added before the closing is closed with it;
+// nothing added after stands: no child is left kept by a closed account
+// (their data held with nobody's consent), nor an ask of a closed one
+// waiting to be accepted.
+func TestClosingRacesAddingAChild(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		year := time.Now().Year()
+		for round := range 6 {
+			id, token := srv.Register(t, "将注销的居民"+strconv.Itoa(round), fmt.Sprintf("1392000%04d", round))
+			kids := make([]string, 3)
+			statuses := parallel(5, func(i int) int {
+				switch i {
+				case 0:
+					return srv.Do(t, "POST", "/api/v1/users/"+id+"/close", f.staff, nil).Status
+				case 4:
+					return srv.Do(t, "POST", "/api/v1/me/dependents/link", token, map[string]any{"phone": f.strangerPhone}).Status
+				}
+				r := srv.Do(t, "POST", "/api/v1/me/dependents", token, map[string]any{"name": "小孩" + strconv.Itoa(i), "birth_year": year - 7, "relation": "child"})
+				if r.Status == 201 {
+					kids[i-1] = r.JSON(t)["id"].(string)
+				}
+				return r.Status
+			})
+			if statuses[0] != 200 {
+				t.Fatalf("round %d: close %d", round, statuses[0])
+			}
+			for i, s := range statuses[1:] {
+				if s >= 500 {
+					t.Fatalf("round %d: act %d answered %d", round, i, s)
+				}
+			}
+			for _, kid := range kids {
+				if kid == "" {
+					continue
+				}
+				if name := srv.Do(t, "GET", "/api/v1/users/"+kid, f.staff, nil).JSON(t)["name"]; name != "已注销居民" {
+					t.Errorf("round %d: a child added as their guardian closed is kept still: %v", round, name)
+				}
+			}
+			if r := srv.Do(t, "GET", "/api/v1/me/guardians", f.stranger, nil); strings.Contains(string(r.Body), "pending") {
+				t.Errorf("round %d: a closed account's ask waits: %s", round, r.Body)
+			}
+		}
 	})
 }
