@@ -183,10 +183,21 @@ func LastKeeper(l *FamilyLink, others bool) bool {
 
 // MayAnswerLink reports whether actor may accept a link for its
 // dependent: the dependent themself, or staff who steward them at the desk
-// (dependent's stations loaded) — never the one who asked, staff or admin
-// though they be, or any staff could make themselves anyone's guardian.
+// (dependent's stations and roles loaded) — never the one who asked, staff
+// or admin though they be, or any staff could make themselves anyone's
+// guardian. For a dependent who is staff only an admin answers, as only
+// an admin resets their password (MayResetPassword): a colleague would
+// hand someone their inbox, places and minutes.
 func MayAnswerLink(actor *User, l *FamilyLink, dependent *User) bool {
-	return actor != nil && actor.ID != l.GuardianID && (actor.ID == l.DependentID || actor.StewardOf(dependent))
+	switch {
+	case actor == nil || actor.ID == l.GuardianID:
+		return false
+	case actor.ID == l.DependentID:
+		return true
+	case dependent != nil && dependent.IsStaff() && !actor.IsAdmin():
+		return false
+	}
+	return actor.StewardOf(dependent)
 }
 
 // MayEndLink reports whether actor may end a link: either side of it, or

@@ -115,6 +115,28 @@ func TestAnsweringAndEndingLinks(t *testing.T) {
 			t.Errorf("%s: MayEndLink = %v", tt.name, got)
 		}
 	}
+	// Someone asks to act for a social worker: a colleague at the desk
+	// answers not for them (it would hand a stranger a staff member's
+	// inbox and minutes), as only an admin resets a staff member's
+	// password; the worker answers, or an admin.
+	worker := &guli.User{ID: 20, HomeStation: here, Stations: []guli.ID{here}, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}
+	for _, tt := range []struct {
+		name            string
+		actor           *guli.User
+		answer, endLink bool
+	}{
+		{"the worker", worker, true, true},
+		{"a colleague of the same station", &guli.User{ID: 31, Roles: []guli.Role{guli.RoleStaff}, StaffStations: []guli.ID{here}}, false, false},
+		{"an admin", &guli.User{ID: 33, Roles: []guli.Role{guli.RoleAdmin}}, true, true},
+		{"the one who asked", &guli.User{ID: 10}, false, true},
+	} {
+		if got := guli.MayAnswerLink(tt.actor, l, worker); got != tt.answer {
+			t.Errorf("%s: MayAnswerLink = %v", tt.name, got)
+		}
+		if got := guli.MayEndLink(tt.actor, l, worker); got != tt.endLink {
+			t.Errorf("%s: MayEndLink = %v", tt.name, got)
+		}
+	}
 }
 
 func TestDependentInputValidate(t *testing.T) {

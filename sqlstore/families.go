@@ -142,6 +142,18 @@ func checkFamilySize(ctx context.Context, q runner, guardian guli.ID) error {
 	return guli.CheckFamilySize(live)
 }
 
+// lockOpenActor takes the acting user's row under lockPerson's lock and
+// refuses a closed account. Their session was read before a closing at
+// the desk may have committed: a child added, or an ask made, after it
+// would stand kept by nobody (see DataRights.closeKeptAlone).
+func lockOpenActor(ctx context.Context, q runner, actor *guli.User) error {
+	closed, err := lockPerson(ctx, q, actor.ID)
+	if err == nil && closed {
+		err = guli.Errorf(guli.ECAccountClosed)
+	}
+	return err
+}
+
 // inList is "(?, ?, …)" for n values.
 func inList(n int) string { return "(?" + strings.Repeat(", ?", n-1) + ")" }
 
@@ -162,6 +174,9 @@ func (s *Families) AddDependent(ctx context.Context, in guli.DependentInput) (*g
 	}
 	var out *guli.FamilyLink
 	err = s.db.tx(ctx, func(q runner) error {
+		if err := lockOpenActor(ctx, q, actor); err != nil {
+			return err
+		}
 		if err := checkFamilySize(ctx, q, actor.ID); err != nil {
 			return err
 		}
@@ -268,6 +283,9 @@ func (s *Families) RequestLink(ctx context.Context, phone string) (*guli.FamilyL
 	}
 	var out *guli.FamilyLink
 	err = s.db.tx(ctx, func(q runner) error {
+		if err := lockOpenActor(ctx, q, actor); err != nil {
+			return err
+		}
 		var id int64
 		var closed sql.NullInt64
 		err := q.row(ctx, "SELECT id, closed_at FROM users WHERE phone = ?"+q.d.forShare(), phone).Scan(&id, &closed)
@@ -425,7 +443,8 @@ func tellDependent(ctx context.Context, q runner, now time.Time, guardian *guli.
 // LinksOf lists the live links of people for staff at the desk: those of
 // the people whose data the actor sees, each with both people loaded. A
 // person on the other side whom the actor does not see shows no phone,
-// and, a child, no name.
+// and, a child, no name; asked and not yet accepted, only their number
+// masked.
 func (s *Families) LinksOf(ctx context.Context, people []guli.ID) ([]*guli.FamilyLink, error) {
 	actor, err := guli.RequireStaff(ctx)
 	if err != nil {
@@ -474,6 +493,12 @@ func (s *Families) LinksOf(ctx context.Context, people []guli.ID) ([]*guli.Famil
 	var out []*guli.FamilyLink
 	for _, l := range links {
 		l.Guardian, l.Dependent = byID[l.GuardianID], byID[l.DependentID]
+		if !actor.SeesPrivateDataOf(l.Dependent) {
+			// Whom a resident asked, not yet accepted, is a number to the
+			// desk as to the asker: staff would read out a name they may
+			// not see, of someone who may never answer.
+			l.Dependent = l.ShownToGuardian(l.Dependent)
+		}
 		// Listed for a person asked about whose data the actor sees.
 		if asked[l.GuardianID] && actor.SeesPrivateDataOf(l.Guardian) || asked[l.DependentID] && actor.SeesPrivateDataOf(l.Dependent) {
 			out = append(out, l)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,122 @@ func TestRemovingAChildFromTheFamily(t *testing.T) {
 		}
 		if r := srv.Do(t, "GET", "/api/v1/me", f.stranger, nil); r.Status != 200 {
 			t.Errorf("the grandmother after ending the link: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestTheDeskAnswersNotForAColleague: a resident asks to act for a social
+// worker of the station; a colleague at the desk may neither confirm it
+// for them nor end it (no button, and the address refused, on the page
+// and in the API): it would hand a stranger a staff member's inbox,
+// places and minutes, as only an admin resets a staff member's password.
+// The worker answers themself.
+func TestTheDeskAnswersNotForAColleague(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		station := srv.Station.ID.String()
+		r := srv.Do(t, "POST", "/api/v1/users", f.admin, map[string]any{"name": "顾村社工小李", "area_id": srv.Station.Areas[0].ID.String(),
+			"phone": "13800000021", "password": "顾村小站的社工小李"})
+		if r.Status != 201 {
+			t.Fatalf("a second worker: %d %s", r.Status, r.Body)
+		}
+		worker := r.JSON(t)["id"].(string)
+		if r := srv.Do(t, "PUT", "/api/v1/users/"+worker+"/roles", f.admin, map[string]any{"roles": []string{"staff"}, "station_ids": []string{station}}); r.Status != 200 {
+			t.Fatalf("roles: %d %s", r.Status, r.Body)
+		}
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": "13800000021"}).JSON(t)["id"].(string)
+		page := string(asPage(t, srv, f.staff, "GET", "/desk/residents?q="+url.QueryEscape("顾村社工小李"), "").Body)
+		if strings.Contains(page, "/desk/links/"+link+"/") {
+			t.Errorf("the desk offers to answer for a colleague")
+		}
+		form := "q=x&resident=" + worker
+		for _, step := range []string{"accept", "end"} {
+			if r := asPage(t, srv, f.staff, "POST", "/desk/links/"+link+"/"+step, form); r.Status < 400 || r.Status >= 500 {
+				t.Errorf("a colleague, %s at the desk: %d", step, r.Status)
+			}
+		}
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.staff, nil); r.Status < 400 || r.Status >= 500 {
+			t.Errorf("a colleague, accepting in the API: %d", r.Status)
+		}
+		if r := srv.Do(t, "GET", "/api/v1/me/activities?user_id="+worker, f.guardian, nil); r.Status != 404 {
+			t.Errorf("the resident acts for the worker: %d", r.Status)
+		}
+		worker2 := srv.Login(t, "13800000021", "顾村小站的社工小李")
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", worker2, nil); r.Status != 200 {
+			t.Errorf("the worker accepts: %d %s", r.Status, r.Body)
+		}
+	})
+}
+
+// TestTheDeskNamesNotWhomAResidentAsked: a resident asks to act for the
+// owner of a number who lives at another station; until they accept, the
+// asker reads only the number (FamilyLink.ShownToGuardian), and so does
+// the desk of the asker's station, whose staff do not see that person:
+// the resident at the desk would read them the name. Once accepted, the
+// family is the resident's to know.
+func TestTheDeskNamesNotWhomAResidentAsked(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		link := srv.Do(t, "POST", "/api/v1/me/dependents/link", f.guardian, map[string]any{"phone": "13800000020"}).JSON(t)["id"].(string)
+		search := "/desk/residents?q=" + url.QueryEscape("居民00")
+		r := asPage(t, srv, f.staff, "GET", search, "")
+		pageHas(t, "the asker at the desk", r, "代138****0020（父母）办事", "等待对方同意")
+		pageLacks(t, "the asker at the desk", r, "菊泉社工")
+		if r := srv.Do(t, "POST", "/api/v1/links/"+link+"/accept", f.otherStaff, nil); r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		pageHas(t, "the asker at the desk, accepted", asPage(t, srv, f.staff, "GET", search, ""), "代菊泉社工（父母）办事")
+	})
+}
+
+// TestClosingRacesAddingAChild: staff close a resident's account at the
+// desk while the resident, on the phone, adds children and asks to act
+// for someone. Whatever was added before the closing is closed with it;
+// nothing added after stands: no child is left kept by a closed account
+// (their data held with nobody's consent), nor an ask of a closed one
+// waiting to be accepted.
+func TestClosingRacesAddingAChild(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
+		f := newFamily(t, e)
+		srv := f.srv
+		year := time.Now().Year()
+		for round := range 6 {
+			id, token := srv.Register(t, "将注销的居民"+strconv.Itoa(round), fmt.Sprintf("1392000%04d", round))
+			kids := make([]string, 3)
+			statuses := parallel(5, func(i int) int {
+				switch i {
+				case 0:
+					return srv.Do(t, "POST", "/api/v1/users/"+id+"/close", f.staff, nil).Status
+				case 4:
+					return srv.Do(t, "POST", "/api/v1/me/dependents/link", token, map[string]any{"phone": f.strangerPhone}).Status
+				}
+				r := srv.Do(t, "POST", "/api/v1/me/dependents", token, map[string]any{"name": "小孩" + strconv.Itoa(i), "birth_year": year - 7, "relation": "child"})
+				if r.Status == 201 {
+					kids[i-1] = r.JSON(t)["id"].(string)
+				}
+				return r.Status
+			})
+			if statuses[0] != 200 {
+				t.Fatalf("round %d: close %d", round, statuses[0])
+			}
+			for i, s := range statuses[1:] {
+				if s >= 500 {
+					t.Fatalf("round %d: act %d answered %d", round, i, s)
+				}
+			}
+			for _, kid := range kids {
+				if kid == "" {
+					continue
+				}
+				if name := srv.Do(t, "GET", "/api/v1/users/"+kid, f.staff, nil).JSON(t)["name"]; name != "已注销居民" {
+					t.Errorf("round %d: a child added as their guardian closed is kept still: %v", round, name)
+				}
+			}
+			if r := srv.Do(t, "GET", "/api/v1/me/guardians", f.stranger, nil); strings.Contains(string(r.Body), "pending") {
+				t.Errorf("round %d: a closed account's ask waits: %s", round, r.Body)
+			}
 		}
 	})
 }
