@@ -37,6 +37,10 @@ type Activities struct {
 	// ones are single activities as a reader sees them (0: anyone, and
 	// the check of who may see a roster), copied out.
 	ones memo[[2]guli.ID, *guli.Activity]
+	// links are the active links from a guardian to a dependent, for the
+	// reads that act for them (pages read them on every view); any write
+	// of family_links lets them go.
+	links memo[[2]guli.ID, []*guli.FamilyLink]
 }
 
 // myRegistrationsKey is a reader and a window of starts.
@@ -59,7 +63,7 @@ type activityListKey struct {
 func NewActivities(db *DB) *Activities {
 	return &Activities{db: db, lists: memo[activityListKey, guli.Page[*guli.Activity]]{max: 200},
 		mine: memo[myRegistrationsKey, map[guli.ID]*guli.Registration]{max: 10000}, rosters: memo[guli.ID, []*guli.Registration]{max: 1000},
-		ones: memo[[2]guli.ID, *guli.Activity]{max: 10000}}
+		ones: memo[[2]guli.ID, *guli.Activity]{max: 10000}, links: memo[[2]guli.ID, []*guli.FamilyLink]{max: 10000}}
 }
 
 var _ guli.ActivityService = (*Activities)(nil)
@@ -850,8 +854,8 @@ func (s *Activities) RegistrationsOf(ctx context.Context, userID guli.ID, from, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := readActingFor(ctx, s.db.read(), actor, userID); err != nil {
-		return nil, s.db.mapErr(err)
+	if err := s.readsFor(ctx, actor, userID); err != nil {
+		return nil, err
 	}
 	return s.keptRegistrations(ctx, userID, from, to)
 }
@@ -916,10 +920,28 @@ func (s *Activities) ActivitiesOf(ctx context.Context, userID guli.ID, from time
 	if err != nil {
 		return nil, err
 	}
-	if _, err := readActingFor(ctx, s.db.read(), actor, userID); err != nil {
-		return nil, s.db.mapErr(err)
+	if err := s.readsFor(ctx, actor, userID); err != nil {
+		return nil, err
 	}
 	return s.activitiesOf(ctx, userID, from)
+}
+
+// readsFor says whether actor may read person's places: themself, or
+// their guardian under an active link (guli.MayActFor), the links kept.
+func (s *Activities) readsFor(ctx context.Context, actor *guli.User, person guli.ID) error {
+	var links []*guli.FamilyLink
+	if person != actor.ID {
+		var err error
+		links, err = s.links.get(ctx, s.db, [2]guli.ID{actor.ID, person}, func(ctx context.Context) ([]*guli.FamilyLink, error) {
+			links, err := activeLinks(ctx, s.db.read(), actor.ID, person, "")
+			return links, s.db.mapErr(err)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	_, err := guli.MayActFor(actor, person, nil, links)
+	return err
 }
 
 func (s *Activities) activitiesOf(ctx context.Context, user guli.ID, from time.Time) ([]*guli.Activity, error) {

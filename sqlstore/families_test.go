@@ -11,8 +11,8 @@ import (
 )
 
 // A kept child's news wakes their guardian's open pages, in this process
-// and, on PostgreSQL, in another; once the link has ended it wakes them
-// no more, and it never wakes a bystander.
+// and, on PostgreSQL, in another; a dependent's news once their link has
+// ended wakes them no more, and it never wakes a bystander.
 func TestADependentsNewsWakesTheirGuardian(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, e dbtest.Engine) {
 		f := newFixture(t, e)
@@ -74,14 +74,24 @@ func TestADependentsNewsWakesTheirGuardian(t *testing.T) {
 		if err := acts.CancelRegistration(as(worker), made[0].ID, link.DependentID); err != nil {
 			t.Fatal(err)
 		}
-		if err := families.EndLink(as(guardian), link.ID); err != nil {
+		// Ended: a grown-up's link (ending the last link to a kept child
+		// closes the child, who then has no news at all).
+		elder := f.register(t, "老人", "13700008103")
+		asked, err := families.RequestLink(as(guardian), "13700008103")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := families.AcceptLink(as(elder), asked.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := families.EndLink(as(guardian), asked.ID); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond) // what the end and the cancelling woke has come
 		for _, p := range open {
 			drain(p.guardian, p.bystander)
 		}
-		if _, err := acts.Register(as(worker), made[0].ID, link.DependentID); err != nil {
+		if _, err := acts.Register(as(worker), made[0].ID, elder.ID); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(200 * time.Millisecond)
