@@ -422,35 +422,44 @@ func (s *DataRights) closeKeptAlone(ctx context.Context, q runner, actor *guli.U
 		return err
 	}
 	for _, id := range kept {
-		closed, err := s.closeKept(ctx, q, actor, id, fmt.Sprintf("with their guardian %s", guardian), now)
+		closed, err := lockKept(ctx, q, id)
 		if err != nil {
 			return err
 		}
 		if closed {
-			out.DependentsClosed = append(out.DependentsClosed, id)
+			continue
 		}
+		if err := s.closeKept(ctx, q, actor, id, fmt.Sprintf("with their guardian %s", guardian), now); err != nil {
+			return err
+		}
+		out.DependentsClosed = append(out.DependentsClosed, id)
 	}
 	return nil
 }
 
-// closeKept closes a person kept without an account of their own, as an
-// account is closed: their places given up, their data erased, audited as
-// closed by the actor, why saying on what. Their row is locked; one
-// already closed is left as it is (false).
-func (s *DataRights) closeKept(ctx context.Context, q runner, actor *guli.User, id guli.ID, why string, now time.Time) (bool, error) {
-	var closed sql.NullInt64
-	if err := q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forUpdate(), id).Scan(&closed); err != nil || closed.Valid {
-		return false, err
-	}
+// lockKept locks the row of a person kept without an account of their
+// own, before anything is decided about them, and says whether they are
+// closed already.
+func lockKept(ctx context.Context, q runner, id guli.ID) (closed bool, err error) {
+	var at sql.NullInt64
+	err = q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forUpdate(), id).Scan(&at)
+	return at.Valid, err
+}
+
+// closeKept closes a person kept without an account of their own, their
+// row locked by lockKept and open, as an account is closed: their places
+// given up, their data erased, audited as closed by the actor, why saying
+// on what.
+func (s *DataRights) closeKept(ctx context.Context, q runner, actor *guli.User, id guli.ID, why string, now time.Time) error {
 	var theirs guli.AccountClosure
 	if err := s.closeOpenThings(ctx, q, id, now, &theirs); err != nil {
-		return false, err
+		return err
 	}
 	if err := erasePerson(ctx, q, id, now); err != nil {
-		return false, err
+		return err
 	}
 	detail := fmt.Sprintf("%s: %d registrations, %d requests cancelled", why, theirs.RegistrationsCancelled, theirs.RequestsCancelled)
-	return true, audit(ctx, q, now, actor, "user.close", id, detail)
+	return audit(ctx, q, now, actor, "user.close", id, detail)
 }
 
 // closeOpenThings gives up what a closing person still had open.

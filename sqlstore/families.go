@@ -407,22 +407,22 @@ func (s *Families) EndLink(ctx context.Context, id guli.ID) error {
 		// Someone kept without an account whom no guardian keeps any more
 		// has nobody to act for them, and a child's data is kept only with
 		// a guardian's consent: ending the last link closes them
-		// (guli.LastKeeper).
-		// Their row locked first, so that two guardians ending their links
-		// at once do not each find the other's still active.
+		// (guli.LastKeeper). A grown-up's link needs no look (nor lock) at
+		// them. Their row is locked before the other links are counted, so
+		// that two guardians ending theirs at once do not each find the
+		// other's still active.
 		if !l.Kept {
 			return nil
 		}
-		var closedAt sql.NullInt64
-		if err := q.row(ctx, "SELECT closed_at FROM users WHERE id = ?"+q.d.forUpdate(), l.DependentID).Scan(&closedAt); err != nil {
+		closed, err := lockKept(ctx, q, l.DependentID)
+		if err != nil || closed {
 			return err
 		}
 		others, err := q.exists(ctx, "SELECT 1 FROM family_links WHERE dependent_id = ? AND id <> ? AND status = 'active'", l.DependentID, id)
 		if err != nil || !guli.LastKeeper(l, others) {
 			return err
 		}
-		_, err = (&DataRights{db: s.db}).closeKept(ctx, q, actor, l.DependentID, "their last guardian's link ended "+l.ID.String(), now)
-		return err
+		return (&DataRights{db: s.db}).closeKept(ctx, q, actor, l.DependentID, "their last guardian's link ended "+l.ID.String(), now)
 	})
 }
 
