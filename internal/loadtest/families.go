@@ -26,16 +26,26 @@ func (e *Env) setupFamilies() error {
 // unlink ends every link that lets someone act for client w's resident:
 // what a request to link them again, or accept, needs first.
 func (e *Env) unlink(w int) error {
+	return e.endLinks(e.Workers[w].Token, "/api/v1/me/guardians", "")
+}
+
+// endLinks ends, as the person of token, each link the list at path
+// answers, but the one to keep (a person's id; "" for none).
+func (e *Env) endLinks(token, path, keep string) error {
 	var out struct {
 		Items []struct {
+			ID     string `json:"id"`
 			LinkID string `json:"link_id"`
 		} `json:"items"`
 	}
-	if err := e.Call("GET", "/api/v1/me/guardians", e.Workers[w].Token, nil, 200, &out); err != nil {
+	if err := e.Call("GET", path, token, nil, 200, &out); err != nil {
 		return err
 	}
 	for _, l := range out.Items {
-		if err := e.Call("DELETE", "/api/v1/links/"+l.LinkID, e.Workers[w].Token, nil, 204, nil); err != nil {
+		if keep != "" && l.ID == keep {
+			continue
+		}
+		if err := e.Call("DELETE", "/api/v1/links/"+l.LinkID, token, nil, 204, nil); err != nil {
 			return err
 		}
 	}
@@ -74,24 +84,7 @@ func (e *Env) makeRoom(w int) error {
 		return nil
 	}
 	p.Added = 0
-	var out struct {
-		Items []struct {
-			ID     string `json:"id"`
-			LinkID string `json:"link_id"`
-		} `json:"items"`
-	}
-	if err := e.Call("GET", "/api/v1/me/dependents", p.Token, nil, 200, &out); err != nil {
-		return err
-	}
-	for _, d := range out.Items {
-		if d.ID == p.Child {
-			continue
-		}
-		if err := e.Call("DELETE", "/api/v1/links/"+d.LinkID, p.Token, nil, 204, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.endLinks(p.Token, "/api/v1/me/dependents", p.Child)
 }
 
 // familyRows are families acting for one another: client w's resident
